@@ -1,0 +1,2 @@
+// Identity store + audit log adapters live in ./store, the queue backend in ./queue.
+export {};

@@ -1,0 +1,32 @@
+import { SmartCitizenError } from '@smart-citizen/core';
+
+/** Where a command writes: stdout for results, stderr for messages. Injectable for tests. */
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Working directory that relative paths resolve against. */
+  cwd: string;
+}
+
+/** One `smart-citizen <name>` subcommand. */
+export interface Command {
+  name: string;
+  /** One line for `--help`. */
+  summary: string;
+  /** Usage text printed by `smart-citizen <name> --help`. */
+  usage: string;
+  /** Runs the command; resolves to the process exit code. */
+  run(argv: string[], io: CliIO): Promise<number>;
+}
+
+/** Bad command-line input: printed as a message, exit code 2. */
+export class CliUsageError extends SmartCitizenError<'cli/usage'> {
+  constructor(message: string) {
+    super('cli/usage', message, { pkg: 'cli' });
+  }
+}
+
+/** Print `value` as one JSON line. */
+export function printJson(io: CliIO, value: unknown): void {
+  io.stdout(`${JSON.stringify(value)}\n`);
+}

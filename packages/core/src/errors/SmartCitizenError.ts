@@ -1,0 +1,32 @@
+/**
+ * Every error the SDK throws on purpose is a {@link SmartCitizenError} with a string `code`
+ * (e.g. `image/unsupported-format`, `qr/not-a-card-payload`), the package that raised it, and
+ * an optional `cause`. Domain problems that still leave a usable result are not errors: they
+ * come back as {@link Issue} entries in the result.
+ */
+export class SmartCitizenError<Code extends string = string> extends Error {
+  override readonly name: string = 'SmartCitizenError';
+  /** Stable machine-readable code, `<area>/<problem>`. */
+  readonly code: Code;
+  /** The package that raised it, e.g. `core`, `qr`. */
+  readonly pkg: string;
+  /** Structured, non-personal details (sizes, limits, field names — never personal data). */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(
+    code: Code,
+    message: string,
+    options: { pkg?: string; cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    const pkg = options.pkg ?? 'core';
+    super(`[@smart-citizen/${pkg}] ${message}`, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.pkg = pkg;
+    this.details = options.details;
+  }
+}
+
+/** True when `err` is a {@link SmartCitizenError}, optionally with the given code. */
+export function isSmartCitizenError(err: unknown, code?: string): err is SmartCitizenError {
+  return err instanceof SmartCitizenError && (code === undefined || err.code === code);
+}

@@ -1,0 +1,3 @@
+export { SmartCitizenError, isSmartCitizenError } from './SmartCitizenError.js';
+export { issue } from './Issue.js';
+export type { Issue, IssueSeverity } from './Issue.js';

@@ -1,0 +1,1 @@
+export type { RasterImage, Channels } from './RasterImage.js';

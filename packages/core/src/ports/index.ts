@@ -1,0 +1,4 @@
+export { systemClock, createManualClock } from './Clock.js';
+export type { Clock } from './Clock.js';
+export { silentLogger } from './Logger.js';
+export type { Logger } from './Logger.js';

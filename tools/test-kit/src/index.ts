@@ -1,0 +1,100 @@
+/**
+ * Test helpers shared by every package: where the real test data lives, and whether the
+ * real services (PostgreSQL, Redis, Chromium) are there.
+ *
+ * Outside CI a missing resource makes the real-data tests skip with a plain message.
+ * Under CI (`CI=true`) nothing may skip: a missing resource fails the run.
+ */
+import { existsSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Absolute path of the repository root. */
+export const repoRoot: string = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Absolute path of `../shared/data` beside the repository (may not exist). */
+export const sharedDataRoot: string = resolve(repoRoot, '../shared/data');
+
+/** True when running under CI, where nothing may skip. */
+export const isCI: boolean = process.env.CI === 'true' || process.env.CI === '1';
+
+const announced = new Set<string>();
+
+function missing(what: string): false {
+  if (isCI) {
+    throw new Error(`CI=true but ${what} is missing: real-resource tests may not skip under CI`);
+  }
+  if (!announced.has(what)) {
+    announced.add(what);
+    console.warn(`[smart-citizen tests] SKIPPED: ${what} is not available; real-resource tests were skipped`);
+  }
+  return false;
+}
+
+/**
+ * Path of a file or folder under `../shared/data`, or `undefined` when the folder is absent
+ * (a fresh clone). Under CI a missing path throws.
+ */
+export function sharedData(relativePath: string): string | undefined {
+  const full = join(sharedDataRoot, relativePath);
+  if (existsSync(full)) return full;
+  missing(`../shared/data/${relativePath}`);
+  return undefined;
+}
+
+/** True when `../shared/data/<relativePath>` exists; under CI throws when it does not. */
+export function hasSharedData(relativePath = ''): boolean {
+  return sharedData(relativePath) !== undefined;
+}
+
+function canConnect(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const socket = createConnection({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolvePromise(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** PostgreSQL connection string used by tests (`TEST_POSTGRES_URL` or the local trust-auth `test` database). */
+export const postgresUrl: string = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Redis URL used by tests (`TEST_REDIS_URL` or the local default). */
+export const redisUrl: string = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Resolves true when PostgreSQL answers on its port; under CI rejects when it does not. */
+export async function hasPostgres(): Promise<boolean> {
+  const url = new URL(postgresUrl);
+  return (await canConnect(url.hostname, Number(url.port || 5432))) || missing(`PostgreSQL at ${url.host}`);
+}
+
+/** Resolves true when Redis answers on its port; under CI rejects when it does not. */
+export async function hasRedis(): Promise<boolean> {
+  const url = new URL(redisUrl);
+  return (await canConnect(url.hostname, Number(url.port || 6379))) || missing(`Redis at ${url.host}`);
+}
+
+/** Path of a Chromium executable for browser tests, or `undefined` (throws under CI). */
+export function chromiumPath(): string | undefined {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  for (const c of candidates) if (c && existsSync(c)) return c;
+  missing('Chromium (/usr/bin/chromium)');
+  return undefined;
+}
+
+/** Launch flags that work as root on a machine with no network. */
+export const chromiumArgs: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
