@@ -1,0 +1,2 @@
+export { citizenIdentityFields } from './CitizenIdentity.js';
+export type { CitizenIdentity, PartialDate, Sex, CardType } from './CitizenIdentity.js';
