@@ -1,2 +1,3 @@
 // Identity store + audit log adapters live in ./store, the queue backend in ./queue.
-export {};
+export * from './store/index.js';
+export * from './queue/index.js';
