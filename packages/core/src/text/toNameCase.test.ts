@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { toNameCase, toUpperVietnamese } from './toNameCase.js';
+
+describe('toNameCase', () => {
+  it.each([
+    ['NGUYỄN VĂN AN', 'Nguyễn Văn An'],
+    ['ĐẶNG THỊ ĐÀO', 'Đặng Thị Đào'],
+    ['TRƯƠNG  ƯỚC   ƠN', 'Trương Ước Ơn'],
+    ['  ĐOÀN THỊ THUÝ  ', 'Đoàn Thị Thúy'],
+    ['lê hoàng ânh', 'Lê Hoàng Ânh'],
+    ['H’HEN NIÊ', 'H’Hen Niê'],
+    ['KSOR Y-NGÔN', 'Ksor Y-Ngôn'],
+    ['ÔNG ÍCH KHIÊM', 'Ông Ích Khiêm'],
+    ['', ''],
+  ])('%s -> %s', (input, expected) => {
+    expect(toNameCase(input)).toBe(expected);
+  });
+  it('keeps the NFC form', () => {
+    const out = toNameCase('NGUYỄN'.normalize('NFD'));
+    expect(out).toBe('Nguyễn'.normalize('NFC'));
+  });
+});
+
+describe('toUpperVietnamese', () => {
+  it('upper-cases with diacritics', () => {
+    expect(toUpperVietnamese('Nguyễn Văn An')).toBe('NGUYỄN VĂN AN');
+    expect(toUpperVietnamese('đặng thị thuý')).toBe('ĐẶNG THỊ THÚY');
+    expect(toUpperVietnamese('ước ơn')).toBe('ƯỚC ƠN');
+  });
+  it('round-trips with toNameCase', () => {
+    for (const name of ['Nguyễn Văn An', 'Đặng Thị Thúy', 'Trương Ước Ơn']) {
+      expect(toNameCase(toUpperVietnamese(name))).toBe(name);
+    }
+  });
+});
