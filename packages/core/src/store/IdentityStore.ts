@@ -1,0 +1,160 @@
+import type { CitizenIdentity } from '../identity/index.js';
+import type { ConsentInput, ConsentRecord } from '../privacy/consent.js';
+
+/** An identity as stored: the 12-digit ID number is its key. */
+export type StoredIdentity = CitizenIdentity & { idNumber: string };
+
+/** A citizen record in the identity store. */
+export interface CitizenRecord {
+  identity: StoredIdentity;
+  /** First stored (ms since epoch). */
+  createdAt: number;
+  /** Last changed (ms since epoch). */
+  updatedAt: number;
+}
+
+/**
+ * Kinds of biometric data a store keeps, always encrypted at rest:
+ * `face` = a face embedding (format `f32`: little-endian float32), `fingerprint` = a minutiae
+ * template (e.g. format `iso-19794-2`), `face-image` = a reference portrait (e.g. `jpeg`).
+ */
+export type TemplateKind = 'face' | 'fingerprint' | 'face-image';
+
+/** A template to enrol. */
+export interface TemplateInput {
+  kind: TemplateKind;
+  /** Encoding of `data`: `f32` for face embeddings, `iso-19794-2`, `ansi-378`, `jpeg`, `png`… */
+  format: string;
+  /** The template bytes (plaintext; the store encrypts them). */
+  data: Uint8Array;
+  /** Which finger or which capture, e.g. `right-index` (no personal data). */
+  label?: string;
+}
+
+/** Metadata of a stored template (no biometric bytes). */
+export interface TemplateInfo {
+  id: string;
+  idNumber: string;
+  kind: TemplateKind;
+  format: string;
+  label: string | null;
+  createdAt: number;
+  /** Id of the key the data is encrypted with. */
+  keyId: string;
+}
+
+/** A stored template, decrypted. */
+export interface BiometricTemplate extends TemplateInfo {
+  data: Uint8Array;
+}
+
+/** What changed. */
+export type ChangeOp = 'upsert' | 'erase' | 'template-enrol' | 'template-delete' | 'consent';
+
+/** One entry of the change feed (for replication and caches). */
+export interface ChangeEntry {
+  /** Increasing position in the feed. */
+  seq: number;
+  idNumber: string;
+  op: ChangeOp;
+  /** When (ms since epoch). */
+  at: number;
+}
+
+/** Options of {@link IdentityStore.listChanges}. */
+export interface ListChangesOptions {
+  /** Only changes at or after this time (ms since epoch). */
+  since?: number;
+  /**
+   * Only changes after this `seq` (a cursor from the previous page).
+   * @default 0
+   */
+  afterSeq?: number;
+  /**
+   * At most this many.
+   * @default 1000
+   */
+  limit?: number;
+}
+
+/** One hit of a 1:N face search. */
+export interface FaceSearchHit {
+  idNumber: string;
+  templateId: string;
+  /** Cosine similarity in [-1, 1]. */
+  similarity: number;
+}
+
+/** Options of {@link IdentityStore.searchFaces}. */
+export interface FaceSearchOptions {
+  /**
+   * Number of hits.
+   * @default 5
+   */
+  k?: number;
+  /**
+   * Drop hits below this cosine similarity.
+   * @default -1
+   */
+  minSimilarity?: number;
+}
+
+/** Result of {@link IdentityStore.upsertMany}. */
+export interface BulkUpsertResult {
+  /** Records written. */
+  written: number;
+}
+
+/**
+ * The identity database port. Adapters: in-memory (`createMemoryIdentityStore`), SQLite
+ * (`@smart-citizen/adapter-sqlite`), PostgreSQL (`@smart-citizen/adapter-postgres`); all pass
+ * `runIdentityStoreConformance` from `@smart-citizen/core/testing`.
+ *
+ * Biometric data is encrypted at rest with the store's key provider; a store opened without
+ * keys refuses biometric operations (`store/encryption-required`). Every write appends to the
+ * change feed; writes are atomic (all or nothing).
+ */
+export interface IdentityStore {
+  /** The citizen with this 12-digit ID number. */
+  get(idNumber: string): Promise<CitizenRecord | undefined>;
+  /** Citizens whose old CMND number is this (old numbers were not always unique). */
+  findByOldIdNumber(oldIdNumber: string): Promise<CitizenRecord[]>;
+  /**
+   * Insert or replace a citizen's identity (the whole identity is replaced).
+   * @throws SmartCitizenError `store/invalid-identity` for a malformed identity
+   */
+  upsert(identity: StoredIdentity): Promise<CitizenRecord>;
+  /**
+   * Right to erasure: delete the citizen, their templates and consents.
+   * @returns true when the citizen existed
+   */
+  erase(idNumber: string): Promise<boolean>;
+  /** Changes in `seq` order. */
+  listChanges(options?: ListChangesOptions): Promise<ChangeEntry[]>;
+  /**
+   * Encrypt and store a template for an existing citizen.
+   * @throws SmartCitizenError `store/not-found`, `store/invalid-template`, `store/encryption-required`
+   */
+  enrolTemplate(idNumber: string, template: TemplateInput): Promise<TemplateInfo>;
+  /** A citizen's templates, decrypted, optionally of one kind. */
+  getTemplates(idNumber: string, kind?: TemplateKind): Promise<BiometricTemplate[]>;
+  /** Delete one template; true when it existed. */
+  deleteTemplate(templateId: string): Promise<boolean>;
+  /** Record a consent. */
+  recordConsent(input: ConsentInput): Promise<ConsentRecord>;
+  /** Withdraw a consent (from `at`, default now); resolves to the updated record. */
+  withdrawConsent(consentId: string, at?: number): Promise<ConsentRecord | undefined>;
+  /** A citizen's consents, oldest first. */
+  listConsents(idNumber: string): Promise<ConsentRecord[]>;
+  /** Release the backend. Idempotent. */
+  close(): Promise<void>;
+
+  /** Optional: write many identities in one transaction (bulk import). All or nothing. */
+  upsertMany?(identities: readonly StoredIdentity[]): Promise<BulkUpsertResult>;
+  /** Optional: 1:N search over enrolled `face` templates (format `f32`) by cosine similarity. */
+  searchFaces?(embedding: Float32Array, options?: FaceSearchOptions): Promise<FaceSearchHit[]>;
+  /** Optional: re-encrypt every template not sealed with the key provider's current key. */
+  rotateKeys?(): Promise<{ reencrypted: number }>;
+  /** Optional: number of citizens. */
+  count?(): Promise<number>;
+}
