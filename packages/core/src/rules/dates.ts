@@ -87,16 +87,28 @@ export function toPartialDate(date: Date): PartialDate {
   return { year: v.getUTCFullYear(), month: v.getUTCMonth() + 1, day: v.getUTCDate() };
 }
 
+/** A parse failure, built without throwing so the safe variants stay cheap. */
+interface Fail {
+  fail: 'date/malformed' | 'date/invalid';
+  what: string;
+}
+type Res = PartialDate | Fail;
+
+const isFail = (r: Res): r is Fail => 'fail' in r;
+const bad = (what: string): Fail => ({ fail: 'date/malformed', what });
+const impossible = (what: string): Fail => ({ fail: 'date/invalid', what });
+
+function toError(f: Fail): SmartCitizenError {
+  return f.fail === 'date/malformed' ? malformed(f.what) : invalid(f.what);
+}
+
 /** Build a partial date from numeric fields where 0 means unknown, checking the calendar. */
-function fromFields(year: number, month: number, day: number): PartialDate {
-  if (year < 1 || year > 9999) throw invalid('year out of range');
-  if (month === 0) {
-    if (day !== 0) throw invalid('day given without a month');
-    return { year };
-  }
-  if (month > 12) throw invalid('month out of range');
+function fromFields(year: number, month: number, day: number): Res {
+  if (year < 1 || year > 9999) return impossible('year out of range');
+  if (month === 0) return day !== 0 ? impossible('day given without a month') : { year };
+  if (month > 12) return impossible('month out of range');
   if (day === 0) return { year, month };
-  if (day > daysInMonth(year, month)) throw invalid('day out of range for the month');
+  if (day > daysInMonth(year, month)) return impossible('day out of range for the month');
   return { year, month, day };
 }
 
@@ -106,12 +118,14 @@ const RE_MY = new RegExp(`^(\\d{1,2})${SEP}(\\d{4})$`);
 const RE_Y = /^(\d{4})$/;
 const RE_ISO = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/;
 const RE_WORDS = /^(?:ngay (\d{1,2}) )?(?:thang (\d{1,2}) )?nam (\d{4})$/;
+const RE_YYMMDD = /^(\d{2})(\d{2}|<<)(\d{2}|<<)$/;
+const RE_DIGITS = /^\d+$/;
 
 function tidy(text: string): string {
   return text.trim().replace(/\s*([/.-])\s*/g, '$1');
 }
 
-function parseSeparated(t: string): PartialDate | undefined {
+function parseSeparated(t: string): Res | undefined {
   let m = RE_DMY.exec(t);
   if (m) return fromFields(Number(m[3]), Number(m[2]), Number(m[1]));
   m = RE_MY.exec(t);
@@ -121,16 +135,37 @@ function parseSeparated(t: string): PartialDate | undefined {
   return undefined;
 }
 
-function parseCompact(t: string): PartialDate | undefined {
-  if (/^\d{8}$/.test(t)) return fromFields(Number(t.slice(4)), Number(t.slice(2, 4)), Number(t.slice(0, 2)));
-  if (/^\d{6}$/.test(t)) return fromFields(Number(t.slice(2)), Number(t.slice(0, 2)), 0);
-  if (/^\d{4}$/.test(t)) return fromFields(Number(t), 0, 0);
+function parseCompact(t: string): Res | undefined {
+  if (!RE_DIGITS.test(t)) return undefined;
+  if (t.length === 8) return fromFields(Number(t.slice(4)), Number(t.slice(2, 4)), Number(t.slice(0, 2)));
+  if (t.length === 6) return fromFields(Number(t.slice(2)), Number(t.slice(0, 2)), 0);
+  if (t.length === 4) return fromFields(Number(t), 0, 0);
   return undefined;
 }
 
 /** The latest year not after `lastYear` whose last two digits are `yy`. */
 function yearInWindow(yy: number, lastYear: number): number {
   return lastYear - (((lastYear % 100) - yy + 100) % 100);
+}
+
+function yymmddResult(text: string, kind: 'birth' | 'expiry', today: Date | undefined): Res {
+  const m = RE_YYMMDD.exec(text.trim());
+  if (!m) return bad('YYMMDD');
+  const yy = Number(m[1]);
+  const month = m[2] === '<<' ? 0 : Number(m[2]);
+  const day = m[3] === '<<' ? 0 : Number(m[3]);
+  const now = toPartialDate(today ?? new Date());
+  let year: number;
+  if (kind === 'birth') {
+    year = yearInWindow(yy, now.year);
+    // Same year digits but later in the year than today: born a century earlier.
+    const probe: PartialDate =
+      month === 0 || month > 12 ? { year } : day === 0 ? { year, month } : { year, month, day };
+    if (comparePartialDates(probe, now) > 0) year -= 100;
+  } else {
+    year = yearInWindow(yy, now.year + 49);
+  }
+  return fromFields(year, month, day);
 }
 
 /**
@@ -145,24 +180,58 @@ function yearInWindow(yy: number, lastYear: number): number {
  * @example parseYYMMDD('991231', { kind: 'birth', today: new Date('2026-01-01') }) // { year: 1999, month: 12, day: 31 }
  */
 export function parseYYMMDD(text: string, options: ParseYYMMDDOptions): PartialDate {
-  const t = text.trim();
-  const m = /^(\d{2})(\d{2}|<<)(\d{2}|<<)$/.exec(t);
-  if (!m) throw malformed('YYMMDD');
-  const yy = Number(m[1]);
-  const month = m[2] === '<<' ? 0 : Number(m[2]);
-  const day = m[3] === '<<' ? 0 : Number(m[3]);
-  const today = toPartialDate(options.today ?? new Date());
-  let year: number;
-  if (options.kind === 'birth') {
-    year = yearInWindow(yy, today.year);
-    // Same year digits but later in the year than today: born a century earlier.
-    const probe = fromFields(year, month, month === 0 ? 0 : Math.min(day, daysInMonth(year, month)));
-    if (comparePartialDates(probe, today) > 0) year -= 100;
-  } else {
-    year = yearInWindow(yy, today.year + 49);
+  if (typeof text !== 'string') throw new TypeError('[@smart-citizen/core] parseYYMMDD expects a string');
+  const r = yymmddResult(text, options.kind, options.today);
+  if (isFail(r)) throw toError(r);
+  return r;
+}
+
+function parseDateResult(text: string, format: DateInputFormat, options: ParseDateOptions): Res {
+  const t = tidy(text);
+  if (t.length > 64) return bad(format);
+  const yymmdd = (s: string): Res => {
+    if (options.pivotYear === undefined) return yymmddResult(s, 'birth', options.today);
+    const m = /^(\d{2})(\d{2})(\d{2})$/.exec(s);
+    if (!m) return bad('YYMMDD');
+    return fromFields(yearInWindow(Number(m[1]), options.pivotYear), Number(m[2]), Number(m[3]));
+  };
+  switch (format) {
+    case 'dd/mm/yyyy':
+      return parseSeparated(t) ?? bad(format);
+    case 'ddmmyyyy':
+      return parseCompact(t) ?? bad(format);
+    case 'yymmdd':
+      return yymmdd(t);
+    case 'auto': {
+      const sep = parseSeparated(t);
+      if (sep) return sep;
+      const iso = RE_ISO.exec(t);
+      if (iso) return fromFields(Number(iso[1]), Number(iso[2]), iso[3] === undefined ? 0 : Number(iso[3]));
+      if (RE_DIGITS.test(t) && t.length === 8) {
+        const dmy = parseCompact(t) ?? bad(format);
+        if (!isFail(dmy)) return dmy;
+        const y = Number(t.slice(0, 4));
+        return y >= 1800 && y < 2200 ? fromFields(y, Number(t.slice(4, 6)), Number(t.slice(6))) : dmy;
+      }
+      if (RE_DIGITS.test(t) && t.length === 6) {
+        const y = Number(t.slice(2));
+        if (y >= 1800 && y < 2200 && Number(t.slice(0, 2)) <= 12) return fromFields(y, Number(t.slice(0, 2)), 0);
+        return yymmdd(t);
+      }
+      const words = RE_WORDS.exec(foldForCompare(t));
+      if (words) {
+        if (words[1] !== undefined && words[2] === undefined) return bad('words-vi');
+        return fromFields(
+          Number(words[3]),
+          words[2] === undefined ? 0 : Number(words[2]),
+          words[1] === undefined ? 0 : Number(words[1]),
+        );
+      }
+      return bad(format);
+    }
+    default:
+      throw new RangeError(`[@smart-citizen/core] unknown date format '${String(format)}'`);
   }
-  if (year < 1) throw invalid('year out of range');
-  return fromFields(year, month, day);
 }
 
 /**
@@ -185,63 +254,16 @@ export function parseYYMMDD(text: string, options: ParseYYMMDDOptions): PartialD
  */
 export function parseDate(text: string, format: DateInputFormat = 'auto', options: ParseDateOptions = {}): PartialDate {
   if (typeof text !== 'string') throw new TypeError('[@smart-citizen/core] parseDate expects a string');
-  const t = tidy(text);
-  if (t.length > 64) throw malformed(format);
-  const yymmdd = (s: string): PartialDate => {
-    if (options.pivotYear === undefined) {
-      return parseYYMMDD(s, options.today ? { kind: 'birth', today: options.today } : { kind: 'birth' });
-    }
-    const m = /^(\d{2})(\d{2})(\d{2})$/.exec(s);
-    if (!m) throw malformed('YYMMDD');
-    if (!Number.isInteger(options.pivotYear))
-      throw new RangeError('[@smart-citizen/core] pivotYear must be an integer');
-    return fromFields(yearInWindow(Number(m[1]), options.pivotYear), Number(m[2]), Number(m[3]));
-  };
-  switch (format) {
-    case 'dd/mm/yyyy': {
-      const d = parseSeparated(t);
-      if (d) return d;
-      throw malformed(format);
-    }
-    case 'ddmmyyyy': {
-      const d = parseCompact(t);
-      if (d) return d;
-      throw malformed(format);
-    }
-    case 'yymmdd':
-      return yymmdd(t);
-    case 'auto': {
-      const sep = parseSeparated(t);
-      if (sep) return sep;
-      const iso = RE_ISO.exec(t);
-      if (iso) return fromFields(Number(iso[1]), Number(iso[2]), iso[3] === undefined ? 0 : Number(iso[3]));
-      if (/^\d{8}$/.test(t)) {
-        try {
-          return parseCompact(t) as PartialDate;
-        } catch (err) {
-          const y = Number(t.slice(0, 4));
-          if (y >= 1800 && y < 2200) return fromFields(y, Number(t.slice(4, 6)), Number(t.slice(6)));
-          throw err;
-        }
-      }
-      if (/^\d{6}$/.test(t)) {
-        const y = Number(t.slice(2));
-        if (y >= 1800 && y < 2200 && Number(t.slice(0, 2)) <= 12) return fromFields(y, Number(t.slice(0, 2)), 0);
-        return yymmdd(t);
-      }
-      const words = RE_WORDS.exec(foldForCompare(text));
-      if (words) {
-        if (words[1] !== undefined && words[2] === undefined) throw malformed('words-vi');
-        return fromFields(
-          Number(words[3]),
-          words[2] === undefined ? 0 : Number(words[2]),
-          words[1] === undefined ? 0 : Number(words[1]),
-        );
-      }
-      throw malformed(format);
-    }
-    default:
-      throw new RangeError(`[@smart-citizen/core] unknown date format '${String(format)}'`);
+  checkPivot(options);
+  const r = parseDateResult(text, format, options);
+  if (isFail(r)) throw toError(r);
+  return r;
+}
+
+function checkPivot(options: ParseDateOptions): void {
+  const p = options.pivotYear;
+  if (p !== undefined && (!Number.isInteger(p) || p < 100 || p > 9999)) {
+    throw new RangeError('[@smart-citizen/core] pivotYear must be an integer year 100–9999');
   }
 }
 
@@ -255,12 +277,10 @@ export function safeParseDate(
   format: DateInputFormat = 'auto',
   options: ParseDateOptions = {},
 ): SafeParseDateResult {
-  try {
-    return { ok: true, value: parseDate(text, format, options) };
-  } catch (err) {
-    if (err instanceof SmartCitizenError) return { ok: false, error: err };
-    throw err;
-  }
+  if (typeof text !== 'string') return { ok: false, error: malformed(format) };
+  checkPivot(options);
+  const r = parseDateResult(text, format, options);
+  return isFail(r) ? { ok: false, error: toError(r) } : { ok: true, value: r };
 }
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
