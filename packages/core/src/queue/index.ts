@@ -1,1 +1,75 @@
-export {};
+// Smart queue: services, counters, citizen groups, routing policies, tickets, wait estimates,
+// statistics, the QueueBackend port with its in-memory backend, and the day simulator.
+// The conformance suite for backends lives in ./testing/conformance.ts (not exported here so
+// that vitest stays out of the runtime bundle).
+export {
+  fifoPolicy,
+  strictPriorityPolicy,
+  weightedInterleavePolicy,
+  agingPolicy,
+  parseRoutingPolicy,
+  formatTicketNumber,
+  timeScore,
+  fairShareScore,
+  STRICT_PRIORITY_STEP_MS,
+} from './policies.js';
+export {
+  vietnamPriorityPolicy,
+  classifyCitizen,
+  validatePriorityPolicy,
+  attributesFromIdentity,
+} from './priorityPolicy.js';
+export type {
+  CitizenAttributes,
+  Classification,
+  DisabilityLevel,
+  GroupCriterion,
+  PriorityGroup,
+  PriorityPolicy,
+} from './priorityPolicy.js';
+export { QueueState, ticketTransitions, HANDLING_SAMPLES_KEPT } from './QueueState.js';
+export { createInMemoryQueueBackend } from './createInMemoryQueueBackend.js';
+export { SmartQueue, createSmartQueue, validateQueueConfig } from './SmartQueue.js';
+export type {
+  AppointmentWindow,
+  IssueResult,
+  SmartQueueConfig,
+  SmartQueueOptions,
+  TicketHolder,
+  WaitEstimate,
+} from './SmartQueue.js';
+export { computeQueueStats, quantile } from './stats.js';
+export type { CounterStats, GroupStats, QueueStats, ServiceStats } from './stats.js';
+export { simulateQueue, parseSimulationConfig } from './simulate.js';
+export type {
+  HandlingDistribution,
+  SimulatedGroup,
+  SimulatedPolicy,
+  SimulationConfig,
+  SimulationResult,
+} from './simulate.js';
+export { createRng, sampleExponential, sampleLognormal, sampleNormal } from './rng.js';
+export type { Rng } from './rng.js';
+export type {
+  CallNextRequest,
+  IssueRequest,
+  QueueBackend,
+  TicketFilter,
+  TransitionAction,
+  TransitionRequest,
+  WaitingCount,
+} from './QueueBackend.js';
+export type {
+  Appointment,
+  CitizenGroup,
+  CounterProfileMode,
+  QueueCounter,
+  QueueEvent,
+  QueueEventListener,
+  QueueEventType,
+  QueueService,
+  RoutingPolicy,
+  RoutingPolicyKind,
+  Ticket,
+  TicketStatus,
+} from './types.js';

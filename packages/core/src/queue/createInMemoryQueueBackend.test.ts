@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { isSmartCitizenError } from '../errors/index.js';
+import { createInMemoryQueueBackend } from './createInMemoryQueueBackend.js';
+import { fifoPolicy } from './policies.js';
+import { describeQueueBackendConformance } from './testing/conformance.js';
+
+describeQueueBackendConformance('memory', {
+  async open() {
+    const backend = createInMemoryQueueBackend();
+    return { backend, connect: async () => backend, cleanup: () => backend.close() };
+  },
+});
+
+describe('createInMemoryQueueBackend', () => {
+  it('refuses work after close with queue/closed, and close is idempotent', async () => {
+    const b = createInMemoryQueueBackend();
+    await b.close();
+    await b.close();
+    const err = await b
+      .issue({
+        serviceId: 's',
+        prefix: 'S',
+        digits: 3,
+        seriesKey: 'd',
+        groupId: 'g',
+        priority: 0,
+        weight: 1,
+        policy: fifoPolicy(),
+        now: 0,
+      })
+      .catch((e: unknown) => e);
+    expect(isSmartCitizenError(err, 'queue/closed')).toBe(true);
+  });
+
+  it('keeps serving when a subscriber throws', async () => {
+    const b = createInMemoryQueueBackend();
+    await b.subscribe(() => {
+      throw new Error('display crashed');
+    });
+    const t = await b.issue({
+      serviceId: 's',
+      prefix: 'S',
+      digits: 3,
+      seriesKey: 'd',
+      groupId: 'g',
+      priority: 0,
+      weight: 1,
+      policy: fifoPolicy(),
+      now: 0,
+    });
+    expect(t.number).toBe('S001');
+  });
+});
