@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { idCommand } from './id.js';
 
 /** Every subcommand, in the order `--help` lists them. Each lives in its own file here. */
-export const commands: Command[] = [];
+export const commands: Command[] = [idCommand];
