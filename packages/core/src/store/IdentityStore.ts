@@ -97,6 +97,12 @@ export interface FaceSearchOptions {
    * @default -1
    */
   minSimilarity?: number;
+  /**
+   * Force an exact search where the backend would use an approximate index (pgvector HNSW);
+   * exact-scan backends ignore it.
+   * @default false
+   */
+  exact?: boolean;
 }
 
 /** Result of {@link IdentityStore.upsertMany}. */
