@@ -18,7 +18,7 @@ export interface NormalizeVietnameseOptions {
 }
 
 // Combining tone marks (huyền, sắc, ngã, hỏi, nặng) as they appear after NFD.
-const TONE_MARKS = '\u0300\u0301\u0303\u0309\u0323';
+const TONE_MARKS: ReadonlySet<number> = new Set([0x0300, 0x0301, 0x0303, 0x0309, 0x0323]);
 const VOWELS = 'aăâeêioôơuưy';
 // Vowels that carry a shape modifier (breve, circumflex, horn): the tone goes on them.
 const MODIFIED_VOWELS = 'ăâêôơư';
@@ -28,19 +28,21 @@ const NEW_STYLE_SECOND = new Set(['oa', 'oe', 'uy']);
 // word joiner, soft hyphen, BOM.
 const INVISIBLE = /[\u200B-\u200D\u2060\u00AD\uFEFF]/g;
 const WHITESPACE = /\s+/g;
-// Letter runs (letters plus combining marks), the unit on which tone marks are placed.
-const WORD = /[\p{L}\p{M}]+/gu;
+// Runs of Latin letters (with Vietnamese precomposed letters) and combining marks: the unit
+// on which tone marks are placed. Other scripts never carry Vietnamese tones and are skipped.
+const WORD = /[A-Za-z\u00C0-\u024F\u1E00-\u1EFF\u0300-\u036F]+/g;
 const NON_ASCII = /[^\x00-\x7F]/;
 
 function isVowel(c: string | undefined): boolean {
-  return c !== undefined && c.length === 1 && VOWELS.includes(c);
+  return c !== undefined && c !== '' && VOWELS.includes(c);
 }
 
 /**
- * Index (in `lower`, an array of lower-case NFC characters without tone mark) of the vowel
- * that carries the tone mark, or -1 when the word is not one Vietnamese syllable.
+ * Index (in `lower`, lower-case NFC text without tone mark, indexed by UTF-16 unit: every
+ * Vietnamese letter is one unit) of the vowel that carries the tone mark, or -1 when the
+ * word is not one Vietnamese syllable.
  */
-function toneIndex(lower: readonly string[], style: ToneStyle): number {
+function toneIndex(lower: string, style: ToneStyle): number {
   const n = lower.length;
   let start = 0;
   // `qu` and `gi` followed by a vowel are onsets: their u / i never carry the tone (quý, giá).
@@ -60,33 +62,34 @@ function toneIndex(lower: readonly string[], style: ToneStyle): number {
   if (hasCoda) return e - 1;
   if (len === 1) return s;
   if (len === 3) return s + 1;
-  if (style === 'new' && NEW_STYLE_SECOND.has(`${lower[s]}${lower[s + 1]}`)) return s + 1;
+  if (style === 'new' && NEW_STYLE_SECOND.has(lower.slice(s, s + 2))) return s + 1;
   return s;
 }
 
 function placeTone(word: string, style: ToneStyle): string {
   const nfd = word.normalize('NFD');
-  let tone = '';
+  let tone = -1;
   let count = 0;
   let base = '';
-  for (const ch of nfd) {
-    if (TONE_MARKS.includes(ch)) {
-      tone = ch;
+  let from = 0;
+  for (let i = 0; i < nfd.length; i++) {
+    const c = nfd.charCodeAt(i);
+    if (c >= 0x0300 && c <= 0x0323 && TONE_MARKS.has(c)) {
+      tone = c;
       count++;
-    } else {
-      base += ch;
+      base += nfd.slice(from, i);
+      from = i + 1;
     }
   }
   if (count !== 1) return word;
-  const chars = [...base.normalize('NFC')];
-  const idx = toneIndex(
-    chars.map((c) => c.toLowerCase()),
-    style,
-  );
-  const target = chars[idx];
-  if (target === undefined) return word;
-  chars[idx] = `${target}${tone}`.normalize('NFC');
-  return chars.join('');
+  base += nfd.slice(from);
+  const composed = base.normalize('NFC');
+  const lower = composed.toLowerCase();
+  if (lower.length !== composed.length) return word;
+  const idx = toneIndex(lower, style);
+  if (idx < 0) return word;
+  const marked = `${composed[idx]}${String.fromCharCode(tone)}`.normalize('NFC');
+  return `${composed.slice(0, idx)}${marked}${composed.slice(idx + 1)}`;
 }
 
 /**
