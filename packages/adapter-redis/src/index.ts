@@ -1,1 +1,2 @@
-export {};
+export { createRedisQueueBackend, deleteRedisQueue } from './createRedisQueueBackend.js';
+export type { RedisQueueBackendOptions } from './createRedisQueueBackend.js';

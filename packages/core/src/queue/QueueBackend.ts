@@ -64,6 +64,8 @@ export interface TicketFilter {
   since?: number;
   /** Issued before (ms since epoch). */
   until?: number;
+  /** Last called by this counter (a counter finds its current ticket after a lost reply). */
+  counterId?: string;
 }
 
 /** Waiting tickets of one service and group. */

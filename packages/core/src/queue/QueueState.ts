@@ -296,6 +296,7 @@ export class QueueState {
       if (f.serviceIds && !f.serviceIds.includes(t.serviceId)) continue;
       if (f.since !== undefined && t.issuedAt < f.since) continue;
       if (f.until !== undefined && t.issuedAt >= f.until) continue;
+      if (f.counterId !== undefined && t.counterId !== f.counterId) continue;
       out.push({ ...t });
     }
     return out.sort((a, b) => a.seq - b.seq);

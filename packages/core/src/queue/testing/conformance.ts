@@ -343,6 +343,8 @@ export function describeQueueBackendConformance(
         expect((await b.listTickets({ since: T0 + 10, until: T0 + 30 })).length).toBe(2);
         await b.callNext(call('c1', ['s'], p, T0 + 100));
         expect((await b.listTickets({ status: ['called'] })).map((t) => t.groupId)).toEqual(['elderly']);
+        expect((await b.listTickets({ counterId: 'c1' })).map((t) => t.groupId)).toEqual(['elderly']);
+        expect(await b.listTickets({ counterId: 'c9' })).toEqual([]);
         expect(await b.openCounters()).toEqual([]);
         await b.setCounterOpen('c2', true, T0);
         await b.setCounterOpen('c1', true, T0);
