@@ -15,12 +15,12 @@ export interface ParseDateOptions {
    * ends in those two digits (pivot 2030: `30` → 2030, `31` → 1931).
    * @default birth-date inference against `today` (see {@link parseYYMMDD})
    */
-  pivotYear?: number;
+  pivotYear?: number | undefined;
   /**
    * Today's date, for century inference.
    * @default new Date()
    */
-  today?: Date;
+  today?: Date | undefined;
 }
 
 /** Options of {@link parseYYMMDD}. */
@@ -32,7 +32,7 @@ export interface ParseYYMMDDOptions {
    */
   kind: 'birth' | 'expiry';
   /** @default new Date() */
-  today?: Date;
+  today?: Date | undefined;
 }
 
 /** Outcome of {@link safeParseDate}. */

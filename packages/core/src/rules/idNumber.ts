@@ -35,14 +35,14 @@ export interface IdNumberParts {
 /** Options of {@link validateIdNumber}: facts to check the number against. */
 export interface ValidateIdNumberOptions {
   /** Date of birth from another source (card print, QR, chip). */
-  dateOfBirth?: PartialDate;
+  dateOfBirth?: PartialDate | undefined;
   /** Sex from another source. */
-  sex?: Sex;
+  sex?: Sex | undefined;
   /**
    * Today's date, to flag a birth year in the future.
    * @default new Date()
    */
-  today?: Date;
+  today?: Date | undefined;
 }
 
 /** Outcome of {@link validateIdNumber}: parts when the number has the right shape, and issues. */
