@@ -30,6 +30,18 @@ export type {
   AddressDatabaseProvince,
   AddressDatabaseWard,
 } from './address/addressDatabase.js';
+export { renderFormPdf } from './pdf/renderFormPdf.js';
+export type { RenderFormPdfOptions, RenderFormPdfResult } from './pdf/renderFormPdf.js';
+export { loadDefaultFonts } from './pdf/loadDefaultFonts.js';
+export type { FontBytes } from './pdf/loadDefaultFonts.js';
+export { fillHtmlForm, htmlMappingFromFields } from './html/fillHtmlForm.js';
+export type {
+  FillHtmlFormOptions,
+  FillHtmlFormResult,
+  HtmlFieldMapping,
+  HtmlFieldTarget,
+  HtmlFillSkipReason,
+} from './html/fillHtmlForm.js';
 export { numberToVietnameseWords } from './numberToWords.js';
 export type { FormIssue } from './FormIssue.js';
 export type {

@@ -86,13 +86,13 @@ export class AddressNormalizer {
     this.dataVersion = tables.version;
     const provinceNameByCode = new Map<string, string>();
     for (const p of tables.provinces) {
-      provinceNameByCode.set(p.province_code, p.name);
+      provinceNameByCode.set(p.province_code, p.name.normalize('NFC'));
       for (const fold of [false, true]) this.#provinces.set(`${fold ? 'f' : 'e'}|${provinceKey(p.name, fold)}`, p.name);
     }
     for (const w of tables.wards) {
       const province = provinceNameByCode.get(w.province_code);
       if (province === undefined) continue;
-      const unit: CurrentUnit = { ward: w.name, wardCode: w.ward_code, province };
+      const unit: CurrentUnit = { ward: w.name.normalize('NFC'), wardCode: w.ward_code, province };
       for (const fold of [false, true]) {
         push(this.#current, `${fold ? 'f' : 'e'}|${provinceKey(province, fold)}|${unitKey(w.name, fold)}`, unit);
       }
@@ -100,9 +100,9 @@ export class AddressNormalizer {
     for (const row of tables.mappings) {
       if (!row.old_ward_name || !row.old_province_name || !row.new_ward_name || !row.new_province_name) continue;
       const unit: CurrentUnit = {
-        ward: row.new_ward_name,
+        ward: row.new_ward_name.normalize('NFC'),
         wardCode: row.new_ward_code,
-        province: row.new_province_name,
+        province: row.new_province_name.normalize('NFC'),
       };
       const item = { row, unit };
       for (const fold of [false, true]) {

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_ADDRESS_LENGTH, formatAddressLine, splitAddress } from './splitAddress.js';
+
+describe('splitAddress', () => {
+  it('splits an old three-level address with a house number and street', () => {
+    expect(splitAddress('Số 12 đường Lê Lợi, Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh')).toEqual({
+      houseNumber: 'Số 12',
+      street: 'đường Lê Lợi',
+      ward: 'Phường Bến Nghé',
+      district: 'Quận 1',
+      province: 'TP. Hồ Chí Minh',
+    });
+  });
+
+  it('splits a current two-level address (no district)', () => {
+    expect(splitAddress('25 Nguyễn Văn Bảo, Phường Hạnh Thông, Thành phố Hồ Chí Minh')).toEqual({
+      houseNumber: '25',
+      street: 'Nguyễn Văn Bảo',
+      ward: 'Phường Hạnh Thông',
+      province: 'Thành phố Hồ Chí Minh',
+    });
+  });
+
+  it('recognises hamlets and abbreviations', () => {
+    expect(splitAddress('Thôn 3, Xã Tân Phú, Huyện Đồng Phú, Tỉnh Bình Phước')).toEqual({
+      hamlet: 'Thôn 3',
+      ward: 'Xã Tân Phú',
+      district: 'Huyện Đồng Phú',
+      province: 'Tỉnh Bình Phước',
+    });
+    expect(splitAddress('12A/3 Lê Lợi, P.4, Q. Gò Vấp, TP.HCM')).toMatchObject({
+      houseNumber: '12A/3',
+      street: 'Lê Lợi',
+      ward: 'P.4',
+      district: 'Q. Gò Vấp',
+      province: 'TP.HCM',
+    });
+  });
+
+  it('normalises spacing and tone placement, and strips control characters', () => {
+    const p = splitAddress('  Xã  Nghĩa\u0000 Hoà ,\nHuyện Tư Nghĩa ; Tỉnh Quảng Ngãi ');
+    expect(p).toEqual({ ward: 'Xã Nghĩa Hòa', district: 'Huyện Tư Nghĩa', province: 'Tỉnh Quảng Ngãi' });
+  });
+
+  it('joins parts back into one line', () => {
+    expect(
+      formatAddressLine({
+        houseNumber: '5',
+        street: 'Hàng Bạc',
+        ward: 'Phường Hoàn Kiếm',
+        province: 'Thành phố Hà Nội',
+      }),
+    ).toBe('5 Hàng Bạc, Phường Hoàn Kiếm, Thành phố Hà Nội');
+  });
+
+  it('never throws and bounds its work on arbitrary input', () => {
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const alphabet = 'aăâđeêoôơuưyxqpPQ., ;/-0123456789<>"\'\u0000\u202eẾỆỮ\n';
+    for (let i = 0; i < 5000; i++) {
+      const len = Math.floor(rand() * 80);
+      let s = '';
+      for (let j = 0; j < len; j++) s += alphabet[Math.floor(rand() * alphabet.length)];
+      const parts = splitAddress(s);
+      for (const v of Object.values(parts)) expect(typeof v).toBe('string');
+    }
+    const huge = 'Phường 1, '.repeat(10_000);
+    expect(formatAddressLine(splitAddress(huge)).length).toBeLessThanOrEqual(MAX_ADDRESS_LENGTH);
+  });
+});

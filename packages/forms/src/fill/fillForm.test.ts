@@ -1,0 +1,250 @@
+import type { CitizenIdentity } from '@smart-citizen/core';
+import { isSmartCitizenError } from '@smart-citizen/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AddressNormalizer } from '../address/AddressNormalizer.js';
+import { createFormRegistry } from '../registry/FormRegistry.js';
+import { fillForm } from './fillForm.js';
+
+const identity: CitizenIdentity = {
+  idNumber: '001199012345',
+  fullName: 'nguyễn thị thuý hằng',
+  dateOfBirth: { year: 1999, month: 3, day: 14 },
+  sex: 'F',
+  nationality: 'Việt Nam',
+  ethnicity: 'Kinh',
+  religion: 'Không',
+  placeOfOrigin: 'Xã Tân Phú, Huyện Đồng Phú, Tỉnh Bình Phước',
+  placeOfResidence: 'Số 15 ngõ 34 phố Quán Thánh, Phường Quán Thánh, Quận Ba Đình, Thành phố Hà Nội',
+  issueDate: { year: 2021, month: 7, day: 20 },
+  issuingAuthority: 'Cục Cảnh sát quản lý hành chính về trật tự xã hội',
+  motherName: 'Trần Thị Lan',
+  spouseName: 'Lê Văn Nam',
+  cardType: 'cccd-chip-2021',
+};
+const today = new Date('2026-11-29T00:00:00Z');
+
+describe('fillForm', () => {
+  const registry = createFormRegistry();
+  let addressNormalizer: AddressNormalizer;
+  beforeAll(async () => {
+    addressNormalizer = await AddressNormalizer.create();
+  });
+  const opts = () => ({ registry, addressNormalizer, today });
+
+  it('fills CT01 from the card: upper-case name with diacritics, dd/mm/yyyy, sex in Vietnamese', async () => {
+    const r = await fillForm('ct01', { identity }, opts());
+    expect(r.data).toEqual({
+      fullName: 'NGUYỄN THỊ THÚY HẰNG',
+      dateOfBirth: '14/03/1999',
+      sex: 'Nữ',
+      idNumber: '001199012345',
+    });
+    // Never invents: what the card does not say is missing, not guessed.
+    expect(r.missing.map((m) => m.path)).toEqual(['recipient', 'request']);
+    expect(r.missing.every((m) => m.expectedFrom === 'citizen')).toBe(true);
+    expect(r.issues).toEqual([]);
+    expect(r.complete).toBe(false);
+  });
+
+  it('takes the answers, completes the form, and flags an answer that contradicts the card', async () => {
+    const r = await fillForm(
+      'ct01',
+      {
+        identity,
+        answers: {
+          recipient: 'Công an phường Ba Đình',
+          request: 'Đăng ký thường trú',
+          'householdHead.fullName': 'trần thị lan',
+          sex: 'Nam',
+        },
+      },
+      opts(),
+    );
+    expect(r.data.householdHead).toEqual({ fullName: 'TRẦN THỊ LAN' });
+    expect(r.data.sex).toBe('Nam');
+    expect(r.issues.map((i) => [i.code, i.path])).toContainEqual(['forms/answer-differs-from-card', 'sex']);
+    expect(r.missing).toEqual([]);
+  });
+
+  it('reports answers that are not fields and never copies them', async () => {
+    const r = await fillForm(
+      'ct01',
+      { answers: { bogus: 1, __proto__: { polluted: true } } as Record<string, unknown> },
+      opts(),
+    );
+    expect(r.issues.map((i) => i.code)).toContain('forms/unknown-answer');
+    expect(r.data).not.toHaveProperty('bogus');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('CC01: moves the old address to the current units and keeps the old one', async () => {
+    const r = await fillForm('cc01', { identity }, opts());
+    expect(r.data.permanentResidence).toEqual({
+      line: 'Số 15 ngõ 34 phố Quán Thánh, Phường Ba Đình, Thành phố Hà Nội',
+      houseNumber: 'Số 15',
+      street: 'ngõ 34 phố Quán Thánh',
+      ward: 'Phường Ba Đình',
+      province: 'Thành phố Hà Nội',
+      previous: {
+        line: 'Số 15 ngõ 34 phố Quán Thánh, Phường Quán Thánh, Quận Ba Đình, Thành phố Hà Nội',
+        ward: 'Phường Quán Thánh',
+        district: 'Quận Ba Đình',
+        province: 'Thành phố Hà Nội',
+      },
+    });
+    expect(r.issues.map((i) => i.code)).toContain('forms/address-updated');
+    // A CCCD carries "Quê quán", not "Nơi đăng ký khai sinh": the latter is left to the citizen.
+    expect(r.data.placeOfOrigin).toBe('Xã Tân Phú, Huyện Đồng Phú, Tỉnh Bình Phước');
+    expect(r.data.birthRegistrationPlace).toBeUndefined();
+    expect(r.missing.map((m) => m.path)).toContain('birthRegistrationPlace');
+    expect(r.data.mother).toEqual({ fullName: 'TRẦN THỊ LAN' });
+    expect(r.data.previousCard).toEqual({
+      document:
+        'Căn cước công dân số 001199012345, cấp ngày 20/07/2021, nơi cấp: Cục Cảnh sát quản lý hành chính về trật tự xã hội',
+    });
+  });
+
+  it('keeps the address as written when normalisation is turned off', async () => {
+    const r = await fillForm('cc01', { identity }, { ...opts(), addressNormalizer: false });
+    expect((r.data.permanentResidence as { ward: string }).ward).toBe('Phường Quán Thánh');
+    expect(r.issues.map((i) => i.code)).not.toContain('forms/address-updated');
+  });
+
+  it('birth registration: the mother is the card holder, the date is also written in words', async () => {
+    const r = await fillForm(
+      'birth-registration',
+      {
+        identity,
+        answers: {
+          recipient: 'Ủy ban nhân dân phường Ba Đình',
+          requester: { relationship: 'Mẹ' },
+          child: {
+            fullName: 'Lê Minh An',
+            dateOfBirth: '01/02/2025',
+            sex: 'nam',
+            ethnicity: 'Kinh',
+            nationality: 'Việt Nam',
+            placeOfBirth: 'Bệnh viện Phụ sản Hà Nội',
+          },
+        },
+      },
+      opts(),
+    );
+    expect(r.data.child).toMatchObject({
+      fullName: 'LÊ MINH AN',
+      dateOfBirthInWords: 'ngày 01 tháng 02 năm 2025',
+      sex: 'Nam',
+    });
+    expect(r.data.mother).toMatchObject({
+      fullName: 'NGUYỄN THỊ THÚY HẰNG',
+      dateOfBirth: '1999',
+      idNumber: '001199012345',
+    });
+    // The spouse on the mother's chip is the father.
+    expect(r.data.father).toEqual({ fullName: 'LÊ VĂN NAM' });
+    expect(r.complete).toBe(true);
+  });
+
+  it('birth registration: a child born before the mother is an error in Vietnamese and English', async () => {
+    const r = await fillForm(
+      'birth-registration',
+      { identity, answers: { requester: { relationship: 'mẹ' }, child: { dateOfBirth: '01/02/1990' } } },
+      opts(),
+    );
+    const order = r.issues.find((i) => i.code === 'forms/date-order');
+    expect(order?.path).toBe('child.dateOfBirth');
+    expect(order?.messageVi).toContain('người mẹ');
+    expect(order?.message).toContain('mother');
+    expect(r.complete).toBe(false);
+  });
+
+  it('business household: owner from the card, address parts, capital in words', async () => {
+    const r = await fillForm(
+      'business-household',
+      {
+        identity,
+        answers: {
+          business: { capital: 150_000_000, address: 'Số 8 phố Hàng Bạc, Phường Hàng Bạc, Quận Hoàn Kiếm, Hà Nội' },
+        },
+      },
+      opts(),
+    );
+    const owner = r.data.owner as Record<string, unknown>;
+    expect(owner.fullName).toBe('NGUYỄN THỊ THÚY HẰNG');
+    expect(owner.document).toEqual({
+      type: 'Căn cước công dân',
+      number: '001199012345',
+      issueDate: '20/07/2021',
+      issuer: 'Cục Cảnh sát quản lý hành chính về trật tự xã hội',
+    });
+    const business = r.data.business as Record<string, unknown>;
+    expect(business.capitalInWords).toBe('Một trăm năm mươi triệu đồng');
+    expect(business.address).toMatchObject({
+      houseNumber: 'Số 8',
+      street: 'phố Hàng Bạc',
+      ward: 'Phường Hoàn Kiếm',
+      province: 'Thành phố Hà Nội',
+    });
+  });
+
+  it('reports an identity whose ID number contradicts its sex and birth year', async () => {
+    const r = await fillForm('ct01', { identity: { ...identity, sex: 'M', dateOfBirth: { year: 1985 } } }, opts());
+    const codes = r.issues.map((i) => i.code);
+    expect(codes).toContain('id/sex-mismatch');
+    expect(codes).toContain('id/birth-year-mismatch');
+    expect(r.issues.every((i) => i.messageVi.length > 0)).toBe(true);
+  });
+
+  it('drops unusable identity fields with typed issues, and never copies a malformed ID number', async () => {
+    const r = await fillForm(
+      'ct01',
+      {
+        identity: {
+          idNumber: '12345',
+          fullName: 42,
+          dateOfBirth: { year: 1999, month: 13 },
+          sex: 'X',
+        } as unknown as CitizenIdentity,
+      },
+      opts(),
+    );
+    expect(r.data).toEqual({});
+    expect(
+      r.issues
+        .filter((i) => i.code === 'forms/identity-field-invalid')
+        .map((i) => i.path)
+        .sort(),
+    ).toEqual(['dateOfBirth', 'fullName', 'sex']);
+    expect(r.issues.map((i) => i.code)).toContain('id/malformed');
+    expect(r.missing.map((m) => m.path)).toContain('idNumber');
+  });
+
+  it('reports card dates out of order', async () => {
+    const r = await fillForm('ct01', { identity: { ...identity, issueDate: { year: 1990 } } }, opts());
+    expect(r.issues.map((i) => i.code)).toContain('forms/identity-contradiction');
+  });
+
+  it('keeps a hostile name as text and flags it by format, in both languages', async () => {
+    const name = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+    const r = await fillForm('ct01', { identity: { ...identity, fullName: name } }, opts());
+    expect(r.data.fullName).toBe(name.toUpperCase());
+    const f = r.issues.find((i) => i.code === 'forms/format' && i.path === 'fullName');
+    expect(f?.messageVi).toContain('Họ, chữ đệm và tên');
+    expect(f?.message).toContain('Full name');
+  });
+
+  it('throws typed errors for an unknown form and for inputs that are not objects', async () => {
+    const code = async (p: Promise<unknown>) =>
+      p.then(
+        () => 'ok',
+        (e: unknown) => (isSmartCitizenError(e) ? e.code : 'untyped'),
+      );
+    expect(await code(fillForm('no-such-form', {}, opts()))).toBe('forms/unknown-form');
+    expect(await code(fillForm('ct01', { identity: 'x' as unknown as CitizenIdentity }, opts()))).toBe(
+      'forms/invalid-identity',
+    );
+    expect(await code(fillForm('ct01', { answers: [] as unknown as Record<string, unknown> }, opts()))).toBe(
+      'forms/invalid-answers',
+    );
+  });
+});
