@@ -54,6 +54,7 @@ export interface SqliteIdentityStore extends IdentityStore {
   readonly database: Database;
   upsertMany: NonNullable<IdentityStore['upsertMany']>;
   searchFaces: NonNullable<IdentityStore['searchFaces']>;
+  enrolTemplates: NonNullable<IdentityStore['enrolTemplates']>;
   rotateKeys: NonNullable<IdentityStore['rotateKeys']>;
   count: NonNullable<IdentityStore['count']>;
 }
@@ -336,6 +337,39 @@ export function createSqliteIdentityStore(options: SqliteIdentityStoreOptions): 
       };
       guard(() => enrolTx.immediate(row, template.data));
       return toInfo(row);
+    },
+    async enrolTemplates(items) {
+      for (const it of items) checkTemplateInput(it.template, PKG, options.faceDimension);
+      const c = needCipher();
+      const now = clock.now();
+      const rows = await Promise.all(
+        items.map(async (it): Promise<[TemplateRow, Uint8Array]> => {
+          const id = globalThis.crypto.randomUUID();
+          const sealed = await c.seal(it.template.data, templateAad(id, it.idNumber, it.template.kind));
+          return [
+            {
+              id,
+              id_number: it.idNumber,
+              kind: it.template.kind,
+              format: it.template.format,
+              label: it.template.label ?? null,
+              key_id: sealed.keyId,
+              iv: sealed.iv,
+              ciphertext: sealed.ciphertext,
+              created_at: now,
+            },
+            it.template.data,
+          ];
+        }),
+      );
+      guard(() =>
+        db
+          .transaction(() => {
+            for (const [row, plain] of rows) enrolTx(row, plain);
+          })
+          .immediate(),
+      );
+      return rows.map(([r]) => toInfo(r));
     },
     async getTemplates(idNumber, kind) {
       const rows = guard(

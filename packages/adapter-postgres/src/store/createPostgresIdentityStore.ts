@@ -91,6 +91,7 @@ export interface PostgresIdentityStore extends IdentityStore {
   readonly faceSearchMode: FaceSearchMode;
   upsertMany: NonNullable<IdentityStore['upsertMany']>;
   searchFaces: NonNullable<IdentityStore['searchFaces']>;
+  enrolTemplates: NonNullable<IdentityStore['enrolTemplates']>;
   rotateKeys: NonNullable<IdentityStore['rotateKeys']>;
   count: NonNullable<IdentityStore['count']>;
 }
@@ -421,6 +422,78 @@ export async function createPostgresIdentityStore(
         createdAt: now,
         keyId: sealed.keyId,
       };
+    },
+    async enrolTemplates(items) {
+      open();
+      for (const it of items) checkTemplateInput(it.template, PKG, dimension);
+      const c = needCipher();
+      const now = clock.now();
+      const prepared = await Promise.all(
+        items.map(async (it) => {
+          const id = globalThis.crypto.randomUUID();
+          const sealed = await c.seal(it.template.data, templateAad(id, it.idNumber, it.template.kind));
+          return { id, it, sealed };
+        }),
+      );
+      const owners = [...new Set(items.map((i) => i.idNumber))];
+      const seqs = await withTransaction(pool, async (cl) => {
+        const found = await cl.query<{ id_number: string }>(
+          `SELECT id_number FROM ${s}.sc_identity_citizens WHERE id_number = ANY($1::text[]) FOR SHARE`,
+          [owners],
+        );
+        if (found.rowCount !== owners.length) {
+          throw new SmartCitizenError('store/not-found', 'no citizen with that ID number', { pkg: PKG });
+        }
+        const out: number[] = [];
+        for (let i = 0; i < prepared.length; i += 500) {
+          const batch = prepared.slice(i, i + 500);
+          const values: unknown[] = [];
+          const rows = batch.map((p, j) => {
+            values.push(p.id, p.it.idNumber, p.it.template.kind, p.it.template.format, p.it.template.label ?? null);
+            values.push(p.sealed.keyId, p.sealed.iv, p.sealed.ciphertext, now);
+            const b = j * 9;
+            return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9})`;
+          });
+          await cl.query(
+            `INSERT INTO ${s}.sc_identity_templates (id, id_number, kind, format, label, key_id, iv, ciphertext, created_at)
+             VALUES ${rows.join(', ')}`,
+            values,
+          );
+          const faces = batch.filter((p) => p.it.template.kind === 'face');
+          if (faces.length && mode === 'pgvector') {
+            await cl.query(
+              `INSERT INTO ${s}.sc_identity_face_vectors (template_id, id_number, embedding)
+               SELECT t, o, e::vector FROM unnest($1::uuid[], $2::text[], $3::text[]) AS x(t, o, e)`,
+              [
+                faces.map((f) => f.id),
+                faces.map((f) => f.it.idNumber),
+                faces.map((f) => vectorLiteral(decodeEmbedding(f.it.template.data))),
+              ],
+            );
+          }
+          const r = await cl.query<{ seq: string }>(
+            `INSERT INTO ${s}.sc_identity_changes (id_number, op, at)
+             SELECT o, 'template-enrol', $2 FROM unnest($1::text[]) WITH ORDINALITY AS x(o, i) ORDER BY i RETURNING seq`,
+            [batch.map((p) => p.it.idNumber), now],
+          );
+          out.push(...r.rows.map((x) => Number(x.seq)));
+        }
+        return out;
+      });
+      followIndex(seqs, (ix) => {
+        for (const p of prepared) {
+          if (p.it.template.kind === 'face') ix.add(p.id, p.it.idNumber, decodeEmbedding(p.it.template.data));
+        }
+      });
+      return prepared.map((p) => ({
+        id: p.id,
+        idNumber: p.it.idNumber,
+        kind: p.it.template.kind,
+        format: p.it.template.format,
+        label: p.it.template.label ?? null,
+        createdAt: now,
+        keyId: p.sealed.keyId,
+      }));
     },
     async getTemplates(idNumber, kind) {
       open();

@@ -157,6 +157,11 @@ export interface IdentityStore {
 
   /** Optional: write many identities in one transaction (bulk import). All or nothing. */
   upsertMany?(identities: readonly StoredIdentity[]): Promise<BulkUpsertResult>;
+  /**
+   * Optional: enrol many templates in one transaction (bulk migration). All or nothing: an unknown
+   * citizen or a bad template anywhere writes none.
+   */
+  enrolTemplates?(items: readonly { idNumber: string; template: TemplateInput }[]): Promise<TemplateInfo[]>;
   /** Optional: 1:N search over enrolled `face` templates (format `f32`) by cosine similarity. */
   searchFaces?(embedding: Float32Array, options?: FaceSearchOptions): Promise<FaceSearchHit[]>;
   /** Optional: re-encrypt every template not sealed with the key provider's current key. */

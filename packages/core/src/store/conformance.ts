@@ -258,6 +258,37 @@ export function runIdentityStoreConformance(
       );
     });
 
+    it('enrols many templates at once, all or nothing', async () => {
+      const { store } = await open();
+      if (!store.enrolTemplates) return;
+      await store.upsert(a);
+      await store.upsert(b);
+      const infos = await store.enrolTemplates([
+        {
+          idNumber: a.idNumber,
+          template: { kind: 'face', format: 'f32', data: encodeEmbedding(unitVector(faceDimension, 41)) },
+        },
+        {
+          idNumber: b.idNumber,
+          template: { kind: 'face', format: 'f32', data: encodeEmbedding(unitVector(faceDimension, 42)) },
+        },
+        { idNumber: b.idNumber, template: { kind: 'fingerprint', format: 'x', data: new Uint8Array([4, 5, 6]) } },
+      ]);
+      expect(infos.map((i) => i.idNumber)).toEqual([a.idNumber, b.idNumber, b.idNumber]);
+      expect((await store.getTemplates(b.idNumber, 'fingerprint'))[0]?.data).toEqual(new Uint8Array([4, 5, 6]));
+      if (store.searchFaces) {
+        expect((await store.searchFaces(unitVector(faceDimension, 42), { k: 1 }))[0]?.idNumber).toBe(b.idNumber);
+      }
+      await expectCode(
+        store.enrolTemplates([
+          { idNumber: c.idNumber, template: { kind: 'fingerprint', format: 'x', data: new Uint8Array([1]) } },
+          { idNumber: a.idNumber, template: { kind: 'fingerprint', format: 'x', data: new Uint8Array([1]) } },
+        ]),
+        'store/not-found',
+      );
+      expect(await store.getTemplates(a.idNumber, 'fingerprint')).toEqual([]);
+    });
+
     it('deletes one template', async () => {
       const { store } = await open();
       await store.upsert(a);

@@ -162,6 +162,42 @@ export function createMemoryIdentityStore(options: MemoryIdentityStoreOptions = 
       change(idNumber, 'template-enrol', now);
       return info(t);
     },
+    async enrolTemplates(items) {
+      open();
+      for (const it of items) checkTemplateInput(it.template, 'core', options.faceDimension);
+      const c = needCipher();
+      for (const it of items) {
+        if (!citizens.has(it.idNumber))
+          throw new SmartCitizenError('store/not-found', 'no citizen with that ID number');
+      }
+      const sealed = await Promise.all(
+        items.map(async (it) => {
+          const id = globalThis.crypto.randomUUID();
+          return { id, it, sealed: await c.seal(it.template.data, templateAad(id, it.idNumber, it.template.kind)) };
+        }),
+      );
+      for (const it of items) {
+        if (!citizens.has(it.idNumber))
+          throw new SmartCitizenError('store/not-found', 'no citizen with that ID number');
+      }
+      const now = clock.now();
+      return sealed.map(({ id, it, sealed: blob }) => {
+        const t: StoredTemplate = {
+          id,
+          idNumber: it.idNumber,
+          kind: it.template.kind,
+          format: it.template.format,
+          label: it.template.label ?? null,
+          createdAt: now,
+          keyId: blob.keyId,
+          sealed: blob,
+        };
+        templates.set(id, t);
+        if (it.template.kind === 'face') index = undefined;
+        change(it.idNumber, 'template-enrol', now);
+        return info(t);
+      });
+    },
     async getTemplates(idNumber, kind?: TemplateKind) {
       open();
       const found = [...templates.values()].filter((t) => t.idNumber === idNumber && (!kind || t.kind === kind));
