@@ -249,7 +249,9 @@ function drawBlock(ctx: Ctx, form: RegisteredForm, data: unknown, b: LayoutBlock
             borderColor: rgb(0, 0, 0),
             borderWidth: 0.5,
           });
-          lines.forEach((l, j) => ctx.page.drawText(l, { x: x + 3, y: top - (j + 1) * lead, size, font }));
+          lines.forEach((l, j) => {
+            ctx.page.drawText(l, { x: x + 3, y: top - (j + 1) * lead, size, font });
+          });
           x += cw;
         });
         ctx.y = top - height;

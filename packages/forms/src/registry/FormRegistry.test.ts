@@ -74,16 +74,28 @@ describe('FormRegistry', () => {
       mutate(d);
       return codeOf(() => r.register(d));
     };
-    expect(bad((d) => (d.id = 'Bad Id'))).toBe('forms/invalid-definition');
-    expect(bad((d) => (d.sources = []))).toBe('forms/invalid-definition');
+    expect(
+      bad((d) => {
+        d.id = 'Bad Id';
+      }),
+    ).toBe('forms/invalid-definition');
+    expect(
+      bad((d) => {
+        d.sources = [];
+      }),
+    ).toBe('forms/invalid-definition');
     expect(bad((d) => d.fields.push({ path: 'notInSchema', label: { vi: 'x', en: 'x' } }))).toBe(
       'forms/invalid-definition',
     );
-    expect(bad((d) => (d.schema = { type: 'object', properties: { fullName: { type: 'strin' } } }))).toBe(
-      'forms/invalid-definition',
-    );
     expect(
-      bad((d) => (d.schema = { type: 'object', properties: { fullName: { type: 'string', format: 'no-such' } } })),
+      bad((d) => {
+        d.schema = { type: 'object', properties: { fullName: { type: 'strin' } } };
+      }),
+    ).toBe('forms/invalid-definition');
+    expect(
+      bad((d) => {
+        d.schema = { type: 'object', properties: { fullName: { type: 'string', format: 'no-such' } } };
+      }),
     ).toBe('forms/invalid-definition');
     expect(bad((d) => d.layout.blocks.push({ kind: 'field', path: 'ghost' }))).toBe('forms/invalid-definition');
     expect(
@@ -92,7 +104,9 @@ describe('FormRegistry', () => {
       }),
     ).toBe('forms/invalid-definition');
     expect(
-      bad((d) => ((d.fields[0] as { from: unknown }).from = [{ identity: 'fullName', transform: ['shout'] }])),
+      bad((d) => {
+        (d.fields[0] as { from: unknown }).from = [{ identity: 'fullName', transform: ['shout'] }];
+      }),
     ).toBe('forms/invalid-definition');
     expect(codeOf(() => r.register(null as unknown as FormDefinition))).toBe('forms/invalid-definition');
   });

@@ -1,0 +1,128 @@
+import * as fontkitModule from '@pdf-lib/fontkit';
+import { isSmartCitizenError } from '@smart-citizen/core';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createFormRegistry } from '../registry/FormRegistry.js';
+import { type FontBytes, loadDefaultFonts } from './loadDefaultFonts.js';
+import { renderFormPdf } from './renderFormPdf.js';
+
+const fontkit = ((fontkitModule as unknown as { default?: unknown }).default ?? fontkitModule) as typeof fontkitModule;
+
+/** Every precomposed Vietnamese letter, upper and lower case (67 + 67). */
+const UPPER = 'ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ';
+const LETTERS = [...UPPER, ...UPPER.toLowerCase()];
+
+async function pageTexts(pdf: Uint8Array): Promise<string[]> {
+  const doc = await getDocument({ data: pdf.slice(), verbosity: 0 }).promise;
+  const out: string[] = [];
+  for (let i = 1; i <= doc.numPages; i++) {
+    const page = await doc.getPage(i);
+    const content = await page.getTextContent();
+    out.push(content.items.map((it) => ('str' in it ? it.str : '')).join('\n'));
+  }
+  await doc.destroy();
+  return out;
+}
+
+describe('renderFormPdf', () => {
+  const registry = createFormRegistry();
+  let fonts: FontBytes;
+  beforeAll(async () => {
+    fonts = await loadDefaultFonts();
+  });
+
+  it('ships a font whose cmap has every Vietnamese letter (regular and bold)', () => {
+    expect(LETTERS).toHaveLength(134);
+    for (const bytes of [fonts.regular, fonts.bold!]) {
+      const face = fontkit.create(bytes);
+      const missing = LETTERS.filter((c) => !face.hasGlyphForCodePoint(c.codePointAt(0)!));
+      expect(missing).toEqual([]);
+    }
+  });
+
+  it('prints CT01 and the Vietnamese text extracts back unchanged', async () => {
+    const data = {
+      recipient: 'Công an phường Ba Đình, Thành phố Hà Nội',
+      fullName: 'NGUYỄN THỊ THÚY HẰNG',
+      dateOfBirth: '14/03/1999',
+      sex: 'Nữ',
+      idNumber: '001199012345',
+      request: `Đăng ký thường trú — kiểm tra chữ: ${LETTERS.join(' ')}`,
+      place: 'Hà Nội',
+      date: '02/12/2026',
+    };
+    const { pdf, pages, issues } = await renderFormPdf(registry.get('ct01'), data, { fonts });
+    expect(issues).toEqual([]);
+    expect(pages).toBe(1);
+    const text = (await pageTexts(pdf)).join('\n');
+    for (const s of [
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ',
+      'Mẫu CT01',
+      '1. Họ, chữ đệm và tên: NGUYỄN THỊ THÚY HẰNG',
+      'Ngày, tháng, năm sinh: 14/03/1999',
+      'Giới tính: Nữ',
+      'Hà Nội, ngày 02 tháng 12 năm 2026',
+    ]) {
+      expect(text).toContain(s);
+    }
+    const normalized = text.normalize('NFC');
+    expect(LETTERS.filter((c) => !normalized.includes(c))).toEqual([]);
+  });
+
+  it('prints an address with its parts and the pre-2025 address, and tables over several pages', async () => {
+    const members = Array.from({ length: 30 }, (_, i) => ({
+      fullName: `TRẦN VĂN THÀNH VIÊN SỐ ${i + 1}`,
+      dateOfBirth: '01/01/2000',
+      sex: 'Nam',
+      idNumber: '001200012345',
+      relationship: 'Con',
+    }));
+    const { pdf, pages } = await renderFormPdf(registry.get('ct01'), { fullName: 'A', members }, { fonts });
+    expect(pages).toBeGreaterThan(1);
+    const text = (await pageTexts(pdf)).join('\n');
+    for (let i = 1; i <= 30; i++) expect(text).toContain(`TRẦN VĂN THÀNH VIÊN SỐ ${i}`);
+
+    const cc = await renderFormPdf(
+      registry.get('cc01'),
+      {
+        permanentResidence: {
+          line: 'Số 15 phố Quán Thánh, Phường Ba Đình, Thành phố Hà Nội',
+          houseNumber: 'Số 15',
+          street: 'phố Quán Thánh',
+          ward: 'Phường Ba Đình',
+          province: 'Thành phố Hà Nội',
+          previous: { line: 'Số 15 phố Quán Thánh, Phường Quán Thánh, Quận Ba Đình, Thành phố Hà Nội' },
+        },
+      },
+      { fonts },
+    );
+    const ccText = (await pageTexts(cc.pdf)).join('\n').replace(/\s+/g, ' ');
+    expect(ccText).toContain('Xã/Phường/Đặc khu: Phường Ba Đình');
+    expect(ccText).toContain('Tỉnh/Thành phố: Thành phố Hà Nội');
+    expect(ccText).toContain('Phường Quán Thánh, Quận Ba Đình');
+  });
+
+  it('prints hostile strings literally, drops control and bidi characters, adds no script', async () => {
+    const hostile = '<script>alert(1)</script>\u202e\u0000/JavaScript (app.alert(1)) 😀';
+    const { pdf, issues } = await renderFormPdf(registry.get('ct01'), { fullName: hostile }, { fonts });
+    const text = (await pageTexts(pdf)).join('\n');
+    expect(text).toContain('<script>alert(1)</script>');
+    expect(text).not.toContain('\u202e');
+    expect(issues.map((i) => i.code)).toContain('forms/pdf-glyph-missing');
+    const raw = new TextDecoder('latin1').decode(pdf);
+    expect(raw).not.toMatch(/\/(JavaScript|JS|OpenAction|AA|Launch)\b/);
+    // Metadata names the form, never the citizen.
+    expect(raw).not.toContain('alert');
+  });
+
+  it('accepts font bytes (the browser path) and refuses bytes that are not a font', async () => {
+    const ok = await renderFormPdf(registry.get('marital-status'), {}, { fonts: { regular: fonts.regular } });
+    expect(ok.pages).toBeGreaterThanOrEqual(1);
+    const err = await renderFormPdf(registry.get('ct01'), {}, { fonts: { regular: new Uint8Array([1, 2, 3]) } }).catch(
+      (e: unknown) => e,
+    );
+    expect(isSmartCitizenError(err, 'forms/pdf-font-invalid')).toBe(true);
+  });
+});
