@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { idCommand } from './id.js';
+import { queueCommand } from './queue.js';
 
 /** Every subcommand, in the order `--help` lists them. Each lives in its own file here. */
-export const commands: Command[] = [idCommand];
+export const commands: Command[] = [idCommand, queueCommand];

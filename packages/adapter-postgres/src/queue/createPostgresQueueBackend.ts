@@ -1,0 +1,429 @@
+import {
+  type CallNextRequest,
+  type IssueRequest,
+  type QueueBackend,
+  type QueueEvent,
+  type QueueEventListener,
+  SmartCitizenError,
+  type Ticket,
+  type TicketFilter,
+  type TransitionRequest,
+  isSmartCitizenError,
+  ticketTransitions,
+} from '@smart-citizen/core';
+import pg from 'pg';
+import { queueMigrations } from './migrations.js';
+
+const PKG = 'adapter-postgres';
+
+/** Options of {@link createPostgresQueueBackend}. */
+export type PostgresQueueBackendOptions = (
+  | {
+      /** e.g. `postgres://user@host:5432/db`. */
+      connectionString: string;
+      /** Pool size. @default 8 */
+      maxConnections?: number;
+      /** `application_name` of the connections. @default 'smart-citizen-queue' */
+      applicationName?: string;
+      /**
+       * Wait for the WAL flush at each commit. `false` sets `synchronous_commit = off` on the
+       * adapter's connections: several times more operations per second on slow disks, at the
+       * price of losing the last few hundred ms of committed tickets if the server crashes
+       * (never a duplicate or a corrupt queue). Keep `true` where every ticket must survive a crash.
+       * @default true
+       */
+      synchronousCommit?: boolean;
+      pool?: never;
+    }
+  | { /** A pool you own (not closed by `close()`). */ pool: pg.Pool; connectionString?: never }
+) & {
+  /** Schema of the `sc_queue_*` tables (created when missing). @default 'public' */
+  schema?: string;
+  /** Id of this queue (centre): several queues can share the tables. @default 'default' */
+  queueId?: string;
+  /** Apply pending migrations on start. @default true */
+  migrate?: boolean;
+};
+
+const CONNECTION_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '08007']);
+const CONNECTION_MESSAGES =
+  /Connection terminated|connection error|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|not queryable|Client was closed|terminating connection|timeout exceeded/i;
+
+function toError(err: unknown, action?: string): SmartCitizenError {
+  if (isSmartCitizenError(err)) return err;
+  const e = (err ?? {}) as { code?: string; message?: string; constraint?: string };
+  const message = e.message ?? String(err);
+  if (e.code === '23505' && e.constraint === 'sc_queue_tickets_appointment') {
+    return new SmartCitizenError('queue/appointment-duplicate', 'this appointment already has a ticket', { pkg: PKG });
+  }
+  if (e.code === 'P0002' && message.startsWith('QUEUE_NOT_FOUND')) {
+    return new SmartCitizenError('queue/ticket-not-found', 'no ticket with this id', { pkg: PKG });
+  }
+  if (e.code === 'P0001' && message.startsWith('QUEUE_INVALID_TRANSITION')) {
+    const status = message.split(' ')[1];
+    return new SmartCitizenError(
+      'queue/invalid-transition',
+      `cannot ${action ?? 'do that to'} a ticket that is ${status}`,
+      {
+        pkg: PKG,
+        details: { action, status },
+      },
+    );
+  }
+  if ((e.code && (CONNECTION_CODES.has(e.code) || e.code.startsWith('ECONN'))) || CONNECTION_MESSAGES.test(message)) {
+    return new SmartCitizenError(
+      'queue/backend-unavailable',
+      'the connection to PostgreSQL was lost; the transaction was rolled back unless it had committed',
+      { pkg: PKG, cause: err },
+    );
+  }
+  return new SmartCitizenError('queue/backend-error', 'PostgreSQL queue operation failed', {
+    pkg: PKG,
+    cause: err,
+    details: { sqlstate: e.code ?? 'unknown' },
+  });
+}
+
+function quoteSchema(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new SmartCitizenError('queue/invalid-config', 'schema must match [a-z_][a-z0-9_]* (at most 63 characters)', {
+      pkg: PKG,
+    });
+  }
+  return `"${schema}"`;
+}
+
+interface Row {
+  id: string;
+  number: string;
+  service_id: string;
+  group_id: string;
+  status: Ticket['status'];
+  priority: number;
+  weight: number;
+  score: number;
+  issued_at: string;
+  enqueued_at: string;
+  appointment_id: string | null;
+  counter_id: string | null;
+  call_seq: string | null;
+  called_at: string | null;
+  serving_at: string | null;
+  done_at: string | null;
+  recalls: number;
+  transfers: number;
+}
+
+function toTicket(r: Row): Ticket {
+  const t: Ticket = {
+    id: String(r.id),
+    number: r.number,
+    serviceId: r.service_id,
+    groupId: r.group_id,
+    status: r.status,
+    seq: Number(r.id),
+    priority: r.priority,
+    weight: Number(r.weight),
+    score: Number(r.score),
+    issuedAt: Number(r.issued_at),
+    enqueuedAt: Number(r.enqueued_at),
+    recalls: r.recalls,
+    transfers: r.transfers,
+  };
+  if (r.appointment_id !== null) t.appointmentId = r.appointment_id;
+  if (r.counter_id !== null) t.counterId = r.counter_id;
+  if (r.call_seq !== null) t.callSeq = Number(r.call_seq);
+  if (r.called_at !== null) t.calledAt = Number(r.called_at);
+  if (r.serving_at !== null) t.servingAt = Number(r.serving_at);
+  if (r.done_at !== null) t.doneAt = Number(r.done_at);
+  return t;
+}
+
+/**
+ * Applies pending queue migrations to `schema` under an advisory lock (concurrent processes
+ * migrate once). Versions are recorded in `<schema>.sc_queue_migrations`.
+ * @returns the versions applied now
+ * @throws SmartCitizenError `queue/schema-too-new` when the database is ahead of this adapter
+ */
+export async function migratePostgresQueue(pool: pg.Pool, schema = 'public'): Promise<number[]> {
+  const s = quoteSchema(schema);
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    throw toError(err);
+  }
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sc_queue_migrations:${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${s}.sc_queue_migrations (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${s}.sc_queue_migrations`);
+    const done = new Set(rows.map((r) => r.version));
+    const latest = Math.max(...queueMigrations.map((m) => m.version));
+    if (rows.some((r) => r.version > latest)) {
+      throw new SmartCitizenError('queue/schema-too-new', 'the queue tables were migrated by a newer adapter version', {
+        pkg: PKG,
+        details: { adapterVersion: latest },
+      });
+    }
+    const applied: number[] = [];
+    for (const m of queueMigrations) {
+      if (done.has(m.version)) continue;
+      await client.query(m.sql(s));
+      await client.query(`INSERT INTO ${s}.sc_queue_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+      applied.push(m.version);
+    }
+    await client.query('COMMIT');
+    return applied;
+  } catch (err) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (e) {
+      broken = e as Error;
+    }
+    throw toError(err);
+  } finally {
+    client.release(broken);
+  }
+}
+
+/**
+ * A queue backend on PostgreSQL. Each operation is one server-side function call in its own
+ * transaction: issue locks the service's number series row (numbers never repeat or skip), and
+ * call-next takes its ticket with `SELECT … FOR UPDATE SKIP LOCKED`, so counters never wait for
+ * each other and no ticket is called twice. Under concurrency a caller may skip a ticket that a
+ * concurrent caller holds locked: the order is the policy's up to the number of concurrent
+ * callers (see the conformance suite's `within-concurrency`).
+ *
+ * A lost connection or a server restart rolls the open transaction back and the operation fails
+ * with `queue/backend-unavailable`; committed tickets are durable (WAL). A call-next whose reply
+ * was lost after commit has taken its ticket: the counter finds it with
+ * `listTickets({ status: ['called'], counterId })`.
+ *
+ * @param options - connection, schema, queue id
+ * @returns a {@link QueueBackend} named `postgres`
+ */
+export async function createPostgresQueueBackend(options: PostgresQueueBackendOptions): Promise<QueueBackend> {
+  const schema = options.schema ?? 'public';
+  const s = quoteSchema(schema);
+  const queueId = options.queueId ?? 'default';
+  if (queueId.length === 0 || queueId.length > 128) {
+    throw new SmartCitizenError('queue/invalid-config', 'queueId must be 1–128 characters', { pkg: PKG });
+  }
+  const channelKey = `${schema}/${queueId}`;
+  const owned = options.pool === undefined;
+  const pool =
+    options.pool ??
+    new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? 8,
+      application_name: options.applicationName ?? 'smart-citizen-queue',
+      ...(options.synchronousCommit === false ? { options: '-c synchronous_commit=off' } : {}),
+    });
+  pool.on('error', () => {
+    // An idle client lost its connection: the pool drops it, the next query reconnects.
+  });
+  if (options.migrate !== false) {
+    try {
+      await migratePostgresQueue(pool, schema);
+    } catch (err) {
+      if (owned) await pool.end().catch(() => {});
+      throw err;
+    }
+  }
+  let closed = false;
+  let listenClient: pg.PoolClient | undefined;
+  const listeners = new Set<QueueEventListener>();
+
+  const q = async <R extends pg.QueryResultRow>(text: string, values: unknown[], action?: string) => {
+    if (closed) throw new SmartCitizenError('queue/closed', 'the queue backend is closed', { pkg: PKG });
+    try {
+      return await pool.query<R>(text, values);
+    } catch (err) {
+      throw toError(err, action);
+    }
+  };
+  const idOf = (ticketId: string): string | undefined => (/^\d{1,18}$/.test(ticketId) ? ticketId : undefined);
+
+  return {
+    name: 'postgres',
+    async issue(r: IssueRequest) {
+      const { rows } = await q<Row>(
+        `SELECT * FROM ${s}.sc_queue_issue($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        [
+          queueId,
+          r.serviceId,
+          r.prefix,
+          r.digits,
+          r.seriesKey,
+          r.groupId,
+          r.priority,
+          r.weight,
+          r.policy.kind,
+          r.policy.agingMsPerLevel ?? 600_000,
+          r.now,
+          r.enqueuedAt ?? r.now,
+          r.appointmentId ?? null,
+          channelKey,
+        ],
+      );
+      return toTicket(rows[0]!);
+    },
+    async callNext(r: CallNextRequest) {
+      const { rows } = await q<Row>(`SELECT * FROM ${s}.sc_queue_call_next($1, $2, $3, $4, $5, $6, $7)`, [
+        queueId,
+        r.counterId,
+        r.services,
+        r.mode,
+        r.policy.starvationBoundMs ?? null,
+        r.now,
+        channelKey,
+      ]);
+      return rows[0] ? toTicket(rows[0]) : null;
+    },
+    async transition(r: TransitionRequest) {
+      const id = idOf(r.ticketId);
+      if (id === undefined)
+        throw new SmartCitizenError('queue/ticket-not-found', 'no ticket with this id', { pkg: PKG });
+      const rule = ticketTransitions[r.action];
+      const { rows } = await q<Row>(
+        `SELECT * FROM ${s}.sc_queue_transition($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [
+          queueId,
+          id,
+          r.action,
+          rule.from,
+          rule.to,
+          rule.event,
+          r.now,
+          r.action === 'start' ? (r.counterId ?? null) : null,
+          r.action === 'transfer' ? r.toServiceId : null,
+          r.action === 'transfer' ? r.policy.kind : null,
+          r.action === 'transfer' ? (r.policy.agingMsPerLevel ?? 600_000) : null,
+          channelKey,
+        ],
+        r.action,
+      );
+      return toTicket(rows[0]!);
+    },
+    async getTicket(ticketId) {
+      const id = idOf(ticketId);
+      if (id === undefined) return undefined;
+      const { rows } = await q<Row>(`SELECT * FROM ${s}.sc_queue_tickets WHERE queue_id = $1 AND id = $2`, [
+        queueId,
+        id,
+      ]);
+      return rows[0] ? toTicket(rows[0]) : undefined;
+    },
+    async listTickets(f: TicketFilter = {}) {
+      const where = ['queue_id = $1'];
+      const values: unknown[] = [queueId];
+      const add = (sql: string, v: unknown) => {
+        values.push(v);
+        where.push(sql.replace('?', `$${values.length}`));
+      };
+      if (f.status) add('status = ANY (?)', f.status);
+      if (f.serviceIds) add('service_id = ANY (?)', f.serviceIds);
+      if (f.since !== undefined) add('issued_at >= ?', f.since);
+      if (f.until !== undefined) add('issued_at < ?', f.until);
+      if (f.counterId !== undefined) add('counter_id = ?', f.counterId);
+      const { rows } = await q<Row>(
+        `SELECT * FROM ${s}.sc_queue_tickets WHERE ${where.join(' AND ')} ORDER BY id`,
+        values,
+      );
+      return rows.map(toTicket);
+    },
+    async waitingCounts(serviceIds) {
+      const { rows } = await q<{ service_id: string; group_id: string; priority: number; count: string }>(
+        `SELECT service_id, group_id, priority, count(*) AS count FROM ${s}.sc_queue_tickets
+          WHERE queue_id = $1 AND status = 'waiting' AND ($2::text[] IS NULL OR service_id = ANY ($2))
+          GROUP BY service_id, group_id, priority`,
+        [queueId, serviceIds ?? null],
+      );
+      return rows.map((r) => ({
+        serviceId: r.service_id,
+        groupId: r.group_id,
+        priority: r.priority,
+        count: Number(r.count),
+      }));
+    },
+    async recentHandlingTimes(serviceId, limit) {
+      if (limit <= 0) return [];
+      const { rows } = await q<{ ms: string }>(
+        `SELECT done_at - serving_at AS ms FROM ${s}.sc_queue_tickets
+          WHERE queue_id = $1 AND service_id = $2 AND status = 'done'
+          ORDER BY done_at DESC, id DESC LIMIT $3`,
+        [queueId, serviceId, limit],
+      );
+      return rows.map((r) => Number(r.ms));
+    },
+    async setCounterOpen(counterId, open, now) {
+      await q(
+        `WITH u AS (
+           INSERT INTO ${s}.sc_queue_counters VALUES ($1, $2, $3, $4)
+           ON CONFLICT (queue_id, counter_id) DO UPDATE SET open = excluded.open, updated_at = excluded.updated_at
+           RETURNING counter_id)
+         SELECT pg_notify('sc_queue_events', json_build_object('q', $5::text, 'type', $6::text, 'at', $4::bigint,
+           'counterId', counter_id)::text) FROM u`,
+        [queueId, counterId, open, now, channelKey, open ? 'counter.opened' : 'counter.closed'],
+      );
+    },
+    async openCounters() {
+      const { rows } = await q<{ counter_id: string }>(
+        `SELECT counter_id FROM ${s}.sc_queue_counters WHERE queue_id = $1 AND open`,
+        [queueId],
+      );
+      return rows.map((r) => r.counter_id).sort();
+    },
+    async subscribe(fn) {
+      if (closed) throw new SmartCitizenError('queue/closed', 'the queue backend is closed', { pkg: PKG });
+      if (!listenClient) {
+        const client = await pool.connect().catch((err: unknown) => {
+          throw toError(err);
+        });
+        // A dedicated connection: LISTEN state must not return to the pool (released destroyed on close).
+        client.on('notification', (msg) => {
+          if (msg.channel !== 'sc_queue_events' || !msg.payload) return;
+          let parsed: QueueEvent & { q?: string };
+          try {
+            parsed = JSON.parse(msg.payload) as QueueEvent & { q?: string };
+          } catch {
+            return;
+          }
+          if (parsed.q !== channelKey) return;
+          const { q: _q, ...event } = parsed;
+          for (const l of listeners) {
+            try {
+              l(event);
+            } catch {
+              // A failing display must not stop the others.
+            }
+          }
+        });
+        client.on('error', () => {});
+        await client.query('LISTEN sc_queue_events').catch((err: unknown) => {
+          client.release(true);
+          throw toError(err);
+        });
+        listenClient = client;
+      }
+      listeners.add(fn);
+      return async () => {
+        listeners.delete(fn);
+      };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      listeners.clear();
+      listenClient?.release(true);
+      if (owned) await pool.end().catch(() => {});
+    },
+  };
+}
