@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
+import { formCommand } from './form.js';
 import { idCommand } from './id.js';
 import { queueCommand } from './queue.js';
 
 /** Every subcommand, in the order `--help` lists them. Each lives in its own file here. */
-export const commands: Command[] = [idCommand, queueCommand];
+export const commands: Command[] = [idCommand, queueCommand, formCommand];
