@@ -1,0 +1,85 @@
+import { rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineBench, percentile } from '@smart-citizen/bench';
+import { createSqliteIdentityStore } from '../src/index.js';
+import { benchCitizen, rng } from './citizens.js';
+
+async function measure(
+  n: number,
+  op: (i: number) => Promise<unknown>,
+): Promise<{ perSec: number; p50: number; p99: number }> {
+  const lat: number[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    await op(i);
+    lat.push(performance.now() - s);
+  }
+  const total = (performance.now() - t0) / 1000;
+  return { perSec: Math.round(n / total), p50: percentile(lat, 50), p99: percentile(lat, 99) };
+}
+
+export const bench = defineBench({
+  name: 'sqlite-store-lookup',
+  pkg: 'adapter-sqlite',
+  description:
+    'SQLite identity store: bulk load and lookups by ID number / old CMND number (1,000,000 citizens; --quick 100,000)',
+  async run(ctx) {
+    const n = ctx.quick ? 100_000 : 1_000_000;
+    const path = join(tmpdir(), `sc-bench-sqlite-${n}.db`);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+    const store = createSqliteIdentityStore({ path });
+    const chunk = 50_000;
+    const t0 = performance.now();
+    for (let start = 0; start < n; start += chunk) {
+      const batch = Array.from({ length: Math.min(chunk, n - start) }, (_, k) => benchCitizen(start + k));
+      await store.upsertMany(batch);
+      if ((start / chunk) % 4 === 0) ctx.progress(`sqlite: loaded ${start + batch.length} citizens`);
+    }
+    const loadS = (performance.now() - t0) / 1000;
+    store.database.pragma('wal_checkpoint(TRUNCATE)');
+    const fileMB = statSync(path).size / 2 ** 20;
+    const rand = rng(42);
+    const q = ctx.quick ? 20_000 : 50_000;
+    const hitIds = Array.from({ length: q }, () => benchCitizen(Math.floor(rand() * n)).idNumber);
+    const get = await measure(q, (i) => store.get(hitIds[i] as string));
+    const miss = await measure(q / 5, (i) => store.get(`09${String(900_000_000 + i).padStart(10, '0')}`));
+    const oldIds = Array.from({ length: q / 5 }, () =>
+      String(100_000_000 + Math.floor(rand() * (n / 3)) * 3).slice(-9),
+    );
+    const old = await measure(q / 5, (i) => store.findByOldIdNumber(oldIds[i] as string));
+    const count = await store.count();
+    await store.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+    return {
+      tables: [
+        {
+          title: `SQLite bulk load (${n.toLocaleString('en')} citizens, upsertMany in transactions of ${chunk.toLocaleString('en')})`,
+          rows: [{ citizens: count, seconds: loadS, 'rows/s': Math.round(n / loadS), 'file MB': Math.round(fileMB) }],
+        },
+        {
+          title: `SQLite lookups over ${n.toLocaleString('en')} citizens (one connection, sequential awaits, WAL)`,
+          rows: [
+            { lookup: 'get by ID number (hit)', ops: q, 'lookups/s': get.perSec, 'p50 ms': get.p50, 'p99 ms': get.p99 },
+            {
+              lookup: 'get by ID number (miss)',
+              ops: q / 5,
+              'lookups/s': miss.perSec,
+              'p50 ms': miss.p50,
+              'p99 ms': miss.p99,
+            },
+            {
+              lookup: 'find by old CMND number',
+              ops: q / 5,
+              'lookups/s': old.perSec,
+              'p50 ms': old.p50,
+              'p99 ms': old.p99,
+            },
+          ],
+        },
+      ],
+      notes: ['Made-up citizens (benchCitizen); the database file is deleted after the run.'],
+    };
+  },
+});
