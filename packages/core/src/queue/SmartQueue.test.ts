@@ -147,7 +147,9 @@ describe('SmartQueue', () => {
     const t = (await q.issue('civil')).ticket;
     await q.callNext('q2');
     await q.recall(t.id);
+    expect((await q.ticketsAt('q2')).map((x) => x.id)).toEqual([t.id]);
     await q.transfer(t.id, 'land');
+    expect(await q.ticketsAt('q2')).toEqual([]);
     expect((await q.callNext('q3'))?.number).toBe('A001');
     expect(events.map((e) => e.type)).toEqual([
       'ticket.issued',

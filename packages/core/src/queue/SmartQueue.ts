@@ -323,6 +323,16 @@ export class SmartQueue {
     return this.step({ action: 'transfer', ticketId, toServiceId, policy: this.routing, now: this.clock.now() });
   }
 
+  /**
+   * Tickets a counter has called or is serving. After a lost connection (the backend answered
+   * `queue/backend-unavailable` to a call-next that may have committed) the counter finds its
+   * ticket here, so no citizen is skipped.
+   */
+  async ticketsAt(counterId: string): Promise<Ticket[]> {
+    this.counter(counterId);
+    return this.backend.listTickets({ status: ['called', 'serving'], counterId });
+  }
+
   /** Opens a counter (it then counts for wait estimates). */
   async openCounter(counterId: string): Promise<void> {
     this.counter(counterId);

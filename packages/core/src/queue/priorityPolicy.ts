@@ -70,7 +70,7 @@ export const vietnamPriorityPolicy: PriorityPolicy = {
       priority: 1,
       weight: 1,
       criteria: [{ meritorious: true }],
-      legalBasis: ['Pháp lệnh Ưu đãi người có công với cách mạng số 02/2020/UBTVQH14'],
+      legalBasis: ['Pháp lệnh Ưu đãi người có công với cách mạng số 02/2020/UBTVQH14 (hiệu lực 01/07/2021), Điều 2'],
     },
     {
       id: 'pregnant',
@@ -79,7 +79,7 @@ export const vietnamPriorityPolicy: PriorityPolicy = {
       weight: 1,
       criteria: [{ pregnant: true }],
       legalBasis: [
-        'Nghị định 61/2018/NĐ-CP (cơ chế một cửa, một cửa liên thông), sửa đổi bởi Nghị định 107/2021/NĐ-CP',
+        'Nghị định 61/2018/NĐ-CP về cơ chế một cửa, một cửa liên thông (tiếp nhận tại Bộ phận Một cửa); mức ưu tiên do trung tâm quy định',
       ],
     },
     {
@@ -88,7 +88,9 @@ export const vietnamPriorityPolicy: PriorityPolicy = {
       priority: 1,
       weight: 1,
       criteria: [{ maxAgeYearsExclusive: 6 }, { accompanyingChildUnder6: true }],
-      legalBasis: ['Luật Trẻ em số 102/2016/QH13'],
+      legalBasis: [
+        'Luật Trẻ em số 102/2016/QH13, Điều 1 (trẻ em: dưới 16 tuổi); ngưỡng dưới 6 tuổi theo thực tiễn ưu tiên tiếp đón, trung tâm có thể đổi',
+      ],
     },
     {
       id: 'elderly',
@@ -96,7 +98,7 @@ export const vietnamPriorityPolicy: PriorityPolicy = {
       priority: 1,
       weight: 1,
       criteria: [{ minAgeYears: 60 }],
-      legalBasis: ['Luật Người cao tuổi số 39/2009/QH12, Điều 2 (từ đủ 60 tuổi) và Điều 3 (quyền được ưu tiên)'],
+      legalBasis: ['Luật Người cao tuổi số 39/2009/QH12, Điều 2 (từ đủ 60 tuổi) và Điều 3 (quyền của người cao tuổi)'],
     },
     { id: 'general', name: 'Công dân', priority: 0, weight: 2, criteria: [] },
   ],
