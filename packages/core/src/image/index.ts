@@ -1,1 +1,15 @@
 export type { RasterImage, Channels } from './RasterImage.js';
+export type { ImageErrorCode } from './imageErrors.js';
+export { detectImageFormat } from './detectImageFormat.js';
+export type { ImageFormat } from './detectImageFormat.js';
+export { readImageInfo } from './readImageInfo.js';
+export type { ImageInfo } from './readImageInfo.js';
+export { readExifOrientation } from './readExifOrientation.js';
+export type { ExifOrientation } from './readExifOrientation.js';
+export { decodeImage, DEFAULT_MAX_PIXELS } from './decodeImage.js';
+export type { DecodeImageOptions } from './decodeImage.js';
+export { initWebpDecoder } from './decoders/decodeWebp.js';
+export type { WasmSource } from './decoders/decodeWebp.js';
+export { rotate90, flip, applyOrientation } from './orientation.js';
+export { resize, fitWithin } from './resize.js';
+export type { ResizeOptions } from './resize.js';

@@ -1,0 +1,164 @@
+import { encode as encodePngFast } from 'fast-png';
+import { describe, expect, it } from 'vitest';
+import { isSmartCitizenError } from '../errors/SmartCitizenError.js';
+import { decodeImage } from './decodeImage.js';
+import { detectImageFormat } from './detectImageFormat.js';
+import { applyOrientation } from './orientation.js';
+import type { RasterImage } from './RasterImage.js';
+import { readExifOrientation } from './readExifOrientation.js';
+import { readImageInfo } from './readImageInfo.js';
+import { encodeBmp, encodeJpeg, gradient, px, withJpegOrientation } from './testing/fixtures.js';
+
+function png(img: RasterImage, depth: 8 | 16 = 8): Uint8Array {
+  const data = depth === 16 ? Uint16Array.from(img.data, (v) => v * 257) : img.data;
+  return encodePngFast({ width: img.width, height: img.height, channels: img.channels, depth, data });
+}
+
+async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(isSmartCitizenError(err), String(err)).toBe(true);
+  expect((err as { code: string }).code).toBe(code);
+}
+
+function maxDiff(a: RasterImage, b: RasterImage): number {
+  expect([a.width, a.height, a.channels]).toEqual([b.width, b.height, b.channels]);
+  let m = 0;
+  for (let i = 0; i < a.data.length; i++) m = Math.max(m, Math.abs((a.data[i] as number) - (b.data[i] as number)));
+  return m;
+}
+
+describe('detectImageFormat', () => {
+  it('recognises each format from its magic bytes', () => {
+    const g = gradient(4, 3, 3);
+    expect(detectImageFormat(encodeJpeg(g))).toBe('jpeg');
+    expect(detectImageFormat(png(g))).toBe('png');
+    expect(detectImageFormat(encodeBmp(g))).toBe('bmp');
+    expect(detectImageFormat(new TextEncoder().encode('GIF89a\x01\x00\x01\x00'))).toBe('gif');
+    const webp = new Uint8Array([0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50, 0x56, 0x50, 0x38, 0x20]);
+    expect(detectImageFormat(webp)).toBe('webp');
+    expect(detectImageFormat(new Uint8Array([1, 2, 3]))).toBe('unknown');
+    expect(detectImageFormat(new Uint8Array(0))).toBe('unknown');
+    // 'BM' followed by text is not a bitmap.
+    expect(detectImageFormat(new TextEncoder().encode('BM this is a text file'))).toBe('unknown');
+  });
+
+  it('rejects non-bytes with a TypeError', () => {
+    expect(() => detectImageFormat('abc' as unknown as Uint8Array)).toThrow(TypeError);
+  });
+});
+
+describe('decodeImage on generated files', () => {
+  it('decodes PNG losslessly keeping 1, 3 or 4 channels and reduces 16-bit to 8-bit', async () => {
+    for (const ch of [1, 3, 4] as const) {
+      const g = gradient(17, 9, ch);
+      expect(maxDiff(await decodeImage(png(g)), g)).toBe(0);
+      expect(maxDiff(await decodeImage(png(g, 16)), g)).toBe(0);
+    }
+  });
+
+  it('turns grey+alpha PNG into RGBA', async () => {
+    const data = new Uint8Array([10, 200, 20, 100, 30, 0, 40, 255]);
+    const img = await decodeImage(encodePngFast({ width: 2, height: 2, channels: 2, depth: 8, data }));
+    expect(img.channels).toBe(4);
+    expect(Array.from(img.data.subarray(0, 8))).toEqual([10, 10, 10, 200, 20, 20, 20, 100]);
+  });
+
+  it('decodes JPEG close to the source, grey JPEG as 1 channel', async () => {
+    const g = gradient(32, 24, 3);
+    const img = await decodeImage(encodeJpeg(g, 100));
+    expect(img.channels).toBe(3);
+    expect(maxDiff(img, g)).toBeLessThan(40);
+    // jpeg-js writes 3 components; a true 1-component JPEG comes from the real-data tests (sharp).
+    expect(readImageInfo(encodeJpeg(g)).channels).toBe(3);
+  });
+
+  it('decodes BMP: 24-bit bottom-up and top-down, 8-bit grey palette, 32-bit with alpha mask', async () => {
+    const rgb = gradient(13, 7, 3);
+    expect(maxDiff(await decodeImage(encodeBmp(rgb)), rgb)).toBe(0);
+    expect(maxDiff(await decodeImage(encodeBmp(rgb, { topDown: true })), rgb)).toBe(0);
+    const grey = gradient(13, 7, 1);
+    expect(maxDiff(await decodeImage(encodeBmp(grey)), grey)).toBe(0);
+    const rgba = gradient(5, 6, 4);
+    expect(maxDiff(await decodeImage(encodeBmp(rgba)), rgba)).toBe(0);
+  });
+
+  it('applies all 8 EXIF orientations (JPEG APP1, both byte orders) and can skip them', async () => {
+    const g = gradient(40, 24, 3);
+    const base = await decodeImage(encodeJpeg(g, 100));
+    for (let o = 1; o <= 8; o++) {
+      for (const bigEndian of [false, true]) {
+        const bytes = withJpegOrientation(encodeJpeg(g, 100), o, bigEndian);
+        expect(readExifOrientation(bytes)).toBe(o);
+        const img = await decodeImage(bytes);
+        const expected = applyOrientation(base, o as 1);
+        expect(maxDiff(img, expected)).toBe(0);
+        if (o >= 5) expect([img.width, img.height]).toEqual([24, 40]);
+        const raw = await decodeImage(bytes, { applyExifOrientation: false });
+        expect(maxDiff(raw, base)).toBe(0);
+      }
+    }
+    // Orientation 6: the stored left column becomes the top row, read right to left.
+    const img6 = await decodeImage(withJpegOrientation(encodeJpeg(g, 100), 6));
+    expect(px(img6, 23, 0)).toBe(px(base, 0, 0));
+    expect(px(img6, 0, 0)).toBe(px(base, 0, 23));
+  });
+
+  it('downscales on decode when maxDimension is set, keeping the aspect ratio', async () => {
+    const img = await decodeImage(png(gradient(400, 100, 3)), { maxDimension: 100 });
+    expect([img.width, img.height, img.channels]).toEqual([100, 25, 3]);
+    const small = await decodeImage(png(gradient(40, 10, 1)), { maxDimension: 100 });
+    expect([small.width, small.height]).toEqual([40, 10]);
+  });
+});
+
+describe('decodeImage refuses bad input with typed errors', () => {
+  it('refuses a 20000×20000 PNG or JPEG header as too large before decoding', async () => {
+    const header = png(gradient(2, 2, 3));
+    const bomb = header.slice();
+    new DataView(bomb.buffer).setUint32(16, 20000);
+    new DataView(bomb.buffer).setUint32(20, 20000);
+    await expectCode(decodeImage(bomb), 'image/too-large');
+
+    const jpeg = encodeJpeg(gradient(8, 8, 3));
+    const sof = jpeg.findIndex((v, i) => v === 0xff && jpeg[i + 1] === 0xc0);
+    const jbomb = jpeg.slice();
+    new DataView(jbomb.buffer).setUint16(sof + 5, 20000);
+    new DataView(jbomb.buffer).setUint16(sof + 7, 20000);
+    await expectCode(decodeImage(jbomb), 'image/too-large');
+    await expectCode(decodeImage(png(gradient(100, 100, 1)), { maxPixels: 9999 }), 'image/too-large');
+  });
+
+  it('refuses truncated files as corrupt', async () => {
+    for (const bytes of [png(gradient(30, 30, 3)), encodeJpeg(gradient(30, 30, 3)), encodeBmp(gradient(30, 30, 3))]) {
+      for (const cut of [0.3, 0.7, 0.95]) {
+        await expectCode(decodeImage(bytes.subarray(0, Math.floor(bytes.length * cut))), 'image/corrupt');
+      }
+    }
+  });
+
+  it('refuses unknown formats, GIF and random bytes with typed errors', async () => {
+    await expectCode(decodeImage(new TextEncoder().encode('hello world, not an image')), 'image/unsupported-format');
+    await expectCode(
+      decodeImage(new TextEncoder().encode('GIF89a\x10\x00\x10\x00\x00\x00\x00')),
+      'image/unsupported-format',
+    );
+    let seed = 42;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed & 0xff;
+    };
+    for (let k = 0; k < 50; k++) {
+      const bytes = Uint8Array.from({ length: 64 + k * 13 }, rand);
+      await expect(decodeImage(bytes)).rejects.toSatisfy((e: unknown) => isSmartCitizenError(e));
+    }
+  });
+
+  it('validates its arguments', async () => {
+    await expect(decodeImage('x' as unknown as Uint8Array)).rejects.toThrow(TypeError);
+    await expect(decodeImage(png(gradient(2, 2, 1)), { maxPixels: 0 })).rejects.toThrow(RangeError);
+    await expect(decodeImage(png(gradient(2, 2, 1)), { maxDimension: 1.5 })).rejects.toThrow(RangeError);
+  });
+});
