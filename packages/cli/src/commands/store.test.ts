@@ -1,0 +1,138 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { verifyAuditChain } from '@smart-citizen/core';
+import { createPostgresIdentityStore } from '@smart-citizen/adapter-postgres';
+import { createSqliteAuditLog } from '@smart-citizen/adapter-sqlite';
+import { hasPostgres, postgresUrl, repoRoot } from '@smart-citizen/test-kit';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CliIO } from '../command.js';
+import { runCli } from '../runCli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sc-cli-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const example = resolve(repoRoot, 'examples/data/citizens.jsonl');
+
+function capture(): CliIO & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    cwd: dir,
+    stdout(t: string) {
+      io.out += t;
+    },
+    stderr(t: string) {
+      io.err += t;
+    },
+  };
+  return io;
+}
+async function run(...argv: string[]) {
+  const io = capture();
+  const code = await runCli(['store', ...argv], io);
+  return {
+    code,
+    out: io.out,
+    err: io.err,
+    json: argv.includes('--json') ? JSON.parse(io.out.trim().split('\n').at(-1) as string) : undefined,
+  };
+}
+
+const mixed = [
+  JSON.stringify({ idNumber: '001099012345', fullName: 'Nguyễn Văn Thử', dateOfBirth: '07/03/1999', sex: 'Nam' }),
+  '',
+  '{not json',
+  JSON.stringify({ idNumber: '12345', fullName: 'Số Ngắn' }),
+  JSON.stringify({ idNumber: '079185000111', fullName: 'Trần Thị Mẫu', dateOfBirth: { year: 1985 }, sex: 'F' }),
+  JSON.stringify({ idNumber: '001099012346', dateOfBirth: '07/03/1988', sex: 'Nam' }),
+  JSON.stringify({ idNumber: '048203004567', dateOfBirth: '31/02/2003' }),
+  JSON.stringify(['array']),
+  JSON.stringify({
+    idNumber: '001099012345',
+    fullName: 'Nguyễn Văn Thử',
+    dateOfBirth: '07/03/1999',
+    sex: 'M',
+    oldIdNumber: '013456789',
+  }),
+].join('\n');
+
+describe('smart-citizen store (SQLite)', () => {
+  it('imports the example file completely', async () => {
+    const db = join(dir, 'example.db');
+    const r = await run('import', example, '--store', `sqlite:${db}`, '--json');
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ ok: true, lines: 10, imported: 10, rejectedCount: 0, rejected: [] });
+    expect(r.err).toMatch(/10 lines read, 10 imported, 0 rejected/);
+    const g = await run('get', '079185000111', '--store', `sqlite:${db}`, '--json');
+    expect(g.code).toBe(0);
+    expect(g.json.record.identity).toMatchObject({
+      fullName: 'Trần Thị Bình',
+      sex: 'F',
+      dateOfBirth: { year: 1985, month: 11, day: 2 },
+    });
+  });
+
+  it('reports every rejected line with its number and issue codes, and loses nothing', async () => {
+    const file = join(dir, 'mixed.jsonl');
+    writeFileSync(file, mixed);
+    const db = join(dir, 'mixed.db');
+    const r = await run('import', file, '--store', `sqlite:${db}`, '--json');
+    expect(r.code).toBe(1);
+    expect(r.json.lines).toBe(9);
+    expect(r.json.blank).toBe(1);
+    expect(r.json.imported + r.json.rejectedCount + r.json.blank).toBe(r.json.lines);
+    expect(r.json.imported).toBe(3);
+    expect(r.json.duplicates).toBe(1);
+    expect(r.json.rejected).toEqual([
+      { line: 3, codes: ['import/bad-json'] },
+      { line: 4, codes: ['store/invalid-identity'] },
+      { line: 6, codes: ['id/birth-year-mismatch'] },
+      { line: 7, codes: ['date/invalid'] },
+      { line: 8, codes: ['import/not-an-object'] },
+    ]);
+    // The last line for a repeated number wins.
+    const g = await run('get', '013456789', '--store', `sqlite:${db}`, '--json');
+    expect(g.json.record.identity.oldIdNumber).toBe('013456789');
+    const human = await run('get', '001099012345', '--store', `sqlite:${db}`);
+    expect(human.out).toMatch(/Full name\s+Nguyễn Văn Thử/);
+    expect(human.out).toMatch(/Date of birth\s+07\/03\/1999/);
+    // Every read is audited, and the chain holds.
+    const audit = createSqliteAuditLog({ path: db });
+    const entries = await audit.list();
+    expect(entries.map((e) => e.action)).toEqual(['identity.import', 'identity.read', 'identity.read']);
+    expect(entries[1]?.purpose).toBe('cli-lookup');
+    expect(await verifyAuditChain(audit)).toMatchObject({ ok: true, count: 3 });
+    await audit.close();
+  });
+
+  it('exits 1 for an unknown citizen and 2 for bad usage or a missing file', async () => {
+    const db = `sqlite:${join(dir, 'empty.db')}`;
+    const miss = await run('get', '001099099999', '--store', db, '--json');
+    expect(miss.code).toBe(1);
+    expect(miss.json).toMatchObject({ ok: false, error: { code: 'store/not-found' } });
+    expect((await run('get', '12ab', '--store', db)).code).toBe(2);
+    expect((await run('import', join(dir, 'nope.jsonl'), '--store', db, '--json')).json.error.code).toBe(
+      'cli/unreadable-input',
+    );
+    expect((await run('frobnicate')).code).toBe(2);
+    expect((await run('get', '001099012345', '--store', 'mysql://x')).code).toBe(2);
+  });
+});
+
+const pgUp = await hasPostgres();
+describe.skipIf(!pgUp)('smart-citizen store (PostgreSQL)', () => {
+  const schema = `sc_test_cli_${Math.random().toString(36).slice(2, 8)}`;
+  afterAll(async () => {
+    const s = await createPostgresIdentityStore({ connectionString: postgresUrl, schema, faceSearch: 'scan' });
+    await s.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await s.close();
+  });
+
+  it('imports and gets against postgres://', async () => {
+    const r = await run('import', example, '--store', postgresUrl, '--schema', schema, '--json');
+    expect(r.json).toMatchObject({ ok: true, imported: 10, rejectedCount: 0 });
+    expect(r.json.store).not.toContain('@127');
+    const g = await run('get', '031190007788', '--store', postgresUrl, '--schema', schema, '--json');
+    expect(g.json.record.identity.fullName).toBe('Phạm Thị Thu Hà');
+  });
+});

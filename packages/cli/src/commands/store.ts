@@ -1,0 +1,368 @@
+import { parseArgs } from 'node:util';
+import {
+  type AuditLog,
+  type CitizenIdentity,
+  type IdentityStore,
+  type Issue,
+  type PartialDate,
+  SmartCitizenError,
+  type StoredIdentity,
+  isSmartCitizenError,
+  normalizeStoredIdentity,
+  parseDate,
+  parseSex,
+  validateIdNumber,
+} from '@smart-citizen/core';
+import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
+
+const usage = `Usage:
+  smart-citizen store import <FILE.jsonl> [--store sqlite:PATH|postgres://…] [--schema NAME] [--json]
+  smart-citizen store get <id-number|old-cmnd-number> [--store …] [--schema NAME] [--purpose TEXT] [--json]
+
+Import citizens into the identity store, or read one back.
+
+  import   one JSON object per line with CitizenIdentity fields (idNumber required; dates as
+           DD/MM/YYYY text or {year, month?, day?}; sex as Nam/Nữ/M/F). Every line is either
+           imported or rejected with its line number and issue codes; progress goes to stderr.
+           Valid lines are written in transactions of 1,000.
+  get      by the 12-digit number, or by the old 9-digit CMND number. The read is recorded in
+           the store's audit log with --purpose.
+
+  --store <url>      sqlite:PATH (default sqlite:smart-citizen.db) or postgres://user@host:port/db
+  --schema <name>    PostgreSQL schema (default public)
+  --purpose <text>   why the record is read, for the audit log (default cli-lookup)
+  --json             print the result as JSON
+
+Exit codes: 0 done, 1 some lines rejected / citizen not found, 2 bad usage or unreadable input.`;
+
+type DateField = 'dateOfBirth' | 'issueDate' | 'expiryDate';
+const dateFields: readonly DateField[] = ['dateOfBirth', 'issueDate', 'expiryDate'];
+const BATCH = 1000;
+
+interface OpenStore {
+  store: IdentityStore;
+  audit: AuditLog;
+  /** The store URL without credentials. */
+  label: string;
+  close(): Promise<void>;
+}
+
+/** Open the store named by `--store`. Adapters are imported lazily: `get` on SQLite never loads pg. */
+async function openStore(url: string, schema: string | undefined, cwd: string): Promise<OpenStore> {
+  if (url.startsWith('sqlite:')) {
+    const { resolve } = await import('node:path');
+    const file = url.slice('sqlite:'.length);
+    if (!file) throw new CliUsageError('--store sqlite:PATH needs a path');
+    const path = file === ':memory:' ? file : resolve(cwd, file);
+    const { createSqliteIdentityStore, createSqliteAuditLog } = await import('@smart-citizen/adapter-sqlite');
+    const store = createSqliteIdentityStore({ path });
+    const audit = createSqliteAuditLog({ database: store.database });
+    return {
+      store,
+      audit,
+      label: `sqlite:${file}`,
+      close: async () => {
+        await audit.close();
+        await store.close();
+      },
+    };
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const { createPostgresIdentityStore, createPostgresAuditLog } = await import('@smart-citizen/adapter-postgres');
+    const store = await createPostgresIdentityStore({
+      connectionString: url,
+      faceSearch: 'scan',
+      applicationName: 'smart-citizen-cli',
+      ...(schema ? { schema } : {}),
+    });
+    const audit = await createPostgresAuditLog({ pool: store.pool, ...(schema ? { schema } : {}) });
+    const u = new URL(url);
+    return {
+      store,
+      audit,
+      label: `${u.protocol}//${u.host}${u.pathname}`,
+      close: async () => {
+        await audit.close();
+        await store.close();
+      },
+    };
+  }
+  throw new CliUsageError('--store must be sqlite:PATH or a postgres:// URL');
+}
+
+function actor(): string {
+  return `cli:${process.env.USER ?? process.env.USERNAME ?? 'unknown'}`.slice(0, 200);
+}
+
+/**
+ * Turn one JSONL object into an identity, with the issues that make it unusable.
+ * @internal exported for tests
+ */
+export function identityFromLine(value: unknown): { identity?: StoredIdentity; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const bad = (code: string, message: string, path?: string) =>
+    issues.push(path === undefined ? { code, severity: 'error', message } : { code, severity: 'error', message, path });
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    bad('import/not-an-object', 'the line is not a JSON object');
+    return { issues };
+  }
+  const raw: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  if (typeof raw.idNumber === 'string') raw.idNumber = raw.idNumber.replace(/\s+/g, '');
+  if (typeof raw.oldIdNumber === 'string') raw.oldIdNumber = raw.oldIdNumber.replace(/\s+/g, '');
+  for (const f of dateFields) {
+    const v = raw[f];
+    if (typeof v === 'string') {
+      try {
+        raw[f] = parseDate(v, 'auto') satisfies PartialDate;
+      } catch (err) {
+        bad(isSmartCitizenError(err) ? err.code : 'date/malformed', `${f} is not a date`, f);
+      }
+    }
+  }
+  if (typeof raw.sex === 'string') {
+    const s = parseSex(raw.sex);
+    if (s) raw.sex = s;
+    else bad('sex/unknown', 'sex is not Nam/Nữ/M/F', 'sex');
+  }
+  if (issues.length) return { issues };
+  let identity: StoredIdentity;
+  try {
+    identity = normalizeStoredIdentity(raw as unknown as StoredIdentity, 'cli');
+  } catch (err) {
+    const field = isSmartCitizenError(err) ? (err.details?.field as string | undefined) : undefined;
+    bad(isSmartCitizenError(err) ? err.code : 'import/invalid', 'invalid identity', field);
+    return { issues };
+  }
+  const v = validateIdNumber(identity.idNumber, {
+    ...(identity.dateOfBirth ? { dateOfBirth: identity.dateOfBirth } : {}),
+    ...(identity.sex ? { sex: identity.sex } : {}),
+  });
+  issues.push(...v.issues);
+  return issues.some((i) => i.severity === 'error') ? { issues } : { identity, issues };
+}
+
+interface Rejected {
+  line: number;
+  codes: string[];
+}
+
+async function runImport(file: string, values: Values, io: CliIO): Promise<number> {
+  const { resolve } = await import('node:path');
+  const { createReadStream } = await import('node:fs');
+  const { stat } = await import('node:fs/promises');
+  const { createInterface } = await import('node:readline');
+  const path = resolve(io.cwd, file);
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new Error('not a file');
+  } catch (cause) {
+    throw new SmartCitizenError('cli/unreadable-input', `cannot read ${file}`, { pkg: 'cli', cause });
+  }
+  const opened = await openStore(values.store ?? 'sqlite:smart-citizen.db', values.schema, io.cwd);
+  const rejected: Rejected[] = [];
+  const warnings = new Map<string, number>();
+  let lines = 0;
+  let blank = 0;
+  let imported = 0;
+  let pending: StoredIdentity[] = [];
+  let pendingLines: number[] = [];
+  const seen = new Set<string>();
+  let duplicates = 0;
+  const flush = async () => {
+    if (pending.length === 0) return;
+    try {
+      if (opened.store.upsertMany) await opened.store.upsertMany(pending);
+      else for (const p of pending) await opened.store.upsert(p);
+    } catch (err) {
+      throw new SmartCitizenError(
+        isSmartCitizenError(err) ? err.code : 'store/backend-error',
+        `writing lines ${pendingLines[0]}–${pendingLines[pendingLines.length - 1]} failed; ${imported} citizens from earlier lines were committed`,
+        { pkg: 'cli', cause: err, details: { committed: imported, firstFailedLine: pendingLines[0] } },
+      );
+    }
+    imported += pending.length;
+    pending = [];
+    pendingLines = [];
+  };
+  try {
+    const rl = createInterface({
+      input: createReadStream(path, { encoding: 'utf8' }),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    });
+    for await (const text of rl) {
+      lines++;
+      if (text.trim() === '') {
+        blank++;
+        continue;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        rejected.push({ line: lines, codes: ['import/bad-json'] });
+        continue;
+      }
+      const r = identityFromLine(value);
+      if (!r.identity) {
+        rejected.push({
+          line: lines,
+          codes: [...new Set(r.issues.filter((i) => i.severity === 'error').map((i) => i.code))],
+        });
+        continue;
+      }
+      for (const i of r.issues) warnings.set(i.code, (warnings.get(i.code) ?? 0) + 1);
+      if (seen.has(r.identity.idNumber)) duplicates++;
+      seen.add(r.identity.idNumber);
+      pending.push(r.identity);
+      pendingLines.push(lines);
+      if (pending.length >= BATCH) await flush();
+      if (lines % 10_000 === 0)
+        io.stderr(`store import: ${lines} lines read, ${imported} imported, ${rejected.length} rejected\n`);
+    }
+    await flush();
+    io.stderr(`store import: ${lines} lines read, ${imported} imported, ${rejected.length} rejected\n`);
+    await opened.audit.append({
+      actor: actor(),
+      action: 'identity.import',
+      purpose: 'bulk import',
+      details: { lines, imported, rejected: rejected.length },
+    });
+  } finally {
+    await opened.close();
+  }
+  const result = {
+    ok: rejected.length === 0,
+    store: opened.label,
+    lines,
+    blank,
+    imported,
+    duplicates,
+    rejectedCount: rejected.length,
+    rejected,
+    warnings: Object.fromEntries(warnings),
+  };
+  if (values.json) printJson(io, result);
+  else {
+    const out = [
+      `Store      ${result.store}`,
+      `Lines      ${lines} (${blank} blank)`,
+      `Imported   ${imported}${duplicates ? ` (${duplicates} repeated ID numbers: the last line wins)` : ''}`,
+      `Rejected   ${rejected.length}`,
+      ...rejected.slice(0, 50).map((r) => `  line ${r.line}: ${r.codes.join(', ')}`),
+      ...(rejected.length > 50 ? [`  … ${rejected.length - 50} more (use --json for all)`] : []),
+      ...[...warnings].map(([code, n]) => `Warning    ${code} × ${n}`),
+    ];
+    io.stdout(`${out.join('\n')}\n`);
+  }
+  return rejected.length === 0 ? 0 : 1;
+}
+
+function formatDate(d: PartialDate | undefined): string {
+  if (!d) return '';
+  return [d.day, d.month]
+    .filter((x) => x !== undefined)
+    .map((x) => String(x).padStart(2, '0'))
+    .concat(String(d.year))
+    .join('/');
+}
+
+async function runGet(id: string, values: Values, io: CliIO): Promise<number> {
+  const key = id.replace(/\s+/g, '');
+  if (!/^(\d{9}|\d{12})$/.test(key)) throw new CliUsageError('give a 12-digit ID number or a 9-digit CMND number');
+  const opened = await openStore(values.store ?? 'sqlite:smart-citizen.db', values.schema, io.cwd);
+  let records: Awaited<ReturnType<IdentityStore['findByOldIdNumber']>>;
+  try {
+    if (key.length === 12) {
+      const r = await opened.store.get(key);
+      records = r ? [r] : await opened.store.findByOldIdNumber(key);
+    } else {
+      records = await opened.store.findByOldIdNumber(key);
+    }
+    for (const r of records) {
+      await opened.audit.append({
+        actor: actor(),
+        action: 'identity.read',
+        subject: r.identity.idNumber,
+        purpose: values.purpose ?? 'cli-lookup',
+        details: { via: 'cli', by: key.length === 12 && r.identity.idNumber === key ? 'id-number' : 'old-id-number' },
+      });
+    }
+  } finally {
+    await opened.close();
+  }
+  if (records.length === 0) {
+    if (values.json)
+      printJson(io, { ok: false, error: { code: 'store/not-found', message: 'no citizen with that number' } });
+    else io.stderr('smart-citizen store get: no citizen with that number\n');
+    return 1;
+  }
+  if (values.json) {
+    printJson(io, records.length === 1 ? { ok: true, record: records[0] } : { ok: true, records });
+    return 0;
+  }
+  for (const r of records) {
+    const i: CitizenIdentity = r.identity;
+    const rows: [string, string | undefined][] = [
+      ['ID number', i.idNumber],
+      ['Old CMND', i.oldIdNumber],
+      ['Full name', i.fullName],
+      ['Date of birth', formatDate(i.dateOfBirth)],
+      ['Sex', i.sex === 'F' ? 'Nữ' : i.sex === 'M' ? 'Nam' : undefined],
+      ['Nationality', i.nationality],
+      ['Place of origin', i.placeOfOrigin],
+      ['Residence', i.placeOfResidence],
+      ['Card type', i.cardType],
+      ['Updated', new Date(r.updatedAt).toISOString()],
+    ];
+    io.stdout(
+      `${rows
+        .filter(([, v]) => v)
+        .map(([k, v]) => `${k.padEnd(16)}${v}`)
+        .join('\n')}\n`,
+    );
+  }
+  return 0;
+}
+
+interface Values {
+  store?: string;
+  schema?: string;
+  purpose?: string;
+  json?: boolean;
+}
+
+/** `smart-citizen store`: import citizens from JSONL, read one back. */
+export const storeCommand: Command = {
+  name: 'store',
+  summary: 'identity store: import citizens from JSONL, get one by ID number (SQLite or PostgreSQL)',
+  usage,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    let parsed: { values: Values; positionals: string[] };
+    try {
+      parsed = parseArgs({
+        args: argv,
+        options: {
+          store: { type: 'string' },
+          schema: { type: 'string' },
+          purpose: { type: 'string' },
+          json: { type: 'boolean' },
+        },
+        allowPositionals: true,
+        strict: true,
+      }) as { values: Values; positionals: string[] };
+    } catch (err) {
+      throw new CliUsageError(err instanceof Error ? err.message : 'bad arguments');
+    }
+    const [sub, arg, ...extra] = parsed.positionals;
+    if (extra.length) throw new CliUsageError(`unexpected argument ${extra[0]}`);
+    if (sub === 'import') {
+      if (!arg) throw new CliUsageError('missing <FILE.jsonl>');
+      return runImport(arg, parsed.values, io);
+    }
+    if (sub === 'get') {
+      if (!arg) throw new CliUsageError('missing <id-number>');
+      return runGet(arg, parsed.values, io);
+    }
+    throw new CliUsageError(sub ? `unknown subcommand ${sub}` : 'missing subcommand (import or get)');
+  },
+};
