@@ -1,1 +1,11 @@
-export {};
+// Public API of @smart-citizen/qr.
+export { parseCardQr, safeParseCardQr } from './parse/parseCardQr.js';
+export type { CardQrData, CardQrErrorCode, ParseCardQrOptions, SafeParseCardQrResult } from './parse/parseCardQr.js';
+export { detectPayloadKind } from './parse/payloadKind.js';
+export type { PayloadKind } from './parse/payloadKind.js';
+export { createZxingWasmEngine } from './engine/createZxingWasmEngine.js';
+export type { ZxingWasmEngineOptions } from './engine/createZxingWasmEngine.js';
+export { createZxingJsEngine } from './engine/createZxingJsEngine.js';
+export type { QrEngine, QrEngineOptions, QrFormat, QrPoint, QrSymbol } from './engine/QrEngine.js';
+export { readCardQr, readStrategies } from './read/readCardQr.js';
+export type { ReadCardQrOptions, ReadCardQrResult } from './read/readCardQr.js';

@@ -1,0 +1,84 @@
+import { type RasterImage, SmartCitizenError } from '@smart-citizen/core';
+import type { QrEngine, QrEngineOptions, QrFormat, QrPoint, QrSymbol } from './QrEngine.js';
+
+type ZxingLibrary = typeof import('@zxing/library');
+
+function toGrey(image: RasterImage): Uint8ClampedArray {
+  const { width, height, channels, data } = image;
+  const size = width * height;
+  if (channels === 1) return new Uint8ClampedArray(data.buffer, data.byteOffset, size);
+  const out = new Uint8ClampedArray(size);
+  for (let i = 0, p = 0; i < size; i++, p += channels) {
+    out[i] = (306 * (data[p] ?? 0) + 601 * (data[p + 1] ?? 0) + 117 * (data[p + 2] ?? 0) + 512) >> 10;
+  }
+  return out;
+}
+
+/**
+ * Create the pure-JavaScript engine (@zxing/library, a port of ZXing Java) for hosts that
+ * forbid WebAssembly. It finds fewer codes than zxing-wasm and is slower; it does not try
+ * rotations or inverted codes by itself (the reader's ladder does).
+ *
+ * @returns A ready engine.
+ * @throws SmartCitizenError `qr/engine-unavailable` when the library cannot be loaded.
+ */
+export async function createZxingJsEngine(): Promise<QrEngine> {
+  let lib: ZxingLibrary;
+  try {
+    lib = await import('@zxing/library');
+  } catch (err) {
+    throw new SmartCitizenError('qr/engine-unavailable', 'could not load @zxing/library', { pkg: 'qr', cause: err });
+  }
+  const { BinaryBitmap, DecodeHintType, HybridBinarizer, GlobalHistogramBinarizer, RGBLuminanceSource, BarcodeFormat } =
+    lib;
+  const qr = new lib.QRCodeReader();
+  const pdf = new lib.PDF417Reader();
+  let closed = false;
+
+  const decode = (image: RasterImage, opts: QrEngineOptions = {}): QrSymbol[] => {
+    if (closed) throw new SmartCitizenError('qr/engine-closed', 'the engine was closed', { pkg: 'qr' });
+    if (image.width === 0 || image.height === 0) return [];
+    const source = new RGBLuminanceSource(toGrey(image), image.width, image.height);
+    const binarizer = opts.binarizer === 'global' ? new GlobalHistogramBinarizer(source) : new HybridBinarizer(source);
+    const bitmap = new BinaryBitmap(binarizer);
+    const hints = new Map<number, unknown>();
+    if (opts.tryHarder ?? true) hints.set(DecodeHintType.TRY_HARDER, true);
+    const formats = opts.formats ?? ['QRCode'];
+    const readers: [
+      QrFormat,
+      InstanceType<ZxingLibrary['QRCodeReader']> | InstanceType<ZxingLibrary['PDF417Reader']>,
+    ][] = [];
+    if (formats.includes('QRCode')) readers.push(['QRCode', qr]);
+    if (formats.includes('PDF417')) readers.push(['PDF417', pdf]);
+    for (const [format, reader] of readers) {
+      try {
+        hints.set(DecodeHintType.POSSIBLE_FORMATS, [
+          format === 'QRCode' ? BarcodeFormat.QR_CODE : BarcodeFormat.PDF_417,
+        ]);
+        const r = reader.decode(bitmap, hints);
+        const pts = r.getResultPoints().map((p) => ({ x: p.getX(), y: p.getY() }));
+        const symbol: QrSymbol = { text: r.getText(), bytes: new Uint8Array(r.getRawBytes() ?? []), format };
+        // QR result points: bottom-left, top-left, top-right finder centres (+ alignment).
+        if (format === 'QRCode' && pts.length >= 3) {
+          const [bl, tl, tr] = pts as [QrPoint, QrPoint, QrPoint];
+          symbol.corners = [tl, tr, { x: tr.x + bl.x - tl.x, y: tr.y + bl.y - tl.y }, bl];
+        }
+        return [symbol];
+      } catch (err) {
+        // NotFound / Checksum / Format exceptions mean "no code here"; anything else is a bug.
+        if (!(err instanceof lib.Exception)) throw err;
+      } finally {
+        reader.reset();
+      }
+    }
+    return [];
+  };
+
+  return {
+    name: 'zxing-js',
+    decode,
+    close() {
+      closed = true;
+    },
+  };
+}

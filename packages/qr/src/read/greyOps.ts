@@ -1,0 +1,257 @@
+/**
+ * Grey-image operations the reading ladder uses: contrast normalisation against the local
+ * mean, unsharp masking, and a search for square high-contrast regions (code candidates).
+ * All work on 1-channel {@link RasterImage}s and return new images.
+ * @internal
+ */
+import type { RasterImage } from '@smart-citizen/core';
+
+/** Luma of an RGB(A) image, or the image itself when already grey. */
+export function greyOf(img: RasterImage): RasterImage {
+  if (img.channels === 1) return img;
+  const { width, height, channels, data } = img;
+  const n = width * height;
+  const out = new Uint8Array(n);
+  for (let i = 0, p = 0; i < n; i++, p += channels) {
+    out[i] = (306 * (data[p] ?? 0) + 601 * (data[p + 1] ?? 0) + 117 * (data[p + 2] ?? 0) + 512) >> 10;
+  }
+  return { width, height, channels: 1, data: out };
+}
+
+/** Summed-area table with one extra row and column of zeros. */
+function integral(img: RasterImage, square = false): Float64Array {
+  const { width: w, height: h, data } = img;
+  const t = new Float64Array((w + 1) * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let row = 0;
+    for (let x = 0; x < w; x++) {
+      const v = data[y * w + x] ?? 0;
+      row += square ? v * v : v;
+      t[(y + 1) * (w + 1) + x + 1] = (t[y * (w + 1) + x + 1] ?? 0) + row;
+    }
+  }
+  return t;
+}
+
+function boxSum(t: Float64Array, w: number, x0: number, y0: number, x1: number, y1: number): number {
+  const W = w + 1;
+  return (t[y1 * W + x1] ?? 0) - (t[y0 * W + x1] ?? 0) - (t[y1 * W + x0] ?? 0) + (t[y0 * W + x0] ?? 0);
+}
+
+/**
+ * Local contrast normalisation: each pixel becomes `128 + gain · (v − mean) / (std + floor)`
+ * over a square window. Flattens uneven light, shadows and low contrast before binarisation.
+ *
+ * @param img - Grey image.
+ * @param radius - Half window size in pixels.
+ */
+export function normaliseLocalContrast(img: RasterImage, radius: number): RasterImage {
+  const { width: w, height: h, data } = img;
+  const s = integral(img);
+  const s2 = integral(img, true);
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const y0 = Math.max(0, y - radius);
+    const y1 = Math.min(h, y + radius + 1);
+    for (let x = 0; x < w; x++) {
+      const x0 = Math.max(0, x - radius);
+      const x1 = Math.min(w, x + radius + 1);
+      const area = (x1 - x0) * (y1 - y0);
+      const mean = boxSum(s, w, x0, y0, x1, y1) / area;
+      const variance = Math.max(0, boxSum(s2, w, x0, y0, x1, y1) / area - mean * mean);
+      const v = 128 + (64 * ((data[y * w + x] ?? 0) - mean)) / (Math.sqrt(variance) + 8);
+      out[y * w + x] = v < 0 ? 0 : v > 255 ? 255 : v;
+    }
+  }
+  return { width: w, height: h, channels: 1, data: out };
+}
+
+/**
+ * Unsharp mask: `v + amount · (v − boxBlur(v))`.
+ *
+ * @param img - Grey image.
+ * @param radius - Blur radius in pixels.
+ * @param amount - Strength.
+ */
+export function sharpen(img: RasterImage, radius: number, amount: number): RasterImage {
+  const { width: w, height: h, data } = img;
+  const s = integral(img);
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const y0 = Math.max(0, y - radius);
+    const y1 = Math.min(h, y + radius + 1);
+    for (let x = 0; x < w; x++) {
+      const x0 = Math.max(0, x - radius);
+      const x1 = Math.min(w, x + radius + 1);
+      const mean = boxSum(s, w, x0, y0, x1, y1) / ((x1 - x0) * (y1 - y0));
+      const v0 = data[y * w + x] ?? 0;
+      const v = v0 + amount * (v0 - mean);
+      out[y * w + x] = v < 0 ? 0 : v > 255 ? 255 : v;
+    }
+  }
+  return { width: w, height: h, channels: 1, data: out };
+}
+
+/**
+ * Stretch the histogram so the 1st and 99th percentiles map to 0 and 255 (global contrast).
+ *
+ * @param img - Grey image.
+ */
+export function stretchContrast(img: RasterImage): RasterImage {
+  const { width: w, height: h, data } = img;
+  const n = w * h;
+  const hist = new Uint32Array(256);
+  for (let i = 0; i < n; i++) hist[data[i] ?? 0]!++;
+  let lo = 0;
+  let hi = 255;
+  let acc = hist[0] ?? 0;
+  while (lo < 255 && acc < n * 0.01) {
+    lo++;
+    acc += hist[lo] ?? 0;
+  }
+  acc = hist[255] ?? 0;
+  while (hi > 0 && acc < n * 0.01) {
+    hi--;
+    acc += hist[hi] ?? 0;
+  }
+  if (hi - lo < 8) return img;
+  const lut = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) lut[v] = Math.max(0, Math.min(255, Math.round(((v - lo) * 255) / (hi - lo))));
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = lut[data[i] ?? 0] ?? 0;
+  return { width: w, height: h, channels: 1, data: out };
+}
+
+/** A rectangle in pixels. */
+export interface Region {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Mean block contrast score, higher is more code-like. */
+  score: number;
+}
+
+/**
+ * Regions that look like a 2-D code: connected groups of blocks with high contrast and edges
+ * in both directions (text has mostly one-line structure, flat card areas none), roughly square.
+ *
+ * @param img - Grey image.
+ * @param block - Block size in pixels.
+ * @param max - Most regions to return.
+ */
+export function findCodeRegions(img: RasterImage, block: number, max: number): Region[] {
+  const { width: w, height: h, data } = img;
+  const bw = Math.floor(w / block);
+  const bh = Math.floor(h / block);
+  if (bw < 2 || bh < 2) return [];
+  const score = new Float32Array(bw * bh);
+  for (let by = 0; by < bh; by++) {
+    for (let bx = 0; bx < bw; bx++) {
+      let min = 255;
+      let max2 = 0;
+      let gx = 0;
+      let gy = 0;
+      for (let y = by * block; y < (by + 1) * block - 1; y++) {
+        const row = y * w;
+        for (let x = bx * block; x < (bx + 1) * block - 1; x++) {
+          const v = data[row + x] ?? 0;
+          if (v < min) min = v;
+          if (v > max2) max2 = v;
+          gx += Math.abs(v - (data[row + x + 1] ?? 0));
+          gy += Math.abs(v - (data[row + w + x] ?? 0));
+        }
+      }
+      const contrast = max2 - min;
+      // Both gradient directions must be present: QR modules are square.
+      const balance = Math.min(gx, gy) / Math.max(1, Math.max(gx, gy));
+      score[by * bw + bx] = contrast > 40 && balance > 0.35 ? (gx + gy) / (block * block) : 0;
+    }
+  }
+  // Threshold at a share of the strongest blocks, then connected components.
+  let top = 0;
+  for (const v of score) if (v > top) top = v;
+  if (top === 0) return [];
+  const on = new Uint8Array(bw * bh);
+  for (let i = 0; i < on.length; i++) on[i] = (score[i] ?? 0) > top * 0.3 ? 1 : 0;
+  const label = new Int32Array(bw * bh).fill(-1);
+  const regions: Region[] = [];
+  const stack: number[] = [];
+  for (let i = 0; i < on.length; i++) {
+    if (!on[i] || (label[i] ?? -1) >= 0) continue;
+    let x0 = bw;
+    let y0 = bh;
+    let x1 = 0;
+    let y1 = 0;
+    let count = 0;
+    let sum = 0;
+    stack.push(i);
+    label[i] = regions.length;
+    while (stack.length > 0) {
+      const j = stack.pop() as number;
+      const jx = j % bw;
+      const jy = (j - jx) / bw;
+      count++;
+      sum += score[j] ?? 0;
+      if (jx < x0) x0 = jx;
+      if (jy < y0) y0 = jy;
+      if (jx > x1) x1 = jx;
+      if (jy > y1) y1 = jy;
+      for (const [dx, dy] of [
+        [1, 0],
+        [-1, 0],
+        [0, 1],
+        [0, -1],
+      ] as const) {
+        const nx = jx + dx;
+        const ny = jy + dy;
+        if (nx < 0 || ny < 0 || nx >= bw || ny >= bh) continue;
+        const k = ny * bw + nx;
+        if (on[k] && (label[k] ?? -1) < 0) {
+          label[k] = regions.length;
+          stack.push(k);
+        }
+      }
+    }
+    const rw = x1 - x0 + 1;
+    const rh = y1 - y0 + 1;
+    const fill = count / (rw * rh);
+    const aspect = Math.min(rw, rh) / Math.max(rw, rh);
+    if (count >= 4 && aspect > 0.4 && fill > 0.35) {
+      regions.push({
+        x: x0 * block,
+        y: y0 * block,
+        width: rw * block,
+        height: rh * block,
+        score: (sum / count) * fill,
+      });
+    } else {
+      regions.push({ x: 0, y: 0, width: 0, height: 0, score: -1 });
+    }
+  }
+  return regions
+    .filter((r) => r.score > 0)
+    .sort((a, b) => b.score * b.width - a.score * a.width)
+    .slice(0, max);
+}
+
+/**
+ * Copy a rectangle (clamped to the image) enlarged by `margin` of its size on every side.
+ *
+ * @param img - Grey image.
+ * @param r - The rectangle.
+ * @param margin - Extra border as a share of the larger side.
+ */
+export function cropRegion(img: RasterImage, r: Region, margin: number): RasterImage {
+  const m = Math.round(Math.max(r.width, r.height) * margin);
+  const x0 = Math.max(0, r.x - m);
+  const y0 = Math.max(0, r.y - m);
+  const x1 = Math.min(img.width, r.x + r.width + m);
+  const y1 = Math.min(img.height, r.y + r.height + m);
+  const w = Math.max(1, x1 - x0);
+  const h = Math.max(1, y1 - y0);
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++)
+    out.set(img.data.subarray((y0 + y) * img.width + x0, (y0 + y) * img.width + x0 + w), y * w);
+  return { width: w, height: h, channels: 1, data: out };
+}
