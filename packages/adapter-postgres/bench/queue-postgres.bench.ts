@@ -18,7 +18,22 @@ export const bench = defineBench({
     const fidelities = [];
     let n = 0;
     try {
-      const version = (await admin.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? 'unknown';
+      const version =
+        (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? 'unknown';
+      // Baseline: the bare round trip on this machine, to read the queue figures against.
+      const rtt: number[] = [];
+      for (let i = 0; i < 300; i++) {
+        const t = performance.now();
+        await admin.query('SELECT 1');
+        rtt.push(performance.now() - t);
+      }
+      rtt.sort((a, b) => a - b);
+      const baseline = {
+        title: 'Baseline: SELECT 1 round trip (same pool, same machine)',
+        rows: [
+          { ops: rtt.length, p50Ms: rtt[Math.floor(rtt.length * 0.5)]!, p99Ms: rtt[Math.floor(rtt.length * 0.99)]! },
+        ],
+      };
       for (const synchronousCommit of [true, false]) {
         ctx.progress(
           `PostgreSQL, synchronous_commit ${synchronousCommit ? 'on' : 'off'}, ${tickets} tickets, 20 counters`,

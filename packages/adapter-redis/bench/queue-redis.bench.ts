@@ -37,10 +37,27 @@ export const bench = defineBench({
         },
         { tickets, counters: 20, issuers: 8, clients: 4, sequentialOps: ctx.quick ? 500 : 2000 },
       );
+      const rtt: number[] = [];
+      for (let i = 0; i < 300; i++) {
+        const t = performance.now();
+        await admin.ping();
+        rtt.push(performance.now() - t);
+      }
+      rtt.sort((a, b) => a - b);
       const info = await admin.info('server');
       const version = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
       return {
         tables: [
+          {
+            title: 'Baseline: PING round trip (same machine)',
+            rows: [
+              {
+                ops: rtt.length,
+                p50Ms: rtt[Math.floor(rtt.length * 0.5)]!,
+                p99Ms: rtt[Math.floor(rtt.length * 0.99)]!,
+              },
+            ],
+          },
           { title: `Redis ${version} queue backend (localhost)`, rows },
           { title: 'Order fidelity under concurrent call-next (Redis)', rows: [fidelity] },
         ],
