@@ -1,4 +1,5 @@
-import { foldForCompare, normalizeVietnamese } from '@smart-citizen/core';
+import { normalizeVietnamese } from '@smart-citizen/core';
+import { foldFast } from './unitKey.js';
 
 /** A one-line address split into its parts; absent parts were not in the text. */
 export interface AddressParts {
@@ -14,6 +15,20 @@ export interface AddressParts {
   district?: string;
   /** Tỉnh / thành phố trực thuộc trung ương. */
   province?: string;
+}
+
+// Tone marks placed the "new" way (hoà, khoẻ, thuý): only then is the (costly) full
+// Vietnamese normalisation needed to bring the text to the form cards print.
+const NEW_STYLE_TONE = /[oO][àáảãạ]|[oO][èéẻẽẹ]|[uU][ỳýỷỹỵ]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+function tidy(s: string): string {
+  const t = s
+    .normalize('NFC')
+    .replace(/[\r\n]+/g, ',')
+    .replace(CONTROL, ' ')
+    .replace(/[ \t\u00a0]+/g, ' ');
+  return NEW_STYLE_TONE.test(t) ? normalizeVietnamese(t) : t.replace(/ *([,;\n]) */g, '$1').trim();
 }
 
 /** Longest accepted address; longer input is cut here before splitting (no real address is longer). */
@@ -48,7 +63,7 @@ export function splitAddress(line: string): AddressParts {
     .filter((s) => s.length > 0);
   const parts: AddressParts = {};
   if (segments.length === 0) return parts;
-  const key = (s: string) => foldForCompare(s);
+  const key = (s: string) => foldFast(s.toLowerCase());
 
   let end = segments.length;
   // The last segment is the province (an unprefixed name counts).

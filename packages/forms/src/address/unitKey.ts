@@ -4,7 +4,8 @@ import { foldDiacritics } from '@smart-citizen/core';
 // indexing 11,000 mappings needs it 50,000 times. A per-character table built once from the
 // core folding gives the same result for NFC text at a fraction of the cost.
 let foldTable: Map<number, string> | undefined;
-function foldFast(nfcLower: string): string {
+/** Fold NFC lower-case text to plain ASCII letters (diacritics and đ removed). @internal */
+export function foldFast(nfcLower: string): string {
   if (!foldTable) {
     foldTable = new Map();
     for (let c = 0xc0; c <= 0x1eff; c++) {

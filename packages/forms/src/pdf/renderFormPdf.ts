@@ -90,26 +90,57 @@ function safeText(ctx: Ctx, text: string): string {
   return out;
 }
 
+// Measuring through fontkit shapes the text each time; forms repeat the same words, so
+// widths are cached per font and size.
+const widthCache = new WeakMap<PDFFont, Map<string, number>>();
+function measure(font: PDFFont, text: string, size: number): number {
+  let cache = widthCache.get(font);
+  if (!cache) {
+    cache = new Map();
+    widthCache.set(font, cache);
+  }
+  let w = cache.get(text);
+  if (w === undefined) {
+    w = font.widthOfTextAtSize(text, 1000);
+    if (cache.size > 20_000) cache.clear();
+    cache.set(text, w);
+  }
+  return (w * size) / 1000;
+}
+
 function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
   const lines: string[] = [];
+  const space = measure(font, ' ', size);
   for (const para of text.split('\n')) {
     let line = '';
+    let lineWidth = 0;
     for (const word of para.split(' ')) {
-      const candidate = line ? `${line} ${word}` : word;
-      if (font.widthOfTextAtSize(candidate, size) <= width) {
-        line = candidate;
-        continue;
+      const ww = measure(font, word, size);
+      if (!line || lineWidth + space + ww <= width) {
+        if (ww <= width || line) {
+          if (line && lineWidth + space + ww <= width) {
+            line = `${line} ${word}`;
+            lineWidth += space + ww;
+            continue;
+          }
+          if (!line && ww <= width) {
+            line = word;
+            lineWidth = ww;
+            continue;
+          }
+        }
       }
       if (line) lines.push(line);
       // A single word wider than the line is cut by characters.
       let w = word;
-      while (font.widthOfTextAtSize(w, size) > width && w.length > 1) {
+      while (measure(font, w, size) > width && w.length > 1) {
         let cut = w.length - 1;
-        while (cut > 1 && font.widthOfTextAtSize(w.slice(0, cut), size) > width) cut--;
+        while (cut > 1 && measure(font, w.slice(0, cut), size) > width) cut--;
         lines.push(w.slice(0, cut));
         w = w.slice(cut);
       }
       line = w;
+      lineWidth = measure(font, w, size);
     }
     lines.push(line);
   }
@@ -135,7 +166,7 @@ function drawLines(
   for (const l of lines) {
     ensure(ctx, lead);
     ctx.y -= lead;
-    const w = font.widthOfTextAtSize(l, size);
+    const w = measure(font, l, size);
     const dx = align === 'center' ? (width - w) / 2 : align === 'right' ? width - w : 0;
     ctx.page.drawText(l, { x: x + dx, y: ctx.y, size, font, color: rgb(0, 0, 0) });
   }
