@@ -1,1 +1,41 @@
-export {};
+// Public API of @smart-citizen/face.
+export { FaceError } from './errors.js';
+export type { FaceErrorCode } from './errors.js';
+export {
+  ARCFACE_TEMPLATE_112,
+  builtinProfiles,
+  defaultProfile,
+  profileModelFiles,
+  yunetMiniFasNetProfile,
+} from './profiles.js';
+export type {
+  DetectorSpec,
+  EmbedderSpec,
+  FaceModelProfile,
+  Landmark68Spec,
+  LivenessModelSpec,
+  LivenessSpec,
+  ModelFileSpec,
+  ModelOrigin,
+  ProfileThresholds,
+  TensorFormat,
+  UltrafaceDetectorSpec,
+  YunetDetectorSpec,
+} from './profiles.js';
+export { sha256Hex } from './runtime.js';
+export type { FaceBackend, ModelLocations, ModelSource, RuntimeOptions } from './runtime.js';
+export { assessQuality, defaultQualityLimits, laplacianVariance } from './quality.js';
+export type { FaceQuality, QualityLimits, ReferenceType } from './quality.js';
+export { estimatePose, eyeAspectRatio, eyesAspectRatio } from './pose.js';
+export { createActiveChallenge, runActiveChallenge } from './challenge.js';
+export type {
+  ActiveChallenge,
+  ActiveChallengeOptions,
+  ActiveChallengeResult,
+  ChallengeFrame,
+  ChallengeKind,
+} from './challenge.js';
+export { allPairs, evaluateScores } from './evaluate.js';
+export type { ScoreEvaluation } from './evaluate.js';
+export { cosineSimilarity, l2Normalize } from './geometry.js';
+export type { Box, Point } from './geometry.js';

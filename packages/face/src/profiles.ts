@@ -1,0 +1,322 @@
+/**
+ * Model profiles are data: which files to load (with their SHA-256), the tensor names and
+ * shapes, the colour order and normalisation each model expects, and how the face is cropped
+ * for it. An integrator can declare a new profile that reuses a known model kind (a YuNet or
+ * UltraFace detector, a 68-point landmark net, an ArcFace-style embedder, MiniFASNet-style
+ * anti-spoofing nets) with other files, normalisation or thresholds without writing code.
+ */
+
+/** Where a profile's model file comes from by default. */
+export type ModelOrigin =
+  /** The `model/` folder of the npm package `faceplugin-face-recognition-js` (Node resolves it). */
+  | 'faceplugin-package'
+  /** A folder the integrator gives (`models.dir`) or bytes in `models.files`. */
+  | 'integrator';
+
+/** Channel order and normalisation of an image tensor: value = (pixel − mean) / std. */
+export interface TensorFormat {
+  /** Channel order of the NCHW tensor. */
+  colour: 'rgb' | 'bgr' | 'grey';
+  /** Subtracted from each 0–255 pixel. */
+  mean: number;
+  /** Divides the centred pixel. */
+  std: number;
+}
+
+/** One ONNX file of a profile. */
+export interface ModelFileSpec {
+  /** File name, looked up under the origin's folder or as a key of `models.files`. */
+  file: string;
+  origin: ModelOrigin;
+  /** Lower-case hex SHA-256 of the file; checked at load. */
+  sha256: string;
+  /** Input tensor name. */
+  input: string;
+  /** Input shape; strings are dynamic dimensions. */
+  inputShape: readonly (number | string)[];
+  /** Output tensor names, in the order the decoder reads them. */
+  outputs: readonly string[];
+  format: TensorFormat;
+}
+
+/** YuNet: anchor-free detector with 5 landmarks, any input size that is a multiple of 32. */
+export interface YunetDetectorSpec {
+  kind: 'yunet';
+  model: ModelFileSpec;
+  /** Longest side the image is resized to before detection. @default 640 */
+  inputSize: number;
+  strides: readonly number[];
+  scoreThreshold: number;
+  nmsIou: number;
+}
+
+/** UltraFace (RFB-320): fixed input, decoded corner boxes normalised to [0, 1], no landmarks. */
+export interface UltrafaceDetectorSpec {
+  kind: 'ultraface';
+  model: ModelFileSpec;
+  /** Fixed input width and height. */
+  inputWidth: number;
+  inputHeight: number;
+  scoreThreshold: number;
+  nmsIou: number;
+  /** Make the box square on its height around its centre (what the landmark net was fed). */
+  squareOnHeight: boolean;
+}
+
+export type DetectorSpec = YunetDetectorSpec | UltrafaceDetectorSpec;
+
+/** 68-point landmark net on a square grey crop of the face box; outputs x,y in [0, 1] of the crop. */
+export interface Landmark68Spec {
+  kind: 'landmark68';
+  model: ModelFileSpec;
+  /** Crop side fed to the net. */
+  size: number;
+  /** Box enlargement before cropping. */
+  boxScale: number;
+}
+
+/** ArcFace-style embedder on a 5-point similarity-aligned crop. */
+export interface EmbedderSpec {
+  kind: 'arcface';
+  model: ModelFileSpec;
+  /** Crop size (width = height). */
+  size: number;
+  /** The 5-point template in crop pixels: left eye, right eye, nose, left mouth, right mouth (image left first). */
+  template: readonly (readonly [number, number])[];
+  /** Embedding length. */
+  dimensions: number;
+  /** Also embed the mirrored crop and add the two vectors (slower, slightly more robust). */
+  flipAugment: boolean;
+}
+
+/** One passive anti-spoofing net on the face box enlarged `boxScale` times around its centre. */
+export interface LivenessModelSpec {
+  model: ModelFileSpec;
+  /** Box enlargement (clamped so the crop stays inside the image, as in Silent-Face). */
+  boxScale: number;
+  /** Crop side. */
+  size: number;
+  /** Index of the "live" class in the softmax output. */
+  liveClass: number;
+}
+
+/** Passive liveness: the live probabilities of the nets are averaged. */
+export interface LivenessSpec {
+  kind: 'softmax-ensemble';
+  models: readonly LivenessModelSpec[];
+}
+
+/** Decision thresholds of a profile (cosine similarity of L2-normalised embeddings). */
+export interface ProfileThresholds {
+  /** Probe against a live capture or a good photo. */
+  photo: number;
+  /** Probe against an ID-card portrait (small, printed, behind a hologram). */
+  'id-card-portrait': number;
+  /** Passive liveness score at or above which a face is called live. */
+  liveness: number;
+}
+
+/** A complete model profile. */
+export interface FaceModelProfile {
+  id: string;
+  description: string;
+  detector: DetectorSpec;
+  landmarks: Landmark68Spec;
+  embedder: EmbedderSpec;
+  liveness: LivenessSpec;
+  thresholds: ProfileThresholds;
+  /**
+   * Where the nose sits between the eye line (0) and the mouth line (1) on a frontal face with
+   * this profile's five points; the zero of the pitch estimate (median of the deepface photos).
+   */
+  neutralNoseRatio: number;
+}
+
+/** ArcFace 112×112 five-point template (image-left eye first). */
+export const ARCFACE_TEMPLATE_112: readonly (readonly [number, number])[] = [
+  [38.2946, 51.6963],
+  [73.5318, 51.5014],
+  [56.0252, 71.7366],
+  [41.5493, 92.3655],
+  [70.7299, 92.2041],
+];
+
+const frFeature: ModelFileSpec = {
+  file: 'fr_feature.onnx',
+  origin: 'faceplugin-package',
+  sha256: '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581',
+  input: 'input',
+  inputShape: [1, 3, 112, 112],
+  outputs: ['output'],
+  format: { colour: 'rgb', mean: 127.5, std: 128 },
+};
+
+const frLandmark: Landmark68Spec = {
+  kind: 'landmark68',
+  model: {
+    file: 'fr_landmark.onnx',
+    origin: 'faceplugin-package',
+    sha256: 'f10b0ba1d2a8a099adefede1ebf3733e44fe370715e7303dbeb7f59c02142258',
+    input: 'input',
+    inputShape: [1, 1, 64, 64],
+    outputs: ['output'],
+    format: { colour: 'grey', mean: 0, std: 256 },
+  },
+  size: 64,
+  boxScale: 1,
+};
+
+const embedder: EmbedderSpec = {
+  kind: 'arcface',
+  model: frFeature,
+  size: 112,
+  template: ARCFACE_TEMPLATE_112,
+  dimensions: 512,
+  flipAugment: false,
+};
+
+/**
+ * `default`: everything from the npm package `faceplugin-face-recognition-js@0.0.1`
+ * (UltraFace detector, 68-point landmarks, 512-d embedder, 128×128 liveness net).
+ * Thresholds calibrated on ../shared/data/face/deepface (see README).
+ */
+export const defaultProfile: FaceModelProfile = {
+  id: 'default',
+  description: 'faceplugin-face-recognition-js models: UltraFace-320 + 68 landmarks + fr_feature + fr_liveness',
+  detector: {
+    kind: 'ultraface',
+    model: {
+      file: 'fr_detect.onnx',
+      origin: 'faceplugin-package',
+      sha256: '6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854',
+      input: 'input',
+      inputShape: [1, 3, 240, 320],
+      outputs: ['scores', 'boxes'],
+      format: { colour: 'rgb', mean: 127, std: 128 },
+    },
+    inputWidth: 320,
+    inputHeight: 240,
+    scoreThreshold: 0.7,
+    nmsIou: 0.3,
+    squareOnHeight: true,
+  },
+  landmarks: frLandmark,
+  embedder,
+  liveness: {
+    kind: 'softmax-ensemble',
+    models: [
+      {
+        model: {
+          file: 'fr_liveness.onnx',
+          origin: 'faceplugin-package',
+          sha256: 'afa783b7e902fdfcf323a7240cac2a1c580c25314ea4161129dc1b0d100dc32d',
+          input: 'input',
+          inputShape: [1, 3, 128, 128],
+          outputs: ['output'],
+          // Determined on the Silent-Face samples and deepface photos: BGR 0–255, class 0 = live
+          // (the package's browser code reads the canvas as RGBA, which looks like a bug).
+          format: { colour: 'bgr', mean: 0, std: 1 },
+        },
+        boxScale: 2.7,
+        size: 128,
+        liveClass: 0,
+      },
+    ],
+  },
+  thresholds: { photo: 0.4, 'id-card-portrait': 0.35, liveness: 0.5 },
+  neutralNoseRatio: 0.56,
+};
+
+/**
+ * `yunet-minifasnet`: YuNet (detection + 5 landmarks) and the two MiniFASNet anti-spoofing nets
+ * from the integrator's folder, with the package's embedder and 68-point landmarks.
+ */
+export const yunetMiniFasNetProfile: FaceModelProfile = {
+  id: 'yunet-minifasnet',
+  description: 'YuNet + fr_feature + MiniFASNetV2 (2.7×) / MiniFASNetV1SE (4.0×)',
+  detector: {
+    kind: 'yunet',
+    model: {
+      file: 'yunet_n_dynamic.onnx',
+      origin: 'integrator',
+      sha256: '104ee26c71d5c270ce79a6b3dced91c91013260d29a6bf18f9296c5b8c4c2b12',
+      input: 'input',
+      inputShape: ['batch', 3, 'height', 'width'],
+      outputs: [
+        'cls_8',
+        'cls_16',
+        'cls_32',
+        'obj_8',
+        'obj_16',
+        'obj_32',
+        'bbox_8',
+        'bbox_16',
+        'bbox_32',
+        'kps_8',
+        'kps_16',
+        'kps_32',
+      ],
+      format: { colour: 'bgr', mean: 0, std: 1 },
+    },
+    inputSize: 640,
+    strides: [8, 16, 32],
+    scoreThreshold: 0.6,
+    nmsIou: 0.3,
+  },
+  landmarks: frLandmark,
+  embedder,
+  liveness: {
+    kind: 'softmax-ensemble',
+    models: [
+      {
+        model: {
+          file: 'silentface_2.7_80x80_MiniFASNetV2.onnx',
+          origin: 'integrator',
+          sha256: '4433e871ef03f6c4c13de1757e63dcd69db14b6d7d9cff2319cb274c0f6dbecb',
+          input: 'input',
+          inputShape: [1, 3, 80, 80],
+          outputs: ['output'],
+          format: { colour: 'bgr', mean: 0, std: 1 },
+        },
+        boxScale: 2.7,
+        size: 80,
+        liveClass: 1,
+      },
+      {
+        model: {
+          file: 'silentface_4_0_0_80x80_MiniFASNetV1SE.onnx',
+          origin: 'integrator',
+          sha256: 'a8e67ffbaf39fa74c3b2ed673b530fcfb2f47379d0f26a52b71c2fc6473ec20f',
+          input: 'input',
+          inputShape: [1, 3, 80, 80],
+          outputs: ['output'],
+          format: { colour: 'bgr', mean: 0, std: 1 },
+        },
+        boxScale: 4,
+        size: 80,
+        liveClass: 1,
+      },
+    ],
+  },
+  thresholds: { photo: 0.4, 'id-card-portrait': 0.35, liveness: 0.5 },
+  neutralNoseRatio: 0.6,
+};
+
+/** Built-in profiles by id. */
+export const builtinProfiles: Readonly<Record<'default' | 'yunet-minifasnet', FaceModelProfile>> = {
+  default: defaultProfile,
+  'yunet-minifasnet': yunetMiniFasNetProfile,
+};
+
+/** Every model file a profile needs, without duplicates (the same file may serve two roles). */
+export function profileModelFiles(profile: FaceModelProfile): ModelFileSpec[] {
+  const all = [
+    profile.detector.model,
+    profile.landmarks.model,
+    profile.embedder.model,
+    ...profile.liveness.models.map((m) => m.model),
+  ];
+  const seen = new Map<string, ModelFileSpec>();
+  for (const m of all) if (!seen.has(m.file)) seen.set(m.file, m);
+  return [...seen.values()];
+}

@@ -1,0 +1,194 @@
+import type * as OrtWeb from 'onnxruntime-web';
+import { FaceError } from './errors.js';
+import type { ModelFileSpec } from './profiles.js';
+
+/** The part of the onnxruntime API the package uses; onnxruntime-node and -web share it. */
+export type Ort = Pick<typeof OrtWeb, 'InferenceSession' | 'Tensor'>;
+/** An onnxruntime inference session. */
+export type OrtSession = OrtWeb.InferenceSession;
+
+/** Which onnxruntime build runs the models. */
+export type FaceBackend = 'node' | 'web';
+
+/** Bytes of a model or a path to it (a path works in Node only). Never fetched implicitly. */
+export type ModelSource = string | Uint8Array;
+
+/** Where model files come from. */
+export interface ModelLocations {
+  /** Folder holding the profile's `integrator` files (Node). */
+  dir?: string;
+  /** Folder holding the `faceplugin-package` files. @default the installed package's `model/` (Node) */
+  packageDir?: string;
+  /** Bytes or paths by file name; wins over the folders (the way to give models in a browser). */
+  files?: Readonly<Record<string, ModelSource>>;
+}
+
+/** Runtime options shared by every session. */
+export interface RuntimeOptions {
+  /** @default 'node' in Node, 'web' elsewhere */
+  backend?: FaceBackend;
+  /** Intra-op threads per session. @default 1 */
+  threads?: number;
+  /** Let idle onnxruntime-node threads spin (only helps on an otherwise idle many-core box). @default false */
+  allowSpinning?: boolean;
+  /**
+   * onnxruntime-web: where its `.wasm`/`.mjs` files are (a URL prefix or a map, passed to
+   * `ort.env.wasm.wasmPaths`). @default the files of the installed onnxruntime-web package
+   */
+  wasmPaths?: string | Record<string, string>;
+}
+
+/** True when running in Node.js. */
+export function isNode(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof p?.versions?.node === 'string';
+}
+
+const ortCache = new Map<string, Promise<Ort>>();
+
+/** Load an onnxruntime build lazily (once per backend). */
+export function loadOrt(backend: FaceBackend, options: RuntimeOptions = {}): Promise<Ort> {
+  const key = backend;
+  let p = ortCache.get(key);
+  if (!p) {
+    p = importOrt(backend, options).catch((cause: unknown) => {
+      ortCache.delete(key);
+      throw new FaceError('face/runtime-unavailable', `cannot load onnxruntime-${backend}`, { cause });
+    });
+    ortCache.set(key, p);
+  }
+  return p;
+}
+
+async function importOrt(backend: FaceBackend, options: RuntimeOptions): Promise<Ort> {
+  if (backend === 'node') {
+    const mod = (await import('onnxruntime-node')) as unknown as Ort & { default?: Ort };
+    return mod.InferenceSession ? mod : (mod.default as Ort);
+  }
+  const mod = (await import('onnxruntime-web')) as typeof OrtWeb;
+  mod.env.wasm.numThreads = Math.max(1, options.threads ?? 1);
+  mod.env.wasm.proxy = false;
+  if (options.wasmPaths !== undefined) mod.env.wasm.wasmPaths = options.wasmPaths;
+  return mod;
+}
+
+/** SHA-256 of bytes, lower-case hex (WebCrypto: Node 20 and browsers). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Folder of the installed faceplugin package's models (Node only). */
+export async function facepluginModelDir(): Promise<string> {
+  const { createRequire } = await import('node:module');
+  const { dirname, join } = await import('node:path');
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('faceplugin-face-recognition-js/package.json')), 'model');
+}
+
+/**
+ * Read a model file's bytes from the locations and check its SHA-256.
+ * @throws FaceError `face/model-missing` when it cannot be found or read, `face/model-checksum` when the hash differs.
+ */
+export async function loadModelBytes(spec: ModelFileSpec, where: ModelLocations): Promise<Uint8Array> {
+  let source: ModelSource | undefined = where.files?.[spec.file];
+  if (source === undefined) {
+    if (!isNode()) {
+      throw new FaceError('face/model-missing', `model ${spec.file} was not given (pass its bytes in models.files)`, {
+        details: { file: spec.file },
+      });
+    }
+    const { join } = await import('node:path');
+    if (spec.origin === 'integrator') {
+      if (where.dir === undefined) {
+        throw new FaceError('face/model-missing', `model ${spec.file} needs models.dir (or models.files)`, {
+          details: { file: spec.file },
+        });
+      }
+      source = join(where.dir, spec.file);
+    } else {
+      source = join(where.packageDir ?? (await facepluginModelDir()), spec.file);
+    }
+  }
+  let bytes: Uint8Array;
+  if (typeof source === 'string') {
+    if (!isNode()) throw new FaceError('face/model-missing', `model ${spec.file}: paths work in Node only`);
+    const { readFile } = await import('node:fs/promises');
+    try {
+      const buf = await readFile(source);
+      bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    } catch (cause) {
+      throw new FaceError('face/model-missing', `model ${spec.file} cannot be read`, {
+        cause,
+        details: { file: spec.file },
+      });
+    }
+  } else {
+    bytes = source;
+  }
+  const actual = await sha256Hex(bytes);
+  if (actual !== spec.sha256.toLowerCase()) {
+    throw new FaceError('face/model-checksum', `model ${spec.file} does not match its SHA-256`, {
+      details: { file: spec.file, expected: spec.sha256, actual },
+    });
+  }
+  return bytes;
+}
+
+/** Create a session with one thread and (Node) no spinning unless told otherwise. */
+export async function createSession(
+  ort: Ort,
+  bytes: Uint8Array,
+  spec: ModelFileSpec,
+  backend: FaceBackend,
+  options: RuntimeOptions,
+): Promise<OrtSession> {
+  const threads = Math.max(1, options.threads ?? 1);
+  const spin = options.allowSpinning ? '1' : '0';
+  const sessionOptions: OrtWeb.InferenceSession.SessionOptions =
+    backend === 'node'
+      ? {
+          intraOpNumThreads: threads,
+          interOpNumThreads: 1,
+          executionMode: 'sequential',
+          graphOptimizationLevel: 'all',
+          extra: { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } },
+        }
+      : { executionProviders: ['wasm'], graphOptimizationLevel: 'all', executionMode: 'sequential' };
+  let session: OrtSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, sessionOptions);
+  } catch (cause) {
+    throw new FaceError('face/model-invalid', `model ${spec.file} cannot be loaded by onnxruntime`, {
+      cause,
+      details: { file: spec.file },
+    });
+  }
+  if (!session.inputNames.includes(spec.input) || spec.outputs.some((o) => !session.outputNames.includes(o))) {
+    await session.release().catch(() => undefined);
+    throw new FaceError('face/model-invalid', `model ${spec.file} does not have the declared inputs/outputs`, {
+      details: { file: spec.file, inputs: session.inputNames, outputs: session.outputNames },
+    });
+  }
+  return session;
+}
+
+/** Run a session on one float32 NCHW input and return the named outputs' data. */
+export async function runModel(
+  ort: Ort,
+  session: OrtSession,
+  spec: ModelFileSpec,
+  data: Float32Array,
+  dims: readonly number[],
+): Promise<Record<string, Float32Array>> {
+  const tensor = new ort.Tensor('float32', data, dims);
+  const out = await session.run({ [spec.input]: tensor });
+  const result: Record<string, Float32Array> = {};
+  for (const name of spec.outputs) {
+    const t = out[name];
+    if (!t) throw new FaceError('face/model-invalid', `model ${spec.file} gave no output ${name}`);
+    result[name] = t.data as Float32Array;
+  }
+  tensor.dispose?.();
+  return result;
+}
