@@ -52,11 +52,7 @@ const HOUSE = /^(?:(so nha|so|sn|nha so)\s*)?(\d+[a-z]?(?:[/-]\d+[a-z]?)*)(?:\s+
  * // { hamlet: 'Thôn 3', ward: 'Xã Tân Phú', district: 'Huyện Đồng Phú', province: 'Tỉnh Bình Phước' }
  */
 export function splitAddress(line: string): AddressParts {
-  const text = normalizeVietnamese(
-    String(line)
-      .slice(0, MAX_ADDRESS_LENGTH)
-      .replace(/[\u0000-\u001f\u007f]/g, ' '),
-  );
+  const text = tidy(String(line).slice(0, MAX_ADDRESS_LENGTH));
   const segments = text
     .split(/[,;\n]+/)
     .map((s) => s.trim())
