@@ -247,4 +247,66 @@ describe('fillForm', () => {
       'forms/invalid-answers',
     );
   });
+
+  it('never throws an untyped error on random identities and answers (fuzz)', async () => {
+    let seed = 99;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const values: unknown[] = [
+      null,
+      0,
+      -1,
+      1e308,
+      '',
+      ' ',
+      'Nguyễn',
+      '<script>x</script>',
+      '\u202e\u0000',
+      '31/02/2020',
+      '01/01/1999',
+      '079080001234',
+      { year: 1999 },
+      { year: 1999, month: 2, day: 30 },
+      [],
+      [1, 2],
+      { line: 'Phường 1, Quận 1, TP.HCM' },
+      'M',
+      'F',
+      true,
+    ];
+    const pick = () => values[Math.floor(rand() * values.length)];
+    const fieldNames = [
+      'idNumber',
+      'fullName',
+      'dateOfBirth',
+      'sex',
+      'placeOfResidence',
+      'issueDate',
+      'cardType',
+      'spouseName',
+      'x',
+    ];
+    const answerPaths = [
+      'recipient',
+      'fullName',
+      'child.dateOfBirth',
+      'requester.relationship',
+      'business.capital',
+      'members',
+      'permanentResidence',
+      'a.b.c',
+    ];
+    const forms = ['ct01', 'birth-registration', 'marital-status', 'cc01', 'business-household'];
+    for (let i = 0; i < 300; i++) {
+      const identity: Record<string, unknown> = {};
+      const answers: Record<string, unknown> = {};
+      for (const f of fieldNames) if (rand() < 0.5) identity[f] = pick();
+      for (const p of answerPaths) if (rand() < 0.4) answers[p] = pick();
+      const r = await fillForm(forms[i % forms.length]!, { identity: identity as CitizenIdentity, answers }, opts());
+      expect(Array.isArray(r.issues)).toBe(true);
+      expect(typeof r.complete).toBe('boolean');
+    }
+  });
 });
