@@ -55,7 +55,7 @@ describe.skipIf(!faces)('decodeImage on face/deepface (real photos)', () => {
       const ref = await sharpRaw(bytes, img.channels);
       // Different IDCT and chroma upsampling: below 1 level of mean difference (a wrong
       // orientation or colour order gives tens).
-      expect(meanAbsDiff(img, ref), file).toBeLessThan(1.5);
+      expect(meanAbsDiff(img, ref), file).toBeLessThan(1);
     }
   }, 180_000);
 
@@ -64,7 +64,7 @@ describe.skipIf(!faces)('decodeImage on face/deepface (real photos)', () => {
     expect(detectImageFormat(webp)).toBe('webp');
     const img = await decodeImage(webp);
     expect([img.width, img.height, img.channels]).toEqual([1350, 1800, 3]);
-    expect(meanAbsDiff(img, await sharpRaw(webp, 3))).toBeLessThan(1.5);
+    expect(meanAbsDiff(img, await sharpRaw(webp, 3))).toBeLessThan(1);
   });
 
   it('applies EXIF orientations 1–8 on real photos like sharp.rotate()', async () => {
@@ -78,7 +78,7 @@ describe.skipIf(!faces)('decodeImage on face/deepface (real photos)', () => {
         const img = await decodeImage(bytes);
         if (o >= 5) expect([img.width, img.height]).toEqual([upright.height, upright.width]);
         else expect([img.width, img.height]).toEqual([upright.width, upright.height]);
-        expect(meanAbsDiff(img, await sharpRaw(bytes, 3)), `${name} orientation ${o}`).toBeLessThan(1.5);
+        expect(meanAbsDiff(img, await sharpRaw(bytes, 3)), `${name} orientation ${o}`).toBeLessThan(1);
       }
     }
   }, 120_000);
@@ -104,7 +104,7 @@ describe.skipIf(!qr)('decodeImage on the qr sets (PNG, JPEG, WebP scans)', () =>
       const img = await decodeImage(bytes);
       seen.add(`${detectImageFormat(bytes)}/${img.channels}`);
       const ref = await sharpRaw(bytes, img.channels);
-      expect(meanAbsDiff(img, ref), file).toBeLessThan(1.5);
+      expect(meanAbsDiff(img, ref), file).toBeLessThan(1);
     }
     expect([...seen].some((s) => s.startsWith('webp'))).toBe(true);
     expect([...seen].some((s) => s.startsWith('png'))).toBe(true);

@@ -81,7 +81,7 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeImageOptions
   try {
     switch (info.format) {
       case 'jpeg':
-        img = decodeJpeg(bytes, maxPixels);
+        img = await decodeJpeg(bytes);
         break;
       case 'png':
         img = decodePng(bytes);

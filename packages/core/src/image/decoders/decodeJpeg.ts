@@ -1,9 +1,21 @@
-import { decode as jpegJsDecode } from 'jpeg-js';
 import { imageError } from '../imageErrors.js';
 import type { RasterImage } from '../RasterImage.js';
 import { readJpegLayout } from '../readImageInfo.js';
+import { fromRgba } from './decodeWebp.js';
+import { exactBuffer, RELEASE_AFTER_PIXELS, type RgbaImageData, WasmCodec } from './wasmCodec.js';
 
-/** @internal True when an EOI marker follows the first scan (entropy-coded data never contains FF D9). */
+interface MozjpegModule {
+  decode(buffer: ArrayBuffer, preserveOrientation: boolean): RgbaImageData | null;
+}
+
+/** @internal mozjpeg's (libjpeg-turbo) decoder, Squoosh build (`@jsquash/jpeg`). */
+export const jpegCodec = new WasmCodec<MozjpegModule>(
+  'JPEG',
+  async () => (await import('@jsquash/jpeg/codec/dec/mozjpeg_dec.js')).default as never,
+  '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm',
+);
+
+/** True when an EOI marker follows the first scan (entropy-coded data never contains FF D9). */
 function hasEndOfImage(b: Uint8Array, from: number): boolean {
   for (let i = b.length - 2; i >= from; i--) {
     if (b[i] === 0xff && b[i + 1] === 0xd9) return true;
@@ -12,31 +24,28 @@ function hasEndOfImage(b: Uint8Array, from: number): boolean {
 }
 
 /**
- * @internal Decode a baseline or progressive JPEG with jpeg-js. Grey JPEGs keep one channel.
- * jpeg-js runs in tolerant mode (real-world files with small errors decode); a file cut before
- * its end-of-image marker is refused as corrupt instead of coming back half grey.
+ * @internal Decode a baseline or progressive JPEG with mozjpeg (libjpeg-turbo's decoder, so the
+ * pixels match sharp/libvips exactly). Grey JPEGs keep one channel. libjpeg pads a file cut
+ * short with grey and only warns; such a file is refused as corrupt instead.
  */
-export function decodeJpeg(bytes: Uint8Array, maxPixels: number): RasterImage {
+export async function decodeJpeg(bytes: Uint8Array): Promise<RasterImage> {
   const layout = readJpegLayout(bytes);
   if (!hasEndOfImage(bytes, layout.firstScan)) {
     throw imageError('image/corrupt', 'JPEG data is truncated (no end-of-image marker)', { format: 'jpeg' });
   }
-  const pixels = layout.width * layout.height;
-  const decoded = jpegJsDecode(bytes, {
-    useTArray: true,
-    formatAsRGBA: false,
-    tolerantDecoding: true,
-    maxResolutionInMP: Math.max(1, Math.ceil(maxPixels / 1e6)),
-    // jpeg-js counts its coefficient buffers too (about 2 bytes per sample per component).
-    maxMemoryUsageInMB: Math.max(512, Math.ceil((pixels * 16) / 2 ** 20) + 64),
-  });
-  const { width, height } = decoded;
-  const rgb = decoded.data;
-  if (width !== layout.width || height !== layout.height || rgb.length !== width * height * 3) {
-    throw imageError('image/corrupt', 'JPEG decoder returned an inconsistent image', { format: 'jpeg' });
+  const codec = await jpegCodec.get();
+  let result: RgbaImageData | null;
+  jpegCodec.lastMessage = '';
+  try {
+    // Orientation is applied by decodeImage for every format alike.
+    result = codec.decode(exactBuffer(bytes), false);
+  } catch (err) {
+    jpegCodec.reset();
+    throw imageError('image/corrupt', 'JPEG data is corrupt', { format: 'jpeg', decoder: jpegCodec.lastMessage }, err);
   }
-  if (layout.components !== 1) return { width, height, channels: 3, data: rgb };
-  const grey = new Uint8Array(width * height);
-  for (let i = 0, j = 0; i < grey.length; i++, j += 3) grey[i] = rgb[j] as number;
-  return { width, height, channels: 1, data: grey };
+  if (!result || result.data.length !== result.width * result.height * 4) {
+    throw imageError('image/corrupt', 'JPEG data is corrupt', { format: 'jpeg', decoder: jpegCodec.lastMessage });
+  }
+  if (result.width * result.height > RELEASE_AFTER_PIXELS) jpegCodec.reset();
+  return fromRgba(result, layout.components === 1 ? 1 : 3);
 }
