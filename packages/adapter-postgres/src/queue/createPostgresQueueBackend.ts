@@ -43,6 +43,15 @@ export type PostgresQueueBackendOptions = (
   queueId?: string;
   /** Apply pending migrations on start. @default true */
   migrate?: boolean;
+  /**
+   * Publish events to every `subscribe`r (through `LISTEN/NOTIFY`). Each event is sent right
+   * after its operation committed, in a separate statement with `synchronous_commit = off`: PostgreSQL
+   * serialises the commits of notifying transactions, so notifying inside the operation's own
+   * transaction would queue every counter behind one WAL flush at a time. `false` sends no
+   * event (then `subscribe` throws `queue/events-disabled`).
+   * @default true
+   */
+  notify?: boolean;
 };
 
 const CONNECTION_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '08007']);
@@ -216,7 +225,7 @@ export async function createPostgresQueueBackend(options: PostgresQueueBackendOp
   if (queueId.length === 0 || queueId.length > 128) {
     throw new SmartCitizenError('queue/invalid-config', 'queueId must be 1–128 characters', { pkg: PKG });
   }
-  const channelKey = `${schema}/${queueId}`;
+  const channelKey = options.notify === false ? null : `${schema}/${queueId}`;
   const owned = options.pool === undefined;
   const pool =
     options.pool ??
@@ -241,6 +250,16 @@ export async function createPostgresQueueBackend(options: PostgresQueueBackendOp
   let listenClient: pg.PoolClient | undefined;
   const listeners = new Set<QueueEventListener>();
 
+  const publish = async (event: QueueEvent): Promise<void> => {
+    if (channelKey === null) return;
+    try {
+      await pool.query("SELECT set_config('synchronous_commit', 'off', true), pg_notify('sc_queue_events', $1)", [
+        JSON.stringify({ q: channelKey, ...event }),
+      ]);
+    } catch {
+      // Events are best effort: the operation itself has committed. Boards re-read on reconnect.
+    }
+  };
   const q = async <R extends pg.QueryResultRow>(text: string, values: unknown[], action?: string) => {
     if (closed) throw new SmartCitizenError('queue/closed', 'the queue backend is closed', { pkg: PKG });
     try {
@@ -255,7 +274,7 @@ export async function createPostgresQueueBackend(options: PostgresQueueBackendOp
     name: 'postgres',
     async issue(r: IssueRequest) {
       const { rows } = await q<Row>(
-        `SELECT * FROM ${s}.sc_queue_issue($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        `SELECT * FROM ${s}.sc_queue_issue($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
         [
           queueId,
           r.serviceId,
@@ -270,47 +289,76 @@ export async function createPostgresQueueBackend(options: PostgresQueueBackendOp
           r.now,
           r.enqueuedAt ?? r.now,
           r.appointmentId ?? null,
-          channelKey,
         ],
       );
-      return toTicket(rows[0]!);
+      const t = toTicket(rows[0]!);
+      await publish({ type: 'ticket.issued', at: r.now, ticketId: t.id, number: t.number, serviceId: t.serviceId });
+      return t;
     },
     async callNext(r: CallNextRequest) {
-      const { rows } = await q<Row>(`SELECT * FROM ${s}.sc_queue_call_next($1, $2, $3, $4, $5, $6, $7)`, [
+      const { rows } = await q<Row>(`SELECT * FROM ${s}.sc_queue_call_next($1, $2, $3, $4, $5, $6)`, [
         queueId,
         r.counterId,
         r.services,
         r.mode,
         r.policy.starvationBoundMs ?? null,
         r.now,
-        channelKey,
       ]);
-      return rows[0] ? toTicket(rows[0]) : null;
+      if (!rows[0]) return null;
+      const t = toTicket(rows[0]);
+      await publish({
+        type: 'ticket.called',
+        at: r.now,
+        ticketId: t.id,
+        number: t.number,
+        serviceId: t.serviceId,
+        counterId: r.counterId,
+      });
+      return t;
     },
     async transition(r: TransitionRequest) {
       const id = idOf(r.ticketId);
       if (id === undefined)
         throw new SmartCitizenError('queue/ticket-not-found', 'no ticket with this id', { pkg: PKG });
       const rule = ticketTransitions[r.action];
+      // the service a transfer leaves, for its event only
+      const from =
+        r.action === 'transfer' && channelKey !== null
+          ? (
+              await q<{ service_id: string }>(
+                `SELECT service_id FROM ${s}.sc_queue_tickets WHERE queue_id = $1 AND id = $2`,
+                [queueId, id],
+              )
+            ).rows[0]?.service_id
+          : undefined;
       const { rows } = await q<Row>(
-        `SELECT * FROM ${s}.sc_queue_transition($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        `SELECT * FROM ${s}.sc_queue_transition($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
         [
           queueId,
           id,
           r.action,
           rule.from,
           rule.to,
-          rule.event,
           r.now,
           r.action === 'start' ? (r.counterId ?? null) : null,
           r.action === 'transfer' ? r.toServiceId : null,
           r.action === 'transfer' ? r.policy.kind : null,
           r.action === 'transfer' ? (r.policy.agingMsPerLevel ?? 600_000) : null,
-          channelKey,
         ],
         r.action,
       );
-      return toTicket(rows[0]!);
+      const t = toTicket(rows[0]!);
+      const event: QueueEvent = {
+        type: rule.event,
+        at: r.now,
+        ticketId: t.id,
+        number: t.number,
+        serviceId: t.serviceId,
+      };
+      if (t.counterId !== undefined) event.counterId = t.counterId;
+      if (from !== undefined) event.fromServiceId = from;
+      await publish(event);
+      return t;
     },
     async getTicket(ticketId) {
       const id = idOf(ticketId);
@@ -365,14 +413,11 @@ export async function createPostgresQueueBackend(options: PostgresQueueBackendOp
     },
     async setCounterOpen(counterId, open, now) {
       await q(
-        `WITH u AS (
-           INSERT INTO ${s}.sc_queue_counters VALUES ($1, $2, $3, $4)
-           ON CONFLICT (queue_id, counter_id) DO UPDATE SET open = excluded.open, updated_at = excluded.updated_at
-           RETURNING counter_id)
-         SELECT pg_notify('sc_queue_events', json_build_object('q', $5::text, 'type', $6::text, 'at', $4::bigint,
-           'counterId', counter_id)::text) FROM u`,
-        [queueId, counterId, open, now, channelKey, open ? 'counter.opened' : 'counter.closed'],
+        `INSERT INTO ${s}.sc_queue_counters VALUES ($1, $2, $3, $4)
+         ON CONFLICT (queue_id, counter_id) DO UPDATE SET open = excluded.open, updated_at = excluded.updated_at`,
+        [queueId, counterId, open, now],
       );
+      await publish({ type: open ? 'counter.opened' : 'counter.closed', at: now, counterId });
     },
     async openCounters() {
       const { rows } = await q<{ counter_id: string }>(
@@ -383,6 +428,11 @@ export async function createPostgresQueueBackend(options: PostgresQueueBackendOp
     },
     async subscribe(fn) {
       if (closed) throw new SmartCitizenError('queue/closed', 'the queue backend is closed', { pkg: PKG });
+      if (channelKey === null) {
+        throw new SmartCitizenError('queue/events-disabled', 'this backend was created with notify: false', {
+          pkg: PKG,
+        });
+      }
       if (!listenClient) {
         const client = await pool.connect().catch((err: unknown) => {
           throw toError(err);

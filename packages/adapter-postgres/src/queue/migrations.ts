@@ -116,7 +116,7 @@ END $fn$;
 
 CREATE FUNCTION ${s}.sc_queue_issue(p_queue text, p_service text, p_prefix text, p_digits integer,
   p_series text, p_group text, p_priority integer, p_weight double precision, p_kind text,
-  p_aging double precision, p_now bigint, p_enq bigint, p_appt text, p_channel text)
+  p_aging double precision, p_now bigint, p_enq bigint, p_appt text)
 RETURNS SETOF ${s}.sc_queue_tickets LANGUAGE plpgsql AS $fn$
 DECLARE n integer; sc double precision; t ${s}.sc_queue_tickets; modulus integer;
 BEGIN
@@ -131,13 +131,11 @@ BEGIN
       p_prefix || lpad((((n - 1) % modulus) + 1)::text, p_digits, '0'), p_service, p_group, 'waiting',
       p_priority, p_weight, sc, p_now, p_enq, p_appt)
     RETURNING * INTO t;
-  PERFORM pg_notify('sc_queue_events', json_build_object('q', p_channel, 'type', 'ticket.issued', 'at', p_now,
-    'ticketId', t.id::text, 'number', t.number, 'serviceId', t.service_id)::text);
   RETURN NEXT t;
 END $fn$;
 
 CREATE FUNCTION ${s}.sc_queue_call_next(p_queue text, p_counter text, p_services text[], p_mode text,
-  p_bound double precision, p_now bigint, p_channel text)
+  p_bound double precision, p_now bigint)
 RETURNS SETOF ${s}.sc_queue_tickets LANGUAGE plpgsql AS $fn$
 DECLARE pick bigint; svc text; t ${s}.sc_queue_tickets;
 BEGIN
@@ -166,23 +164,19 @@ BEGIN
       call_seq = nextval('${s}.sc_queue_call_seq')
     WHERE queue_id = p_queue AND id = pick
     RETURNING * INTO t;
-  PERFORM pg_notify('sc_queue_events', json_build_object('q', p_channel, 'type', 'ticket.called', 'at', p_now,
-    'ticketId', t.id::text, 'number', t.number, 'serviceId', t.service_id, 'counterId', p_counter)::text);
   RETURN NEXT t;
 END $fn$;
 
 CREATE FUNCTION ${s}.sc_queue_transition(p_queue text, p_id bigint, p_action text, p_from text[], p_to text,
-  p_event text, p_now bigint, p_counter text, p_to_service text, p_kind text, p_aging double precision,
-  p_channel text)
+  p_now bigint, p_counter text, p_to_service text, p_kind text, p_aging double precision)
 RETURNS SETOF ${s}.sc_queue_tickets LANGUAGE plpgsql AS $fn$
-DECLARE t ${s}.sc_queue_tickets; from_service text; ev jsonb;
+DECLARE t ${s}.sc_queue_tickets;
 BEGIN
   SELECT * INTO t FROM ${s}.sc_queue_tickets WHERE queue_id = p_queue AND id = p_id FOR UPDATE;
   IF NOT FOUND THEN RAISE EXCEPTION 'QUEUE_NOT_FOUND' USING ERRCODE = 'P0002'; END IF;
   IF NOT (t.status = ANY (p_from)) THEN
     RAISE EXCEPTION 'QUEUE_INVALID_TRANSITION %', t.status USING ERRCODE = 'P0001';
   END IF;
-  from_service := t.service_id;
   IF p_action = 'start' THEN
     t.serving_at := p_now;
     IF p_counter IS NOT NULL THEN t.counter_id := p_counter; END IF;
@@ -204,11 +198,6 @@ BEGIN
       counter_id = t.counter_id, serving_at = t.serving_at, done_at = t.done_at, called_at = t.called_at,
       recalls = t.recalls, transfers = t.transfers
     WHERE queue_id = p_queue AND id = p_id;
-  ev := jsonb_build_object('q', p_channel, 'type', p_event, 'at', p_now, 'ticketId', t.id::text,
-    'number', t.number, 'serviceId', t.service_id);
-  IF t.counter_id IS NOT NULL THEN ev := ev || jsonb_build_object('counterId', t.counter_id); END IF;
-  IF p_action = 'transfer' THEN ev := ev || jsonb_build_object('fromServiceId', from_service); END IF;
-  PERFORM pg_notify('sc_queue_events', ev::text);
   RETURN NEXT t;
 END $fn$;`,
   },

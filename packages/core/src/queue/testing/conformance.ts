@@ -380,6 +380,112 @@ export function describeQueueBackendConformance(
       }),
     );
 
+    for (const policy of [
+      fifoPolicy(),
+      strictPriorityPolicy({ starvationBoundMs: 900_000 }),
+      weightedInterleavePolicy(),
+      agingPolicy({ agingMsPerLevel: 300_000, starvationBoundMs: 1_200_000 }),
+    ]) {
+      it(
+        `behaves like the reference engine on a random sequence of operations (${policy.kind})`,
+        withBackend(async ({ backend: b }) => {
+          const ref = new QueueState();
+          let x = 4242 + policy.kind.length;
+          const rnd = () => {
+            x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+            return x / 2 ** 32;
+          };
+          const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+          const refOf = new Map<string, string>();
+          const backendIds: string[] = [];
+          const groups = [
+            { groupId: 'general', priority: 0, weight: 2 },
+            { groupId: 'elderly', priority: 1, weight: 1 },
+            { groupId: 'disabled', priority: 2, weight: 1 },
+          ];
+          const profiles = [
+            { counterId: 'c1', services: ['x', 'y'], mode: 'ordered' as const },
+            { counterId: 'c2', services: ['y', 'z'], mode: 'merged' as const },
+            { counterId: 'c3', services: ['z'], mode: 'ordered' as const },
+          ];
+          const same = (got: Ticket, want: Ticket) => {
+            expect(refOf.get(got.id)).toBe(want.id);
+            const fields = (t: Ticket) => ({
+              number: t.number,
+              serviceId: t.serviceId,
+              groupId: t.groupId,
+              status: t.status,
+              score: t.score,
+              enqueuedAt: t.enqueuedAt,
+              counterId: t.counterId,
+              calledAt: t.calledAt,
+              servingAt: t.servingAt,
+              doneAt: t.doneAt,
+              recalls: t.recalls,
+              transfers: t.transfers,
+            });
+            expect(fields(got)).toEqual(fields(want));
+          };
+          const codeOf = async (fn: () => Promise<unknown> | unknown): Promise<string | undefined> => {
+            try {
+              await fn();
+              return undefined;
+            } catch (err) {
+              return isSmartCitizenError(err) ? err.code : String(err);
+            }
+          };
+          let now = T0;
+          for (let step = 0; step < 160; step++) {
+            now += Math.floor(rnd() * 120_000);
+            const r = rnd();
+            if (r < 0.4 || backendIds.length === 0) {
+              const g = pick(groups);
+              const q = req(pick(['x', 'y', 'z']), g.groupId, g.priority, now, policy, { weight: g.weight });
+              const got = await b.issue(q);
+              const want = ref.issue(q);
+              refOf.set(got.id, want.id);
+              backendIds.push(got.id);
+              same(got, want);
+            } else if (r < 0.7) {
+              const p = pick(profiles);
+              const q = call(p.counterId, p.services, policy, now, p.mode);
+              const got = await b.callNext(q);
+              const want = ref.callNext(q);
+              if (want === null) expect(got).toBeNull();
+              else same(got!, want);
+            } else {
+              const id = pick(backendIds);
+              const action = pick(['start', 'complete', 'no-show', 'recall', 'hold', 'resume', 'requeue', 'transfer'] as const);
+              const base = { ticketId: id, now };
+              const q =
+                action === 'transfer'
+                  ? { ...base, action, toServiceId: pick(['x', 'y', 'z']), policy }
+                  : { ...base, action };
+              let got: Ticket | undefined;
+              const gotCode = await codeOf(async () => {
+                got = await b.transition(q);
+              });
+              let want: Ticket | undefined;
+              const wantCode = await codeOf(() => {
+                want = ref.transition({ ...q, ticketId: refOf.get(id)! });
+              });
+              expect(gotCode).toBe(wantCode);
+              if (want) same(got!, want);
+            }
+          }
+          const sortCounts = (c: { serviceId: string; groupId: string; count: number }[]) =>
+            c
+              .filter((w) => w.count > 0)
+              .map((w) => `${w.serviceId}|${w.groupId}|${w.count}`)
+              .sort();
+          expect(sortCounts(await b.waitingCounts())).toEqual(sortCounts(ref.waitingCounts()));
+          for (const sid of ['x', 'y', 'z']) {
+            expect(await b.recentHandlingTimes(sid, 100)).toEqual(ref.recentHandlingTimes(sid, 100));
+          }
+        }),
+      );
+    }
+
     const nTickets = options.tickets ?? 10_000;
     const nCounters = options.counters ?? 20;
     it(
