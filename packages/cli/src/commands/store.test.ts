@@ -1,9 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { verifyAuditChain } from '@smart-citizen/core';
+import {
+  createManualClock,
+  createStaticKeyProvider,
+  decideFromRawEvidence,
+  verifyAuditChain,
+} from '@smart-citizen/core';
+import { createSqliteAuditLog, createSqliteIdentityStore } from '@smart-citizen/adapter-sqlite';
+import { parseCardQr } from '@smart-citizen/qr';
 import { createPostgresIdentityStore } from '@smart-citizen/adapter-postgres';
-import { createSqliteAuditLog } from '@smart-citizen/adapter-sqlite';
 import { hasPostgres, postgresUrl, repoRoot } from '@smart-citizen/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../command.js';
@@ -134,5 +140,39 @@ describe.skipIf(!pgUp)('smart-citizen store (PostgreSQL)', () => {
     expect(r.json.store).not.toContain('@127');
     const g = await run('get', '031190007788', '--store', postgresUrl, '--schema', schema, '--json');
     expect(g.json.record.identity.fullName).toBe('Phạm Thị Thu Hà');
+  });
+});
+
+describe('server-side decision wiring: @smart-citizen/qr parseCardQr + SQLite store', () => {
+  const verifiers = {
+    qr: (text: string) => {
+      const r = parseCardQr(text, { today: new Date(Date.UTC(2026, 10, 29)) });
+      return { fields: r.identity, confidence: 1, issues: r.issues.filter((i) => i.severity !== 'info') };
+    },
+  };
+
+  it('verifies the imported citizen from the raw QR text, and rejects a payload that contradicts the record', async () => {
+    const db = join(dir, 'wiring.db');
+    expect((await run('import', example, '--store', `sqlite:${db}`, '--json')).code).toBe(0);
+    const store = createSqliteIdentityStore({
+      path: db,
+      keys: createStaticKeyProvider({ keys: [{ id: 'k', key: new Uint8Array(32).fill(8) }] }),
+    });
+    const audit = createSqliteAuditLog({ database: store.database });
+    const clock = createManualClock(Date.UTC(2026, 10, 29, 9));
+    const payload =
+      '031190007788|031234567|Phạm Thị Thu Hà|15061990|Nữ|8 Đường Lạch Tray, Phường Ngô Quyền, Hải Phòng|10052021';
+    const ok = await decideFromRawEvidence({ qrPayload: payload }, verifiers, store, { clock, audit, actor: 'desk-1' });
+    expect(ok.outcome).toBe('verified');
+    expect(ok.idNumber).toBe('031190007788');
+    const forged = payload.replace('Phạm Thị Thu Hà', 'Phạm Thị Thu Hằng').replace('15061990', '15061991');
+    const bad = await decideFromRawEvidence({ qrPayload: forged }, verifiers, store, { clock, audit, actor: 'desk-1' });
+    expect(bad.outcome).toBe('rejected');
+    expect(bad.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['store/date-mismatch']));
+    const junk = await decideFromRawEvidence({ qrPayload: 'https://example.com' }, verifiers, store, { clock });
+    expect(junk.reasons.map((r) => r.code)).toContain('evidence/qr-unreadable');
+    expect(await verifyAuditChain(audit)).toMatchObject({ ok: true });
+    await audit.close();
+    await store.close();
   });
 });
