@@ -73,6 +73,7 @@ export const bench = defineBench({
       }
       return {
         tables: [
+          baseline,
           ...tables,
           { title: 'Order fidelity under concurrent call-next (PostgreSQL, SKIP LOCKED)', rows: fidelities },
         ],

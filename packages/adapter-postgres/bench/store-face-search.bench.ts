@@ -4,7 +4,7 @@ import { postgresUrl } from '@smart-citizen/test-kit';
 import pg from 'pg';
 import { createPostgresIdentityStore } from '../src/index.js';
 import type { PostgresIdentityStore } from '../src/index.js';
-import { benchCitizen, rng } from './citizens.js';
+import { benchCitizen, rng } from './store-citizens.js';
 
 const DIM = 512;
 const HNSW = { m: 16, efConstruction: 64 };

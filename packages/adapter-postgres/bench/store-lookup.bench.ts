@@ -2,7 +2,7 @@ import { defineBench, percentile } from '@smart-citizen/bench';
 import { postgresUrl } from '@smart-citizen/test-kit';
 import pg from 'pg';
 import { createPostgresIdentityStore } from '../src/index.js';
-import { benchCitizen, rng } from './citizens.js';
+import { benchCitizen, rng } from './store-citizens.js';
 
 async function measure(
   n: number,
