@@ -455,7 +455,16 @@ export function describeQueueBackendConformance(
               else same(got!, want);
             } else {
               const id = pick(backendIds);
-              const action = pick(['start', 'complete', 'no-show', 'recall', 'hold', 'resume', 'requeue', 'transfer'] as const);
+              const action = pick([
+                'start',
+                'complete',
+                'no-show',
+                'recall',
+                'hold',
+                'resume',
+                'requeue',
+                'transfer',
+              ] as const);
               const base = { ticketId: id, now };
               const q =
                 action === 'transfer'
