@@ -119,7 +119,7 @@ export type LayoutBlock =
   | { kind: 'text'; text: string }
   | { kind: 'field'; path: string; label?: string }
   /** Several short fields on one line. */
-  | { kind: 'row'; paths: string[] }
+  | { kind: 'row'; paths: string[]; labels?: string[] }
   /** An address field printed as its parts, one per line. */
   | { kind: 'address'; path: string; label: string }
   /** An array of objects printed as a table. */

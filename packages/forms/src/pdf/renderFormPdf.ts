@@ -162,7 +162,7 @@ function drawLines(
   align: 'left' | 'center' | 'right' = 'left',
   width = A4[0] - 2 * MARGIN,
 ): void {
-  const lead = size * 1.45;
+  const lead = size * 1.55;
   for (const l of lines) {
     ensure(ctx, lead);
     ctx.y -= lead;
@@ -212,10 +212,10 @@ function drawBlock(ctx: Ctx, form: RegisteredForm, data: unknown, b: LayoutBlock
       drawField(ctx, b.label ?? labelFor(form, b.path), valueText(getPath(data, b.path)));
       return;
     case 'row': {
-      const segs = b.paths.map((p) => {
+      const segs = b.paths.map((p, i) => {
         ctx.path = p;
         const v = valueText(getPath(data, p));
-        return `${labelFor(form, p)}: ${v ? safeText(ctx, v) : '……………'}`;
+        return `${b.labels?.[i] ?? labelFor(form, p)}: ${v ? safeText(ctx, v) : '……………'}`;
       });
       drawLines(ctx, wrap(segs.join(';   '), ctx.regular, ctx.size, width), ctx.regular, ctx.size, MARGIN);
       return;
@@ -258,6 +258,7 @@ function drawBlock(ctx: Ctx, form: RegisteredForm, data: unknown, b: LayoutBlock
     case 'table': {
       ctx.path = b.path;
       drawLines(ctx, [b.label], ctx.regular, ctx.size, MARGIN);
+      ctx.y -= 5;
       const rows = getPath(data, b.path);
       const list = Array.isArray(rows) ? rows : [];
       const size = ctx.size - 1.5;
