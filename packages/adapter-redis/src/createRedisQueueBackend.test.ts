@@ -1,4 +1,14 @@
-import { fifoPolicy, isSmartCitizenError, type IssueRequest, type QueueBackend } from '@smart-citizen/core';
+import {
+  createManualClock,
+  createSmartQueue,
+  fifoPolicy,
+  isSmartCitizenError,
+  type IssueRequest,
+  type QueueBackend,
+  type QueueEvent,
+  type SmartQueueConfig,
+  strictPriorityPolicy,
+} from '@smart-citizen/core';
 import { describeQueueBackendConformance } from '@smart-citizen/core/testing';
 import { hasRedis, redisUrl } from '@smart-citizen/test-kit';
 import { Redis } from 'ioredis';
@@ -99,6 +109,41 @@ describe.skipIf(!available)('createRedisQueueBackend (real Redis)', () => {
       expect(called?.id).toBe(first.id);
     } finally {
       await backend.close();
+      await deleteRedisQueue(admin!, keyPrefix);
+    }
+  });
+
+  it('runs a centre across machines: kiosk, counter and display board on separate connections', async () => {
+    const keyPrefix = uniquePrefix();
+    const clock = createManualClock(Date.UTC(2026, 10, 30, 1, 0));
+    const config: SmartQueueConfig = {
+      services: [{ id: 'civil', name: 'Hộ tịch', prefix: 'A', expectedHandlingMs: 600_000 }],
+      counters: [{ id: 'quay-1', label: 'Quầy 1', services: ['civil'] }],
+      routing: strictPriorityPolicy(),
+    };
+    const machine = async () =>
+      createSmartQueue({ ...config, clock, backend: await createRedisQueueBackend({ redis: redisUrl, keyPrefix }) });
+    const [kiosk, counter, board] = [await machine(), await machine(), await machine()];
+    try {
+      const shown: QueueEvent[] = [];
+      await board.subscribe((e) => {
+        if (e.type === 'ticket.called') shown.push(e);
+      });
+      await counter.openCounter('quay-1');
+      const young = await kiosk.issue('civil', { attributes: { dateOfBirth: { year: 1995, month: 1, day: 1 } } });
+      clock.advance(60_000);
+      const old = await kiosk.issue('civil', { attributes: { dateOfBirth: { year: 1950, month: 1, day: 1 } } });
+      expect([young.ticket.number, old.ticket.number]).toEqual(['A001', 'A002']);
+      const next = await counter.callNext('quay-1');
+      expect(next?.number).toBe('A002');
+      for (let i = 0; i < 100 && shown.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(shown[0]).toMatchObject({ number: 'A002', counterId: 'quay-1' });
+      const estimate = await kiosk.estimateWait('civil');
+      expect(estimate).toMatchObject({ ahead: 1, capacity: 1 });
+    } finally {
+      await kiosk.close();
+      await counter.close();
+      await board.close();
       await deleteRedisQueue(admin!, keyPrefix);
     }
   });

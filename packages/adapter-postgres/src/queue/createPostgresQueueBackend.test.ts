@@ -1,4 +1,14 @@
-import { type QueueBackend, type Ticket, fifoPolicy, isSmartCitizenError } from '@smart-citizen/core';
+import {
+  type QueueBackend,
+  type QueueEvent,
+  type SmartQueueConfig,
+  type Ticket,
+  createManualClock,
+  createSmartQueue,
+  fifoPolicy,
+  isSmartCitizenError,
+  strictPriorityPolicy,
+} from '@smart-citizen/core';
 import { describeQueueBackendConformance } from '@smart-citizen/core/testing';
 import { hasPostgres, postgresUrl } from '@smart-citizen/test-kit';
 import pg from 'pg';
@@ -209,6 +219,51 @@ describe.skipIf(!available)('createPostgresQueueBackend (real PostgreSQL)', () =
       }
     },
   );
+
+  it('runs a centre across machines: kiosk, counter and display board on separate pools', async () => {
+    const schema = uniqueSchema();
+    const clock = createManualClock(Date.UTC(2026, 10, 30, 1, 0));
+    const config: SmartQueueConfig = {
+      services: [{ id: 'civil', name: 'Hộ tịch', prefix: 'A', expectedHandlingMs: 600_000 }],
+      counters: [{ id: 'quay-1', label: 'Quầy 1', services: ['civil'] }],
+      routing: strictPriorityPolicy(),
+    };
+    const machine = async () =>
+      createSmartQueue({
+        ...config,
+        clock,
+        backend: await createPostgresQueueBackend({ connectionString: postgresUrl, schema, maxConnections: 2 }),
+      });
+    const kiosk = await machine();
+    const counter = await machine();
+    const board = await machine();
+    try {
+      const shown: QueueEvent[] = [];
+      await board.subscribe((e) => {
+        if (e.type === 'ticket.called') shown.push(e);
+      });
+      await counter.openCounter('quay-1');
+      const young = await kiosk.issue('civil', { attributes: { dateOfBirth: { year: 1995, month: 1, day: 1 } } });
+      clock.advance(60_000);
+      const old = await kiosk.issue('civil', { attributes: { dateOfBirth: { year: 1950, month: 1, day: 1 } } });
+      expect([young.ticket.number, old.ticket.number]).toEqual(['A001', 'A002']);
+      const next = await counter.callNext('quay-1');
+      expect(next?.number).toBe('A002');
+      for (let i = 0; i < 100 && shown.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(shown[0]).toMatchObject({ number: 'A002', counterId: 'quay-1' });
+      expect(await kiosk.estimateWait('civil')).toMatchObject({ ahead: 1, capacity: 1 });
+      await counter.startServing(next!.id);
+      clock.advance(300_000);
+      await counter.complete(next!.id);
+      const stats = await board.stats(clock.now() - 3_600_000, clock.now());
+      expect(stats.groups.find((g) => g.groupId === 'elderly')).toMatchObject({ issued: 1, served: 1 });
+    } finally {
+      await kiosk.close();
+      await counter.close();
+      await board.close();
+      await admin!.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    }
+  });
 
   it('fails with a typed error when PostgreSQL cannot be reached', async () => {
     const err = await createPostgresQueueBackend({ connectionString: 'postgres://postgres@127.0.0.1:1/test' }).catch(
