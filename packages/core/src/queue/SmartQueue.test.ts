@@ -162,6 +162,21 @@ describe('SmartQueue', () => {
     expect(events[4]).toMatchObject({ counterId: 'q3' });
   });
 
+  it('never logs the citizen group or personal data', async () => {
+    const logged: unknown[] = [];
+    const logger = {
+      debug: (m: string, f?: Record<string, unknown>) => logged.push([m, f]),
+      info: (m: string, f?: Record<string, unknown>) => logged.push([m, f]),
+      warn: (m: string, f?: Record<string, unknown>) => logged.push([m, f]),
+      error: (m: string, f?: Record<string, unknown>) => logged.push([m, f]),
+    };
+    const q = createSmartQueue({ ...config, logger });
+    await q.issue('civil', { attributes: { disability: 'severe', dateOfBirth: { year: 1961, month: 7, day: 14 } } });
+    expect(logged.length).toBeGreaterThan(0);
+    const text = JSON.stringify(logged);
+    expect(text).not.toMatch(/disab|1961|severe/);
+  });
+
   it('rejects unknown services, counters, groups and bad configurations with typed errors', async () => {
     const q = createSmartQueue(config);
     expect(await codeOf(q.issue('passport'))).toBe('queue/unknown-service');

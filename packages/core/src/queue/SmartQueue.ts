@@ -216,7 +216,8 @@ export class SmartQueue {
       ...(enqueuedAt === undefined ? {} : { enqueuedAt }),
       ...(appointmentId === undefined ? {} : { appointmentId }),
     });
-    this.logger.debug('queue: ticket issued', { serviceId, groupId, number: ticket.number });
+    // No group in logs: membership such as a disability is sensitive personal data.
+    this.logger.debug('queue: ticket issued', { serviceId, number: ticket.number });
     return { ticket, classification };
   }
 
