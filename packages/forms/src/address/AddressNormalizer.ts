@@ -146,13 +146,6 @@ export class AddressNormalizer {
     return map.get(`e|${parts(false)}`) ?? map.get(`f|${parts(true)}`) ?? [];
   }
 
-  // Old wards are looked up without diacritics only: the parts of a split old ward are
-  // sometimes spelt with different tone placement in the data (`Yên Hòa` / `Yên Hoà`), and
-  // the folded key gathers every part, so a split is reported rather than half-mapped.
-  #lookupOld<T>(map: Map<string, T[]>, parts: (fold: boolean) => string): T[] {
-    return map.get(`f|${parts(true)}`) ?? [];
-  }
-
   /** The current name of a province given by an old or current name, or undefined. */
   currentProvince(name: string): string | undefined {
     const direct =
@@ -207,7 +200,7 @@ export class AddressNormalizer {
     if (ward) {
       let matches: IndexedMapping[] = [];
       if (district) {
-        matches = this.#lookupOld(
+        matches = this.#lookup(
           this.#old,
           (f) => `${provinceKey(province, f)}|${unitKey(district, f)}|${unitKey(ward, f)}`,
         );
@@ -217,7 +210,7 @@ export class AddressNormalizer {
         if (current.length === 1) return result('current', current, keep(current[0]!));
       }
       if (matches.length === 0) {
-        const loose = this.#lookupOld(this.#oldNoDistrict, (f) => `${provinceKey(province, f)}|${unitKey(ward, f)}`);
+        const loose = this.#lookup(this.#oldNoDistrict, (f) => `${provinceKey(province, f)}|${unitKey(ward, f)}`);
         const oldWards = new Set(
           loose.map(
             (m) => `${unitKey(m.row.old_district_name ?? '', true)}|${unitKey(m.row.old_ward_name ?? '', true)}`,

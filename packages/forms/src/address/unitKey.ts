@@ -54,8 +54,7 @@ export function unitKey(name: string, fold: boolean): string {
   const cache = fold ? foldedCache : exactCache;
   const hit = cache.get(name);
   if (hit !== undefined) return hit;
-  // Plain NFC for the exact key: a different tone placement (`Hoà`/`Hòa`) still meets in the folded key.
-  let s = name.normalize('NFC').toLowerCase();
+  let s = canonicalTone(name.normalize('NFC').toLowerCase());
   if (fold) s = foldFast(s);
   s = s
     .replace(/[.\-–_/]/g, ' ')
@@ -74,6 +73,51 @@ export function unitKey(name: string, fold: boolean): string {
 }
 
 const exactCache = new Map<string, string>();
+
+// The two tone-placement conventions differ only in open syllables ending in oa, oe, uy
+// (`hoà`/`hòa`, `khoẻ`/`khỏe`, `thuý`/`thúy`; not after `q`, where `u` is part of the
+// consonant). Moving the mark to the first vowel there gives one exact key for both, without
+// the cost of the full normalisation. Closed syllables (`hoàng`) are the same in both.
+const TONE_TO_FIRST: Record<string, string> = {
+  à: 'ò',
+  á: 'ó',
+  ả: 'ỏ',
+  ã: 'õ',
+  ạ: 'ọ',
+  è: 'ò',
+  é: 'ó',
+  ẻ: 'ỏ',
+  ẽ: 'õ',
+  ẹ: 'ọ',
+  ỳ: 'ù',
+  ý: 'ú',
+  ỷ: 'ủ',
+  ỹ: 'ũ',
+  ỵ: 'ụ',
+};
+const PLAIN: Record<string, string> = {
+  à: 'a',
+  á: 'a',
+  ả: 'a',
+  ã: 'a',
+  ạ: 'a',
+  è: 'e',
+  é: 'e',
+  ẻ: 'e',
+  ẽ: 'e',
+  ẹ: 'e',
+  ỳ: 'y',
+  ý: 'y',
+  ỷ: 'y',
+  ỹ: 'y',
+  ỵ: 'y',
+};
+const NEW_STYLE = /(?<!q)(o[àáảãạèéẻẽẹ]|u[ỳýỷỹỵ])(?![\p{L}\p{M}])/gu;
+
+/** Lower-case NFC text with oa/oe/uy tone marks on the first vowel. @internal */
+export function canonicalTone(lower: string): string {
+  return lower.replace(NEW_STYLE, (m) => `${TONE_TO_FIRST[m[1]!]}${PLAIN[m[1]!]}`);
+}
 const foldedCache = new Map<string, string>();
 
 /** Key of a province name, with aliases (`TP.HCM` → `ho chi minh`). @internal */
