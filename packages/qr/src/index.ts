@@ -9,3 +9,14 @@ export { createZxingJsEngine } from './engine/createZxingJsEngine.js';
 export type { QrEngine, QrEngineOptions, QrFormat, QrPoint, QrSymbol } from './engine/QrEngine.js';
 export { readCardQr, readStrategies } from './read/readCardQr.js';
 export type { ReadCardQrOptions, ReadCardQrResult } from './read/readCardQr.js';
+export { createQrScanner, videoFrameSource } from './scanner/createQrScanner.js';
+export type { FrameSource, QrScanner, QrScannerOptions } from './scanner/createQrScanner.js';
+export { createInlineFrameDecoder, createWorkerFrameDecoder } from './scanner/frameDecoder.js';
+export type {
+  FrameDecoder,
+  FrameDecoderOptions,
+  FrameReading,
+  WorkerFrameDecoderOptions,
+} from './scanner/frameDecoder.js';
+export { assessFrame } from './scanner/assessFrame.js';
+export type { AssessFrameOptions, CaptureHint, FrameAssessment } from './scanner/assessFrame.js';

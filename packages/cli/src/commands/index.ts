@@ -1,8 +1,10 @@
 import type { Command } from '../command.js';
+import { faceCommand } from './face.js';
 import { formCommand } from './form.js';
 import { idCommand } from './id.js';
+import { qrCommand } from './qr.js';
 import { queueCommand } from './queue.js';
 import { storeCommand } from './store.js';
 
 /** Every subcommand, in the order `--help` lists them. Each lives in its own file here. */
-export const commands: Command[] = [idCommand, queueCommand, formCommand, storeCommand];
+export const commands: Command[] = [idCommand, qrCommand, queueCommand, formCommand, faceCommand, storeCommand];

@@ -16,6 +16,8 @@ export interface QrSymbol {
   /** Raw bytes of the content, when the engine exposes them. */
   bytes?: Uint8Array;
   format: QrFormat;
+  /** Modules per side (QR codes: 17 + 4 × version), when known. */
+  moduleCount?: number;
   /** Corners (top-left, top-right, bottom-right, bottom-left) in the input's pixels, when known. */
   corners?: [QrPoint, QrPoint, QrPoint, QrPoint];
 }

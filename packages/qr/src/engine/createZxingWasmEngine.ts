@@ -33,6 +33,7 @@ interface RawResult {
   text: string;
   bytes: Uint8Array;
   format: string;
+  version: string;
   position: { topLeft: QrPoint; topRight: QrPoint; bottomRight: QrPoint; bottomLeft: QrPoint };
 }
 
@@ -163,7 +164,9 @@ export async function createZxingWasmEngine(options: ZxingWasmEngineOptions = {}
         const format = toFormat(r.format);
         if (!r.isValid || !format) continue;
         const p = r.position;
+        const version = Number.parseInt(r.version, 10);
         out.push({
+          ...(format === 'QRCode' && version >= 1 && version <= 40 ? { moduleCount: 17 + 4 * version } : {}),
           text: r.text,
           bytes: new Uint8Array(r.bytes),
           format,

@@ -146,34 +146,49 @@ export function findCodeRegions(img: RasterImage, block: number, max: number): R
   const bh = Math.floor(h / block);
   if (bw < 2 || bh < 2) return [];
   const score = new Float32Array(bw * bh);
+  // Gradients between pixels two apart: module edges survive, pixel noise and JPEG ringing
+  // (uncorrelated at that distance) weigh less than with neighbouring-pixel differences.
   for (let by = 0; by < bh; by++) {
     for (let bx = 0; bx < bw; bx++) {
-      let min = 255;
-      let max2 = 0;
       let gx = 0;
       let gy = 0;
-      for (let y = by * block; y < (by + 1) * block - 1; y++) {
+      const hist = new Uint16Array(32);
+      let count = 0;
+      for (let y = by * block; y < Math.min(h - 2, (by + 1) * block); y += 1) {
         const row = y * w;
-        for (let x = bx * block; x < (bx + 1) * block - 1; x++) {
+        for (let x = bx * block; x < Math.min(w - 2, (bx + 1) * block); x += 1) {
           const v = data[row + x] ?? 0;
-          if (v < min) min = v;
-          if (v > max2) max2 = v;
-          gx += Math.abs(v - (data[row + x + 1] ?? 0));
-          gy += Math.abs(v - (data[row + w + x] ?? 0));
+          hist[v >> 3]!++;
+          count++;
+          gx += Math.abs(v - (data[row + x + 2] ?? 0));
+          gy += Math.abs(v - (data[row + 2 * w + x] ?? 0));
         }
       }
-      const contrast = max2 - min;
+      if (count === 0) continue;
+      // Spread between the 10th and 90th percentiles: robust to single noisy pixels.
+      let acc = 0;
+      let p10 = 0;
+      let p90 = 31;
+      for (let i = 0; i < 32; i++) {
+        acc += hist[i] ?? 0;
+        if (acc < count * 0.1) p10 = i + 1;
+        if (acc < count * 0.9) p90 = i + 1;
+      }
+      const contrast = (p90 - p10) * 8;
       // Both gradient directions must be present: QR modules are square.
       const balance = Math.min(gx, gy) / Math.max(1, Math.max(gx, gy));
-      score[by * bw + bx] = contrast > 40 && balance > 0.35 ? (gx + gy) / (block * block) : 0;
+      score[by * bw + bx] = balance > 0.35 ? ((gx + gy) / count) * Math.min(1, contrast / 48) : 0;
     }
   }
-  // Threshold at a share of the strongest blocks, then connected components.
+  // Blocks well above the typical (noise) level, and within reach of the strongest.
+  const sorted = Float32Array.from(score).sort();
+  const median = sorted[sorted.length >> 1] ?? 0;
   let top = 0;
   for (const v of score) if (v > top) top = v;
   if (top === 0) return [];
+  const threshold = Math.max(top * 0.5, median * 2.5);
   const on = new Uint8Array(bw * bh);
-  for (let i = 0; i < on.length; i++) on[i] = (score[i] ?? 0) > top * 0.3 ? 1 : 0;
+  for (let i = 0; i < on.length; i++) on[i] = (score[i] ?? 0) > threshold ? 1 : 0;
   const label = new Int32Array(bw * bh).fill(-1);
   const regions: Region[] = [];
   const stack: number[] = [];

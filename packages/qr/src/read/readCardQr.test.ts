@@ -50,7 +50,11 @@ describe('readCardQr', () => {
     expect(r.ok).toBe(false);
     expect(r.issues[0]?.code).toBe('qr/not-found');
     let t = 0;
-    const slow = await readCardQr(blank, { today, timeBudgetMs: 10, now: () => (t += 100) });
+    const clock = () => {
+      t += 100;
+      return t;
+    };
+    const slow = await readCardQr(blank, { today, timeBudgetMs: 10, now: clock });
     expect(slow.attempts).toBe(1);
   });
 

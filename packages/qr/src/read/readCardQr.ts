@@ -126,6 +126,28 @@ const LADDER: Strategy[] = [
     },
   },
   {
+    name: 'crop',
+    *run(ctx) {
+      // Square high-contrast regions, enlarged to ~600 px and contrast-normalised: a code that
+      // is a small part of a noisy photo decodes far better on its own.
+      const { grey } = ctx;
+      const block = Math.max(4, Math.round(Math.min(grey.width, grey.height) / 48));
+      for (const region of findCodeRegions(grey, block, 3)) {
+        const margin = Math.round(Math.max(region.width, region.height) * 0.2);
+        const x0 = Math.max(0, region.x - margin);
+        const y0 = Math.max(0, region.y - margin);
+        const crop = cropRegion(grey, region, 0.2);
+        const factor = Math.max(1, Math.min(3, 600 / Math.max(crop.width, crop.height)));
+        const width = Math.round(crop.width * factor);
+        const height = Math.round(crop.height * factor);
+        const big = factor > 1 ? resize(crop, { width, height, method: 'bilinear' }) : crop;
+        const back = (p: QrPoint): QrPoint => ({ x: x0 + p.x / factor, y: y0 + p.y / factor });
+        yield { image: normaliseLocalContrast(big, 12), back };
+        yield { image: big, options: { binarizer: 'global' }, back };
+      }
+    },
+  },
+  {
     name: 'global-binarizer',
     *run(ctx) {
       yield { image: ctx.grey, options: { binarizer: 'global' }, back: identityMap };
@@ -135,7 +157,7 @@ const LADDER: Strategy[] = [
     name: 'upscale',
     *run(ctx) {
       // Small codes (under ~3 px per module) decode after interpolation.
-      if (Math.max(ctx.grey.width, ctx.grey.height) > 1400) return;
+      if (Math.max(ctx.grey.width, ctx.grey.height) > 800) return;
       const a = scaled(ctx, 2);
       yield a;
       yield { ...a, options: { binarizer: 'global' } };
@@ -153,25 +175,6 @@ const LADDER: Strategy[] = [
     name: 'denoise',
     *run(ctx) {
       yield { image: ctx.grey, options: { tryDenoise: true }, back: identityMap };
-    },
-  },
-  {
-    name: 'crop',
-    *run(ctx) {
-      const { grey } = ctx;
-      const block = Math.max(6, Math.round(Math.min(grey.width, grey.height) / 48));
-      for (const region of findCodeRegions(grey, block, 3)) {
-        const crop = cropRegion(grey, region, 0.25);
-        const x0 = Math.max(0, region.x - Math.round(Math.max(region.width, region.height) * 0.25));
-        const y0 = Math.max(0, region.y - Math.round(Math.max(region.width, region.height) * 0.25));
-        const factor = Math.max(1, Math.min(4, 400 / Math.max(crop.width, crop.height)));
-        const width = Math.round(crop.width * factor);
-        const height = Math.round(crop.height * factor);
-        const image = factor > 1 ? resize(crop, { width, height, method: 'bilinear' }) : crop;
-        const back = (p: QrPoint): QrPoint => ({ x: x0 + p.x / factor, y: y0 + p.y / factor });
-        yield { image, back };
-        yield { image, options: { binarizer: 'global' }, back };
-      }
     },
   },
   {

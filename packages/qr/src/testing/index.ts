@@ -1,0 +1,11 @@
+// @smart-citizen/qr/testing: reproducible generated fixtures (Node; the JPEG step needs jpeg-js).
+export { createRng } from './rng.js';
+export type { Rng } from './rng.js';
+export { randomCardPayload } from './randomCardPayload.js';
+export type { GeneratedCardPayload, RandomCardPayloadOptions } from './randomCardPayload.js';
+export { createBarcodeWriter } from './qrWriter.js';
+export type { BarcodeWriter, ModuleMatrix } from './qrWriter.js';
+export { degradationLevels, renderCardImage } from './renderCardImage.js';
+export type { Degradation, RenderCardImageOptions } from './renderCardImage.js';
+export { generateCardQrSet } from './generateCardQrSet.js';
+export type { GenerateCardQrSetOptions, GeneratedCardImage } from './generateCardQrSet.js';
