@@ -1,4 +1,17 @@
 // Public API of @smart-citizen/face.
+export { FaceVerifier } from './FaceVerifier.js';
+export type {
+  AnalyzeOptions,
+  DetectedFace,
+  EmbedResult,
+  FaceImageInput,
+  FacePick,
+  FaceVerifierOptions,
+  LivenessResult,
+  StageTimings,
+  VerifyResult,
+} from './FaceVerifier.js';
+export { faceEvidenceVerifiers } from './evidence.js';
 export { FaceError } from './errors.js';
 export type { FaceErrorCode } from './errors.js';
 export {

@@ -1,0 +1,115 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sharedData } from '@smart-citizen/test-kit';
+import { describe, expect, it } from 'vitest';
+import type { CliIO } from '../command.js';
+import { runCli } from '../runCli.js';
+
+function capture(cwd = process.cwd()): CliIO & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    cwd,
+    stdout(t: string) {
+      io.out += t;
+    },
+    stderr(t: string) {
+      io.err += t;
+    },
+  };
+  return io;
+}
+
+async function run(argv: string[], cwd?: string) {
+  const io = capture(cwd);
+  const code = await runCli(['face', ...argv], io);
+  return { code, out: io.out, err: io.err };
+}
+
+describe('smart-citizen face: usage', () => {
+  it('rejects bad usage with exit 2 and a message', async () => {
+    expect((await run(['verify', 'only-one.jpg'])).code).toBe(2);
+    expect((await run(['explode'])).code).toBe(2);
+    expect((await run(['verify', 'a', 'b', '--profile', 'nope'])).code).toBe(2);
+    const noModels = await run(['verify', 'a', 'b', '--profile', 'yunet-minifasnet', '--json']);
+    expect(noModels.code).toBe(2);
+    expect(JSON.parse(noModels.out).error.code).toBe('cli/usage');
+  });
+
+  it('an unreadable image is a usage error, not a crash', async () => {
+    const r = await run(['liveness', '/nonexistent/x.jpg', '--json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.out).ok).toBe(false);
+  });
+});
+
+const deepface = sharedData('face/deepface');
+const models = sharedData('models');
+const liveness = sharedData('face/liveness');
+
+describe.skipIf(!deepface || !models || !liveness)('smart-citizen face on real photos', () => {
+  const dir = deepface as string;
+
+  it('verify <a> <b> --json prints score, match, threshold, quality and ms', async () => {
+    const r = await run(['verify', join(dir, 'img1.jpg'), join(dir, 'img2.jpg'), '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j).toMatchObject({ status: 'compared', match: true });
+    expect(j.score).toBeGreaterThan(j.threshold);
+    expect(j.quality.probe.passed).toBe(true);
+    expect(typeof j.ms).toBe('number');
+  });
+
+  it('verify --pairs prints one JSON line per pair in one process (yunet profile)', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'face-pairs-'));
+    const file = join(tmp, 'pairs.tsv');
+    writeFileSync(
+      file,
+      [
+        '# probe\treference',
+        `${join(dir, 'img1.jpg')}\t${join(dir, 'img2.jpg')}`,
+        `${join(dir, 'img1.jpg')}\t${join(dir, 'img3.jpg')}`,
+        '',
+        'broken line without tab',
+        `${join(dir, 'img3.jpg')}\t${join(dir, 'img12.jpg')}`,
+      ].join('\n'),
+    );
+    const r = await run([
+      'verify',
+      '--pairs',
+      file,
+      '--json',
+      '--profile',
+      'yunet-minifasnet',
+      '--models',
+      models as string,
+    ]);
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatchObject({ line: 2, match: true });
+    expect(lines[1]).toMatchObject({ line: 3, match: false });
+    expect(lines[2]).toMatchObject({ line: 5, ok: false });
+    expect(lines[3]).toMatchObject({ line: 6, match: true });
+    expect(r.code).toBe(1);
+  });
+
+  it('liveness --json scores the live sample as live with the MiniFASNet pair', async () => {
+    const r = await run([
+      'liveness',
+      join(liveness as string, 'silentface_image_T1_upright.png'),
+      '--json',
+      '--profile',
+      'yunet-minifasnet',
+      '--models',
+      models as string,
+    ]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.live).toBe(true);
+    expect(j.perModel).toHaveLength(2);
+  });
+});

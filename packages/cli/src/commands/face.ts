@@ -1,0 +1,266 @@
+import { parseArgs } from 'node:util';
+import type { EmbedResult, FaceQuality, FaceVerifier, ReferenceType, VerifyResult } from '@smart-citizen/face';
+import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
+
+const usage = `Usage:
+  smart-citizen face verify <probe> <reference> [--json] [options]
+  smart-citizen face verify --pairs FILE [--json] [options]
+  smart-citizen face liveness <image> [--json] [options]
+
+  verify     Compare the face of <probe> (live capture) with <reference>.
+             JSON: { score, match, threshold, quality, ms, ... }; exit 0 when compared, 1 when a
+             side has no face. With --pairs, FILE holds one "probe<TAB>reference" pair per line
+             (paths relative to FILE's folder; '#' starts a comment) and one JSON line is printed
+             per pair; each image is decoded and embedded once.
+  liveness   Passive liveness score of the face in <image>.
+
+Options:
+  --profile default|yunet-minifasnet   Model profile (default: default)
+  --models DIR                         Folder of the profile's integrator models (yunet-minifasnet)
+  --reference-type photo|id-card-portrait   Kind of reference image (default: photo)
+  --json                               JSON on stdout`;
+
+const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
+
+function qualityJson(q: FaceQuality | null) {
+  if (!q) return null;
+  return {
+    passed: q.passed,
+    interOcular: round(q.interOcular, 1),
+    sharpness: round(q.sharpness, 1),
+    brightness: round(q.brightness, 1),
+    yaw: round(q.yaw, 1),
+    pitch: round(q.pitch, 1),
+    roll: round(q.roll, 1),
+    eyeAspectRatio: Number.isFinite(q.eyeAspectRatio) ? round(q.eyeAspectRatio, 3) : null,
+    issues: q.issues.map((i) => i.code),
+  };
+}
+
+function verifyJson(r: VerifyResult, threshold: number) {
+  if (r.status === 'no-face') {
+    return {
+      status: r.status,
+      side: r.side,
+      score: null,
+      match: false,
+      threshold,
+      quality: null,
+      ms: round(r.ms, 1),
+      issues: r.issues,
+    };
+  }
+  return {
+    status: r.status,
+    score: round(r.score),
+    match: r.match,
+    decision: r.decision,
+    threshold: r.threshold,
+    referenceType: r.referenceType,
+    quality: { probe: qualityJson(r.quality.probe), reference: qualityJson(r.quality.reference) },
+    faces: r.faceCount,
+    ms: round(r.ms, 1),
+    issues: r.issues,
+  };
+}
+
+function verifyText(r: VerifyResult): string {
+  if (r.status === 'no-face') return `no face (${r.side})`;
+  const flags = r.issues.filter((i) => i.severity !== 'info').map((i) => `${i.path}:${i.code}`);
+  return `${r.decision} score=${r.score.toFixed(4)} threshold=${r.threshold} ${Math.round(r.ms)} ms${
+    flags.length ? ` [${flags.join(', ')}]` : ''
+  }`;
+}
+
+async function readBytes(path: string): Promise<Uint8Array> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    const b = await readFile(path);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  } catch (cause) {
+    throw new CliUsageError(`cannot read ${path}: ${(cause as Error).message}`);
+  }
+}
+
+async function createVerifier(
+  values: { profile?: string | undefined; models?: string | undefined },
+  io: CliIO,
+  liveness: boolean,
+) {
+  const profile = values.profile ?? 'default';
+  if (profile !== 'default' && profile !== 'yunet-minifasnet') {
+    throw new CliUsageError(`--profile must be default or yunet-minifasnet, got ${profile}`);
+  }
+  if (profile === 'yunet-minifasnet' && values.models === undefined) {
+    throw new CliUsageError('--profile yunet-minifasnet needs --models DIR');
+  }
+  const { resolve } = await import('node:path');
+  const { FaceVerifier } = await import('@smart-citizen/face');
+  return FaceVerifier.create({
+    profile,
+    liveness,
+    ...(values.models === undefined ? {} : { models: { dir: resolve(io.cwd, values.models) } }),
+  });
+}
+
+async function runVerify(
+  fv: FaceVerifier,
+  args: string[],
+  pairs: string | undefined,
+  json: boolean,
+  referenceType: ReferenceType,
+  io: CliIO,
+): Promise<number> {
+  const { dirname, resolve } = await import('node:path');
+  const threshold = fv.thresholds[referenceType];
+  if (pairs === undefined) {
+    const [a, b] = args;
+    if (a === undefined || b === undefined || args.length > 2)
+      throw new CliUsageError('verify needs <probe> <reference> or --pairs FILE');
+    const r = await fv.verify(await readBytes(resolve(io.cwd, a)), await readBytes(resolve(io.cwd, b)), {
+      referenceType,
+    });
+    if (json) printJson(io, verifyJson(r, threshold));
+    else io.stdout(`${verifyText(r)}\n`);
+    return r.status === 'compared' ? 0 : 1;
+  }
+  if (args.length > 0) throw new CliUsageError('give either --pairs FILE or two images, not both');
+  const file = resolve(io.cwd, pairs);
+  const base = dirname(file);
+  const text = new TextDecoder().decode(await readBytes(file));
+  // Each image is embedded once per reference type it is used with.
+  const cache = new Map<string, Promise<EmbedResult | { error: { code: string; message: string } }>>();
+  const embedOnce = (path: string, type: ReferenceType) => {
+    const key = `${type}\u0000${path}`;
+    let p = cache.get(key);
+    if (!p) {
+      p = readBytes(path)
+        .then((bytes) => fv.embed(bytes, { referenceType: type }))
+        .catch((err: unknown) => ({
+          error: {
+            code: (err as { code?: string }).code ?? 'cli/internal',
+            message: err instanceof Error ? err.message : String(err),
+          },
+        }));
+      cache.set(key, p);
+    }
+    return p;
+  };
+  let failures = 0;
+  let lineNo = 0;
+  for (const raw of text.split(/\r?\n/)) {
+    lineNo++;
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const [a, b] = line.split('\t').map((s) => s.trim());
+    if (!a || !b) {
+      failures++;
+      const error = { code: 'cli/usage', message: `line ${lineNo}: expected "probe<TAB>reference"` };
+      if (json) printJson(io, { line: lineNo, ok: false, error });
+      else io.stderr(`${error.message}\n`);
+      continue;
+    }
+    const t0 = performance.now();
+    const [pa, pb] = [resolve(base, a), resolve(base, b)];
+    const p = await embedOnce(pa, 'photo');
+    const q = await embedOnce(pb, referenceType);
+    if ('error' in p || 'error' in q) {
+      failures++;
+      const error = 'error' in p ? p.error : (q as { error: { code: string; message: string } }).error;
+      if (json) printJson(io, { line: lineNo, probe: a, reference: b, ok: false, error });
+      else io.stdout(`${a}\t${b}\terror ${error.code}\n`);
+      continue;
+    }
+    const r = fv.compare(p, q, { referenceType, startedAt: t0 });
+    if (r.status !== 'compared') failures++;
+    if (json) printJson(io, { line: lineNo, probe: a, reference: b, ...verifyJson(r, threshold) });
+    else io.stdout(`${a}\t${b}\t${verifyText(r)}\n`);
+  }
+  return failures > 0 ? 1 : 0;
+}
+
+/** `smart-citizen face`: 1:1 face verification and passive liveness. */
+export const faceCommand: Command = {
+  name: 'face',
+  summary: 'Verify a face against a reference photo or card portrait; passive liveness',
+  usage,
+  async run(argv, io) {
+    let parsed: ReturnType<typeof parse>;
+    function parse() {
+      return parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          json: { type: 'boolean', default: false },
+          pairs: { type: 'string' },
+          profile: { type: 'string' },
+          models: { type: 'string' },
+          'reference-type': { type: 'string' },
+        },
+      });
+    }
+    try {
+      parsed = parse();
+    } catch (err) {
+      throw new CliUsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    const [sub, ...rest] = positionals;
+    const referenceType = values['reference-type'] ?? 'photo';
+    if (referenceType !== 'photo' && referenceType !== 'id-card-portrait') {
+      throw new CliUsageError(`--reference-type must be photo or id-card-portrait, got ${referenceType}`);
+    }
+    if (sub === 'verify') {
+      if (values.pairs === undefined && rest.length !== 2)
+        throw new CliUsageError('verify needs <probe> <reference> or --pairs FILE');
+      const fv = await createVerifier(values, io, false);
+      try {
+        return await runVerify(fv, rest, values.pairs, values.json, referenceType, io);
+      } finally {
+        await fv.close();
+      }
+    }
+    if (sub === 'liveness') {
+      const [image] = rest;
+      if (image === undefined || rest.length !== 1) throw new CliUsageError('liveness needs one <image>');
+      const { resolve } = await import('node:path');
+      const bytes = await readBytes(resolve(io.cwd, image));
+      const fv = await createVerifier(values, io, true);
+      try {
+        const r = await fv.liveness(bytes);
+        const out =
+          r.status === 'ok'
+            ? {
+                status: r.status,
+                live: r.live,
+                score: round(r.score),
+                perModel: r.perModel.map((v) => round(v)),
+                threshold: r.threshold,
+                faces: r.faceCount,
+                ms: round(r.ms, 1),
+                issues: r.issues,
+              }
+            : {
+                status: r.status,
+                live: false,
+                score: null,
+                threshold: fv.thresholds.liveness,
+                faces: 0,
+                ms: round(r.ms, 1),
+                issues: r.issues,
+              };
+        if (values.json) printJson(io, out);
+        else
+          io.stdout(
+            r.status === 'ok'
+              ? `${r.live ? 'live' : 'not live'} score=${r.score.toFixed(4)} threshold=${r.threshold}\n`
+              : 'no face\n',
+          );
+        return r.status === 'ok' ? 0 : 1;
+      } finally {
+        await fv.close();
+      }
+    }
+    throw new CliUsageError(sub === undefined ? 'missing subcommand: verify or liveness' : `unknown subcommand ${sub}`);
+  },
+};
