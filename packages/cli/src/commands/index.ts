@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { faceCommand } from './face.js';
 import { formCommand } from './form.js';
 import { idCommand } from './id.js';
 import { qrCommand } from './qr.js';
@@ -6,4 +7,4 @@ import { queueCommand } from './queue.js';
 import { storeCommand } from './store.js';
 
 /** Every subcommand, in the order `--help` lists them. Each lives in its own file here. */
-export const commands: Command[] = [idCommand, qrCommand, queueCommand, formCommand, storeCommand];
+export const commands: Command[] = [idCommand, qrCommand, queueCommand, formCommand, faceCommand, storeCommand];
