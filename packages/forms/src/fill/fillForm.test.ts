@@ -140,8 +140,8 @@ describe('fillForm', () => {
       dateOfBirth: '1999',
       idNumber: '001199012345',
     });
-    // The spouse on the mother's chip is the father.
-    expect(r.data.father).toEqual({ fullName: 'LÊ VĂN NAM' });
+    // The mother's spouse (chip) is not assumed to be the child's father: that is the citizen's answer.
+    expect(r.data.father).toBeUndefined();
     expect(r.complete).toBe(true);
   });
 
