@@ -58,7 +58,9 @@ describe('estimateAffine', () => {
       src3,
       src3.map((p) => applyAffine(M, p)),
     );
-    est.forEach((v, i) => expect(v).toBeCloseTo(M[i] as number, 9));
+    est.forEach((v, i) => {
+      expect(v).toBeCloseTo(M[i] as number, 9);
+    });
     const src = Array.from({ length: 50 }, () => ({ x: rand() * 1000, y: rand() * 800 }));
     const dst = src.map((p) => {
       const q = applyAffine(M, p);
@@ -92,13 +94,17 @@ describe('estimateSimilarity', () => {
       src,
       src.map((p) => applyAffine(M, p)),
     );
-    est.forEach((v, i) => expect(v).toBeCloseTo(M[i] as number, 9));
+    est.forEach((v, i) => {
+      expect(v).toBeCloseTo(M[i] as number, 9);
+    });
     // Two points are enough.
     const two = estimateSimilarity(
       src.slice(0, 2),
       src.slice(0, 2).map((p) => applyAffine(M, p)),
     );
-    two.forEach((v, i) => expect(v).toBeCloseTo(M[i] as number, 9));
+    two.forEach((v, i) => {
+      expect(v).toBeCloseTo(M[i] as number, 9);
+    });
   });
 
   it('aligns 5 noisy face landmarks to the ArcFace template like a direct least-squares solve', () => {
@@ -147,9 +153,13 @@ describe('estimateSimilarity', () => {
     }
     const [a, b, tx, ty] = x as [number, number, number, number];
     const expected: Matrix2x3 = [a, -b, tx, b, a, ty];
-    M.forEach((v, i) => expect(v).toBeCloseTo(expected[i] as number, 6));
+    M.forEach((v, i) => {
+      expect(v).toBeCloseTo(expected[i] as number, 6);
+    });
     // And each landmark lands within the noise of its template point.
-    landmarks.forEach((p, i) => expectClose(applyAffine(M, p), ARCFACE[i]!, 1.5));
+    landmarks.forEach((p, i) => {
+      expectClose(applyAffine(M, p), ARCFACE[i]!, 1.5);
+    });
   });
 
   it('never reflects, and refuses coincident points', () => {
@@ -190,12 +200,18 @@ describe('estimateHomography, invert3x3, applyHomography', () => {
 
   it('maps the 4 corners of a square onto a quadrilateral and back', () => {
     const H = estimateHomography(square, quad);
-    square.forEach((p, i) => expectClose(applyHomography(H, p), quad[i]!, 1e-8));
+    square.forEach((p, i) => {
+      expectClose(applyHomography(H, p), quad[i]!, 1e-8);
+    });
     const Hi = invert3x3(H);
-    quad.forEach((p, i) => expectClose(applyHomography(Hi, p), square[i]!, 1e-8));
+    quad.forEach((p, i) => {
+      expectClose(applyHomography(Hi, p), square[i]!, 1e-8);
+    });
     expect(H[8]).toBe(1);
     const I = multiply3x3(H, Hi).map((v) => v / (multiply3x3(H, Hi)[8] as number));
-    I.forEach((v, i) => expect(v).toBeCloseTo([1, 0, 0, 0, 1, 0, 0, 0, 1][i] as number, 9));
+    I.forEach((v, i) => {
+      expect(v).toBeCloseTo([1, 0, 0, 0, 1, 0, 0, 0, 1][i] as number, 9);
+    });
   });
 
   it('fits many noisy pairs in least squares', () => {

@@ -37,7 +37,7 @@ function parseOptions(
   const f = options.fill ?? 0;
   const fill = new Float64Array(ch);
   if (typeof f === 'number') fill.fill(f);
-  else if (Array.isArray(f) && f.length === ch) f.forEach((v, i) => (fill[i] = v));
+  else if (Array.isArray(f) && f.length === ch) fill.set(f);
   else throw new RangeError(`options.fill must be a number or an array of ${ch} numbers`);
   for (const v of fill) if (!(v >= 0 && v <= 255)) throw new RangeError('options.fill values must be within 0–255');
   return { W: options.width, H: options.height, fill, nearest: interpolation === 'nearest' };
