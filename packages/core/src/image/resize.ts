@@ -50,22 +50,37 @@ function boxWeights(srcSize: number, dstSize: number): BoxWeights {
 
 function resizeArea(img: RasterImage, W: number, H: number): RasterImage {
   const { width: sw, height: sh, channels: ch, data } = img;
-  const wx = boxWeights(sw, W);
-  const wy = boxWeights(sh, H);
+  const { start: xStart, count: xCount, weights: xWeights, offsets: xOffsets } = boxWeights(sw, W);
+  const { start: yStart, count: yCount, weights: yWeights, offsets: yOffsets } = boxWeights(sh, H);
   // Horizontal pass into floats (sh × W), then vertical pass.
   const tmp = new Float32Array(sh * W * ch);
   for (let y = 0; y < sh; y++) {
     const row = y * sw * ch;
-    for (let x = 0; x < W; x++) {
-      const first = wx.start[x] as number;
-      const n = wx.count[x] as number;
-      const off = wx.offsets[x] as number;
-      const o = (y * W + x) * ch;
-      for (let c = 0; c < ch; c++) {
-        let acc = 0;
-        for (let k = 0; k < n; k++)
-          acc += (data[row + (first + k) * ch + c] as number) * (wx.weights[off + k] as number);
-        tmp[o + c] = acc;
+    let o = y * W * ch;
+    for (let x = 0; x < W; x++, o += ch) {
+      const n = xCount[x] as number;
+      const off = xOffsets[x] as number;
+      let s = row + (xStart[x] as number) * ch;
+      if (ch === 1) {
+        let a0 = 0;
+        for (let k = 0; k < n; k++, s++) a0 += (data[s] as number) * (xWeights[off + k] as number);
+        tmp[o] = a0;
+      } else {
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        for (let k = 0; k < n; k++, s += ch) {
+          const w = xWeights[off + k] as number;
+          a0 += (data[s] as number) * w;
+          a1 += (data[s + 1] as number) * w;
+          a2 += (data[s + 2] as number) * w;
+          if (ch === 4) a3 += (data[s + 3] as number) * w;
+        }
+        tmp[o] = a0;
+        tmp[o + 1] = a1;
+        tmp[o + 2] = a2;
+        if (ch === 4) tmp[o + 3] = a3;
       }
     }
   }
@@ -74,18 +89,19 @@ function resizeArea(img: RasterImage, W: number, H: number): RasterImage {
   const acc = new Float32Array(rowLen);
   for (let y = 0; y < H; y++) {
     acc.fill(0);
-    const first = wy.start[y] as number;
-    const n = wy.count[y] as number;
-    const off = wy.offsets[y] as number;
+    const first = yStart[y] as number;
+    const n = yCount[y] as number;
+    const off = yOffsets[y] as number;
     for (let k = 0; k < n; k++) {
-      const w = wy.weights[off + k] as number;
+      const w = yWeights[off + k] as number;
       const src = (first + k) * rowLen;
       for (let i = 0; i < rowLen; i++) acc[i] = (acc[i] as number) + (tmp[src + i] as number) * w;
     }
     const o = y * rowLen;
     for (let i = 0; i < rowLen; i++) {
-      const v = Math.round(acc[i] as number);
-      out[o + i] = v < 0 ? 0 : v > 255 ? 255 : v;
+      // Round half up; the sum of weights is 1 so the value stays within 0–255 up to float error.
+      const v = ((acc[i] as number) + 0.5) | 0;
+      out[o + i] = v > 255 ? 255 : v < 0 ? 0 : v;
     }
   }
   return { width: W, height: H, channels: ch, data: out };
@@ -121,9 +137,11 @@ function resizeBilinear(img: RasterImage, W: number, H: number): RasterImage {
       const b = x1s[x] as number;
       const fx = fxs[x] as number;
       for (let c = 0; c < ch; c++) {
-        const top = (data[r0 + a + c] as number) + ((data[r0 + b + c] as number) - (data[r0 + a + c] as number)) * fx;
-        const bot = (data[r1 + a + c] as number) + ((data[r1 + b + c] as number) - (data[r1 + a + c] as number)) * fx;
-        out[o++] = Math.round(top + (bot - top) * fy);
+        const p = data[r0 + a + c] as number;
+        const q = data[r1 + a + c] as number;
+        const top = p + ((data[r0 + b + c] as number) - p) * fx;
+        const bot = q + ((data[r1 + b + c] as number) - q) * fx;
+        out[o++] = (top + (bot - top) * fy + 0.5) | 0;
       }
     }
   }

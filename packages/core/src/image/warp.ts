@@ -43,6 +43,31 @@ function parseOptions(
   return { W: options.width, H: options.height, fill, nearest: interpolation === 'nearest' };
 }
 
+/**
+ * Fast path: bilinear sample when all 4 neighbours are inside the image (the common case).
+ * Returns false, writing nothing, when the point is near or past the border.
+ */
+function bilinearInside(img: RasterImage, sx: number, sy: number, out: Uint8Array, o: number): boolean {
+  const w = img.width;
+  if (!(sx >= 0 && sy >= 0 && sx < w - 1 && sy < img.height - 1)) return false;
+  const x0 = sx | 0;
+  const y0 = sy | 0;
+  const fx = sx - x0;
+  const fy = sy - y0;
+  const ch = img.channels;
+  const data = img.data;
+  const s = (y0 * w + x0) * ch;
+  const t = s + w * ch;
+  for (let c = 0; c < ch; c++) {
+    const p = data[s + c] as number;
+    const q = data[t + c] as number;
+    const top = p + ((data[s + ch + c] as number) - p) * fx;
+    const bot = q + ((data[t + ch + c] as number) - q) * fx;
+    out[o + c] = (top + (bot - top) * fy + 0.5) | 0;
+  }
+  return true;
+}
+
 /** Sample `img` at (sx, sy) into out[o…o+ch). */
 function sampleInto(
   img: RasterImage,
@@ -136,7 +161,7 @@ export function warpAffine(
     let sx = b * y + c;
     let sy = e * y + f;
     for (let x = 0; x < W; x++, o += ch) {
-      sampleInto(img, sx, sy, out, o, fill, nearest);
+      if (nearest || !bilinearInside(img, sx, sy, out, o)) sampleInto(img, sx, sy, out, o, fill, nearest);
       sx += a;
       sy += d;
     }
@@ -172,7 +197,9 @@ export function warpPerspective(
     let nw = k * y + l;
     for (let x = 0; x < W; x++, o += ch) {
       if (nw > 1e-12 || nw < -1e-12) {
-        sampleInto(img, nx / nw, ny / nw, out, o, fill, nearest);
+        const sx = nx / nw;
+        const sy = ny / nw;
+        if (nearest || !bilinearInside(img, sx, sy, out, o)) sampleInto(img, sx, sy, out, o, fill, nearest);
       } else {
         for (let q = 0; q < ch; q++) out[o + q] = fill[q] as number;
       }
