@@ -104,6 +104,22 @@ describe('fillForm', () => {
     });
   });
 
+  it('does not guess the card type: without it the number is named for what it is', async () => {
+    const { cardType: _omit, ...noType } = identity;
+    const r = await fillForm('cc01', { identity: noType }, opts());
+    expect(r.data.previousCard).toEqual({ document: 'Số định danh cá nhân 001199012345' });
+    // Quê quán vs nơi đăng ký khai sinh depends on the card type: neither is filled.
+    expect(r.data.placeOfOrigin).toBeUndefined();
+    expect(r.data.birthRegistrationPlace).toBeUndefined();
+    const b = await fillForm('business-household', { identity: noType }, opts());
+    const doc = (b.data.owner as { document: Record<string, unknown> }).document;
+    expect(doc.type).toBeUndefined();
+    expect(doc.number).toBeUndefined();
+    expect(b.missing.map((m) => m.path)).toEqual(
+      expect.arrayContaining(['owner.document.type', 'owner.document.number']),
+    );
+  });
+
   it('keeps the address as written when normalisation is turned off', async () => {
     const r = await fillForm('cc01', { identity }, { ...opts(), addressNormalizer: false });
     expect((r.data.permanentResidence as { ward: string }).ward).toBe('Phường Quán Thánh');

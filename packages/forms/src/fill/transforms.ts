@@ -115,10 +115,13 @@ function toAddress(v: unknown, ctx: TransformContext): AddressValue | undefined 
 function identityDocument(identity: CitizenIdentity): string | undefined {
   const number = identity.idNumber ?? identity.oldIdNumber;
   if (!number) return undefined;
-  const kind = CARD_NAMES[identity.cardType ?? ''] ?? (identity.idNumber ? 'Căn cước công dân' : 'Chứng minh nhân dân');
-  let s = `${kind} số ${number}`;
-  if (identity.issueDate && isValidPartialDate(identity.issueDate)) s += `, cấp ngày ${formatDate(identity.issueDate)}`;
-  if (identity.issuingAuthority) s += `, nơi cấp: ${normalizeVietnamese(identity.issuingAuthority)}`;
+  // The card's name only when the card type is known; otherwise the number is named for what
+  // it is, not guessed into a card.
+  const kind = CARD_NAMES[identity.cardType ?? ''];
+  let s = kind ? `${kind} số ${number}` : identity.idNumber ? `Số định danh cá nhân ${number}` : `Số CMND ${number}`;
+  if (kind && identity.issueDate && isValidPartialDate(identity.issueDate))
+    s += `, cấp ngày ${formatDate(identity.issueDate)}`;
+  if (kind && identity.issuingAuthority) s += `, nơi cấp: ${normalizeVietnamese(identity.issuingAuthority)}`;
   return s;
 }
 
