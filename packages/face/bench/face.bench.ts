@@ -7,6 +7,7 @@ import { runInChromium } from '../test/browser/runInChromium.js';
 import { allPairs, evaluateScores } from '../src/evaluate.js';
 import { type FaceVerifier as FV, FaceVerifier, type StageTimings } from '../src/FaceVerifier.js';
 import { cosineSimilarity } from '../src/geometry.js';
+import { builtinProfiles, type FaceModelProfile } from '../src/profiles.js';
 import type { FaceBackend } from '../src/runtime.js';
 
 type ProfileId = 'default' | 'yunet-minifasnet';
@@ -189,6 +190,72 @@ export const bench = defineBench({
         } finally {
           await fv.close();
         }
+      }
+    }
+    // The same YuNet profile with the detector run at 320 px (a kiosk face fills the frame):
+    // Node only, speed and accuracy, to show what the detector size costs.
+    {
+      ctx.progress('yunet-minifasnet with the detector at 320 px (node)');
+      const base = builtinProfiles['yunet-minifasnet'];
+      const small: FaceModelProfile = {
+        ...base,
+        id: 'yunet-320',
+        detector: base.detector.kind === 'yunet' ? { ...base.detector, inputSize: 320 } : base.detector,
+      };
+      const fv = await FaceVerifier.create({ profile: small, models: { dir: modelsDir }, liveness: false });
+      try {
+        const emb: (Float32Array | undefined)[] = [];
+        for (const im of images) {
+          const r = await fv.embed(im);
+          emb.push(r.status === 'ok' ? r.embedding : undefined);
+        }
+        const score = ([i, j]: [number, number]) => {
+          const a = emb[i];
+          const b = emb[j];
+          return a && b ? cosineSimilarity(a, b) : -1;
+        };
+        const e = evaluateScores(genuine.map(score), impostor.map(score));
+        accuracy.push({
+          profile: 'yunet-minifasnet, detector 320 px',
+          runtime: 'onnxruntime-node',
+          'no face': emb.filter((x) => !x).length,
+          genuine: e.genuine,
+          impostor: e.impostor,
+          'EER %': pct(e.eer),
+          'thr@EER': r3(e.eerThreshold),
+          'TAR@FAR1e-2 %': pct(e.tarAtFar[0]?.tar ?? 0),
+          'TAR@FAR1e-3 %': pct(e.tarAtFar[1]?.tar ?? 0),
+          'thr@FAR1e-3': r3(e.tarAtFar[1]?.threshold ?? Number.NaN),
+          'shipped thr': fv.thresholds.photo,
+        });
+        for (const im of speedSet.slice(0, 3)) await fv.analyze(im);
+        const wall: number[] = [];
+        const cpu: number[] = [];
+        const det: number[] = [];
+        for (const im of speedSet) {
+          const c0 = process.cpuUsage();
+          const r = await fv.analyze(im);
+          const c = process.cpuUsage(c0);
+          if (r.embed.status !== 'ok') continue;
+          cpu.push((c.user + c.system) / 1000);
+          det.push(r.timings.detect);
+          wall.push(r.timings.detect + r.timings.landmarks + r.timings.align + r.timings.embed);
+        }
+        speed.push({
+          profile: 'yunet-minifasnet, detector 320 px',
+          runtime: 'onnxruntime-node',
+          faces: cpu.length,
+          'detect ms': r1(percentile(det, 50)),
+          'landmarks68 ms': null,
+          'align ms': null,
+          'embed ms': null,
+          'liveness ms': null,
+          'det+lm+align+embed wall p50': r1(percentile(wall, 50)),
+          'det+lm+align+embed CPU p50': r1(percentile(cpu, 50)),
+          'liveness CPU p50': null,
+        });
+      } finally {
+        await fv.close();
       }
     }
     // The browser build in headless Chromium (wall-clock only: a page cannot read CPU time).

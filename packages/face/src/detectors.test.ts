@@ -120,3 +120,48 @@ describe('enlargedBox (Silent-Face crop rule)', () => {
     }
   });
 });
+
+describe('decoders on garbage outputs (fuzz)', () => {
+  it('never throw and only return finite, positive boxes', () => {
+    let seed = 99;
+    const rnd = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    const junk = (n: number) =>
+      Float32Array.from({ length: n }, () => {
+        const r = rnd();
+        if (r < 0.02) return Number.NaN;
+        if (r < 0.04) return Number.POSITIVE_INFINITY;
+        if (r < 0.06) return -1e30;
+        return (rnd() - 0.3) * 20;
+      });
+    for (let k = 0; k < 200; k++) {
+      const outputs: Record<string, Float32Array> = {};
+      for (const s of [8, 16, 32]) {
+        const n = (64 / s) * (64 / s) - (k % 3);
+        outputs[`cls_${s}`] = junk(n);
+        outputs[`obj_${s}`] = junk(n);
+        outputs[`bbox_${s}`] = junk(n * 4);
+        outputs[`kps_${s}`] = junk(n * 10);
+      }
+      const y = decodeYunet(
+        outputs,
+        { paddedWidth: 64, paddedHeight: 64, scale: 0.5 },
+        { strides: [8, 16, 32], scoreThreshold: 0.5, nmsIou: 0.3 },
+      );
+      const u = decodeUltraface(junk(200), junk(400), 320, 240, {
+        scoreThreshold: 0.5,
+        nmsIou: 0.3,
+        squareOnHeight: k % 2 === 0,
+      });
+      for (const d of [...y, ...u]) {
+        expect(Number.isFinite(d.box.x + d.box.y + d.box.width + d.box.height)).toBe(true);
+        expect(d.box.width).toBeGreaterThan(0);
+        expect(d.score).toBeGreaterThanOrEqual(0.5);
+      }
+      const l = decodeLandmarks68(junk(k % 140), { x: 0, y: 0, width: 10, height: 10 });
+      expect(l.length).toBe(Math.min(68, Math.floor((k % 140) / 2)));
+    }
+  });
+});

@@ -46,7 +46,8 @@ export function decodeYunet(
     const n = Math.min(rows * cols, cls.length);
     for (let i = 0; i < n; i++) {
       const score = Math.sqrt(clamp01(cls[i] ?? 0) * clamp01(obj[i] ?? 0));
-      if (score < options.scoreThreshold) continue;
+      // Written so that NaN scores are skipped too.
+      if (!(score >= options.scoreThreshold)) continue;
       const r = Math.floor(i / cols);
       const c = i % cols;
       const cx = (c + (bbox[i * 4] ?? 0)) * s;
@@ -61,7 +62,11 @@ export function decodeYunet(
           y: ((r + (kps[i * 10 + 2 * j + 1] ?? 0)) * s) / k,
         });
       }
-      found.push({ box: { x: (cx - w / 2) / k, y: (cy - h / 2) / k, width: w / k, height: h / k }, score, landmarks5 });
+      const box = { x: (cx - w / 2) / k, y: (cy - h / 2) / k, width: w / k, height: h / k };
+      const finite = [box.x, box.y, box.width, box.height, ...landmarks5.flatMap((p) => [p.x, p.y])].every(
+        Number.isFinite,
+      );
+      if (finite && box.width > 0 && box.height > 0) found.push({ box, score, landmarks5 });
     }
   }
   return nonMaxSuppression(found, options.nmsIou);
@@ -83,12 +88,12 @@ export function decodeUltraface(
   const found: RawDetection[] = [];
   for (let i = 0; i < n; i++) {
     const score = scores[i * 2 + 1] ?? 0;
-    if (score < options.scoreThreshold) continue;
+    if (!(score >= options.scoreThreshold)) continue;
     const x1 = (boxes[i * 4] ?? 0) * imageWidth;
     const y1 = (boxes[i * 4 + 1] ?? 0) * imageHeight;
     const x2 = (boxes[i * 4 + 2] ?? 0) * imageWidth;
     const y2 = (boxes[i * 4 + 3] ?? 0) * imageHeight;
-    if (x2 <= x1 || y2 <= y1) continue;
+    if (!(x2 > x1 && y2 > y1) || ![x1, y1, x2, y2].every(Number.isFinite)) continue;
     found.push({ box: { x: x1, y: y1, width: x2 - x1, height: y2 - y1 }, score });
   }
   const kept = nonMaxSuppression(found, options.nmsIou);

@@ -230,7 +230,7 @@ export const defaultProfile: FaceModelProfile = {
       },
     ],
   },
-  thresholds: { photo: 0.44, 'id-card-portrait': 0.4, liveness: 0.5 },
+  thresholds: { photo: 0.45, 'id-card-portrait': 0.39, liveness: 0.5 },
   neutralNoseRatio: 0.56,
 };
 
@@ -305,7 +305,7 @@ export const yunetMiniFasNetProfile: FaceModelProfile = {
       },
     ],
   },
-  thresholds: { photo: 0.42, 'id-card-portrait': 0.37, liveness: 0.5 },
+  thresholds: { photo: 0.41, 'id-card-portrait': 0.37, liveness: 0.5 },
   neutralNoseRatio: 0.6,
 };
 
