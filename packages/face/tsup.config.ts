@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  // Node-only paths resolve package files from import.meta.url; the CJS build needs the shim.
+  shims: true,
 });
