@@ -48,6 +48,14 @@ function printSimulation(io: CliIO, r: SimulationResult): void {
   io.stdout('Waits in minutes (from issue to call); overtime = minutes after closing to serve everyone inside\n');
   io.stdout(line(head));
   for (const row of rows) io.stdout(line(row));
+  io.stdout('\nWait estimate shown at issue vs real wait (share within / below / above the range, mean error)\n');
+  for (const p of r.policies) {
+    const e = p.waitEstimate;
+    const pct = (v: number) => `${Number.isFinite(v) ? (v * 100).toFixed(0) : '–'}%`;
+    io.stdout(
+      `  ${p.policy}: ${pct(e.withinRange)} / ${pct(e.belowRange)} / ${pct(e.aboveRange)}, ${fmt(e.meanAbsErrorMinutes)} min\n`,
+    );
+  }
   io.stdout('\nCounter utilisation\n');
   for (const p of r.policies) {
     io.stdout(

@@ -7,7 +7,8 @@ import { agingPolicy } from './policies.js';
 import type { CitizenAttributes, Classification, PriorityPolicy } from './priorityPolicy.js';
 import { classifyCitizen, validatePriorityPolicy, vietnamPriorityPolicy } from './priorityPolicy.js';
 import type { QueueBackend, TransitionRequest } from './QueueBackend.js';
-import { computeQueueStats, quantile } from './stats.js';
+import { computeQueueStats } from './stats.js';
+import { serviceCapacity, ticketsAhead, waitRange } from './waitRange.js';
 import type { QueueStats } from './stats.js';
 import type { Appointment, QueueCounter, QueueEventListener, QueueService, RoutingPolicy, Ticket } from './types.js';
 
@@ -361,22 +362,11 @@ export class SmartQueue {
       this.backend.openCounters(),
       this.backend.recentHandlingTimes(serviceId, 50),
     ]);
-    const ahead = counts
-      .filter((c) => this.routing.kind !== 'strict-priority' || c.priority >= g.priority)
-      .reduce((s, c) => s + c.count, 0);
-    let capacity = 0;
-    for (const id of open) {
-      const c = this.counters.get(id);
-      if (!c) continue;
-      const k = c.services.indexOf(serviceId);
-      if (k < 0) continue;
-      capacity += (c.mode ?? 'ordered') === 'merged' ? 1 : 1 / (k + 1);
-    }
-    let median = quantile(recent, 0.5);
-    let p90 = quantile(recent, 0.9);
-    if (recent.length < 5) {
-      median = service.expectedHandlingMs;
-      p90 = service.expectedHandlingMs * 1.5;
+    const ahead = ticketsAhead(counts, this.routing, g.priority);
+    const openProfiles = open.map((id) => this.counters.get(id)).filter((c): c is QueueCounter => c !== undefined);
+    const capacity = serviceCapacity(serviceId, openProfiles);
+    const range = waitRange(ahead, capacity, recent, service.expectedHandlingMs);
+    if (range.fewSamples) {
       issues.push(
         makeIssue(
           'queue/few-handling-samples',
@@ -392,11 +382,11 @@ export class SmartQueue {
       serviceId,
       ahead,
       capacity,
-      handlingMedianMs: median,
-      handlingP90Ms: p90,
+      handlingMedianMs: range.handlingMedianMs,
+      handlingP90Ms: range.handlingP90Ms,
       samples: recent.length,
-      lowMs: capacity === 0 ? null : (ahead * median) / capacity,
-      highMs: capacity === 0 ? null : ((ahead + 1) * p90) / capacity,
+      lowMs: range.lowMs,
+      highMs: range.highMs,
       issues,
     };
   }

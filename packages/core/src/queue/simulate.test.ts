@@ -94,6 +94,12 @@ describe('simulateQueue', () => {
         expect(c.utilisation).toBeLessThanOrEqual(1);
       }
     }
+    for (const p of r.policies) {
+      const e = p.waitEstimate;
+      expect(e.tickets).toBeGreaterThan(0.9 * r.arrivals);
+      expect(e.withinRange + e.belowRange + e.aboveRange).toBeCloseTo(1, 9);
+      expect(e.meanAbsErrorMinutes).toBeGreaterThan(0);
+    }
     // same seed, same result
     expect(simulateQueue(centre)).toEqual(r);
     expect(simulateQueue({ ...centre, seed: 6 })).not.toEqual(r);

@@ -5,6 +5,7 @@ import { QueueState } from './QueueState.js';
 import { createRng, sampleExponential, sampleLognormal } from './rng.js';
 import type { Rng } from './rng.js';
 import { quantile } from './stats.js';
+import { serviceCapacity, ticketsAhead, waitRange } from './waitRange.js';
 import type { CounterProfileMode, RoutingPolicy } from './types.js';
 
 /** Distribution of handling times, in minutes. */
@@ -60,6 +61,18 @@ export interface SimulatedPolicy {
   /** Minutes after the doors closed until the last citizen was served (mean over days). */
   overtimeMinutes: number;
   noShows: number;
+  /**
+   * How the wait range a kiosk shows at issue ({@link waitRange}, all counters open) compared
+   * with the real wait: shares of served tickets whose wait fell within, below and above it, and
+   * the mean absolute error of the range's midpoint.
+   */
+  waitEstimate: {
+    tickets: number;
+    withinRange: number;
+    belowRange: number;
+    aboveRange: number;
+    meanAbsErrorMinutes: number;
+  };
 }
 
 /** Result of {@link simulateQueue}. */
@@ -117,6 +130,19 @@ function sampler(d: HandlingDistribution, what: string): (rng: Rng) => number {
     }
     default:
       throw bad(`${what}: unknown distribution kind`);
+  }
+}
+
+/** Mean of a handling-time distribution, in minutes. */
+function distributionMean(d: HandlingDistribution): number {
+  switch (d.kind) {
+    case 'exponential':
+    case 'lognormal':
+      return d.meanMinutes;
+    case 'fixed':
+      return d.minutes;
+    case 'uniform':
+      return (d.minMinutes + d.maxMinutes) / 2;
   }
 }
 
@@ -291,19 +317,27 @@ export function simulateQueue(config: SimulationConfig): SimulationResult {
   const noShowMs = (c.noShowMinutes ?? 1) * 60_000;
   const results: SimulatedPolicy[] = [];
 
+  const meanHandlingMs = new Map(c.services.map((sv) => [sv.id, distributionMean(sv.handling) * 60_000]));
   for (const { name, routing } of policies) {
     const waitsByGroup = new Map<string, number[]>();
     const waitsByService = new Map<string, number[]>();
     const all: number[] = [];
     const busy = c.counters.map(() => 0);
     const served = c.counters.map(() => 0);
-    const horizon = c.counters.map(() => 0);
+    const span = c.counters.map(() => 0);
     let overtime = 0;
     let noShows = 0;
+    let inRange = 0;
+    let belowRange = 0;
+    let estimated = 0;
+    let absError = 0;
     for (const arrivals of dayArrivals) {
       const q = new QueueState();
       const byTicket = new Map<string, Arrival>();
+      const estimate = new Map<string, [number, number]>();
+      const serving: (string | undefined)[] = c.counters.map(() => undefined);
       const idle = c.counters.map(() => true);
+      const horizon = c.counters.map(() => 0);
       const events = new EventHeap();
       const tryCall = (k: number, now: number) => {
         const counter = c.counters[k]!;
@@ -323,7 +357,15 @@ export function simulateQueue(config: SimulationConfig): SimulationResult {
           events.push({ t: now + noShowMs, counter: k });
           return;
         }
-        const w = (now - t.enqueuedAt) / 60_000;
+        const waitMs = now - t.enqueuedAt;
+        const range = estimate.get(t.id);
+        if (range) {
+          estimated++;
+          if (waitMs < range[0]) belowRange++;
+          else if (waitMs <= range[1]) inRange++;
+          absError += Math.abs(waitMs - (range[0] + range[1]) / 2);
+        }
+        const w = waitMs / 60_000;
         all.push(w);
         const list = waitsByGroup.get(a.groupId) ?? [];
         if (list.length === 0) waitsByGroup.set(a.groupId, list);
@@ -332,10 +374,10 @@ export function simulateQueue(config: SimulationConfig): SimulationResult {
         if (sl.length === 0) waitsByService.set(a.serviceId, sl);
         sl.push(w);
         q.transition({ action: 'start', ticketId: t.id, now });
+        serving[k] = t.id;
         const h = a.handling * 60_000;
         busy[k]! += h;
         served[k]!++;
-        q.transition({ action: 'complete', ticketId: t.id, now: now + h });
         events.push({ t: now + h, counter: k });
       };
       let i = 0;
@@ -346,6 +388,13 @@ export function simulateQueue(config: SimulationConfig): SimulationResult {
         if (nextArrival && (!nextDone || nextArrival.t * 60_000 < nextDone.t)) {
           const now = nextArrival.t * 60_000;
           const g = groups.get(nextArrival.groupId)!;
+          // the estimate a kiosk would print for this ticket, from what is known at this moment
+          const range = waitRange(
+            ticketsAhead(q.waitingCounts([nextArrival.serviceId]), routing, g.priority),
+            serviceCapacity(nextArrival.serviceId, c.counters),
+            q.recentHandlingTimes(nextArrival.serviceId, 50),
+            meanHandlingMs.get(nextArrival.serviceId)!,
+          );
           const t = q.issue({
             serviceId: nextArrival.serviceId,
             prefix: 'S',
@@ -358,20 +407,27 @@ export function simulateQueue(config: SimulationConfig): SimulationResult {
             now,
           });
           byTicket.set(t.id, nextArrival);
+          if (range.lowMs !== null && range.highMs !== null) estimate.set(t.id, [range.lowMs, range.highMs]);
           i++;
           for (let k = 0; k < c.counters.length; k++) if (idle[k]) tryCall(k, now);
         } else if (nextDone) {
           events.pop();
           const now = nextDone.t;
+          const k = nextDone.counter;
           last = Math.max(last, now);
-          horizon[nextDone.counter] = Math.max(horizon[nextDone.counter]!, now);
-          idle[nextDone.counter] = true;
-          tryCall(nextDone.counter, now);
+          horizon[k] = Math.max(horizon[k]!, now);
+          const done = serving[k];
+          if (done !== undefined) {
+            q.transition({ action: 'complete', ticketId: done, now });
+            serving[k] = undefined;
+          }
+          idle[k] = true;
+          tryCall(k, now);
         }
       }
       overtime += Math.max(0, last / 60_000 - c.openMinutes);
+      for (let k = 0; k < c.counters.length; k++) span[k]! += Math.max(c.openMinutes * 60_000, horizon[k]!);
     }
-    const openMs = c.openMinutes * 60_000;
     results.push({
       policy: name,
       routing,
@@ -380,15 +436,22 @@ export function simulateQueue(config: SimulationConfig): SimulationResult {
         .filter((g) => waitsByGroup.has(g))
         .map((g) => ({ groupId: g, ...summarise(waitsByGroup.get(g)!) })),
       services: c.services
-        .filter((s) => waitsByService.has(s.id))
-        .map((s) => ({ serviceId: s.id, ...summarise(waitsByService.get(s.id)!) })),
+        .filter((sv) => waitsByService.has(sv.id))
+        .map((sv) => ({ serviceId: sv.id, ...summarise(waitsByService.get(sv.id)!) })),
       counters: c.counters.map((k, idx) => ({
         counterId: k.id,
         served: served[idx]!,
-        utilisation: busy[idx]! / (days * Math.max(openMs, horizon[idx]! > openMs ? horizon[idx]! : openMs)),
+        utilisation: busy[idx]! / span[idx]!,
       })),
       overtimeMinutes: overtime / days,
       noShows,
+      waitEstimate: {
+        tickets: estimated,
+        withinRange: estimated ? inRange / estimated : Number.NaN,
+        belowRange: estimated ? belowRange / estimated : Number.NaN,
+        aboveRange: estimated ? (estimated - inRange - belowRange) / estimated : Number.NaN,
+        meanAbsErrorMinutes: estimated ? absError / estimated / 60_000 : Number.NaN,
+      },
     });
   }
   return { seed, days, arrivals: dayArrivals.reduce((s, d) => s + d.length, 0), policies: results };
