@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { defineBench, percentile, type BenchTable } from '@smart-citizen/bench';
 import {
@@ -232,6 +233,9 @@ export const bench = defineBench({
         'sharp runs with concurrency(1) so it is compared single-threaded, like the SDK; its default uses all cores.',
         'SDK decodeImage times include format detection, the header limit check, EXIF orientation and channel conversion.',
         'Decode agreement is measured without colour management (sharp keepIccProfile), which the SDK does not do.',
+        `Load average at the end: ${loadavg()
+          .map((v) => v.toFixed(1))
+          .join(' ')} (shared machine: absolute times vary run to run, the ratios hold).`,
       ],
     };
   },

@@ -102,7 +102,15 @@ async function nodeWasm(specifier: string): Promise<Uint8Array<ArrayBuffer>> {
   // Node-only path, imported lazily so browser bundles never see node:* modules.
   const { readFile } = await import('node:fs/promises');
   const { createRequire } = await import('node:module');
-  const req = typeof require === 'function' ? require : createRequire(import.meta.url);
+  // ESM has import.meta.url; the CJS build has __filename instead (bundlers shim `require`
+  // with a stub, so it is not used).
+  const here =
+    typeof import.meta?.url === 'string'
+      ? import.meta.url
+      : typeof __filename === 'string'
+        ? __filename
+        : `${process.cwd()}/`;
+  const req = createRequire(here);
   return new Uint8Array(await readFile(req.resolve(specifier)));
 }
 
