@@ -299,9 +299,14 @@ export async function readCardQr(
       attempts++;
       const symbols = engine.decode(attempt.image, {
         formats,
-        maxSymbols: acceptAny ? 1 : 4,
+        // One symbol is much faster (zxing stops at the first); ask for more once a code that
+        // is not a card payload was seen, in case the card's code is beside it.
+        maxSymbols: foreign ? 4 : 1,
         ...attempt.options,
       });
+      // Several codes in view: the largest is the one the photo is of (a code printed inside
+      // another code's quiet zone, a sticker in the corner).
+      if (symbols.length > 1) symbols.sort((a, b) => area(b) - area(a));
       for (const symbol of symbols) {
         if (acceptAny || symbol.format === 'PDF417') return finish(symbol, strategy.name, attempt.back);
         const parsed = safeParseCardQr(symbol.text, parseOptions);
@@ -311,6 +316,18 @@ export async function readCardQr(
     }
   }
   return notFound(attempts, now() - t0, foreign);
+}
+
+function area(symbol: QrSymbol): number {
+  const c = symbol.corners;
+  if (!c) return 0;
+  let twice = 0;
+  for (let i = 0; i < 4; i++) {
+    const p = c[i] as QrPoint;
+    const q = c[(i + 1) % 4] as QrPoint;
+    twice += p.x * q.y - q.x * p.y;
+  }
+  return Math.abs(twice) / 2;
 }
 
 function notFound(

@@ -9,3 +9,4 @@ export { degradationLevels, renderCardImage } from './renderCardImage.js';
 export type { Degradation, RenderCardImageOptions } from './renderCardImage.js';
 export { generateCardQrSet } from './generateCardQrSet.js';
 export type { GenerateCardQrSetOptions, GeneratedCardImage } from './generateCardQrSet.js';
+export { fuzzPayload } from './fuzzPayload.js';
