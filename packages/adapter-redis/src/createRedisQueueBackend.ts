@@ -13,7 +13,7 @@ import {
   type WaitingCount,
 } from '@smart-citizen/core';
 import { Redis, type RedisOptions } from 'ioredis';
-import { callNextLua, counterLua, issueLua, transitionLua } from './luaScripts.js';
+import { callNextLua, counterLua, issueLua, purgeLua, transitionLua } from './luaScripts.js';
 
 /** Options of {@link createRedisQueueBackend}. */
 export interface RedisQueueBackendOptions {
@@ -94,6 +94,7 @@ type ScriptClient = Redis & {
   scCallNext(...args: (string | number)[]): Promise<string[] | null>;
   scTransition(...args: (string | number)[]): Promise<string[]>;
   scCounter(...args: (string | number)[]): Promise<number>;
+  scPurge(...args: (string | number)[]): Promise<[number, number]>;
 };
 
 /**
@@ -150,6 +151,7 @@ export async function createRedisQueueBackend(options: RedisQueueBackendOptions 
   client.defineCommand('scCallNext', { numberOfKeys: 0, lua: callNextLua });
   client.defineCommand('scTransition', { numberOfKeys: 0, lua: transitionLua });
   client.defineCommand('scCounter', { numberOfKeys: 0, lua: counterLua });
+  client.defineCommand('scPurge', { numberOfKeys: 0, lua: purgeLua });
   const r = client as ScriptClient;
   let subscriber: Redis | undefined;
   const listeners = new Set<QueueEventListener>();
@@ -266,6 +268,18 @@ export async function createRedisQueueBackend(options: RedisQueueBackendOptions 
         await r.scCounter(prefix, counterId, open ? '1' : '0', now);
       }),
     openCounters: () => guard(async () => (await r.smembers(`${prefix}open`)).sort()),
+    purge: (issuedBefore) =>
+      guard(async () => {
+        // Batches of 500 (one script each) so Redis is never blocked for long.
+        let removed = 0;
+        let kept = 0;
+        for (;;) {
+          const [n, scanned] = await r.scPurge(prefix, issuedBefore, kept, 500);
+          removed += n;
+          kept += scanned - n;
+          if (scanned < 500) return removed;
+        }
+      }),
     subscribe: (listener) =>
       guard(async () => {
         if (!subscriber) {

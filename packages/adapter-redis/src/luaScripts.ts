@@ -178,3 +178,21 @@ if ARGV[3] == '1' then t = 'counter.opened' end
 publish({ type = t, at = tonumber(ARGV[4]), counterId = ARGV[2] })
 return 1
 `;
+
+/** ARGV: P, issuedBefore, offset, limit. Returns { removed, scanned }. */
+export const purgeLua = `${preamble}
+local before, offset, limit = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local ids = redis.call('ZRANGEBYSCORE', P..'all', '-inf', '('..num(before), 'LIMIT', offset, limit)
+local removed = 0
+for _, id in ipairs(ids) do
+  local key = P..'t:'..id
+  local f = redis.call('HMGET', key, 'status', 'appointmentId')
+  if f[1] == 'done' or f[1] == 'no-show' then
+    redis.call('DEL', key)
+    redis.call('ZREM', P..'all', id)
+    if f[2] then redis.call('HDEL', P..'appts', f[2]) end
+    removed = removed + 1
+  end
+end
+return { removed, #ids }
+`;

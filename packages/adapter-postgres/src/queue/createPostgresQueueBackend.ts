@@ -426,6 +426,13 @@ export async function createPostgresQueueBackend(options: PostgresQueueBackendOp
       );
       return rows.map((r) => r.counter_id).sort();
     },
+    async purge(issuedBefore) {
+      const { rowCount } = await q(
+        `DELETE FROM ${s}.sc_queue_tickets WHERE queue_id = $1 AND issued_at < $2 AND status IN ('done', 'no-show')`,
+        [queueId, issuedBefore],
+      );
+      return rowCount ?? 0;
+    },
     async subscribe(fn) {
       if (closed) throw new SmartCitizenError('queue/closed', 'the queue backend is closed', { pkg: PKG });
       if (channelKey === null) {

@@ -100,6 +100,13 @@ export interface QueueBackend {
   recentHandlingTimes(serviceId: string, limit: number): Promise<number[]>;
   setCounterOpen(counterId: string, open: boolean, now: number): Promise<void>;
   openCounters(): Promise<string[]>;
+  /**
+   * Optional capability: deletes finished tickets (`done`, `no-show`) issued before a time, with
+   * their appointment records, so the backend does not grow without end. Waiting, called,
+   * serving and held tickets are never touched. Export statistics first.
+   * @returns the number of tickets deleted
+   */
+  purge?(issuedBefore: number): Promise<number>;
   /** Receives events of every process sharing the backend. Returns an unsubscribe function. */
   subscribe(listener: QueueEventListener): Promise<() => Promise<void>>;
   /** Releases connections; idempotent. */

@@ -284,6 +284,18 @@ export class QueueState {
     return { ...t };
   }
 
+  /** Deletes finished tickets (`done`, `no-show`) issued before `issuedBefore`; returns how many. */
+  purge(issuedBefore: number): number {
+    let n = 0;
+    for (const [id, t] of this.tickets) {
+      if (t.issuedAt >= issuedBefore || (t.status !== 'done' && t.status !== 'no-show')) continue;
+      this.tickets.delete(id);
+      if (t.appointmentId !== undefined) this.appointments.delete(t.appointmentId);
+      n++;
+    }
+    return n;
+  }
+
   getTicket(id: string): Ticket | undefined {
     const t = this.tickets.get(id);
     return t ? { ...t } : undefined;

@@ -41,6 +41,7 @@ export function createInMemoryQueueBackend(): QueueBackend {
     recentHandlingTimes: (id, limit) => run(() => state.recentHandlingTimes(id, limit)),
     setCounterOpen: (id, open, now) => run(() => state.setCounterOpen(id, open, now)),
     openCounters: () => run(() => state.openCounters()),
+    purge: (before) => run(() => state.purge(before)),
     subscribe: (listener) =>
       run(() => {
         listeners.add(listener);

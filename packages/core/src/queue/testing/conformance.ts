@@ -354,6 +354,32 @@ export function describeQueueBackendConformance(
     );
 
     it(
+      'purges finished tickets before a time and nothing else (optional capability)',
+      withBackend(async ({ backend: b }) => {
+        if (!b.purge) return;
+        const p = fifoPolicy();
+        const done = await b.issue(req('s', 'general', 0, T0, p, { appointmentId: 'apt-p' }));
+        const gone = await b.issue(req('s', 'general', 0, T0 + 1, p));
+        const waiting = await b.issue(req('s', 'general', 0, T0 + 2, p));
+        const later = await b.issue(req('s', 'general', 0, T0 + 10_000, p));
+        await b.callNext(call('c1', ['s'], p, T0 + 3));
+        await b.transition({ action: 'start', ticketId: done.id, now: T0 + 4 });
+        await b.transition({ action: 'complete', ticketId: done.id, now: T0 + 5 });
+        await b.callNext(call('c1', ['s'], p, T0 + 6));
+        await b.transition({ action: 'no-show', ticketId: gone.id, now: T0 + 7 });
+        expect(await b.purge(T0 + 5_000)).toBe(2);
+        expect((await b.listTickets()).map((t) => t.id)).toEqual([waiting.id, later.id]);
+        expect(await b.getTicket(done.id)).toBeUndefined();
+        expect(await b.purge(T0 + 5_000)).toBe(0);
+        expect((await b.callNext(call('c1', ['s'], p, T0 + 20_000)))?.id).toBe(waiting.id);
+        // the appointment of a purged ticket is forgotten with it
+        expect((await b.issue(req('s', 'general', 0, T0 + 30_000, p, { appointmentId: 'apt-p' }))).appointmentId).toBe(
+          'apt-p',
+        );
+      }),
+    );
+
+    it(
       'publishes events to subscribers of every client, without the citizen group',
       withBackend(async ({ backend: b, connect }) => {
         const other = await connect();
