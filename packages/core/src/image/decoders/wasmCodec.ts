@@ -75,6 +75,9 @@ export class WasmCodec<T> {
       },
     };
     if (wasm) {
+      // With locateFile set, Emscripten skips `new URL(file, import.meta.url)`, which throws in
+      // bundles without import.meta (IIFE, CJS); the module is instantiated from `wasm` anyway.
+      options.locateFile = (file: string) => file;
       options.instantiateWasm = (
         imports: WebAssembly.Imports,
         done: (instance: WebAssembly.Instance) => void,
