@@ -6,7 +6,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-const pinned = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).packageManager.split('@')[1];
+const pinned = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).packageManager.split(
+  '@',
+)[1];
 const run = (cmd, args, env = process.env) => {
   const r = spawnSync(cmd, args, { stdio: 'inherit', env });
   if (r.status !== 0) process.exit(r.status ?? 1);
@@ -25,5 +27,6 @@ if (out('pnpm', ['--version']) !== pinned) {
 }
 const env = { ...process.env };
 const nodedir = out('npm', ['config', 'get', 'nodedir']);
-if (!env.npm_config_nodedir && nodedir && nodedir !== 'undefined' && nodedir !== 'null') env.npm_config_nodedir = nodedir;
+if (!env.npm_config_nodedir && nodedir && nodedir !== 'undefined' && nodedir !== 'null')
+  env.npm_config_nodedir = nodedir;
 run('pnpm', ['install', '--frozen-lockfile'], env);

@@ -16,17 +16,41 @@ const store = `sqlite:${join(work, 'identity.db')}`;
 
 const steps: { title: string; argv: string[]; okCodes?: number[] }[] = [
   { title: 'Read the QR code on a card photo', argv: ['qr', example('data/cccd-qr-photo.jpg')] },
-  { title: 'Check a 12-digit ID number against a date of birth and sex', argv: ['id', '001099012345', '--dob', '07/03/1999', '--sex', 'Nam'] },
-  { title: 'Import citizens into the embedded identity store', argv: ['store', 'import', example('data/citizens.jsonl'), '--store', store] },
+  {
+    title: 'Check a 12-digit ID number against a date of birth and sex',
+    argv: ['id', '001099012345', '--dob', '07/03/1999', '--sex', 'Nam'],
+  },
+  {
+    title: 'Import citizens into the embedded identity store',
+    argv: ['store', 'import', example('data/citizens.jsonl'), '--store', store],
+  },
   { title: 'Look one up', argv: ['store', 'get', '001099012345', '--store', store] },
-  { title: 'Pre-fill form CT01 from the card and the citizen’s answers', argv: ['form', 'fill', 'ct01', '--identity', example('data/identity.json'), '--answers', example('data/answers-ct01.json'), '--pdf', join(work, 'ct01.pdf')] },
-  { title: 'Simulate a day at a ward one-stop-shop centre and compare queue policies', argv: ['queue', 'simulate', '--config', example('queue/ward-centre.json')] },
+  {
+    title: 'Pre-fill form CT01 from the card and the citizen’s answers',
+    argv: [
+      'form',
+      'fill',
+      'ct01',
+      '--identity',
+      example('data/identity.json'),
+      '--answers',
+      example('data/answers-ct01.json'),
+      '--pdf',
+      join(work, 'ct01.pdf'),
+    ],
+  },
+  {
+    title: 'Simulate a day at a ward one-stop-shop centre and compare queue policies',
+    argv: ['queue', 'simulate', '--config', example('queue/ward-centre.json')],
+  },
 ];
 
 let failed = 0;
 try {
   for (const step of steps) {
-    process.stdout.write(`\n── ${step.title}\n$ smart-citizen ${step.argv.map((a) => a.replace(root + '/', '')).join(' ')}\n\n`);
+    process.stdout.write(
+      `\n── ${step.title}\n$ smart-citizen ${step.argv.map((a) => a.replace(root + '/', '')).join(' ')}\n\n`,
+    );
     const code = await runCli(step.argv);
     if (code !== 0) {
       failed++;
