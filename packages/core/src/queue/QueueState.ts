@@ -66,8 +66,8 @@ interface ServiceQueue {
 /**
  * The queue engine as a synchronous state machine. It is the in-memory backend's engine, the
  * simulator's engine and the reference model the conformance suite replays other backends
- * against. Not safe to share between processes.
- * @internal
+ * against; exported for backend authors and custom simulations. One process only: it is not a
+ * backend by itself (wrap it as `createInMemoryQueueBackend` does).
  */
 export class QueueState {
   private readonly tickets = new Map<string, Ticket>();

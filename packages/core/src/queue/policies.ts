@@ -84,8 +84,12 @@ export function parseRoutingPolicy(value: unknown): RoutingPolicy {
 
 /**
  * Score of a ticket entering a service's queue under a time-based policy (fifo, strict, aging).
- * Weighted interleave needs the service's state: see {@link fairShareScore}.
- * @internal
+ * Weighted interleave needs the service's state: see {@link fairShareScore}. Every backend
+ * computes exactly this (Lua and PL/pgSQL mirror it); a new backend must too.
+ * @param policy - the routing policy
+ * @param priority - the group's priority
+ * @param enqueuedAt - when the wait counts from (ms)
+ * @returns the score; lower is called first
  */
 export function timeScore(policy: RoutingPolicy, priority: number, enqueuedAt: number): number {
   switch (policy.kind) {
@@ -102,7 +106,8 @@ export function timeScore(policy: RoutingPolicy, priority: number, enqueuedAt: n
  * Start-time fair queueing tag: `max(V, last) + 1/weight`.
  * @param virtualTime - lowest waiting score in the service, or the highest score given when none waits
  * @param lastTag - the group's last score in the service (undefined when none yet)
- * @internal
+ * @param weight - the group's weight (> 0)
+ * @returns the ticket's score, which becomes the group's new last tag
  */
 export function fairShareScore(virtualTime: number, lastTag: number | undefined, weight: number): number {
   return Math.max(virtualTime, lastTag ?? Number.NEGATIVE_INFINITY) + 1 / weight;
