@@ -3,6 +3,7 @@ import {
   estimateSimilarity,
   type Issue,
   issue,
+  isSmartCitizenError,
   type Matrix2x3,
   type RasterImage,
   resize,
@@ -486,7 +487,15 @@ export class FaceVerifier {
       );
     }
     const t0 = now();
-    const aligned = this.alignFace(image, face);
+    let aligned: RasterImage;
+    try {
+      aligned = this.alignFace(image, face);
+    } catch (err) {
+      // Five coinciding points (a degenerate detection) cannot be aligned: no usable face.
+      if (!isSmartCitizenError(err, 'geometry/degenerate')) throw err;
+      issues.push(issue('face/no-face', 'error', 'the face landmarks are degenerate'));
+      return { status: 'no-face', faceCount: 0, issues, timings, width: image.width, height: image.height };
+    }
     timings.align += now() - t0;
     const t1 = now();
     const embedding = await this.#embedAligned(aligned);
