@@ -270,3 +270,82 @@ export function cropRegion(img: RasterImage, r: Region, margin: number): RasterI
     out.set(img.data.subarray((y0 + y) * img.width + x0, (y0 + y) * img.width + x0 + w), y * w);
   return { width: w, height: h, channels: 1, data: out };
 }
+
+/** Parameters of a smooth sinusoidal warp (see {@link waveWarp}). */
+export interface WaveWarp {
+  /** Horizontal shift amplitude (source pixels), varying along y. */
+  ax: number;
+  /** Vertical shift amplitude (source pixels), varying along x. */
+  ay: number;
+  /** Wavelengths in source pixels. */
+  lx: number;
+  ly: number;
+  /** Phases in radians. */
+  px: number;
+  py: number;
+}
+
+/**
+ * Resample an image through a smooth sinusoidal displacement, enlarged `k` times. Codes
+ * printed on cloth or a bent card are not planar: the engine's projective grid drifts off the
+ * modules; a displacement that happens to cancel part of the wave lets it lock on again.
+ *
+ * @param img - Grey image.
+ * @param w - The warp.
+ * @param k - Enlargement factor.
+ */
+export function waveWarp(img: RasterImage, w: WaveWarp, k: number): RasterImage {
+  const { width, height, data } = img;
+  const W = Math.round(width * k);
+  const H = Math.round(height * k);
+  const out = new Uint8Array(W * H);
+  const sx = new Float32Array(W);
+  const sy = new Float32Array(H);
+  for (let x = 0; x < W; x++) sx[x] = w.ay * Math.sin((2 * Math.PI * x) / k / w.lx + w.py);
+  for (let y = 0; y < H; y++) sy[y] = w.ax * Math.sin((2 * Math.PI * y) / k / w.ly + w.px);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const u = x / k + (sy[y] ?? 0);
+      const v = y / k + (sx[x] ?? 0);
+      const x0 = Math.max(0, Math.min(width - 2, Math.floor(u)));
+      const y0 = Math.max(0, Math.min(height - 2, Math.floor(v)));
+      const fx = Math.min(1, Math.max(0, u - x0));
+      const fy = Math.min(1, Math.max(0, v - y0));
+      const i = y0 * width + x0;
+      out[y * W + x] =
+        ((data[i] ?? 0) * (1 - fx) + (data[i + 1] ?? 0) * fx) * (1 - fy) +
+        ((data[i + width] ?? 0) * (1 - fx) + (data[i + width + 1] ?? 0) * fx) * fy;
+    }
+  }
+  return { width: W, height: H, channels: 1, data: out };
+}
+
+/**
+ * A fixed, evenly spread set of warps (a Halton-like low-discrepancy walk over amplitude ±4 px,
+ * wavelength 60–360 px and phase), so the ladder is deterministic.
+ *
+ * @param count - How many.
+ */
+export function waveWarps(count: number): WaveWarp[] {
+  const halton = (i: number, b: number): number => {
+    let f = 1;
+    let r = 0;
+    for (let n = i; n > 0; n = Math.floor(n / b)) {
+      f /= b;
+      r += f * (n % b);
+    }
+    return r;
+  };
+  const out: WaveWarp[] = [];
+  for (let i = 1; i <= count; i++) {
+    out.push({
+      ax: (halton(i, 2) * 2 - 1) * 4,
+      ay: (halton(i, 3) * 2 - 1) * 4,
+      lx: 60 + halton(i, 5) * 300,
+      ly: 60 + halton(i, 7) * 300,
+      px: halton(i, 11) * 2 * Math.PI,
+      py: halton(i, 13) * 2 * Math.PI,
+    });
+  }
+  return out;
+}

@@ -11,7 +11,15 @@ import {
 import type { QrEngine, QrEngineOptions, QrFormat, QrPoint, QrSymbol } from '../engine/QrEngine.js';
 import { createZxingWasmEngine } from '../engine/createZxingWasmEngine.js';
 import { safeParseCardQr } from '../parse/parseCardQr.js';
-import { cropRegion, findCodeRegions, greyOf, normaliseLocalContrast, sharpen } from './greyOps.js';
+import {
+  cropRegion,
+  findCodeRegions,
+  greyOf,
+  normaliseLocalContrast,
+  sharpen,
+  waveWarp,
+  waveWarps,
+} from './greyOps.js';
 
 /** Options of {@link readCardQr}. */
 export interface ReadCardQrOptions {
@@ -92,6 +100,7 @@ interface LadderContext {
 }
 
 const identityMap = (p: QrPoint): QrPoint => p;
+const WARPS = waveWarps(20);
 
 function cached(ctx: LadderContext, key: string, make: () => RasterImage): RasterImage {
   let img = ctx.cache.get(key);
@@ -194,6 +203,19 @@ const LADDER: Strategy[] = [
       yield { image: rotate90(ctx.grey, 1), back: (p) => ({ x: p.y, y: h - 1 - p.x }) };
       yield { image: rotate90(ctx.grey, 2), back: (p) => ({ x: w - 1 - p.x, y: h - 1 - p.y }) };
       yield { image: rotate90(ctx.grey, 3), back: (p) => ({ x: w - 1 - p.y, y: p.x }) };
+    },
+  },
+  {
+    name: 'wave-warp',
+    *run(ctx) {
+      // Codes on cloth or bent cards: resample through smooth waves (small images only; each
+      // try costs a decode of a 2× enlargement).
+      if (Math.max(ctx.grey.width, ctx.grey.height) > 640) return;
+      for (const w of WARPS) {
+        const image = waveWarp(ctx.grey, w, 2);
+        yield { image, options: { binarizer: 'global' }, back: (p) => ({ x: p.x / 2, y: p.y / 2 }) };
+        yield { image, back: (p) => ({ x: p.x / 2, y: p.y / 2 }) };
+      }
     },
   },
 ];
