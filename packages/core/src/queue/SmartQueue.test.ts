@@ -162,6 +162,46 @@ describe('SmartQueue', () => {
     expect(events[4]).toMatchObject({ counterId: 'q3' });
   });
 
+  it('answers hostile input with typed errors only (fuzz)', async () => {
+    const q = createSmartQueue(config);
+    let x = 99;
+    const rnd = () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x / 2 ** 32;
+    };
+    const junk: unknown[] = [
+      '',
+      'civil\u0000',
+      'x'.repeat(10_000),
+      '__proto__',
+      42,
+      null,
+      undefined,
+      {},
+      [],
+      Number.NaN,
+      -1,
+      'q1',
+    ];
+    const pick = () => junk[Math.floor(rnd() * junk.length)];
+    for (let i = 0; i < 400; i++) {
+      const attempt = [
+        () => q.issue(pick() as string, { attributes: { dateOfBirth: pick() as never, disability: pick() as never } }),
+        () => q.issue('civil', { groupId: pick() as string }),
+        () => q.checkIn({ id: pick() as string, serviceId: pick() as string, slotStart: pick() as number }),
+        () => q.callNext(pick() as string),
+        () => q.complete(pick() as string),
+        () => q.transfer(pick() as string, pick() as string),
+        () => q.estimateWait(pick() as string, pick() as string),
+      ][i % 7]!;
+      try {
+        await attempt();
+      } catch (err) {
+        expect(isSmartCitizenError(err)).toBe(true);
+      }
+    }
+  });
+
   it('never logs the citizen group or personal data', async () => {
     const logged: unknown[] = [];
     const logger = {
