@@ -39,6 +39,8 @@ export type {
   WaitEstimate,
 } from './SmartQueue.js';
 export { computeQueueStats, quantile } from './stats.js';
+export { emptyDisplayBoard, reduceDisplayBoard } from './displayBoard.js';
+export type { BoardCall, DisplayBoardState } from './displayBoard.js';
 export { waitRange, ticketsAhead, serviceCapacity, MIN_HANDLING_SAMPLES } from './waitRange.js';
 export type { WaitRange } from './waitRange.js';
 export type { CounterStats, GroupStats, QueueStats, ServiceStats } from './stats.js';
