@@ -1,3 +1,4 @@
+import ExifReader from 'exifreader';
 import { encode as encodePngFast } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { isSmartCitizenError } from '../errors/SmartCitizenError.js';
@@ -66,6 +67,57 @@ describe('decodeImage on generated files', () => {
     expect(Array.from(img.data.subarray(0, 8))).toEqual([10, 10, 10, 200, 20, 20, 20, 100]);
   });
 
+  it('expands palettes (with tRNS alpha), sub-byte grey and tRNS colour keys', async () => {
+    const indices = new Uint8Array([0, 1, 2, 1, 0, 2]);
+    const rgbPal = await decodeImage(
+      encodePngFast({
+        width: 3,
+        height: 2,
+        channels: 1,
+        depth: 8,
+        data: indices,
+        palette: [
+          [255, 0, 0],
+          [0, 255, 0],
+          [0, 0, 255],
+        ],
+      }),
+    );
+    expect(rgbPal.channels).toBe(3);
+    expect(Array.from(rgbPal.data.subarray(0, 9))).toEqual([255, 0, 0, 0, 255, 0, 0, 0, 255]);
+    const alphaPal = await decodeImage(
+      encodePngFast({
+        width: 3,
+        height: 2,
+        channels: 1,
+        depth: 8,
+        data: indices,
+        palette: [
+          [9, 9, 9, 0],
+          [1, 2, 3, 128],
+          [4, 5, 6, 255],
+        ],
+      }),
+    );
+    expect(alphaPal.channels).toBe(4);
+    expect(Array.from(alphaPal.data.subarray(0, 8))).toEqual([9, 9, 9, 0, 1, 2, 3, 128]);
+    // 1-bit grey: one byte holds 8 pixels, 0 → 0 and 1 → 255.
+    const bits = await decodeImage(
+      encodePngFast({ width: 8, height: 1, channels: 1, depth: 1, data: new Uint8Array([0b10110001]) }),
+    );
+    expect(Array.from(bits.data)).toEqual([255, 0, 255, 255, 0, 0, 0, 255]);
+    // A tRNS chunk on a grey image makes the key value transparent (CRC left zero: not checked).
+    const grey = png({ width: 3, height: 1, channels: 1, data: new Uint8Array([10, 20, 30]) });
+    const trns = new Uint8Array([0, 0, 0, 2, 0x74, 0x52, 0x4e, 0x53, 0, 20, 0, 0, 0, 0]);
+    const keyed = new Uint8Array(grey.length + trns.length);
+    keyed.set(grey.subarray(0, 33));
+    keyed.set(trns, 33);
+    keyed.set(grey.subarray(33), 33 + trns.length);
+    const img = await decodeImage(keyed);
+    expect(img.channels).toBe(4);
+    expect(Array.from(img.data)).toEqual([10, 10, 10, 255, 20, 20, 20, 0, 30, 30, 30, 255]);
+  });
+
   it('decodes JPEG close to the source, grey JPEG as 1 channel', async () => {
     const g = gradient(32, 24, 3);
     const img = await decodeImage(encodeJpeg(g, 100));
@@ -92,6 +144,8 @@ describe('decodeImage on generated files', () => {
       for (const bigEndian of [false, true]) {
         const bytes = withJpegOrientation(encodeJpeg(g, 100), o, bigEndian);
         expect(readExifOrientation(bytes)).toBe(o);
+        // An independent EXIF parser agrees, so the fixture is real EXIF and our reader reads it right.
+        expect(ExifReader.load(bytes.buffer as ArrayBuffer).Orientation?.value).toBe(o);
         const img = await decodeImage(bytes);
         const expected = applyOrientation(base, o as 1);
         expect(maxDiff(img, expected)).toBe(0);

@@ -7,6 +7,24 @@ function corrupt(why: string): never {
   throw imageError('image/corrupt', `PNG data is corrupt: ${why}`, { format: 'png' });
 }
 
+/** Unpack 1/2/4-bit samples (rows padded to whole bytes) into one byte per sample, unscaled. */
+function unpackSubByte(src: Uint8Array, width: number, height: number, channels: number, depth: number): Uint8Array {
+  const perRow = width * channels;
+  const bytesPerRow = Math.ceil((perRow * depth) / 8);
+  const out = new Uint8Array(perRow * height);
+  const mask = (1 << depth) - 1;
+  const perByte = 8 / depth;
+  for (let y = 0; y < height; y++) {
+    const row = y * bytesPerRow;
+    const o = y * perRow;
+    for (let i = 0; i < perRow; i++) {
+      const byte = src[row + Math.floor(i / perByte)] as number;
+      out[o + i] = (byte >> (8 - depth * ((i % perByte) + 1))) & mask;
+    }
+  }
+  return out;
+}
+
 /**
  * @internal Decode a PNG with fast-png and normalise it to 8 bits: grey stays 1 channel, grey+alpha
  * and anything with a tRNS transparency becomes RGBA, palettes expand to RGB(A), 16-bit samples
@@ -18,85 +36,71 @@ export function decodePng(bytes: Uint8Array): RasterImage {
   if (!chunks.some((c) => c.type === 'IDAT')) corrupt('no image data');
   const png = fastPngDecode(bytes, { checkCrc: false });
   const { width, height, depth } = png;
-  const srcChannels = png.channels;
+  const srcCh = png.channels;
   const n = width * height;
   const src = png.data;
-  const bytesPerRow = Math.ceil((width * srcChannels * depth) / 8);
-  const expected = depth < 8 ? bytesPerRow * height : n * srcChannels;
+  if (srcCh < 1 || srcCh > 4) corrupt('bad channel count');
+  const expected = depth < 8 ? Math.ceil((width * srcCh * depth) / 8) * height : n * srcCh;
   if (src.length !== expected) corrupt('pixel data has the wrong size');
 
-  // Sample (x, y, channel) as an 8-bit value, or the raw index for palettes.
-  const maxSample = (1 << Math.min(depth, 8)) - 1;
-  const readRaw = (i: number, c: number, y: number, x: number): number => {
-    if (depth === 8) return src[i * srcChannels + c] as number;
-    if (depth === 16) return (src[i * srcChannels + c] as number) >> 8;
-    const bitPos = (x * srcChannels + c) * depth;
-    const byte = src[y * bytesPerRow + (bitPos >> 3)] as number;
-    return (byte >> (8 - depth - (bitPos & 7))) & maxSample;
-  };
-  const scale = png.palette ? 1 : 255 / maxSample;
+  // Raw samples, one array element per sample (palette indices, or values in the file's depth).
+  const raw: Uint8Array | Uint16Array | Uint8ClampedArray =
+    depth < 8 ? unpackSubByte(src as Uint8Array, width, height, srcCh, depth) : src;
 
   if (png.palette) {
     const palette = png.palette;
     const withAlpha = palette.some((e) => e.length === 4 && e[3] !== 255);
     const channels = withAlpha ? 4 : 3;
+    const table = new Uint8Array(256 * channels);
+    palette.forEach((e, i) => {
+      if (i < 256) for (let c = 0; c < channels; c++) table[i * channels + c] = e[c] ?? 255;
+    });
+    const count = palette.length;
     const out = new Uint8Array(n * channels);
-    for (let y = 0, i = 0; y < height; y++) {
-      for (let x = 0; x < width; x++, i++) {
-        const entry = palette[readRaw(i, 0, y, x)];
-        if (entry === undefined) corrupt('palette index out of range');
-        const o = i * channels;
-        out[o] = entry[0] ?? 0;
-        out[o + 1] = entry[1] ?? 0;
-        out[o + 2] = entry[2] ?? 0;
-        if (withAlpha) out[o + 3] = entry[3] ?? 255;
-      }
+    for (let i = 0, o = 0; i < n; i++, o += channels) {
+      const idx = raw[i] as number;
+      if (idx >= count) corrupt('palette index out of range');
+      const t = idx * channels;
+      out[o] = table[t] as number;
+      out[o + 1] = table[t + 1] as number;
+      out[o + 2] = table[t + 2] as number;
+      if (withAlpha) out[o + 3] = table[t + 3] as number;
     }
     return { width, height, channels, data: out };
   }
 
-  // tRNS on grey / RGB images names one colour (in the file's bit depth) as fully transparent.
-  const key = png.transparency && png.transparency.length >= (srcChannels === 1 ? 1 : 3) ? png.transparency : undefined;
-  const isKey = (i: number, y: number, x: number): boolean => {
-    if (!key) return false;
-    for (let c = 0; c < srcChannels; c++) {
-      let raw: number;
-      if (depth === 16) raw = src[i * srcChannels + c] as number;
-      else if (depth === 8) raw = src[i * srcChannels + c] as number;
-      else raw = readRaw(i, c, y, x);
-      if (raw !== key[c]) return false;
-    }
-    return true;
-  };
+  // 8-bit view of the samples.
+  let s8: Uint8Array;
+  if (depth === 8) s8 = src instanceof Uint8Array ? src : new Uint8Array(src);
+  else if (depth === 16) {
+    s8 = new Uint8Array(raw.length);
+    for (let i = 0; i < raw.length; i++) s8[i] = (raw[i] as number) >> 8;
+  } else {
+    const scale = 255 / ((1 << depth) - 1);
+    const lut = Uint8Array.from({ length: 1 << depth }, (_, v) => Math.round(v * scale));
+    s8 = new Uint8Array(raw.length);
+    for (let i = 0; i < raw.length; i++) s8[i] = lut[raw[i] as number] as number;
+  }
 
-  const outChannels: 1 | 3 | 4 = srcChannels === 2 || srcChannels === 4 || key ? 4 : srcChannels === 1 ? 1 : 3;
-  if (srcChannels !== 1 && srcChannels !== 2 && srcChannels !== 3 && srcChannels !== 4) corrupt('bad channel count');
-  if (depth === 8 && outChannels === srcChannels && src instanceof Uint8Array) {
-    return { width, height, channels: outChannels, data: src };
-  }
-  const out = new Uint8Array(n * outChannels);
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) {
-      const o = i * outChannels;
-      const v0 = Math.round(readRaw(i, 0, y, x) * scale);
-      if (srcChannels === 1 || srcChannels === 2) {
-        if (outChannels === 1) {
-          out[o] = v0;
-          continue;
-        }
-        out[o] = v0;
-        out[o + 1] = v0;
-        out[o + 2] = v0;
-        out[o + 3] = srcChannels === 2 ? Math.round(readRaw(i, 1, y, x) * scale) : isKey(i, y, x) ? 0 : 255;
-      } else {
-        out[o] = v0;
-        out[o + 1] = Math.round(readRaw(i, 1, y, x) * scale);
-        out[o + 2] = Math.round(readRaw(i, 2, y, x) * scale);
-        if (outChannels === 4) {
-          out[o + 3] = srcChannels === 4 ? Math.round(readRaw(i, 3, y, x) * scale) : isKey(i, y, x) ? 0 : 255;
-        }
-      }
+  // tRNS on grey / RGB images names one colour (in the file's bit depth) as fully transparent.
+  const key = png.transparency && png.transparency.length >= (srcCh === 1 ? 1 : 3) ? png.transparency : undefined;
+  const outCh: 1 | 3 | 4 = srcCh === 2 || srcCh === 4 || key ? 4 : srcCh === 1 ? 1 : 3;
+  if (outCh === srcCh) return { width, height, channels: outCh, data: s8 };
+  const out = new Uint8Array(n * outCh);
+  for (let i = 0, s = 0, o = 0; i < n; i++, s += srcCh, o += outCh) {
+    if (srcCh <= 2) {
+      const v = s8[s] as number;
+      out[o] = v;
+      out[o + 1] = v;
+      out[o + 2] = v;
+      out[o + 3] = srcCh === 2 ? (s8[s + 1] as number) : key && raw[s] === key[0] ? 0 : 255;
+    } else {
+      // srcCh === 3 with a tRNS key
+      out[o] = s8[s] as number;
+      out[o + 1] = s8[s + 1] as number;
+      out[o + 2] = s8[s + 2] as number;
+      out[o + 3] = key && raw[s] === key[0] && raw[s + 1] === key[1] && raw[s + 2] === key[2] ? 0 : 255;
     }
   }
-  return { width, height, channels: outChannels, data: out };
+  return { width, height, channels: outCh, data: out };
 }
