@@ -1,5 +1,6 @@
 import ExifReader from 'exifreader';
 import { encode as encodePngFast } from 'fast-png';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { isSmartCitizenError } from '../errors/SmartCitizenError.js';
 import { decodeImage } from './decodeImage.js';
@@ -118,13 +119,22 @@ describe('decodeImage on generated files', () => {
     expect(Array.from(img.data)).toEqual([10, 10, 10, 255, 20, 20, 20, 0, 30, 30, 30, 255]);
   });
 
-  it('decodes JPEG close to the source, grey JPEG as 1 channel', async () => {
+  it('decodes JPEG close to the source', async () => {
     const g = gradient(32, 24, 3);
     const img = await decodeImage(encodeJpeg(g, 100));
     expect(img.channels).toBe(3);
     expect(maxDiff(img, g)).toBeLessThan(40);
-    // jpeg-js writes 3 components; a true 1-component JPEG comes from the real-data tests (sharp).
     expect(readImageInfo(encodeJpeg(g)).channels).toBe(3);
+  });
+
+  it('keeps one channel for a 1-component JPEG and refuses CMYK as unsupported', async () => {
+    const g = gradient(64, 48, 3);
+    const raw = { raw: { width: 64, height: 48, channels: 3 as const } };
+    const grey = new Uint8Array(await sharp(Buffer.from(g.data), raw).toColourspace('b-w').jpeg().toBuffer());
+    const img = await decodeImage(grey);
+    expect([img.width, img.height, img.channels]).toEqual([64, 48, 1]);
+    const cmyk = new Uint8Array(await sharp(Buffer.from(g.data), raw).toColourspace('cmyk').jpeg().toBuffer());
+    await expectCode(decodeImage(cmyk), 'image/unsupported-format');
   });
 
   it('decodes BMP: 24-bit bottom-up and top-down, 8-bit grey palette, 32-bit with alpha mask', async () => {

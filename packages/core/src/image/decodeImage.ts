@@ -47,7 +47,7 @@ export const DEFAULT_MAX_PIXELS = 40_000_000;
  * @param options - See {@link DecodeImageOptions}.
  * @returns The decoded, upright image.
  * @throws SmartCitizenError `image/unsupported-format` (unknown format, GIF, animated WebP,
- *   lossless/arithmetic JPEG), `image/too-large` (more than `maxPixels`), `image/corrupt`
+ *   lossless/arithmetic/CMYK JPEG), `image/too-large` (more than `maxPixels`), `image/corrupt`
  *   (damaged or truncated data), `image/decoder-unavailable` (the WebP WebAssembly could not load).
  * @throws TypeError when `bytes` is not a Uint8Array; RangeError for bad options.
  * @example

@@ -62,7 +62,10 @@ export function readJpegLayout(b: Uint8Array): JpegLayout {
           marker,
         });
       }
-      if (components !== 1 && components !== 3 && components !== 4) corrupt('JPEG', 'bad component count');
+      if (components === 4) {
+        throw imageError('image/unsupported-format', 'CMYK/YCCK JPEG is not supported', { format: 'jpeg' });
+      }
+      if (components !== 1 && components !== 3) corrupt('JPEG', 'bad component count');
     } else if (
       marker === 0xe1 &&
       exifTiff < 0 &&
