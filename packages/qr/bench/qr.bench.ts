@@ -157,6 +157,8 @@ export const bench = defineBench({
     const generated = await generateCardQrSet({ count, seed: 2026 });
     const genRows: Record<string, string | number>[] = [];
     const photoMs: number[] = [];
+    // CPU time of this process: what one core spends, unlike wall time on a shared machine.
+    const photoCpuMs: number[] = [];
     for (const level of levels) {
       const samples = generated.filter((g) => g.level === level).map((g) => ({ image: g.image, expected: g.text }));
       const row: Record<string, string | number> = {
@@ -172,9 +174,12 @@ export const bench = defineBench({
           data[`generated:${level}:strategies`] = r.strategies;
           if (level <= 2) {
             for (const s of samples) {
+              const c0 = process.cpuUsage();
               const t0 = performance.now();
               await readCardQr(s.image, { engine: wasm, timeBudgetMs: budget });
               photoMs.push(performance.now() - t0);
+              const c = process.cpuUsage(c0);
+              photoCpuMs.push((c.user + c.system) / 1000);
             }
           }
         }
