@@ -147,6 +147,49 @@ describe('decodeImage on generated files', () => {
     expect(maxDiff(await decodeImage(encodeBmp(rgba)), rgba)).toBe(0);
   });
 
+  it('decodes hand-made BMPs: 4-bit palette, RLE8, 16-bit 5-6-5 bit fields', async () => {
+    /** File + info header (40 bytes) + extra bytes (palette or masks) + pixel rows. */
+    const bmp = (
+      width: number,
+      height: number,
+      bpp: number,
+      compression: number,
+      extra: number[],
+      pixels: number[],
+    ) => {
+      const offset = 54 + extra.length;
+      const out = new Uint8Array(offset + pixels.length);
+      const dv = new DataView(out.buffer);
+      out.set([0x42, 0x4d]);
+      dv.setUint32(2, out.length, true);
+      dv.setUint32(10, offset, true);
+      dv.setUint32(14, 40, true);
+      dv.setInt32(18, width, true);
+      dv.setInt32(22, height, true);
+      dv.setUint16(26, 1, true);
+      dv.setUint16(28, bpp, true);
+      dv.setUint32(30, compression, true);
+      if (bpp <= 8) dv.setUint32(46, extra.length / 4, true);
+      out.set(extra, 54);
+      out.set(pixels, offset);
+      return out;
+    };
+    // Palette entries are B, G, R, 0: red, green, blue, grey 9.
+    const pal = [0, 0, 255, 0, 0, 255, 0, 0, 255, 0, 0, 0, 9, 9, 9, 0];
+    // 4-bit, 3×2, bottom-up rows padded to 4 bytes: bottom row 0 1 2, top row 3 2 1.
+    const four = await decodeImage(bmp(3, 2, 4, 0, pal, [0x01, 0x20, 0, 0, 0x32, 0x10, 0, 0]));
+    expect(four.channels).toBe(3);
+    expect(Array.from(four.data)).toEqual([9, 9, 9, 0, 0, 255, 0, 255, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255]);
+    // RLE8, 4×2: bottom row four 1s, top row two 2s then two 3s.
+    const rle = await decodeImage(bmp(4, 2, 8, 1, pal, [4, 1, 0, 0, 2, 2, 2, 3, 0, 1]));
+    expect(Array.from(rle.data.subarray(0, 12))).toEqual([0, 0, 255, 0, 0, 255, 9, 9, 9, 9, 9, 9]);
+    expect(Array.from(rle.data.subarray(12, 15))).toEqual([0, 255, 0]);
+    // 16-bit BITFIELDS 5-6-5, 1×1 pure green (0x07e0), row padded to 4 bytes.
+    const masks = [0x00, 0xf8, 0, 0, 0xe0, 0x07, 0, 0, 0x1f, 0, 0, 0];
+    const g16 = await decodeImage(bmp(1, 1, 16, 3, masks, [0xe0, 0x07, 0, 0]));
+    expect([g16.channels, ...g16.data]).toEqual([3, 0, 255, 0]);
+  });
+
   it('applies all 8 EXIF orientations (JPEG APP1, both byte orders) and can skip them', async () => {
     const g = gradient(40, 24, 3);
     const base = await decodeImage(encodeJpeg(g, 100));
