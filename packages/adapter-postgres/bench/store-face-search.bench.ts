@@ -63,9 +63,23 @@ export const bench = defineBench({
   name: 'postgres-face-search',
   pkg: 'adapter-postgres',
   description:
-    '1:N face search over 512-d embeddings: pgvector HNSW vs exact scan (pgvector and in-process), latency and recall (100,000 and 1,000,000; --quick 20,000). Args: fresh, hnsw-1m',
+    '1:N face search over 512-d embeddings: pgvector HNSW vs exact scan (pgvector and in-process), latency and recall (100,000 and 1,000,000; --quick 20,000). Args: fresh, hnsw-1m, 1m-only, 100k-only, ef=40,100,200',
   async run(ctx) {
-    const sizes = ctx.quick ? [20_000] : ctx.args.includes('1m-only') ? [1_000_000] : [100_000, 1_000_000];
+    const sizes = ctx.quick
+      ? [20_000]
+      : ctx.args.includes('1m-only')
+        ? [1_000_000]
+        : ctx.args.includes('100k-only')
+          ? [100_000]
+          : [100_000, 1_000_000];
+    const efArg = ctx.args.find((a) => a.startsWith('ef='));
+    const efList = efArg
+      ? efArg
+          .slice(3)
+          .split(',')
+          .map(Number)
+          .filter((x) => x > 0)
+      : [40, 100, 200];
     const keys = createStaticKeyProvider({ keys: [{ id: 'bench', key: new Uint8Array(32).fill(11) }] });
     const admin = new pg.Pool({ connectionString: postgresUrl, max: 1 });
     const loadRows: Record<string, string | number | boolean | null>[] = [];
@@ -239,7 +253,7 @@ export const bench = defineBench({
       });
       await store.close();
       if (indexed) {
-        for (const ef of [40, 100, 200]) {
+        for (const ef of efList) {
           ctx.progress(`${n}: HNSW ef_search=${ef}`);
           const s = await open(ef);
           await s.searchFaces(probes[0] as Float32Array, { k: 10 });
