@@ -24,6 +24,11 @@ export interface QrScannerOptions {
   /** URL of the self-hosted `zxing_reader.wasm` (for the default Worker decoder). */
   wasmUrl?: string;
   /**
+   * The worker for the default decoder: a `Worker` running `@smart-citizen/qr/worker`, or the
+   * URL of that module (see `WorkerFrameDecoderOptions.worker`).
+   */
+  worker?: Worker | string | URL;
+  /**
    * Least time between two decodes, in milliseconds.
    * @default 100
    */
@@ -112,7 +117,7 @@ export function videoFrameSource(video: HTMLVideoElement, maxSide = 1280): Frame
  * @param options - {@link QrScannerOptions}.
  * @returns A {@link QrScanner} (call `start()`).
  * @throws SmartCitizenError `qr/scanner-no-source` without `video` or `source`,
- *   `qr/scanner-no-decoder` without `decoder` or `wasmUrl`.
+ *   `qr/scanner-no-decoder` without `decoder` (or `worker` and `wasmUrl`).
  */
 export function createQrScanner(options: QrScannerOptions): QrScanner {
   const maybeSource =
@@ -122,12 +127,12 @@ export function createQrScanner(options: QrScannerOptions): QrScanner {
   const source: FrameSource = maybeSource;
   let decoder = options.decoder;
   if (!decoder) {
-    if (!options.wasmUrl) {
-      throw new SmartCitizenError('qr/scanner-no-decoder', 'give a decoder or the wasmUrl for the worker', {
+    if (!options.wasmUrl || !options.worker) {
+      throw new SmartCitizenError('qr/scanner-no-decoder', 'give a decoder, or the worker and the wasmUrl', {
         pkg: 'qr',
       });
     }
-    decoder = createWorkerFrameDecoder({ wasmUrl: options.wasmUrl });
+    decoder = createWorkerFrameDecoder({ wasmUrl: options.wasmUrl, worker: options.worker });
   }
   const frameDecoder = decoder;
   const now = options.now ?? (() => performance.now());

@@ -67,10 +67,12 @@ export interface WorkerFrameDecoderOptions extends FrameDecoderOptions {
   /** URL of the self-hosted `zxing_reader.wasm` the worker loads. */
   wasmUrl: string;
   /**
-   * A module worker running this package's `qrWorker` entry. By default it is created from
-   * `new URL('./qrWorker.js', import.meta.url)` (bundlers such as Vite resolve that).
+   * The module worker running this package's worker entry (`@smart-citizen/qr/worker`), or
+   * its URL. With Vite: `import QrWorker from '@smart-citizen/qr/worker?worker'` and pass
+   * `new QrWorker()`; elsewhere copy `dist/scanner/qrWorker.js` with your assets and pass its
+   * URL.
    */
-  worker?: Worker;
+  worker: Worker | string | URL;
 }
 
 /**
@@ -81,9 +83,10 @@ export interface WorkerFrameDecoderOptions extends FrameDecoderOptions {
  * @returns A {@link FrameDecoder}.
  */
 export function createWorkerFrameDecoder(options: WorkerFrameDecoderOptions): FrameDecoder {
-  const worker =
-    options.worker ??
-    new Worker(new URL('./qrWorker.js', import.meta.url), { type: 'module', name: 'smart-citizen-qr' });
+  const worker: Worker =
+    typeof options.worker === 'string' || options.worker instanceof URL
+      ? new Worker(options.worker, { type: 'module', name: 'smart-citizen-qr' })
+      : options.worker;
   let nextId = 1;
   const pending = new Map<number, { resolve: (r: FrameReading) => void; reject: (e: Error) => void }>();
   worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
