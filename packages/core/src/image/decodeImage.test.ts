@@ -236,6 +236,16 @@ describe('decodeImage refuses bad input with typed errors', () => {
     new DataView(jbomb.buffer).setUint16(sof + 7, 20000);
     await expectCode(decodeImage(jbomb), 'image/too-large');
     await expectCode(decodeImage(png(gradient(100, 100, 1)), { maxPixels: 9999 }), 'image/too-large');
+
+    // WebP VP8X canvas of 16384×16384 and a BMP claiming 20000×20000, a few bytes each.
+    const vp8x = new Uint8Array(30);
+    vp8x.set([0x52, 0x49, 0x46, 0x46, 22, 0, 0, 0, 0x57, 0x45, 0x42, 0x50, 0x56, 0x50, 0x38, 0x58, 10, 0, 0, 0]);
+    vp8x.set([0xff, 0x3f, 0, 0xff, 0x3f, 0], 24);
+    await expectCode(decodeImage(vp8x), 'image/too-large');
+    const bmpBomb = encodeBmp(gradient(2, 2, 3)).slice(0, 54);
+    new DataView(bmpBomb.buffer).setInt32(18, 20000, true);
+    new DataView(bmpBomb.buffer).setInt32(22, 20000, true);
+    await expectCode(decodeImage(bmpBomb), 'image/too-large');
   });
 
   it('refuses truncated files as corrupt', async () => {
