@@ -1,9 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
-// One root config; every folder under packages/ is a vitest project (tests beside the code in
+// One root config; every package under packages/ and examples/ is a vitest project (tests beside the code in
 // src/**, plus test/**). The source condition makes workspace imports resolve to src/.
-const packages = readdirSync('packages').filter((name) => existsSync(`packages/${name}/package.json`));
+const projectDirs = ['packages', 'examples'].flatMap((parent) =>
+  readdirSync(parent)
+    .filter((name) => existsSync(`${parent}/${name}/package.json`))
+    .map((name) => ({ name: parent === 'packages' ? name : `example-${name}`, root: `${parent}/${name}` })),
+);
 
 export default defineConfig({
   resolve: { conditions: ['@smart-citizen/source'] },
@@ -11,11 +15,11 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    projects: packages.map((name) => ({
+    projects: projectDirs.map(({ name, root }) => ({
       extends: true,
       test: {
         name,
-        root: `packages/${name}`,
+        root,
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       },
     })),
