@@ -15,6 +15,7 @@ import { FaceVerifier } from '@smart-citizen/face';
 import { parseCardQr } from '@smart-citizen/qr';
 import { repoRoot, sharedData } from '@smart-citizen/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { greyBmp } from './fixtures.js';
 import { RESIDENCE_PURPOSE, createDeskQueue, identifyAtDesk } from './identifyAtDesk.js';
 import type { DeskDeps } from './identifyAtDesk.js';
 
@@ -105,22 +106,7 @@ describe('identifyAtDesk: card photo only (level 1)', () => {
     const { store, audit } = await openDesk('no-code');
     const queue = createDeskQueue(undefined, clock);
     const deps: DeskDeps = { store, audit, queue, actor: 'desk-07', clock, today };
-    // A plain grey BMP: decodes, holds no code.
-    const w = 64;
-    const h = 64;
-    const row = w * 3;
-    const bmp = new Uint8Array(54 + row * h);
-    const v = new DataView(bmp.buffer);
-    bmp.set([0x42, 0x4d]);
-    v.setUint32(2, bmp.length, true);
-    v.setUint32(10, 54, true);
-    v.setUint32(14, 40, true);
-    v.setInt32(18, w, true);
-    v.setInt32(22, h, true);
-    v.setUint16(26, 1, true);
-    v.setUint16(28, 24, true);
-    bmp.fill(128, 54);
-    const r = await identifyAtDesk({ cardImage: bmp }, deps);
+    const r = await identifyAtDesk({ cardImage: greyBmp() }, deps);
     expect(r.card.found).toBe(false);
     expect(r.card.issues.map((i) => i.code)).toContain('qr/not-found');
     expect(r.decision.outcome).toBe('needs_review');
