@@ -349,3 +349,76 @@ export function waveWarps(count: number): WaveWarp[] {
   }
   return out;
 }
+
+/** Parameters of a smooth radial displacement (see {@link radialWarp}). */
+export interface RadialWarp {
+  /** Centre, as fractions of the width and height. */
+  cx: number;
+  cy: number;
+  /** Gaussian radius, as a fraction of the smaller side. */
+  sigma: number;
+  /** Relative displacement at the centre: negative magnifies around it, positive shrinks. */
+  strength: number;
+}
+
+/**
+ * Resample an image through a local radial displacement, enlarged `k` times: an output point
+ * at offset `d` from the centre samples the input at `d · (1 + strength · exp(−|d|²/2σ²))`.
+ * A wrinkle or bulge in a code on cloth or a bent card stretches or squeezes the modules
+ * around one spot, so the engine's projective grid (fitted to the finder and alignment
+ * patterns) misses the modules there; the opposite local displacement brings them back.
+ *
+ * @param img - Grey image.
+ * @param w - The warp.
+ * @param k - Enlargement factor.
+ * @returns A grey image `k` times larger.
+ */
+export function radialWarp(img: RasterImage, w: RadialWarp, k: number): RasterImage {
+  const { width, height, data } = img;
+  const W = Math.round(width * k);
+  const H = Math.round(height * k);
+  const out = new Uint8Array(W * H);
+  const cx = w.cx * width;
+  const cy = w.cy * height;
+  const sigma = Math.max(1, w.sigma * Math.min(width, height));
+  const inv = 1 / (2 * sigma * sigma);
+  for (let y = 0; y < H; y++) {
+    const dy = y / k - cy;
+    for (let x = 0; x < W; x++) {
+      const dx = x / k - cx;
+      const f = 1 + w.strength * Math.exp(-(dx * dx + dy * dy) * inv);
+      const u = cx + dx * f;
+      const v = cy + dy * f;
+      const x0 = Math.max(0, Math.min(width - 2, Math.floor(u)));
+      const y0 = Math.max(0, Math.min(height - 2, Math.floor(v)));
+      const fx = Math.min(1, Math.max(0, u - x0));
+      const fy = Math.min(1, Math.max(0, v - y0));
+      const i = y0 * width + x0;
+      out[y * W + x] =
+        ((data[i] ?? 0) * (1 - fx) + (data[i + 1] ?? 0) * fx) * (1 - fy) +
+        ((data[i + width] ?? 0) * (1 - fx) + (data[i + width + 1] ?? 0) * fx) * fy;
+    }
+  }
+  return { width: W, height: H, channels: 1, data: out };
+}
+
+/**
+ * A fixed, symmetric set of radial warps: magnify and shrink (±8%) around the centre of each
+ * quarter of the image and around its centre, with a radius of 30% of the smaller side.
+ *
+ * @returns The warps, quarters first.
+ */
+export function radialWarps(): RadialWarp[] {
+  const centres: [number, number][] = [
+    [0.3, 0.3],
+    [0.7, 0.3],
+    [0.3, 0.7],
+    [0.7, 0.7],
+    [0.5, 0.5],
+  ];
+  const out: RadialWarp[] = [];
+  for (const strength of [-0.08, 0.08]) {
+    for (const [cx, cy] of centres) out.push({ cx, cy, sigma: 0.3, strength });
+  }
+  return out;
+}

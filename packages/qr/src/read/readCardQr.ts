@@ -16,6 +16,8 @@ import {
   findCodeRegions,
   greyOf,
   normaliseLocalContrast,
+  radialWarp,
+  radialWarps,
   sharpen,
   waveWarp,
   waveWarps,
@@ -101,6 +103,7 @@ interface LadderContext {
 
 const identityMap = (p: QrPoint): QrPoint => p;
 const WARPS = waveWarps(20);
+const RADIAL_WARPS = radialWarps();
 
 function cached(ctx: LadderContext, key: string, make: () => RasterImage): RasterImage {
   let img = ctx.cache.get(key);
@@ -203,6 +206,20 @@ const LADDER: Strategy[] = [
       yield { image: rotate90(ctx.grey, 1), back: (p) => ({ x: p.y, y: h - 1 - p.x }) };
       yield { image: rotate90(ctx.grey, 2), back: (p) => ({ x: w - 1 - p.x, y: h - 1 - p.y }) };
       yield { image: rotate90(ctx.grey, 3), back: (p) => ({ x: w - 1 - p.y, y: p.x }) };
+    },
+  },
+  {
+    name: 'radial-warp',
+    *run(ctx) {
+      // Codes on cloth or bent cards with one wrinkle or bulge: magnify or shrink around each
+      // quarter (small images only; each try decodes a 2× enlargement).
+      if (Math.max(ctx.grey.width, ctx.grey.height) > 640) return;
+      const back = (p: QrPoint): QrPoint => ({ x: p.x / 2, y: p.y / 2 });
+      for (const w of RADIAL_WARPS) {
+        const image = radialWarp(ctx.grey, w, 2);
+        yield { image, options: { binarizer: 'global' }, back };
+        yield { image, back };
+      }
     },
   },
   {
