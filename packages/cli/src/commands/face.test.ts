@@ -3,23 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedData } from '@smart-citizen/test-kit';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../command.js';
 import { runCli } from '../runCli.js';
+import { captureIO } from '../testing/captureIO.js';
 
-function capture(cwd = process.cwd()): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    cwd,
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-  };
-  return io;
-}
+const capture = (cwd: string = process.cwd()) => captureIO(cwd);
 
 async function run(argv: string[], cwd?: string) {
   const io = capture(cwd);

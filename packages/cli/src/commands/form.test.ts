@@ -2,25 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../command.js';
 import { runCli } from '../runCli.js';
+import { captureIO } from '../testing/captureIO.js';
 
 const repo = resolve(import.meta.dirname, '../../../..');
 
-function capture(cwd: string): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    cwd,
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-  };
-  return io;
-}
+const capture = captureIO;
 
 async function run(cwd: string, ...argv: string[]) {
   const io = capture(cwd);

@@ -3,20 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../command.js';
 import { runCli } from '../runCli.js';
+import { captureIO } from '../testing/captureIO.js';
 
 function capture(): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    cwd: process.cwd(),
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-  };
-  return io;
+  return captureIO(process.cwd());
 }
 
 async function run(...argv: string[]) {

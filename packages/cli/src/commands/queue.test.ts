@@ -3,25 +3,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../command.js';
 import { runCli } from '../runCli.js';
+import { captureIO } from '../testing/captureIO.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../../..');
 
-function capture(cwd = repoRoot): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    cwd,
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-  };
-  return io;
-}
+const capture = (cwd: string = repoRoot) => captureIO(cwd);
 
 describe('smart-citizen queue', () => {
   it('simulates the shipped ward-centre example and compares policies as JSON', async () => {

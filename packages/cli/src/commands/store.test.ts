@@ -14,24 +14,14 @@ import { hasPostgres, postgresUrl, repoRoot } from '@smart-citizen/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../command.js';
 import { runCli } from '../runCli.js';
+import { captureIO } from '../testing/captureIO.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sc-cli-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const example = resolve(repoRoot, 'examples/data/citizens.jsonl');
 
 function capture(): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    cwd: dir,
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-  };
-  return io;
+  return captureIO(dir);
 }
 async function run(...argv: string[]) {
   const io = capture();
