@@ -33,8 +33,10 @@ export interface ReadCardQrOptions {
   engine?: QrEngine;
   /**
    * Time after which no further strategy is started, in milliseconds. The strategy running
-   * when it passes finishes.
-   * @default 300
+   * when it passes finishes. The default suits still photos and uploads (on a loaded machine
+   * the later rungs — crops, warps for cloth — need it); camera frames come again soon and
+   * use a short budget (the scanner's frame decoder passes 60 ms).
+   * @default 600
    */
   timeBudgetMs?: number;
   /**
@@ -104,6 +106,8 @@ interface LadderContext {
 const identityMap = (p: QrPoint): QrPoint => p;
 const WARPS = waveWarps(20);
 const RADIAL_WARPS = radialWarps();
+/** Default time budget for still images (see {@link ReadCardQrOptions.timeBudgetMs}). */
+const DEFAULT_BUDGET_MS = 600;
 
 function cached(ctx: LadderContext, key: string, make: () => RasterImage): RasterImage {
   let img = ctx.cache.get(key);
@@ -293,7 +297,7 @@ export async function readCardQr(
   if (!raster || typeof raster.width !== 'number' || raster.width < 1 || raster.height < 1) {
     throw new SmartCitizenError('qr/bad-image', 'the image is empty', { pkg: 'qr' });
   }
-  const budget = options.timeBudgetMs ?? 300;
+  const budget = options.timeBudgetMs ?? DEFAULT_BUDGET_MS;
   const acceptAny = options.accept === 'any';
   const formats = options.formats ?? ['QRCode'];
   const parseOptions = options.today ? { today: options.today } : {};
