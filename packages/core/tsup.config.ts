@@ -1,13 +1,3 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base.js';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/testing.ts'],
-  external: ['vitest'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  // Node-only paths resolve package files from import.meta.url; the CJS build needs the shim.
-  shims: true,
-});
+export default packageBuild({ entry: ['src/index.ts', 'src/testing.ts'], external: ['vitest'] });

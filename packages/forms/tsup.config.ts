@@ -1,12 +1,4 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  // loadDefaultFonts resolves the font package from import.meta.url; the CJS build needs the shim.
-  shims: true,
-});
+// loadDefaultFonts resolves the font package from import.meta.url (shimmed in the CJS build).
+export default packageBuild();
