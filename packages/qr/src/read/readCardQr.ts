@@ -160,6 +160,7 @@ const LADDER: Strategy[] = [
         const back = (p: QrPoint): QrPoint => ({ x: x0 + p.x / factor, y: y0 + p.y / factor });
         yield { image: normaliseLocalContrast(big, 12), back };
         yield { image: big, options: { binarizer: 'global' }, back };
+        yield { image: sharpen(big, 2, 1.5), back };
       }
     },
   },
