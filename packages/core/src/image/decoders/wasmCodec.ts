@@ -105,8 +105,8 @@ async function nodeWasm(specifier: string): Promise<Uint8Array<ArrayBuffer>> {
   // Node-only path, imported lazily so browser bundles never see node:* modules.
   const { readFile } = await import('node:fs/promises');
   const { createRequire } = await import('node:module');
-  // ESM has import.meta.url; the CJS build has __filename instead (bundlers shim `require`
-  // with a stub, so it is not used).
+  // ESM has import.meta.url; the CJS build has __filename instead (bundlers replace `require`
+  // with an empty shim of their own, so it is not used).
   const here =
     typeof import.meta?.url === 'string'
       ? import.meta.url
