@@ -14,11 +14,10 @@ import {
   type StoredIdentity,
   type TemplateInfo,
   type TemplateKind,
-  checkConsentInput,
+  newConsentRecord,
   checkTemplateInput,
   createBiometricCipher,
   decodeEmbedding,
-  isIdNumberFormat,
   normalizeStoredIdentity,
   silentLogger,
   systemClock,
@@ -391,21 +390,8 @@ export function createSqliteIdentityStore(options: SqliteIdentityStoreOptions): 
       return guard(() => deleteTx.immediate(templateId, clock.now()));
     },
     async recordConsent(input) {
-      checkConsentInput(input, PKG);
-      if (!isIdNumberFormat(input.idNumber)) {
-        throw new SmartCitizenError('store/invalid-consent', 'consent needs a 12-digit ID number', { pkg: PKG });
-      }
       const now = clock.now();
-      const rec: ConsentRecord = {
-        id: globalThis.crypto.randomUUID(),
-        idNumber: input.idNumber,
-        purpose: input.purpose,
-        scope: [...input.scope],
-        grantedAt: input.grantedAt ?? now,
-        expiresAt: input.expiresAt ?? null,
-        withdrawnAt: null,
-        reference: input.reference ?? null,
-      };
+      const rec = newConsentRecord(input, now, PKG);
       guard(() => consentTx.immediate(rec, now));
       return rec;
     },

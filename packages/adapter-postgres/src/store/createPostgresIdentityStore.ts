@@ -15,11 +15,10 @@ import {
   type StoredIdentity,
   type TemplateInfo,
   type TemplateKind,
-  checkConsentInput,
+  newConsentRecord,
   checkTemplateInput,
   createBiometricCipher,
   decodeEmbedding,
-  isIdNumberFormat,
   normalizeStoredIdentity,
   normalizeVector,
   silentLogger,
@@ -526,21 +525,8 @@ export async function createPostgresIdentityStore(
     },
     async recordConsent(input) {
       open();
-      checkConsentInput(input, PKG);
-      if (!isIdNumberFormat(input.idNumber)) {
-        throw new SmartCitizenError('store/invalid-consent', 'consent needs a 12-digit ID number', { pkg: PKG });
-      }
       const now = clock.now();
-      const rec: ConsentRecord = {
-        id: globalThis.crypto.randomUUID(),
-        idNumber: input.idNumber,
-        purpose: input.purpose,
-        scope: [...input.scope],
-        grantedAt: input.grantedAt ?? now,
-        expiresAt: input.expiresAt ?? null,
-        withdrawnAt: null,
-        reference: input.reference ?? null,
-      };
+      const rec = newConsentRecord(input, now, PKG);
       const seq = await withTransaction(pool, async (c) => {
         await c.query(
           `INSERT INTO ${s}.sc_consent_records (id, id_number, purpose, scope, granted_at, expires_at, reference)

@@ -1,4 +1,5 @@
 import { SmartCitizenError } from '../errors/index.js';
+import { isIdNumberFormat } from '../store/validateRecord.js';
 
 /** What a consent covers: which kind of biometric or identity processing. */
 export type ConsentScope = 'face' | 'face-search' | 'fingerprint' | 'chip' | 'identity';
@@ -116,4 +117,30 @@ export function checkConsentInput(input: ConsentInput, pkg = 'core'): void {
   if (input.reference !== undefined && (typeof input.reference !== 'string' || input.reference.length > 200)) {
     throw bad('consent reference must be a short string');
   }
+}
+
+/**
+ * Validate a consent input and build the record a store keeps for it (a new id, times
+ * defaulted to `now`, not withdrawn).
+ * @internal shared by the store adapters
+ * @param input - the consent to record
+ * @param now - the store's clock time (ms)
+ * @param pkg - the package named in errors
+ * @returns the record to store
+ */
+export function newConsentRecord(input: ConsentInput, now: number, pkg = 'core'): ConsentRecord {
+  checkConsentInput(input, pkg);
+  if (!isIdNumberFormat(input.idNumber)) {
+    throw new SmartCitizenError('store/invalid-consent', 'consent needs a 12-digit ID number', { pkg });
+  }
+  return {
+    id: globalThis.crypto.randomUUID(),
+    idNumber: input.idNumber,
+    purpose: input.purpose,
+    scope: [...input.scope],
+    grantedAt: input.grantedAt ?? now,
+    expiresAt: input.expiresAt ?? null,
+    withdrawnAt: null,
+    reference: input.reference ?? null,
+  };
 }

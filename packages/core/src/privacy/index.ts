@@ -24,6 +24,7 @@ export type {
 } from './AuditLog.js';
 export {
   checkConsentInput,
+  newConsentRecord,
   consentScopes,
   findActiveConsent,
   isConsentActive,

@@ -5,7 +5,7 @@ import type { BiometricCipher, SealedBlob } from '../privacy/BiometricCipher.js'
 import { createBiometricCipher } from '../privacy/BiometricCipher.js';
 import type { KeyProvider } from '../privacy/KeyProvider.js';
 import type { ConsentRecord } from '../privacy/consent.js';
-import { checkConsentInput } from '../privacy/consent.js';
+import { newConsentRecord } from '../privacy/consent.js';
 import { FaceScanIndex } from './FaceScanIndex.js';
 import type {
   BiometricTemplate,
@@ -17,13 +17,7 @@ import type {
   TemplateInfo,
   TemplateKind,
 } from './IdentityStore.js';
-import {
-  checkTemplateInput,
-  decodeEmbedding,
-  isIdNumberFormat,
-  normalizeStoredIdentity,
-  templateAad,
-} from './validateRecord.js';
+import { checkTemplateInput, decodeEmbedding, normalizeStoredIdentity, templateAad } from './validateRecord.js';
 
 /** Options of {@link createMemoryIdentityStore}. */
 export interface MemoryIdentityStoreOptions {
@@ -220,21 +214,8 @@ export function createMemoryIdentityStore(options: MemoryIdentityStoreOptions = 
     },
     async recordConsent(input) {
       open();
-      checkConsentInput(input);
-      if (!isIdNumberFormat(input.idNumber)) {
-        throw new SmartCitizenError('store/invalid-consent', 'consent needs a 12-digit ID number');
-      }
       const now = clock.now();
-      const rec: ConsentRecord = {
-        id: globalThis.crypto.randomUUID(),
-        idNumber: input.idNumber,
-        purpose: input.purpose,
-        scope: [...input.scope],
-        grantedAt: input.grantedAt ?? now,
-        expiresAt: input.expiresAt ?? null,
-        withdrawnAt: null,
-        reference: input.reference ?? null,
-      };
+      const rec = newConsentRecord(input, now);
       consents.set(rec.id, rec);
       change(rec.idNumber, 'consent', now);
       return clone(rec);
