@@ -74,7 +74,7 @@ export function createActiveChallenge(options: ActiveChallengeOptions): ActiveCh
   const closedRatio = options.closedRatio ?? 0.6;
   const reopenRatio = options.reopenRatio ?? 0.85;
   const sign = options.mirrored ? -1 : 1;
-  const todo = [...options.challenges];
+  const remaining = [...options.challenges];
   const passed: ChallengeKind[] = [];
   let start: number | undefined;
   let last = 0;
@@ -88,7 +88,7 @@ export function createActiveChallenge(options: ActiveChallengeOptions): ActiveCh
   const recentEar: number[] = [];
 
   const snapshot = (): ActiveChallengeResult => {
-    const status = failed ? 'failed' : todo.length === 0 ? 'passed' : 'pending';
+    const status = failed ? 'failed' : remaining.length === 0 ? 'passed' : 'pending';
     const r: ActiveChallengeResult = {
       status,
       passed: [...passed],
@@ -96,24 +96,24 @@ export function createActiveChallenge(options: ActiveChallengeOptions): ActiveCh
       frames,
       framesWithoutFace,
     };
-    const current = todo[0];
+    const current = remaining[0];
     if (current && !failed) r.current = current;
     if (failed) r.reason = failed;
     return r;
   };
   const nextChallenge = () => {
-    const done = todo.shift();
+    const done = remaining.shift();
     if (done) passed.push(done);
     sawFrontal = false;
     closed = false;
   };
   const checkTimeout = (now: number) => {
-    if (start !== undefined && todo.length > 0 && !failed && now - start > timeoutMs) failed = 'timeout';
+    if (start !== undefined && remaining.length > 0 && !failed && now - start > timeoutMs) failed = 'timeout';
   };
 
   return {
     push(frame) {
-      if (failed || todo.length === 0) return snapshot();
+      if (failed || remaining.length === 0) return snapshot();
       frames++;
       if (start === undefined) start = frame.timestampMs;
       last = Math.max(last, frame.timestampMs);
@@ -136,7 +136,7 @@ export function createActiveChallenge(options: ActiveChallengeOptions): ActiveCh
         // Open level: the highest EAR of recent frames seen while facing the camera.
         if (Math.abs(yaw) < frontal) openLevel = Math.max(...recentEar);
       }
-      const current = todo[0];
+      const current = remaining[0];
       if (current === 'turn-left' || current === 'turn-right') {
         if (Math.abs(yaw) < frontal) sawFrontal = true;
         const wanted = current === 'turn-left' ? yaw > turn : yaw < -turn;
