@@ -271,6 +271,23 @@ export function cropRegion(img: RasterImage, r: Region, margin: number): RasterI
   return { width: w, height: h, channels: 1, data: out };
 }
 
+/**
+ * Bilinear sample of a grey image at (u, v), clamped to the image (the warps below share it).
+ * @internal
+ */
+function sampleBilinear(img: RasterImage, u: number, v: number): number {
+  const { width, height, data } = img;
+  const x0 = Math.max(0, Math.min(width - 2, Math.floor(u)));
+  const y0 = Math.max(0, Math.min(height - 2, Math.floor(v)));
+  const fx = Math.min(1, Math.max(0, u - x0));
+  const fy = Math.min(1, Math.max(0, v - y0));
+  const i = y0 * width + x0;
+  return (
+    ((data[i] ?? 0) * (1 - fx) + (data[i + 1] ?? 0) * fx) * (1 - fy) +
+    ((data[i + width] ?? 0) * (1 - fx) + (data[i + width + 1] ?? 0) * fx) * fy
+  );
+}
+
 /** Parameters of a smooth sinusoidal warp (see {@link waveWarp}). */
 export interface WaveWarp {
   /** Horizontal shift amplitude (source pixels), varying along y. */
@@ -295,7 +312,7 @@ export interface WaveWarp {
  * @param k - Enlargement factor.
  */
 export function waveWarp(img: RasterImage, w: WaveWarp, k: number): RasterImage {
-  const { width, height, data } = img;
+  const { width, height } = img;
   const W = Math.round(width * k);
   const H = Math.round(height * k);
   const out = new Uint8Array(W * H);
@@ -305,16 +322,7 @@ export function waveWarp(img: RasterImage, w: WaveWarp, k: number): RasterImage 
   for (let y = 0; y < H; y++) sy[y] = w.ax * Math.sin((2 * Math.PI * y) / k / w.ly + w.px);
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
-      const u = x / k + (sy[y] ?? 0);
-      const v = y / k + (sx[x] ?? 0);
-      const x0 = Math.max(0, Math.min(width - 2, Math.floor(u)));
-      const y0 = Math.max(0, Math.min(height - 2, Math.floor(v)));
-      const fx = Math.min(1, Math.max(0, u - x0));
-      const fy = Math.min(1, Math.max(0, v - y0));
-      const i = y0 * width + x0;
-      out[y * W + x] =
-        ((data[i] ?? 0) * (1 - fx) + (data[i + 1] ?? 0) * fx) * (1 - fy) +
-        ((data[i + width] ?? 0) * (1 - fx) + (data[i + width + 1] ?? 0) * fx) * fy;
+      out[y * W + x] = sampleBilinear(img, x / k + (sy[y] ?? 0), y / k + (sx[x] ?? 0));
     }
   }
   return { width: W, height: H, channels: 1, data: out };
@@ -374,7 +382,7 @@ export interface RadialWarp {
  * @returns A grey image `k` times larger.
  */
 export function radialWarp(img: RasterImage, w: RadialWarp, k: number): RasterImage {
-  const { width, height, data } = img;
+  const { width, height } = img;
   const W = Math.round(width * k);
   const H = Math.round(height * k);
   const out = new Uint8Array(W * H);
@@ -387,16 +395,7 @@ export function radialWarp(img: RasterImage, w: RadialWarp, k: number): RasterIm
     for (let x = 0; x < W; x++) {
       const dx = x / k - cx;
       const f = 1 + w.strength * Math.exp(-(dx * dx + dy * dy) * inv);
-      const u = cx + dx * f;
-      const v = cy + dy * f;
-      const x0 = Math.max(0, Math.min(width - 2, Math.floor(u)));
-      const y0 = Math.max(0, Math.min(height - 2, Math.floor(v)));
-      const fx = Math.min(1, Math.max(0, u - x0));
-      const fy = Math.min(1, Math.max(0, v - y0));
-      const i = y0 * width + x0;
-      out[y * W + x] =
-        ((data[i] ?? 0) * (1 - fx) + (data[i + 1] ?? 0) * fx) * (1 - fy) +
-        ((data[i + width] ?? 0) * (1 - fx) + (data[i + width + 1] ?? 0) * fx) * fy;
+      out[y * W + x] = sampleBilinear(img, cx + dx * f, cy + dy * f);
     }
   }
   return { width: W, height: H, channels: 1, data: out };
