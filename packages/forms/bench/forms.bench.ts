@@ -40,6 +40,11 @@ const ANSWERS: Record<string, FormAnswers> = {
     maritalStatus: 'Hiện tại chưa đăng ký kết hôn với ai',
     purpose: 'Đăng ký kết hôn',
   },
+  dc02: {
+    recipient: 'Công an phường Ba Đình',
+    request: { card: true },
+    details: 'Cấp đổi thẻ căn cước do thẻ hết hạn',
+  },
   cc01: {
     request: { kind: 'Cấp đổi', reason: 'Thẻ hết hạn' },
     birthRegistrationPlace: 'Xã Tân Phú, Huyện Đồng Phú, Tỉnh Bình Phước',

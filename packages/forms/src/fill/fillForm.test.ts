@@ -126,6 +126,48 @@ describe('fillForm', () => {
     expect(r.issues.map((i) => i.code)).not.toContain('forms/address-updated');
   });
 
+  it('DC02 (Thông tư 17/2024): the card fills the requester, the request itself is left to the citizen', async () => {
+    const r = await fillForm('dc02', { identity }, opts());
+    expect(r.data.requester).toEqual({
+      fullName: 'NGUYỄN THỊ THÚY HẰNG',
+      dateOfBirth: '14/03/1999',
+      sex: 'Nữ',
+      idNumber: '001199012345',
+      residence: 'Số 15 ngõ 34 phố Quán Thánh, Phường Ba Đình, Thành phố Hà Nội',
+    });
+    // What the citizen asks for, the office and a representative are never taken from the card.
+    expect(r.data.request).toBeUndefined();
+    expect(r.data.representative).toBeUndefined();
+    expect(r.missing.map((m) => [m.path, m.expectedFrom])).toEqual(
+      expect.arrayContaining([
+        ['recipient', 'citizen'],
+        ['request', 'citizen'],
+      ]),
+    );
+    expect(r.complete).toBe(false);
+
+    const done = await fillForm(
+      'dc02',
+      {
+        identity,
+        answers: {
+          recipient: 'Công an phường Ba Đình',
+          request: { card: true },
+          details: 'Cấp đổi thẻ căn cước do thẻ hết hạn',
+        },
+      },
+      opts(),
+    );
+    expect(done.complete).toBe(true);
+    // Ticking nothing is not a request: at least one of the nine contents must be chosen.
+    const none = await fillForm(
+      'dc02',
+      { identity, answers: { recipient: 'Công an phường Ba Đình', request: {} } },
+      opts(),
+    );
+    expect(none.complete).toBe(false);
+  });
+
   it('birth registration: the mother is the card holder, the date is also written in words', async () => {
     const r = await fillForm(
       'birth-registration',
@@ -314,7 +356,7 @@ describe('fillForm', () => {
       'permanentResidence',
       'a.b.c',
     ];
-    const forms = ['ct01', 'birth-registration', 'marital-status', 'cc01', 'business-household'];
+    const forms = ['ct01', 'birth-registration', 'marital-status', 'dc02', 'cc01', 'business-household'];
     for (let i = 0; i < 300; i++) {
       const identity: Record<string, unknown> = {};
       const answers: Record<string, unknown> = {};

@@ -60,15 +60,52 @@ describe('renderFormPdf', () => {
       'Độc lập - Tự do - Hạnh phúc',
       'TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ',
       'Mẫu CT01',
-      '1. Họ, chữ đệm và tên: NGUYỄN THỊ THÚY HẰNG',
+      '1. Họ, chữ đệm và tên khai sinh: NGUYỄN THỊ THÚY HẰNG',
       'Ngày, tháng, năm sinh: 14/03/1999',
       'Giới tính: Nữ',
       'Hà Nội, ngày 02 tháng 12 năm 2026',
+      // The 2025 CT01 adds the parents' or guardian's signature box.
+      'NGƯỜI GIÁM HỘ',
+      'NGƯỜI KÊ KHAI',
     ]) {
       expect(text).toContain(s);
     }
     const normalized = text.normalize('NFC');
     expect(LETTERS.filter((c) => !normalized.includes(c))).toEqual([]);
+  });
+
+  it('prints DC02 with its three parts and the chosen request contents', async () => {
+    const data = {
+      recipient: 'Công an phường Ba Đình',
+      requester: {
+        fullName: 'NGUYỄN THỊ THÚY HẰNG',
+        dateOfBirth: '14/03/1999',
+        sex: 'Nữ',
+        idNumber: '001199012345',
+        residence: 'Số 15 ngõ 34 phố Quán Thánh, Phường Ba Đình, Thành phố Hà Nội',
+      },
+      request: { card: true },
+      details: 'Cấp đổi thẻ căn cước do thẻ hết hạn',
+    };
+    const { pdf, pages, issues } = await renderFormPdf(registry.get('dc02'), data, { fonts });
+    expect(issues).toEqual([]);
+    expect(pages).toBe(1);
+    const text = (await pageTexts(pdf)).join('\n').replace(/\s+/g, ' ');
+    for (const s of [
+      'Mẫu DC02',
+      'PHIẾU ĐỀ NGHỊ GIẢI QUYẾT THỦ TỤC VỀ CĂN CƯỚC',
+      'I. THÔNG TIN NGƯỜI ĐỀ NGHỊ',
+      '1. Họ, chữ đệm và tên: NGUYỄN THỊ THÚY HẰNG',
+      '4. Số định danh cá nhân: 001199012345',
+      'II. THÔNG TIN NGƯỜI ĐẠI DIỆN THỰC HIỆN THỦ TỤC (nếu có)',
+      '1. Cấp, cấp đổi, cấp lại thẻ căn cước: Có',
+      '10. Nội dung cụ thể: Cấp đổi thẻ căn cước do thẻ hết hạn',
+      'NGƯỜI ĐỀ NGHỊ',
+    ]) {
+      expect(text).toContain(s);
+    }
+    // An item the citizen did not choose is left blank, not printed as "Không".
+    expect(text).not.toContain('Không');
   });
 
   it('prints an address with its parts and the pre-2025 address, and tables over several pages', async () => {

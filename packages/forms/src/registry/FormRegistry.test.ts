@@ -32,7 +32,7 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 describe('FormRegistry', () => {
-  it('lists the five built-in forms with their legal sources', () => {
+  it('lists the six built-in forms with their legal sources', () => {
     const r = createFormRegistry();
     const list = r.list();
     expect(list.map((f) => f.id).sort()).toEqual([
@@ -40,11 +40,16 @@ describe('FormRegistry', () => {
       'business-household',
       'cc01',
       'ct01',
+      'dc02',
       'marital-status',
     ]);
     const ct01 = list.find((f) => f.id === 'ct01');
-    expect(ct01?.sources[0]).toBe('Thông tư 66/2023/TT-BCA, Mẫu CT01');
-    expect(list.find((f) => f.id === 'cc01')?.sources[0]).toContain('Thông tư 16/2024/TT-BCA');
+    expect(ct01?.sources[0]).toBe('Thông tư 53/2025/TT-BCA, Mẫu CT01 — Tờ khai thay đổi thông tin cư trú');
+    expect(ct01?.version).toBe('1.1.0');
+    expect(list.find((f) => f.id === 'dc02')?.sources[0]).toContain('Thông tư 17/2024/TT-BCA, Mẫu DC02');
+    // The 2019 CC01 is kept but cited for what it is: the circular that issued it, now repealed.
+    expect(list.find((f) => f.id === 'cc01')?.sources[0]).toContain('Thông tư 41/2019/TT-BCA');
+    expect(list.find((f) => f.id === 'cc01')?.sources.join(' ')).not.toContain('16/2024');
     expect(list.find((f) => f.id === 'birth-registration')?.sources[0]).toContain('Thông tư 04/2020/TT-BTP');
     expect(list.find((f) => f.id === 'business-household')?.sources[0]).toContain('Phụ lục III-1');
   });

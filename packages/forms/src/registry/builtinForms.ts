@@ -3,6 +3,7 @@ import birthRegistration from '../forms/birth-registration.json' with { type: 'j
 import businessHousehold from '../forms/business-household.json' with { type: 'json' };
 import cc01 from '../forms/cc01.json' with { type: 'json' };
 import ct01 from '../forms/ct01.json' with { type: 'json' };
+import dc02 from '../forms/dc02.json' with { type: 'json' };
 import maritalStatus from '../forms/marital-status.json' with { type: 'json' };
 
 /**
@@ -13,6 +14,7 @@ export const builtinForms: readonly FormDefinition[] = [
   ct01,
   birthRegistration,
   maritalStatus,
+  dc02,
   cc01,
   businessHousehold,
 ] as unknown as readonly FormDefinition[];

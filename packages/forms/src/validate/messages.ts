@@ -19,6 +19,10 @@ export const keywordMessages: Record<string, LocalizedText> = {
   minimum: { vi: '{label}: không được nhỏ hơn {limit}.', en: '{label}: must not be less than {limit}.' },
   maximum: { vi: '{label}: không được lớn hơn {limit}.', en: '{label}: must not be greater than {limit}.' },
   minItems: { vi: '{label}: cần ít nhất {limit} mục.', en: '{label}: needs at least {limit} items.' },
+  minProperties: {
+    vi: '{label}: cần chọn ít nhất {limit} nội dung.',
+    en: '{label}: choose at least {limit} item(s).',
+  },
   maxItems: { vi: '{label}: không được quá {limit} mục.', en: '{label}: must not have more than {limit} items.' },
   additionalProperties: {
     vi: '{label}: có trường không thuộc biểu mẫu ({limit}).',

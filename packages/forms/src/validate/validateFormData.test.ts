@@ -39,7 +39,9 @@ describe('validateFormData', () => {
     expect(byPath.get('forms/format@dateOfBirth')?.messageVi).toContain('ngày/tháng/năm');
     expect(byPath.get('forms/enum@sex')?.message).toBe('Sex: must be one of: Nam, Nữ.');
     expect(byPath.get('forms/format@idNumber')?.messageVi).toContain('12 chữ số');
-    expect(byPath.get('forms/maxLength@fullName')?.messageVi).toBe('Họ, chữ đệm và tên: không được dài quá 100 ký tự.');
+    expect(byPath.get('forms/maxLength@fullName')?.messageVi).toBe(
+      'Họ, chữ đệm và tên khai sinh: không được dài quá 100 ký tự.',
+    );
     expect(byPath.get('forms/format@email')?.message).toContain('email');
     for (const i of issues) {
       expect(i.messageVi).not.toContain('undefined');
@@ -84,5 +86,25 @@ describe('validateFormData', () => {
     expect(codes).toContain('forms/required-if@request.reason');
     expect(codes).toContain('forms/required-if@spouse.fullName');
     expect(codes.some((c) => c.startsWith('forms/required@'))).toBe(false);
+  });
+
+  it('DC02: an empty request or an unchecked box is refused, with a message in both languages', () => {
+    const form = registry.get('dc02');
+    const base = {
+      recipient: 'Công an phường Ba Đình',
+      requester: {
+        fullName: 'NGUYỄN THỊ THÚY HẰNG',
+        dateOfBirth: '14/03/1999',
+        sex: 'Nữ',
+        idNumber: '001199012345',
+        residence: 'Phường Ba Đình, Thành phố Hà Nội',
+      },
+    };
+    expect(validateFormData(form, { ...base, request: { card: true } }, { today })).toEqual([]);
+    const empty = validateFormData(form, { ...base, request: {} }, { today });
+    expect(empty.map((i) => `${i.code}@${i.path}`)).toEqual(['forms/minProperties@request']);
+    expect(empty[0]?.messageVi).toContain('cần chọn ít nhất 1 nội dung');
+    const unchecked = validateFormData(form, { ...base, request: { card: false } }, { today });
+    expect(unchecked.map((i) => i.code)).toContain('forms/const');
   });
 });
