@@ -160,6 +160,20 @@ export function vectorLiteral(v: Float32Array): string {
   return `${s}]`;
 }
 
+/**
+ * pgvector binary wire format (`vector_recv`) of a unit-length vector: int16 dimension, int16
+ * unused, then big-endian float4s. Sent as a binary parameter it skips the text formatting in
+ * JS and the text parsing on the server (≈ 1 ms per 512-d vector each). @internal
+ */
+export function vectorBinary(v: Float32Array): Buffer {
+  const unit = normalizeVector(v);
+  const b = Buffer.allocUnsafe(4 + 4 * unit.length);
+  b.writeInt16BE(unit.length, 0);
+  b.writeInt16BE(0, 2);
+  for (let i = 0; i < unit.length; i++) b.writeFloatBE(unit[i] as number, 4 + 4 * i);
+  return b;
+}
+
 async function pgvectorAvailable(pool: pg.Pool, create: boolean, logger: Logger): Promise<boolean> {
   const have = await query<{ n: string }>(pool, "SELECT count(*) AS n FROM pg_extension WHERE extname = 'vector'");
   if (Number(have.rows[0]?.n) > 0) return true;
@@ -404,7 +418,7 @@ export async function createPostgresIdentityStore(
         if (embedding && mode === 'pgvector') {
           await cl.query(
             `INSERT INTO ${s}.sc_identity_face_vectors (template_id, id_number, embedding) VALUES ($1, $2, $3::vector)`,
-            [id, idNumber, vectorLiteral(embedding)],
+            [id, idNumber, vectorBinary(embedding)],
           );
         }
         return change(cl, idNumber, 'template-enrol', now);
@@ -460,14 +474,11 @@ export async function createPostgresIdentityStore(
           );
           const faces = batch.filter((p) => p.it.template.kind === 'face');
           if (faces.length && mode === 'pgvector') {
+            // One binary vector parameter per row (no text formatting or parsing).
             await cl.query(
               `INSERT INTO ${s}.sc_identity_face_vectors (template_id, id_number, embedding)
-               SELECT t, o, e::vector FROM unnest($1::uuid[], $2::text[], $3::text[]) AS x(t, o, e)`,
-              [
-                faces.map((f) => f.id),
-                faces.map((f) => f.it.idNumber),
-                faces.map((f) => vectorLiteral(decodeEmbedding(f.it.template.data))),
-              ],
+               VALUES ${faces.map((_, j) => `($${3 * j + 1}::uuid, $${3 * j + 2}, $${3 * j + 3}::vector)`).join(', ')}`,
+              faces.flatMap((f) => [f.id, f.it.idNumber, vectorBinary(decodeEmbedding(f.it.template.data))]),
             );
           }
           const r = await cl.query<{ seq: string }>(
@@ -572,7 +583,7 @@ export async function createPostgresIdentityStore(
       if (k <= 0) return [];
       if (mode === 'pgvector') {
         if (embedding.length !== dimension) return [];
-        const lit = vectorLiteral(embedding);
+        const vec = vectorBinary(embedding);
         const rows = await withTransaction(pool, async (c) => {
           if (opts.exact) {
             await c.query('SET LOCAL enable_indexscan = off');
@@ -582,7 +593,7 @@ export async function createPostgresIdentityStore(
           const r = await c.query<{ template_id: string; id_number: string; distance: number }>(
             `SELECT template_id, id_number, embedding <=> $1::vector AS distance
              FROM ${s}.sc_identity_face_vectors ORDER BY embedding <=> $1::vector LIMIT $2`,
-            [lit, k],
+            [vec, k],
           );
           return r.rows;
         });

@@ -1,10 +1,16 @@
-import { createStaticKeyProvider, encodeEmbedding, isSmartCitizenError, verifyAuditChain } from '@smart-citizen/core';
+import {
+  createStaticKeyProvider,
+  encodeEmbedding,
+  isSmartCitizenError,
+  normalizeVector,
+  verifyAuditChain,
+} from '@smart-citizen/core';
 import { runAuditLogConformance, runIdentityStoreConformance } from '@smart-citizen/core/testing';
 import { hasPostgres, postgresUrl } from '@smart-citizen/test-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresAuditLog } from './createPostgresAuditLog.js';
-import { createPostgresIdentityStore } from './createPostgresIdentityStore.js';
+import { createPostgresIdentityStore, vectorBinary, vectorLiteral } from './createPostgresIdentityStore.js';
 
 const available = await hasPostgres();
 const admin = available ? new pg.Pool({ connectionString: postgresUrl, max: 2 }) : undefined;
@@ -87,6 +93,7 @@ describe.skipIf(!available)('PostgreSQL identity store', () => {
       const r = await admin?.query(`SELECT component, version FROM "${schema}".sc_store_migrations ORDER BY 1, 2`);
       expect(r?.rows).toEqual([
         { component: 'identity', version: 1 },
+        { component: 'identity', version: 2 },
         { component: 'identity-pgvector', version: 1 },
       ]);
       await s1.close();
@@ -147,6 +154,78 @@ describe.skipIf(!available)('PostgreSQL identity store', () => {
       // The searchable copy is unit length; the template itself stays encrypted.
       const raw = await admin?.query(`SELECT count(*)::int AS n FROM "${sch}".sc_identity_face_vectors`);
       expect(raw?.rows[0]).toEqual({ n: 40 });
+      await store.close();
+    });
+
+    it('sends vectors in pgvector binary form: same value as the text literal, unit length', async () => {
+      const v = Float32Array.from({ length: 512 }, (_, i) => Math.sin(i * 0.37) * (i % 7) - 0.2);
+      // Exact text of the same unit float32 values (every float32 prints and parses back exactly).
+      const exact = `[${Array.from(normalizeVector(v)).join(',')}]`;
+      const r = await admin?.query<{ same: boolean; close: boolean; norm: number; dims: number }>(
+        `SELECT $1::vector = $2::vector AS same, ($1::vector <=> $3::vector) < 1e-6 AS close,
+                vector_norm($1::vector) AS norm, vector_dims($1::vector) AS dims`,
+        [vectorBinary(v), exact, vectorLiteral(v)],
+      );
+      expect(r?.rows[0]?.same).toBe(true);
+      expect(r?.rows[0]?.close).toBe(true);
+      expect(r?.rows[0]?.dims).toBe(512);
+      expect(r?.rows[0]?.norm).toBeCloseTo(1, 5);
+    });
+
+    it('enrols a batch of face templates across several INSERT chunks, each searchable and encrypted', async () => {
+      const sch = newSchema();
+      const store = await createPostgresIdentityStore({
+        connectionString: postgresUrl,
+        schema: sch,
+        faceDimension: 8,
+        keys: keys(),
+      });
+      const n = 1_234;
+      const id = (i: number) => `0020990${String(i).padStart(5, '0')}`;
+      // Distinct directions: a hashed pseudo-random vector per i.
+      const vec = (i: number) =>
+        new Float32Array(8).map((_, j) => {
+          const x = Math.sin((i + 1) * 12.9898 + (j + 1) * 78.233) * 43758.5453;
+          return x - Math.floor(x) - 0.5;
+        });
+      await store.upsertMany(Array.from({ length: n }, (_, i) => ({ idNumber: id(i) })));
+      const out = await store.enrolTemplates(
+        Array.from({ length: n }, (_, i) => ({
+          idNumber: id(i),
+          template: { kind: 'face' as const, format: 'f32', data: encodeEmbedding(vec(i)) },
+        })),
+      );
+      expect(out.map((t) => t.idNumber)).toEqual(Array.from({ length: n }, (_, i) => id(i)));
+      const counts = await admin?.query<{ v: number; t: number; c: number }>(
+        `SELECT (SELECT count(*)::int FROM "${sch}".sc_identity_face_vectors) AS v,
+                (SELECT count(*)::int FROM "${sch}".sc_identity_templates) AS t,
+                (SELECT count(*)::int FROM "${sch}".sc_identity_changes WHERE op = 'template-enrol') AS c`,
+      );
+      expect(counts?.rows[0]).toEqual({ v: n, t: n, c: n });
+      for (const i of [0, 499, 500, 1_233]) {
+        const hits = await store.searchFaces(vec(i), { k: 1, exact: true });
+        expect(hits[0]?.idNumber).toBe(id(i));
+        expect(hits[0]?.templateId).toBe(out[i]?.id);
+        expect(hits[0]?.similarity).toBeCloseTo(1, 5);
+        const [t] = await store.getTemplates(id(i), 'face');
+        expect(t?.data).toEqual(encodeEmbedding(vec(i)));
+      }
+      // Ciphertext is incompressible: stored MAIN (inline), not in TOAST.
+      const st = await admin?.query<{ attstorage: string }>(
+        `SELECT attstorage FROM pg_attribute WHERE attrelid = '"${sch}".sc_identity_templates'::regclass AND attname = 'ciphertext'`,
+      );
+      expect(st?.rows[0]?.attstorage).toBe('m');
+      // All or nothing: one unknown owner and the batch leaves no row.
+      await expect(
+        store.enrolTemplates([
+          { idNumber: id(1), template: { kind: 'face', format: 'f32', data: encodeEmbedding(vec(1)) } },
+          { idNumber: '099999999999', template: { kind: 'face', format: 'f32', data: encodeEmbedding(vec(2)) } },
+        ]),
+      ).rejects.toSatisfy((e: unknown) => isSmartCitizenError(e, 'store/not-found'));
+      const after = await admin?.query<{ v: number }>(
+        `SELECT count(*)::int AS v FROM "${sch}".sc_identity_face_vectors`,
+      );
+      expect(after?.rows[0]?.v).toBe(n);
       await store.close();
     });
 

@@ -1,0 +1,231 @@
+import { rng } from './store-citizens.js';
+
+/**
+ * Synthetic face embeddings for the 1:N search bench.
+ *
+ * - `iso`: random unit vectors in 512-d (isotropic Gaussian). Impostor cosine: mean 0,
+ *   std 1/√512 ≈ 0.044 — far narrower than real face embeddings, so every non-mated
+ *   neighbour is at nearly the same distance.
+ * - `face`: an anisotropic Gaussian whose variance along axis k falls as k^(−α), α chosen so that
+ *   the participation ratio (Σλ)²/Σλ² — the effective dimension, 1/var of the impostor cosine —
+ *   equals that of real embeddings (1/std² of their impostor cosines). With the `fr_feature`
+ *   embeddings of the deepface photos (impostor std 0.1045) that is ≈ 92 dimensions, α ≈ 0.76.
+ *   A new capture of an identity is the enrolled vector plus noise from the same spectrum, scaled
+ *   so the genuine cosine is ≈ 0.72 (the real genuine mean).
+ */
+export type FaceDataKind = 'iso' | 'face';
+
+export const DIM = 512;
+
+/** Impostor cosine std of the real `fr_feature` embeddings of the 61 deepface photos (measured). */
+export const REAL_IMPOSTOR_STD = 0.1045;
+/** Genuine cosine mean of the same photos (measured). */
+export const REAL_GENUINE_MEAN = 0.724;
+
+/** Gaussian PRNG (Box–Muller over mulberry32). */
+export function gaussian(seed: number): () => number {
+  const u = rng(seed);
+  let spare: number | undefined;
+  return () => {
+    if (spare !== undefined) {
+      const s = spare;
+      spare = undefined;
+      return s;
+    }
+    const a = Math.max(u(), 1e-12);
+    const b = u();
+    const r = Math.sqrt(-2 * Math.log(a));
+    spare = r * Math.sin(2 * Math.PI * b);
+    return r * Math.cos(2 * Math.PI * b);
+  };
+}
+
+function participationRatio(alpha: number, dim: number): number {
+  let s = 0;
+  let s2 = 0;
+  for (let k = 1; k <= dim; k++) {
+    const l = k ** -alpha;
+    s += l;
+    s2 += l * l;
+  }
+  return (s * s) / s2;
+}
+
+/** The exponent α of a k^(−α) spectrum whose effective dimension is 1/std² (bisection). */
+export function fitSpectrumExponent(impostorStd: number, dim = DIM): number {
+  const target = 1 / impostorStd ** 2;
+  let lo = 0;
+  let hi = 4;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (participationRatio(mid, dim) > target) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+function unit(v: Float32Array): Float32Array {
+  let n = 0;
+  for (const x of v) n += x * x;
+  n = Math.sqrt(n);
+  for (let k = 0; k < v.length; k++) v[k] = (v[k] as number) / n;
+  return v;
+}
+
+/** Generator of the enrolled vectors and probes of one data kind. */
+export class FaceData {
+  readonly alpha: number;
+  readonly #scale: Float32Array;
+  readonly #noise: number;
+
+  constructor(readonly kind: FaceDataKind) {
+    this.alpha = kind === 'face' ? fitSpectrumExponent(REAL_IMPOSTOR_STD) : 0;
+    this.#scale = new Float32Array(DIM);
+    for (let k = 0; k < DIM; k++) this.#scale[k] = Math.sqrt((k + 1) ** -this.alpha);
+    // Noise of norm σ nearly orthogonal to a unit vector: cosine ≈ 1/√(1+σ²).
+    this.#noise = kind === 'face' ? Math.sqrt(1 / REAL_GENUINE_MEAN ** 2 - 1) : 0.035 * Math.sqrt(DIM);
+  }
+
+  #draw(seed: number): Float32Array {
+    const g = gaussian(seed);
+    const v = new Float32Array(DIM);
+    for (let k = 0; k < DIM; k++) v[k] = g() * (this.#scale[k] as number);
+    return unit(v);
+  }
+
+  /** The i-th enrolled embedding (unit length). */
+  enrolled(i: number): Float32Array {
+    return this.#draw(i * 7919 + 17);
+  }
+
+  /** The q-th new capture of identity i (not normalised; the store normalises). */
+  probe(i: number, q: number): Float32Array {
+    const base = this.enrolled(i);
+    const n = this.#draw(1_000_003 * (q + 1) + i);
+    return base.map((x, k) => x + this.#noise * (n[k] as number));
+  }
+}
+
+/** Dot product. */
+export function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += (a[k] as number) * (b[k] as number);
+  return s;
+}
+
+/** Mean and standard deviation. */
+export function meanStd(xs: number[]): { mean: number; std: number } {
+  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+  return { mean, std: Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length) };
+}
+
+/** Symmetric eigen-decomposition (cyclic Jacobi) of an n×n matrix; returns eigenvalues and column eigenvectors. */
+function jacobi(a: Float64Array[], n: number): { values: number[]; vectors: Float64Array[] } {
+  const v = Array.from({ length: n }, (_, i) => {
+    const r = new Float64Array(n);
+    r[i] = 1;
+    return r;
+  });
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += (a[p]?.[q] as number) ** 2;
+    if (off < 1e-20) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const ap = a[p] as Float64Array;
+        const aq = a[q] as Float64Array;
+        const apq = ap[q] as number;
+        if (Math.abs(apq) < 1e-30) continue;
+        const theta = ((aq[q] as number) - (ap[p] as number)) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const ak = a[k] as Float64Array;
+          const akp = ak[p] as number;
+          const akq = ak[q] as number;
+          ak[p] = c * akp - s * akq;
+          ak[q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = ap[k] as number;
+          const aqk = aq[k] as number;
+          ap[k] = c * apk - s * aqk;
+          aq[k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vk = v[k] as Float64Array;
+          const vkp = vk[p] as number;
+          const vkq = vk[q] as number;
+          vk[p] = c * vkp - s * vkq;
+          vk[q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const values = a.map((r, i) => r[i] as number);
+  const vectors = values.map((_, j) => Float64Array.from(v, (r) => r[j] as number));
+  return { values, vectors };
+}
+
+/**
+ * An orthogonal change of basis that maps the principal directions of `xs` (uncentred, largest
+ * first) onto axes 0, s, 2s… (s = `stride`) — among the axes of largest variance of the `face`
+ * data. Orthogonal, so every cosine between the real embeddings is unchanged; it places them where
+ * the synthetic population has its variance. The bench picks the stride whose real-vs-synthetic
+ * cosine std is closest to the real impostor std.
+ */
+export function alignToSpectrum(xs: Float32Array[], stride = 1): (x: Float32Array) => Float32Array {
+  const n = xs.length;
+  const gram = Array.from({ length: n }, (_, i) => Float64Array.from(xs, (y) => dot(xs[i] as Float32Array, y)));
+  const { values, vectors } = jacobi(gram, n);
+  const order = values.map((_, i) => i).sort((a, b) => (values[b] as number) - (values[a] as number));
+  const basis: Float64Array[] = [];
+  const addOrthonormal = (u: Float64Array) => {
+    for (const b of basis) {
+      let d = 0;
+      for (let k = 0; k < DIM; k++) d += (u[k] as number) * (b[k] as number);
+      for (let k = 0; k < DIM; k++) u[k] = (u[k] as number) - d * (b[k] as number);
+    }
+    let nn = 0;
+    for (const x of u) nn += x * x;
+    nn = Math.sqrt(nn);
+    if (nn < 1e-6) return;
+    for (let k = 0; k < DIM; k++) u[k] = (u[k] as number) / nn;
+    basis.push(u);
+  };
+  for (const j of order) {
+    if ((values[j] as number) < 1e-9) continue;
+    const w = vectors[j] as Float64Array;
+    const u = new Float64Array(DIM);
+    for (let i = 0; i < n; i++) {
+      const x = xs[i] as Float32Array;
+      for (let k = 0; k < DIM; k++) u[k] = (u[k] as number) + (w[i] as number) * (x[k] as number);
+    }
+    addOrthonormal(u);
+  }
+  const principal = basis.length;
+  for (let e = 0; e < DIM && basis.length < DIM; e++) {
+    const u = new Float64Array(DIM);
+    u[e] = 1;
+    addOrthonormal(u);
+  }
+  // Principal direction j goes to axis j·stride; the completion fills the other axes in order.
+  const axis: number[] = [];
+  const taken = new Set<number>();
+  for (let j = 0; j < principal; j++) {
+    axis.push(Math.min(j * stride, DIM - 1 - (principal - 1 - j)));
+    taken.add(axis[j] as number);
+  }
+  for (let a = 0; a < DIM && axis.length < DIM; a++) if (!taken.has(a)) axis.push(a);
+  return (x) => {
+    const out = new Float32Array(DIM);
+    for (let r = 0; r < DIM; r++) {
+      const b = basis[r] as Float64Array;
+      let d = 0;
+      for (let k = 0; k < DIM; k++) d += (b[k] as number) * (x[k] as number);
+      out[axis[r] as number] = d;
+    }
+    return out;
+  };
+}
