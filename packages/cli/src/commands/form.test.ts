@@ -21,7 +21,7 @@ describe('smart-citizen form', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.forms.map((f: { id: string }) => f.id)).toEqual(
-      expect.arrayContaining(['ct01', 'birth-registration', 'marital-status', 'cc01', 'business-household']),
+      expect.arrayContaining(['ct01', 'birth-registration', 'marital-status', 'cc01', 'business-household', 'dc02']),
     );
   });
 
