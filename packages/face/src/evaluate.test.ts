@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allPairs, evaluateScores } from './evaluate.js';
+import { allPairs, crossValidateByIdentity, evaluateScores, type LabelledScore } from './evaluate.js';
 
 describe('evaluateScores', () => {
   it('gives EER 0 and TAR 1 for separable scores', () => {
@@ -42,5 +42,48 @@ describe('allPairs', () => {
       [1, 3],
     ]);
     expect(genuine.length + impostor.length).toBe(10);
+  });
+});
+
+describe('crossValidateByIdentity', () => {
+  // Identities a, b, c match at 0.9; d matches itself at only 0.5; every impostor pair is ≤ 0.3.
+  // On all pairs the scores separate (EER 0), but d's genuine pair lies below every threshold
+  // chosen without d (0.9), so the held-out figure shows one false reject.
+  const ids = ['a', 'b', 'c', 'd'];
+  const scores: LabelledScore[] = [];
+  for (const [i, x] of ids.entries()) {
+    scores.push({ labels: [x, x], score: x === 'd' ? 0.5 : 0.9 });
+    for (const y of ids.slice(i + 1)) scores.push({ labels: [x, y], score: 0.1 + 0.04 * i });
+  }
+
+  it('reports held-out errors that the in-sample evaluation hides', () => {
+    const inSample = evaluateScores(
+      scores.filter((s) => s.labels[0] === s.labels[1]).map((s) => s.score),
+      scores.filter((s) => s.labels[0] !== s.labels[1]).map((s) => s.score),
+    );
+    expect(inSample.eer).toBe(0);
+    const cv = crossValidateByIdentity(scores);
+    for (const r of [cv.far, cv.eer]) {
+      expect(r.folds).toBe(4);
+      expect(r.genuineTrials).toBe(4);
+      expect(r.falseRejects).toBe(1);
+      expect(r.frr).toBe(0.25);
+      // Six impostor pairs, each held out in the folds of both its identities.
+      expect(r.impostorTrials).toBe(12);
+      expect(r.falseAccepts).toBe(0);
+      expect(r.thresholdRange).toEqual([0.5, 0.9]);
+    }
+  });
+
+  it('counts false accepts of an impostor pair above the calibrated threshold', () => {
+    const withSpoof = [...scores, { labels: ['a', 'b'] as const, score: 0.95 }];
+    const cv = crossValidateByIdentity(withSpoof, 0.01);
+    // The 0.95 pair involves a and b: in folds c and d it is in the calibration set, so those
+    // thresholds rise above it; in folds a and b it is held out and accepted.
+    expect(cv.far.falseAccepts).toBe(2);
+  });
+
+  it('needs three identities', () => {
+    expect(() => crossValidateByIdentity([{ labels: ['a', 'b'], score: 0.1 }])).toThrow(RangeError);
   });
 });

@@ -75,3 +75,92 @@ export function allPairs(labels: readonly string[]): { genuine: [number, number]
   }
   return { genuine, impostor };
 }
+
+/** One scored comparison between two labelled items (`labels` are the identities of both sides). */
+export interface LabelledScore {
+  labels: readonly [string, string];
+  score: number;
+}
+
+/** Held-out error rates of a threshold rule, pooled over the folds of {@link crossValidateByIdentity}. */
+export interface CrossValidation {
+  /** How the threshold of each fold was chosen: `far` (lowest threshold with FAR ≤ the target) or `eer`. */
+  rule: 'far' | 'eer';
+  /** The FAR target of the `far` rule. */
+  targetFar?: number;
+  folds: number;
+  /** Smallest and largest threshold chosen over the folds. */
+  thresholdRange: [number, number];
+  /** False accepts / impostor trials on the held-out pairs, summed over the folds. */
+  falseAccepts: number;
+  impostorTrials: number;
+  /** False rejects / genuine trials on the held-out pairs, summed over the folds. */
+  falseRejects: number;
+  genuineTrials: number;
+  far: number;
+  frr: number;
+}
+
+/**
+ * Leave-one-identity-out cross-validation of a threshold: for each identity, the threshold is
+ * chosen (at a FAR target and at the EER) on the pairs that do not involve it, then applied to
+ * the pairs that do. Counts are pooled over the folds; an impostor pair between two identities
+ * is held out twice (once in each identity's fold). Folds without a held-out genuine pair still
+ * contribute their impostor pairs.
+ * @param scores - Scored pairs; a pair is genuine when both labels are equal.
+ * @param targetFar - FAR target of the `far` rule. @default 1e-3
+ * @returns The `far` rule and the `eer` rule results.
+ * @throws RangeError when fewer than three identities are present.
+ */
+export function crossValidateByIdentity(
+  scores: readonly LabelledScore[],
+  targetFar = 1e-3,
+): { far: CrossValidation; eer: CrossValidation } {
+  const ids = [...new Set(scores.flatMap((s) => s.labels))].sort();
+  if (ids.length < 3) throw new RangeError('need at least three identities');
+  const init = (rule: 'far' | 'eer'): CrossValidation => ({
+    rule,
+    ...(rule === 'far' ? { targetFar } : {}),
+    folds: 0,
+    thresholdRange: [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY],
+    falseAccepts: 0,
+    impostorTrials: 0,
+    falseRejects: 0,
+    genuineTrials: 0,
+    far: 0,
+    frr: 0,
+  });
+  const out = { far: init('far'), eer: init('eer') };
+  for (const id of ids) {
+    const calG: number[] = [];
+    const calI: number[] = [];
+    const held: LabelledScore[] = [];
+    for (const s of scores) {
+      if (s.labels[0] === id || s.labels[1] === id) held.push(s);
+      else (s.labels[0] === s.labels[1] ? calG : calI).push(s.score);
+    }
+    if (held.length === 0 || calG.length === 0 || calI.length === 0) continue;
+    const e = evaluateScores(calG, calI, [targetFar]);
+    const thresholds = { far: e.tarAtFar[0]?.threshold ?? Number.POSITIVE_INFINITY, eer: e.eerThreshold };
+    for (const rule of ['far', 'eer'] as const) {
+      const t = thresholds[rule];
+      const cv = out[rule];
+      cv.folds++;
+      cv.thresholdRange = [Math.min(cv.thresholdRange[0], t), Math.max(cv.thresholdRange[1], t)];
+      for (const s of held) {
+        if (s.labels[0] === s.labels[1]) {
+          cv.genuineTrials++;
+          if (s.score < t) cv.falseRejects++;
+        } else {
+          cv.impostorTrials++;
+          if (s.score >= t) cv.falseAccepts++;
+        }
+      }
+    }
+  }
+  for (const cv of [out.far, out.eer]) {
+    cv.far = cv.impostorTrials ? cv.falseAccepts / cv.impostorTrials : 0;
+    cv.frr = cv.genuineTrials ? cv.falseRejects / cv.genuineTrials : 0;
+  }
+  return out;
+}

@@ -48,7 +48,7 @@ export type {
   ChallengeFrame,
   ChallengeKind,
 } from './challenge.js';
-export { allPairs, evaluateScores } from './evaluate.js';
-export type { ScoreEvaluation } from './evaluate.js';
+export { allPairs, crossValidateByIdentity, evaluateScores } from './evaluate.js';
+export type { CrossValidation, LabelledScore, ScoreEvaluation } from './evaluate.js';
 export { cosineSimilarity, l2Normalize } from './geometry.js';
 export type { Box, Point } from './geometry.js';
