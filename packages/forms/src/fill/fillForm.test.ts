@@ -144,6 +144,11 @@ describe('fillForm', () => {
         ['request', 'citizen'],
       ]),
     );
+    // The request group is named in both languages, not by its data path.
+    expect(r.missing.find((m) => m.path === 'request')?.label).toEqual({
+      vi: 'Nội dung đề nghị (chọn ít nhất một)',
+      en: 'Request (tick at least one)',
+    });
     expect(r.complete).toBe(false);
 
     const done = await fillForm(
