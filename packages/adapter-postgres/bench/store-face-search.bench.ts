@@ -249,7 +249,9 @@ export const bench = defineBench({
         const poll = setInterval(() => {
           admin
             .query<{ phase: string; done: string; total: string }>(
-              `SELECT phase, tuples_done AS done, tuples_total AS total FROM pg_stat_progress_create_index`,
+              `SELECT phase, tuples_done AS done, tuples_total AS total FROM pg_stat_progress_create_index
+               WHERE relid = $1::regclass`,
+              [`${schema}.sc_identity_face_vectors`],
             )
             .then((r) => {
               for (const x of r.rows)
