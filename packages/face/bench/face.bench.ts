@@ -4,11 +4,12 @@ import { type BenchTable, defineBench, percentile } from '@smart-citizen/bench';
 import { decodeImage, type RasterImage, resize } from '@smart-citizen/core';
 import { sharedDataRoot } from '@smart-citizen/test-kit';
 import { runInChromium } from '../test/browser/runInChromium.js';
-import { allPairs, evaluateScores } from '../src/evaluate.js';
+import { allPairs, crossValidateByIdentity, evaluateScores, type LabelledScore } from '../src/evaluate.js';
 import { type FaceVerifier as FV, FaceVerifier, type StageTimings } from '../src/FaceVerifier.js';
 import { cosineSimilarity } from '../src/geometry.js';
-import { builtinProfiles, type FaceModelProfile } from '../src/profiles.js';
-import type { FaceBackend } from '../src/runtime.js';
+import { estimatePose } from '../src/pose.js';
+import { builtinProfiles, type FaceModelProfile, type ModelFileSpec, profileModelFiles } from '../src/profiles.js';
+import { type FaceBackend, createSession, loadModelBytes, loadOrt, runModel } from '../src/runtime.js';
 
 type ProfileId = 'default' | 'yunet-minifasnet';
 
@@ -24,6 +25,73 @@ function cardLike(img: RasterImage): RasterImage {
     height: Math.max(1, Math.round(img.height * s)),
   });
   return resize(small, { width: small.width * 2, height: small.height * 2, method: 'bilinear' });
+}
+
+/** The photo shrunk to a quarter of its size, centred in a mid-grey frame of the original size (small, far faces). */
+function smallFaceScene(img: RasterImage): RasterImage {
+  const q = resize(img, {
+    width: Math.max(1, Math.round(img.width / 4)),
+    height: Math.max(1, Math.round(img.height / 4)),
+  });
+  const c = img.channels;
+  const data = new Uint8Array(img.width * img.height * c).fill(128);
+  const ox = Math.floor((img.width - q.width) / 2);
+  const oy = Math.floor((img.height - q.height) / 2);
+  for (let y = 0; y < q.height; y++) {
+    const src = q.data.subarray(y * q.width * q.channels, (y + 1) * q.width * q.channels);
+    if (q.channels === c) data.set(src, ((oy + y) * img.width + ox) * c);
+  }
+  return { ...img, data };
+}
+
+/** Every photo scored against every card-like copy of another photo (ordered pairs). */
+function cardScores(emb: readonly (Float32Array | undefined)[], cardEmb: readonly (Float32Array | undefined)[]) {
+  return (labels: readonly string[]): LabelledScore[] => {
+    const out: LabelledScore[] = [];
+    for (let i = 0; i < emb.length; i++) {
+      for (let j = 0; j < cardEmb.length; j++) {
+        if (i === j) continue;
+        const a = emb[i];
+        const b = cardEmb[j];
+        out.push({ labels: [labels[i] as string, labels[j] as string], score: a && b ? cosineSimilarity(a, b) : -1 });
+      }
+    }
+    return out;
+  };
+}
+
+const split = (scores: readonly LabelledScore[]) => ({
+  g: scores.filter((s) => s.labels[0] === s.labels[1]).map((s) => s.score),
+  i: scores.filter((s) => s.labels[0] !== s.labels[1]).map((s) => s.score),
+});
+
+/** Median process CPU ms of `runs` runs of one model on a fixed input (after 5 warm-up runs). */
+async function modelCpuMs(
+  backend: FaceBackend,
+  spec: ModelFileSpec,
+  bytes: Uint8Array,
+  dims: number[],
+  runs: number,
+): Promise<number> {
+  const ort = await loadOrt(backend);
+  const session = await createSession(ort, bytes, spec, backend, {});
+  try {
+    const n = dims.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(n);
+    // A fixed pseudo-random 0–255 pattern (the kernels' cost does not depend on the values).
+    for (let i = 0; i < n; i++) data[i] = (i * 7919) % 256;
+    for (let i = 0; i < 5; i++) await runModel(ort, session, spec, data, dims);
+    const ms: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const c0 = process.cpuUsage();
+      await runModel(ort, session, spec, data, dims);
+      const c = process.cpuUsage(c0);
+      ms.push((c.user + c.system) / 1000);
+    }
+    return percentile(ms, 50);
+  } finally {
+    await session.release();
+  }
 }
 
 export const bench = defineBench({
@@ -66,6 +134,29 @@ export const bench = defineBench({
     const accuracy: BenchTable['rows'] = [];
     const cardRows: BenchTable['rows'] = [];
     const speed: BenchTable['rows'] = [];
+    const cvRows: BenchTable['rows'] = [];
+    /** Leave-one-identity-out rows next to the in-sample figure at the threshold calibrated on everything. */
+    const cvTable = (profile: string, reference: string, scores: LabelledScore[]): BenchTable['rows'] => {
+      const cv = crossValidateByIdentity(scores, 1e-3);
+      const { g, i } = split(scores);
+      const all = evaluateScores(g, i, [1e-3]);
+      const inSample = { far: all.tarAtFar[0]?.threshold ?? Number.POSITIVE_INFINITY, eer: all.eerThreshold };
+      return [cv.far, cv.eer].map((r) => {
+        const t = inSample[r.rule];
+        return {
+          profile,
+          reference,
+          rule: r.rule === 'far' ? 'FAR 1e-3' : 'EER',
+          folds: r.folds,
+          'fold thr min–max': `${r3(r.thresholdRange[0])}–${r3(r.thresholdRange[1])}`,
+          'held-out FAR %': `${pct(r.far)} (${r.falseAccepts}/${r.impostorTrials})`,
+          'held-out FRR %': `${pct(r.frr)} (${r.falseRejects}/${r.genuineTrials})`,
+          'in-sample thr': r3(t),
+          'in-sample FAR %': pct(i.filter((x) => x >= t).length / i.length),
+          'in-sample FRR %': pct(g.filter((x) => x < t).length / g.length),
+        };
+      });
+    };
     const data: Record<string, unknown> = {};
     const backends: FaceBackend[] = ['node', 'web'];
     const profiles: ProfileId[] = ['yunet-minifasnet', 'default'];
@@ -105,6 +196,13 @@ export const bench = defineBench({
               'shipped thr': fv.thresholds.photo,
             });
             data[`${profile}/${backend}/scores`] = { eer: e.eer, tarAtFar: e.tarAtFar, eerThreshold: e.eerThreshold };
+            if (backend === 'node') {
+              const photoScores: LabelledScore[] = [...genuine, ...impostor].map(([i, j]) => ({
+                labels: [labels[i] as string, labels[j] as string],
+                score: score([i, j]),
+              }));
+              cvRows.push(...cvTable(profile, 'photo', photoScores));
+            }
 
             if (backend === 'node') {
               // ID-card portrait calibration: probe = photo, reference = card-like copy of another photo.
@@ -115,17 +213,9 @@ export const bench = defineBench({
                 cardEmb.push(r.status === 'ok' ? r.embedding : undefined);
                 cardPassed.push(r.status === 'ok' && r.quality.passed);
               }
-              const g: number[] = [];
-              const imp: number[] = [];
-              for (let i = 0; i < files.length; i++) {
-                for (let j = 0; j < files.length; j++) {
-                  if (i === j) continue;
-                  const a = emb[i];
-                  const b = cardEmb[j];
-                  const s = a && b ? cosineSimilarity(a, b) : -1;
-                  (labels[i] === labels[j] ? g : imp).push(s);
-                }
-              }
+              const cs = cardScores(emb, cardEmb)(labels);
+              const { g, i: imp } = split(cs);
+              cvRows.push(...cvTable(profile, 'id-card-portrait', cs));
               const c = evaluateScores(g, imp);
               cardRows.push({
                 profile,
@@ -192,70 +282,122 @@ export const bench = defineBench({
         }
       }
     }
-    // The same YuNet profile with the detector run at 320 px (a kiosk face fills the frame):
-    // Node only, speed and accuracy, to show what the detector size costs.
-    {
-      ctx.progress('yunet-minifasnet with the detector at 320 px (node)');
+    // YuNet's input size (longest side): accuracy on photos and card-like references, small
+    // faces, and speed, Node only. The shipped profile's size is one of the rows.
+    const sizeRows: BenchTable['rows'] = [];
+    const yawBySize = new Map<number, number[]>();
+    const small = at640.map(smallFaceScene);
+    for (const size of [320, 416, 640]) {
+      ctx.progress(`yunet-minifasnet with the detector at ${size} px (node)`);
       const base = builtinProfiles['yunet-minifasnet'];
-      const small: FaceModelProfile = {
+      const sized: FaceModelProfile = {
         ...base,
-        id: 'yunet-320',
-        detector: base.detector.kind === 'yunet' ? { ...base.detector, inputSize: 320 } : base.detector,
+        id: `yunet-${size}`,
+        detector: base.detector.kind === 'yunet' ? { ...base.detector, inputSize: size } : base.detector,
       };
-      const fv = await FaceVerifier.create({ profile: small, models: { dir: modelsDir }, liveness: false });
+      const fv = await FaceVerifier.create({ profile: sized, models: { dir: modelsDir }, liveness: false });
       try {
         const emb: (Float32Array | undefined)[] = [];
+        const yaw: number[] = [];
         for (const im of images) {
           const r = await fv.embed(im);
           emb.push(r.status === 'ok' ? r.embedding : undefined);
+          yaw.push(r.status === 'ok' ? estimatePose(r.face.landmarks5).yaw : Number.NaN);
         }
-        const score = ([i, j]: [number, number]) => {
-          const a = emb[i];
-          const b = emb[j];
-          return a && b ? cosineSimilarity(a, b) : -1;
-        };
-        const e = evaluateScores(genuine.map(score), impostor.map(score));
-        accuracy.push({
-          profile: 'yunet-minifasnet, detector 320 px',
-          runtime: 'onnxruntime-node',
-          'no face': emb.filter((x) => !x).length,
-          genuine: e.genuine,
-          impostor: e.impostor,
-          'EER %': pct(e.eer),
-          'thr@EER': r3(e.eerThreshold),
-          'TAR@FAR1e-2 %': pct(e.tarAtFar[0]?.tar ?? 0),
-          'TAR@FAR1e-3 %': pct(e.tarAtFar[1]?.tar ?? 0),
-          'thr@FAR1e-3': r3(e.tarAtFar[1]?.threshold ?? Number.NaN),
-          'shipped thr': fv.thresholds.photo,
-        });
+        yawBySize.set(size, yaw);
+        const ps = split(
+          [...genuine, ...impostor].map(([i, j]) => {
+            const a = emb[i];
+            const b = emb[j];
+            return {
+              labels: [labels[i] as string, labels[j] as string] as const,
+              score: a && b ? cosineSimilarity(a, b) : -1,
+            };
+          }),
+        );
+        const e = evaluateScores(ps.g, ps.i);
+        const cardEmb: (Float32Array | undefined)[] = [];
+        let cardPass = 0;
+        for (const im of cards) {
+          const r = await fv.embed(im, { referenceType: 'id-card-portrait' });
+          cardEmb.push(r.status === 'ok' ? r.embedding : undefined);
+          if (r.status === 'ok' && r.quality.passed) cardPass++;
+        }
+        const cs = split(cardScores(emb, cardEmb)(labels));
+        const c = evaluateScores(cs.g, cs.i);
+        let smallFound = 0;
+        for (const im of small) if ((await fv.detect(im)).faces.length > 0) smallFound++;
         for (const im of speedSet.slice(0, 3)) await fv.analyze(im);
-        const wall: number[] = [];
         const cpu: number[] = [];
         const det: number[] = [];
         for (const im of speedSet) {
           const c0 = process.cpuUsage();
           const r = await fv.analyze(im);
-          const c = process.cpuUsage(c0);
+          const cu = process.cpuUsage(c0);
           if (r.embed.status !== 'ok') continue;
-          cpu.push((c.user + c.system) / 1000);
+          cpu.push((cu.user + cu.system) / 1000);
           det.push(r.timings.detect);
-          wall.push(r.timings.detect + r.timings.landmarks + r.timings.align + r.timings.embed);
         }
-        speed.push({
-          profile: 'yunet-minifasnet, detector 320 px',
-          runtime: 'onnxruntime-node',
-          faces: cpu.length,
-          'detect ms': r1(percentile(det, 50)),
-          'landmarks68 ms': null,
-          'align ms': null,
-          'embed ms': null,
-          'liveness ms': null,
-          'det+lm+align+embed wall p50': r1(percentile(wall, 50)),
+        sizeRows.push({
+          'detector px': size,
+          shipped: size === (base.detector.kind === 'yunet' ? base.detector.inputSize : 0) ? 'yes' : '',
+          'photos no face': emb.filter((x) => !x).length,
+          'EER %': pct(e.eer),
+          'thr@FAR1e-3': r3(e.tarAtFar[1]?.threshold ?? Number.NaN),
+          'card refs found': cardEmb.filter(Boolean).length,
+          'card refs pass quality': cardPass,
+          'card EER %': pct(c.eer),
+          'card TAR@FAR1e-3 %': pct(c.tarAtFar[1]?.tar ?? 0),
+          'card thr@FAR1e-3': r3(c.tarAtFar[1]?.threshold ?? Number.NaN),
+          [`¼-size faces found (of ${small.length})`]: smallFound,
+          'detect wall p50': r1(percentile(det, 50)),
           'det+lm+align+embed CPU p50': r1(percentile(cpu, 50)),
-          'liveness CPU p50': null,
         });
       } finally {
         await fv.close();
+      }
+    }
+    // Yaw from the five points at each size against 640 px: smaller inputs give coarser points.
+    const ref = yawBySize.get(640) ?? [];
+    for (const row of sizeRows) {
+      const y = yawBySize.get(Number(row['detector px'])) ?? [];
+      const d = y.map((v, k) => Math.abs(v - (ref[k] ?? Number.NaN))).filter(Number.isFinite);
+      const turned = y
+        .map((v, k) => [Math.abs(v), Math.abs(ref[k] ?? Number.NaN)] as const)
+        .filter(([v, r]) => Number.isFinite(v) && r > 10);
+      row['|yaw − yaw@640| mean°'] = r1(d.reduce((a, b) => a + b, 0) / Math.max(1, d.length));
+      row['turned faces: |yaw| / |yaw@640|'] =
+        `${r3(turned.reduce((a, [v, r]) => a + v / r, 0) / Math.max(1, turned.length))} (n=${turned.length})`;
+    }
+    // Each model alone, the same input in both runtimes: where the browser build loses time.
+    const modelRows: BenchTable['rows'] = [];
+    {
+      ctx.progress('per-model CPU time, onnxruntime-node vs onnxruntime-web');
+      const specs = new Map<string, ModelFileSpec>();
+      for (const p of profiles) for (const m of profileModelFiles(builtinProfiles[p])) specs.set(m.file, m);
+      const runs = ctx.quick ? 10 : 30;
+      for (const spec of specs.values()) {
+        const bytes = await loadModelBytes(spec, { dir: modelsDir });
+        // YuNet at the padded sizes of a 640×480 photo for each detector size; the rest at their fixed shape.
+        const shapes: number[][] =
+          spec.file === 'yunet_n_dynamic.onnx'
+            ? [
+                [1, 3, 480, 640],
+                [1, 3, 320, 416],
+                [1, 3, 256, 320],
+              ]
+            : [spec.inputShape.map(Number)];
+        for (const dims of shapes) {
+          const node = await modelCpuMs('node', spec, bytes, dims, runs);
+          const web = await modelCpuMs('web', spec, bytes, dims, runs);
+          modelRows.push({
+            model: spec.file,
+            input: dims.join('×'),
+            'node CPU ms': r1(node),
+            'web CPU ms': r1(web),
+            'web / node': r1(web / node),
+          });
+        }
       }
     }
     // The browser build in headless Chromium (wall-clock only: a page cannot read CPU time).
@@ -335,6 +477,19 @@ export const bench = defineBench({
         {
           title: `Milliseconds per face at 640 px, one intra-op thread (median over ${speedSet.length} photos)`,
           rows: speed,
+        },
+        {
+          title: 'YuNet input size (longest side), yunet-minifasnet on onnxruntime-node',
+          rows: sizeRows,
+        },
+        {
+          title:
+            'Leave-one-identity-out cross-validation (threshold chosen without identity i, applied to the pairs of i; counts pooled over the folds)',
+          rows: cvRows,
+        },
+        {
+          title: `Each model alone, one thread: median process CPU ms of ${ctx.quick ? 10 : 30} runs`,
+          rows: modelRows,
         },
         { title: 'Browser build (onnxruntime-web, WASM, 1 thread, run in Node) vs Node', rows: ratios },
         {
