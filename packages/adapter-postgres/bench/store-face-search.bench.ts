@@ -9,7 +9,7 @@ import { alignToSpectrum, DIM, dot, FaceData, type FaceDataKind, meanStd, REAL_I
 import { realFaces } from './realFaces.js';
 import { benchCitizen, rng } from './store-citizens.js';
 
-const HNSW = { m: 16, efConstruction: 64 };
+const HNSW_DEFAULT = { m: 16, efConstruction: 64 };
 type Row = Record<string, string | number | boolean | null>;
 
 const load = () =>
@@ -29,7 +29,7 @@ export const bench = defineBench({
   name: 'postgres-face-search',
   pkg: 'adapter-postgres',
   description:
-    '1:N face search over 512-d embeddings: pgvector HNSW vs exact scan (pgvector and in-process), latency, recall and mated rank-1 with real deepface embeddings among synthetic distractors (100,000 and 1,000,000; --quick 20,000). Args: data=face|iso (default face), fresh, hnsw-1m, 1m-only, 100k-only, n=<size>, ef=40,100,200, mem=<maintenance_work_mem>',
+    '1:N face search over 512-d embeddings: pgvector HNSW vs exact scan (pgvector and in-process), latency, recall and mated rank-1 with real deepface embeddings among synthetic distractors (100,000 and 1,000,000; --quick 20,000). Args: data=face|iso (default face), fresh, hnsw-1m, 1m-only, 100k-only, n=<size>, ef=40,100,200, mem=<maintenance_work_mem>, m=16, efc=64 (HNSW build)',
   async run(ctx) {
     const nArg = ctx.args.find((a) => a.startsWith('n='));
     const sizes = nArg
@@ -52,6 +52,12 @@ export const bench = defineBench({
           .filter((x) => x > 0)
       : [40, 100, 200, 400];
     const memArg = ctx.args.find((a) => a.startsWith('mem='))?.slice(4);
+    const intArg = (name: string, dflt: number) => {
+      const a = ctx.args.find((x) => x.startsWith(`${name}=`));
+      return a ? Number(a.slice(name.length + 1)) : dflt;
+    };
+    const HNSW = { m: intArg('m', HNSW_DEFAULT.m), efConstruction: intArg('efc', HNSW_DEFAULT.efConstruction) };
+    const custom = HNSW.m !== HNSW_DEFAULT.m || HNSW.efConstruction !== HNSW_DEFAULT.efConstruction;
     const keys = createStaticKeyProvider({ keys: [{ id: 'bench', key: new Uint8Array(32).fill(11) }] });
     const admin = new pg.Pool({ connectionString: postgresUrl, max: 2 });
     const loadRows: Row[] = [];
@@ -148,7 +154,9 @@ export const bench = defineBench({
     }
 
     for (const n of sizes) {
-      const schema = kind === 'iso' ? `sc_bench_face_${n}` : `sc_bench_face_${kind}_${n}`;
+      const schema =
+        (kind === 'iso' ? `sc_bench_face_${n}` : `sc_bench_face_${kind}_${n}`) +
+        (custom ? `_m${HNSW.m}_efc${HNSW.efConstruction}` : '');
       const open = (efSearch = 100) =>
         createPostgresIdentityStore({
           connectionString: postgresUrl,
@@ -172,6 +180,7 @@ export const bench = defineBench({
       const loadRow: Row = {
         embeddings: n,
         data: kind,
+        HNSW: `m ${HNSW.m}, ef_construction ${HNSW.efConstruction}`,
         'citizens load s': null,
         'templates load s (encrypt + insert)': null,
         'templates/s': null,
