@@ -1,3 +1,4 @@
+import { jacobiEigen, normalizeVector } from '@smart-citizen/core';
 import { rng } from './store-citizens.js';
 
 /**
@@ -64,14 +65,6 @@ export function fitSpectrumExponent(impostorStd: number, dim = DIM): number {
   return (lo + hi) / 2;
 }
 
-function unit(v: Float32Array): Float32Array {
-  let n = 0;
-  for (const x of v) n += x * x;
-  n = Math.sqrt(n);
-  for (let k = 0; k < v.length; k++) v[k] = (v[k] as number) / n;
-  return v;
-}
-
 /** Generator of the enrolled vectors and probes of one data kind. */
 export class FaceData {
   readonly alpha: number;
@@ -90,7 +83,7 @@ export class FaceData {
     const g = gaussian(seed);
     const v = new Float32Array(DIM);
     for (let k = 0; k < DIM; k++) v[k] = g() * (this.#scale[k] as number);
-    return unit(v);
+    return normalizeVector(v);
   }
 
   /** The i-th enrolled embedding (unit length). */
@@ -119,55 +112,6 @@ export function meanStd(xs: number[]): { mean: number; std: number } {
   return { mean, std: Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length) };
 }
 
-/** Symmetric eigen-decomposition (cyclic Jacobi) of an n×n matrix; returns eigenvalues and column eigenvectors. */
-function jacobi(a: Float64Array[], n: number): { values: number[]; vectors: Float64Array[] } {
-  const v = Array.from({ length: n }, (_, i) => {
-    const r = new Float64Array(n);
-    r[i] = 1;
-    return r;
-  });
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += (a[p]?.[q] as number) ** 2;
-    if (off < 1e-20) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const ap = a[p] as Float64Array;
-        const aq = a[q] as Float64Array;
-        const apq = ap[q] as number;
-        if (Math.abs(apq) < 1e-30) continue;
-        const theta = ((aq[q] as number) - (ap[p] as number)) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const ak = a[k] as Float64Array;
-          const akp = ak[p] as number;
-          const akq = ak[q] as number;
-          ak[p] = c * akp - s * akq;
-          ak[q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = ap[k] as number;
-          const aqk = aq[k] as number;
-          ap[k] = c * apk - s * aqk;
-          aq[k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vk = v[k] as Float64Array;
-          const vkp = vk[p] as number;
-          const vkq = vk[q] as number;
-          vk[p] = c * vkp - s * vkq;
-          vk[q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const values = a.map((r, i) => r[i] as number);
-  const vectors = values.map((_, j) => Float64Array.from(v, (r) => r[j] as number));
-  return { values, vectors };
-}
-
 /**
  * An orthogonal change of basis that maps the principal directions of `xs` (uncentred, largest
  * first) onto axes 0, s, 2s… (s = `stride`) — among the axes of largest variance of the `face`
@@ -177,8 +121,8 @@ function jacobi(a: Float64Array[], n: number): { values: number[]; vectors: Floa
  */
 export function alignToSpectrum(xs: Float32Array[], stride = 1): (x: Float32Array) => Float32Array {
   const n = xs.length;
-  const gram = Array.from({ length: n }, (_, i) => Float64Array.from(xs, (y) => dot(xs[i] as Float32Array, y)));
-  const { values, vectors } = jacobi(gram, n);
+  const gram = Array.from({ length: n }, (_, i) => xs.map((y) => dot(xs[i] as Float32Array, y)));
+  const { values, vectors } = jacobiEigen(gram);
   const order = values.map((_, i) => i).sort((a, b) => (values[b] as number) - (values[a] as number));
   const basis: Float64Array[] = [];
   const addOrthonormal = (u: Float64Array) => {
@@ -196,7 +140,7 @@ export function alignToSpectrum(xs: Float32Array[], stride = 1): (x: Float32Arra
   };
   for (const j of order) {
     if ((values[j] as number) < 1e-9) continue;
-    const w = vectors[j] as Float64Array;
+    const w = vectors.map((row) => row[j] as number);
     const u = new Float64Array(DIM);
     for (let i = 0; i < n; i++) {
       const x = xs[i] as Float32Array;

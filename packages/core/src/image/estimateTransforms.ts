@@ -161,8 +161,12 @@ function det3(m: Matrix3x3): number {
   return a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
 }
 
-/** Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations; returns [values, vectors as columns]. */
-function jacobiEigen(S: number[][]): { values: number[]; vectors: number[][] } {
+/**
+ * Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations.
+ * @param S - A symmetric n×n matrix (rows); not modified.
+ * @returns `values[j]` and its eigenvector as column j of `vectors` (`vectors[k][j]`), unordered.
+ */
+export function jacobiEigen(S: number[][]): { values: number[]; vectors: number[][] } {
   const n = S.length;
   const A = S.map((r) => [...r]);
   const V = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j): number => (i === j ? 1 : 0)));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isSmartCitizenError } from '../errors/SmartCitizenError.js';
-import { estimateAffine, estimateHomography, estimateSimilarity } from './estimateTransforms.js';
+import { estimateAffine, estimateHomography, estimateSimilarity, jacobiEigen } from './estimateTransforms.js';
 import {
   applyAffine,
   applyHomography,
@@ -339,5 +339,31 @@ describe('warpAffine and warpPerspective', () => {
       warpAffine(board, [1, 0, 0, 0, 1, 0], { width: 5, height: 5, interpolation: 'cubic' as 'nearest' }),
     ).toThrow(RangeError);
     expectDegenerate(() => warpPerspective(board, [0, 0, 0, 0, 0, 0, 0, 0, 0], { width: 5, height: 5 }));
+  });
+});
+
+describe('jacobiEigen', () => {
+  it('decomposes a symmetric matrix: S·v = λ·v for every pair, orthonormal vectors, input untouched', () => {
+    const S = [
+      [4, 1, 2],
+      [1, 3, 0],
+      [2, 0, 5],
+    ];
+    const copy = S.map((r) => [...r]);
+    const { values, vectors } = jacobiEigen(S);
+    expect(S).toEqual(copy);
+    expect(values.reduce((a, b) => a + b, 0)).toBeCloseTo(12, 10); // trace
+    for (let j = 0; j < 3; j++) {
+      const v = vectors.map((r) => r[j] as number);
+      const lambda = values[j] as number;
+      for (let i = 0; i < 3; i++) {
+        const sv = (S[i] as number[]).reduce((acc, x, k) => acc + x * (v[k] as number), 0);
+        expect(sv).toBeCloseTo(lambda * (v[i] as number), 10);
+      }
+      for (let k = 0; k < 3; k++) {
+        const dot = vectors.reduce((acc, r) => acc + (r[j] as number) * (r[k] as number), 0);
+        expect(dot).toBeCloseTo(j === k ? 1 : 0, 10);
+      }
+    }
   });
 });

@@ -20,6 +20,6 @@ export type { Rect } from './crop.js';
 export { encodePng } from './encodePng.js';
 export { applyAffine, invertAffine, invert3x3, applyHomography, multiply3x3 } from './geometry.js';
 export type { Point, Matrix2x3, Matrix3x3, GeometryErrorCode } from './geometry.js';
-export { estimateAffine, estimateSimilarity, estimateHomography } from './estimateTransforms.js';
+export { estimateAffine, estimateSimilarity, estimateHomography, jacobiEigen } from './estimateTransforms.js';
 export { warpAffine, warpPerspective } from './warp.js';
 export type { WarpOptions } from './warp.js';
