@@ -44,20 +44,44 @@ function smallFaceScene(img: RasterImage): RasterImage {
   return { ...img, data };
 }
 
+type Embeddings = readonly (Float32Array | undefined)[];
+
+/** Cosine of two embeddings; −1 when either side had no face (a pair that cannot match). */
+const pairScore = (a: Float32Array | undefined, b: Float32Array | undefined): number =>
+  a && b ? cosineSimilarity(a, b) : -1;
+
+/** Labelled scores of index pairs within one set of embeddings. */
+function photoScores(emb: Embeddings, pairs: readonly [number, number][], labels: readonly string[]): LabelledScore[] {
+  return pairs.map(([i, j]) => ({
+    labels: [labels[i] as string, labels[j] as string],
+    score: pairScore(emb[i], emb[j]),
+  }));
+}
+
 /** Every photo scored against every card-like copy of another photo (ordered pairs). */
-function cardScores(emb: readonly (Float32Array | undefined)[], cardEmb: readonly (Float32Array | undefined)[]) {
-  return (labels: readonly string[]): LabelledScore[] => {
-    const out: LabelledScore[] = [];
-    for (let i = 0; i < emb.length; i++) {
-      for (let j = 0; j < cardEmb.length; j++) {
-        if (i === j) continue;
-        const a = emb[i];
-        const b = cardEmb[j];
-        out.push({ labels: [labels[i] as string, labels[j] as string], score: a && b ? cosineSimilarity(a, b) : -1 });
-      }
+function cardScores(emb: Embeddings, cardEmb: Embeddings, labels: readonly string[]): LabelledScore[] {
+  const out: LabelledScore[] = [];
+  for (let i = 0; i < emb.length; i++) {
+    for (let j = 0; j < cardEmb.length; j++) {
+      if (i !== j)
+        out.push({ labels: [labels[i] as string, labels[j] as string], score: pairScore(emb[i], cardEmb[j]) });
     }
-    return out;
-  };
+  }
+  return out;
+}
+
+/** Embeds every image: the embedding (undefined without a face), whether it passed quality, and its yaw. */
+async function embedAll(fv: FV, images: readonly RasterImage[], options?: { referenceType: 'id-card-portrait' }) {
+  const emb: (Float32Array | undefined)[] = [];
+  const passed: boolean[] = [];
+  const yaw: number[] = [];
+  for (const im of images) {
+    const r = await fv.embed(im, options);
+    emb.push(r.status === 'ok' ? r.embedding : undefined);
+    passed.push(r.status === 'ok' && r.quality.passed);
+    yaw.push(r.status === 'ok' ? estimatePose(r.face.landmarks5).yaw : Number.NaN);
+  }
+  return { emb, passed, yaw };
 }
 
 const split = (scores: readonly LabelledScore[]) => ({
@@ -169,17 +193,9 @@ export const bench = defineBench({
         try {
           // Accuracy: full photos (node for both; web gives the same numbers, checked on a sample).
           if (backend === 'node' || ctx.quick) {
-            const emb: (Float32Array | undefined)[] = [];
-            for (const im of images) {
-              const r = await fv.embed(im);
-              emb.push(r.status === 'ok' ? r.embedding : undefined);
-            }
+            const { emb } = await embedAll(fv, images);
             const missed = emb.filter((e) => !e).length;
-            const score = ([i, j]: [number, number]) => {
-              const a = emb[i];
-              const b = emb[j];
-              return a && b ? cosineSimilarity(a, b) : -1;
-            };
+            const score = ([i, j]: [number, number]) => pairScore(emb[i], emb[j]);
             const e = evaluateScores(genuine.map(score), impostor.map(score));
             const [f2, f3] = e.tarAtFar;
             accuracy.push({
@@ -197,23 +213,15 @@ export const bench = defineBench({
             });
             data[`${profile}/${backend}/scores`] = { eer: e.eer, tarAtFar: e.tarAtFar, eerThreshold: e.eerThreshold };
             if (backend === 'node') {
-              const photoScores: LabelledScore[] = [...genuine, ...impostor].map(([i, j]) => ({
-                labels: [labels[i] as string, labels[j] as string],
-                score: score([i, j]),
-              }));
-              cvRows.push(...cvTable(profile, 'photo', photoScores));
+              cvRows.push(...cvTable(profile, 'photo', photoScores(emb, [...genuine, ...impostor], labels)));
             }
 
             if (backend === 'node') {
               // ID-card portrait calibration: probe = photo, reference = card-like copy of another photo.
-              const cardEmb: (Float32Array | undefined)[] = [];
-              const cardPassed: boolean[] = [];
-              for (const im of cards) {
-                const r = await fv.embed(im, { referenceType: 'id-card-portrait' });
-                cardEmb.push(r.status === 'ok' ? r.embedding : undefined);
-                cardPassed.push(r.status === 'ok' && r.quality.passed);
-              }
-              const cs = cardScores(emb, cardEmb)(labels);
+              const { emb: cardEmb, passed: cardPassed } = await embedAll(fv, cards, {
+                referenceType: 'id-card-portrait',
+              });
+              const cs = cardScores(emb, cardEmb, labels);
               const { g, i: imp } = split(cs);
               cvRows.push(...cvTable(profile, 'id-card-portrait', cs));
               const c = evaluateScores(g, imp);
@@ -297,33 +305,13 @@ export const bench = defineBench({
       };
       const fv = await FaceVerifier.create({ profile: sized, models: { dir: modelsDir }, liveness: false });
       try {
-        const emb: (Float32Array | undefined)[] = [];
-        const yaw: number[] = [];
-        for (const im of images) {
-          const r = await fv.embed(im);
-          emb.push(r.status === 'ok' ? r.embedding : undefined);
-          yaw.push(r.status === 'ok' ? estimatePose(r.face.landmarks5).yaw : Number.NaN);
-        }
+        const { emb, yaw } = await embedAll(fv, images);
         yawBySize.set(size, yaw);
-        const ps = split(
-          [...genuine, ...impostor].map(([i, j]) => {
-            const a = emb[i];
-            const b = emb[j];
-            return {
-              labels: [labels[i] as string, labels[j] as string] as const,
-              score: a && b ? cosineSimilarity(a, b) : -1,
-            };
-          }),
-        );
+        const ps = split(photoScores(emb, [...genuine, ...impostor], labels));
         const e = evaluateScores(ps.g, ps.i);
-        const cardEmb: (Float32Array | undefined)[] = [];
-        let cardPass = 0;
-        for (const im of cards) {
-          const r = await fv.embed(im, { referenceType: 'id-card-portrait' });
-          cardEmb.push(r.status === 'ok' ? r.embedding : undefined);
-          if (r.status === 'ok' && r.quality.passed) cardPass++;
-        }
-        const cs = split(cardScores(emb, cardEmb)(labels));
+        const { emb: cardEmb, passed: cardPassed } = await embedAll(fv, cards, { referenceType: 'id-card-portrait' });
+        const cardPass = cardPassed.filter(Boolean).length;
+        const cs = split(cardScores(emb, cardEmb, labels));
         const c = evaluateScores(cs.g, cs.i);
         let smallFound = 0;
         for (const im of small) if ((await fv.detect(im)).faces.length > 0) smallFound++;
