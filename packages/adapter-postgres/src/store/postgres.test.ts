@@ -82,6 +82,9 @@ describe.skipIf(!available)('PostgreSQL identity store', () => {
 
   describe('PostgreSQL specifics', () => {
     const keys = () => createStaticKeyProvider({ keys: [{ id: 'k1', key: new Uint8Array(32).fill(2) }] });
+    /** A store with keys and 8-d face vectors in its own schema (pgvector when available). */
+    const openVectorStore = (sch: string) =>
+      createPostgresIdentityStore({ connectionString: postgresUrl, schema: sch, faceDimension: 8, keys: keys() });
     let schema: string;
     beforeAll(() => {
       schema = newSchema();
@@ -119,12 +122,7 @@ describe.skipIf(!available)('PostgreSQL identity store', () => {
 
     it('uses the HNSW index for approximate search and a scan for exact search', async () => {
       const sch = newSchema();
-      const store = await createPostgresIdentityStore({
-        connectionString: postgresUrl,
-        schema: sch,
-        faceDimension: 8,
-        keys: keys(),
-      });
+      const store = await openVectorStore(sch);
       expect(store.faceSearchMode).toBe('pgvector');
       const ids: string[] = [];
       for (let i = 0; i < 40; i++) {
@@ -174,12 +172,7 @@ describe.skipIf(!available)('PostgreSQL identity store', () => {
 
     it('enrols a batch of face templates across several INSERT chunks, each searchable and encrypted', async () => {
       const sch = newSchema();
-      const store = await createPostgresIdentityStore({
-        connectionString: postgresUrl,
-        schema: sch,
-        faceDimension: 8,
-        keys: keys(),
-      });
+      const store = await openVectorStore(sch);
       const n = 1_234;
       const id = (i: number) => `0020990${String(i).padStart(5, '0')}`;
       // Distinct directions: a hashed pseudo-random vector per i.
