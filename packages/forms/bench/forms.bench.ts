@@ -50,15 +50,16 @@ const ANSWERS: Record<string, FormAnswers> = {
     birthRegistrationPlace: 'Xã Tân Phú, Huyện Đồng Phú, Tỉnh Bình Phước',
   },
   'business-household': {
-    recipient: 'Cơ quan đăng ký kinh doanh phường Hoàn Kiếm',
-    role: 'Chủ hộ kinh doanh',
+    recipient: 'Phòng Kinh tế phường Hoàn Kiếm',
     owner: { phone: '0912345678' },
     business: {
       name: 'Hộ kinh doanh Hằng Nguyễn',
       address: 'Số 8 phố Hàng Bạc, Phường Hàng Bạc, Quận Hoàn Kiếm, Thành phố Hà Nội',
-      activities: [{ name: 'Bán lẻ hàng may mặc', code: '4771' }],
+      activities: [{ name: 'Bán lẻ hàng may mặc', code: '4771', main: true }],
       capital: 150_000_000,
+      vatMethod: 'Phương pháp khoán',
     },
+    founder: 'Cá nhân',
   },
 };
 

@@ -111,13 +111,10 @@ describe('fillForm', () => {
     // Quê quán vs nơi đăng ký khai sinh depends on the card type: neither is filled.
     expect(r.data.placeOfOrigin).toBeUndefined();
     expect(r.data.birthRegistrationPlace).toBeUndefined();
+    // The 2025 business-household form asks for the personal identification number, not the card.
     const b = await fillForm('business-household', { identity: noType }, opts());
-    const doc = (b.data.owner as { document: Record<string, unknown> }).document;
-    expect(doc.type).toBeUndefined();
-    expect(doc.number).toBeUndefined();
-    expect(b.missing.map((m) => m.path)).toEqual(
-      expect.arrayContaining(['owner.document.type', 'owner.document.number']),
-    );
+    expect((b.data.owner as Record<string, unknown>).idNumber).toBe('001199012345');
+    expect(b.data.owner).not.toHaveProperty('document');
   });
 
   it('keeps the address as written when normalisation is turned off', async () => {
@@ -221,26 +218,40 @@ describe('fillForm', () => {
     expect(r.complete).toBe(false);
   });
 
-  it('business household: owner from the card, address parts, capital in words', async () => {
+  it('business household (Mẫu số 1, TT 68/2025): owner from the card in two-level units, capital in words', async () => {
     const r = await fillForm(
       'business-household',
       {
         identity,
         answers: {
-          business: { capital: 150_000_000, address: 'Số 8 phố Hàng Bạc, Phường Hàng Bạc, Quận Hoàn Kiếm, Hà Nội' },
+          business: {
+            name: 'Hộ kinh doanh Hằng Nguyễn',
+            capital: 150_000_000,
+            address: 'Số 8 phố Hàng Bạc, Phường Hàng Bạc, Quận Hoàn Kiếm, Hà Nội',
+          },
         },
       },
       opts(),
     );
     const owner = r.data.owner as Record<string, unknown>;
-    expect(owner.fullName).toBe('NGUYỄN THỊ THÚY HẰNG');
-    expect(owner.document).toEqual({
-      type: 'Căn cước công dân',
-      number: '001199012345',
-      issueDate: '20/07/2021',
-      issuer: 'Cục Cảnh sát quản lý hành chính về trật tự xã hội',
+    expect(owner).toMatchObject({
+      fullName: 'NGUYỄN THỊ THÚY HẰNG',
+      dateOfBirth: '14/03/1999',
+      sex: 'Nữ',
+      idNumber: '001199012345',
+      ethnicity: 'Kinh',
+      nationality: 'Việt Nam',
     });
+    // Nơi thường trú: moved to the units in force since 1 July 2025 (no district), old line kept.
+    const permanent = owner.permanentAddress as Record<string, unknown>;
+    expect(permanent).toMatchObject({ ward: 'Phường Ba Đình', province: 'Thành phố Hà Nội' });
+    expect(permanent.district).toBeUndefined();
+    expect((permanent.previous as { line: string }).line).toContain('Quận Ba Đình');
+    // The 2023 items are gone: no card type/issue date/issuer, no "Địa chỉ liên lạc", no "tư cách".
+    expect(owner).not.toHaveProperty('document');
+    expect(r.data).not.toHaveProperty('role');
     const business = r.data.business as Record<string, unknown>;
+    expect(business.name).toBe('HỘ KINH DOANH HẰNG NGUYỄN');
     expect(business.capitalInWords).toBe('Một trăm năm mươi triệu đồng');
     expect(business.address).toMatchObject({
       houseNumber: 'Số 8',
@@ -248,6 +259,72 @@ describe('fillForm', () => {
       ward: 'Phường Hoàn Kiếm',
       province: 'Thành phố Hà Nội',
     });
+    // What only the citizen can say is listed, not guessed.
+    expect(r.missing.map((m) => m.path)).toEqual(
+      expect.arrayContaining(['recipient', 'business.activities', 'business.vatMethod', 'founder']),
+    );
+    expect(r.missing.find((m) => m.path === 'business.vatMethod')?.expectedFrom).toBe('citizen');
+    expect(r.complete).toBe(false);
+  });
+
+  it('business household: members are required when the household members found it, and the start date is checked', async () => {
+    const answers = {
+      recipient: 'Phòng Kinh tế phường Hoàn Kiếm',
+      business: {
+        name: 'Hộ kinh doanh Hằng Nguyễn',
+        address: 'Số 8 phố Hàng Bạc, Phường Hoàn Kiếm, Thành phố Hà Nội',
+        activities: [{ name: 'Bán lẻ hàng may mặc', code: '4771', main: true }],
+        capital: 150_000_000,
+        vatMethod: 'Phương pháp khoán',
+        startDate: '01/01/2026',
+      },
+      founder: 'Các thành viên hộ gia đình',
+    };
+    const r = await fillForm('business-household', { identity, answers }, opts());
+    expect(r.issues.filter((i) => i.severity === 'error').map((i) => [i.code, i.path])).toEqual([
+      ['forms/required-if', 'members'],
+    ]);
+    const member = {
+      fullName: 'NGUYỄN THỊ THÚY HẰNG',
+      dateOfBirth: '14/03/1999',
+      idNumber: '001199012345',
+      sex: 'Nữ',
+      nationality: 'Việt Nam',
+      ethnicity: 'Kinh',
+      permanentAddress: 'Số 15 ngõ 34 phố Quán Thánh, Phường Ba Đình, Thành phố Hà Nội',
+    };
+    const ok = await fillForm('business-household', { identity, answers: { ...answers, members: [member] } }, opts());
+    expect(ok.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(ok.complete).toBe(true);
+    const early = await fillForm(
+      'business-household',
+      {
+        identity,
+        answers: { ...answers, founder: 'Cá nhân', business: { ...answers.business, startDate: '01/01/2015' } },
+      },
+      opts(),
+    );
+    expect(early.issues.find((i) => i.code === 'forms/date-order')?.path).toBe('business.startDate');
+    const badMethod = await fillForm(
+      'business-household',
+      { identity, answers: { ...answers, founder: 'Cá nhân', business: { ...answers.business, vatMethod: 'Khoán' } } },
+      opts(),
+    );
+    expect(badMethod.issues.find((i) => i.code === 'forms/enum')?.path).toBe('business.vatMethod');
+    // A main activity's code is the 4-digit code of the Vietnamese classification.
+    const badCode = await fillForm(
+      'business-household',
+      {
+        identity,
+        answers: {
+          ...answers,
+          founder: 'Cá nhân',
+          business: { ...answers.business, activities: [{ name: 'Bán lẻ', code: '47711' }] },
+        },
+      },
+      opts(),
+    );
+    expect(badCode.issues.map((i) => i.code)).toContain('forms/pattern');
   });
 
   it('reports an identity whose ID number contradicts its sex and birth year', async () => {

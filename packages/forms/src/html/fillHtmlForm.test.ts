@@ -191,5 +191,22 @@ describe.skipIf(!executablePath)('fillHtmlForm in headless Chromium', () => {
   it('a form definition carries the portal input names', () => {
     const mapping = htmlMappingFromFields(createFormRegistry().get('ct01').definition.fields);
     expect(mapping).toMatchObject({ fullName: 'hoTen', dateOfBirth: 'ngaySinh', idNumber: 'soDinhDanh' });
+    const bh = htmlMappingFromFields(createFormRegistry().get('business-household').definition.fields);
+    expect(bh).toMatchObject({
+      'owner.idNumber': 'chuHo.soDinhDanh',
+      'owner.permanentAddress': 'chuHo.noiThuongTru',
+      'owner.currentAddress': 'chuHo.noiOHienTai',
+      'business.name': 'hoKinhDoanh.tenTiengViet',
+      'business.foreignName': 'hoKinhDoanh.tenNuocNgoai',
+      'business.abbreviation': 'hoKinhDoanh.tenVietTat',
+      'business.vatMethod': 'thue.phuongPhapTinhThueGTGT',
+      founder: 'chuTheThanhLap',
+      members: 'thanhVien',
+    });
+    // Every field of the 2025 form has a distinct portal name; the 2023 names are gone.
+    const names = Object.values(bh);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).not.toContain('chuHo.loaiGiayTo');
+    expect(names).not.toContain('chuHo.diaChiLienLac');
   });
 });

@@ -141,6 +141,87 @@ describe('renderFormPdf', () => {
     expect(ccText).toContain('Phường Quán Thánh, Quận Ba Đình');
   });
 
+  it('prints the 2025 business-household form (Mẫu số 1, TT 68/2025): items 1–7, two-level addresses, commitments', async () => {
+    const data = {
+      recipient: 'Phòng Kinh tế phường Hoàn Kiếm',
+      owner: {
+        fullName: 'NGUYỄN THỊ THÚY HẰNG',
+        dateOfBirth: '14/03/1999',
+        sex: 'Nữ',
+        idNumber: '001199012345',
+        ethnicity: 'Kinh',
+        nationality: 'Việt Nam',
+        permanentAddress: {
+          line: 'Số 15 ngõ 34 phố Quán Thánh, Phường Ba Đình, Thành phố Hà Nội',
+          houseNumber: 'Số 15 ngõ 34',
+          street: 'phố Quán Thánh',
+          ward: 'Phường Ba Đình',
+          province: 'Thành phố Hà Nội',
+          previous: { line: 'Số 15 ngõ 34 phố Quán Thánh, Phường Quán Thánh, Quận Ba Đình, Thành phố Hà Nội' },
+        },
+      },
+      business: {
+        name: 'HỘ KINH DOANH HẰNG NGUYỄN',
+        address: {
+          line: 'Số 8 phố Hàng Bạc, Phường Hoàn Kiếm, Thành phố Hà Nội',
+          ward: 'Phường Hoàn Kiếm',
+          province: 'Thành phố Hà Nội',
+        },
+        activities: [{ name: 'Bán lẻ hàng may mặc', code: '4771', main: true }],
+        capital: 150_000_000,
+        capitalInWords: 'Một trăm năm mươi triệu đồng',
+        startDate: '01/01/2026',
+        employees: 2,
+        vatMethod: 'Phương pháp khoán',
+      },
+      founder: 'Các thành viên hộ gia đình',
+      members: [
+        { fullName: 'NGUYỄN THỊ THÚY HẰNG', dateOfBirth: '14/03/1999', idNumber: '001199012345', sex: 'Nữ' },
+        { fullName: 'LÊ VĂN NAM', dateOfBirth: '02/05/1996', idNumber: '001096012345', sex: 'Nam' },
+      ],
+      place: 'Hà Nội',
+      date: '02/12/2026',
+    };
+    const { pdf, issues } = await renderFormPdf(registry.get('business-household'), data, { fonts });
+    expect(issues).toEqual([]);
+    const text = (await pageTexts(pdf)).join('\n').replace(/\s+/g, ' ');
+    for (const s of [
+      'Mẫu số 1',
+      'GIẤY ĐỀ NGHỊ ĐĂNG KÝ HỘ KINH DOANH',
+      'Tôi là (ghi họ tên bằng chữ in hoa): NGUYỄN THỊ THÚY HẰNG',
+      'Số định danh cá nhân: 001199012345',
+      'Nơi thường trú:',
+      'Nơi ở hiện tại:',
+      'Xã/Phường/Đặc khu: Phường Ba Đình',
+      'Quận Ba Đình',
+      'Đăng ký hộ kinh doanh do tôi là chủ hộ với các nội dung sau:',
+      'Tên hộ kinh doanh viết bằng tiếng Việt (ghi bằng chữ in hoa): HỘ KINH DOANH HẰNG NGUYỄN',
+      'Tên hộ kinh doanh viết bằng tiếng nước ngoài (nếu có)',
+      '2. Trụ sở của hộ kinh doanh:',
+      'Xã/Phường/Đặc khu: Phường Hoàn Kiếm',
+      '3. Ngành, nghề kinh doanh',
+      'Bán lẻ hàng may mặc',
+      '4771',
+      'Bằng chữ: Một trăm năm mươi triệu đồng',
+      '5.1. Địa chỉ nhận thông báo thuế',
+      '5.4. Phương pháp tính thuế GTGT',
+      'Phương pháp khoán',
+      '6. Chủ thể thành lập hộ kinh doanh',
+      'Các thành viên hộ gia đình',
+      '7. Thông tin về các thành viên hộ gia đình đăng ký hộ kinh doanh',
+      'LÊ VĂN NAM',
+      'không là chủ doanh nghiệp tư nhân',
+      'Hà Nội, ngày 02 tháng 12 năm 2026',
+      'CHỦ HỘ KINH DOANH',
+    ]) {
+      expect(text).toContain(s);
+    }
+    // Two-level addresses: no district line for a current address, and none of the 2023 items.
+    expect(text).not.toContain('Quận/Huyện/Thị xã:');
+    expect(text).not.toContain('Địa chỉ liên lạc');
+    expect(text).not.toContain('Loại giấy tờ pháp lý');
+  });
+
   it('prints hostile strings literally, drops control and bidi characters, adds no script', async () => {
     const hostile = '<script>alert(1)</script>\u202e\u0000/JavaScript (app.alert(1)) 😀';
     const { pdf, issues } = await renderFormPdf(registry.get('ct01'), { fullName: hostile }, { fonts });

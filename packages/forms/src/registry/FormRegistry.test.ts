@@ -51,7 +51,8 @@ describe('FormRegistry', () => {
     expect(list.find((f) => f.id === 'cc01')?.sources[0]).toContain('Thông tư 41/2019/TT-BCA');
     expect(list.find((f) => f.id === 'cc01')?.sources.join(' ')).not.toContain('16/2024');
     expect(list.find((f) => f.id === 'birth-registration')?.sources[0]).toContain('Thông tư 04/2020/TT-BTP');
-    expect(list.find((f) => f.id === 'business-household')?.sources[0]).toContain('Phụ lục III-1');
+    expect(list.find((f) => f.id === 'business-household')?.sources[0]).toContain('Thông tư 68/2025/TT-BTC');
+    expect(list.find((f) => f.id === 'business-household')?.version).toBe('2.0.0');
   });
 
   it('gets a form by id (latest) and by exact version', () => {
