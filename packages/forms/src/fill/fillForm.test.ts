@@ -195,14 +195,53 @@ describe('fillForm', () => {
       dateOfBirthInWords: 'ngày 01 tháng 02 năm 2025',
       sex: 'Nam',
     });
+    // TT 04/2024: the parents' full date of birth when known (footnote 5), the requester's date of birth.
     expect(r.data.mother).toMatchObject({
       fullName: 'NGUYỄN THỊ THÚY HẰNG',
-      dateOfBirth: '1999',
+      dateOfBirth: '14/03/1999',
       idNumber: '001199012345',
     });
+    expect(r.data.requester).toMatchObject({ fullName: 'NGUYỄN THỊ THÚY HẰNG', dateOfBirth: '14/03/1999' });
     // The mother's spouse (chip) is not assumed to be the child's father: that is the citizen's answer.
     expect(r.data.father).toBeUndefined();
     expect(r.complete).toBe(true);
+  });
+
+  it("birth registration (TT 04/2024): the parents' marriage certificate is the citizen's answer, its date not in the future", async () => {
+    const answers = {
+      recipient: 'Ủy ban nhân dân phường Ba Đình',
+      requester: { relationship: 'Mẹ' },
+      child: {
+        fullName: 'Lê Minh An',
+        dateOfBirth: '01/02/2025',
+        sex: 'Nam',
+        ethnicity: 'Kinh',
+        nationality: 'Việt Nam',
+        placeOfBirth: 'Bệnh viện Phụ sản Hà Nội',
+      },
+      parentsMarriage: {
+        number: '125',
+        book: '01/2023',
+        date: '20/05/2023',
+        place: 'Ủy ban nhân dân phường Quán Thánh',
+      },
+    };
+    const r = await fillForm('birth-registration', { identity, answers }, opts());
+    expect(r.data.parentsMarriage).toEqual(answers.parentsMarriage);
+    expect(r.complete).toBe(true);
+    const later = await fillForm(
+      'birth-registration',
+      { identity, answers: { ...answers, parentsMarriage: { ...answers.parentsMarriage, date: '01/01/2027' } } },
+      opts(),
+    );
+    expect(later.issues.find((i) => i.code === 'forms/date-in-future')?.path).toBe('parentsMarriage.date');
+    // Without an answer nothing is guessed from the chip's spouse name.
+    const none = await fillForm(
+      'birth-registration',
+      { identity, answers: { requester: { relationship: 'Mẹ' } } },
+      opts(),
+    );
+    expect(none.data.parentsMarriage).toBeUndefined();
   });
 
   it('birth registration: a child born before the mother is an error in Vietnamese and English', async () => {

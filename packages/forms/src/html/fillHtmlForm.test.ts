@@ -208,5 +208,13 @@ describe.skipIf(!executablePath)('fillHtmlForm in headless Chromium', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(names).not.toContain('chuHo.loaiGiayTo');
     expect(names).not.toContain('chuHo.diaChiLienLac');
+    const birth = htmlMappingFromFields(createFormRegistry().get('birth-registration').definition.fields);
+    expect(birth).toMatchObject({
+      'requester.dateOfBirth': 'nguoiYeuCau.ngaySinh',
+      'parentsMarriage.number': 'honNhan.so',
+      'parentsMarriage.book': 'honNhan.quyenSo',
+      'parentsMarriage.date': 'honNhan.ngayDangKy',
+      'parentsMarriage.place': 'honNhan.noiDangKy',
+    });
   });
 });

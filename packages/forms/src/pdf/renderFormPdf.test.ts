@@ -222,6 +222,40 @@ describe('renderFormPdf', () => {
     expect(text).not.toContain('Loại giấy tờ pháp lý');
   });
 
+  it("prints the birth registration as amended by TT 04/2024: requester date of birth, parents' documents, marriage certificate", async () => {
+    const data = {
+      recipient: 'Ủy ban nhân dân phường Ba Đình',
+      requester: {
+        fullName: 'NGUYỄN THỊ THÚY HẰNG',
+        dateOfBirth: '14/03/1999',
+        residence: 'Phường Ba Đình, Thành phố Hà Nội',
+        idNumber: '001199012345',
+        relationship: 'Mẹ',
+      },
+      child: { fullName: 'LÊ MINH AN', dateOfBirth: '01/02/2025', sex: 'Nam' },
+      mother: { fullName: 'NGUYỄN THỊ THÚY HẰNG', dateOfBirth: '14/03/1999', idNumber: '001199012345' },
+      father: { fullName: 'LÊ VĂN NAM', dateOfBirth: '1996', idNumber: '001096012345' },
+      parentsMarriage: { number: '125', book: '01/2023', date: '20/05/2023', place: 'UBND phường Quán Thánh' },
+    };
+    const { pdf, issues } = await renderFormPdf(registry.get('birth-registration'), data, { fonts });
+    expect(issues).toEqual([]);
+    const text = (await pageTexts(pdf)).join('\n').replace(/\s+/g, ' ');
+    for (const s of [
+      'TỜ KHAI ĐĂNG KÝ KHAI SINH',
+      'Ngày, tháng, năm sinh: 14/03/1999',
+      'Giấy tờ tùy thân (số định danh cá nhân): 001199012345',
+      'Giấy tờ tùy thân: 001096012345',
+      'Thông tin về Giấy chứng nhận kết hôn của cha, mẹ trẻ (nếu cha, mẹ trẻ đã đăng ký kết hôn):',
+      'Số: 125',
+      'Quyển số: 01/2023',
+      'Đăng ký ngày: 20/05/2023',
+      'Tại: UBND phường Quán Thánh',
+      'NGƯỜI YÊU CẦU',
+    ]) {
+      expect(text).toContain(s);
+    }
+  });
+
   it('prints hostile strings literally, drops control and bidi characters, adds no script', async () => {
     const hostile = '<script>alert(1)</script>\u202e\u0000/JavaScript (app.alert(1)) 😀';
     const { pdf, issues } = await renderFormPdf(registry.get('ct01'), { fullName: hostile }, { fonts });

@@ -50,7 +50,9 @@ describe('FormRegistry', () => {
     // The 2019 CC01 is kept but cited for what it is: the circular that issued it, now repealed.
     expect(list.find((f) => f.id === 'cc01')?.sources[0]).toContain('Thông tư 41/2019/TT-BCA');
     expect(list.find((f) => f.id === 'cc01')?.sources.join(' ')).not.toContain('16/2024');
-    expect(list.find((f) => f.id === 'birth-registration')?.sources[0]).toContain('Thông tư 04/2020/TT-BTP');
+    expect(list.find((f) => f.id === 'birth-registration')?.sources[0]).toContain('Thông tư 04/2024/TT-BTP');
+    expect(list.find((f) => f.id === 'birth-registration')?.sources[1]).toContain('Thông tư 04/2020/TT-BTP');
+    expect(list.find((f) => f.id === 'birth-registration')?.version).toBe('1.1.0');
     expect(list.find((f) => f.id === 'business-household')?.sources[0]).toContain('Thông tư 68/2025/TT-BTC');
     expect(list.find((f) => f.id === 'business-household')?.version).toBe('2.0.0');
   });
