@@ -244,6 +244,34 @@ describe('fillForm', () => {
     expect(none.data.parentsMarriage).toBeUndefined();
   });
 
+  it("marital status (re-checked against TT 04/2024): the requester's date of birth comes from the card", async () => {
+    const r = await fillForm(
+      'marital-status',
+      {
+        identity,
+        answers: {
+          recipient: 'Ủy ban nhân dân phường Ba Đình',
+          requester: { relationship: 'Bản thân' },
+          maritalStatus: 'Hiện tại chưa đăng ký kết hôn với ai',
+          purpose: 'Đăng ký kết hôn',
+        },
+      },
+      opts(),
+    );
+    expect(r.data.requester).toMatchObject({
+      fullName: 'NGUYỄN THỊ THÚY HẰNG',
+      dateOfBirth: '14/03/1999',
+      idNumber: '001199012345',
+    });
+    expect(r.complete).toBe(true);
+    const future = await fillForm(
+      'marital-status',
+      { answers: { requester: { fullName: 'Trần Văn B', dateOfBirth: '01/01/2030' } } },
+      opts(),
+    );
+    expect(future.issues.find((i) => i.code === 'forms/date-in-future')?.path).toBe('requester.dateOfBirth');
+  });
+
   it('birth registration: a child born before the mother is an error in Vietnamese and English', async () => {
     const r = await fillForm(
       'birth-registration',

@@ -216,5 +216,7 @@ describe.skipIf(!executablePath)('fillHtmlForm in headless Chromium', () => {
       'parentsMarriage.date': 'honNhan.ngayDangKy',
       'parentsMarriage.place': 'honNhan.noiDangKy',
     });
+    const marital = htmlMappingFromFields(createFormRegistry().get('marital-status').definition.fields);
+    expect(marital['requester.dateOfBirth']).toBe('nguoiYeuCau.ngaySinh');
   });
 });

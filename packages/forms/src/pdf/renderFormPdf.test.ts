@@ -270,8 +270,15 @@ describe('renderFormPdf', () => {
   });
 
   it('accepts font bytes (the browser path) and refuses bytes that are not a font', async () => {
-    const ok = await renderFormPdf(registry.get('marital-status'), {}, { fonts: { regular: fonts.regular } });
+    const ok = await renderFormPdf(
+      registry.get('marital-status'),
+      { requester: { fullName: 'NGUYỄN THỊ THÚY HẰNG', dateOfBirth: '14/03/1999' } },
+      { fonts: { regular: fonts.regular } },
+    );
     expect(ok.pages).toBeGreaterThanOrEqual(1);
+    const okText = (await pageTexts(ok.pdf)).join('\n').replace(/\s+/g, ' ');
+    expect(okText).toContain('TỜ KHAI CẤP GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN');
+    expect(okText).toContain('Ngày, tháng, năm sinh: 14/03/1999');
     const err = await renderFormPdf(registry.get('ct01'), {}, { fonts: { regular: new Uint8Array([1, 2, 3]) } }).catch(
       (e: unknown) => e,
     );

@@ -53,6 +53,8 @@ describe('FormRegistry', () => {
     expect(list.find((f) => f.id === 'birth-registration')?.sources[0]).toContain('Thông tư 04/2024/TT-BTP');
     expect(list.find((f) => f.id === 'birth-registration')?.sources[1]).toContain('Thông tư 04/2020/TT-BTP');
     expect(list.find((f) => f.id === 'birth-registration')?.version).toBe('1.1.0');
+    expect(list.find((f) => f.id === 'marital-status')?.version).toBe('1.1.0');
+    expect(list.find((f) => f.id === 'marital-status')?.sources[0]).toContain('Thông tư 04/2024/TT-BTP');
     expect(list.find((f) => f.id === 'business-household')?.sources[0]).toContain('Thông tư 68/2025/TT-BTC');
     expect(list.find((f) => f.id === 'business-household')?.version).toBe('2.0.0');
   });
