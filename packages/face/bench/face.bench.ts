@@ -118,6 +118,62 @@ async function modelCpuMs(
   }
 }
 
+/** Wall-clock p50 of one runtime's speed row over another's, for one profile. */
+function wallRatio(speed: BenchTable['rows'], profile: string, over: string, under: string): number | null {
+  const wall = 'det+lm+align+embed wall p50';
+  const a = speed.find((r) => r.profile === profile && r.runtime === over);
+  const b = speed.find((r) => r.profile === profile && r.runtime === under);
+  return a && b ? r3(Number(a[wall]) / Number(b[wall])) : null;
+}
+
+/**
+ * Speed at 640 px: one warm-up pass on 3 images, then every image once. Wall-clock per stage
+ * from the verifier, and process CPU time (the fair figure on a shared box: with one intra-op
+ * thread and no spinning, CPU time ≈ what an idle core would take).
+ */
+async function speedRow(fv: FV, speedSet: readonly RasterImage[]) {
+  for (const im of speedSet.slice(0, 3)) await fv.analyze(im, { liveness: true });
+  const t: Record<keyof StageTimings, number[]> = {
+    decode: [],
+    detect: [],
+    landmarks: [],
+    align: [],
+    embed: [],
+    liveness: [],
+  };
+  const core: number[] = [];
+  const cpuCore: number[] = [];
+  const cpuLive: number[] = [];
+  const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+  for (const im of speedSet) {
+    const c0 = process.cpuUsage();
+    const r = await fv.analyze(im);
+    const c1 = process.cpuUsage(c0);
+    if (r.embed.status !== 'ok') continue;
+    const l0 = process.cpuUsage();
+    const w0 = performance.now();
+    await fv.livenessScores(im, r.embed.face);
+    r.timings.liveness = performance.now() - w0;
+    cpuLive.push(cpuMs(process.cpuUsage(l0)));
+    cpuCore.push(cpuMs(c1));
+    for (const k of Object.keys(t) as (keyof StageTimings)[]) t[k].push(r.timings[k]);
+    core.push(r.timings.detect + r.timings.landmarks + r.timings.align + r.timings.embed);
+  }
+  const med = (v: number[]) => r1(percentile(v, 50));
+  const row = {
+    faces: core.length,
+    'detect ms': med(t.detect),
+    'landmarks68 ms': med(t.landmarks),
+    'align ms': med(t.align),
+    'embed ms': med(t.embed),
+    'liveness ms': med(t.liveness),
+    'det+lm+align+embed wall p50': med(core),
+    'det+lm+align+embed CPU p50': med(cpuCore),
+    'liveness CPU p50': med(cpuLive),
+  };
+  return { row, t };
+}
+
 export const bench = defineBench({
   name: 'face',
   pkg: 'face',
@@ -240,54 +296,24 @@ export const bench = defineBench({
             }
           }
 
-          // Speed at 640 px: one warm-up pass on 3 images, then every image once. Wall-clock
-          // per stage from the verifier, and process CPU time (the fair figure on a shared box:
-          // one intra-op thread, no spinning, so CPU time ≈ what an idle core would take).
-          for (const im of speedSet.slice(0, 3)) await fv.analyze(im, { liveness: true });
-          const t: Record<keyof StageTimings, number[]> = {
-            decode: [],
-            detect: [],
-            landmarks: [],
-            align: [],
-            embed: [],
-            liveness: [],
-          };
-          const core: number[] = [];
-          const cpuCore: number[] = [];
-          const cpuLive: number[] = [];
-          const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
-          for (const im of speedSet) {
-            const c0 = process.cpuUsage();
-            const r = await fv.analyze(im);
-            const c1 = process.cpuUsage(c0);
-            if (r.embed.status !== 'ok') continue;
-            const l0 = process.cpuUsage();
-            const w0 = performance.now();
-            await fv.livenessScores(im, r.embed.face);
-            r.timings.liveness = performance.now() - w0;
-            cpuLive.push(cpuMs(process.cpuUsage(l0)));
-            cpuCore.push(cpuMs(c1));
-            for (const k of Object.keys(t) as (keyof StageTimings)[]) t[k].push(r.timings[k]);
-            core.push(r.timings.detect + r.timings.landmarks + r.timings.align + r.timings.embed);
-          }
-          const med = (v: number[]) => r1(percentile(v, 50));
-          speed.push({
-            profile,
-            runtime: `onnxruntime-${backend}`,
-            faces: core.length,
-            'detect ms': med(t.detect),
-            'landmarks68 ms': med(t.landmarks),
-            'align ms': med(t.align),
-            'embed ms': med(t.embed),
-            'liveness ms': med(t.liveness),
-            'det+lm+align+embed wall p50': med(core),
-            'det+lm+align+embed CPU p50': med(cpuCore),
-            'liveness CPU p50': med(cpuLive),
-          });
+          const { row, t } = await speedRow(fv, speedSet);
+          speed.push({ profile, runtime: `onnxruntime-${backend}`, ...row });
           data[`${profile}/${backend}/speed`] = t;
         } finally {
           await fv.close();
         }
+      }
+    }
+    // Context for the browser's two-thread rows: Node on two intra-op threads (CPU time then
+    // counts both threads, so only the wall column compares).
+    for (const profile of profiles) {
+      ctx.progress(`${profile} on onnxruntime-node, 2 threads`);
+      const fv = await FaceVerifier.create({ profile, threads: 2, models: { dir: modelsDir } });
+      try {
+        const { row } = await speedRow(fv, speedSet);
+        speed.push({ profile, runtime: 'onnxruntime-node (2 threads)', ...row });
+      } finally {
+        await fv.close();
       }
     }
     // YuNet's input size (longest side): accuracy on photos and card-like references, small
@@ -397,10 +423,12 @@ export const bench = defineBench({
       const set = speedSet
         .slice(0, ctx.quick ? 6 : 20)
         .map((im) => (im.channels === 3 ? im : { ...im, channels: 3 as const }));
-      for (const profile of profiles) {
-        ctx.progress(`${profile} in headless Chromium (onnxruntime-web)`);
+      for (const [profile, threads] of profiles.flatMap((p) => [1, 2].map((n) => [p, n] as const))) {
+        const runtime = `onnxruntime-web (Chromium${threads > 1 ? `, ${threads} threads` : ''})`;
+        ctx.progress(`${profile} in headless Chromium (onnxruntime-web, ${threads} thread(s))`);
         try {
-          const r = await runInChromium(chromium, profile, modelsDir, set, 3);
+          const r = await runInChromium(chromium, profile, modelsDir, set, { warmup: 3, threads });
+          if (threads > 1 && !r.crossOriginIsolated) notes.push(`${runtime}: the page was not cross-origin isolated`);
           const ok = r.results.filter((x) => x.ok);
           const stage = (k: string) =>
             r1(
@@ -415,7 +443,7 @@ export const bench = defineBench({
           );
           speed.push({
             profile,
-            runtime: 'onnxruntime-web (Chromium)',
+            runtime,
             faces: ok.length,
             'detect ms': stage('detect'),
             'landmarks68 ms': stage('landmarks'),
@@ -427,6 +455,7 @@ export const bench = defineBench({
             'liveness CPU p50': null,
           });
           data[`${profile}/chromium/userAgent`] = r.userAgent;
+          data[`${profile}/chromium/${threads}/crossOriginIsolated`] = r.crossOriginIsolated;
         } catch (err) {
           notes.push(`Chromium run of ${profile} failed: ${(err as Error).message}`);
         }
@@ -438,18 +467,26 @@ export const bench = defineBench({
     const ratios = profiles.map((p) => {
       const n = speed.find((r) => r.profile === p && r.runtime === 'onnxruntime-node');
       const w = speed.find((r) => r.profile === p && r.runtime === 'onnxruntime-web');
-      const wall = 'det+lm+align+embed wall p50';
       const cpu = 'det+lm+align+embed CPU p50';
       return {
         profile: p,
         'node CPU ms': n?.[cpu] ?? null,
         'web CPU ms': w?.[cpu] ?? null,
         'web / node (CPU)': n && w ? r3(Number(w[cpu]) / Number(n[cpu])) : null,
-        'web / node (wall)': n && w ? r3(Number(w[wall]) / Number(n[wall])) : null,
-        'Chromium / node (wall)': (() => {
-          const c = speed.find((r) => r.profile === p && r.runtime === 'onnxruntime-web (Chromium)');
-          return n && c ? r3(Number(c[wall]) / Number(n[wall])) : null;
-        })(),
+        'web / node (wall)': wallRatio(speed, p, 'onnxruntime-web', 'onnxruntime-node'),
+        'Chromium / node (wall)': wallRatio(speed, p, 'onnxruntime-web (Chromium)', 'onnxruntime-node'),
+        'Chromium 2 threads / node (wall)': wallRatio(
+          speed,
+          p,
+          'onnxruntime-web (Chromium, 2 threads)',
+          'onnxruntime-node',
+        ),
+        'Chromium 2 threads / node 2 threads (wall)': wallRatio(
+          speed,
+          p,
+          'onnxruntime-web (Chromium, 2 threads)',
+          'onnxruntime-node (2 threads)',
+        ),
       };
     });
     return {
@@ -463,7 +500,7 @@ export const bench = defineBench({
           rows: cardRows,
         },
         {
-          title: `Milliseconds per face at 640 px, one intra-op thread (median over ${speedSet.length} photos)`,
+          title: `Milliseconds per face at 640 px, one intra-op thread unless the runtime says 2 (median over ${speedSet.length} photos)`,
           rows: speed,
         },
         {
@@ -479,7 +516,7 @@ export const bench = defineBench({
           title: `Each model alone, one thread: median process CPU ms of ${ctx.quick ? 10 : 30} runs`,
           rows: modelRows,
         },
-        { title: 'Browser build (onnxruntime-web, WASM, 1 thread, run in Node) vs Node', rows: ratios },
+        { title: 'Browser build (onnxruntime-web, WASM; in Node and in headless Chromium) vs Node', rows: ratios },
         {
           title: 'Decode (core decodeImage, full-size files, capped at 1920 px)',
           rows: [

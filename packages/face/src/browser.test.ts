@@ -20,7 +20,7 @@ describe.skipIf(!deepface || !models || !chromium)('browser build in headless Ch
       const small = resize(im, { width: Math.round(im.width * s), height: Math.round(im.height * s) });
       images.push(small.channels === 3 ? small : { ...small, channels: 3, data: small.data });
     }
-    const web = await runInChromium(chromium as string, 'yunet-minifasnet', models as string, images, 0);
+    const web = await runInChromium(chromium as string, 'yunet-minifasnet', models as string, images, { warmup: 0 });
     expect(web.userAgent).toContain('Chrome');
     const emb = web.results.map((r) => Float32Array.from(r.embedding ?? []));
     expect(web.results.every((r) => r.ok)).toBe(true);
@@ -41,5 +41,22 @@ describe.skipIf(!deepface || !models || !chromium)('browser build in headless Ch
     } finally {
       await fv.close();
     }
+  }, 180_000);
+
+  it('runs onnxruntime-web on two WASM threads when the page is cross-origin isolated', async () => {
+    const im = await decodeImage(new Uint8Array(readFileSync(join(deepface as string, 'img1.jpg'))), {
+      maxDimension: 320,
+    });
+    const rgb: RasterImage = im.channels === 3 ? im : { ...im, channels: 3 };
+    const one = await runInChromium(chromium as string, 'yunet-minifasnet', models as string, [rgb], { warmup: 0 });
+    const two = await runInChromium(chromium as string, 'yunet-minifasnet', models as string, [rgb], {
+      warmup: 0,
+      threads: 2,
+    });
+    expect(two.crossOriginIsolated).toBe(true);
+    expect(two.threads).toBe(2);
+    const [a, b] = [one, two].map((r) => Float32Array.from(r.results[0]?.embedding ?? []));
+    expect(a?.length).toBe(512);
+    expect(cosineSimilarity(a as Float32Array, b as Float32Array)).toBeGreaterThan(0.999);
   }, 180_000);
 });

@@ -20,6 +20,7 @@ async function run(options: {
   modelFiles: Record<string, string>;
   images: HarnessImage[];
   warmup: number;
+  threads: number;
 }) {
   const files: Record<string, Uint8Array> = {};
   for (const [name, url] of Object.entries(options.modelFiles)) files[name] = await bytes(url);
@@ -27,6 +28,7 @@ async function run(options: {
   const fv = await FaceVerifier.create({
     profile: options.profile,
     backend: 'web',
+    threads: options.threads,
     wasmPaths: new URL('/ort/', location.href).href,
     models: { files },
   });
@@ -52,7 +54,13 @@ async function run(options: {
     });
   }
   await fv.close();
-  return { createMs, results: out, userAgent: navigator.userAgent };
+  return {
+    createMs,
+    results: out,
+    userAgent: navigator.userAgent,
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    threads: options.threads,
+  };
 }
 
 (globalThis as unknown as { faceHarness: { run: typeof run } }).faceHarness = { run };

@@ -20,6 +20,10 @@ const repoRequire = createRequire(join(here, '../../../../package.json'));
 export interface ChromiumFaceResult {
   createMs: number;
   userAgent: string;
+  /** Whether the page was cross-origin isolated (multi-threaded WASM needs it). */
+  crossOriginIsolated: boolean;
+  /** `ort.env.wasm.numThreads` the page ran with. */
+  threads: number;
   results: { ok: boolean; timings: Record<string, number>; embedding: number[] | null }[];
 }
 
@@ -46,6 +50,13 @@ async function bundle(): Promise<string> {
   return out.text;
 }
 
+export interface ChromiumRunOptions {
+  /** Images analysed once before timing. @default 2 */
+  warmup?: number;
+  /** onnxruntime-web WASM threads (the page is served cross-origin isolated so more than 1 works). @default 1 */
+  threads?: number;
+}
+
 /**
  * @param chromium - Path of the Chromium executable.
  * @param profileId - Profile to run.
@@ -57,8 +68,9 @@ export async function runInChromium(
   profileId: 'default' | 'yunet-minifasnet',
   modelsDir: string,
   images: RasterImage[],
-  warmup = 2,
+  options: ChromiumRunOptions = {},
 ): Promise<ChromiumFaceResult> {
+  const { warmup = 2, threads = 1 } = options;
   const js = await bundle();
   const ortDir = dirname(createRequire(join(here, '../../package.json')).resolve('onnxruntime-web'));
   const profile: FaceModelProfile = builtinProfiles[profileId];
@@ -69,7 +81,13 @@ export async function runInChromium(
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const send = (type: string, body: Uint8Array | string) => {
-      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+      // COOP + COEP make the page cross-origin isolated: SharedArrayBuffer, so WASM threads.
+      res.writeHead(200, {
+        'content-type': type,
+        'cache-control': 'no-store',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
+      });
       res.end(body);
     };
     try {
@@ -116,7 +134,7 @@ export async function runInChromium(
             faceHarness: { run: (x: typeof o) => Promise<unknown> };
           }
         ).faceHarness.run(o),
-      { profile: profileId, modelFiles, images: imageList, warmup },
+      { profile: profileId, modelFiles, images: imageList, warmup, threads },
     )) as ChromiumFaceResult;
   } finally {
     await browser.close();
