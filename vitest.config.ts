@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 // One root config; every package under packages/ and examples/ is a vitest project (tests beside the code in
-// src/**, plus test/**). The source condition makes workspace imports resolve to src/.
+// src/**, plus test/** and bench/**). The source condition makes workspace imports resolve to src/.
 const projectDirs = ['packages', 'examples'].flatMap((parent) =>
   readdirSync(parent)
     .filter((name) => existsSync(`${parent}/${name}/package.json`))
@@ -20,7 +20,7 @@ export default defineConfig({
       test: {
         name,
         root,
-        include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+        include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
       },
     })),
   },
