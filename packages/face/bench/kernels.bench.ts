@@ -9,10 +9,6 @@
  * ceiling for how close the browser pipeline can get to Node.
  */
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +16,7 @@ import { type Cell, defineBench, percentile } from '@smart-citizen/bench';
 import { chromiumArgs, chromiumPath } from '@smart-citizen/test-kit';
 import type { KernelsNodeRequest, KernelsNodeResult, LayerTiming, NodeTiming, Warmup } from './kernelsNode.js';
 import type { KernelsPageOptions, KernelsPageResult } from './kernelsPage.js';
+import { bundleForBrowser, servePage } from '../test/browser/servePage.js';
 import { type ConvLayer, convFlops } from './onnxLayer.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -63,30 +60,6 @@ function timeInNode(req: KernelsNodeRequest): Promise<{ timings: LayerTiming<Nod
   });
 }
 
-/** The one esbuild call used here (esbuild comes with tsup; it is not a direct dependency). */
-interface Esbuild {
-  build(options: Record<string, unknown>): Promise<{ outputFiles: { text: string }[] }>;
-}
-
-async function bundlePage(): Promise<string> {
-  const repoRequire = createRequire(join(here, '../../../package.json'));
-  const esbuild = createRequire(repoRequire.resolve('tsup'))('esbuild') as Esbuild;
-  const r = await esbuild.build({
-    entryPoints: [join(here, 'kernelsPage.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    conditions: ['@smart-citizen/source'],
-    external: ['onnxruntime-node', 'node:*'],
-    logLevel: 'silent',
-  });
-  const out = r.outputFiles[0];
-  if (!out) throw new Error('esbuild produced no output');
-  return out.text;
-}
-
 interface ChromiumRun {
   result?: KernelsPageResult;
   error?: string;
@@ -102,46 +75,19 @@ async function timeInChromium(
   warmup: Warmup,
   runs: number,
 ): Promise<Map<number, ChromiumRun>> {
-  const js = await bundlePage();
-  const ortDir = dirname(createRequire(join(here, '../package.json')).resolve('onnxruntime-web'));
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    let type = 'text/javascript';
-    let body: string | Uint8Array | undefined;
-    if (path === '/') [type, body] = ['text/html', '<!doctype html><script type="module" src="/page.js"></script>'];
-    else if (path === '/page.js') body = js;
-    else if (/^\/ort\/[\w.-]+$/.test(path)) {
-      const name = path.slice(5);
-      if (name.endsWith('.wasm')) type = 'application/wasm';
-      try {
-        body = readFileSync(join(ortDir, name));
-      } catch {
-        body = undefined;
-      }
-    }
-    if (body === undefined) {
-      // The browser's own /favicon.ico request is not a page error.
-      res.writeHead(path === '/favicon.ico' ? 204 : 404);
-      res.end();
-      return;
-    }
-    // COOP + COEP make the page cross-origin isolated: SharedArrayBuffer, so WASM threads.
-    res.writeHead(200, {
-      'content-type': type,
-      'cache-control': 'no-store',
-      'cross-origin-opener-policy': 'same-origin',
-      'cross-origin-embedder-policy': 'require-corp',
-    });
-    res.end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: executable,
-    args: [...chromiumArgs, '--enable-features=WebMachineLearningNeuralNetwork'],
-  });
+  const server = await servePage(await bundleForBrowser(join(here, 'kernelsPage.ts')));
+  const base = server.base;
   const out = new Map<number, ChromiumRun>();
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium
+    .launch({
+      executablePath: executable,
+      args: [...chromiumArgs, '--enable-features=WebMachineLearningNeuralNetwork'],
+    })
+    .catch((err: unknown) => {
+      server.close();
+      throw err;
+    });
   try {
     for (const threads of threadCounts) {
       const run: ChromiumRun = { console: [] };
