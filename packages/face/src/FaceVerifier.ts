@@ -20,6 +20,7 @@ import {
   yunetInputGeometry,
 } from './detectors.js';
 import { FaceError } from './errors.js';
+import { parseFaceProfile } from './profileSchema.js';
 import { type Box, cosineSimilarity, l2Normalize, type Point, softmax } from './geometry.js';
 import {
   builtinProfiles,
@@ -226,8 +227,13 @@ export class FaceVerifier {
    */
   static async create(options: FaceVerifierOptions = {}): Promise<FaceVerifier> {
     const p = options.profile ?? 'default';
-    const profile = typeof p === 'string' ? builtinProfiles[p] : p;
-    if (!profile) throw new FaceError('face/bad-profile', `unknown profile ${String(p)}`);
+    let profile: FaceModelProfile;
+    if (typeof p === 'string') {
+      if (!Object.hasOwn(builtinProfiles, p)) throw new FaceError('face/bad-profile', `unknown profile ${p}`);
+      profile = builtinProfiles[p];
+    } else {
+      profile = parseFaceProfile(p);
+    }
     const backend = options.backend ?? (isNode() ? 'node' : 'web');
     const where = options.models ?? {};
     const wantLiveness = options.liveness ?? true;

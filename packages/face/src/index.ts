@@ -35,6 +35,8 @@ export type {
   UltrafaceDetectorSpec,
   YunetDetectorSpec,
 } from './profiles.js';
+export { faceProfileSchema, parseFaceProfile } from './profileSchema.js';
+export type { ProfileProblem } from './profileSchema.js';
 export { sha256Hex } from './runtime.js';
 export type { FaceBackend, ModelLocations, ModelSource, RuntimeOptions } from './runtime.js';
 export { assessQuality, defaultQualityLimits, laplacianVariance } from './quality.js';

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { yunetMiniFasNetProfile } from '@smart-citizen/face';
 import { sharedData } from '@smart-citizen/test-kit';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../runCli.js';
@@ -22,6 +23,19 @@ describe('smart-citizen face: usage', () => {
     const noModels = await run(['verify', 'a', 'b', '--profile', 'yunet-minifasnet', '--json']);
     expect(noModels.code).toBe(2);
     expect(JSON.parse(noModels.out).error.code).toBe('cli/usage');
+  });
+
+  it('a profile file that is not JSON or not a valid profile is a typed error, before any model is read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sc-face-profile-'));
+    writeFileSync(join(dir, 'broken.json'), '{ "id": ');
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ id: 'mine', detector: { kind: 'retinaface' } }));
+    const broken = await run(['verify', 'a.jpg', 'b.jpg', '--profile', 'broken.json', '--json'], dir);
+    expect(broken.code).toBe(2);
+    expect(JSON.parse(broken.out).error.code).toBe('cli/usage');
+    const bad = await run(['verify', 'a.jpg', 'b.jpg', '--profile', 'bad.json', '--json'], dir);
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.out).error).toMatchObject({ code: 'face/bad-profile' });
+    expect(JSON.parse(bad.out).error.message).toContain("must have required property 'landmarks'");
   });
 
   it('an unreadable image is a usage error, not a crash', async () => {
@@ -46,6 +60,22 @@ describe.skipIf(!deepface || !models || !liveness)('smart-citizen face on real p
     expect(j.score).toBeGreaterThan(j.threshold);
     expect(j.quality.probe.passed).toBe(true);
     expect(typeof j.ms).toBe('number');
+  });
+
+  it('verify --profile FILE.json runs a profile of your own (here: yunet with a strict threshold)', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'face-profile-'));
+    const mine = {
+      ...yunetMiniFasNetProfile,
+      id: 'strict-yunet',
+      thresholds: { ...yunetMiniFasNetProfile.thresholds, photo: 0.99 },
+    };
+    writeFileSync(join(tmp, 'strict.json'), JSON.stringify(mine));
+    const argv = ['verify', join(dir, 'img1.jpg'), join(dir, 'img2.jpg'), '--profile', 'strict.json'];
+    const r = await run([...argv, '--models', models as string, '--json'], tmp);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j).toMatchObject({ status: 'compared', match: false, threshold: 0.99 });
+    expect(j.score).toBeGreaterThan(yunetMiniFasNetProfile.thresholds.photo);
   });
 
   it('verify --pairs prints one JSON line per pair in one process (yunet profile)', async () => {

@@ -1,5 +1,12 @@
 import { parseArgs } from 'node:util';
-import type { EmbedResult, FaceQuality, FaceVerifier, ReferenceType, VerifyResult } from '@smart-citizen/face';
+import type {
+  EmbedResult,
+  FaceModelProfile,
+  FaceQuality,
+  FaceVerifier,
+  ReferenceType,
+  VerifyResult,
+} from '@smart-citizen/face';
 import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
 
 const usage = `Usage:
@@ -15,8 +22,11 @@ const usage = `Usage:
   liveness   Passive liveness score of the face in <image>.
 
 Options:
-  --profile default|yunet-minifasnet   Model profile (default: default)
-  --models DIR                         Folder of the profile's integrator models (yunet-minifasnet)
+  --profile default|yunet-minifasnet|FILE.json
+                                       Model profile (default: default); a .json file is a profile
+                                       of your own, checked before any model is read
+  --models DIR                         Folder of the profile's integrator models (yunet-minifasnet,
+                                       or the "integrator" files of a profile file)
   --reference-type photo|id-card-portrait   Kind of reference image (default: photo)
   --json                               JSON on stdout`;
 
@@ -87,15 +97,27 @@ async function createVerifier(
   io: CliIO,
   liveness: boolean,
 ) {
-  const profile = values.profile ?? 'default';
-  if (profile !== 'default' && profile !== 'yunet-minifasnet') {
-    throw new CliUsageError(`--profile must be default or yunet-minifasnet, got ${profile}`);
+  const name = values.profile ?? 'default';
+  const { resolve } = await import('node:path');
+  const { FaceVerifier, parseFaceProfile } = await import('@smart-citizen/face');
+  let profile: 'default' | 'yunet-minifasnet' | FaceModelProfile;
+  if (name.endsWith('.json')) {
+    const text = new TextDecoder().decode(await readBytes(resolve(io.cwd, name)));
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (cause) {
+      throw new CliUsageError(`${name} is not JSON: ${(cause as Error).message}`);
+    }
+    profile = parseFaceProfile(json);
+  } else if (name === 'default' || name === 'yunet-minifasnet') {
+    profile = name;
+  } else {
+    throw new CliUsageError(`--profile must be default, yunet-minifasnet or a .json file, got ${name}`);
   }
   if (profile === 'yunet-minifasnet' && values.models === undefined) {
     throw new CliUsageError('--profile yunet-minifasnet needs --models DIR');
   }
-  const { resolve } = await import('node:path');
-  const { FaceVerifier } = await import('@smart-citizen/face');
   return FaceVerifier.create({
     profile,
     liveness,
