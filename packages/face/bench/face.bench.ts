@@ -118,6 +118,29 @@ async function modelCpuMs(
   }
 }
 
+/** One row of the first-calls table: the first analysis after create and the median of the next ones. */
+function firstCallsRow(
+  profile: string,
+  runtime: string,
+  warmUpRuns: number,
+  warmUpMs: number,
+  results: readonly { ok: boolean; timings: Record<string, number> }[],
+): BenchTable['rows'][number] {
+  const core = results.map(
+    (x) => (x.timings.detect ?? 0) + (x.timings.landmarks ?? 0) + (x.timings.align ?? 0) + (x.timings.embed ?? 0),
+  );
+  return {
+    profile,
+    runtime,
+    'warmUp runs': warmUpRuns,
+    'warmUp ms': Math.round(warmUpMs),
+    '1st analysis ms': r1(core[0] ?? Number.NaN),
+    '2nd–8th p50 ms': r1(percentile(core.slice(1), 50)),
+    '2nd–8th max ms': r1(Math.max(...core.slice(1))),
+    'faces found': results.filter((x) => x.ok).length,
+  };
+}
+
 /** Wall-clock p50 of one runtime's speed row over another's, for one profile. */
 function wallRatio(speed: BenchTable['rows'], profile: string, over: string, under: string): number | null {
   const wall = 'det+lm+align+embed wall p50';
@@ -316,6 +339,22 @@ export const bench = defineBench({
         await fv.close();
       }
     }
+    // The first analyses after create in Node, with and without FaceVerifier.warmUp(1).
+    const firstRows: BenchTable['rows'] = [];
+    for (const [profile, warmUpRuns] of profiles.flatMap((p) => [0, 1].map((n) => [p, n] as const))) {
+      const fv = await FaceVerifier.create({ profile, models: { dir: modelsDir } });
+      try {
+        const warmUpMs = warmUpRuns > 0 ? await fv.warmUp(warmUpRuns) : 0;
+        const results = [];
+        for (const im of speedSet.slice(0, 8)) {
+          const a = await fv.analyze(im);
+          results.push({ ok: a.embed.status === 'ok', timings: { ...a.timings } });
+        }
+        firstRows.push(firstCallsRow(profile, 'onnxruntime-node', warmUpRuns, warmUpMs, results));
+      } finally {
+        await fv.close();
+      }
+    }
     // YuNet's input size (longest side): accuracy on photos and card-like references, small
     // faces, and speed, Node only. The shipped profile's size is one of the rows.
     const sizeRows: BenchTable['rows'] = [];
@@ -460,6 +499,17 @@ export const bench = defineBench({
           notes.push(`Chromium run of ${profile} failed: ${(err as Error).message}`);
         }
       }
+      // The first citizens after start-up: no warm-up at all, then FaceVerifier.warmUp(10).
+      const first = set.slice(0, 8);
+      for (const [profile, warmUpRuns] of profiles.flatMap((p) => [0, 10].map((n) => [p, n] as const))) {
+        ctx.progress(`${profile} in headless Chromium: first analyses after create, warmUp(${warmUpRuns})`);
+        try {
+          const r = await runInChromium(chromium, profile, modelsDir, first, { warmup: 0, warmUpRuns });
+          firstRows.push(firstCallsRow(profile, 'onnxruntime-web (Chromium)', warmUpRuns, r.warmUpMs, r.results));
+        } catch (err) {
+          notes.push(`Chromium first-call run of ${profile} failed: ${(err as Error).message}`);
+        }
+      }
     } else {
       notes.push('Chromium not found: the headless-browser rows were skipped.');
     }
@@ -517,6 +567,10 @@ export const bench = defineBench({
           rows: modelRows,
         },
         { title: 'Browser build (onnxruntime-web, WASM; in Node and in headless Chromium) vs Node', rows: ratios },
+        {
+          title: 'First analyses after FaceVerifier.create (detect+landmarks+align+embed wall ms; 8 photos at 640 px)',
+          rows: firstRows,
+        },
         {
           title: 'Decode (core decodeImage, full-size files, capped at 1920 px)',
           rows: [

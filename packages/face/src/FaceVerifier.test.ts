@@ -253,6 +253,21 @@ describe.skipIf(!deepface || !modelsDir)('FaceVerifier on real photos (deepface)
     expect(f.landmarks68).toHaveLength(68);
   });
 
+  it('warmUp() runs every model of both profiles and leaves results unchanged; after close it is face/closed', async () => {
+    for (const fv of [yunet, fallback]) {
+      const before = await fv.embed(image('img1.jpg'));
+      expect(await fv.warmUp(2)).toBeGreaterThan(0);
+      const after = await fv.embed(image('img1.jpg'));
+      expect(before.status === 'ok' && after.status === 'ok').toBe(true);
+      if (before.status === 'ok' && after.status === 'ok') {
+        expect(Array.from(after.embedding)).toEqual(Array.from(before.embedding));
+      }
+    }
+    const closed = await FaceVerifier.create({ profile: 'default', liveness: false });
+    await closed.close();
+    await expect(closed.warmUp()).rejects.toSatisfy((e: unknown) => isSmartCitizenError(e, 'face/closed'));
+  });
+
   it('close() is idempotent, later calls throw face/closed, and asyncDispose closes', async () => {
     const fv = await FaceVerifier.create({ profile: 'default', liveness: false });
     await fv.close();

@@ -300,6 +300,47 @@ export class FaceVerifier {
     return { image, issues };
   }
 
+  /**
+   * Run every model of the profile `runs` times on a synthetic input, so the first citizens are
+   * not the ones who wait. In a browser the first calls are several times slower than later ones
+   * while V8 compiles onnxruntime-web's WASM to optimised code in the background (measured in
+   * headless Chromium on 2 cores: the first analysis 330–900 ms, about ten calls to settle near
+   * 60–110 ms; see the README). In Node one run is enough to size the memory arenas.
+   * @param runs - Passes over the models (the README's bench suggests 10 in a browser, 1 in Node).
+   * @returns Milliseconds spent.
+   */
+  async warmUp(runs = 1): Promise<number> {
+    const s = this.#live();
+    const t0 = now();
+    const det = this.profile.detector;
+    // The same shapes the pipeline feeds: YuNet as for a 640×480 frame.
+    let detDims: number[];
+    if (det.kind === 'yunet') {
+      const g = yunetInputGeometry(640, 480, det.inputSize);
+      detDims = [1, 3, g.paddedHeight, g.paddedWidth];
+    } else {
+      detDims = [1, 3, det.inputHeight, det.inputWidth];
+    }
+    const jobs: [OrtSession, ModelFileSpec, number[]][] = [
+      [s.detector, det.model, detDims],
+      [s.landmarks, this.profile.landmarks.model, [1, 1, this.profile.landmarks.size, this.profile.landmarks.size]],
+      [s.embedder, this.profile.embedder.model, [1, 3, this.profile.embedder.size, this.profile.embedder.size]],
+      ...this.profile.liveness.models.flatMap((m, i): [OrtSession, ModelFileSpec, number[]][] => {
+        const session = s.liveness[i];
+        return session ? [[session, m.model, [1, 3, m.size, m.size]]] : [];
+      }),
+    ];
+    for (let r = 0; r < Math.max(1, Math.floor(runs)); r++) {
+      for (const [session, spec, dims] of jobs) {
+        const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
+        // A fixed texture rather than zeros, so every kernel sees ordinary values.
+        for (let i = 0; i < data.length; i++) data[i] = ((i * 7919) % 255) / 128 - 1;
+        await runModel(this.#ort, session, spec, data, dims);
+      }
+    }
+    return now() - t0;
+  }
+
   /** Detect every face with its 5 and 68 points, ordered by the pick rule (chosen first). */
   async detect(
     input: FaceImageInput,

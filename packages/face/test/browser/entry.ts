@@ -21,6 +21,7 @@ async function run(options: {
   images: HarnessImage[];
   warmup: number;
   threads: number;
+  warmUpRuns: number;
 }) {
   const files: Record<string, Uint8Array> = {};
   for (const [name, url] of Object.entries(options.modelFiles)) files[name] = await bytes(url);
@@ -33,6 +34,7 @@ async function run(options: {
     models: { files },
   });
   const createMs = performance.now() - t0;
+  const warmUpMs = options.warmUpRuns > 0 ? await fv.warmUp(options.warmUpRuns) : 0;
   const rasters: RasterImage[] = [];
   for (const im of options.images) {
     rasters.push({ width: im.width, height: im.height, channels: 3, data: await bytes(im.url) });
@@ -56,6 +58,7 @@ async function run(options: {
   await fv.close();
   return {
     createMs,
+    warmUpMs,
     results: out,
     userAgent: navigator.userAgent,
     crossOriginIsolated: globalThis.crossOriginIsolated === true,

@@ -16,6 +16,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 export interface ChromiumFaceResult {
   createMs: number;
+  /** Time of `FaceVerifier.warmUp(warmUpRuns)` after create (0 when not asked). */
+  warmUpMs: number;
   userAgent: string;
   /** Whether the page was cross-origin isolated (multi-threaded WASM needs it). */
   crossOriginIsolated: boolean;
@@ -29,6 +31,8 @@ export interface ChromiumRunOptions {
   warmup?: number;
   /** onnxruntime-web WASM threads (the page is served cross-origin isolated so more than 1 works). @default 1 */
   threads?: number;
+  /** Passes of `FaceVerifier.warmUp` right after create, before the images. @default 0 */
+  warmUpRuns?: number;
 }
 
 /**
@@ -44,7 +48,7 @@ export async function runInChromium(
   images: RasterImage[],
   options: ChromiumRunOptions = {},
 ): Promise<ChromiumFaceResult> {
-  const { warmup = 2, threads = 1 } = options;
+  const { warmup = 2, threads = 1, warmUpRuns = 0 } = options;
   const profile: FaceModelProfile = builtinProfiles[profileId];
   const pkgDir = await facepluginModelDir();
   const modelPaths = new Map(
@@ -70,7 +74,7 @@ export async function runInChromium(
       return (await page.evaluate(
         (o) =>
           (globalThis as unknown as { faceHarness: { run: (x: typeof o) => Promise<unknown> } }).faceHarness.run(o),
-        { profile: profileId, modelFiles, images: imageList, warmup, threads },
+        { profile: profileId, modelFiles, images: imageList, warmup, threads, warmUpRuns },
       )) as ChromiumFaceResult;
     } finally {
       await browser.close();
