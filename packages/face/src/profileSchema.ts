@@ -6,7 +6,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { FaceError } from './errors.js';
-import type { FaceModelProfile, ModelFileSpec } from './profiles.js';
+import { type FaceModelProfile, type ModelFileSpec, profileModelRoles } from './profiles.js';
 
 const num = (minimum: number, maximum: number) => ({ type: 'number', minimum, maximum });
 const int = (minimum: number, maximum: number) => ({ type: 'integer', minimum, maximum });
@@ -147,14 +147,8 @@ function semanticProblems(p: FaceModelProfile): ProfileProblem[] {
   }
   // profileModelFiles keeps the first spec of each file name: two different specs under one
   // name would silently load one file for both roles.
-  const all: [string, ModelFileSpec][] = [
-    ['/detector/model', p.detector.model],
-    ['/landmarks/model', p.landmarks.model],
-    ['/embedder/model', p.embedder.model],
-    ...p.liveness.models.map((m, i): [string, ModelFileSpec] => [`/liveness/models/${i}/model`, m.model]),
-  ];
   const first = new Map<string, ModelFileSpec>();
-  for (const [path, spec] of all) {
+  for (const [path, spec] of profileModelRoles(p)) {
     const seen = first.get(spec.file);
     if (!seen) first.set(spec.file, spec);
     else if (JSON.stringify(seen) !== JSON.stringify(spec)) {

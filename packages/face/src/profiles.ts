@@ -318,15 +318,19 @@ export const builtinProfiles: Readonly<Record<'default' | 'yunet-minifasnet', Fa
   'yunet-minifasnet': yunetMiniFasNetProfile,
 };
 
+/** Each model role of a profile with its file spec and the JSON pointer of that spec. @internal */
+export function profileModelRoles(profile: FaceModelProfile): [pointer: string, spec: ModelFileSpec][] {
+  return [
+    ['/detector/model', profile.detector.model],
+    ['/landmarks/model', profile.landmarks.model],
+    ['/embedder/model', profile.embedder.model],
+    ...profile.liveness.models.map((m, i): [string, ModelFileSpec] => [`/liveness/models/${i}/model`, m.model]),
+  ];
+}
+
 /** Every model file a profile needs, without duplicates (the same file may serve two roles). */
 export function profileModelFiles(profile: FaceModelProfile): ModelFileSpec[] {
-  const all = [
-    profile.detector.model,
-    profile.landmarks.model,
-    profile.embedder.model,
-    ...profile.liveness.models.map((m) => m.model),
-  ];
   const seen = new Map<string, ModelFileSpec>();
-  for (const m of all) if (!seen.has(m.file)) seen.set(m.file, m);
+  for (const [, m] of profileModelRoles(profile)) if (!seen.has(m.file)) seen.set(m.file, m);
   return [...seen.values()];
 }
