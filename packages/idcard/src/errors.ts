@@ -1,0 +1,33 @@
+import { SmartCitizenError } from '@smart-citizen/core';
+
+/** Codes of the errors `@smart-citizen/idcard` throws on purpose. */
+export type IdCardErrorCode =
+  /** A call after `close()`. */
+  | 'idcard/closed'
+  /** `read()` was given neither a front nor a back image. */
+  | 'idcard/no-input'
+  /** The bytes are not an image the reader can decode (corrupt, unknown format, zero size). */
+  | 'idcard/bad-image'
+  /** An OCR engine (tesseract.js, onnxruntime) or its data could not be loaded. */
+  | 'idcard/engine-unavailable'
+  /** A model or traineddata file is missing or does not match its SHA-256. */
+  | 'idcard/model-missing'
+  | 'idcard/model-checksum'
+  /** Options that cannot work (unknown card type, negative sizes, …). */
+  | 'idcard/bad-options';
+
+/**
+ * Error thrown by `@smart-citizen/idcard` for unusable input or set-up: an undecodable image, a
+ * missing engine, a call after `close()`. What a photo shows (no card, a card cut off, a blurred
+ * card, a field that could not be read) comes back as data in the result, never as an error.
+ */
+export class IdCardError extends SmartCitizenError<IdCardErrorCode> {
+  override readonly name: string = 'IdCardError';
+  constructor(
+    code: IdCardErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(code, message, { ...options, pkg: 'idcard' });
+  }
+}
