@@ -21,7 +21,12 @@ export const isCI: boolean = process.env.CI === 'true' || process.env.CI === '1'
 
 const announced = new Set<string>();
 
-function missing(what: string): false {
+/**
+ * Report a missing real resource: outside CI prints one `SKIPPED:` line per resource and returns
+ * false (the caller skips its tests); under CI throws, since nothing may skip there.
+ * @param what - what is missing, e.g. `the pgvector extension in PostgreSQL`
+ */
+export function resourceMissing(what: string): false {
   if (isCI) {
     throw new Error(`CI=true but ${what} is missing: real-resource tests may not skip under CI`);
   }
@@ -39,7 +44,7 @@ function missing(what: string): false {
 export function sharedData(relativePath: string): string | undefined {
   const full = join(sharedDataRoot, relativePath);
   if (existsSync(full)) return full;
-  missing(`../shared/data/${relativePath}`);
+  resourceMissing(`../shared/data/${relativePath}`);
   return undefined;
 }
 
@@ -70,20 +75,20 @@ export const redisUrl: string = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1
 /** Resolves true when PostgreSQL answers on its port; under CI rejects when it does not. */
 export async function hasPostgres(): Promise<boolean> {
   const url = new URL(postgresUrl);
-  return (await canConnect(url.hostname, Number(url.port || 5432))) || missing(`PostgreSQL at ${url.host}`);
+  return (await canConnect(url.hostname, Number(url.port || 5432))) || resourceMissing(`PostgreSQL at ${url.host}`);
 }
 
 /** Resolves true when Redis answers on its port; under CI rejects when it does not. */
 export async function hasRedis(): Promise<boolean> {
   const url = new URL(redisUrl);
-  return (await canConnect(url.hostname, Number(url.port || 6379))) || missing(`Redis at ${url.host}`);
+  return (await canConnect(url.hostname, Number(url.port || 6379))) || resourceMissing(`Redis at ${url.host}`);
 }
 
 /** Path of a Chromium executable for browser tests, or `undefined` (throws under CI). */
 export function chromiumPath(): string | undefined {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
   for (const c of candidates) if (c && existsSync(c)) return c;
-  missing('Chromium (/usr/bin/chromium)');
+  resourceMissing('Chromium (/usr/bin/chromium)');
   return undefined;
 }
 
