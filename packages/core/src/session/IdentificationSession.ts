@@ -1,9 +1,9 @@
 import type { Issue } from '../errors/index.js';
-import { issue } from '../errors/index.js';
+import { SmartCitizenError, issue } from '../errors/index.js';
 import type { CitizenIdentity } from '../identity/index.js';
 import type { Clock, Logger } from '../ports/index.js';
 import { silentLogger, systemClock } from '../ports/index.js';
-import type { AuditLog } from '../privacy/AuditLog.js';
+import type { AuditDetailValue, AuditEntry, AuditLog } from '../privacy/AuditLog.js';
 import type { ConsentRecord, ConsentScope } from '../privacy/consent.js';
 import { findActiveConsent } from '../privacy/consent.js';
 import type { CitizenRecord, IdentityStore } from '../store/IdentityStore.js';
@@ -107,6 +107,68 @@ export const decisionReasonCodes = [
   'store/sex-mismatch',
 ] as const;
 
+/** Longest audit detail value (the audit log's limit). */
+const AUDIT_VALUE_MAX = 500;
+
+/**
+ * The audit details of a decision: outcome, requested and achieved level, and every distinct
+ * reason code in order. Codes that do not fit one detail value continue in `reasons-2`, `reasons-3`…
+ * Read them back with {@link readDecisionAudit}.
+ * @internal
+ */
+export function decisionAuditDetails(decision: Decision): Record<string, AuditDetailValue> {
+  const details: Record<string, AuditDetailValue> = {
+    outcome: decision.outcome,
+    requestedLevel: decision.requestedLevel,
+    achievedLevel: decision.achievedLevel,
+  };
+  const chunks: string[] = [''];
+  for (const code of new Set(decision.reasons.map((r) => r.code))) {
+    const last = chunks[chunks.length - 1] as string;
+    const joined = last === '' ? code : `${last},${code}`;
+    if (joined.length <= AUDIT_VALUE_MAX || last === '') chunks[chunks.length - 1] = joined.slice(0, AUDIT_VALUE_MAX);
+    else chunks.push(code.slice(0, AUDIT_VALUE_MAX));
+  }
+  chunks.forEach((chunk, i) => {
+    details[i === 0 ? 'reasons' : `reasons-${i + 1}`] = chunk;
+  });
+  return details;
+}
+
+/** A `session.decide` audit entry read back: what the caller was given. */
+export interface AuditedDecision {
+  outcome: DecisionOutcome;
+  requestedLevel: AssuranceLevel;
+  achievedLevel: 0 | AssuranceLevel;
+  /** Distinct reason codes, in the decision's order. */
+  reasons: string[];
+  /** The citizen the decision is about, when one was resolved. */
+  idNumber?: string;
+}
+
+/**
+ * Read the decision recorded by a `session.decide` audit entry.
+ * @param entry - an entry whose action is `session.decide`
+ * @returns outcome, levels and reason codes as they were returned to the caller
+ * @throws TypeError for an entry that is not a decision
+ */
+export function readDecisionAudit(entry: AuditEntry): AuditedDecision {
+  if (entry.action !== 'session.decide') throw new TypeError('[@smart-citizen/core] not a session.decide audit entry');
+  const d = entry.details;
+  const reasons: string[] = [];
+  for (let i = 1; typeof d[i === 1 ? 'reasons' : `reasons-${i}`] === 'string'; i++) {
+    const chunk = d[i === 1 ? 'reasons' : `reasons-${i}`] as string;
+    if (chunk !== '') reasons.push(...chunk.split(','));
+  }
+  return {
+    outcome: d.outcome as DecisionOutcome,
+    requestedLevel: d.requestedLevel as AssuranceLevel,
+    achievedLevel: d.achievedLevel as 0 | AssuranceLevel,
+    reasons,
+    ...(entry.subject !== null ? { idNumber: entry.subject } : {}),
+  };
+}
+
 const biometricScope: Record<'face-match' | 'liveness' | 'fingerprint-match', ConsentScope> = {
   'face-match': 'face',
   liveness: 'face',
@@ -136,6 +198,7 @@ export class IdentificationSession {
   private readonly logger: Logger;
   private readonly items: Evidence[] = [];
   private readonly consents: SessionConsent[] = [];
+  private readonly problems: Issue[] = [];
   private resolution: Resolution = { status: 'not-attempted' };
   private consentsStored = false;
 
@@ -160,6 +223,25 @@ export class IdentificationSession {
   addEvidence(evidence: Evidence): void {
     checkEvidence(evidence);
     this.items.push(evidence);
+  }
+
+  /**
+   * Record a problem met while gathering evidence (an unreadable QR, no usable face in the
+   * capture…). {@link IdentificationSession.decide} weighs it like any other finding: it is listed
+   * in the decision's issues and reasons, and anything above `info` sends the decision to review.
+   * Add reader problems before deciding, so the audit entry records the decision as returned.
+   * @throws SmartCitizenError `session/invalid-evidence` for an issue without a code or severity
+   */
+  addIssue(problem: Issue): void {
+    if (
+      typeof problem !== 'object' ||
+      problem === null ||
+      typeof problem.code !== 'string' ||
+      !['error', 'warning', 'info'].includes(problem.severity)
+    ) {
+      throw new SmartCitizenError('session/invalid-evidence', 'an issue needs a code and a severity');
+    }
+    this.problems.push({ ...problem });
   }
 
   /** Record a consent given now by the person at the desk (stored once the citizen is resolved). */
@@ -382,6 +464,17 @@ export class IdentificationSession {
         issue(`requirement/${name}-missing`, 'warning', `level ${p.level} needs ${group.join(' or ')}`, name),
       );
     }
+    // Problems met while gathering evidence: weighed here, before the audit entry is written.
+    const seen = new Set(reasons.map((r) => `${r.code}|${r.path ?? ''}`));
+    for (const problem of this.problems) {
+      issues.push(problem);
+      const key = `${problem.code}|${problem.path ?? ''}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        reasons.push(problem);
+      }
+      if (problem.severity !== 'info') review = true;
+    }
     const outcome: DecisionOutcome = reject
       ? 'rejected'
       : missing.length === 0 && !review && achieved >= p.level
@@ -401,13 +494,22 @@ export class IdentificationSession {
       decidedAt,
     };
     const codes = [...new Set(reasons.map((r) => r.code))].join(',');
-    await this.audit?.append({
-      actor: this.actor,
-      action: 'session.decide',
-      ...(decision.idNumber ? { subject: decision.idNumber } : {}),
-      purpose: p.purpose,
-      details: { outcome, requestedLevel: p.level, achievedLevel: achieved, reasons: codes.slice(0, 500) },
-    });
+    if (this.audit) {
+      // Fail closed: a decision that could not be audited is not returned at all.
+      try {
+        await this.audit.append({
+          actor: this.actor,
+          action: 'session.decide',
+          ...(decision.idNumber ? { subject: decision.idNumber } : {}),
+          purpose: p.purpose,
+          details: decisionAuditDetails(decision),
+        });
+      } catch (err) {
+        throw new SmartCitizenError('session/audit-failed', 'the decision could not be written to the audit log', {
+          cause: err,
+        });
+      }
+    }
     this.logger.info('identification decided', {
       outcome,
       requestedLevel: p.level,

@@ -183,7 +183,8 @@ export async function decideFromRawEvidence(
     evaluated.push('chip');
   }
   for (const d of docs) session.addEvidence(d);
-  if (raw.consent) {
+  // A consent with no scope consents to nothing (and the store would refuse to record it).
+  if (raw.consent && raw.consent.scope.length > 0) {
     session.grantConsent({
       scope: raw.consent.scope,
       ...(raw.consent.reference ? { reference: raw.consent.reference } : {}),
@@ -318,14 +319,8 @@ export async function decideFromRawEvidence(
       }
     }
   }
+  // Reader problems enter the session before it decides, so the audit entry is the decision returned.
+  for (const p of problems) session.addIssue(p);
   const decision = await session.decide();
-  const seen = new Set(decision.reasons.map((r) => `${r.code}|${r.path ?? ''}`));
-  for (const p of problems) {
-    decision.issues.push(p);
-    if (!seen.has(`${p.code}|${p.path ?? ''}`)) decision.reasons.push(p);
-  }
-  if (decision.outcome === 'verified' && problems.some((p) => p.severity !== 'info')) {
-    return { ...decision, outcome: 'needs_review', evaluated };
-  }
   return { ...decision, evaluated };
 }

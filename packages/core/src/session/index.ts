@@ -1,5 +1,6 @@
-export { IdentificationSession, decisionReasonCodes } from './IdentificationSession.js';
+export { IdentificationSession, decisionReasonCodes, readDecisionAudit } from './IdentificationSession.js';
 export type {
+  AuditedDecision,
   Decision,
   DecisionOutcome,
   IdentificationSessionOptions,
