@@ -1,4 +1,5 @@
-import { jacobiEigen, normalizeVector } from '@smart-citizen/core';
+import { normalizeVector } from '@smart-citizen/core';
+import { jacobiEigen } from '@smart-citizen/image';
 import { rng } from './store-citizens.js';
 
 /**

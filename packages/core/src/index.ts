@@ -1,10 +1,9 @@
 // Public API of @smart-citizen/core. Each area lists its exports in its own index.ts:
-// errors, ports (clock, logger), image (RasterImage + primitives), identity (types),
+// errors, ports (clock, logger), identity (types),
 // rules (ID numbers, dates, sex), text (Vietnamese normalisation), store / privacy / session
 // (identification), queue (smart queue).
 export * from './errors/index.js';
 export * from './ports/index.js';
-export * from './image/index.js';
 export * from './identity/index.js';
 export * from './rules/index.js';
 export * from './text/index.js';

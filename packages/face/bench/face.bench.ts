@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BenchTable, defineBench, percentile } from '@smart-citizen/bench';
-import { decodeImage, type RasterImage, resize } from '@smart-citizen/core';
+import { decodeImage, type RasterImage, resize } from '@smart-citizen/image';
 import { sharedDataRoot } from '@smart-citizen/test-kit';
 import { runInChromium } from '../test/browser/runInChromium.js';
 import { allPairs, crossValidateByIdentity, evaluateScores, type LabelledScore } from '../src/evaluate.js';

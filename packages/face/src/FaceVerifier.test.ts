@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeImage, flip, isSmartCitizenError, type RasterImage, resize, rotate90 } from '@smart-citizen/core';
+import { isSmartCitizenError } from '@smart-citizen/core';
+import { decodeImage, flip, type RasterImage, resize, rotate90 } from '@smart-citizen/image';
 import { sharedData } from '@smart-citizen/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePng } from '../test/encodePng.js';

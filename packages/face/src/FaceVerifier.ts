@@ -1,14 +1,12 @@
+import { type Issue, issue, isSmartCitizenError } from '@smart-citizen/core';
 import {
   decodeImage,
   estimateSimilarity,
-  type Issue,
-  issue,
-  isSmartCitizenError,
   type Matrix2x3,
   type RasterImage,
   resize,
   warpAffine,
-} from '@smart-citizen/core';
+} from '@smart-citizen/image';
 import type { ChallengeFrame } from './challenge.js';
 import {
   decodeLandmarks68,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeImage, type RasterImage, resize } from '@smart-citizen/core';
+import { decodeImage, type RasterImage, resize } from '@smart-citizen/image';
 import { chromiumPath, sharedData } from '@smart-citizen/test-kit';
 import { describe, expect, it } from 'vitest';
 import { runInChromium } from '../test/browser/runInChromium.js';

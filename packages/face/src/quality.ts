@@ -1,4 +1,5 @@
-import { type Issue, issue, type RasterImage } from '@smart-citizen/core';
+import { type Issue, issue } from '@smart-citizen/core';
+import type { RasterImage } from '@smart-citizen/image';
 import type { Box, Point } from './geometry.js';
 import { distance } from './geometry.js';
 import { estimatePose, eyesAspectRatio } from './pose.js';

@@ -3,7 +3,7 @@
  * `eXIf` chunk with an orientation tag, to make EXIF-rotated fixtures from decoded images.
  */
 import { deflateSync } from 'node:zlib';
-import type { RasterImage } from '@smart-citizen/core';
+import type { RasterImage } from '@smart-citizen/image';
 
 const crcTable = Array.from({ length: 256 }, (_, n) => {
   let c = n;

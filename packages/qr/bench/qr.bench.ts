@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BenchTable, defineBench, percentile } from '@smart-citizen/bench';
-import { decodeImage, isSmartCitizenError, type RasterImage, toRgba } from '@smart-citizen/core';
+import { isSmartCitizenError } from '@smart-citizen/core';
+import { decodeImage, type RasterImage, toRgba } from '@smart-citizen/image';
 import { sharedDataRoot } from '@smart-citizen/test-kit';
 import { createZxingJsEngine } from '../src/engine/createZxingJsEngine.js';
 import { createZxingWasmEngine } from '../src/engine/createZxingWasmEngine.js';

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeImage } from '@smart-citizen/core';
+import { decodeImage } from '@smart-citizen/image';
 import { sharedData } from '@smart-citizen/test-kit';
 import { describe, expect, it } from 'vitest';
 import { createZxingWasmEngine } from '../src/engine/createZxingWasmEngine.js';

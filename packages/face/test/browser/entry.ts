@@ -1,5 +1,5 @@
 // Browser harness: bundled with esbuild and loaded in headless Chromium by runInChromium.ts.
-import type { RasterImage } from '@smart-citizen/core';
+import type { RasterImage } from '@smart-citizen/image';
 import { FaceVerifier } from '../../src/FaceVerifier.js';
 
 interface HarnessImage {

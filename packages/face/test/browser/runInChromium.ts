@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RasterImage } from '@smart-citizen/core';
+import type { RasterImage } from '@smart-citizen/image';
 import { chromiumArgs } from '@smart-citizen/test-kit';
 import { type FaceModelProfile, builtinProfiles, profileModelFiles } from '../../src/profiles.js';
 import { facepluginModelDir } from '../../src/runtime.js';

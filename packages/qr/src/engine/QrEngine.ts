@@ -1,4 +1,4 @@
-import type { RasterImage } from '@smart-citizen/core';
+import type { RasterImage } from '@smart-citizen/image';
 
 /** Barcode formats the reader asks an engine for. */
 export type QrFormat = 'QRCode' | 'PDF417';

@@ -1,4 +1,5 @@
-import { type RasterImage, SmartCitizenError } from '@smart-citizen/core';
+import { SmartCitizenError } from '@smart-citizen/core';
+import type { RasterImage } from '@smart-citizen/image';
 import type { QrEngine, QrEngineOptions, QrFormat, QrPoint, QrSymbol } from './QrEngine.js';
 
 type ZxingLibrary = typeof import('@zxing/library');

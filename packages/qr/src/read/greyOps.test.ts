@@ -1,4 +1,4 @@
-import type { RasterImage } from '@smart-citizen/core';
+import type { RasterImage } from '@smart-citizen/image';
 import { describe, expect, it } from 'vitest';
 import { radialWarp, radialWarps } from './greyOps.js';
 

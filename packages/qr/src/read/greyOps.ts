@@ -4,7 +4,7 @@
  * All work on 1-channel {@link RasterImage}s and return new images.
  * @internal
  */
-import type { RasterImage } from '@smart-citizen/core';
+import type { RasterImage } from '@smart-citizen/image';
 
 /** Luma of an RGB(A) image, or the image itself when already grey. */
 export function greyOf(img: RasterImage): RasterImage {

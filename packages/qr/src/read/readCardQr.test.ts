@@ -1,4 +1,5 @@
-import { isSmartCitizenError, type RasterImage } from '@smart-citizen/core';
+import { isSmartCitizenError } from '@smart-citizen/core';
+import type { RasterImage } from '@smart-citizen/image';
 import { describe, expect, it } from 'vitest';
 import { createZxingJsEngine } from '../engine/createZxingJsEngine.js';
 import { createZxingWasmEngine } from '../engine/createZxingWasmEngine.js';

@@ -1,13 +1,5 @@
-import {
-  type CitizenIdentity,
-  decodeImage,
-  type Issue,
-  issue,
-  type RasterImage,
-  resize,
-  rotate90,
-  SmartCitizenError,
-} from '@smart-citizen/core';
+import { type CitizenIdentity, type Issue, issue, SmartCitizenError } from '@smart-citizen/core';
+import { decodeImage, type RasterImage, resize, rotate90 } from '@smart-citizen/image';
 import type { QrEngine, QrEngineOptions, QrFormat, QrPoint, QrSymbol } from '../engine/QrEngine.js';
 import { createZxingWasmEngine } from '../engine/createZxingWasmEngine.js';
 import { safeParseCardQr } from '../parse/parseCardQr.js';

@@ -1,4 +1,4 @@
-import type { RasterImage } from '@smart-citizen/core';
+import type { RasterImage } from '@smart-citizen/image';
 import type { QrPoint } from '../engine/QrEngine.js';
 import { findCodeRegions, greyOf } from '../read/greyOps.js';
 

@@ -1,4 +1,4 @@
-import type { RasterImage } from '@smart-citizen/core';
+import type { RasterImage } from '@smart-citizen/image';
 import { describe, expect, it } from 'vitest';
 import { createZxingWasmEngine } from '../engine/createZxingWasmEngine.js';
 import type { ReadCardQrResult } from '../read/readCardQr.js';

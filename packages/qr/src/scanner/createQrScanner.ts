@@ -1,4 +1,5 @@
-import { type RasterImage, SmartCitizenError } from '@smart-citizen/core';
+import { SmartCitizenError } from '@smart-citizen/core';
+import type { RasterImage } from '@smart-citizen/image';
 import type { ReadCardQrResult } from '../read/readCardQr.js';
 import type { CaptureHint, FrameAssessment } from './assessFrame.js';
 import { createWorkerFrameDecoder, type FrameDecoder } from './frameDecoder.js';

@@ -1,4 +1,4 @@
-import type { RasterImage } from '@smart-citizen/core';
+import type { RasterImage } from '@smart-citizen/image';
 import type { QrEngine, QrFormat } from '../engine/QrEngine.js';
 import { type ReadCardQrResult, readCardQr } from '../read/readCardQr.js';
 import { type FrameAssessment, assessFrame } from './assessFrame.js';

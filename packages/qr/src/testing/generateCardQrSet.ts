@@ -1,4 +1,4 @@
-import { decodeImage, type RasterImage } from '@smart-citizen/core';
+import { decodeImage, type RasterImage } from '@smart-citizen/image';
 import { randomCardPayload } from './randomCardPayload.js';
 import { createBarcodeWriter } from './qrWriter.js';
 import {

@@ -1,4 +1,4 @@
-import type { RasterImage } from '@smart-citizen/core';
+import type { RasterImage } from '@smart-citizen/image';
 import type { ModuleMatrix } from './qrWriter.js';
 import type { Rng } from './rng.js';
 

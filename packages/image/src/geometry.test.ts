@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSmartCitizenError } from '../errors/SmartCitizenError.js';
+import { isSmartCitizenError } from '@smart-citizen/core';
 import { estimateAffine, estimateHomography, estimateSimilarity, jacobiEigen } from './estimateTransforms.js';
 import {
   applyAffine,

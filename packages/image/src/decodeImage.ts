@@ -1,4 +1,4 @@
-import { isSmartCitizenError } from '../errors/SmartCitizenError.js';
+import { isSmartCitizenError } from '@smart-citizen/core';
 import { decodeBmp } from './decoders/decodeBmp.js';
 import { decodeJpeg } from './decoders/decodeJpeg.js';
 import { decodePng } from './decoders/decodePng.js';

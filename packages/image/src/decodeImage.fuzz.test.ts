@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedData } from '@smart-citizen/test-kit';
 import { describe, expect, it } from 'vitest';
-import { isSmartCitizenError } from '../errors/SmartCitizenError.js';
+import { isSmartCitizenError } from '@smart-citizen/core';
 import { decodeImage } from './decodeImage.js';
 import { encodeBmp, gradient } from './testing/fixtures.js';
 

@@ -14,7 +14,7 @@ import {
   toGrey,
   warpAffine,
   warpPerspective,
-} from '@smart-citizen/core';
+} from '@smart-citizen/image';
 import { sharedData } from '@smart-citizen/test-kit';
 import { decode as fastPngDecode } from 'fast-png';
 import { decode as jpegJsDecode } from 'jpeg-js';
@@ -66,7 +66,7 @@ async function sharpRaw(b: Uint8Array): Promise<void> {
 
 export const bench = defineBench({
   name: 'image',
-  pkg: 'core',
+  pkg: 'image',
   description:
     'image decoding per format (SDK decoders vs jpeg-js vs sharp/libvips) on the real photos and QR scans; resize and warps',
   async run(ctx) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { sharedData } from '@smart-citizen/test-kit';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { isSmartCitizenError } from '../errors/SmartCitizenError.js';
+import { isSmartCitizenError } from '@smart-citizen/core';
 import { decodeImage } from './decodeImage.js';
 import { detectImageFormat } from './detectImageFormat.js';
 import type { RasterImage } from './RasterImage.js';

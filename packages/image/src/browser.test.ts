@@ -50,6 +50,7 @@ describe.skipIf(!executablePath)('image primitives in Chromium give the same pix
       platform: 'browser',
       write: false,
       logLevel: 'silent',
+      conditions: ['@smart-citizen/source'],
       // Node-only branches stay as lazy imports that the browser never reaches.
       external: ['node:*'],
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSmartCitizenError } from '../errors/SmartCitizenError.js';
+import { isSmartCitizenError } from '@smart-citizen/core';
 import { toGrey, toRgb, toRgba } from './convert.js';
 import { crop } from './crop.js';
 import { decodeImage } from './decodeImage.js';

@@ -1,4 +1,4 @@
-import { SmartCitizenError } from '../errors/SmartCitizenError.js';
+import { SmartCitizenError } from '@smart-citizen/core';
 
 /** A 2-D point in pixel coordinates (integer coordinates are pixel centres, as in OpenCV). */
 export interface Point {
@@ -26,7 +26,7 @@ export type GeometryErrorCode = 'geometry/degenerate';
 
 /** @internal */
 export function degenerate(message: string, details?: Record<string, unknown>): SmartCitizenError<GeometryErrorCode> {
-  return new SmartCitizenError('geometry/degenerate', message, details ? { pkg: 'core', details } : { pkg: 'core' });
+  return new SmartCitizenError('geometry/degenerate', message, details ? { pkg: 'image', details } : { pkg: 'image' });
 }
 
 /** @internal Validate an array-like of `n` finite numbers. */

@@ -2,7 +2,7 @@ import ExifReader from 'exifreader';
 import { encode as encodePngFast } from 'fast-png';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { isSmartCitizenError } from '../errors/SmartCitizenError.js';
+import { isSmartCitizenError } from '@smart-citizen/core';
 import { decodeImage } from './decodeImage.js';
 import { detectImageFormat } from './detectImageFormat.js';
 import { applyOrientation } from './orientation.js';

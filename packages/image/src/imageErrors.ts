@@ -1,4 +1,4 @@
-import { SmartCitizenError } from '../errors/SmartCitizenError.js';
+import { SmartCitizenError } from '@smart-citizen/core';
 
 /** Error codes the image primitives throw for unusable image data. */
 export type ImageErrorCode =
@@ -15,7 +15,7 @@ export function imageError(
   details?: Record<string, unknown>,
   cause?: unknown,
 ): SmartCitizenError<ImageErrorCode> {
-  const options: { pkg: string; cause?: unknown; details?: Record<string, unknown> } = { pkg: 'core' };
+  const options: { pkg: string; cause?: unknown; details?: Record<string, unknown> } = { pkg: 'image' };
   if (details !== undefined) options.details = details;
   if (cause !== undefined) options.cause = cause;
   return new SmartCitizenError(code, message, options);
