@@ -28,6 +28,7 @@ import {
   profileModelFiles,
 } from './profiles.js';
 import {
+  type AlignedFaceGeometry,
   assessQuality,
   defaultQualityLimits,
   type FaceQuality,
@@ -477,6 +478,18 @@ export class FaceVerifier {
     return warpAffine(image, estimateSimilarity(src, dst), { width: spec.size, height: spec.size });
   }
 
+  /** Template and source → crop transform of {@link FaceVerifier.alignFace}, for the quality gate. */
+  #alignedGeometry(face: DetectedFace): AlignedFaceGeometry {
+    const { template } = this.profile.embedder;
+    return {
+      template,
+      toAligned: estimateSimilarity(
+        face.landmarks5,
+        template.map(([x, y]) => ({ x, y })),
+      ),
+    };
+  }
+
   async #embedAligned(aligned: RasterImage): Promise<Float32Array> {
     const spec = this.profile.embedder;
     const data = imageToTensor(aligned, spec.model.format);
@@ -557,6 +570,7 @@ export class FaceVerifier {
         imageWidth: image.width,
         imageHeight: image.height,
         neutralNoseRatio: this.profile.neutralNoseRatio,
+        geometry: this.#alignedGeometry(face),
       },
       this.#limits[referenceType],
     );

@@ -39,8 +39,8 @@ export { faceProfileSchema, parseFaceProfile } from './profileSchema.js';
 export type { ProfileProblem } from './profileSchema.js';
 export { sha256Hex } from './runtime.js';
 export type { FaceBackend, ModelLocations, ModelSource, RuntimeOptions } from './runtime.js';
-export { assessQuality, defaultQualityLimits, laplacianVariance } from './quality.js';
-export type { FaceQuality, QualityLimits, ReferenceType } from './quality.js';
+export { assessQuality, defaultQualityLimits, facePixelMask, laplacianVariance } from './quality.js';
+export type { AlignedFaceGeometry, FaceQuality, QualityLimits, ReferenceType } from './quality.js';
 export { estimatePose, eyeAspectRatio, eyesAspectRatio } from './pose.js';
 export { createActiveChallenge, runActiveChallenge } from './challenge.js';
 export type {

@@ -13,9 +13,9 @@ export interface QualityLimits {
   minInterOcular: number;
   /** Smallest Laplacian variance of the aligned 112×112 grey crop. */
   minSharpness: number;
-  /** Mean grey of the aligned crop must lie in this range. */
+  /** Mean grey of the face pixels (see {@link facePixelMask}) must lie in this range. */
   exposure: readonly [number, number];
-  /** Largest share of the aligned crop that may be clipped (≤ 5 or ≥ 250). */
+  /** Largest share of the face pixels that may be clipped (≤ 5 or ≥ 250). */
   maxClipped: number;
   /** Largest |yaw| in degrees. */
   maxYaw: number;
@@ -23,7 +23,7 @@ export interface QualityLimits {
   maxPitch: number;
   /** Smallest mean eye aspect ratio (eyes open). */
   minEyeAspectRatio: number;
-  /** Largest share of the face box that may lie outside the image. */
+  /** Largest share of the face (see {@link faceExtentFromLandmarks}) that may lie outside the image. */
   maxOutside: number;
 }
 
@@ -65,16 +65,18 @@ export interface FaceQuality {
   interOcular: number;
   /** Laplacian variance of the aligned grey crop (higher = sharper). */
   sharpness: number;
-  /** Mean grey (0–255) of the aligned crop. */
+  /** Mean grey (0–255) of the face pixels of the aligned crop (see {@link facePixelMask}). */
   brightness: number;
-  /** Share of clipped pixels in the aligned crop. */
+  /** Share of clipped pixels (≤ 5 or ≥ 250) among the face pixels. */
   clipped: number;
+  /** Share of the aligned crop measured as face pixels (1 when no geometry was given). */
+  faceArea: number;
   yaw: number;
   pitch: number;
   roll: number;
   /** Mean eye aspect ratio from the 68 points. */
   eyeAspectRatio: number;
-  /** Share of the face box outside the image. */
+  /** Share of the face (as its five points place it, else the box) outside the image. */
   outside: number;
   issues: Issue[];
 }
@@ -139,6 +141,67 @@ export function faceExtentFromLandmarks(p: readonly Point[]): Box | undefined {
   return { x: x1, y: y1, width: x2 - x1, height: y2 - y1 };
 }
 
+/** How an aligned crop relates to its source: where the five points land, and the transform. */
+export interface AlignedFaceGeometry {
+  /** The five points' positions in the aligned crop (the embedder's template). */
+  template: readonly (readonly [number, number])[];
+  /**
+   * Source → aligned transform `[a, b, c, d, e, f]` (`x' = a·x + b·y + c`, `y' = d·x + e·y + f`),
+   * e.g. `estimateSimilarity(landmarks5, template)`.
+   */
+  toAligned: readonly number[];
+}
+
+/**
+ * The pixels of an aligned crop that show the face: inside an ellipse over the inner face
+ * (brows to chin, cheek to cheek, from the template's eyes and mouth corners) and mapping to
+ * a point inside the source image. Alignment pads what lies outside the source with a
+ * constant; a tightly cropped face (a face filling a 150-px image, a citizen close to the
+ * camera) would otherwise count that padding as black, clipped pixels, and hair or
+ * background as face.
+ *
+ * @param width - Aligned crop width.
+ * @param height - Aligned crop height.
+ * @param geometry - Template and transform of the crop.
+ * @param imageWidth - Source width.
+ * @param imageHeight - Source height.
+ * @returns One byte per aligned pixel, 1 for face pixels.
+ */
+export function facePixelMask(
+  width: number,
+  height: number,
+  geometry: AlignedFaceGeometry,
+  imageWidth: number,
+  imageHeight: number,
+): Uint8Array {
+  const mask = new Uint8Array(width * height);
+  const [le, re, , lm, rm] = geometry.template;
+  const [a = 1, b = 0, c = 0, d = 0, e = 1, f = 0] = geometry.toAligned;
+  const det = a * e - b * d;
+  if (!le || !re || !lm || !rm || !Number.isFinite(det) || Math.abs(det) < 1e-12) return mask;
+  const iod = Math.hypot(re[0] - le[0], re[1] - le[1]);
+  const cx = (le[0] + re[0] + lm[0] + rm[0]) / 4;
+  const top = Math.min(le[1], re[1]) - 0.5 * iod;
+  const bottom = Math.max(lm[1], rm[1]) + 0.3 * iod;
+  const cy = (top + bottom) / 2;
+  const ry = (bottom - top) / 2;
+  const rx = 0.8 * iod;
+  for (let v = 0; v < height; v++) {
+    const dy = (v + 0.5 - cy) / ry;
+    for (let u = 0; u < width; u++) {
+      const dx = (u + 0.5 - cx) / rx;
+      if (dx * dx + dy * dy > 1) continue;
+      // Inverse of the 2×3 transform: the source point this aligned pixel was sampled from.
+      const su = u - c;
+      const sv = v - f;
+      const x = (e * su - b * sv) / det;
+      const y = (a * sv - d * su) / det;
+      if (x >= 0 && y >= 0 && x <= imageWidth - 1 && y <= imageHeight - 1) mask[v * width + u] = 1;
+    }
+  }
+  return mask;
+}
+
 /**
  * Run the quality gate on one face.
  * @param input - The face's box, points and aligned crop, and the source size.
@@ -156,6 +219,11 @@ export function assessQuality(
     imageHeight: number;
     /** Zero of the pitch estimate (see `estimatePose`). @default 0.49 */
     neutralNoseRatio?: number;
+    /**
+     * Where the face lies in `aligned`: exposure is then measured on face pixels only
+     * ({@link facePixelMask}). Without it the whole crop is measured, padding included.
+     */
+    geometry?: AlignedFaceGeometry;
   },
   limits: QualityLimits,
 ): FaceQuality {
@@ -164,21 +232,31 @@ export function assessQuality(
   const interOcular = le && re ? distance(le, re) : 0;
   const grey = greyValues(input.aligned);
   const sharpness = laplacianVariance(grey, input.aligned.width, input.aligned.height);
+  const { width: aw, height: ah } = input.aligned;
+  const mask = input.geometry
+    ? facePixelMask(aw, ah, input.geometry, input.imageWidth, input.imageHeight)
+    : new Uint8Array(grey.length).fill(1);
   let sum = 0;
   let clippedCount = 0;
-  for (const v of grey) {
+  let n = 0;
+  for (let i = 0; i < grey.length; i++) {
+    if (!mask[i]) continue;
+    const v = grey[i] ?? 0;
     sum += v;
+    n++;
     if (v <= 5 || v >= 250) clippedCount++;
   }
-  const brightness = grey.length ? sum / grey.length : 0;
-  const clipped = grey.length ? clippedCount / grey.length : 1;
+  // No face pixel inside the image: nothing to measure, the cut-off check speaks for it.
+  const brightness = n ? sum / n : 0;
+  const clipped = n ? clippedCount / n : 1;
+  const faceArea = grey.length ? n / grey.length : 0;
   const { yaw, pitch, roll } = estimatePose(input.landmarks5, input.neutralNoseRatio);
   const ear = input.landmarks68.length >= 48 ? eyesAspectRatio(input.landmarks68) : Number.NaN;
+  // The face as its points place it: detector boxes differ (some clip to the frame, some are
+  // squares with a margin that leaves the frame of a tightly cropped face), so the box only
+  // counts when there are no points.
   const extent = faceExtentFromLandmarks(input.landmarks5);
-  const outside = Math.max(
-    outsideShare(input.box, input.imageWidth, input.imageHeight),
-    extent ? outsideShare(extent, input.imageWidth, input.imageHeight) : 0,
-  );
+  const outside = outsideShare(extent ?? input.box, input.imageWidth, input.imageHeight);
   const r = (v: number) => Math.round(v * 100) / 100;
 
   if (interOcular < limits.minInterOcular)
@@ -206,6 +284,7 @@ export function assessQuality(
     sharpness,
     brightness,
     clipped,
+    faceArea,
     yaw,
     pitch,
     roll,
