@@ -1,0 +1,190 @@
+import { loadavg } from 'node:os';
+import { type BenchTable, defineBench } from '@smart-citizen/bench';
+import { sharedDataRoot } from '@smart-citizen/test-kit';
+import { evaluateFvc, type FvcEvaluation } from '../src/evaluate.js';
+import { extractTemplate } from '../src/extractTemplate.js';
+import { PairingWorkspace, pairTemplates } from '../src/match/pairing.js';
+import { type PreparedTemplate, prepareTemplate } from '../src/match/prepare.js';
+import { rawScore } from '../src/match/score.js';
+import type { FingerprintTemplate } from '../src/types.js';
+import { FVC_SETS, fingerHalf, fvcPairs, type Impression, loadFvcSet } from './fvc.js';
+
+/** SourceAFIS 3.18 EER measured on the same four sets (issue #15). */
+const SOURCEAFIS_EER: Record<string, number> = {
+  'FVC2002 DB1': 3.2,
+  'FVC2002 DB2': 1.5,
+  'FVC2002 DB3': 11.4,
+  'FVC2004 DB1': 8.9,
+};
+
+const pct = (v: number) => Math.round(v * 1000) / 10;
+const cpuMs = (start: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(start);
+  return (u.user + u.system) / 1000;
+};
+
+interface SetScores {
+  name: string;
+  items: Impression[];
+  templates: FingerprintTemplate[];
+  prepared: PreparedTemplate[];
+  /** Score of every pair (a < b), keyed a * 1000 + b. */
+  scores: Map<number, number>;
+}
+
+function evaluate(set: SetScores, keep?: (finger: string) => boolean): { fvc: FvcEvaluation; all: FvcEvaluation } {
+  const pairs = fvcPairs(set.items, keep);
+  const s = (p: [number, number]) => set.scores.get(p[0] * 1000 + p[1]) as number;
+  const g = pairs.genuine.map(s);
+  return { fvc: evaluateFvc(g, pairs.impostor.map(s)), all: evaluateFvc(g, pairs.impostorAll.map(s)) };
+}
+
+export const bench = defineBench({
+  name: 'fingerprint',
+  pkg: 'fingerprint',
+  description:
+    'FVC2002 DB1–3 and FVC2004 DB1 B-sets: EER / FMR100 / FMR1000 / ZeroFMR per database and pooled (FVC protocol and all cross-finger impostors), tune/report halves, extraction ms and matches/s on one core',
+  async run(ctx) {
+    const load0 = loadavg()[0] as number;
+    const sets: SetScores[] = [];
+    const extractTimes: number[] = [];
+    let matchCpu = 0;
+    let matchCount = 0;
+    const ws = new PairingWorkspace();
+    for (const def of FVC_SETS) {
+      const items = await loadFvcSet(sharedDataRoot, def);
+      if (!items) {
+        return { tables: [], notes: [`../shared/data/fingerprint/${def.dir} is missing: skipped`] };
+      }
+      ctx.progress(`${def.name}: extracting ${items.length} images`);
+      const templates: FingerprintTemplate[] = [];
+      for (const it of items) {
+        const t0 = process.cpuUsage();
+        let t: FingerprintTemplate;
+        try {
+          t = extractTemplate(it.image, { dpi: def.dpi });
+        } catch {
+          t = { width: it.image.width, height: it.image.height, dpi: 500, minutiae: [] };
+        }
+        extractTimes.push(cpuMs(t0));
+        templates.push(t);
+      }
+      const prepared = templates.map(prepareTemplate);
+      const scores = new Map<number, number>();
+      ctx.progress(`${def.name}: matching all pairs`);
+      const t0 = process.cpuUsage();
+      for (let a = 0; a < items.length; a++) {
+        for (let b = a + 1; b < items.length; b++) {
+          const pa = prepared[a] as PreparedTemplate;
+          const pb = prepared[b] as PreparedTemplate;
+          scores.set(a * 1000 + b, rawScore(pairTemplates(pa, pb, ws), pa.count, pb.count));
+          matchCount++;
+        }
+      }
+      matchCpu += cpuMs(t0);
+      sets.push({ name: def.name, items, templates, prepared, scores });
+    }
+    const accuracy: BenchTable = { title: 'Accuracy per database (all fingers)', rows: [] };
+    const halves: BenchTable = {
+      title: 'EER with all cross-finger impostors, by half (seeded hash of the finger id; tuned on "tune")',
+      rows: [],
+    };
+    const pooled = { g: [] as number[], fvc: [] as number[], all: [] as number[] };
+    const pooledHalf = {
+      tune: { g: [] as number[], i: [] as number[] },
+      report: { g: [] as number[], i: [] as number[] },
+    };
+    let eerSum = 0;
+    for (const set of sets) {
+      const { fvc, all } = evaluate(set);
+      eerSum += fvc.eer;
+      const pairs = fvcPairs(set.items);
+      const s = (p: [number, number]) => set.scores.get(p[0] * 1000 + p[1]) as number;
+      pooled.g.push(...pairs.genuine.map(s));
+      pooled.fvc.push(...pairs.impostor.map(s));
+      pooled.all.push(...pairs.impostorAll.map(s));
+      const minutiae = set.templates.reduce((n, t) => n + t.minutiae.length, 0) / set.templates.length;
+      accuracy.rows.push({
+        database: set.name,
+        'EER % (FVC 45 impostors)': pct(fvc.eer),
+        'EER % (all cross-finger)': pct(all.eer),
+        'FMR100 %': pct(all.fmr100),
+        'FMR1000 %': pct(all.fmr1000),
+        'ZeroFMR %': pct(all.zeroFmr),
+        'SourceAFIS EER %': SOURCEAFIS_EER[set.name] ?? null,
+        'minutiae / image': Math.round(minutiae * 10) / 10,
+      });
+      const row: Record<string, string | number> = { database: set.name };
+      for (const half of ['tune', 'report'] as const) {
+        const def = FVC_SETS.find((d) => d.name === set.name);
+        const keep = (f: string) => (def ? fingerHalf(def, f) === half : false);
+        const hp = fvcPairs(set.items, keep);
+        const g = hp.genuine.map(s);
+        const i = hp.impostorAll.map(s);
+        pooledHalf[half].g.push(...g);
+        pooledHalf[half].i.push(...i);
+        row[`${half}: fingers`] = new Set(set.items.filter((it) => keep(it.finger)).map((it) => it.finger)).size;
+        row[`${half}: EER %`] = g.length && i.length ? pct(evaluateFvc(g, i).eer) : '—';
+      }
+      halves.rows.push(row);
+    }
+    const pf = evaluateFvc(pooled.g, pooled.fvc);
+    const pa = evaluateFvc(pooled.g, pooled.all);
+    accuracy.rows.push({
+      database: 'pooled',
+      'EER % (FVC 45 impostors)': pct(pf.eer),
+      'EER % (all cross-finger)': pct(pa.eer),
+      'FMR100 %': pct(pa.fmr100),
+      'FMR1000 %': pct(pa.fmr1000),
+      'ZeroFMR %': pct(pa.zeroFmr),
+      'SourceAFIS EER %': null,
+      'minutiae / image': null,
+    });
+    accuracy.rows.push({
+      database: 'mean of the four',
+      'EER % (FVC 45 impostors)': pct(eerSum / sets.length),
+      'EER % (all cross-finger)': null,
+      'FMR100 %': null,
+      'FMR1000 %': null,
+      'ZeroFMR %': null,
+      'SourceAFIS EER %': 6.3,
+      'minutiae / image': null,
+    });
+    halves.rows.push({
+      database: 'pooled',
+      'tune: fingers': null,
+      'tune: EER %': pct(evaluateFvc(pooledHalf.tune.g, pooledHalf.tune.i).eer),
+      'report: fingers': null,
+      'report: EER %': pct(evaluateFvc(pooledHalf.report.g, pooledHalf.report.i).eer),
+    });
+    const sorted = [...extractTimes].sort((a, b) => a - b);
+    const q = (p: number) =>
+      Math.round((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number) * 10) / 10;
+    const load1 = loadavg()[0] as number;
+    const speed: BenchTable = {
+      title: 'Speed, process CPU time on one thread',
+      rows: [
+        {
+          measure: 'extraction ms / image',
+          mean: Math.round((extractTimes.reduce((a, b) => a + b, 0) / extractTimes.length) * 10) / 10,
+          p50: q(0.5),
+          p95: q(0.95),
+        },
+        {
+          measure: 'matches / s (prepared templates)',
+          mean: Math.round((matchCount / matchCpu) * 1000),
+          p50: null,
+          p95: null,
+        },
+      ],
+    };
+    return {
+      tables: [accuracy, halves, speed],
+      data: { loadAverage: [load0, load1], matchCount, images: extractTimes.length },
+      notes: [
+        `Load average ${load0.toFixed(1)} → ${load1.toFixed(1)} on 2 cores during the run: CPU times are inflated by contention.`,
+        'FVC protocol: genuine = all same-finger pairs (28 per finger); impostor = first impressions of different fingers (45 per database). FMR100/FMR1000/ZeroFMR use all cross-finger pairs (2,880 per database) since 45 impostors cannot resolve them.',
+      ],
+    };
+  },
+});

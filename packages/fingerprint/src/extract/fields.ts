@@ -1,0 +1,326 @@
+import { boxFilter } from './boxFilter.js';
+
+/** Block size of the segmentation and frequency grids at 500 dpi (pixels). @internal */
+export const BLOCK = 8;
+
+/**
+ * Per-pixel fields of an impression at 500 dpi: contrast-normalised intensity, ridge
+ * orientation (as the doubled-angle unit vector), orientation certainty, and the local spread
+ * of grey levels that segmentation is based on.
+ * @internal
+ */
+export interface RidgeFields {
+  width: number;
+  height: number;
+  /** (I − local mean) / local standard deviation; ridges are negative. */
+  norm: Float32Array;
+  /** cos 2θ and sin 2θ of the ridge direction θ (image coordinates, y down). */
+  cos2: Float32Array;
+  sin2: Float32Array;
+  /** Orientation certainty 0–1 (coherence of the gradient structure tensor). */
+  coherence: Float32Array;
+  /** Local standard deviation of the grey levels (0–255 scale). */
+  spread: Float32Array;
+}
+
+/**
+ * Local normalisation (Hong–Wan–Jain in spirit, with a sliding window rather than a global
+ * mean), then the ridge orientation from the averaged gradient structure tensor
+ * (Kass–Witkin / Bazen–Gerez): θ = ½·atan2(2ΣgxGy, Σ(gx²−gy²)) + 90°, certainty
+ * |Σ(gx²−gy², 2gxgy)| / Σ(gx²+gy²).
+ * @internal
+ */
+export function computeRidgeFields(grey: Float32Array, width: number, height: number): RidgeFields {
+  const n = width * height;
+  const mean = boxFilter(grey, width, height, 8);
+  const sq = new Float32Array(n);
+  for (let i = 0; i < n; i++) sq[i] = (grey[i] as number) * (grey[i] as number);
+  const meanSq = boxFilter(sq, width, height, 8);
+  const spread = new Float32Array(n);
+  const norm = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const m = mean[i] as number;
+    const s = Math.sqrt(Math.max(0, (meanSq[i] as number) - m * m));
+    spread[i] = s;
+    norm[i] = ((grey[i] as number) - m) / Math.max(s, 4);
+  }
+  const gxx = new Float32Array(n);
+  const gxy = new Float32Array(n);
+  const gmag = new Float32Array(n);
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      const a = norm[i - width - 1] as number;
+      const b = norm[i - width] as number;
+      const c = norm[i - width + 1] as number;
+      const d = norm[i - 1] as number;
+      const f = norm[i + 1] as number;
+      const g = norm[i + width - 1] as number;
+      const h = norm[i + width] as number;
+      const k = norm[i + width + 1] as number;
+      const gx = c + 2 * f + k - a - 2 * d - g;
+      const gy = g + 2 * h + k - a - 2 * b - c;
+      gxx[i] = gx * gx - gy * gy;
+      gxy[i] = 2 * gx * gy;
+      gmag[i] = gx * gx + gy * gy;
+    }
+  }
+  const sxx = boxFilter(gxx, width, height, 7);
+  const sxy = boxFilter(gxy, width, height, 7);
+  const smag = boxFilter(gmag, width, height, 7);
+  const coherence = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const m = smag[i] as number;
+    coherence[i] = m > 1e-6 ? Math.sqrt((sxx[i] as number) ** 2 + (sxy[i] as number) ** 2) / m : 0;
+  }
+  // A second, wider averaging of the tensor steadies the orientation in noisy or scarred areas.
+  const wxx = boxFilter(sxx, width, height, 8, gxx);
+  const wxy = boxFilter(sxy, width, height, 8, gxy);
+  const cos2 = new Float32Array(n);
+  const sin2 = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const vx = wxx[i] as number;
+    const vy = wxy[i] as number;
+    const len = Math.sqrt(vx * vx + vy * vy);
+    // Gradient doubled angle φ; ridge doubled angle = φ + 180° → negate the vector.
+    if (len > 1e-9) {
+      cos2[i] = -vx / len;
+      sin2[i] = -vy / len;
+    } else {
+      cos2[i] = 1;
+      sin2[i] = 0;
+    }
+  }
+  return { width, height, norm, cos2, sin2, coherence, spread };
+}
+
+/**
+ * Foreground mask on the {@link BLOCK} grid: blocks with enough grey-level spread and
+ * orientation certainty, cleaned by a majority filter, reduced to the largest connected
+ * region with its holes filled.
+ * @internal
+ */
+export interface Segmentation {
+  bw: number;
+  bh: number;
+  blocks: Uint8Array;
+  /** Per-pixel mask, 1 inside the print. */
+  mask: Uint8Array;
+  /** Share of the image inside the print, 0–1. */
+  area: number;
+}
+
+/** @internal */
+export function segment(fields: RidgeFields): Segmentation {
+  const { width, height, spread, coherence } = fields;
+  const bw = Math.ceil(width / BLOCK);
+  const bh = Math.ceil(height / BLOCK);
+  const bs = new Float32Array(bw * bh);
+  const bc = new Float32Array(bw * bh);
+  for (let by = 0; by < bh; by++) {
+    for (let bx = 0; bx < bw; bx++) {
+      const cx = Math.min(width - 1, bx * BLOCK + (BLOCK >> 1));
+      const cy = Math.min(height - 1, by * BLOCK + (BLOCK >> 1));
+      bs[by * bw + bx] = spread[cy * width + cx] as number;
+      bc[by * bw + bx] = coherence[cy * width + cx] as number;
+    }
+  }
+  const sorted = Float32Array.from(bs).sort();
+  const p95 = sorted[Math.floor(sorted.length * 0.95)] as number;
+  const threshold = Math.max(5, 0.28 * p95);
+  let blocks = new Uint8Array(bw * bh);
+  for (let i = 0; i < bw * bh; i++) blocks[i] = (bs[i] as number) > threshold && (bc[i] as number) > 0.12 ? 1 : 0;
+  // Majority filter twice (3×3 on the block grid).
+  for (let pass = 0; pass < 2; pass++) {
+    const next = new Uint8Array(bw * bh);
+    for (let by = 0; by < bh; by++) {
+      for (let bx = 0; bx < bw; bx++) {
+        let ones = 0;
+        let all = 0;
+        for (let dy = -1; dy <= 1; dy++) {
+          const yy = by + dy;
+          if (yy < 0 || yy >= bh) continue;
+          for (let dx = -1; dx <= 1; dx++) {
+            const xx = bx + dx;
+            if (xx < 0 || xx >= bw) continue;
+            all++;
+            ones += blocks[yy * bw + xx] as number;
+          }
+        }
+        next[by * bw + bx] = ones * 2 > all ? 1 : 0;
+      }
+    }
+    blocks = next;
+  }
+  blocks = largestComponentFilled(blocks, bw, bh);
+  const mask = new Uint8Array(width * height);
+  let count = 0;
+  for (let y = 0; y < height; y++) {
+    const brow = ((y / BLOCK) | 0) * bw;
+    for (let x = 0; x < width; x++) {
+      const v = blocks[brow + ((x / BLOCK) | 0)] as number;
+      mask[y * width + x] = v;
+      count += v;
+    }
+  }
+  return { bw, bh, blocks, mask, area: count / (width * height) };
+}
+
+function largestComponentFilled(blocks: Uint8Array, bw: number, bh: number): Uint8Array<ArrayBuffer> {
+  const label = new Int32Array(bw * bh).fill(-1);
+  const stack: number[] = [];
+  let best = -1;
+  let bestSize = 0;
+  let nextLabel = 0;
+  for (let s = 0; s < bw * bh; s++) {
+    if (!blocks[s] || label[s] !== -1) continue;
+    const id = nextLabel++;
+    let size = 0;
+    stack.push(s);
+    label[s] = id;
+    while (stack.length) {
+      const p = stack.pop() as number;
+      size++;
+      const px = p % bw;
+      const py = (p / bw) | 0;
+      const nbs = [px > 0 ? p - 1 : -1, px < bw - 1 ? p + 1 : -1, py > 0 ? p - bw : -1, py < bh - 1 ? p + bw : -1];
+      for (const q of nbs) {
+        if (q >= 0 && blocks[q] && label[q] === -1) {
+          label[q] = id;
+          stack.push(q);
+        }
+      }
+    }
+    if (size > bestSize) {
+      bestSize = size;
+      best = id;
+    }
+  }
+  // Background reachable from the border stays background; everything else is the print.
+  const outside = new Uint8Array(bw * bh);
+  for (let i = 0; i < bw * bh; i++) {
+    const px = i % bw;
+    const py = (i / bw) | 0;
+    if ((px === 0 || py === 0 || px === bw - 1 || py === bh - 1) && label[i] !== best) {
+      outside[i] = 1;
+      stack.push(i);
+    }
+  }
+  while (stack.length) {
+    const p = stack.pop() as number;
+    const px = p % bw;
+    const py = (p / bw) | 0;
+    const nbs = [px > 0 ? p - 1 : -1, px < bw - 1 ? p + 1 : -1, py > 0 ? p - bw : -1, py < bh - 1 ? p + bw : -1];
+    for (const q of nbs) {
+      if (q >= 0 && !outside[q] && label[q] !== best) {
+        outside[q] = 1;
+        stack.push(q);
+      }
+    }
+  }
+  const out = new Uint8Array(bw * bh);
+  for (let i = 0; i < bw * bh; i++) out[i] = best >= 0 && !outside[i] ? 1 : 0;
+  return out;
+}
+
+/**
+ * Ridge period (pixels) on a 16-pixel grid, Hong–Wan–Jain style: the grey levels of a 32×16
+ * window aligned with the ridges are summed along the ridge into a signature across it; the
+ * mean distance between its peaks is the period. Blocks without a clean signature take the
+ * median of the valid ones; the grid is then smoothed.
+ * @internal
+ */
+export interface PeriodMap {
+  step: number;
+  gw: number;
+  gh: number;
+  period: Float32Array;
+  /** Median period over the print. */
+  median: number;
+}
+
+/** @internal */
+export function estimatePeriod(fields: RidgeFields, mask: Uint8Array): PeriodMap {
+  const { width, height, norm, cos2, sin2 } = fields;
+  const step = 16;
+  const gw = Math.ceil(width / step);
+  const gh = Math.ceil(height / step);
+  const period = new Float32Array(gw * gh);
+  const valid: number[] = [];
+  const L = 32;
+  const W = 8;
+  const sig = new Float32Array(L);
+  for (let gy = 0; gy < gh; gy++) {
+    for (let gx = 0; gx < gw; gx++) {
+      const cx = Math.min(width - 1, gx * step + 8);
+      const cy = Math.min(height - 1, gy * step + 8);
+      const ci = cy * width + cx;
+      if (!mask[ci]) continue;
+      const c2 = cos2[ci] as number;
+      const s2 = sin2[ci] as number;
+      const theta = Math.atan2(s2, c2) / 2;
+      const tx = Math.cos(theta);
+      const ty = Math.sin(theta);
+      const nx = -ty;
+      const ny = tx;
+      for (let k = 0; k < L; k++) {
+        let sum = 0;
+        let cnt = 0;
+        const u = k - L / 2;
+        for (let d = -W; d <= W; d++) {
+          const x = Math.round(cx + u * nx + d * tx);
+          const y = Math.round(cy + u * ny + d * ty);
+          if (x < 0 || y < 0 || x >= width || y >= height) continue;
+          sum += norm[y * width + x] as number;
+          cnt++;
+        }
+        sig[k] = cnt ? sum / cnt : 0;
+      }
+      // Peaks (valleys of the print, bright) with a minimum prominence.
+      let first = -1;
+      let last = -1;
+      let peaks = 0;
+      for (let k = 1; k < L - 1; k++) {
+        const v = sig[k] as number;
+        if (v > (sig[k - 1] as number) && v >= (sig[k + 1] as number) && v > 0.1) {
+          if (first < 0) first = k;
+          last = k;
+          peaks++;
+        }
+      }
+      if (peaks >= 2) {
+        const p = (last - first) / (peaks - 1);
+        if (p >= 4 && p <= 16) {
+          period[gy * gw + gx] = p;
+          valid.push(p);
+        }
+      }
+    }
+  }
+  valid.sort((a, b) => a - b);
+  const median = valid.length ? (valid[valid.length >> 1] as number) : 9;
+  for (let i = 0; i < gw * gh; i++) if (!(period[i] as number)) period[i] = median;
+  // Smooth 3×3 twice.
+  let cur = period;
+  for (let pass = 0; pass < 2; pass++) {
+    const next = new Float32Array(gw * gh);
+    for (let gy = 0; gy < gh; gy++) {
+      for (let gx = 0; gx < gw; gx++) {
+        let s = 0;
+        let c = 0;
+        for (let dy = -1; dy <= 1; dy++) {
+          for (let dx = -1; dx <= 1; dx++) {
+            const xx = gx + dx;
+            const yy = gy + dy;
+            if (xx < 0 || yy < 0 || xx >= gw || yy >= gh) continue;
+            s += cur[yy * gw + xx] as number;
+            c++;
+          }
+        }
+        next[gy * gw + gx] = s / c;
+      }
+    }
+    cur = next;
+  }
+  return { step, gw, gh, period: cur, median };
+}
