@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeImage, type RasterImage } from '@smart-citizen/core';
+import { decodeImage, type RasterImage } from '@smart-citizen/image';
 
 /** One FVC database: folder under fingerprint/, and its resolution. */
 export interface FvcSet {

@@ -1,4 +1,5 @@
-import { isSmartCitizenError, type RasterImage } from '@smart-citizen/core';
+import { isSmartCitizenError } from '@smart-citizen/core';
+import type { RasterImage } from '@smart-citizen/image';
 import { sharedDataRoot, hasSharedData } from '@smart-citizen/test-kit';
 import { describe, expect, it } from 'vitest';
 import { FVC_SETS, loadFvcSet } from '../bench/fvc.js';

@@ -1,4 +1,4 @@
-import { type RasterImage, resize, toGrey } from '@smart-citizen/core';
+import { type RasterImage, resize, toGrey } from '@smart-citizen/image';
 import { FingerprintError } from './errors.js';
 import { boxFilter } from './extract/boxFilter.js';
 import { enhanceAndBinarise } from './extract/enhance.js';
