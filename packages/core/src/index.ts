@@ -6,6 +6,7 @@ export * from './errors/index.js';
 export * from './ports/index.js';
 export * from './identity/index.js';
 export * from './rules/index.js';
+export * from './mrz/index.js';
 export * from './text/index.js';
 export * from './store/index.js';
 export * from './privacy/index.js';

@@ -2,9 +2,18 @@ import type { Command } from '../command.js';
 import { faceCommand } from './face.js';
 import { formCommand } from './form.js';
 import { idCommand } from './id.js';
+import { mrzCommand } from './mrz.js';
 import { qrCommand } from './qr.js';
 import { queueCommand } from './queue.js';
 import { storeCommand } from './store.js';
 
 /** Every subcommand, in the order `--help` lists them. Each lives in its own file here. */
-export const commands: Command[] = [idCommand, qrCommand, queueCommand, formCommand, faceCommand, storeCommand];
+export const commands: Command[] = [
+  idCommand,
+  mrzCommand,
+  qrCommand,
+  queueCommand,
+  formCommand,
+  faceCommand,
+  storeCommand,
+];

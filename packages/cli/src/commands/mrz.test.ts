@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../runCli.js';
+import { captureIO } from '../testing/captureIO.js';
+
+const EXAMPLE = 'IDVNM0930470641001093047064<<2\\n9301054M3301052VNM<<<<<<<<<<<8\\nUNG<<HOANG<HIEP<<<<<<<<<<<<<<<';
+
+async function run(...argv: string[]) {
+  const io = captureIO(process.cwd());
+  const code = await runCli(['mrz', ...argv, '--today', '2026-06-01'], io);
+  return { code, out: io.out, err: io.err };
+}
+
+describe('smart-citizen mrz', () => {
+  it('parses the example zone with a literal \\n and prints JSON', async () => {
+    const r = await run('--text', EXAMPLE, '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j).toMatchObject({
+      valid: true,
+      personalNumber: '001093047064',
+      documentNumber: '093047064',
+      fullName: 'UNG HOANG HIEP',
+    });
+    expect(j.checks).toHaveLength(5);
+  });
+
+  it('repairs a confusion, prints it, and exits 1 when a check fails without repair', async () => {
+    const bad = EXAMPLE.replace('9301054', '93O1054');
+    const fixed = await run('--text', bad);
+    expect(fixed.code).toBe(0);
+    expect(fixed.out).toMatch(/Repaired\s+line 2 col 3: 'O' → '0' \(dateOfBirth\)/);
+    const raw = await run('--text', bad, '--no-repair', '--json');
+    expect(raw.code).toBe(1);
+    expect(JSON.parse(raw.out).issues.map((i: { code: string }) => i.code)).toContain('mrz/check-digit');
+  });
+
+  it('exits 2 with a typed message on text that is not a TD1 zone', async () => {
+    const r = await run(
+      '--text',
+      'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10',
+    );
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('not an ID card');
+    expect((await run()).code).toBe(2);
+  });
+});
