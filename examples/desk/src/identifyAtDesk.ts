@@ -4,28 +4,25 @@
 //                                       └─► verified? ─► queue ticket (group from the date of birth)
 //                                                      └► form ct01 pre-filled from the stored record
 // The browser or kiosk only captures; every score that counts is recomputed here from raw bytes.
+import { decideFromRawEvidence } from '@smart-citizen/core';
 import {
   agingPolicy,
   attributesFromIdentity,
   createInMemoryQueueBackend,
   createSmartQueue,
-  decideFromRawEvidence,
   vietnamPriorityPolicy,
-} from '@smart-citizen/core';
+} from '@smart-citizen/queue';
 import type {
   AuditLog,
-  CitizenAttributes,
   Clock,
   ConsentScope,
   EvidenceVerifiers,
   IdentityStore,
   Issue,
-  QueueBackend,
   RawDecision,
   RawEvidence,
-  SmartQueue,
-  Ticket,
 } from '@smart-citizen/core';
+import type { CitizenAttributes, QueueBackend, SmartQueue, Ticket } from '@smart-citizen/queue';
 import { faceEvidenceVerifiers } from '@smart-citizen/face';
 import type { FaceVerifier } from '@smart-citizen/face';
 import { fillForm } from '@smart-citizen/forms';

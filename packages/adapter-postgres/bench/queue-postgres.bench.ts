@@ -1,8 +1,8 @@
 import { defineBench } from '@smart-citizen/bench';
-import type { QueueBackend } from '@smart-citizen/core';
+import type { QueueBackend } from '@smart-citizen/queue';
 import { hasPostgres, postgresUrl } from '@smart-citizen/test-kit';
 import pg from 'pg';
-import { benchQueueBackend } from '../../core/src/queue/testing/benchQueueBackend.js';
+import { benchQueueBackend } from '@smart-citizen/queue/bench';
 import { createPostgresQueueBackend } from '../src/queue/index.js';
 
 export const bench = defineBench({

@@ -1,8 +1,8 @@
 import { defineBench } from '@smart-citizen/bench';
-import type { QueueBackend } from '@smart-citizen/core';
+import type { QueueBackend } from '@smart-citizen/queue';
 import { hasRedis, redisUrl } from '@smart-citizen/test-kit';
 import { Redis } from 'ioredis';
-import { benchQueueBackend } from '../../core/src/queue/testing/benchQueueBackend.js';
+import { benchQueueBackend } from '@smart-citizen/queue/bench';
 import { createRedisQueueBackend, deleteRedisQueue } from '../src/index.js';
 
 export const bench = defineBench({

@@ -1,15 +1,14 @@
+import { createManualClock, isSmartCitizenError } from '@smart-citizen/core';
 import {
-  createManualClock,
   createSmartQueue,
   fifoPolicy,
-  isSmartCitizenError,
   type IssueRequest,
   type QueueBackend,
   type QueueEvent,
   type SmartQueueConfig,
   strictPriorityPolicy,
-} from '@smart-citizen/core';
-import { describeQueueBackendConformance } from '@smart-citizen/core/testing';
+} from '@smart-citizen/queue';
+import { describeQueueBackendConformance } from '@smart-citizen/queue/testing';
 import { hasRedis, redisUrl } from '@smart-citizen/test-kit';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
+import { SmartCitizenError } from '@smart-citizen/core';
 import {
   HANDLING_SAMPLES_KEPT,
-  SmartCitizenError,
   type CallNextRequest,
   type IssueRequest,
   type QueueBackend,
@@ -11,7 +11,7 @@ import {
   type TicketStatus,
   type TransitionRequest,
   type WaitingCount,
-} from '@smart-citizen/core';
+} from '@smart-citizen/queue';
 import { Redis, type RedisOptions } from 'ioredis';
 import { callNextLua, counterLua, issueLua, purgeLua, transitionLua } from './luaScripts.js';
 

@@ -1,4 +1,4 @@
-import { ticketTransitions } from '@smart-citizen/core';
+import { ticketTransitions } from '@smart-citizen/queue';
 
 /**
  * Lua scripts run by Redis atomically (one script at a time per server), which is what makes

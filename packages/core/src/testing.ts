@@ -4,9 +4,3 @@ export { runIdentityStoreConformance, conformanceCitizens } from './store/confor
 export type { IdentityStoreConformanceContext, IdentityStoreConformanceTarget } from './store/conformance.js';
 export { runAuditLogConformance } from './privacy/auditConformance.js';
 export type { AuditLogConformanceTarget } from './privacy/auditConformance.js';
-export { describeQueueBackendConformance } from './queue/testing/conformance.js';
-export type {
-  ConformanceOptions as QueueConformanceOptions,
-  QueueBackendHarness,
-  QueueBackendInstance,
-} from './queue/testing/conformance.js';

@@ -1,15 +1,14 @@
+import { createManualClock, isSmartCitizenError } from '@smart-citizen/core';
 import {
   type QueueBackend,
   type QueueEvent,
   type SmartQueueConfig,
   type Ticket,
-  createManualClock,
   createSmartQueue,
   fifoPolicy,
-  isSmartCitizenError,
   strictPriorityPolicy,
-} from '@smart-citizen/core';
-import { describeQueueBackendConformance } from '@smart-citizen/core/testing';
+} from '@smart-citizen/queue';
+import { describeQueueBackendConformance } from '@smart-citizen/queue/testing';
 import { hasPostgres, postgresUrl } from '@smart-citizen/test-kit';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';

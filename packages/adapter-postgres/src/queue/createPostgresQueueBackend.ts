@@ -1,16 +1,15 @@
+import { SmartCitizenError, isSmartCitizenError } from '@smart-citizen/core';
 import {
   type CallNextRequest,
   type IssueRequest,
   type QueueBackend,
   type QueueEvent,
   type QueueEventListener,
-  SmartCitizenError,
   type Ticket,
   type TicketFilter,
   type TransitionRequest,
-  isSmartCitizenError,
   ticketTransitions,
-} from '@smart-citizen/core';
+} from '@smart-citizen/queue';
 import pg from 'pg';
 import { queueMigrations } from './migrations.js';
 

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SmartCitizenError } from '@smart-citizen/core';
 import {
-  SmartCitizenError,
   type SimulationConfig,
   type SimulationResult,
   simulateQueue,
   vietnamPriorityPolicy,
-} from '@smart-citizen/core';
+} from '@smart-citizen/queue';
 import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
 
 const usage = `Usage: smart-citizen queue <subcommand> [options]

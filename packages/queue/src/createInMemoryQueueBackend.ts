@@ -1,4 +1,4 @@
-import { SmartCitizenError } from '../errors/index.js';
+import { QueueError } from './errors.js';
 import type { QueueBackend } from './QueueBackend.js';
 import { QueueState } from './QueueState.js';
 import type { QueueEventListener } from './types.js';
@@ -23,7 +23,7 @@ export function createInMemoryQueueBackend(): QueueBackend {
     }
   };
   const run = <T>(fn: () => T): Promise<T> => {
-    if (closed) return Promise.reject(new SmartCitizenError('queue/closed', 'the queue backend is closed'));
+    if (closed) return Promise.reject(new QueueError('queue/closed', 'the queue backend is closed'));
     try {
       return Promise.resolve(fn());
     } catch (err) {

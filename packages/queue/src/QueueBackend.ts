@@ -80,7 +80,7 @@ export interface WaitingCount {
  * The storage port of the smart queue. A backend makes `issue`, `callNext` and `transition`
  * atomic: across processes and machines, no ticket is issued twice with the same number and
  * no ticket is called by two counters. Every backend passes the conformance suite in
- * `@smart-citizen/core`'s `queue/testing/conformance`.
+ * `@smart-citizen/queue/testing`.
  *
  * Errors: `queue/ticket-not-found`, `queue/invalid-transition`, `queue/appointment-duplicate`,
  * `queue/backend-unavailable` (lost connection, restart: the operation may be retried).

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSmartCitizenError } from '../errors/index.js';
-import { createManualClock } from '../ports/index.js';
+import { isSmartCitizenError, createManualClock } from '@smart-citizen/core';
 import { strictPriorityPolicy } from './policies.js';
 import { createSmartQueue, validateQueueConfig } from './SmartQueue.js';
 import type { SmartQueueConfig } from './SmartQueue.js';

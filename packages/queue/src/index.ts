@@ -1,6 +1,6 @@
 // Smart queue: services, counters, citizen groups, routing policies, tickets, wait estimates,
 // statistics, the QueueBackend port with its in-memory backend, and the day simulator.
-// The conformance suite for backends lives in ./testing/conformance.ts (not exported here so
+// The conformance suite for backends is `@smart-citizen/queue/testing` (a separate entry, so
 // that vitest stays out of the runtime bundle).
 export {
   fifoPolicy,
@@ -77,3 +77,5 @@ export type {
   Ticket,
   TicketStatus,
 } from './types.js';
+export { QueueError } from './errors.js';
+export type { QueueErrorCode } from './errors.js';

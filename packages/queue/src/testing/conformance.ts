@@ -1,6 +1,6 @@
 /**
  * Conformance suite every {@link QueueBackend} must pass (vitest). Import it from
- * `@smart-citizen/core`'s source path `src/queue/testing/conformance.ts` in a test file:
+ * `@smart-citizen/queue/testing` in a test file:
  *
  * ```ts
  * describeQueueBackendConformance('redis', { open: async () => ({ backend, connect, cleanup }) });
@@ -20,7 +20,7 @@
  * This module is not part of the runtime bundle (it imports vitest).
  */
 import { describe, expect, it } from 'vitest';
-import { isSmartCitizenError } from '../../errors/index.js';
+import { isSmartCitizenError } from '@smart-citizen/core';
 import { agingPolicy, fifoPolicy, strictPriorityPolicy, weightedInterleavePolicy } from '../policies.js';
 import type { CallNextRequest, IssueRequest, QueueBackend } from '../QueueBackend.js';
 import { QueueState } from '../QueueState.js';

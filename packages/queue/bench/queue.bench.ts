@@ -1,11 +1,11 @@
 import { defineBench } from '@smart-citizen/bench';
-import { createInMemoryQueueBackend } from '../src/queue/createInMemoryQueueBackend.js';
-import { simulateQueue } from '../src/queue/simulate.js';
-import { benchQueueBackend } from '../src/queue/testing/benchQueueBackend.js';
+import { createInMemoryQueueBackend } from '../src/createInMemoryQueueBackend.js';
+import { simulateQueue } from '../src/simulate.js';
+import { benchQueueBackend } from '../src/bench.js';
 
 export const bench = defineBench({
   name: 'queue-memory',
-  pkg: 'core',
+  pkg: 'queue',
   description: 'smart queue, in-memory backend: tickets issued and called per second, p50/p99 latency; simulator speed',
   async run(ctx) {
     const tickets = ctx.quick ? 2000 : 10_000;

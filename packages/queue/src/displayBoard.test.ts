@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createManualClock } from '../ports/index.js';
+import { createManualClock } from '@smart-citizen/core';
 import { emptyDisplayBoard, reduceDisplayBoard } from './displayBoard.js';
 import { createSmartQueue } from './SmartQueue.js';
 

@@ -1,4 +1,4 @@
-import { SmartCitizenError } from '../errors/index.js';
+import { QueueError } from './errors.js';
 import { fairShareScore, formatTicketNumber, timeScore } from './policies.js';
 import type { CallNextRequest, IssueRequest, TicketFilter, TransitionRequest, WaitingCount } from './QueueBackend.js';
 import type { QueueEvent, QueueEventType, RoutingPolicy, Ticket, TicketStatus } from './types.js';
@@ -128,7 +128,7 @@ export class QueueState {
   issue(r: IssueRequest): Ticket {
     if (r.appointmentId !== undefined) {
       if (this.appointments.has(r.appointmentId)) {
-        throw new SmartCitizenError('queue/appointment-duplicate', 'this appointment already has a ticket');
+        throw new QueueError('queue/appointment-duplicate', 'this appointment already has a ticket');
       }
       this.appointments.add(r.appointmentId);
     }
@@ -234,7 +234,7 @@ export class QueueState {
   /** Takes a given waiting ticket for a counter as call-next would (used to replay a backend's calls). */
   take(ticketId: string, r: CallNextRequest): Ticket {
     const t = this.tickets.get(ticketId);
-    if (!t || t.status !== 'waiting') throw new SmartCitizenError('queue/invalid-transition', 'ticket is not waiting');
+    if (!t || t.status !== 'waiting') throw new QueueError('queue/invalid-transition', 'ticket is not waiting');
     this.dequeue(t);
     t.status = 'called';
     t.counterId = r.counterId;
@@ -245,10 +245,10 @@ export class QueueState {
 
   transition(r: TransitionRequest): Ticket {
     const t = this.tickets.get(r.ticketId);
-    if (!t) throw new SmartCitizenError('queue/ticket-not-found', 'no ticket with this id');
+    if (!t) throw new QueueError('queue/ticket-not-found', 'no ticket with this id');
     const rule = ticketTransitions[r.action];
     if (!rule.from.includes(t.status)) {
-      throw new SmartCitizenError('queue/invalid-transition', `cannot ${r.action} a ticket that is ${t.status}`, {
+      throw new QueueError('queue/invalid-transition', `cannot ${r.action} a ticket that is ${t.status}`, {
         details: { action: r.action, status: t.status },
       });
     }

@@ -1,7 +1,12 @@
-import { SmartCitizenError, issue } from '../errors/index.js';
-import type { Issue } from '../errors/index.js';
-import type { CitizenIdentity, PartialDate } from '../identity/index.js';
-import { ageOn, isValidPartialDate } from '../rules/index.js';
+import {
+  issue,
+  ageOn,
+  isValidPartialDate,
+  type Issue,
+  type CitizenIdentity,
+  type PartialDate,
+} from '@smart-citizen/core';
+import { QueueError } from './errors.js';
 import type { CitizenGroup } from './types.js';
 
 /** Disability levels of Luật Người khuyết tật 2010, Điều 3 khoản 2. */
@@ -119,22 +124,22 @@ export function validatePriorityPolicy(policy: PriorityPolicy): void {
   const ids = new Set<string>();
   for (const g of policy.groups) {
     if (typeof g.id !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(g.id)) {
-      throw new SmartCitizenError('queue/invalid-config', 'a group id must be 1–64 letters, digits, -, _ or .');
+      throw new QueueError('queue/invalid-config', 'a group id must be 1–64 letters, digits, -, _ or .');
     }
-    if (ids.has(g.id)) throw new SmartCitizenError('queue/invalid-config', `duplicate group id ${g.id}`);
+    if (ids.has(g.id)) throw new QueueError('queue/invalid-config', `duplicate group id ${g.id}`);
     ids.add(g.id);
     if (!Number.isInteger(g.priority) || Math.abs(g.priority) > 100) {
-      throw new SmartCitizenError('queue/invalid-config', `group ${g.id}: priority must be an integer in [-100, 100]`);
+      throw new QueueError('queue/invalid-config', `group ${g.id}: priority must be an integer in [-100, 100]`);
     }
     if (g.weight !== undefined && !(g.weight > 0 && Number.isFinite(g.weight))) {
-      throw new SmartCitizenError('queue/invalid-config', `group ${g.id}: weight must be > 0`);
+      throw new QueueError('queue/invalid-config', `group ${g.id}: weight must be > 0`);
     }
     if (!Array.isArray(g.criteria)) {
-      throw new SmartCitizenError('queue/invalid-config', `group ${g.id}: criteria must be a list`);
+      throw new QueueError('queue/invalid-config', `group ${g.id}: criteria must be a list`);
     }
   }
   if (!ids.has(policy.defaultGroupId)) {
-    throw new SmartCitizenError('queue/invalid-config', 'defaultGroupId must name one of the groups');
+    throw new QueueError('queue/invalid-config', 'defaultGroupId must name one of the groups');
   }
 }
 
@@ -209,7 +214,7 @@ export function classifyCitizen(
   eligible.sort((a, b) => b.priority - a.priority || a.order - b.order);
   const top = eligible[0];
   const def = policy.groups.find((g) => g.id === policy.defaultGroupId);
-  if (!top && !def) throw new SmartCitizenError('queue/invalid-config', 'defaultGroupId must name one of the groups');
+  if (!top && !def) throw new QueueError('queue/invalid-config', 'defaultGroupId must name one of the groups');
   return {
     groupId: top?.id ?? policy.defaultGroupId,
     priority: top?.priority ?? def!.priority,

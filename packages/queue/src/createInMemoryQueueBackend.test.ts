@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSmartCitizenError } from '../errors/index.js';
+import { isSmartCitizenError } from '@smart-citizen/core';
 import { createInMemoryQueueBackend } from './createInMemoryQueueBackend.js';
 import { fifoPolicy } from './policies.js';
 import { describeQueueBackendConformance } from './testing/conformance.js';

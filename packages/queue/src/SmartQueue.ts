@@ -1,7 +1,12 @@
-import { SmartCitizenError, issue as makeIssue } from '../errors/index.js';
-import type { Issue } from '../errors/index.js';
-import type { Clock, Logger } from '../ports/index.js';
-import { silentLogger, systemClock } from '../ports/index.js';
+import {
+  issue as makeIssue,
+  silentLogger,
+  systemClock,
+  type Issue,
+  type Clock,
+  type Logger,
+} from '@smart-citizen/core';
+import { QueueError } from './errors.js';
 import { createInMemoryQueueBackend } from './createInMemoryQueueBackend.js';
 import { agingPolicy } from './policies.js';
 import type { CitizenAttributes, Classification, PriorityPolicy } from './priorityPolicy.js';
@@ -78,8 +83,8 @@ export interface IssueResult {
 
 const ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
-function invalid(message: string): SmartCitizenError {
-  return new SmartCitizenError('queue/invalid-config', message);
+function invalid(message: string): QueueError {
+  return new QueueError('queue/invalid-config', message);
 }
 
 /** Validates a centre configuration; throws `queue/invalid-config`. */
@@ -158,19 +163,19 @@ export class SmartQueue {
 
   private service(id: string): QueueService {
     const s = this.services.get(id);
-    if (!s) throw new SmartCitizenError('queue/unknown-service', 'no such service in this centre', { details: { id } });
+    if (!s) throw new QueueError('queue/unknown-service', 'no such service in this centre', { details: { id } });
     return s;
   }
 
   private counter(id: string): QueueCounter {
     const c = this.counters.get(id);
-    if (!c) throw new SmartCitizenError('queue/unknown-counter', 'no such counter in this centre', { details: { id } });
+    if (!c) throw new QueueError('queue/unknown-counter', 'no such counter in this centre', { details: { id } });
     return c;
   }
 
   private group(id: string) {
     const g = this.priorityPolicy.groups.find((x) => x.id === id);
-    if (!g) throw new SmartCitizenError('queue/unknown-group', 'no such citizen group', { details: { id } });
+    if (!g) throw new QueueError('queue/unknown-group', 'no such citizen group', { details: { id } });
     return g;
   }
 
@@ -242,15 +247,15 @@ export class SmartQueue {
   async checkIn(appointment: Appointment, holder: TicketHolder = {}): Promise<IssueResult> {
     const now = this.clock.now();
     if (typeof appointment?.id !== 'string' || appointment.id.length === 0 || appointment.id.length > 128) {
-      throw new SmartCitizenError('queue/invalid-appointment', 'an appointment needs an id of 1–128 characters');
+      throw new QueueError('queue/invalid-appointment', 'an appointment needs an id of 1–128 characters');
     }
     if (!Number.isFinite(appointment.slotStart)) {
-      throw new SmartCitizenError('queue/invalid-appointment', 'slotStart must be a time in ms');
+      throw new QueueError('queue/invalid-appointment', 'slotStart must be a time in ms');
     }
     const issues: Issue[] = [];
     let enqueuedAt: number | undefined;
     if (now < appointment.slotStart - this.window.earlyMs) {
-      throw new SmartCitizenError('queue/check-in-too-early', 'check-in opens before the appointment slot', {
+      throw new QueueError('queue/check-in-too-early', 'check-in opens before the appointment slot', {
         details: { opensAt: appointment.slotStart - this.window.earlyMs },
       });
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSmartCitizenError } from '../errors/index.js';
+import { isSmartCitizenError } from '@smart-citizen/core';
 import { createRng, sampleLognormal } from './rng.js';
 import { parseSimulationConfig, simulateQueue } from './simulate.js';
 import type { SimulationConfig } from './simulate.js';

@@ -1,4 +1,4 @@
-import { SmartCitizenError } from '../errors/index.js';
+import { QueueError } from './errors.js';
 import { parseRoutingPolicy } from './policies.js';
 import { vietnamPriorityPolicy } from './priorityPolicy.js';
 import { QueueState } from './QueueState.js';
@@ -98,8 +98,8 @@ const defaultPolicies: (RoutingPolicy & { name: string })[] = [
   { name: 'aging', kind: 'aging', agingMsPerLevel: 600_000, starvationBoundMs: 2_700_000 },
 ];
 
-function bad(message: string): SmartCitizenError {
-  return new SmartCitizenError('queue/invalid-simulation', message);
+function bad(message: string): QueueError {
+  return new QueueError('queue/invalid-simulation', message);
 }
 
 function positive(v: unknown, what: string): number {
@@ -298,7 +298,7 @@ function summarise(waits: number[]): {
  *
  * @param config - the centre and its demand (see {@link SimulationConfig}); validated
  * @returns mean / p90 / max wait per group and service, and counter utilisation, per policy
- * @throws SmartCitizenError `queue/invalid-simulation`, `queue/invalid-policy`
+ * @throws QueueError `queue/invalid-simulation`, `queue/invalid-policy`
  */
 export function simulateQueue(config: SimulationConfig): SimulationResult {
   const c = parseSimulationConfig(config);

@@ -1,4 +1,4 @@
-import { SmartCitizenError } from '../errors/index.js';
+import { QueueError } from './errors.js';
 import type { RoutingPolicy } from './types.js';
 
 /** Score offset of one priority level under strict priority (≈ 317 years in ms). */
@@ -34,7 +34,7 @@ export function weightedInterleavePolicy(options: { starvationBoundMs?: number }
 export function agingPolicy(options: { agingMsPerLevel?: number; starvationBoundMs?: number } = {}): RoutingPolicy {
   const agingMsPerLevel = options.agingMsPerLevel ?? 600_000;
   if (!(agingMsPerLevel >= 0) || !Number.isFinite(agingMsPerLevel)) {
-    throw new SmartCitizenError('queue/invalid-policy', 'agingMsPerLevel must be a finite number ≥ 0');
+    throw new QueueError('queue/invalid-policy', 'agingMsPerLevel must be a finite number ≥ 0');
   }
   return withGuard({ kind: 'aging', agingMsPerLevel }, options.starvationBoundMs ?? 2_700_000);
 }
@@ -42,7 +42,7 @@ export function agingPolicy(options: { agingMsPerLevel?: number; starvationBound
 function withGuard(policy: RoutingPolicy, bound: number | undefined): RoutingPolicy {
   if (bound === undefined) return policy;
   if (!(bound > 0) || !Number.isFinite(bound)) {
-    throw new SmartCitizenError('queue/invalid-policy', 'starvationBoundMs must be a finite number > 0');
+    throw new QueueError('queue/invalid-policy', 'starvationBoundMs must be a finite number > 0');
   }
   return { ...policy, starvationBoundMs: bound };
 }
@@ -50,12 +50,12 @@ function withGuard(policy: RoutingPolicy, bound: number | undefined): RoutingPol
 /** Validates a policy read from configuration; throws `queue/invalid-policy`. */
 export function parseRoutingPolicy(value: unknown): RoutingPolicy {
   if (typeof value !== 'object' || value === null) {
-    throw new SmartCitizenError('queue/invalid-policy', 'a routing policy must be an object with a kind');
+    throw new QueueError('queue/invalid-policy', 'a routing policy must be an object with a kind');
   }
   const v = value as Record<string, unknown>;
   const bound = v.starvationBoundMs;
   if (bound !== undefined && typeof bound !== 'number') {
-    throw new SmartCitizenError('queue/invalid-policy', 'starvationBoundMs must be a number');
+    throw new QueueError('queue/invalid-policy', 'starvationBoundMs must be a number');
   }
   switch (v.kind) {
     case 'fifo':
@@ -67,7 +67,7 @@ export function parseRoutingPolicy(value: unknown): RoutingPolicy {
     case 'aging': {
       const a = v.agingMsPerLevel;
       if (a !== undefined && typeof a !== 'number') {
-        throw new SmartCitizenError('queue/invalid-policy', 'agingMsPerLevel must be a number');
+        throw new QueueError('queue/invalid-policy', 'agingMsPerLevel must be a number');
       }
       return agingPolicy({
         ...(a === undefined ? {} : { agingMsPerLevel: a }),
@@ -75,10 +75,7 @@ export function parseRoutingPolicy(value: unknown): RoutingPolicy {
       });
     }
     default:
-      throw new SmartCitizenError(
-        'queue/invalid-policy',
-        `unknown routing policy kind: ${String(v.kind).slice(0, 40)}`,
-      );
+      throw new QueueError('queue/invalid-policy', `unknown routing policy kind: ${String(v.kind).slice(0, 40)}`);
   }
 }
 
