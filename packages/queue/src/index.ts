@@ -52,8 +52,7 @@ export type {
   SimulationConfig,
   SimulationResult,
 } from './simulate.js';
-export { createRng, sampleExponential, sampleLognormal, sampleNormal } from './rng.js';
-export type { Rng } from './rng.js';
+export { sampleExponential, sampleLognormal, sampleNormal } from './rng.js';
 export type {
   CallNextRequest,
   IssueRequest,

@@ -1,22 +1,5 @@
-/** A seeded pseudo-random source (mulberry32): same seed, same sequence, on every platform. */
-export interface Rng {
-  /** Uniform in [0, 1). */
-  next(): number;
-}
-
-/** Creates a seeded {@link Rng}. @param seed - any 32-bit integer */
-export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return {
-    next() {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    },
-  };
-}
+// Samplers for the simulator's handling times and arrivals, over core's one seeded generator.
+import type { Rng } from '@smart-citizen/core';
 
 /** Exponential variate with the given mean. */
 export function sampleExponential(rng: Rng, mean: number): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isSmartCitizenError } from '@smart-citizen/core';
-import { createRng, sampleLognormal } from './rng.js';
+import { createRng, isSmartCitizenError } from '@smart-citizen/core';
+import { sampleLognormal } from './rng.js';
 import { parseSimulationConfig, simulateQueue } from './simulate.js';
 import type { SimulationConfig } from './simulate.js';
 

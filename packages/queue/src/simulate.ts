@@ -1,9 +1,9 @@
+import { createRng, type Rng } from '@smart-citizen/core';
 import { QueueError } from './errors.js';
 import { parseRoutingPolicy } from './policies.js';
 import { vietnamPriorityPolicy } from './priorityPolicy.js';
 import { QueueState } from './QueueState.js';
-import { createRng, sampleExponential, sampleLognormal } from './rng.js';
-import type { Rng } from './rng.js';
+import { sampleExponential, sampleLognormal } from './rng.js';
 import { quantile } from './stats.js';
 import { serviceCapacity, ticketsAhead, waitRange } from './waitRange.js';
 import type { CounterProfileMode, RoutingPolicy } from './types.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SmartCitizenError } from '../errors/SmartCitizenError.js';
-import { createRng } from '../queue/rng.js';
+import { createRng } from '../ports/random.js';
 import { MRZ_ALPHABET } from './checkDigit.js';
 import { formatVietnamTd1Mrz } from './formatMrz.js';
 import { parseMrz, safeParseMrz } from './parseMrz.js';
