@@ -1,20 +1,15 @@
-import { createHash } from 'node:crypto';
 import {
-  AUDIT_GENESIS_HASH,
   type AuditDetailValue,
   type AuditEntry,
+  type AuditHead,
   type AuditLog,
+  type AuditLogDriver,
   type Clock,
-  SmartCitizenError,
-  auditHashInput,
-  checkAuditEvent,
-  systemClock,
+  createAuditLog,
 } from '@smart-citizen/core';
 import type { Database } from 'better-sqlite3';
 import { auditMigrations, runSqliteMigrations } from './migrations.js';
-import { type SqliteTarget, backendError, openDatabase } from './openDatabase.js';
-
-const PKG = 'adapter-sqlite';
+import { type SqliteTarget, backendError, inTransaction, openDatabase, readRows } from './openDatabase.js';
 
 /** Options of {@link createSqliteAuditLog}. */
 export type SqliteAuditLogOptions = SqliteTarget & {
@@ -54,14 +49,19 @@ const toEntry = (r: AuditRow): AuditEntry => ({
   hash: r.hash,
 });
 
+/** The SQLite audit driver, with its database. */
+export interface SqliteAuditDriver extends AuditLogDriver {
+  readonly database: Database;
+}
+
 /**
- * Append-only, SHA-256 hash-chained audit log in SQLite. Appends are serialised by an
- * immediate transaction; triggers refuse UPDATE and DELETE on `sc_audit_log`.
- * @param options - file path or database, clock
- * @returns the audit log
+ * The audit-log driver on SQLite: rows in `sc_audit_log`, appends serialised by an immediate
+ * transaction, UPDATE and DELETE refused by triggers. The chain is computed by core
+ * ({@link createAuditLog}).
+ * @param options - file path or database
+ * @returns the driver
  */
-export function createSqliteAuditLog(options: SqliteAuditLogOptions): SqliteAuditLog {
-  const clock = options.clock ?? systemClock;
+export function createSqliteAuditDriver(options: SqliteTarget): SqliteAuditDriver {
   const { db, owned } = openDatabase(options);
   try {
     runSqliteMigrations(db, 'audit', auditMigrations);
@@ -74,62 +74,39 @@ export function createSqliteAuditLog(options: SqliteAuditLogOptions): SqliteAudi
     `INSERT INTO sc_audit_log (seq, at, actor, action, subject, purpose, details, prev_hash, hash)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const list = db.prepare('SELECT * FROM sc_audit_log WHERE seq > ? ORDER BY seq LIMIT ?');
-  const listSubject = db.prepare('SELECT * FROM sc_audit_log WHERE seq > ? AND subject = ? ORDER BY seq LIMIT ?');
+  const list = db.prepare(
+    'SELECT * FROM sc_audit_log WHERE seq > @afterSeq AND (@subject IS NULL OR subject = @subject) ORDER BY seq LIMIT @limit',
+  );
   let closed = false;
-  const appendTx = db.transaction((base: Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>): AuditEntry => {
-    const head = last.get() as { seq: number; hash: string } | undefined;
-    const entry = { ...base, seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? AUDIT_GENESIS_HASH };
-    const hash = createHash('sha256').update(auditHashInput(entry), 'utf8').digest('hex');
-    insert.run(
-      entry.seq,
-      entry.at,
-      entry.actor,
-      entry.action,
-      entry.subject,
-      entry.purpose,
-      JSON.stringify(entry.details),
-      entry.prevHash,
-      hash,
-    );
-    return { ...entry, hash };
-  });
-  const guard = <T>(fn: () => T): T => {
-    if (closed) throw new SmartCitizenError('audit/closed', 'the audit log is closed', { pkg: PKG });
-    try {
-      return fn();
-    } catch (err) {
-      throw backendError(err);
-    }
-  };
   return {
+    pkg: 'adapter-sqlite',
     database: db,
-    async append(event) {
-      const details = checkAuditEvent(event, PKG);
-      return guard(() =>
-        appendTx.immediate({
-          at: event.at ?? clock.now(),
-          actor: event.actor,
-          action: event.action,
-          subject: event.subject ?? null,
-          purpose: event.purpose,
-          details,
-        }),
-      );
-    },
-    async list(opts = {}) {
-      return guard(() =>
-        (
-          (opts.subject === undefined
-            ? list.all(opts.afterSeq ?? 0, opts.limit ?? 1000)
-            : listSubject.all(opts.afterSeq ?? 0, opts.subject, opts.limit ?? 1000)) as AuditRow[]
-        ).map(toEntry),
-      );
-    },
+    append: (next) =>
+      inTransaction(db, async () => {
+        const e = await next(last.get() as AuditHead | undefined);
+        insert.run(e.seq, e.at, e.actor, e.action, e.subject, e.purpose, JSON.stringify(e.details), e.prevHash, e.hash);
+        return e;
+      }),
+    list: ({ afterSeq, limit, subject }) =>
+      readRows(db, () => (list.all({ afterSeq, limit, subject: subject ?? null }) as AuditRow[]).map(toEntry)),
     async close() {
       if (closed) return;
       closed = true;
       if (owned) db.close();
     },
+  };
+}
+
+/**
+ * Append-only, SHA-256 hash-chained audit log in SQLite: the core log over
+ * {@link createSqliteAuditDriver}.
+ * @param options - file path or database, clock
+ * @returns the audit log
+ */
+export function createSqliteAuditLog(options: SqliteAuditLogOptions): SqliteAuditLog {
+  const driver = createSqliteAuditDriver(options);
+  return {
+    ...createAuditLog({ driver, ...(options.clock ? { clock: options.clock } : {}) }),
+    database: driver.database,
   };
 }

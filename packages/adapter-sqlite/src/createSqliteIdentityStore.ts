@@ -1,65 +1,43 @@
 import {
-  type BiometricCipher,
-  type BiometricTemplate,
-  type ChangeEntry,
-  type ChangeOp,
   type CitizenRecord,
-  type Clock,
   type ConsentRecord,
-  FaceScanIndex,
-  type IdentityStore,
-  type KeyProvider,
+  type ChangeEntry,
+  type FullIdentityStore,
+  type IdentityStoreDriver,
+  type IdentityStoreOptions,
+  type IdentityStoreTransaction,
   type Logger,
-  SmartCitizenError,
+  type SealedTemplateRow,
   type StoredIdentity,
-  type TemplateInfo,
   type TemplateKind,
-  newConsentRecord,
-  checkTemplateInput,
-  createBiometricCipher,
-  decodeEmbedding,
-  normalizeStoredIdentity,
-  silentLogger,
-  systemClock,
-  templateAad,
+  createIdentityStore,
 } from '@smart-citizen/core';
 import type { Database } from 'better-sqlite3';
 import { identityMigrations, runSqliteMigrations } from './migrations.js';
-import { type SqliteTarget, backendError, openDatabase } from './openDatabase.js';
+import { type SqliteTarget, backendError, inTransaction, openDatabase, readRows } from './openDatabase.js';
 
-const PKG = 'adapter-sqlite';
-
-/** Options of {@link createSqliteIdentityStore}. */
-export type SqliteIdentityStoreOptions = SqliteTarget & {
-  /** Keys for biometric data; without them biometric operations throw `store/encryption-required`. */
-  keys?: KeyProvider;
-  /**
-   * Time source.
-   * @default systemClock
-   */
-  clock?: Clock;
-  /**
-   * Logger (counts and codes only).
-   * @default silentLogger
-   */
+/** Options of {@link createSqliteIdentityDriver}. */
+export type SqliteIdentityDriverOptions = SqliteTarget & {
+  /** Receives the migrations applied (counts only). */
   logger?: Logger;
-  /** When set, face embeddings must have this many dimensions. */
-  faceDimension?: number;
 };
 
-/** The SQLite identity store: an {@link IdentityStore} with access to its database. */
-export interface SqliteIdentityStore extends IdentityStore {
+/** Options of {@link createSqliteIdentityStore}: where the file is, plus the store's options. */
+export type SqliteIdentityStoreOptions = SqliteTarget & IdentityStoreOptions;
+
+/** The SQLite identity driver, with its database. */
+export interface SqliteIdentityDriver extends IdentityStoreDriver {
   /** The underlying better-sqlite3 database (share it with `createSqliteAuditLog`). */
   readonly database: Database;
-  upsertMany: NonNullable<IdentityStore['upsertMany']>;
-  searchFaces: NonNullable<IdentityStore['searchFaces']>;
-  enrolTemplates: NonNullable<IdentityStore['enrolTemplates']>;
-  rotateKeys: NonNullable<IdentityStore['rotateKeys']>;
-  count: NonNullable<IdentityStore['count']>;
+}
+
+/** The SQLite identity store: an {@link IdentityStore} with access to its database. */
+export interface SqliteIdentityStore extends FullIdentityStore {
+  /** The underlying better-sqlite3 database (share it with `createSqliteAuditLog`). */
+  readonly database: Database;
 }
 
 interface CitizenRow {
-  id_number: string;
   data: string;
   created_at: number;
   updated_at: number;
@@ -91,7 +69,8 @@ const toRecord = (r: CitizenRow): CitizenRecord => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
-const toInfo = (r: TemplateRow): TemplateInfo => ({
+const bytes = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+const toTemplate = (r: TemplateRow): SealedTemplateRow => ({
   id: r.id,
   idNumber: r.id_number,
   kind: r.kind,
@@ -99,6 +78,8 @@ const toInfo = (r: TemplateRow): TemplateInfo => ({
   label: r.label,
   createdAt: r.created_at,
   keyId: r.key_id,
+  iv: bytes(r.iv),
+  ciphertext: bytes(r.ciphertext),
 });
 const toConsent = (r: ConsentRow): ConsentRecord => ({
   id: r.id,
@@ -110,69 +91,56 @@ const toConsent = (r: ConsentRow): ConsentRecord => ({
   withdrawnAt: r.withdrawn_at,
   reference: r.reference,
 });
-const bytes = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
 /**
- * The embedded identity store on SQLite (better-sqlite3): one file, WAL journal, versioned
- * migrations applied on open, every write in a transaction. 1:N face search is an exact scan
- * over embeddings decrypted into memory on first use and kept in sync with the change feed.
- * @param options - file path or database, keys, clock, logger
- * @returns the store
- * @example
- * const store = createSqliteIdentityStore({ path: 'citizens.db', keys });
- * await store.upsert({ idNumber: '001099012345', fullName: 'Nguyễn Văn A' });
+ * The identity-store driver on SQLite (better-sqlite3): one file, WAL journal, versioned
+ * migrations applied on open, every write in an immediate transaction. It only keeps rows;
+ * {@link createSqliteIdentityStore} puts the core store over it.
+ * @param options - file path or database, logger
+ * @returns the driver
  */
-export function createSqliteIdentityStore(options: SqliteIdentityStoreOptions): SqliteIdentityStore {
-  const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? silentLogger;
-  const cipher: BiometricCipher | undefined = options.keys ? createBiometricCipher(options.keys) : undefined;
+export function createSqliteIdentityDriver(options: SqliteIdentityDriverOptions): SqliteIdentityDriver {
   const { db, owned } = openDatabase(options);
-  let closed = false;
   try {
     const applied = runSqliteMigrations(db, 'identity', identityMigrations);
-    if (applied.length) logger.info('identity store migrated', { versions: applied.join(',') });
+    if (applied.length) options.logger?.info('identity store migrated', { versions: applied.join(',') });
   } catch (err) {
     if (owned) db.close();
     throw backendError(err);
   }
-
+  const citizen = 'SELECT data, created_at, updated_at FROM sc_identity_citizens';
   const q = {
-    get: db.prepare('SELECT id_number, data, created_at, updated_at FROM sc_identity_citizens WHERE id_number = ?'),
-    byOld: db.prepare(
-      'SELECT id_number, data, created_at, updated_at FROM sc_identity_citizens WHERE old_id_number = ? ORDER BY id_number',
-    ),
+    get: db.prepare(`${citizen} WHERE id_number = ?`),
+    byOld: db.prepare(`${citizen} WHERE old_id_number = ? ORDER BY id_number`),
+    count: db.prepare('SELECT COUNT(*) AS n FROM sc_identity_citizens'),
     upsert: db.prepare(
       `INSERT INTO sc_identity_citizens (id_number, old_id_number, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (id_number) DO UPDATE SET old_id_number = excluded.old_id_number, data = excluded.data, updated_at = excluded.updated_at`,
     ),
+    exists: db.prepare('SELECT 1 FROM sc_identity_citizens WHERE id_number = ?'),
+    eraseTemplates: db.prepare('DELETE FROM sc_identity_templates WHERE id_number = ?'),
+    eraseConsents: db.prepare('DELETE FROM sc_consent_records WHERE id_number = ?'),
+    eraseCitizen: db.prepare('DELETE FROM sc_identity_citizens WHERE id_number = ?'),
     change: db.prepare('INSERT INTO sc_identity_changes (id_number, op, at) VALUES (?, ?, ?)'),
     maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM sc_identity_changes'),
     changes: db.prepare(
       'SELECT seq, id_number AS idNumber, op, at FROM sc_identity_changes WHERE seq > ? AND at >= ? ORDER BY seq LIMIT ?',
     ),
-    exists: db.prepare('SELECT 1 FROM sc_identity_citizens WHERE id_number = ?'),
     insertTemplate: db.prepare(
       `INSERT INTO sc_identity_templates (id, id_number, kind, format, label, key_id, iv, ciphertext, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    templates: db.prepare('SELECT * FROM sc_identity_templates WHERE id_number = ? ORDER BY created_at, rowid'),
-    templatesOfKind: db.prepare(
-      'SELECT * FROM sc_identity_templates WHERE id_number = ? AND kind = ? ORDER BY created_at, rowid',
+    templates: db.prepare(
+      'SELECT * FROM sc_identity_templates WHERE id_number = @idNumber AND (@kind IS NULL OR kind = @kind) ORDER BY created_at, rowid',
     ),
-    template: db.prepare('SELECT * FROM sc_identity_templates WHERE id = ?'),
-    deleteTemplate: db.prepare('DELETE FROM sc_identity_templates WHERE id = ?'),
-    faceTemplates: db.prepare(
-      "SELECT rowid AS rid, * FROM sc_identity_templates WHERE kind = 'face' AND rowid > ? ORDER BY rowid LIMIT ?",
+    scan: db.prepare(
+      `SELECT rowid AS rid, * FROM sc_identity_templates WHERE rowid > @after AND (@kind IS NULL OR kind = @kind)
+       AND (@notKeyId IS NULL OR key_id <> @notKeyId) ORDER BY rowid LIMIT @limit`,
     ),
-    staleTemplates: db.prepare(
-      'SELECT rowid AS rid, * FROM sc_identity_templates WHERE key_id <> ? AND rowid > ? ORDER BY rowid LIMIT ?',
-    ),
+    deleteTemplate: db.prepare('DELETE FROM sc_identity_templates WHERE id = ? RETURNING id_number'),
     reseal: db.prepare(
       'UPDATE sc_identity_templates SET key_id = ?, iv = ?, ciphertext = ? WHERE id = ? AND key_id = ?',
     ),
-    eraseTemplates: db.prepare('DELETE FROM sc_identity_templates WHERE id_number = ?'),
-    eraseConsents: db.prepare('DELETE FROM sc_consent_records WHERE id_number = ?'),
-    eraseCitizen: db.prepare('DELETE FROM sc_identity_citizens WHERE id_number = ?'),
     insertConsent: db.prepare(
       `INSERT INTO sc_consent_records (id, id_number, purpose, scope, granted_at, expires_at, withdrawn_at, reference)
        VALUES (?, ?, ?, ?, ?, ?, NULL, ?)`,
@@ -180,293 +148,83 @@ export function createSqliteIdentityStore(options: SqliteIdentityStoreOptions): 
     consent: db.prepare('SELECT * FROM sc_consent_records WHERE id = ?'),
     withdraw: db.prepare('UPDATE sc_consent_records SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL'),
     consents: db.prepare('SELECT * FROM sc_consent_records WHERE id_number = ? ORDER BY granted_at, rowid'),
-    count: db.prepare('SELECT COUNT(*) AS n FROM sc_identity_citizens'),
   };
-
-  // Exact-scan face index and the change-feed position it reflects.
-  let index: FaceScanIndex | undefined;
-  let indexSeq = 0;
-
-  const guard = <T>(fn: () => T): T => {
-    if (closed) throw new SmartCitizenError('store/closed', 'the identity store is closed', { pkg: PKG });
-    try {
-      return fn();
-    } catch (err) {
-      throw backendError(err);
-    }
+  const getCitizen = (idNumber: string) => {
+    const r = q.get.get(idNumber) as CitizenRow | undefined;
+    return r ? toRecord(r) : undefined;
   };
-  const needCipher = (): BiometricCipher => {
-    if (!cipher) {
-      throw new SmartCitizenError(
-        'store/encryption-required',
-        'this store has no key provider: biometric data refused',
-        {
-          pkg: PKG,
-        },
-      );
-    }
-    return cipher;
-  };
-  /** Append to the change feed and keep the face index in step with our own writes. */
-  const change = (idNumber: string, op: ChangeOp, at: number, face?: (ix: FaceScanIndex) => void): void => {
-    const seq = Number(q.change.run(idNumber, op, at).lastInsertRowid);
-    if (!index) return;
-    if (seq === indexSeq + 1) {
-      indexSeq = seq;
-      face?.(index);
-    } else {
-      index = undefined;
-    }
-  };
-  const put = (clean: StoredIdentity, now: number): void => {
-    q.upsert.run(clean.idNumber, clean.oldIdNumber ?? null, JSON.stringify(clean), now, now);
-    change(clean.idNumber, 'upsert', now);
-  };
-  const putOne = db.transaction((clean: StoredIdentity, now: number) => put(clean, now));
-  const putMany = db.transaction((all: StoredIdentity[], now: number) => {
-    for (const c of all) put(c, now);
-  });
-  const eraseTx = db.transaction((idNumber: string, now: number): boolean => {
-    q.eraseTemplates.run(idNumber);
-    q.eraseConsents.run(idNumber);
-    const existed = q.eraseCitizen.run(idNumber).changes > 0;
-    if (existed) change(idNumber, 'erase', now, (ix) => ix.removeOwner(idNumber));
-    return existed;
-  });
-  const enrolTx = db.transaction((row: TemplateRow, plain: Uint8Array) => {
-    if (!q.exists.get(row.id_number)) {
-      throw new SmartCitizenError('store/not-found', 'no citizen with that ID number', { pkg: PKG });
-    }
-    q.insertTemplate.run(
-      row.id,
-      row.id_number,
-      row.kind,
-      row.format,
-      row.label,
-      row.key_id,
-      row.iv,
-      row.ciphertext,
-      row.created_at,
-    );
-    change(row.id_number, 'template-enrol', row.created_at, (ix) => {
-      if (row.kind === 'face') ix.add(row.id, row.id_number, decodeEmbedding(plain));
-    });
-  });
-  const deleteTx = db.transaction((id: string, now: number): boolean => {
-    const row = q.template.get(id) as TemplateRow | undefined;
-    if (!row) return false;
-    q.deleteTemplate.run(id);
-    change(row.id_number, 'template-delete', now, (ix) => ix.remove(id));
-    return true;
-  });
-  const consentTx = db.transaction((rec: ConsentRecord, now: number) => {
-    q.insertConsent.run(
-      rec.id,
-      rec.idNumber,
-      rec.purpose,
-      JSON.stringify(rec.scope),
-      rec.grantedAt,
-      rec.expiresAt,
-      rec.reference,
-    );
-    change(rec.idNumber, 'consent', now);
-  });
-  const withdrawTx = db.transaction((id: string, at: number, now: number): ConsentRow | undefined => {
-    const row = q.consent.get(id) as ConsentRow | undefined;
-    if (!row) return undefined;
-    if (q.withdraw.run(at, id).changes > 0) change(row.id_number, 'consent', now);
-    return q.consent.get(id) as ConsentRow;
-  });
-
-  const store: SqliteIdentityStore = {
-    database: db,
-    async get(idNumber) {
-      return guard(() => {
-        const r = q.get.get(idNumber) as CitizenRow | undefined;
-        return r ? toRecord(r) : undefined;
-      });
+  // Every method runs synchronously inside the open transaction (see inTransaction).
+  const tx: IdentityStoreTransaction = {
+    getCitizen: async (idNumber) => getCitizen(idNumber),
+    async putCitizens(identities, now) {
+      for (const c of identities) q.upsert.run(c.idNumber, c.oldIdNumber ?? null, JSON.stringify(c), now, now);
     },
-    async findByOldIdNumber(oldIdNumber) {
-      return guard(() => (q.byOld.all(oldIdNumber) as CitizenRow[]).map(toRecord));
+    async deleteCitizen(idNumber) {
+      q.eraseTemplates.run(idNumber);
+      q.eraseConsents.run(idNumber);
+      return q.eraseCitizen.run(idNumber).changes > 0;
     },
-    async upsert(identity) {
-      const clean = normalizeStoredIdentity(identity, PKG);
-      return guard(() => {
-        putOne.immediate(clean, clock.now());
-        return toRecord(q.get.get(clean.idNumber) as CitizenRow);
-      });
-    },
-    async upsertMany(identities) {
-      const clean = identities.map((i) => normalizeStoredIdentity(i, PKG));
-      return guard(() => {
-        putMany.immediate(clean, clock.now());
-        logger.debug('identity store bulk upsert', { count: clean.length });
-        return { written: clean.length };
-      });
-    },
-    async erase(idNumber) {
-      return guard(() => eraseTx.immediate(idNumber, clock.now()));
-    },
-    async listChanges(opts = {}) {
-      return guard(
-        () =>
-          q.changes.all(opts.afterSeq ?? 0, opts.since ?? Number.MIN_SAFE_INTEGER, opts.limit ?? 1000) as ChangeEntry[],
-      );
-    },
-    async enrolTemplate(idNumber, template) {
-      checkTemplateInput(template, PKG, options.faceDimension);
-      const c = needCipher();
-      guard(() => {
-        if (!q.exists.get(idNumber)) {
-          throw new SmartCitizenError('store/not-found', 'no citizen with that ID number', { pkg: PKG });
-        }
-      });
-      const id = globalThis.crypto.randomUUID();
-      const sealed = await c.seal(template.data, templateAad(id, idNumber, template.kind));
-      const row: TemplateRow = {
-        id,
-        id_number: idNumber,
-        kind: template.kind,
-        format: template.format,
-        label: template.label ?? null,
-        key_id: sealed.keyId,
-        iv: sealed.iv,
-        ciphertext: sealed.ciphertext,
-        created_at: clock.now(),
-      };
-      guard(() => enrolTx.immediate(row, template.data));
-      return toInfo(row);
-    },
-    async enrolTemplates(items) {
-      for (const it of items) checkTemplateInput(it.template, PKG, options.faceDimension);
-      const c = needCipher();
-      const now = clock.now();
-      const rows = await Promise.all(
-        items.map(async (it): Promise<[TemplateRow, Uint8Array]> => {
-          const id = globalThis.crypto.randomUUID();
-          const sealed = await c.seal(it.template.data, templateAad(id, it.idNumber, it.template.kind));
-          return [
-            {
-              id,
-              id_number: it.idNumber,
-              kind: it.template.kind,
-              format: it.template.format,
-              label: it.template.label ?? null,
-              key_id: sealed.keyId,
-              iv: sealed.iv,
-              ciphertext: sealed.ciphertext,
-              created_at: now,
-            },
-            it.template.data,
-          ];
-        }),
-      );
-      guard(() =>
-        db
-          .transaction(() => {
-            for (const [row, plain] of rows) enrolTx(row, plain);
-          })
-          .immediate(),
-      );
-      return rows.map(([r]) => toInfo(r));
-    },
-    async getTemplates(idNumber, kind) {
-      const rows = guard(
-        () => (kind ? q.templatesOfKind.all(idNumber, kind) : q.templates.all(idNumber)) as TemplateRow[],
-      );
-      if (rows.length === 0) return [];
-      const c = needCipher();
-      const out: BiometricTemplate[] = [];
+    missingCitizens: async (idNumbers) => idNumbers.filter((id) => !q.exists.get(id)),
+    async insertTemplates(rows) {
       for (const r of rows) {
-        const data = await c.open(
-          { keyId: r.key_id, iv: bytes(r.iv), ciphertext: bytes(r.ciphertext) },
-          templateAad(r.id, r.id_number, r.kind),
-        );
-        out.push({ ...toInfo(r), data });
+        q.insertTemplate.run(r.id, r.idNumber, r.kind, r.format, r.label, r.keyId, r.iv, r.ciphertext, r.createdAt);
       }
-      return out;
     },
-    async deleteTemplate(templateId) {
-      return guard(() => deleteTx.immediate(templateId, clock.now()));
-    },
-    async recordConsent(input) {
-      const now = clock.now();
-      const rec = newConsentRecord(input, now, PKG);
-      guard(() => consentTx.immediate(rec, now));
-      return rec;
+    deleteTemplate: async (templateId) =>
+      (q.deleteTemplate.get(templateId) as { id_number: string } | undefined)?.id_number,
+    resealTemplate: async (templateId, fromKeyId, s) =>
+      q.reseal.run(s.keyId, s.iv, s.ciphertext, templateId, fromKeyId).changes > 0,
+    async insertConsent(r) {
+      q.insertConsent.run(r.id, r.idNumber, r.purpose, JSON.stringify(r.scope), r.grantedAt, r.expiresAt, r.reference);
     },
     async withdrawConsent(consentId, at) {
-      return guard(() => {
-        const now = clock.now();
-        const row = withdrawTx.immediate(consentId, at ?? now, now);
-        return row ? toConsent(row) : undefined;
-      });
+      const changed = q.withdraw.run(at, consentId).changes > 0;
+      const row = q.consent.get(consentId) as ConsentRow | undefined;
+      return row && { record: toConsent(row), changed };
     },
-    async listConsents(idNumber) {
-      return guard(() => (q.consents.all(idNumber) as ConsentRow[]).map(toConsent));
-    },
-    async searchFaces(embedding, opts = {}) {
-      const head = guard(() => (q.maxSeq.get() as { seq: number }).seq);
-      if (!index || index.dimension !== embedding.length || head !== indexSeq) {
-        const c = needCipher();
-        const fresh = new FaceScanIndex(embedding.length);
-        let after = 0;
-        for (;;) {
-          const rows = guard(() => q.faceTemplates.all(after, 2000) as (TemplateRow & { rid: number })[]);
-          if (rows.length === 0) break;
-          for (const r of rows) {
-            const plain = await c.open(
-              { keyId: r.key_id, iv: bytes(r.iv), ciphertext: bytes(r.ciphertext) },
-              templateAad(r.id, r.id_number, r.kind),
-            );
-            fresh.add(r.id, r.id_number, decodeEmbedding(plain));
-            after = r.rid;
-          }
-          if (rows.length < 2000) break;
-        }
-        // Writes made while decrypting are caught by the next search (head moves on).
-        index = fresh;
-        indexSeq = head;
-        logger.debug('face scan index loaded', { size: fresh.size });
-      }
-      return index.search(embedding, opts);
-    },
-    async rotateKeys() {
-      const c = needCipher();
-      const current = await c.currentKeyId();
-      let n = 0;
-      let after = 0;
-      for (;;) {
-        const rows = guard(() => q.staleTemplates.all(current, after, 500) as (TemplateRow & { rid: number })[]);
-        if (rows.length === 0) break;
-        const updates: { id: string; old: string; keyId: string; iv: Uint8Array; ct: Uint8Array }[] = [];
-        for (const r of rows) {
-          const aad = templateAad(r.id, r.id_number, r.kind);
-          const plain = await c.open({ keyId: r.key_id, iv: bytes(r.iv), ciphertext: bytes(r.ciphertext) }, aad);
-          const s = await c.seal(plain, aad);
-          updates.push({ id: r.id, old: r.key_id, keyId: s.keyId, iv: s.iv, ct: s.ciphertext });
-          after = r.rid;
-        }
-        guard(() =>
-          db
-            .transaction(() => {
-              for (const u of updates) n += q.reseal.run(u.keyId, u.iv, u.ct, u.id, u.old).changes;
-            })
-            .immediate(),
-        );
-      }
-      logger.info('identity store keys rotated', { reencrypted: n });
-      return { reencrypted: n };
-    },
-    async count() {
-      return guard(() => (q.count.get() as { n: number }).n);
-    },
+    appendChanges: async (entries) => entries.map((e) => Number(q.change.run(e.idNumber, e.op, e.at).lastInsertRowid)),
+  };
+  let closed = false;
+  return {
+    name: 'sqlite',
+    pkg: 'adapter-sqlite',
+    database: db,
+    getCitizen: (idNumber) => readRows(db, () => getCitizen(idNumber)),
+    findByOldIdNumber: (oldIdNumber) => readRows(db, () => (q.byOld.all(oldIdNumber) as CitizenRow[]).map(toRecord)),
+    countCitizens: () => readRows(db, () => (q.count.get() as { n: number }).n),
+    listChanges: ({ afterSeq, since, limit }) =>
+      readRows(db, () => q.changes.all(afterSeq, since, limit) as ChangeEntry[]),
+    headSeq: () => readRows(db, () => (q.maxSeq.get() as { seq: number }).seq),
+    listTemplates: (idNumber, kind) =>
+      readRows(db, () => (q.templates.all({ idNumber, kind: kind ?? null }) as TemplateRow[]).map(toTemplate)),
+    scanTemplates: ({ kind, notKeyId, after, limit }) =>
+      readRows(db, () => {
+        const rows = q.scan.all({ after, kind: kind ?? null, notKeyId: notKeyId ?? null, limit }) as (TemplateRow & {
+          rid: number;
+        })[];
+        return { rows: rows.map(toTemplate), next: rows[rows.length - 1]?.rid ?? after };
+      }),
+    listConsents: (idNumber) => readRows(db, () => (q.consents.all(idNumber) as ConsentRow[]).map(toConsent)),
+    transaction: (fn) => inTransaction(db, () => fn(tx)),
     async close() {
       if (closed) return;
       closed = true;
-      index = undefined;
       if (owned) db.close();
     },
   };
-  return store;
+}
+
+/**
+ * The embedded identity store on SQLite: the core store ({@link createIdentityStore}) over
+ * {@link createSqliteIdentityDriver}. 1:N face search is an exact scan over embeddings decrypted
+ * into memory on first use and kept in step with the change feed.
+ * @param options - file path or database, keys, clock, logger
+ * @returns the store
+ * @example
+ * const store = createSqliteIdentityStore({ path: 'citizens.db', keys });
+ * await store.upsert({ idNumber: '001099012345', fullName: 'Nguyễn Văn A' });
+ */
+export function createSqliteIdentityStore(options: SqliteIdentityStoreOptions): SqliteIdentityStore {
+  const driver = createSqliteIdentityDriver(options);
+  return { ...createIdentityStore({ ...options, driver }), database: driver.database };
 }

@@ -1,4 +1,4 @@
-import { SmartCitizenError, isSmartCitizenError } from '@smart-citizen/core';
+import { type ExclusiveLock, SmartCitizenError, createExclusiveLock, isSmartCitizenError } from '@smart-citizen/core';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 
@@ -41,4 +41,58 @@ export function backendError(cause: unknown): SmartCitizenError {
     cause,
     details: { sqliteCode: typeof code === 'string' ? code : 'unknown' },
   });
+}
+
+const locks = new WeakMap<Database, ExclusiveLock>();
+
+/**
+ * The one lock of a database connection, shared by every adapter on it (the store and the
+ * audit log may share a file): transactions that span `await`s run one at a time, and reads wait
+ * for an open one so that they never see uncommitted rows.
+ * @internal
+ */
+export function lockOf(db: Database): ExclusiveLock {
+  let lock = locks.get(db);
+  if (!lock) {
+    lock = createExclusiveLock();
+    locks.set(db, lock);
+  }
+  return lock;
+}
+
+/**
+ * Run `fn` in an immediate transaction under the connection's lock: COMMIT when it resolves,
+ * ROLLBACK when it throws (the error typed by {@link backendError}).
+ * @internal
+ */
+export function inTransaction<T>(db: Database, fn: () => Promise<T>): Promise<T> {
+  return lockOf(db).run(async () => {
+    try {
+      db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      throw backendError(err);
+    }
+    try {
+      const out = await fn();
+      db.exec('COMMIT');
+      return out;
+    } catch (err) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw backendError(err);
+    }
+  });
+}
+
+/**
+ * Run a read once no transaction is open on the connection, with errors typed.
+ * @internal
+ */
+export async function readRows<T>(db: Database, fn: () => T): Promise<T> {
+  const lock = lockOf(db);
+  if (lock.busy) await lock.idle();
+  try {
+    return fn();
+  } catch (err) {
+    throw backendError(err);
+  }
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStaticKeyProvider, encodeEmbedding, isSmartCitizenError, verifyAuditChain } from '@smart-citizen/core';
-import { runAuditLogConformance, runIdentityStoreConformance } from '@smart-citizen/core/testing';
+import { describeAuditLogConformance, describeIdentityStoreConformance } from '@smart-citizen/core/testing';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteAuditLog } from './createSqliteAuditLog.js';
@@ -14,12 +14,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const freshPath = () => join(dir, `db-${++n}.sqlite`);
 
-runIdentityStoreConformance('sqlite file (WAL)', async (ctx) => {
+describeIdentityStoreConformance('sqlite file (WAL)', async (ctx) => {
   const path = freshPath();
   const store = createSqliteIdentityStore({
     path,
     clock: ctx.clock,
     faceDimension: ctx.faceDimension,
+    indexes: ctx.indexes,
     ...(ctx.keys ? { keys: ctx.keys } : {}),
   });
   return {
@@ -33,11 +34,16 @@ runIdentityStoreConformance('sqlite file (WAL)', async (ctx) => {
   };
 });
 
-runIdentityStoreConformance('sqlite :memory:', async (ctx) => ({
-  store: createSqliteIdentityStore({ path: ':memory:', clock: ctx.clock, ...(ctx.keys ? { keys: ctx.keys } : {}) }),
+describeIdentityStoreConformance('sqlite :memory:', async (ctx) => ({
+  store: createSqliteIdentityStore({
+    path: ':memory:',
+    clock: ctx.clock,
+    indexes: ctx.indexes,
+    ...(ctx.keys ? { keys: ctx.keys } : {}),
+  }),
 }));
 
-runAuditLogConformance('sqlite', async ({ clock }) => {
+describeAuditLogConformance('sqlite', async ({ clock }) => {
   const log = createSqliteAuditLog({ path: freshPath(), clock });
   const db = log.database;
   return {

@@ -5,7 +5,7 @@ import {
   normalizeVector,
   verifyAuditChain,
 } from '@smart-citizen/core';
-import { runAuditLogConformance, runIdentityStoreConformance } from '@smart-citizen/core/testing';
+import { describeAuditLogConformance, describeIdentityStoreConformance } from '@smart-citizen/core/testing';
 import { hasPostgres, postgresUrl, resourceMissing } from '@smart-citizen/test-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe.skipIf(!available)('PostgreSQL identity store', () => {
   for (const faceSearch of vector ? (['pgvector', 'scan'] as const) : (['scan'] as const)) {
-    runIdentityStoreConformance(`postgres (${faceSearch})`, async (ctx) => {
+    describeIdentityStoreConformance(`postgres (${faceSearch})`, async (ctx) => {
       const schema = newSchema();
       const store = await createPostgresIdentityStore({
         connectionString: postgresUrl,
@@ -60,7 +60,7 @@ describe.skipIf(!available)('PostgreSQL identity store', () => {
     });
   }
 
-  runAuditLogConformance('postgres', async ({ clock }) => {
+  describeAuditLogConformance('postgres', async ({ clock }) => {
     const schema = newSchema();
     const log = await createPostgresAuditLog({ connectionString: postgresUrl, schema, clock, maxConnections: 3 });
     return {

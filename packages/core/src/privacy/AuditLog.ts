@@ -1,6 +1,6 @@
 import { SmartCitizenError } from '../errors/index.js';
 import type { Clock } from '../ports/index.js';
-import { systemClock } from '../ports/index.js';
+import { createExclusiveLock, systemClock } from '../ports/index.js';
 
 /** Scalar values allowed in {@link AuditEvent.details}. */
 export type AuditDetailValue = string | number | boolean | null;
@@ -224,6 +224,88 @@ export async function verifyAuditChain(
   return { ok: true, count, headHash: prev };
 }
 
+/** The newest entry's position and hash, as {@link AuditLogDriver.append} hands it over. */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * What a backend implements to become an audit log through {@link createAuditLog}: it stores
+ * and lists rows and serialises appends; the entry, its place in the chain and its hash are
+ * computed in core, the same way for every backend.
+ */
+export interface AuditLogDriver {
+  /** Package named in errors, e.g. `adapter-sqlite`. */
+  readonly pkg: string;
+  /**
+   * Append one entry in one transaction: under a lock that serialises appends to this log
+   * (across processes where the backend is shared), read the newest entry, give it to `next`
+   * and store the entry `next` resolves to. Never updates or deletes a row.
+   */
+  append(next: (head: AuditHead | undefined) => Promise<AuditEntry>): Promise<AuditEntry>;
+  /** Entries with `seq > afterSeq` (of one subject when given), in `seq` order. */
+  list(options: { afterSeq: number; limit: number; subject?: string }): Promise<AuditEntry[]>;
+  /** Release the backend. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link createAuditLog}. */
+export interface CreateAuditLogOptions {
+  /** Where the rows live. */
+  driver: AuditLogDriver;
+  /**
+   * Time source.
+   * @default systemClock
+   */
+  clock?: Clock;
+}
+
+/**
+ * The audit log over any driver: checks each event, links it to the newest entry and hashes
+ * it (SHA-256 over {@link auditHashInput}), then lets the driver store it.
+ * @param options - the driver and clock
+ * @returns the log
+ */
+export function createAuditLog(options: CreateAuditLogOptions): AuditLog {
+  const { driver } = options;
+  const clock = options.clock ?? systemClock;
+  let closed = false;
+  return {
+    async append(event) {
+      if (closed) throw new SmartCitizenError('audit/closed', 'the audit log is closed', { pkg: driver.pkg });
+      const details = checkAuditEvent(event, driver.pkg);
+      const at = event.at ?? clock.now();
+      return driver.append(async (head) => {
+        const base = {
+          seq: (head?.seq ?? 0) + 1,
+          at,
+          actor: event.actor,
+          action: event.action,
+          subject: event.subject ?? null,
+          purpose: event.purpose,
+          details,
+          prevHash: head?.hash ?? AUDIT_GENESIS_HASH,
+        };
+        return { ...base, hash: await hashAuditEntry(base) };
+      });
+    },
+    async list(opts = {}) {
+      if (closed) throw new SmartCitizenError('audit/closed', 'the audit log is closed', { pkg: driver.pkg });
+      return driver.list({
+        afterSeq: opts.afterSeq ?? 0,
+        limit: opts.limit ?? 1000,
+        ...(opts.subject === undefined ? {} : { subject: opts.subject }),
+      });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await driver.close();
+    },
+  };
+}
+
 /** Options of {@link createMemoryAuditLog}. */
 export interface MemoryAuditLogOptions {
   /**
@@ -243,60 +325,41 @@ export interface MemoryAuditLog extends AuditLog {
 }
 
 /**
- * An in-memory {@link AuditLog} (tests, single-process demos). Entries are lost on exit.
- * @param options - clock
- * @returns the log
+ * The in-memory audit driver: entries in an array, appends one at a time.
+ * @param entries - the array to keep them in
  */
-export function createMemoryAuditLog(options: MemoryAuditLogOptions = {}): MemoryAuditLog {
-  const clock = options.clock ?? systemClock;
-  const entries: AuditEntry[] = [];
-  let tail: Promise<unknown> = Promise.resolve();
-  let closed = false;
+export function createMemoryAuditDriver(entries: AuditEntry[] = []): AuditLogDriver {
+  const lock = createExclusiveLock();
   const copy = (e: AuditEntry): AuditEntry => ({ ...e, details: { ...e.details } });
   return {
-    entriesForTest: entries,
-    append(event) {
-      if (closed) return Promise.reject(new SmartCitizenError('audit/closed', 'the audit log is closed'));
-      let details: Record<string, AuditDetailValue>;
-      try {
-        details = checkAuditEvent(event);
-      } catch (err) {
-        return Promise.reject(err);
-      }
-      const run = async () => {
+    pkg: 'core',
+    append: (next) =>
+      lock.run(async () => {
         const last = entries[entries.length - 1];
-        const base = {
-          seq: (last?.seq ?? 0) + 1,
-          at: event.at ?? clock.now(),
-          actor: event.actor,
-          action: event.action,
-          subject: event.subject ?? null,
-          purpose: event.purpose,
-          details,
-          prevHash: last?.hash ?? AUDIT_GENESIS_HASH,
-        };
-        const entry: AuditEntry = { ...base, hash: await hashAuditEntry(base) };
-        entries.push(entry);
-        return copy(entry);
-      };
-      const p = tail.then(run, run);
-      tail = p.catch(() => undefined);
-      return p;
-    },
-    async list(opts = {}) {
-      const after = opts.afterSeq ?? 0;
-      const limit = opts.limit ?? 1000;
+        const entry = await next(last && { seq: last.seq, hash: last.hash });
+        entries.push(copy(entry));
+        return entry;
+      }),
+    async list({ afterSeq, limit, subject }) {
       const out: AuditEntry[] = [];
       for (const e of entries) {
-        if (e.seq <= after) continue;
-        if (opts.subject !== undefined && e.subject !== opts.subject) continue;
+        if (e.seq <= afterSeq || (subject !== undefined && e.subject !== subject)) continue;
         out.push(copy(e));
         if (out.length >= limit) break;
       }
       return out;
     },
-    async close() {
-      closed = true;
-    },
+    async close() {},
   };
+}
+
+/**
+ * An in-memory {@link AuditLog} (tests, single-process demos). Entries are lost on exit.
+ * @param options - clock
+ * @returns the log
+ */
+export function createMemoryAuditLog(options: MemoryAuditLogOptions = {}): MemoryAuditLog {
+  const entries: AuditEntry[] = [];
+  const log = createAuditLog({ driver: createMemoryAuditDriver(entries), ...options });
+  return { ...log, entriesForTest: entries };
 }

@@ -1,5 +1,5 @@
 import { SmartCitizenError } from '../errors/index.js';
-import { isIdNumberFormat } from '../store/validateRecord.js';
+import { isIdNumberFormat } from '../rules/idNumber.js';
 
 /** What a consent covers: which kind of biometric or identity processing. */
 export type ConsentScope = 'face' | 'face-search' | 'fingerprint' | 'chip' | 'identity';

@@ -1,7 +1,7 @@
-import { runAuditLogConformance } from '../testing.js';
+import { describeAuditLogConformance } from '../testing.js';
 import { createMemoryAuditLog } from './AuditLog.js';
 
-runAuditLogConformance('memory', async ({ clock }) => {
+describeAuditLogConformance('memory', async ({ clock }) => {
   const log = createMemoryAuditLog({ clock });
   return {
     log,

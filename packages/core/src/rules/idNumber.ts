@@ -184,3 +184,11 @@ export function safeParseIdNumber(text: string, options: ValidateIdNumberOptions
   }
   return { ok: true, value: parts, issues: partsIssues(parts, options) };
 }
+
+/**
+ * True for a 12-digit personal identification number (format only; the province, century and
+ * sex rules are checked by {@link validateIdNumber}).
+ */
+export function isIdNumberFormat(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{12}$/.test(value);
+}

@@ -3,7 +3,7 @@ export { provinceCodes } from '../data/provinceCodes.js';
 export type { ProvinceCode } from '../data/provinceCodes.js';
 export { centuryDigits } from '../data/centuryDigits.js';
 export type { CenturyDigit } from '../data/centuryDigits.js';
-export { parseIdNumber, safeParseIdNumber, validateIdNumber } from './idNumber.js';
+export { isIdNumberFormat, parseIdNumber, safeParseIdNumber, validateIdNumber } from './idNumber.js';
 export type {
   IdNumberParts,
   IdNumberValidation,

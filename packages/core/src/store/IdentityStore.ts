@@ -1,5 +1,8 @@
 import type { CitizenIdentity } from '../identity/index.js';
 import type { ConsentInput, ConsentRecord } from '../privacy/consent.js';
+import type { TemplateKind } from './templateModalities.js';
+
+export type { TemplateKind } from './templateModalities.js';
 
 /** An identity as stored: the 12-digit ID number is its key. */
 export type StoredIdentity = CitizenIdentity & { idNumber: string };
@@ -12,13 +15,6 @@ export interface CitizenRecord {
   /** Last changed (ms since epoch). */
   updatedAt: number;
 }
-
-/**
- * Kinds of biometric data a store keeps, always encrypted at rest:
- * `face` = a face embedding (format `f32`: little-endian float32), `fingerprint` = a minutiae
- * template (e.g. format `iso-19794-2`), `face-image` = a reference portrait (e.g. `jpeg`).
- */
-export type TemplateKind = 'face' | 'fingerprint' | 'face-image';
 
 /** A template to enrol. */
 export interface TemplateInput {
@@ -105,6 +101,25 @@ export interface FaceSearchOptions {
   exact?: boolean;
 }
 
+/** One hit of {@link IdentityStore.searchTemplates}. */
+export interface TemplateSearchHit {
+  idNumber: string;
+  templateId: string;
+  /** Higher is more alike; the scale is the index's (cosine similarity for the `face` kind). */
+  score: number;
+}
+
+/** Options of {@link IdentityStore.searchTemplates}. */
+export interface TemplateSearchOptions {
+  /**
+   * Number of hits.
+   * @default 5
+   */
+  k?: number;
+  /** Drop hits scoring below this. */
+  minScore?: number;
+}
+
 /** Result of {@link IdentityStore.upsertMany}. */
 export interface BulkUpsertResult {
   /** Records written. */
@@ -112,9 +127,10 @@ export interface BulkUpsertResult {
 }
 
 /**
- * The identity database port. Adapters: in-memory (`createMemoryIdentityStore`), SQLite
+ * The identity database port. Every store is `createIdentityStore({ driver, keys, clock })`
+ * over a driver that only keeps rows: in-memory (`createMemoryIdentityStore`), SQLite
  * (`@smart-citizen/adapter-sqlite`), PostgreSQL (`@smart-citizen/adapter-postgres`); all pass
- * `runIdentityStoreConformance` from `@smart-citizen/core/testing`.
+ * `describeIdentityStoreConformance` from `@smart-citizen/core/testing`.
  *
  * Biometric data is encrypted at rest with the store's key provider; a store opened without
  * keys refuses biometric operations (`store/encryption-required`). Every write appends to the
@@ -164,6 +180,13 @@ export interface IdentityStore {
   enrolTemplates?(items: readonly { idNumber: string; template: TemplateInput }[]): Promise<TemplateInfo[]>;
   /** Optional: 1:N search over enrolled `face` templates (format `f32`) by cosine similarity. */
   searchFaces?(embedding: Float32Array, options?: FaceSearchOptions): Promise<FaceSearchHit[]>;
+  /**
+   * Optional: 1:N search over enrolled templates of one kind through the index registered for it
+   * (`createIdentityStore({ indexes })`, e.g. a fingerprint matcher); `face` uses the face index.
+   * @param probe - what the kind's index searches with (a `Float32Array` for `face`)
+   * @throws SmartCitizenError `store/no-index` when no index is registered for `kind`
+   */
+  searchTemplates?(kind: TemplateKind, probe: unknown, options?: TemplateSearchOptions): Promise<TemplateSearchHit[]>;
   /** Optional: re-encrypt every template not sealed with the key provider's current key. */
   rotateKeys?(): Promise<{ reencrypted: number }>;
   /** Optional: number of citizens. */

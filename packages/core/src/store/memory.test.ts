@@ -1,10 +1,11 @@
-import { runIdentityStoreConformance } from '../testing.js';
+import { describeIdentityStoreConformance } from '../testing.js';
 import { createMemoryIdentityStore } from './createMemoryIdentityStore.js';
 
-runIdentityStoreConformance('memory', async (ctx) => ({
+describeIdentityStoreConformance('memory', async (ctx) => ({
   store: createMemoryIdentityStore({
     clock: ctx.clock,
     faceDimension: ctx.faceDimension,
+    indexes: ctx.indexes,
     ...(ctx.keys ? { keys: ctx.keys } : {}),
   }),
 }));

@@ -1,14 +1,15 @@
 import { SmartCitizenError } from '../errors/index.js';
 import type { PartialDate } from '../identity/index.js';
 import { citizenIdentityFields } from '../identity/index.js';
-import type { StoredIdentity, TemplateInput, TemplateKind } from './IdentityStore.js';
+import { isIdNumberFormat } from '../rules/idNumber.js';
+import type { StoredIdentity } from './IdentityStore.js';
+import type { TemplateKind } from './templateModalities.js';
+
+export { decodeEmbedding, encodeEmbedding } from './embedding.js';
+export { MAX_TEMPLATE_BYTES, checkTemplateInput } from './templateModalities.js';
 
 const dateFields = new Set(['dateOfBirth', 'issueDate', 'expiryDate']);
 const cardTypes = new Set(['cmnd', 'cccd-2016', 'cccd-chip-2021', 'can-cuoc-2024', 'unknown']);
-const templateKinds: readonly TemplateKind[] = ['face', 'fingerprint', 'face-image'];
-
-/** Largest template or stored image accepted (bytes). */
-export const MAX_TEMPLATE_BYTES = 4 * 1024 * 1024;
 
 function checkDate(d: unknown): d is PartialDate {
   if (typeof d !== 'object' || d === null) return false;
@@ -23,14 +24,6 @@ function checkDate(d: unknown): d is PartialDate {
   )
     return false;
   return true;
-}
-
-/**
- * True for a 12-digit personal identification number (format only; the province, century and
- * sex rules are checked by `validateIdNumber`).
- */
-export function isIdNumberFormat(value: unknown): value is string {
-  return typeof value === 'string' && /^\d{12}$/.test(value);
 }
 
 /**
@@ -76,66 +69,12 @@ export function normalizeStoredIdentity(input: StoredIdentity, pkg = 'core'): St
 }
 
 /**
- * Check a template before it is encrypted and stored.
- * @internal shared by the store adapters
- * @param faceDimension - when set, face embeddings must have this many dimensions
- * @throws SmartCitizenError `store/invalid-template`
- */
-export function checkTemplateInput(t: TemplateInput, pkg = 'core', faceDimension?: number): void {
-  const bad = (m: string) => new SmartCitizenError('store/invalid-template', m, { pkg });
-  if (typeof t !== 'object' || t === null) throw bad('template must be an object');
-  if (!templateKinds.includes(t.kind)) throw bad('unknown template kind');
-  if (typeof t.format !== 'string' || !/^[a-z0-9][a-z0-9.+-]{0,39}$/.test(t.format)) throw bad('bad template format');
-  if (!(t.data instanceof Uint8Array) || t.data.length === 0) throw bad('template data must be a non-empty Uint8Array');
-  if (t.data.length > MAX_TEMPLATE_BYTES) throw bad('template data is too large');
-  if (t.label !== undefined && (typeof t.label !== 'string' || t.label.length > 64)) throw bad('bad template label');
-  if (t.kind === 'face') {
-    if (t.format !== 'f32') throw bad('face embeddings must use format f32 (little-endian float32)');
-    if (t.data.length % 4 !== 0) throw bad('f32 data length must be a multiple of 4');
-    const v = decodeEmbedding(t.data);
-    if (faceDimension !== undefined && v.length !== faceDimension) {
-      throw new SmartCitizenError('store/invalid-template', `face embeddings must have ${faceDimension} dimensions`, {
-        pkg,
-        details: { expected: faceDimension, got: v.length },
-      });
-    }
-    for (const x of v) if (!Number.isFinite(x)) throw bad('face embedding contains a non-finite value');
-    if (norm(v) === 0) throw bad('face embedding is all zeros');
-  }
-}
-
-/**
  * Additional authenticated data of a template: binds the ciphertext to its row so it cannot be
  * moved to another citizen or kind.
  * @internal
  */
 export function templateAad(templateId: string, idNumber: string, kind: TemplateKind): string {
   return `sc-template-v1|${templateId}|${idNumber}|${kind}`;
-}
-
-/**
- * Encode a face embedding as `f32` bytes (little-endian float32).
- * @param v - embedding
- * @returns bytes for {@link TemplateInput.data}
- */
-export function encodeEmbedding(v: Float32Array | readonly number[]): Uint8Array {
-  const out = new Uint8Array(v.length * 4);
-  const dv = new DataView(out.buffer);
-  for (let i = 0; i < v.length; i++) dv.setFloat32(i * 4, v[i] ?? 0, true);
-  return out;
-}
-
-/**
- * Decode `f32` bytes into an embedding.
- * @param bytes - little-endian float32
- * @returns the embedding
- */
-export function decodeEmbedding(bytes: Uint8Array): Float32Array {
-  const n = Math.floor(bytes.length / 4);
-  const out = new Float32Array(n);
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i < n; i++) out[i] = dv.getFloat32(i * 4, true);
-  return out;
 }
 
 function norm(v: Float32Array): number {

@@ -5,8 +5,10 @@ import { createManualClock } from '../ports/index.js';
 import type { StaticKeyProvider } from '../privacy/KeyProvider.js';
 import { createStaticKeyProvider } from '../privacy/KeyProvider.js';
 import { isConsentActive } from '../privacy/consent.js';
-import type { IdentityStore, StoredIdentity } from './IdentityStore.js';
-import { encodeEmbedding } from './validateRecord.js';
+import type { IdentityStore, StoredIdentity } from '../store/IdentityStore.js';
+import type { TemplateIndexFactory } from '../store/TemplateIndex.js';
+import type { IdentityStoreOptions } from '../store/createIdentityStore.js';
+import { encodeEmbedding } from '../store/validateRecord.js';
 
 /** What the conformance suite gives an adapter factory. */
 export interface IdentityStoreConformanceContext {
@@ -16,6 +18,8 @@ export interface IdentityStoreConformanceContext {
   clock: Clock;
   /** Dimension of the face embeddings the suite enrols. */
   faceDimension: number;
+  /** In-process indexes the store must be opened with (`IdentityStoreOptions.indexes`). */
+  indexes: NonNullable<IdentityStoreOptions['indexes']>;
 }
 
 /** What an adapter factory returns: the store and optional hooks into its storage. */
@@ -77,14 +81,40 @@ function unitVector(dim: number, seed: number): Float32Array {
 }
 
 /**
+ * A toy 1:N index for `fingerprint` templates: score = share of equal bytes. It stands in for a
+ * sensor package's matcher to prove that a kind's index is filled, followed and searched.
+ */
+const byteMatchIndex: TemplateIndexFactory<Uint8Array> = () => {
+  const held = new Map<string, { owner: string; bytes: Uint8Array }>();
+  return {
+    fits: (probe) => probe instanceof Uint8Array,
+    add: (id, owner, bytes) => held.set(id, { owner, bytes: bytes.slice() }),
+    remove: (id) => held.delete(id),
+    removeOwner: (owner) => {
+      for (const [id, t] of held) if (t.owner === owner) held.delete(id);
+    },
+    search: (probe, { k, minScore }) =>
+      [...held.entries()]
+        .map(([templateId, t]) => {
+          let same = 0;
+          for (let i = 0; i < Math.min(probe.length, t.bytes.length); i++) if (probe[i] === t.bytes[i]) same++;
+          return { idNumber: t.owner, templateId, score: same / Math.max(probe.length, t.bytes.length) };
+        })
+        .filter((h) => h.score >= (minScore ?? 0))
+        .sort((x, y) => y.score - x.score)
+        .slice(0, k),
+  };
+};
+
+/**
  * The conformance suite every {@link IdentityStore} adapter must pass. Call it from a vitest
  * test file; it registers a `describe` block.
  * @param name - adapter name shown in the test report
  * @param factory - opens a fresh, empty store for each test
  * @example
- * runIdentityStoreConformance('sqlite', async (ctx) => ({ store: createSqliteIdentityStore({ path: ':memory:', ...ctx }) }));
+ * describeIdentityStoreConformance('sqlite', async (ctx) => ({ store: createSqliteIdentityStore({ path: ':memory:', ...ctx }) }));
  */
-export function runIdentityStoreConformance(
+export function describeIdentityStoreConformance(
   name: string,
   factory: (ctx: IdentityStoreConformanceContext) => Promise<IdentityStoreConformanceTarget>,
 ): void {
@@ -103,7 +133,7 @@ export function runIdentityStoreConformance(
       const keys = withKeys
         ? createStaticKeyProvider({ keys: [{ id: 'k1', key: new Uint8Array(32).fill(7) }] })
         : undefined;
-      const target = await factory({ keys, clock, faceDimension });
+      const target = await factory({ keys, clock, faceDimension, indexes: { fingerprint: byteMatchIndex } });
       opened.push(target);
       return { ...target, clock: clock as ReturnType<typeof createManualClock>, keys };
     };
@@ -393,6 +423,40 @@ export function runIdentityStoreConformance(
       const late = await store.searchFaces(unitVector(faceDimension, 777), { k: 1 });
       expect(late[0]?.idNumber).toBe(c.idNumber);
       expect(late[0]?.similarity).toBeCloseTo(1, 5);
+    });
+
+    it('searches another kind 1:N through the index registered for it', async () => {
+      const { store } = await open();
+      if (!store.searchTemplates) return;
+      await store.upsert(a);
+      await store.upsert(b);
+      const print = (seed: number) => new Uint8Array(48).map((_, i) => (i * seed + seed) % 251);
+      const ta = await store.enrolTemplate(a.idNumber, { kind: 'fingerprint', format: 'x', data: print(3) });
+      await store.enrolTemplate(b.idNumber, { kind: 'fingerprint', format: 'x', data: print(7) });
+      const first = await store.searchTemplates('fingerprint', print(7), { k: 2 });
+      expect(first.map((h) => h.idNumber)).toEqual([b.idNumber, a.idNumber]);
+      expect(first[0]?.score).toBe(1);
+      // Followed after the first search: an enrolment, a deletion and an erasure.
+      await store.upsert(c);
+      await store.enrolTemplate(c.idNumber, { kind: 'fingerprint', format: 'x', data: print(11) });
+      expect((await store.searchTemplates('fingerprint', print(11), { k: 1 }))[0]?.idNumber).toBe(c.idNumber);
+      await store.deleteTemplate(ta.id);
+      await store.erase(b.idNumber);
+      const left = await store.searchTemplates('fingerprint', print(7), { k: 5, minScore: 0.5 });
+      expect(left).toEqual([]);
+      expect((await store.searchTemplates('fingerprint', print(11), { k: 5 })).map((h) => h.idNumber)).toEqual([
+        c.idNumber,
+      ]);
+      // Face goes through the face index; a kind without an index is a typed error.
+      await store.enrolTemplate(c.idNumber, {
+        kind: 'face',
+        format: 'f32',
+        data: encodeEmbedding(unitVector(faceDimension, 31)),
+      });
+      const face = await store.searchTemplates('face', unitVector(faceDimension, 31), { k: 1 });
+      expect(face[0]?.idNumber).toBe(c.idNumber);
+      expect(face[0]?.score).toBeCloseTo(1, 5);
+      await expectCode(store.searchTemplates('face-image', new Uint8Array(4)), 'store/no-index');
     });
 
     it('rotates keys: re-encrypts every template under the new key', async () => {

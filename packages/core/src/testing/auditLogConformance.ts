@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isSmartCitizenError } from '../errors/index.js';
 import type { Clock } from '../ports/index.js';
 import { createManualClock } from '../ports/index.js';
-import type { AuditEntry, AuditLog } from './AuditLog.js';
-import { AUDIT_GENESIS_HASH, hashAuditEntry, verifyAuditChain } from './AuditLog.js';
+import type { AuditEntry, AuditLog } from '../privacy/AuditLog.js';
+import { AUDIT_GENESIS_HASH, hashAuditEntry, verifyAuditChain } from '../privacy/AuditLog.js';
 
-/** What an audit-log factory returns to {@link runAuditLogConformance}. */
+/** What an audit-log factory returns to {@link describeAuditLogConformance}. */
 export interface AuditLogConformanceTarget {
   log: AuditLog;
   /**
@@ -21,7 +21,7 @@ export interface AuditLogConformanceTarget {
  * @param name - adapter name
  * @param factory - opens a fresh, empty log using `clock`
  */
-export function runAuditLogConformance(
+export function describeAuditLogConformance(
   name: string,
   factory: (ctx: { clock: Clock }) => Promise<AuditLogConformanceTarget>,
 ): void {

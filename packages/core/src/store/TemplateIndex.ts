@@ -1,0 +1,46 @@
+import { FaceScanIndex } from './FaceScanIndex.js';
+import type { TemplateSearchHit } from './IdentityStore.js';
+
+/**
+ * An in-process 1:N index over the templates of one kind. `createIdentityStore` fills it from
+ * the driver (decrypting each template once), keeps it in step with its own writes and reloads
+ * it when the change feed shows a write by another process. It holds plaintext templates in
+ * process memory only.
+ */
+export interface TemplateIndex<Probe = unknown> {
+  /** True when this index can answer `probe`; otherwise the store builds a new one for it. */
+  fits(probe: Probe): boolean;
+  /** Add a template (plaintext) of `idNumber`. */
+  add(templateId: string, idNumber: string, template: Uint8Array): void;
+  remove(templateId: string): void;
+  /** Remove every template of a citizen. */
+  removeOwner(idNumber: string): void;
+  /** The best `k` hits at or above `minScore`, best first. */
+  search(probe: Probe, options: { k: number; minScore?: number }): TemplateSearchHit[];
+}
+
+/** Makes an empty {@link TemplateIndex} able to answer `probe`. */
+export type TemplateIndexFactory<Probe = unknown> = (probe: Probe) => TemplateIndex<Probe>;
+
+/**
+ * The default index of a vector kind (`face`): an exact cosine scan ({@link FaceScanIndex}) of
+ * the probe's length; templates of another length are left out.
+ * @param toVector - the kind's template decoder
+ */
+export function cosineTemplateIndex(
+  toVector: (template: Uint8Array) => Float32Array,
+): TemplateIndexFactory<Float32Array> {
+  return (probe) => {
+    const scan = new FaceScanIndex(Math.max(1, probe.length));
+    return {
+      fits: (p) => p instanceof Float32Array && p.length === scan.dimension,
+      add: (id, owner, template) => scan.add(id, owner, toVector(template)),
+      remove: (id) => scan.remove(id),
+      removeOwner: (owner) => scan.removeOwner(owner),
+      search: (p, o) =>
+        scan
+          .search(p, { k: o.k, minSimilarity: o.minScore ?? -1 })
+          .map((h) => ({ idNumber: h.idNumber, templateId: h.templateId, score: h.similarity })),
+    };
+  };
+}
