@@ -8,6 +8,7 @@ import { decideFromRawEvidence } from '@smart-citizen/core';
 import {
   agingPolicy,
   attributesFromIdentity,
+  combineEvidenceVerifiers,
   createInMemoryQueueBackend,
   createSmartQueue,
   vietnamPriorityPolicy,
@@ -27,7 +28,7 @@ import { faceEvidenceVerifiers } from '@smart-citizen/face';
 import type { FaceVerifier } from '@smart-citizen/face';
 import { fillForm } from '@smart-citizen/forms';
 import type { FillResult, FormAnswers } from '@smart-citizen/forms';
-import { parseCardQr, readCardQr } from '@smart-citizen/qr';
+import { qrEvidenceVerifiers, readCardQr } from '@smart-citizen/qr';
 
 /** The queue service of residence procedures (form CT01) at this desk. */
 export const RESIDENCE_SERVICE_ID = 'residence';
@@ -95,22 +96,17 @@ export interface DeskResult {
 }
 
 /**
- * The evidence verifiers of the desk: the QR payload through `parseCardQr`, and, with a face
- * verifier, its `face` and `liveness` entries.
+ * The evidence verifiers of the desk: the QR slice of `@smart-citizen/qr` (the payload through
+ * `parseCardQr`) and, with a face verifier, the `face` and `liveness` slice of `@smart-citizen/face`.
  * @param face - An open face verifier, or undefined for QR-only decisions.
  * @param today - Date payload dates are checked against. @default today
  * @returns Verifiers for `decideFromRawEvidence`.
  */
 export function deskEvidenceVerifiers(face?: FaceVerifier, today?: Date): EvidenceVerifiers {
-  return {
-    // parseCardQr throws a typed error on a non-card payload; the session turns it into the
-    // reason evidence/qr-unreadable. Info issues (e.g. card type notes) are not findings.
-    qr: (text: string) => {
-      const r = parseCardQr(text, today ? { today } : {});
-      return { fields: r.identity, confidence: 1, issues: r.issues.filter((i) => i.severity !== 'info') };
-    },
-    ...(face ? faceEvidenceVerifiers(face, { referenceType: 'photo' }) : {}),
-  };
+  return combineEvidenceVerifiers(
+    qrEvidenceVerifiers(today ? { today } : {}),
+    face ? faceEvidenceVerifiers(face, { referenceType: 'photo' }) : undefined,
+  );
 }
 
 /**

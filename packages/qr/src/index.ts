@@ -2,6 +2,8 @@
 export { parseCardQr, safeParseCardQr } from './parse/parseCardQr.js';
 export type { CardQrData, CardQrErrorCode, ParseCardQrOptions, SafeParseCardQrResult } from './parse/parseCardQr.js';
 export { detectPayloadKind } from './parse/payloadKind.js';
+export { qrEvidenceVerifiers } from './evidence.js';
+export type { QrEvidenceOptions } from './evidence.js';
 export type { PayloadKind } from './parse/payloadKind.js';
 export { createZxingWasmEngine } from './engine/createZxingWasmEngine.js';
 export type { ZxingWasmEngineOptions } from './engine/createZxingWasmEngine.js';

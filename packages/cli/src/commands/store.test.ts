@@ -8,7 +8,7 @@ import {
   verifyAuditChain,
 } from '@smart-citizen/core';
 import { createSqliteAuditLog, createSqliteIdentityStore } from '@smart-citizen/adapter-sqlite';
-import { parseCardQr } from '@smart-citizen/qr';
+import { qrEvidenceVerifiers } from '@smart-citizen/qr';
 import { createPostgresIdentityStore } from '@smart-citizen/adapter-postgres';
 import { hasPostgres, postgresUrl, repoRoot } from '@smart-citizen/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -133,13 +133,8 @@ describe.skipIf(!pgUp)('smart-citizen store (PostgreSQL)', () => {
   });
 });
 
-describe('server-side decision wiring: @smart-citizen/qr parseCardQr + SQLite store', () => {
-  const verifiers = {
-    qr: (text: string) => {
-      const r = parseCardQr(text, { today: new Date(Date.UTC(2026, 10, 29)) });
-      return { fields: r.identity, confidence: 1, issues: r.issues.filter((i) => i.severity !== 'info') };
-    },
-  };
+describe('server-side decision wiring: @smart-citizen/qr qrEvidenceVerifiers + SQLite store', () => {
+  const verifiers = qrEvidenceVerifiers({ today: new Date(Date.UTC(2026, 10, 29)) });
 
   it('verifies the imported citizen from the raw QR text, and rejects a payload that contradicts the record', async () => {
     const db = join(dir, 'wiring.db');

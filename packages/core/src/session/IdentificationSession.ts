@@ -11,6 +11,7 @@ import { toPartialDate } from '../rules/index.js';
 import { type CrossCheckResult, compareWithRecord, crossCheckDocuments } from './crossCheck.js';
 import type { DocumentEvidence, Evidence } from './evidence.js';
 import { checkEvidence } from './evidence.js';
+import { evidenceSource } from './evidenceSources.js';
 import type { AssuranceLevel, AssurancePolicy, AssurancePolicyInput, Requirement } from './policy.js';
 import { resolvePolicy } from './policy.js';
 
@@ -78,35 +79,6 @@ export interface SessionConsent {
   reference?: string;
 }
 
-/** Issue codes produced by a decision, for documentation and dashboards. */
-export const decisionReasonCodes = [
-  'requirement/document-missing',
-  'requirement/in-store-missing',
-  'requirement/face-match-missing',
-  'requirement/liveness-missing',
-  'requirement/fingerprint-match-missing',
-  'requirement/chip-authenticated-missing',
-  'document/low-confidence',
-  'document/expired',
-  'store/not-found',
-  'store/ambiguous',
-  'face/no-match',
-  'liveness/failed',
-  'fingerprint/no-match',
-  'chip/not-authenticated',
-  'consent/missing',
-  'crosscheck/number-mismatch',
-  'crosscheck/text-mismatch',
-  'crosscheck/text-near-match',
-  'crosscheck/diacritics-differ',
-  'crosscheck/date-mismatch',
-  'crosscheck/sex-mismatch',
-  'store/number-mismatch',
-  'store/text-mismatch',
-  'store/date-mismatch',
-  'store/sex-mismatch',
-] as const;
-
 /** Longest audit detail value (the audit log's limit). */
 const AUDIT_VALUE_MAX = 500;
 
@@ -169,12 +141,13 @@ export function readDecisionAudit(entry: AuditEntry): AuditedDecision {
   };
 }
 
-const biometricScope: Record<'face-match' | 'liveness' | 'fingerprint-match', ConsentScope> = {
-  'face-match': 'face',
-  liveness: 'face',
-  'fingerprint-match': 'fingerprint',
-};
-const machineSources = new Set(['qr', 'mrz', 'chip']);
+/** The consent scope a piece of biometric evidence needs, from its row in {@link evidenceSources}. */
+function consentScopeOf(e: Exclude<Evidence, DocumentEvidence>): ConsentScope {
+  const scope = evidenceSource(e.source)?.consent;
+  if (scope === undefined)
+    throw new SmartCitizenError('session/invalid-evidence', 'biometric source without a consent scope');
+  return scope;
+}
 
 /**
  * Gathers evidence about the person at the desk, cross-checks it, resolves the citizen in the
@@ -265,21 +238,13 @@ export class IdentificationSession {
   /** Cross-check the document evidence (normalised text, dates, numbers). */
   crossCheck(): CrossCheckResult {
     const { used } = this.usableDocuments();
-    const result = crossCheckDocuments(used, {
+    // A disagreement that involves OCR or typed input is more likely a reading error than fraud:
+    // a person should look, so it is a warning (decided from the sources' rows, not the message).
+    return crossCheckDocuments(used, {
       today: toPartialDate(new Date(this.clock.now())),
       nearMatchSimilarity: this.policy.nearMatchSimilarity,
+      softenUnlessMachineRead: true,
     });
-    // A disagreement that involves OCR or typed input is more likely a reading error than fraud:
-    // a person should look, so it is a warning.
-    const onlyMachine = used.every((d) => machineSources.has(d.source));
-    if (!onlyMachine) {
-      result.issues = result.issues.map((i) =>
-        i.code.startsWith('crosscheck/') && i.severity === 'error' && /\b(ocr|manual)\b/.test(i.message)
-          ? { ...i, severity: 'warning' }
-          : i,
-      );
-    }
-    return result;
   }
 
   /**
@@ -407,7 +372,11 @@ export class IdentificationSession {
 
     for (const e of this.items) {
       if (e.kind === 'document') {
-        if (e.source === 'chip' && e.confidence >= p.minDocumentConfidence) {
+        // A source that can be authenticated (the chip) must be, or a reviewer should know.
+        const canAuthenticate = (evidenceSource(e.source)?.meets as readonly Requirement[] | undefined)?.includes(
+          'chip-authenticated',
+        );
+        if (canAuthenticate && e.confidence >= p.minDocumentConfidence) {
           if (e.authenticated) met.add('chip-authenticated');
           else
             reasons.push(
@@ -417,16 +386,10 @@ export class IdentificationSession {
         continue;
       }
       const req: Requirement = e.kind;
-      if (!(await this.consentFor(biometricScope[req]))) {
+      const scope = consentScopeOf(e);
+      if (!(await this.consentFor(scope))) {
         const needed = p.levels[p.level].some((g) => g.includes(req));
-        reasons.push(
-          issue(
-            'consent/missing',
-            needed ? 'warning' : 'info',
-            `no consent for ${biometricScope[req]} processing`,
-            req,
-          ),
-        );
+        reasons.push(issue('consent/missing', needed ? 'warning' : 'info', `no consent for ${scope} processing`, req));
         if (needed) review = true;
         continue;
       }

@@ -3,7 +3,9 @@ import { issue } from '../errors/index.js';
 import type { CitizenIdentity, PartialDate } from '../identity/index.js';
 import { comparePartialDates, isValidPartialDate, validateIdNumber } from '../rules/index.js';
 import { equalsVietnamese, foldForCompare, similarityVietnamese } from '../text/index.js';
-import type { DocumentEvidence, DocumentSource } from './evidence.js';
+import type { DocumentEvidence } from './evidence.js';
+import type { DocumentSource } from './evidenceSources.js';
+import { evidenceSource } from './evidenceSources.js';
 
 /** Fields holding names: a mismatch is an error. */
 const nameFields = ['fullName', 'otherNames', 'fatherName', 'motherName', 'spouseName'] as const;
@@ -20,8 +22,9 @@ const textFields = [
 const dateFields = ['dateOfBirth', 'issueDate', 'expiryDate'] as const;
 const numberFields = ['idNumber', 'oldIdNumber'] as const;
 
-/** Which source wins when sources disagree on a field: the most trustworthy first. */
-const sourcePriority: readonly DocumentSource[] = ['chip', 'qr', 'mrz', 'ocr', 'manual'];
+/** Rank of a source when sources disagree on a field (1 = most trusted), from {@link evidenceSources}. */
+const trustOf = (source: DocumentSource) => evidenceSource(source)?.trust ?? Number.POSITIVE_INFINITY;
+const machineRead = (source: DocumentSource) => evidenceSource(source)?.machineRead === true;
 
 /** Options of {@link crossCheckDocuments}. */
 export interface CrossCheckOptions {
@@ -32,6 +35,12 @@ export interface CrossCheckOptions {
    * @default 0.85
    */
   nearMatchSimilarity?: number;
+  /**
+   * Report a disagreement between two documents as a warning instead of an error when one of
+   * them is not machine-read (OCR, typed): more likely a reading error than fraud.
+   * @default false
+   */
+  softenUnlessMachineRead?: boolean;
 }
 
 /** Result of {@link crossCheckDocuments}. */
@@ -126,12 +135,11 @@ const allFields: readonly (keyof CitizenIdentity)[] = [
  */
 export function crossCheckDocuments(docs: readonly DocumentEvidence[], options: CrossCheckOptions): CrossCheckResult {
   const near = options.nearMatchSimilarity ?? 0.85;
+  const soften = options.softenUnlessMachineRead === true;
   const issues: Issue[] = [];
   const ordered = [...docs].sort(
     (a, b) =>
-      Number(b.source === 'chip' && b.authenticated === true) -
-        Number(a.source === 'chip' && a.authenticated === true) ||
-      sourcePriority.indexOf(a.source) - sourcePriority.indexOf(b.source),
+      Number(b.authenticated === true) - Number(a.authenticated === true) || trustOf(a.source) - trustOf(b.source),
   );
   const seen = new Set<string>();
   for (let i = 0; i < ordered.length; i++) {
@@ -139,8 +147,11 @@ export function crossCheckDocuments(docs: readonly DocumentEvidence[], options: 
       const a = ordered[i] as DocumentEvidence;
       const b = ordered[j] as DocumentEvidence;
       for (const f of allFields) {
-        const found = compareField(f, a.fields[f], b.fields[f], 'crosscheck', near, `${a.source} and ${b.source}`);
+        let found = compareField(f, a.fields[f], b.fields[f], 'crosscheck', near, `${a.source} and ${b.source}`);
         if (!found) continue;
+        if (soften && found.severity === 'error' && !(machineRead(a.source) && machineRead(b.source))) {
+          found = { ...found, severity: 'warning' };
+        }
         const key = `${found.code}|${f}|${a.source}|${b.source}`;
         if (seen.has(key)) continue;
         seen.add(key);

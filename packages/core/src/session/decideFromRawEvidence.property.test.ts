@@ -1,13 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isSmartCitizenError } from '../errors/index.js';
-import { createManualClock } from '../ports/index.js';
 import type { AuditLog } from '../privacy/AuditLog.js';
 import { createMemoryAuditLog, verifyAuditChain } from '../privacy/AuditLog.js';
 import type { ConsentScope } from '../privacy/consent.js';
-import { createStaticKeyProvider } from '../privacy/KeyProvider.js';
-import { createMemoryIdentityStore } from '../store/createMemoryIdentityStore.js';
-import { encodeEmbedding } from '../store/validateRecord.js';
 const readDecisionAudit = (e: { details: Record<string, unknown>; subject: string | null }) => ({
   outcome: e.details.outcome,
   requestedLevel: e.details.requestedLevel,
@@ -17,29 +13,19 @@ const readDecisionAudit = (e: { details: Record<string, unknown>; subject: strin
 });
 import type { EvidenceVerifiers, RawEvidence } from './decideFromRawEvidence.js';
 import { decideFromRawEvidence } from './decideFromRawEvidence.js';
-import { citizenA, citizenB, citizenC, embedFace, faceImage, makeVerifiers, qrPayloadOf } from './session.fixtures.js';
+import {
+  citizenA,
+  citizenB,
+  citizenC,
+  createSessionStore,
+  expectCatalogued,
+  fingerprintA,
+  faceImage,
+  makeVerifiers,
+  qrPayloadOf,
+} from '../../test/fixtures/session.js';
 
-const NOW = Date.UTC(2026, 10, 29, 9, 0, 0);
-const fingerprintA = new Uint8Array(120).map((_, i) => (i * 31 + 7) % 256);
-
-async function setup() {
-  const clock = createManualClock(NOW);
-  const keys = createStaticKeyProvider({ keys: [{ id: 'k1', key: new Uint8Array(32).fill(6) }] });
-  const store = createMemoryIdentityStore({ clock, keys });
-  for (const c of [citizenA, citizenB, citizenC]) await store.upsert(c);
-  await store.enrolTemplate(citizenA.idNumber, {
-    kind: 'face',
-    format: 'f32',
-    data: encodeEmbedding(embedFace(faceImage(1, 0)) as Float32Array),
-  });
-  await store.enrolTemplate(citizenB.idNumber, {
-    kind: 'face',
-    format: 'f32',
-    data: encodeEmbedding(embedFace(faceImage(2, 0)) as Float32Array),
-  });
-  await store.enrolTemplate(citizenA.idNumber, { kind: 'fingerprint', format: 'test-bytes', data: fingerprintA });
-  return { clock, store, audit: createMemoryAuditLog({ clock }) };
-}
+const setup = () => createSessionStore();
 
 /** What the audit log says about the last decision, next to what the caller got. */
 async function lastDecision(audit: AuditLog) {
@@ -165,6 +151,9 @@ describe('decideFromRawEvidence audits the decision it returns', () => {
           reasons: [...new Set(d.reasons.map((r) => r.code))],
           ...(d.idNumber ? { idNumber: d.idNumber } : {}),
         });
+        // Every code and severity the session, the raw-evidence path and the real QR reader emit is catalogued.
+        expectCatalogued(d.reasons);
+        expectCatalogued(d.issues);
         outcomes.add(d.outcome);
         levels.add(d.achievedLevel);
         // Verified means nothing above info was found.

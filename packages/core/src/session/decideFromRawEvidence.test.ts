@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../ports/index.js';
-import { createManualClock } from '../ports/index.js';
-import { createMemoryAuditLog, verifyAuditChain } from '../privacy/AuditLog.js';
-import { createStaticKeyProvider } from '../privacy/KeyProvider.js';
-import { createMemoryIdentityStore } from '../store/createMemoryIdentityStore.js';
-import { encodeEmbedding } from '../store/validateRecord.js';
+import { verifyAuditChain } from '../privacy/AuditLog.js';
 import { foldForCompare } from '../text/index.js';
 import { decideFromRawEvidence } from './decideFromRawEvidence.js';
-import { citizenA, citizenB, citizenC, embedFace, faceImage, makeVerifiers, qrPayloadOf } from './session.fixtures.js';
-
-const NOW = Date.UTC(2026, 10, 29, 9, 0, 0);
-const fingerprintA = new Uint8Array(120).map((_, i) => (i * 31 + 7) % 256);
+import {
+  citizenA,
+  citizenB,
+  citizenC,
+  createSessionStore,
+  faceImage,
+  fingerprintA,
+  makeVerifiers,
+  qrPayloadOf,
+} from '../../test/fixtures/session.js';
 
 function capturingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
@@ -20,26 +22,7 @@ function capturingLogger(): Logger & { lines: string[] } {
   return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
-async function setup(logger?: Logger) {
-  const clock = createManualClock(NOW);
-  const keys = createStaticKeyProvider({ keys: [{ id: 'k1', key: new Uint8Array(32).fill(5) }] });
-  const store = createMemoryIdentityStore({ clock, keys, ...(logger ? { logger } : {}) });
-  for (const c of [citizenA, citizenB, citizenC]) await store.upsert(c);
-  // Enrolment: the face embedding of capture 0 of person 1 for citizen A, person 2 for B; A's fingerprint.
-  await store.enrolTemplate(citizenA.idNumber, {
-    kind: 'face',
-    format: 'f32',
-    data: encodeEmbedding(embedFace(faceImage(1, 0)) as Float32Array),
-  });
-  await store.enrolTemplate(citizenB.idNumber, {
-    kind: 'face',
-    format: 'f32',
-    data: encodeEmbedding(embedFace(faceImage(2, 0)) as Float32Array),
-  });
-  await store.enrolTemplate(citizenA.idNumber, { kind: 'fingerprint', format: 'test-bytes', data: fingerprintA });
-  const audit = createMemoryAuditLog({ clock });
-  return { clock, store, audit };
-}
+const setup = (logger?: Logger) => createSessionStore(logger);
 
 describe('decideFromRawEvidence', () => {
   it('recomputes a level-2 decision from the QR text and the live image', async () => {

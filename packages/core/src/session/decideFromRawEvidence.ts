@@ -7,7 +7,9 @@ import type { ConsentScope } from '../privacy/consent.js';
 import type { IdentityStore } from '../store/IdentityStore.js';
 import { cosineSimilarity, decodeEmbedding } from '../store/validateRecord.js';
 import { type Decision, IdentificationSession } from './IdentificationSession.js';
-import type { DocumentEvidence, DocumentSource } from './evidence.js';
+import type { DocumentEvidence } from './evidence.js';
+import type { DocumentSource } from './evidenceSources.js';
+import { evidenceSources } from './evidenceSources.js';
 import type { AssurancePolicyInput } from './policy.js';
 
 /** What a document reader returns: fields, its confidence and its own issues. */
@@ -158,29 +160,16 @@ export async function decideFromRawEvidence(
   const docs: DocumentEvidence[] = [];
   const problems: Issue[] = [];
   const evaluated: string[] = [];
-  if (raw.qrPayload !== undefined && verifiers.qr) {
-    const qr = verifiers.qr;
-    const text = raw.qrPayload;
-    await readDocument('qr', () => qr(text), docs, problems);
-    evaluated.push('qr');
-  }
-  if (raw.mrzText !== undefined && verifiers.mrz) {
-    const mrz = verifiers.mrz;
-    const text = raw.mrzText;
-    await readDocument('mrz', () => mrz(text), docs, problems);
-    evaluated.push('mrz');
-  }
-  if (raw.cardImage && verifiers.ocr) {
-    const ocr = verifiers.ocr;
-    const img = raw.cardImage;
-    await readDocument('ocr', () => ocr(img), docs, problems);
-    evaluated.push('ocr');
-  }
-  if (raw.chip && verifiers.chip) {
-    const chip = verifiers.chip;
-    const dg = raw.chip;
-    await readDocument('chip', () => chip(dg), docs, problems);
-    evaluated.push('chip');
+  // Documents, in the order of the evidence-source table; each row names its raw input and verifier.
+  for (const row of evidenceSources) {
+    if (row.kind !== 'document' || !('raw' in row)) continue;
+    const input = raw[row.raw];
+    const read = verifiers[row.verifier] as
+      | ((input: unknown) => DocumentReading | Promise<DocumentReading>)
+      | undefined;
+    if (input === undefined || !read) continue;
+    await readDocument(row.id, () => read(input), docs, problems);
+    evaluated.push(row.id);
   }
   for (const d of docs) session.addEvidence(d);
   // A consent with no scope consents to nothing (and the store would refuse to record it).
@@ -310,13 +299,12 @@ export async function decideFromRawEvidence(
       }
       evaluated.push('fingerprint');
     }
-    for (const [scope, present] of [
-      ['face', raw.faceImage !== undefined],
-      ['fingerprint', raw.fingerprint !== undefined],
-    ] as const) {
-      if (present && !(await session.consentFor(scope))) {
-        problems.push(issue('consent/missing', 'warning', `no consent for ${scope} processing: not processed`, scope));
-      }
+    // Biometric input compared with enrolled templates, sent without consent: not processed.
+    for (const row of evidenceSources) {
+      if (!('template' in row) || raw[row.raw] === undefined || (await session.consentFor(row.consent))) continue;
+      problems.push(
+        issue('consent/missing', 'warning', `no consent for ${row.consent} processing: not processed`, row.consent),
+      );
     }
   }
   // Reader problems enter the session before it decides, so the audit entry is the decision returned.

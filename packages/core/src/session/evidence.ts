@@ -2,8 +2,10 @@ import type { Issue } from '../errors/index.js';
 import { SmartCitizenError } from '../errors/index.js';
 import type { CitizenIdentity } from '../identity/index.js';
 
-/** Where identity fields were read from. */
-export type DocumentSource = 'qr' | 'mrz' | 'ocr' | 'chip' | 'manual';
+import type { DocumentSource } from './evidenceSources.js';
+import { documentSources } from './evidenceSources.js';
+
+export type { DocumentSource } from './evidenceSources.js';
 
 /** Identity fields read from one source (QR payload, MRZ, OCR of the card, chip data groups, typed by an officer). */
 export interface DocumentEvidence {
@@ -56,7 +58,7 @@ export interface FingerprintMatchEvidence {
 /** Anything the identification session weighs. */
 export type Evidence = DocumentEvidence | FaceMatchEvidence | LivenessEvidence | FingerprintMatchEvidence;
 
-const sources = new Set<DocumentSource>(['qr', 'mrz', 'ocr', 'chip', 'manual']);
+const sources = new Set<string>(documentSources);
 
 /**
  * Check the shape of evidence before the session accepts it.

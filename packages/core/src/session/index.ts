@@ -1,4 +1,10 @@
-export { IdentificationSession, decisionReasonCodes, readDecisionAudit } from './IdentificationSession.js';
+export { IdentificationSession, readDecisionAudit } from './IdentificationSession.js';
+export { decisionReason, decisionReasonCodes, decisionReasons } from './decisionReasons.js';
+export type { DecisionReason } from './decisionReasons.js';
+export { documentSources, evidenceContributions, evidenceSource, evidenceSources } from './evidenceSources.js';
+export type { EvidenceSource, EvidenceSourceId, EvidenceSourceKind } from './evidenceSources.js';
+export { combineEvidenceVerifiers } from './combineEvidenceVerifiers.js';
+export type { EvidenceVerifierSlice } from './combineEvidenceVerifiers.js';
 export type {
   AuditedDecision,
   Decision,

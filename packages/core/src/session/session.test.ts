@@ -7,7 +7,7 @@ import { encodeEmbedding } from '../store/validateRecord.js';
 import { IdentificationSession } from './IdentificationSession.js';
 import { crossCheckDocuments } from './crossCheck.js';
 import type { DocumentEvidence, FaceMatchEvidence, LivenessEvidence } from './evidence.js';
-import { citizenA, citizenB, citizenC, readQrPayload, qrPayloadOf } from './session.fixtures.js';
+import { citizenA, citizenB, citizenC, qrFields } from '../../test/fixtures/session.js';
 
 const NOW = Date.UTC(2026, 10, 29, 9, 0, 0);
 const today = { year: 2026, month: 11, day: 29 };
@@ -28,7 +28,7 @@ async function setup() {
 }
 
 describe('crossCheckDocuments', () => {
-  const qr = doc('qr', readQrPayload(qrPayloadOf(citizenA)).fields);
+  const qr = doc('qr', qrFields(citizenA));
 
   it('agrees across QR, an upper-case OCR and a diacritic-free MRZ', () => {
     const r = crossCheckDocuments(
@@ -102,7 +102,7 @@ describe('IdentificationSession', () => {
   it('verifies at level 1 with one consistent document found in the store', async () => {
     const { store, clock, audit } = await setup();
     const s = new IdentificationSession({ store, clock, audit, actor: 'desk-3' });
-    s.addEvidence(doc('qr', readQrPayload(qrPayloadOf(citizenA)).fields));
+    s.addEvidence(doc('qr', qrFields(citizenA)));
     const d = await s.decide();
     expect(d.outcome).toBe('verified');
     expect(d.achievedLevel).toBe(1);
@@ -120,7 +120,7 @@ describe('IdentificationSession', () => {
   it('asks for review when level 2 lacks the face match and liveness', async () => {
     const { store, clock } = await setup();
     const s = new IdentificationSession({ store, clock, policy: { level: 2 } });
-    s.addEvidence(doc('qr', readQrPayload(qrPayloadOf(citizenA)).fields));
+    s.addEvidence(doc('qr', qrFields(citizenA)));
     const d = await s.decide();
     expect(d.outcome).toBe('needs_review');
     expect(d.achievedLevel).toBe(1);
@@ -149,7 +149,7 @@ describe('IdentificationSession', () => {
       issues: [],
     };
     const s1 = new IdentificationSession({ store, clock, policy: { level: 2 } });
-    s1.addEvidence(doc('qr', readQrPayload(qrPayloadOf(citizenA)).fields));
+    s1.addEvidence(doc('qr', qrFields(citizenA)));
     s1.addEvidence(face);
     s1.addEvidence(live);
     const d1 = await s1.decide();
@@ -160,7 +160,7 @@ describe('IdentificationSession', () => {
     ]);
 
     const s2 = new IdentificationSession({ store, clock, policy: { level: 2 } });
-    s2.addEvidence(doc('qr', readQrPayload(qrPayloadOf(citizenA)).fields));
+    s2.addEvidence(doc('qr', qrFields(citizenA)));
     s2.grantConsent({ scope: ['face'], reference: 'kiosk-screen-7' });
     s2.addEvidence(face);
     s2.addEvidence(live);
@@ -173,14 +173,14 @@ describe('IdentificationSession', () => {
 
     // The stored consent now covers a later session without a new grant, until withdrawn.
     const s3 = new IdentificationSession({ store, clock, policy: { level: 2 } });
-    s3.addEvidence(doc('qr', readQrPayload(qrPayloadOf(citizenA)).fields));
+    s3.addEvidence(doc('qr', qrFields(citizenA)));
     s3.addEvidence(face);
     s3.addEvidence(live);
     expect((await s3.decide()).outcome).toBe('verified');
     clock.advance(1000);
     await store.withdrawConsent(consents[0]?.id as string);
     const s4 = new IdentificationSession({ store, clock, policy: { level: 2 } });
-    s4.addEvidence(doc('qr', readQrPayload(qrPayloadOf(citizenA)).fields));
+    s4.addEvidence(doc('qr', qrFields(citizenA)));
     s4.addEvidence(face);
     s4.addEvidence(live);
     expect((await s4.decide()).reasons.map((r) => r.code)).toContain('consent/missing');
@@ -189,7 +189,7 @@ describe('IdentificationSession', () => {
   it('rejects a face that does not match, a failed liveness check and a wrong fingerprint', async () => {
     const { store, clock } = await setup();
     const s = new IdentificationSession({ store, clock, policy: { level: 3 } });
-    s.addEvidence(doc('qr', readQrPayload(qrPayloadOf(citizenA)).fields));
+    s.addEvidence(doc('qr', qrFields(citizenA)));
     s.grantConsent({ scope: ['face', 'fingerprint'] });
     s.addEvidence({
       kind: 'face-match',
@@ -220,7 +220,7 @@ describe('IdentificationSession', () => {
   it('reaches level 3 with an authenticated chip instead of a fingerprint', async () => {
     const { store, clock } = await setup();
     const s = new IdentificationSession({ store, clock, policy: { level: 3 } });
-    s.addEvidence(doc('qr', readQrPayload(qrPayloadOf(citizenA)).fields));
+    s.addEvidence(doc('qr', qrFields(citizenA)));
     s.addEvidence(doc('chip', { ...citizenA }, { authenticated: true }));
     s.grantConsent({ scope: ['face'] });
     s.addEvidence({
@@ -244,14 +244,12 @@ describe('IdentificationSession', () => {
   it('rejects documents that contradict each other or the record', async () => {
     const { store, clock } = await setup();
     const s = new IdentificationSession({ store, clock });
-    s.addEvidence(doc('qr', readQrPayload(qrPayloadOf(citizenA)).fields));
+    s.addEvidence(doc('qr', qrFields(citizenA)));
     s.addEvidence(doc('chip', { ...citizenA, idNumber: '001099012399' }, { authenticated: true }));
     expect((await s.decide()).reasons.map((r) => r.code)).toContain('crosscheck/number-mismatch');
 
     const s2 = new IdentificationSession({ store, clock });
-    s2.addEvidence(
-      doc('qr', readQrPayload(qrPayloadOf({ ...citizenA, dateOfBirth: { year: 1999, month: 8, day: 1 } })).fields),
-    );
+    s2.addEvidence(doc('qr', qrFields({ ...citizenA, dateOfBirth: { year: 1999, month: 8, day: 1 } })));
     const d2 = await s2.decide();
     expect(d2.outcome).toBe('rejected');
     expect(d2.reasons.map((r) => `${r.code}@${r.path}`)).toContain('store/date-mismatch@dateOfBirth');
@@ -260,7 +258,7 @@ describe('IdentificationSession', () => {
   it('sends an OCR disagreement to review instead of rejecting it', async () => {
     const { store, clock } = await setup();
     const s = new IdentificationSession({ store, clock });
-    s.addEvidence(doc('qr', readQrPayload(qrPayloadOf(citizenA)).fields));
+    s.addEvidence(doc('qr', qrFields(citizenA)));
     s.addEvidence(doc('ocr', { fullName: 'Nguyễn Văn Thư', dateOfBirth: { year: 1989, month: 3, day: 7 } }));
     const d = await s.decide();
     expect(d.outcome).toBe('needs_review');
@@ -282,10 +280,10 @@ describe('IdentificationSession', () => {
 
     const unknown = { ...citizenA, idNumber: '001099099999', oldIdNumber: '099999999' };
     const u1 = new IdentificationSession({ store, clock });
-    u1.addEvidence(doc('qr', readQrPayload(qrPayloadOf(unknown)).fields));
+    u1.addEvidence(doc('qr', qrFields(unknown)));
     expect((await u1.decide()).outcome).toBe('needs_review');
     const u2 = new IdentificationSession({ store, clock, policy: { onNotFound: 'rejected' } });
-    u2.addEvidence(doc('qr', readQrPayload(qrPayloadOf(unknown)).fields));
+    u2.addEvidence(doc('qr', qrFields(unknown)));
     const d2 = await u2.decide();
     expect(d2.outcome).toBe('rejected');
     expect(d2.reasons.map((r) => r.code)).toContain('store/not-found');

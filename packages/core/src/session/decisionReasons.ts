@@ -1,0 +1,138 @@
+import type { IssueSeverity } from '../errors/index.js';
+
+/** One row of {@link decisionReasons}: a code a decision can carry and what it means. */
+export interface DecisionReason {
+  /** The issue code. */
+  code: string;
+  /**
+   * The severities the code is emitted with; the first is the usual one. Where there are two, the
+   * choice is made from data, never from the message: e.g. `store/not-found` is an error only under
+   * `onNotFound: 'rejected'`, a cross-check disagreement is a warning when a source that is not
+   * machine-read (OCR, typed) is involved.
+   */
+  severities: readonly IssueSeverity[];
+  /** Which part emits it. */
+  from: 'session' | 'cross-check' | 'record' | 'id-rules' | 'raw-evidence' | 'qr';
+  /** What it means, for people. */
+  meaning: string;
+}
+
+const reason = (
+  code: string,
+  from: DecisionReason['from'],
+  meaning: string,
+  ...severities: [IssueSeverity, ...IssueSeverity[]]
+): DecisionReason => ({ code, severities, from, meaning });
+
+/** The same comparison codes, between documents (`crosscheck/…`) and against the record (`store/…`). */
+function comparisonReasons(prefix: 'crosscheck' | 'store'): DecisionReason[] {
+  const from = prefix === 'crosscheck' ? 'cross-check' : 'record';
+  const where = prefix === 'crosscheck' ? 'between two documents' : 'between the documents and the record';
+  // Between documents an error softens to a warning when a source read by OCR or typed is involved.
+  const hard: [IssueSeverity, ...IssueSeverity[]] = prefix === 'crosscheck' ? ['error', 'warning'] : ['error'];
+  return [
+    reason(`${prefix}/number-mismatch`, from, `an ID or CMND number differs ${where}`, ...hard),
+    reason(`${prefix}/date-invalid`, from, `a date is not a valid date ${where}`, ...hard),
+    reason(`${prefix}/date-mismatch`, from, `a date differs ${where}`, ...hard),
+    reason(`${prefix}/sex-mismatch`, from, `sex differs ${where}`, ...hard),
+    reason(
+      `${prefix}/text-mismatch`,
+      from,
+      `a name (error) or other text (warning) differs ${where}`,
+      'error',
+      'warning',
+    ),
+    reason(`${prefix}/text-near-match`, from, `text nearly matches ${where}`, 'warning'),
+    reason(`${prefix}/diacritics-differ`, from, `text differs only in diacritics ${where}`, 'warning'),
+    reason(`${prefix}/field-mismatch`, from, `the no-expiry flag or the card type differs ${where}`, 'warning'),
+  ];
+}
+
+const requirementReasons = [
+  'document',
+  'in-store',
+  'face-match',
+  'liveness',
+  'fingerprint-match',
+  'chip-authenticated',
+  'fingerprint-match-or-chip-authenticated',
+].map((name) =>
+  reason(
+    `requirement/${name}-missing`,
+    'session',
+    `the requested level needs ${name.split('-or-').join(' or ')}; a custom policy group names its code the same way`,
+    'warning',
+  ),
+);
+
+/**
+ * Every code a decision of the identification session can carry in `reasons` or `issues`: from
+ * the session, the cross-checks, the comparison with the record, core's ID rules, the raw-evidence
+ * path and the readers shipped as verifier slices (`@smart-citizen/qr`…). A test fails when a code
+ * is emitted that this table lacks, or with a severity it does not list. Dashboards and docs read it.
+ */
+export const decisionReasons: readonly DecisionReason[] = [
+  ...requirementReasons,
+  reason('document/low-confidence', 'session', 'a document reading is below the confidence floor', 'warning'),
+  reason(
+    'document/expired',
+    'cross-check',
+    'the document has expired (rejected unless the policy says review)',
+    'error',
+  ),
+  reason('store/not-found', 'session', 'no citizen found in the store', 'warning', 'error'),
+  reason('store/ambiguous', 'session', 'more than one citizen matches', 'warning'),
+  reason('face/no-match', 'session', 'the live face does not match the reference', 'error'),
+  reason('liveness/failed', 'session', 'the live capture failed the liveness check', 'error'),
+  reason('fingerprint/no-match', 'session', 'the fingerprint does not match the enrolled template', 'error'),
+  reason('chip/not-authenticated', 'session', 'the chip failed or skipped passive authentication', 'warning'),
+  reason(
+    'consent/missing',
+    'session',
+    'biometric input not processed or not counted for lack of consent',
+    'warning',
+    'info',
+  ),
+  ...comparisonReasons('crosscheck'),
+  ...comparisonReasons('store'),
+  reason('evidence/qr-unreadable', 'raw-evidence', 'the QR payload could not be read', 'warning'),
+  reason('evidence/mrz-unreadable', 'raw-evidence', 'the MRZ text could not be read', 'warning'),
+  reason('evidence/ocr-unreadable', 'raw-evidence', 'the card photo could not be read by OCR', 'warning'),
+  reason('evidence/chip-unreadable', 'raw-evidence', 'the chip data groups could not be read', 'warning'),
+  reason('evidence/liveness-unreadable', 'raw-evidence', 'the liveness check could not be run', 'warning'),
+  reason('face/no-face', 'raw-evidence', 'no usable face in the live capture', 'warning'),
+  reason('face/no-reference', 'raw-evidence', 'no enrolled face or card portrait to compare with', 'warning'),
+  reason('fingerprint/no-reference', 'raw-evidence', 'no enrolled fingerprint to compare with', 'warning'),
+  reason('id/malformed', 'id-rules', 'the ID number does not have 12 digits', 'error'),
+  reason('id/repeated-digits', 'id-rules', 'the ID number repeats one digit', 'error'),
+  reason('id/province-unknown', 'id-rules', 'the province code of the ID number is not in the table', 'warning'),
+  reason('id/century-in-future', 'id-rules', 'the century digit of the ID number is in the future', 'error'),
+  reason('id/birth-year-in-future', 'id-rules', 'the birth year the ID number implies is in the future', 'error'),
+  reason('id/serial-zero', 'id-rules', 'the serial digits of the ID number are all zero', 'warning'),
+  reason('id/birth-year-mismatch', 'id-rules', 'the ID number disagrees with the date of birth', 'error'),
+  reason('id/sex-mismatch', 'id-rules', 'the sex digit of the ID number disagrees with the sex', 'error'),
+  reason('cmnd/malformed', 'id-rules', 'the old CMND number has neither 9 nor 12 digits', 'error'),
+  reason('cmnd/repeated-digits', 'id-rules', 'the old CMND number repeats one digit', 'error'),
+  reason('date/malformed', 'id-rules', 'a date field is not in the expected format', 'error'),
+  reason('date/invalid', 'id-rules', 'a date is not a calendar date', 'error'),
+  reason('qr/date-missing', 'qr', 'a date field of the QR payload is empty', 'error'),
+  reason('qr/sex-unrecognised', 'qr', 'the sex field of the QR payload is not Nam or Nữ', 'error'),
+  reason('qr/name-missing', 'qr', 'the name field of the QR payload is empty', 'error'),
+  reason('qr/name-has-digits', 'qr', 'the name in the QR payload contains digits', 'warning'),
+  reason('qr/address-missing', 'qr', 'the residence field of the QR payload is empty', 'warning'),
+  reason('qr/birth-date-in-future', 'qr', 'the date of birth in the QR payload is in the future', 'error'),
+  reason('qr/issue-date-in-future', 'qr', 'the issue date in the QR payload is in the future', 'error'),
+  reason('qr/issue-before-birth', 'qr', 'the QR payload says the card was issued before birth', 'error'),
+  reason('qr/issue-date-before-chip-cards', 'qr', 'the issue date is before QR cards existed (2021)', 'warning'),
+  reason('qr/extra-fields', 'qr', 'the QR payload carries fields after the seventh', 'info'),
+];
+
+/** The codes of {@link decisionReasons}, for documentation and dashboards. */
+export const decisionReasonCodes: readonly string[] = decisionReasons.map((r) => r.code);
+
+const byCode = new Map(decisionReasons.map((r) => [r.code, r]));
+
+/** The catalogue row of a code, or `undefined` when the catalogue lacks it. */
+export function decisionReason(code: string): DecisionReason | undefined {
+  return byCode.get(code);
+}
