@@ -4,11 +4,10 @@
 //                                       └─► verified? ─► queue ticket (group from the date of birth)
 //                                                      └► form ct01 pre-filled from the stored record
 // The browser or kiosk only captures; every score that counts is recomputed here from raw bytes.
-import { decideFromRawEvidence } from '@smart-citizen/core';
+import { combineEvidenceVerifiers, decideFromRawEvidence } from '@smart-citizen/core';
 import {
   agingPolicy,
   attributesFromIdentity,
-  combineEvidenceVerifiers,
   createInMemoryQueueBackend,
   createSmartQueue,
   vietnamPriorityPolicy,
