@@ -69,7 +69,7 @@ export const bench = defineBench({
         extractTimes.push(cpuMs(t0));
         templates.push(t);
       }
-      const prepared = templates.map(prepareTemplate);
+      const prepared = templates.map((t) => prepareTemplate(t));
       const scores = new Map<number, number>();
       ctx.progress(`${def.name}: matching all pairs`);
       const t0 = process.cpuUsage();

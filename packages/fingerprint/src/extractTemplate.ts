@@ -127,7 +127,14 @@ export function runExtraction(image: RasterImage, options: ExtractOptions): Extr
   for (let i = 0; i < maskF.length; i++) maskF[i] = seg.mask[i] as number;
   const near = boxFilter(maskF, width, height, DEFAULT_MINUTIAE_PARAMS.borderDistance);
   const inner = new Uint8Array(width * height);
-  for (let i = 0; i < inner.length; i++) inner[i] = (near[i] as number) > 0.999 ? 1 : 0;
+  // The image frame is background too: ridges cut by it end there, but not as minutiae.
+  const edge = DEFAULT_MINUTIAE_PARAMS.borderDistance;
+  for (let y = edge; y < height - edge; y++) {
+    for (let x = edge; x < width - edge; x++) {
+      const i = y * width + x;
+      inner[i] = (near[i] as number) > 0.999 ? 1 : 0;
+    }
+  }
   // Pixel reliability: orientation certainty scaled by local contrast.
   const quality = new Float32Array(width * height);
   let cohSum = 0;

@@ -29,10 +29,10 @@ export interface MinutiaeParams {
 export const DEFAULT_MINUTIAE_PARAMS: MinutiaeParams = {
   traceLength: 24,
   directionLength: 10,
-  spurLength: 14,
-  bridgeLength: 12,
-  gapDistance: 18,
-  borderDistance: 14,
+  spurLength: 10,
+  bridgeLength: 8,
+  gapDistance: 12,
+  borderDistance: 8,
 };
 
 interface Node {

@@ -1,3 +1,4 @@
+import { convexHull, insideHull } from './geometry.js';
 import { buildEdgeHash, type PreparedTemplate } from './prepare.js';
 
 const TWO_PI = Math.PI * 2;
@@ -11,6 +12,11 @@ export interface MatchParams {
   angleTolerance: number;
   /** Root pairs tried. */
   roots: number;
+  /** Global check: allowed stray from one rigid transform, pixels plus a share of the distance from the centroid. */
+  globalTolerance: number;
+  globalRelative: number;
+  /** Global check: allowed direction disagreement (radians). */
+  globalAngle: number;
 }
 
 /** @internal */
@@ -19,6 +25,9 @@ export const DEFAULT_MATCH_PARAMS: MatchParams = {
   lengthRelative: 0.08,
   angleTolerance: 0.35,
   roots: 12,
+  globalTolerance: 12,
+  globalRelative: 0.08,
+  globalAngle: 0.6,
 };
 
 /** Outcome of the pairing of two templates. @internal */
@@ -31,6 +40,9 @@ export interface Pairing {
   sameType: number;
   /** Pairs as probe index × 256 + candidate index. */
   pairs: number[];
+  /** Probe minutiae that fall inside the candidate's minutiae hull once aligned, and the reverse. */
+  overlapProbe: number;
+  overlapCandidate: number;
 }
 
 function angleGap(a: number, b: number): number {
@@ -86,7 +98,7 @@ export function pairTemplates(
   ws: PairingWorkspace,
   params: MatchParams = DEFAULT_MATCH_PARAMS,
 ): Pairing {
-  const empty: Pairing = { count: 0, support: 0, sameType: 0, pairs: [] };
+  const empty: Pairing = { count: 0, support: 0, sameType: 0, pairs: [], overlapProbe: 0, overlapCandidate: 0 };
   if (probe.count < 2 || cand.count < 2) return empty;
   const { offsets, slots } = buildEdgeHash(probe);
   const { votes, head, touched } = ws;
@@ -215,14 +227,149 @@ export function pairTemplates(
         push(dst, ws.linkCost[li] as number);
       }
     }
+    if (count < 2) continue;
+    const kept = prune(probe, cand, pairs, params);
+    if (kept.length < pairs.length) {
+      // Recount on the kept pairs only.
+      pairedP.fill(-1, 0, probe.count);
+      for (const pair of kept) pairedP[pair >> 8] = pair & 255;
+      support = 0;
+      sameType = 0;
+      for (const pair of kept) {
+        if (probe.type[pair >> 8] === cand.type[pair & 255]) sameType++;
+        for (let li = head[pair] as number; li >= 0; li = ws.linkNext[li] as number) {
+          const dst = ws.linkTarget[li] as number;
+          if ((pairedP[dst >> 8] as number) === (dst & 255)) support++;
+        }
+      }
+      support = support >> 1;
+    }
+    count = kept.length;
     if (count > best.count || (count === best.count && support > best.support)) {
-      best = { count, support, sameType, pairs };
+      best = { count, support, sameType, pairs: kept, overlapProbe: 0, overlapCandidate: 0 };
     }
   }
+  if (best.count >= 2) overlap(probe, cand, best);
   for (let t = 0; t < ws.touchedCount; t++) {
     const p = touched[t] as number;
     votes[p] = 0;
     head[p] = -1;
   }
   return best;
+}
+
+interface Rigid {
+  cos: number;
+  sin: number;
+  /** Probe centroid and candidate centroid. */
+  px: number;
+  py: number;
+  cx: number;
+  cy: number;
+}
+
+/** Least-squares rotation + translation taking probe positions onto candidate positions. */
+function fitRigid(probe: PreparedTemplate, cand: PreparedTemplate, pairs: readonly number[]): Rigid {
+  let px = 0;
+  let py = 0;
+  let cx = 0;
+  let cy = 0;
+  for (const pair of pairs) {
+    px += probe.x[pair >> 8] as number;
+    py += probe.y[pair >> 8] as number;
+    cx += cand.x[pair & 255] as number;
+    cy += cand.y[pair & 255] as number;
+  }
+  const n = pairs.length;
+  px /= n;
+  py /= n;
+  cx /= n;
+  cy /= n;
+  let sc = 0;
+  let ss = 0;
+  for (const pair of pairs) {
+    const ax = (probe.x[pair >> 8] as number) - px;
+    const ay = (probe.y[pair >> 8] as number) - py;
+    const bx = (cand.x[pair & 255] as number) - cx;
+    const by = (cand.y[pair & 255] as number) - cy;
+    sc += ax * bx + ay * by;
+    ss += ax * by - ay * bx;
+  }
+  if (n < 3) {
+    // Two points fix rotation poorly: use the minutia directions instead.
+    let c = 0;
+    let s = 0;
+    for (const pair of pairs) {
+      const d = (cand.angle[pair & 255] as number) - (probe.angle[pair >> 8] as number);
+      c += Math.cos(d);
+      s += Math.sin(d);
+    }
+    sc = c;
+    ss = s;
+  }
+  const len = Math.sqrt(sc * sc + ss * ss) || 1;
+  return { cos: sc / len, sin: ss / len, px, py, cx, cy };
+}
+
+/**
+ * Global check of a grown pairing: fit one rigid transform and drop pairs that stray from it
+ * by more than a tolerance growing with the distance from the centroid (skin stretches more
+ * far from the centre of contact), or whose directions disagree with its rotation. A chain of
+ * locally plausible steps that drifts across an impostor print does not survive it.
+ */
+function prune(probe: PreparedTemplate, cand: PreparedTemplate, pairs: number[], params: MatchParams): number[] {
+  let kept = pairs;
+  for (let pass = 0; pass < 2 && kept.length >= 2; pass++) {
+    const t = fitRigid(probe, cand, kept);
+    const rot = Math.atan2(t.sin, t.cos);
+    const next: number[] = [];
+    for (const pair of kept) {
+      const ax = (probe.x[pair >> 8] as number) - t.px;
+      const ay = (probe.y[pair >> 8] as number) - t.py;
+      const ex = t.cos * ax - t.sin * ay + t.cx - (cand.x[pair & 255] as number);
+      const ey = t.sin * ax + t.cos * ay + t.cy - (cand.y[pair & 255] as number);
+      const r = Math.sqrt(ax * ax + ay * ay);
+      const tol = params.globalTolerance + params.globalRelative * r;
+      if (ex * ex + ey * ey > tol * tol) continue;
+      if (angleGap((cand.angle[pair & 255] as number) - (probe.angle[pair >> 8] as number), rot) > params.globalAngle) {
+        continue;
+      }
+      next.push(pair);
+    }
+    if (next.length === kept.length) break;
+    kept = next;
+  }
+  return kept;
+}
+
+const hulls = new WeakMap<PreparedTemplate, Float32Array>();
+
+function hullOf(p: PreparedTemplate): Float32Array {
+  let h = hulls.get(p);
+  if (!h) {
+    h = convexHull(p);
+    hulls.set(p, h);
+  }
+  return h;
+}
+
+/** Minutiae of each template inside the other's hull once the pairing's transform is applied. */
+function overlap(probe: PreparedTemplate, cand: PreparedTemplate, best: Pairing): void {
+  const t = fitRigid(probe, cand, best.pairs);
+  const hc = hullOf(cand);
+  const hp = hullOf(probe);
+  let op = 0;
+  for (let i = 0; i < probe.count; i++) {
+    const ax = (probe.x[i] as number) - t.px;
+    const ay = (probe.y[i] as number) - t.py;
+    if (insideHull(hc, t.cos * ax - t.sin * ay + t.cx, t.sin * ax + t.cos * ay + t.cy, 8)) op++;
+  }
+  let oc = 0;
+  for (let j = 0; j < cand.count; j++) {
+    const bx = (cand.x[j] as number) - t.cx;
+    const by = (cand.y[j] as number) - t.cy;
+    if (insideHull(hp, t.cos * bx + t.sin * by + t.px, -t.sin * bx + t.cos * by + t.py, 8)) oc++;
+  }
+  best.overlapProbe = Math.max(op, best.count);
+  best.overlapCandidate = Math.max(oc, best.count);
 }

@@ -58,7 +58,7 @@ function wrap(a: number): number {
 }
 
 /** @internal */
-export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
+export function prepareTemplate(t: FingerprintTemplate, neighbours = NEIGHBOURS): PreparedTemplate {
   const ms = t.minutiae.slice(0, 255);
   const n = ms.length;
   const x = new Float32Array(n);
@@ -85,7 +85,7 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
       if (d <= MAX_EDGE && d >= 1) dists.push({ j, d });
     }
     dists.sort((a, b) => a.d - b.d);
-    for (let k = 0; k < Math.min(NEIGHBOURS, dists.length); k++) {
+    for (let k = 0; k < Math.min(neighbours, dists.length); k++) {
       const j = (dists[k] as { j: number }).j;
       pair.add(i < j ? i * 256 + j : j * 256 + i);
     }
