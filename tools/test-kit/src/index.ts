@@ -84,6 +84,17 @@ export async function hasRedis(): Promise<boolean> {
   return (await canConnect(url.hostname, Number(url.port || 6379))) || resourceMissing(`Redis at ${url.host}`);
 }
 
+/** Port of vsmartcard's virtual reader (vpcd) in pcscd, where the chip tests plug the software card. */
+export const vpcdPort: number = Number(process.env.TEST_VPCD_PORT ?? 35963);
+
+/** Resolves true when pcscd's vpcd driver listens for a virtual card; under CI rejects when it does not. */
+export async function hasVpcd(): Promise<boolean> {
+  return (
+    (await canConnect('127.0.0.1', vpcdPort)) ||
+    resourceMissing(`pcscd with vsmartcard-vpcd on 127.0.0.1:${vpcdPort} (.ci/install-chip.sh)`)
+  );
+}
+
 /** Path of a Chromium executable for browser tests, or `undefined` (throws under CI). */
 export function chromiumPath(): string | undefined {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
