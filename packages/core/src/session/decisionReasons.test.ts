@@ -10,7 +10,7 @@ const srcRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Source files (not tests) of the parts of core that emit decision issues. */
 function sourceFiles(): string[] {
-  return ['session', 'rules'].flatMap((dir) =>
+  return ['session', 'rules', 'mrz'].flatMap((dir) =>
     readdirSync(join(srcRoot, dir))
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .map((f) => join(srcRoot, dir, f)),
@@ -38,21 +38,27 @@ function expand(template: string): string[] {
   return values.flatMap((v) => expand(template.replace(m[0], v)));
 }
 
-/** The codes core's session, cross-checks and ID rules can emit, read from their `issue(…)` calls. */
-function emittedCodes(): Set<string> {
-  const codes = new Set<string>();
+/** The codes core's session, cross-checks, ID rules and MRZ parser can emit, read from their `issue(…)` calls, with the literal severity when there is one. */
+function emittedCodes(): Map<string, Set<string>> {
+  const codes = new Map<string, Set<string>>();
+  const add = (code: string, severity: string | undefined) => {
+    const set = codes.get(code) ?? new Set<string>();
+    if (severity) set.add(severity);
+    codes.set(code, set);
+  };
   for (const file of sourceFiles()) {
     const text = readFileSync(file, 'utf8');
-    for (const call of text.matchAll(/\bissue\(\s*([^,]+),/g)) {
+    for (const call of text.matchAll(/\bissue\(\s*([^,]+),\s*([^,]+),/g)) {
       const arg = (call[1] as string).trim();
+      const severity = /^'(error|warning|info)'$/.exec((call[2] as string).trim())?.[1];
       const literal = /^(['`])(.*)\1$/.exec(arg);
       if (literal) {
-        for (const code of expand(literal[2] as string)) codes.add(code);
+        for (const code of expand(literal[2] as string)) add(code, severity);
         continue;
       }
       const known = computed[`issue(${arg},`];
       if (!known) throw new Error(`${file}: issue code computed from ${arg}; list what it can be in this test`);
-      for (const code of known) codes.add(code);
+      for (const code of known) add(code, severity);
     }
   }
   return codes;
@@ -68,13 +74,18 @@ describe('decisionReasons', () => {
     }
   });
 
-  it('covers every code core emits (session, raw evidence, cross-checks, record comparison, ID rules)', () => {
+  it('covers every code core emits (session, raw evidence, cross-checks, record comparison, ID rules, MRZ)', () => {
     const emitted = emittedCodes();
     // The scan finds the issue sites: the codes named in the issue are among them.
-    for (const code of ['evidence/qr-unreadable', 'face/no-face', 'crosscheck/field-mismatch', 'id/serial-zero']) {
-      expect(emitted).toContain(code);
+    for (const code of ['evidence/qr-unreadable', 'face/no-face', 'crosscheck/field-mismatch', 'mrz/check-digit']) {
+      expect(emitted.has(code)).toBe(true);
     }
-    expect([...emitted].filter((c) => !decisionReason(c))).toEqual([]);
+    expect([...emitted.keys()].filter((c) => !decisionReason(c))).toEqual([]);
+    // Severities written as literals at the issue site are ones the catalogue lists for the code.
+    const wrong = [...emitted].flatMap(([code, severities]) =>
+      [...severities].filter((s) => !decisionReason(code)?.severities.includes(s as never)).map((s) => `${code}:${s}`),
+    );
+    expect(wrong).toEqual([]);
   });
 
   it('names each default level group the session can report as missing', () => {

@@ -12,7 +12,7 @@ export interface DecisionReason {
    */
   severities: readonly IssueSeverity[];
   /** Which part emits it. */
-  from: 'session' | 'cross-check' | 'record' | 'id-rules' | 'raw-evidence' | 'qr';
+  from: 'session' | 'cross-check' | 'record' | 'id-rules' | 'raw-evidence' | 'qr' | 'mrz';
   /** What it means, for people. */
   meaning: string;
 }
@@ -68,7 +68,7 @@ const requirementReasons = [
 /**
  * Every code a decision of the identification session can carry in `reasons` or `issues`: from
  * the session, the cross-checks, the comparison with the record, core's ID rules, the raw-evidence
- * path and the readers shipped as verifier slices (`@smart-citizen/qr`…). A test fails when a code
+ * path, core's MRZ parser and the readers shipped as verifier slices (`@smart-citizen/qr`…). A test fails when a code
  * is emitted that this table lacks, or with a severity it does not list. Dashboards and docs read it.
  */
 export const decisionReasons: readonly DecisionReason[] = [
@@ -125,6 +125,15 @@ export const decisionReasons: readonly DecisionReason[] = [
   reason('qr/issue-before-birth', 'qr', 'the QR payload says the card was issued before birth', 'error'),
   reason('qr/issue-date-before-chip-cards', 'qr', 'the issue date is before QR cards existed (2021)', 'warning'),
   reason('qr/extra-fields', 'qr', 'the QR payload carries fields after the seventh', 'info'),
+  reason('mrz/line-length', 'mrz', 'an MRZ line does not have 30 characters', 'error'),
+  reason('mrz/invalid-character', 'mrz', 'an MRZ field holds characters not allowed there', 'error'),
+  reason('mrz/check-digit', 'mrz', 'an MRZ check digit does not hold', 'error'),
+  reason('mrz/document-code', 'mrz', 'the MRZ document code is not that of an ID card', 'warning'),
+  reason('mrz/date-invalid', 'mrz', 'an MRZ date is not a calendar date', 'error'),
+  reason('mrz/sex-invalid', 'mrz', 'the MRZ sex is not M, F, X or <', 'error'),
+  reason('mrz/name-missing', 'mrz', 'the MRZ name line holds no primary identifier', 'error'),
+  reason('mrz/vn-optional-data', 'mrz', 'the Vietnamese optional data is not 12 digits, << and a check digit', 'error'),
+  reason('mrz/vn-document-number', 'mrz', 'the MRZ document number is not the end of the personal number', 'error'),
 ];
 
 /** The codes of {@link decisionReasons}, for documentation and dashboards. */
