@@ -20,8 +20,9 @@
  * This module is not part of the runtime bundle (it imports vitest).
  */
 import { describe, expect, it } from 'vitest';
-import { isSmartCitizenError } from '@smart-citizen/core';
+import { createManualClock, isSmartCitizenError } from '@smart-citizen/core';
 import { agingPolicy, fifoPolicy, strictPriorityPolicy, weightedInterleavePolicy } from '../policies.js';
+import { createSmartQueue, type SmartQueueConfig } from '../SmartQueue.js';
 import type { CallNextRequest, IssueRequest, QueueBackend } from '../QueueBackend.js';
 import { QueueState } from '../QueueState.js';
 import type { QueueEvent, RoutingPolicy, Ticket } from '../types.js';
@@ -36,9 +37,30 @@ export interface QueueBackendInstance {
   cleanup(): Promise<void>;
 }
 
+/** A backend whose server-side connections the suite can cut while it works. */
+export interface DroppableQueueBackend {
+  /** A backend on a fresh namespace, with the durability settings used in production. */
+  backend: QueueBackend;
+  /**
+   * Cuts every connection of `backend` on the server side, as a restart or a network cut would
+   * (Redis `CLIENT KILL`, PostgreSQL `pg_terminate_backend`). Called repeatedly while counters
+   * and an issuer are busy; a call that finds no connection (still reconnecting) does nothing.
+   */
+  dropConnections(): Promise<void>;
+  /** Closes the backend and removes the namespace. */
+  cleanup(): Promise<void>;
+}
+
 /** How the suite reaches the backend. */
 export interface QueueBackendHarness {
   open(): Promise<QueueBackendInstance>;
+  /**
+   * Creates a backend against a server that cannot be reached (a closed port); the suite expects
+   * it to fail with `queue/backend-unavailable`. Omit for backends without a server.
+   */
+  openUnreachable?(): Promise<QueueBackend>;
+  /** Opens a backend whose connections can be cut (see {@link DroppableQueueBackend}). Omit for backends without a server. */
+  openDroppable?(): Promise<DroppableQueueBackend>;
 }
 
 /** Options of {@link describeQueueBackendConformance}. */
@@ -616,6 +638,125 @@ export function describeQueueBackendConformance(
         if (k === 1) expect(displaced).toBe(0);
         for (const c of clients.slice(1)) await c.close();
       }),
+    );
+
+    it(
+      'runs a centre across machines: kiosk, counter and display board on separate clients',
+      withBackend(async ({ backend, connect }) => {
+        const clock = createManualClock(Date.UTC(2026, 10, 30, 1, 0));
+        const config: SmartQueueConfig = {
+          services: [{ id: 'civil', name: 'Hộ tịch', prefix: 'A', expectedHandlingMs: 600_000 }],
+          counters: [{ id: 'quay-1', label: 'Quầy 1', services: ['civil'] }],
+          routing: strictPriorityPolicy(),
+        };
+        const kiosk = createSmartQueue({ ...config, clock, backend });
+        const counter = createSmartQueue({ ...config, clock, backend: await connect() });
+        const board = createSmartQueue({ ...config, clock, backend: await connect() });
+        const shown: QueueEvent[] = [];
+        await board.subscribe((e) => {
+          if (e.type === 'ticket.called') shown.push(e);
+        });
+        await counter.openCounter('quay-1');
+        const young = await kiosk.issue('civil', { attributes: { dateOfBirth: { year: 1995, month: 1, day: 1 } } });
+        clock.advance(60_000);
+        const old = await kiosk.issue('civil', { attributes: { dateOfBirth: { year: 1950, month: 1, day: 1 } } });
+        expect([young.ticket.number, old.ticket.number]).toEqual(['A001', 'A002']);
+        const next = await counter.callNext('quay-1');
+        expect(next?.number).toBe('A002');
+        await waitFor(() => shown.length > 0, 2000);
+        expect(shown[0]).toMatchObject({ number: 'A002', counterId: 'quay-1' });
+        expect(await kiosk.estimateWait('civil')).toMatchObject({ ahead: 1, capacity: 1 });
+        await counter.startServing(next!.id);
+        clock.advance(300_000);
+        await counter.complete(next!.id);
+        const stats = await board.stats(clock.now() - 3_600_000, clock.now());
+        expect(stats.groups.find((g) => g.groupId === 'elderly')).toMatchObject({ issued: 1, served: 1 });
+      }),
+    );
+
+    it.skipIf(!harness.openUnreachable)(
+      'fails with queue/backend-unavailable when the server cannot be reached',
+      async () => {
+        await expectCode(harness.openUnreachable!(), 'queue/backend-unavailable');
+      },
+    );
+
+    it.skipIf(!harness.openDroppable)(
+      'loses no ticket when its connections are cut mid-operation; errors meanwhile are queue/backend-unavailable',
+      { timeout: 120_000 },
+      async () => {
+        const { backend, dropConnections, cleanup } = await harness.openDroppable!();
+        const policy = fifoPolicy();
+        const issueReq = (i: number): IssueRequest => ({
+          ...req(i % 2 ? 'a' : 'b', 'g', 0, i, policy),
+          digits: 4,
+        });
+        const merged = (counterId: string, now: number) => call(counterId, ['a', 'b'], policy, now, 'merged');
+        try {
+          const acknowledged = new Set<string>();
+          for (let i = 0; i < 300; i++) acknowledged.add((await backend.issue(issueReq(i))).id);
+          const typedErrors: string[] = [];
+          const otherErrors: unknown[] = [];
+          const calledAck: Ticket[] = [];
+          let stop = false;
+          const retrying = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
+            try {
+              return await fn();
+            } catch (err) {
+              if (isSmartCitizenError(err, 'queue/backend-unavailable')) typedErrors.push(err.code);
+              else otherErrors.push(err);
+              await new Promise((r) => setTimeout(r, 5));
+              return undefined;
+            }
+          };
+          const dropper = (async () => {
+            for (let k = 0; k < 40; k++) {
+              await dropConnections();
+              await new Promise((r) => setTimeout(r, 25));
+            }
+            stop = true;
+          })();
+          const counters = Array.from({ length: 5 }, async (_, k) => {
+            while (!stop) {
+              const t = await retrying(() => backend.callNext(merged(`c${k}`, 10_000)));
+              if (t) calledAck.push(t);
+            }
+          });
+          let i = 300;
+          const issuer = (async () => {
+            while (!stop) {
+              const t = await retrying(() => backend.issue(issueReq(i++)));
+              if (t) acknowledged.add(t.id);
+            }
+          })();
+          await Promise.all([dropper, issuer, ...counters]);
+          expect(otherErrors).toEqual([]);
+          expect(typedErrors.length).toBeGreaterThan(0);
+          // drain what is left once the server is reachable again
+          for (let tries = 0; tries < 2000; tries++) {
+            const t = await retrying(() => backend.callNext(merged('c0', 20_000)));
+            if (t === null) break;
+            if (t) calledAck.push(t);
+          }
+          const all = await backend.listTickets();
+          const ids = new Set(all.map((t) => t.id));
+          for (const id of acknowledged) expect(ids.has(id)).toBe(true);
+          expect(all.every((t) => t.status === 'called')).toBe(true);
+          // every ticket was called once; those whose reply was lost are found by their counter
+          const ackIds = calledAck.map((t) => t.id);
+          expect(new Set(ackIds).size).toBe(ackIds.length);
+          for (const t of all.filter((x) => !ackIds.includes(x.id))) {
+            const mine = await backend.listTickets({ status: ['called'], counterId: t.counterId! });
+            expect(mine.map((x) => x.id)).toContain(t.id);
+          }
+          for (const service of ['a', 'b']) {
+            const numbers = all.filter((t) => t.serviceId === service).map((t) => t.number);
+            expect(new Set(numbers).size).toBe(numbers.length);
+          }
+        } finally {
+          await cleanup();
+        }
+      },
     );
   });
 }
