@@ -1,6 +1,5 @@
-import { normalizeVector } from '@smart-citizen/core';
+import { createRng, normalizeVector } from '@smart-citizen/core';
 import { jacobiEigen } from '@smart-citizen/image';
-import { rng } from './store-citizens.js';
 
 /**
  * Synthetic face embeddings for the 1:N search bench.
@@ -26,7 +25,7 @@ export const REAL_GENUINE_MEAN = 0.724;
 
 /** Gaussian PRNG (Box–Muller over mulberry32). */
 export function gaussian(seed: number): () => number {
-  const u = rng(seed);
+  const u = createRng(seed).next;
   let spare: number | undefined;
   return () => {
     if (spare !== undefined) {

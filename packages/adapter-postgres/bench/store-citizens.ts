@@ -1,2 +1,2 @@
 // The same made-up citizens as the SQLite bench, so figures compare.
-export { benchCitizen, rng } from '../../adapter-sqlite/bench/citizens.js';
+export { benchCitizen } from '../../adapter-sqlite/bench/citizens.js';

@@ -1,13 +1,13 @@
 import { loadavg } from 'node:os';
 import { defineBench, percentile } from '@smart-citizen/bench';
-import { FaceScanIndex, createStaticKeyProvider, encodeEmbedding } from '@smart-citizen/core';
+import { FaceScanIndex, createRng, createStaticKeyProvider, encodeEmbedding } from '@smart-citizen/core';
 import { postgresUrl } from '@smart-citizen/test-kit';
 import pg from 'pg';
 import { createPostgresIdentityStore } from '../src/index.js';
 import type { PostgresIdentityStore } from '../src/index.js';
 import { alignToSpectrum, DIM, dot, FaceData, type FaceDataKind, meanStd, REAL_IMPOSTOR_STD } from './faceData.js';
 import { realFaces } from './realFaces.js';
-import { benchCitizen, rng } from './store-citizens.js';
+import { benchCitizen } from './store-citizens.js';
 
 const HNSW_DEFAULT = { m: 16, efConstruction: 64 };
 type Row = Record<string, string | number | boolean | null>;
@@ -306,7 +306,7 @@ export const bench = defineBench({
 
       // Probes: new captures of random enrolled citizens.
       const qn = ctx.quick ? 50 : 100;
-      const pick = rng(n);
+      const pick = createRng(n).next;
       const targets = Array.from({ length: qn }, () => Math.floor(pick() * n));
       const probes = targets.map((t, q) => data.probe(t, q));
       ctx.progress(`${n}: exact in-process scan (ground truth)`);

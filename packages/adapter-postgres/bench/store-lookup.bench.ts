@@ -1,8 +1,9 @@
 import { defineBench, percentile } from '@smart-citizen/bench';
+import { createRng } from '@smart-citizen/core';
 import { postgresUrl } from '@smart-citizen/test-kit';
 import pg from 'pg';
 import { createPostgresIdentityStore } from '../src/index.js';
-import { benchCitizen, rng } from './store-citizens.js';
+import { benchCitizen } from './store-citizens.js';
 
 async function measure(
   n: number,
@@ -53,7 +54,7 @@ export const bench = defineBench({
     const size = await admin.query<{ mb: string }>(
       `SELECT pg_total_relation_size('${schema}.sc_identity_citizens') / 1048576 AS mb`,
     );
-    const rand = rng(42);
+    const rand = createRng(42).next;
     const q = ctx.quick ? 10_000 : 20_000;
     const hitIds = Array.from({ length: q }, () => benchCitizen(Math.floor(rand() * n)).idNumber);
     // Warm the pool's connections and prepared plans.

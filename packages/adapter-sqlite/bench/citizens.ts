@@ -39,15 +39,3 @@ export function benchCitizen(i: number): StoredIdentity {
     cardType: 'can-cuoc-2024',
   };
 }
-
-/** Deterministic PRNG (mulberry32) for picking lookups. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

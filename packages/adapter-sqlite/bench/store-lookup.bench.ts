@@ -2,8 +2,9 @@ import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineBench, percentile } from '@smart-citizen/bench';
+import { createRng } from '@smart-citizen/core';
 import { createSqliteIdentityStore } from '../src/index.js';
-import { benchCitizen, rng } from './citizens.js';
+import { benchCitizen } from './citizens.js';
 
 async function measure(
   n: number,
@@ -40,7 +41,7 @@ export const bench = defineBench({
     const loadS = (performance.now() - t0) / 1000;
     store.database.pragma('wal_checkpoint(TRUNCATE)');
     const fileMB = statSync(path).size / 2 ** 20;
-    const rand = rng(42);
+    const rand = createRng(42).next;
     const q = ctx.quick ? 20_000 : 50_000;
     const hitIds = Array.from({ length: q }, () => benchCitizen(Math.floor(rand() * n)).idNumber);
     const get = await measure(q, (i) => store.get(hitIds[i] as string));

@@ -1,5 +1,6 @@
 import { defineBench, percentile, type BenchTable } from '@smart-citizen/bench';
 import {
+  createRng,
   foldDiacritics,
   foldForCompare,
   normalizeVietnamese,
@@ -17,17 +18,8 @@ import {
   validateIdNumber,
 } from '@smart-citizen/core';
 
-// Seeded generator (mulberry32), so every run measures the same inputs.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded (core's createRng), so a run reproduces.
+const rng = (seed: number): (() => number) => createRng(seed).next;
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
 const pad = (n: number, w: number) => String(n).padStart(w, '0');

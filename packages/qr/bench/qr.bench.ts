@@ -13,7 +13,7 @@ import { fuzzPayload } from '../src/testing/fuzzPayload.js';
 import { generateCardQrSet } from '../src/testing/generateCardQrSet.js';
 import { randomCardPayload } from '../src/testing/randomCardPayload.js';
 import { degradationLevels } from '../src/testing/renderCardImage.js';
-import { createRng } from '../src/testing/rng.js';
+import { createRng } from '@smart-citizen/core';
 
 interface Sample {
   image: RasterImage;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBarcodeWriter } from '../src/testing/qrWriter.js';
 import { randomCardPayload } from '../src/testing/randomCardPayload.js';
 import { degradationLevels, renderCardImage } from '../src/testing/renderCardImage.js';
-import { createRng } from '../src/testing/rng.js';
+import { createRng } from '@smart-citizen/core';
 
 const chromium = chromiumPath();
 const here = dirname(fileURLToPath(import.meta.url));

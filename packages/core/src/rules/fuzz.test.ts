@@ -14,18 +14,10 @@ import { parseIdNumber, safeParseIdNumber, validateIdNumber } from './idNumber.j
 import { provinceByCode } from './provinceByCode.js';
 import { parseSex } from './sex.js';
 import { validateCmndNumber } from './validateCmndNumber.js';
+import { createRng } from '../ports/random.js';
 
-// Seeded generator (mulberry32) so a failure reproduces.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded (core's createRng), so a run reproduces.
+const rng = (seed: number): (() => number) => createRng(seed).next;
 
 const ALPHABETS = [
   '0123456789',

@@ -4,17 +4,10 @@ import { provinceCodes } from '../data/provinceCodes.js';
 import type { PartialDate } from '../identity/CitizenIdentity.js';
 import { ageOn, comparePartialDates, daysInMonth, formatDate, parseDate, parseYYMMDD } from './dates.js';
 import { parseIdNumber, validateIdNumber } from './idNumber.js';
+import { createRng } from '../ports/random.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded (core's createRng), so a run reproduces.
+const rng = (seed: number): (() => number) => createRng(seed).next;
 const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 

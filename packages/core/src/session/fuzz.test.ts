@@ -4,17 +4,10 @@ import { normalizeStoredIdentity } from '../store/validateRecord.js';
 import { crossCheckDocuments } from './crossCheck.js';
 import { expectCatalogued } from '../../test/fixtures/session.js';
 import type { DocumentEvidence } from './evidence.js';
+import { createRng } from '../ports/random.js';
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded (core's createRng), so a run reproduces.
+const rng = (seed: number): (() => number) => createRng(seed).next;
 
 const pieces = ['001099012345', '', ' ', 'Nguyễn', 'NGUYEN', 'Văn', 'ﬁ', '\u0000', '💥', 'a'.repeat(3000), '0', '１２'];
 function randomValue(r: () => number, depth = 0): unknown {

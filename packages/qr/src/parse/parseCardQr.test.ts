@@ -1,6 +1,6 @@
 import { isSmartCitizenError } from '@smart-citizen/core';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../testing/rng.js';
+import { createRng } from '@smart-citizen/core';
 import { fuzzPayload } from '../testing/fuzzPayload.js';
 import { randomCardPayload } from '../testing/randomCardPayload.js';
 import { detectPayloadKind } from './payloadKind.js';

@@ -6,7 +6,7 @@ import { createZxingWasmEngine } from '../engine/createZxingWasmEngine.js';
 import { generateCardQrSet } from '../testing/generateCardQrSet.js';
 import { createBarcodeWriter } from '../testing/qrWriter.js';
 import { degradationLevels, renderCardImage } from '../testing/renderCardImage.js';
-import { createRng } from '../testing/rng.js';
+import { createRng } from '@smart-citizen/core';
 import { readCardQr } from './readCardQr.js';
 
 const today = new Date('2026-06-01T00:00:00Z');

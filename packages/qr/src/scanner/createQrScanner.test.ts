@@ -5,7 +5,7 @@ import type { ReadCardQrResult } from '../read/readCardQr.js';
 import { createBarcodeWriter } from '../testing/qrWriter.js';
 import { randomCardPayload } from '../testing/randomCardPayload.js';
 import { degradationLevels, renderCardImage } from '../testing/renderCardImage.js';
-import { createRng } from '../testing/rng.js';
+import { createRng } from '@smart-citizen/core';
 import { assessFrame, type CaptureHint } from './assessFrame.js';
 import { type FrameSource, createQrScanner } from './createQrScanner.js';
 import { createInlineFrameDecoder, type FrameDecoder, type FrameReading } from './frameDecoder.js';

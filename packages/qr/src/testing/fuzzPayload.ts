@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { Rng } from '@smart-citizen/core';
 
 /**
  * A fuzz input: random UTF-16 text, random text over the payload alphabet, or `base` with a few

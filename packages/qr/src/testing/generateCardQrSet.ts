@@ -7,7 +7,7 @@ import {
   type RenderCardImageOptions,
   renderCardImage,
 } from './renderCardImage.js';
-import { createRng } from './rng.js';
+import { createRng } from '@smart-citizen/core';
 
 /** One generated sample. */
 export interface GeneratedCardImage {

@@ -1,6 +1,5 @@
 // @smart-citizen/qr/testing: reproducible generated fixtures (Node; the JPEG step needs jpeg-js).
-export { createRng } from './rng.js';
-export type { Rng } from './rng.js';
+// The seeded generator these take is core's createRng.
 export { randomCardPayload } from './randomCardPayload.js';
 export type { GeneratedCardPayload, RandomCardPayloadOptions } from './randomCardPayload.js';
 export { createBarcodeWriter } from './qrWriter.js';

@@ -1,5 +1,5 @@
 import { centuryDigits, formatDate, type PartialDate, provinceCodes, type Sex } from '@smart-citizen/core';
-import type { Rng } from './rng.js';
+import type { Rng } from '@smart-citizen/core';
 import {
   districtNames,
   familyNames,

@@ -1,6 +1,6 @@
 import type { RasterImage } from '@smart-citizen/image';
 import type { ModuleMatrix } from './qrWriter.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '@smart-citizen/core';
 
 /** How hard a generated photo is. Every field scales one degradation. */
 export interface Degradation {
