@@ -1,9 +1,9 @@
-import { decisionReason, isSmartCitizenError } from '@smart-citizen/core';
+import { createRng, decisionReason, isSmartCitizenError } from '@smart-citizen/core';
 import type { Issue } from '@smart-citizen/core';
 import { describe, expect, it } from 'vitest';
 import { qrEvidenceVerifiers } from './evidence.js';
 import { parseCardQr } from './parse/parseCardQr.js';
-import { createRng, fuzzPayload, randomCardPayload } from './testing/index.js';
+import { fuzzPayload, randomCardPayload } from './testing/index.js';
 
 const today = new Date(Date.UTC(2026, 10, 29));
 const payload =
