@@ -4,13 +4,7 @@ import { isSmartCitizenError } from '../errors/index.js';
 import type { AuditLog } from '../privacy/AuditLog.js';
 import { createMemoryAuditLog, verifyAuditChain } from '../privacy/AuditLog.js';
 import type { ConsentScope } from '../privacy/consent.js';
-const readDecisionAudit = (e: { details: Record<string, unknown>; subject: string | null }) => ({
-  outcome: e.details.outcome,
-  requestedLevel: e.details.requestedLevel,
-  achievedLevel: e.details.achievedLevel,
-  reasons: e.details.reasons === '' ? [] : String(e.details.reasons).split(','),
-  ...(e.subject !== null ? { idNumber: e.subject } : {}),
-});
+import { IdentificationSession, readDecisionAudit } from './IdentificationSession.js';
 import type { EvidenceVerifiers, RawEvidence } from './decideFromRawEvidence.js';
 import { decideFromRawEvidence } from './decideFromRawEvidence.js';
 import {
@@ -165,6 +159,27 @@ describe('decideFromRawEvidence audits the decision it returns', () => {
     // The cases reach every outcome and level, so the property is not checked on one path only.
     expect([...outcomes].sort()).toEqual(['needs_review', 'rejected', 'verified']);
     expect([...levels].sort()).toEqual([0, 1, 2, 3]);
+  });
+
+  it('records every reason code even when they do not fit one audit value', async () => {
+    const { store, clock, audit } = await setup();
+    const session = new IdentificationSession({ store, clock, audit });
+    const codes = Array.from({ length: 40 }, (_, i) => `reader/problem-number-${String(i).padStart(3, '0')}`);
+    for (const code of codes) session.addIssue({ code, severity: 'warning', message: 'a reader problem' });
+    const d = await session.decide();
+    expect(d.outcome).toBe('needs_review');
+    const entry = (await audit.list()).find((e) => e.action === 'session.decide');
+    expect(Object.keys(entry?.details ?? {})).toContain('reasons-3');
+    expect((await lastDecision(audit)).reasons).toEqual([...new Set(d.reasons.map((r) => r.code))]);
+    expect((await lastDecision(audit)).reasons).toEqual(expect.arrayContaining(codes));
+  });
+
+  it('refuses an issue without a code or severity', async () => {
+    const { store } = await setup();
+    const session = new IdentificationSession({ store });
+    expect(() => session.addIssue({ code: 'x/y', severity: 'fatal' as never, message: '' })).toThrow(
+      expect.objectContaining({ code: 'session/invalid-evidence' }),
+    );
   });
 
   it('fails closed: when the decision cannot be audited, no decision is returned', async () => {
