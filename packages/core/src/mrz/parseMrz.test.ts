@@ -212,6 +212,20 @@ describe('parseMrz', () => {
 });
 
 describe('formatVietnamTd1Mrz', () => {
+  it('writes six fillers for a card without expiry, which parses as valid with no expiry date', () => {
+    const lines = formatVietnamTd1Mrz({
+      personalNumber: '001059012345',
+      fullName: 'Huỳnh Hồng Uyên',
+      dateOfBirth: { year: 1959, month: 10, day: 19 },
+      sex: 'M',
+    });
+    expect(lines[1].slice(8, 15)).toBe('<<<<<<0');
+    const r = parseMrz(lines, { today });
+    expect(r.valid).toBe(true);
+    expect(r.expiryDate).toBeUndefined();
+    expect(r.issues.map((i) => i.code)).toEqual(['mrz/no-expiry']);
+  });
+
   it('writes the example of issue 14 from the printed identity', () => {
     expect(
       formatVietnamTd1Mrz({

@@ -512,7 +512,10 @@ export function parseMrz(input: string | readonly string[], options: ParseMrzOpt
   }
   const today = options.today;
   const dateOfBirth = parseDateField(rawOf('dateOfBirth'), 'birth', 'dateOfBirth', today, issues);
-  const expiryDate = parseDateField(rawOf('expiryDate'), 'expiry', 'expiryDate', today, issues);
+  // Cards that do not expire (Vietnamese holders over 60) write six fillers.
+  const noExpiry = rawOf('expiryDate') === '<<<<<<';
+  if (noExpiry) issues.push(issue('mrz/no-expiry', 'info', 'the zone gives no expiry date', 'expiryDate'));
+  const expiryDate = noExpiry ? undefined : parseDateField(rawOf('expiryDate'), 'expiry', 'expiryDate', today, issues);
   const sexRaw = rawOf('sex');
   const sex: Sex | undefined = sexRaw === 'M' || sexRaw === 'F' ? sexRaw : undefined;
   if (sex === undefined && sexRaw !== '<' && sexRaw !== 'X') {

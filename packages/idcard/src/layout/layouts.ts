@@ -9,7 +9,6 @@ import type { CardLayout, FieldFormat, FieldLayout, MmBox, StaticText } from './
 
 const RED = [200, 30, 40] as const;
 const BLUE = [20, 40, 120] as const;
-const INK = [30, 30, 35] as const;
 
 const box = (x: number, y: number, w: number, h: number): MmBox => ({ x, y, w, h });
 

@@ -9,3 +9,11 @@ export type { Degradation, RenderCardImageOptions } from './renderCardImage.js';
 export { generateCardQrSet } from './generateCardQrSet.js';
 export type { GenerateCardQrSetOptions, GeneratedCardImage } from './generateCardQrSet.js';
 export { fuzzPayload } from './fuzzPayload.js';
+export {
+  familyNames,
+  givenNamesFemale,
+  givenNamesMale,
+  middleNamesFemale,
+  middleNamesMale,
+  streetNames,
+} from './vietnameseNames.js';

@@ -1,0 +1,135 @@
+import { createRng, formatDate, type Rng } from '@smart-citizen/core';
+import type { Point } from '@smart-citizen/image';
+import { type BarcodeWriter, createBarcodeWriter } from '@smart-citizen/qr/testing';
+import { type CardFieldName, type CardSide, type CardType, cardTypes } from '../cardTypes.js';
+import { cardLayout } from '../layout/layouts.js';
+import type { GeneratorData } from './generatorData.js';
+import { type PhotographCardOptions, type PhotoParameters, photographCard } from './photographCard.js';
+import { type GeneratedIdentity, randomIdentity } from './randomIdentity.js';
+import { type CardSideAssets, type RenderedCardSide, renderCardSide } from './renderCardSide.js';
+
+/** Ground truth of one generated photo. */
+export interface CardPhotoTruth {
+  type: CardType;
+  side: CardSide;
+  level: number;
+  /** Scene corners of the card's top-left, top-right, bottom-right, bottom-left. */
+  quad: [Point, Point, Point, Point];
+  fields: Partial<Record<CardFieldName, string>>;
+  fieldLines: Partial<Record<CardFieldName, string[]>>;
+  mrz?: [string, string, string];
+  qrText?: string;
+  parameters: PhotoParameters;
+}
+
+/** One generated photo with its truth. */
+export interface GeneratedCardPhoto {
+  jpeg: Uint8Array;
+  truth: CardPhotoTruth;
+  /** The flat card as rendered (RGBA, canonical size), for tests that skip the photo step. */
+  card: RenderedCardSide;
+}
+
+/** Options of {@link generateCardSet}. */
+export interface GenerateCardSetOptions {
+  data: GeneratorData;
+  /** Photos per card type, side and level. */
+  count: number;
+  seed?: number;
+  types?: readonly CardType[];
+  sides?: readonly CardSide[];
+  levels?: readonly number[];
+  photo?: PhotographCardOptions;
+}
+
+async function assetsFor(
+  type: CardType,
+  side: CardSide,
+  identity: GeneratedIdentity,
+  data: GeneratorData,
+  writer: BarcodeWriter,
+  rng: Rng,
+): Promise<CardSideAssets> {
+  const layout = cardLayout(type, side);
+  const assets: CardSideAssets = {};
+  if (layout.portrait) assets.portrait = await data.portrait(rng);
+  if (layout.fingerprints) {
+    assets.leftIndex = await data.print(rng);
+    assets.rightIndex = await data.print(rng);
+  }
+  if (layout.qr && identity.qrText) assets.qr = await writer.write(identity.qrText, 'QRCode', 'M');
+  if (layout.pdf417) {
+    const text = [
+      identity.idNumber,
+      identity.fullName,
+      formatDate(identity.dateOfBirth, 'ddmmyyyy'),
+      identity.sex === 'M' ? 'Nam' : 'Nữ',
+    ].join('|');
+    assets.pdf417 = await writer.write(text, 'PDF417');
+  }
+  return assets;
+}
+
+/**
+ * Render one card side of a random identity (no photo step).
+ *
+ * @param type - Card type.
+ * @param side - Side.
+ * @param data - {@link GeneratorData}.
+ * @param rng - Seeded random source.
+ */
+export async function generateCardSide(
+  type: CardType,
+  side: CardSide,
+  data: GeneratorData,
+  rng: Rng,
+  writer?: BarcodeWriter,
+): Promise<{ identity: GeneratedIdentity; card: RenderedCardSide }> {
+  const identity = randomIdentity(rng, type, data.names, data.units);
+  const w = writer ?? (await createBarcodeWriter());
+  const card = await renderCardSide(
+    cardLayout(type, side),
+    identity,
+    await assetsFor(type, side, identity, data, w, rng),
+    rng,
+  );
+  return { identity, card };
+}
+
+/**
+ * Generate photos of every requested card type, side and level with ground truth. The same seed
+ * gives the same set; the degradation parameters are drawn from the generator's own levels.
+ *
+ * @param options - {@link GenerateCardSetOptions}.
+ */
+export async function* generateCardSet(options: GenerateCardSetOptions): AsyncGenerator<GeneratedCardPhoto> {
+  const writer = await createBarcodeWriter();
+  for (const type of options.types ?? cardTypes) {
+    for (const side of options.sides ?? (['front', 'back'] as const)) {
+      for (const level of options.levels ?? [0, 1, 2, 3, 4]) {
+        const rng = createRng(
+          ((options.seed ?? 1) * 7919 + cardTypes.indexOf(type) * 101 + (side === 'front' ? 0 : 53) + level * 11) | 0,
+        );
+        for (let i = 0; i < options.count; i++) {
+          const { identity, card } = await generateCardSide(type, side, options.data, rng, writer);
+          const photo = await photographCard(card.image, level, rng, options.photo);
+          yield {
+            jpeg: photo.jpeg,
+            card,
+            truth: {
+              type,
+              side,
+              level,
+              quad: photo.quad,
+              fields: card.fields,
+              fieldLines: card.fieldLines,
+              ...(identity.mrz && cardLayout(type, side).mrz ? { mrz: identity.mrz } : {}),
+              ...(identity.qrText && cardLayout(type, side).qr ? { qrText: identity.qrText } : {}),
+              parameters: photo.parameters,
+            },
+          };
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,159 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Rng } from '@smart-citizen/core';
+import { decodeImage, type RasterImage, resize } from '@smart-citizen/image';
+import { canvasToRaster, loadCanvas } from './canvasRuntime.js';
+import { type AdminUnit, builtinNameLists, type NameLists } from './randomIdentity.js';
+
+/** What the generator draws from: names, administrative units, portraits, prints. */
+export interface GeneratorData {
+  names: NameLists;
+  units: AdminUnit[];
+  /** Portrait source: a real photo from `face/deepface`, or a drawn stand-in. */
+  portrait(rng: Rng): Promise<RasterImage>;
+  /** A fingerprint image (`fingerprint/fvc*`), or a drawn ridge pattern. */
+  print(rng: Rng): Promise<RasterImage>;
+  /** Which sources are real (`shared`) and which are generated stand-ins. */
+  sources: { names: 'shared' | 'builtin'; faces: 'shared' | 'generated'; prints: 'shared' | 'generated' };
+}
+
+function readTsv(file: string): [string, number][] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split('\t'))
+    .filter((p) => p.length === 2 && p[0])
+    .map(([n, c]) => [(n as string).normalize('NFC'), Number(c)]);
+}
+
+function readLines(file: string): string[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim().normalize('NFC'))
+    .filter(Boolean);
+}
+
+function listImages(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.(jpe?g|png)$/i.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** A drawn head-and-shoulders stand-in when no face photos are available. */
+async function drawnPortrait(rng: Rng): Promise<RasterImage> {
+  const { createCanvas } = await loadCanvas();
+  const w = 240;
+  const h = 306;
+  const c = createCanvas(w, h);
+  const ctx = c.getContext('2d');
+  ctx.fillStyle = `rgb(${rng.int(200, 235)},${rng.int(215, 240)},${rng.int(230, 250)})`;
+  ctx.fillRect(0, 0, w, h);
+  const skin = [rng.int(170, 235), rng.int(130, 190), rng.int(100, 160)];
+  ctx.fillStyle = `rgb(${rng.int(20, 70)},${rng.int(20, 70)},${rng.int(40, 90)})`;
+  ctx.beginPath();
+  ctx.ellipse(w / 2, h * 1.02, w * 0.48, h * 0.3, 0, 0, Math.PI * 2);
+  ctx.fill();
+  ctx.fillStyle = `rgb(${skin[0]},${skin[1]},${skin[2]})`;
+  ctx.beginPath();
+  ctx.ellipse(w / 2, h * 0.45, w * rng.int(24, 30) * 0.01, h * 0.27, 0, 0, Math.PI * 2);
+  ctx.fill();
+  ctx.fillStyle = 'rgb(25,20,20)';
+  ctx.beginPath();
+  ctx.ellipse(w / 2, h * 0.27, w * 0.3, h * 0.13, 0, Math.PI, Math.PI * 2);
+  ctx.fill();
+  for (const dx of [-0.11, 0.11]) {
+    ctx.beginPath();
+    ctx.ellipse(w / 2 + dx * w, h * 0.42, 9, 5, 0, 0, Math.PI * 2);
+    ctx.fill();
+  }
+  ctx.strokeStyle = 'rgb(120,50,50)';
+  ctx.lineWidth = 4;
+  ctx.beginPath();
+  ctx.arc(w / 2, h * 0.53, 22, 0.2 * Math.PI, 0.8 * Math.PI);
+  ctx.stroke();
+  return canvasToRaster(ctx, w, h);
+}
+
+/** A drawn loop/whorl ridge pattern when no fingerprint images are available. */
+function drawnPrint(rng: Rng): RasterImage {
+  const w = 200;
+  const h = 240;
+  const data = new Uint8Array(w * h);
+  const cx = w * (0.4 + 0.2 * rng.next());
+  const cy = h * (0.4 + 0.2 * rng.next());
+  const period = 7 + rng.next() * 3;
+  const swirl = 0.02 + rng.next() * 0.03;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const dx = (x - cx) / (w * 0.45);
+      const dy = (y - cy) / (h * 0.5);
+      const inside = dx * dx + dy * dy;
+      const r = Math.hypot(x - cx, (y - cy) * 1.2);
+      const a = Math.atan2(y - cy, x - cx);
+      const v = Math.sin((2 * Math.PI * r) / period + swirl * r * Math.sin(a) + 0.8 * Math.sin(2 * a));
+      data[y * w + x] = inside > 1 ? 255 : v > 0.1 ? 70 + rng.int(0, 40) : 235;
+    }
+  }
+  return { width: w, height: h, channels: 1, data };
+}
+
+/**
+ * The generator's sources: `../shared/data` names, deepface photos and FVC prints when
+ * `sharedDir` holds them, built-in lists and drawn stand-ins otherwise (so tests run on a fresh
+ * clone); administrative units from `@smart-citizen/forms` (old and 2025 units).
+ *
+ * @param sharedDir - Path of `../shared/data`, or undefined for stand-ins only.
+ */
+export async function loadGeneratorData(sharedDir?: string): Promise<GeneratorData> {
+  const namesDir = sharedDir ? join(sharedDir, 'names') : undefined;
+  const sharedNames = namesDir !== undefined && existsSync(join(namesDir, 'family.tsv'));
+  const names: NameLists = sharedNames
+    ? {
+        family: readTsv(join(namesDir, 'family.tsv')),
+        givenMale: readLines(join(namesDir, 'given-names-male.txt')),
+        givenFemale: readLines(join(namesDir, 'given-names-female.txt')),
+      }
+    : builtinNameLists;
+  const { loadAddressTables } = await import('@smart-citizen/forms');
+  const tables = await loadAddressTables();
+  const units: AdminUnit[] = tables.mappings.flatMap((m) =>
+    m.old_ward_name && m.old_district_name && m.old_province_name
+      ? [
+          {
+            oldWard: m.old_ward_name,
+            oldDistrict: m.old_district_name,
+            oldProvince: m.old_province_name,
+            newWard: m.new_ward_name,
+            newProvince: m.new_province_name,
+          },
+        ]
+      : [],
+  );
+  const faceFiles = sharedDir
+    ? listImages(join(sharedDir, 'face', 'deepface')).filter((f) => !f.includes('couple'))
+    : [];
+  const printFiles = sharedDir ? listImages(join(sharedDir, 'fingerprint')) : [];
+  const decodeSmall = async (file: string, max: number) => {
+    const img = await decodeImage(new Uint8Array(readFileSync(file)), { maxDimension: max });
+    return img;
+  };
+  return {
+    names,
+    units,
+    sources: {
+      names: sharedNames ? 'shared' : 'builtin',
+      faces: faceFiles.length ? 'shared' : 'generated',
+      prints: printFiles.length ? 'shared' : 'generated',
+    },
+    portrait: async (rng) => (faceFiles.length ? decodeSmall(rng.pick(faceFiles), 480) : drawnPortrait(rng)),
+    print: async (rng) => {
+      if (!printFiles.length) return drawnPrint(rng);
+      const img = await decodeSmall(rng.pick(printFiles), 640);
+      return img.width > 400
+        ? resize(img, { width: Math.round(img.width / 2), height: Math.round(img.height / 2) })
+        : img;
+    },
+  };
+}

@@ -1,0 +1,12 @@
+// @smart-citizen/idcard/testing: the card generator (Node; draws with @napi-rs/canvas and
+// fontsource fonts, which are dev dependencies of this package).
+export { loadGeneratorData } from './generatorData.js';
+export type { GeneratorData } from './generatorData.js';
+export { builtinNameLists, printedFieldText, randomIdentity } from './randomIdentity.js';
+export type { AdminUnit, GeneratedIdentity, NameLists } from './randomIdentity.js';
+export { renderCardSide } from './renderCardSide.js';
+export type { CardSideAssets, RenderedCardSide } from './renderCardSide.js';
+export { photoDegradationLevels, photographCard } from './photographCard.js';
+export type { CardPhoto, PhotoDegradation, PhotographCardOptions, PhotoParameters } from './photographCard.js';
+export { generateCardSet, generateCardSide } from './generateCardSet.js';
+export type { CardPhotoTruth, GenerateCardSetOptions, GeneratedCardPhoto } from './generateCardSet.js';
