@@ -32,17 +32,30 @@ export interface RidgeFields {
  */
 export function computeRidgeFields(grey: Float32Array, width: number, height: number): RidgeFields {
   const n = width * height;
-  const mean = boxFilter(grey, width, height, 8);
+  // Window statistics and the structure tensor are smooth at the scale of a ridge period, so
+  // they are averaged on a half-resolution grid (4× fewer pixels) and read back by nearest cell.
+  const hw = (width + 1) >> 1;
+  const hh = (height + 1) >> 1;
   const sq = new Float32Array(n);
   for (let i = 0; i < n; i++) sq[i] = (grey[i] as number) * (grey[i] as number);
-  const meanSq = boxFilter(sq, width, height, 8);
+  const mean = boxFilter(halve(grey, width, height), hw, hh, 4);
+  const meanSq = boxFilter(halve(sq, width, height), hw, hh, 4);
+  const spreadH = new Float32Array(hw * hh);
+  for (let i = 0; i < hw * hh; i++) {
+    const m = mean[i] as number;
+    spreadH[i] = Math.sqrt(Math.max(0, (meanSq[i] as number) - m * m));
+  }
   const spread = new Float32Array(n);
   const norm = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const m = mean[i] as number;
-    const s = Math.sqrt(Math.max(0, (meanSq[i] as number) - m * m));
-    spread[i] = s;
-    norm[i] = ((grey[i] as number) - m) / Math.max(s, 4);
+  for (let y = 0; y < height; y++) {
+    const hrow = (y >> 1) * hw;
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const h = hrow + (x >> 1);
+      const sd = spreadH[h] as number;
+      spread[i] = sd;
+      norm[i] = ((grey[i] as number) - (mean[h] as number)) / (sd > 4 ? sd : 4);
+    }
   }
   const gxx = new Float32Array(n);
   const gxy = new Float32Array(n);
@@ -65,33 +78,72 @@ export function computeRidgeFields(grey: Float32Array, width: number, height: nu
       gmag[i] = gx * gx + gy * gy;
     }
   }
-  const sxx = boxFilter(gxx, width, height, 7);
-  const sxy = boxFilter(gxy, width, height, 7);
-  const smag = boxFilter(gmag, width, height, 7);
-  const coherence = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const m = smag[i] as number;
-    coherence[i] = m > 1e-6 ? Math.sqrt((sxx[i] as number) ** 2 + (sxy[i] as number) ** 2) / m : 0;
-  }
+  const sxx = boxFilter(halve(gxx, width, height), hw, hh, 4);
+  const sxy = boxFilter(halve(gxy, width, height), hw, hh, 4);
+  const smag = boxFilter(halve(gmag, width, height), hw, hh, 4);
   // A second, wider averaging of the tensor steadies the orientation in noisy or scarred areas.
-  const wxx = boxFilter(sxx, width, height, 8, gxx);
-  const wxy = boxFilter(sxy, width, height, 8, gxy);
-  const cos2 = new Float32Array(n);
-  const sin2 = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
+  const wxx = boxFilter(sxx, hw, hh, 4);
+  const wxy = boxFilter(sxy, hw, hh, 4);
+  const cohH = new Float32Array(hw * hh);
+  const cosH = new Float32Array(hw * hh);
+  const sinH = new Float32Array(hw * hh);
+  for (let i = 0; i < hw * hh; i++) {
+    const m = smag[i] as number;
+    const ax = sxx[i] as number;
+    const ay = sxy[i] as number;
+    cohH[i] = m > 1e-6 ? Math.sqrt(ax * ax + ay * ay) / m : 0;
     const vx = wxx[i] as number;
     const vy = wxy[i] as number;
     const len = Math.sqrt(vx * vx + vy * vy);
     // Gradient doubled angle φ; ridge doubled angle = φ + 180° → negate the vector.
     if (len > 1e-9) {
-      cos2[i] = -vx / len;
-      sin2[i] = -vy / len;
+      cosH[i] = -vx / len;
+      sinH[i] = -vy / len;
     } else {
-      cos2[i] = 1;
-      sin2[i] = 0;
+      cosH[i] = 1;
+      sinH[i] = 0;
     }
   }
-  return { width, height, norm, cos2, sin2, coherence, spread };
+  return {
+    width,
+    height,
+    norm,
+    cos2: double(cosH, hw, width, height),
+    sin2: double(sinH, hw, width, height),
+    coherence: double(cohH, hw, width, height),
+    spread,
+  };
+}
+
+/** Mean of each 2×2 cell (edge cells average what exists). */
+function halve(src: Float32Array, width: number, height: number): Float32Array {
+  const hw = (width + 1) >> 1;
+  const hh = (height + 1) >> 1;
+  const out = new Float32Array(hw * hh);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const hrow = (y >> 1) * hw;
+    for (let x = 0; x < width; x++) out[hrow + (x >> 1)] = (out[hrow + (x >> 1)] as number) + (src[row + x] as number);
+  }
+  for (let hy = 0; hy < hh; hy++) {
+    const ny = Math.min(2, height - 2 * hy);
+    for (let hx = 0; hx < hw; hx++) {
+      const nx = Math.min(2, width - 2 * hx);
+      out[hy * hw + hx] = (out[hy * hw + hx] as number) / (nx * ny);
+    }
+  }
+  return out;
+}
+
+/** Back to full resolution, nearest cell. */
+function double(src: Float32Array, hw: number, width: number, height: number): Float32Array {
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const hrow = (y >> 1) * hw;
+    const row = y * width;
+    for (let x = 0; x < width; x++) out[row + x] = src[hrow + (x >> 1)] as number;
+  }
+  return out;
 }
 
 /**

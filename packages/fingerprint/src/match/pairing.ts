@@ -1,4 +1,3 @@
-import { convexHull, insideHull } from './geometry.js';
 import { buildEdgeHash, type PreparedTemplate } from './prepare.js';
 
 const TWO_PI = Math.PI * 2;
@@ -24,7 +23,7 @@ export const DEFAULT_MATCH_PARAMS: MatchParams = {
   lengthTolerance: 6,
   lengthRelative: 0.08,
   angleTolerance: 0.35,
-  roots: 12,
+  roots: 6,
   globalTolerance: 12,
   globalRelative: 0.08,
   globalAngle: 0.6,
@@ -40,9 +39,6 @@ export interface Pairing {
   sameType: number;
   /** Pairs as probe index × 256 + candidate index. */
   pairs: number[];
-  /** Probe minutiae that fall inside the candidate's minutiae hull once aligned, and the reverse. */
-  overlapProbe: number;
-  overlapCandidate: number;
 }
 
 function angleGap(a: number, b: number): number {
@@ -69,6 +65,9 @@ export class PairingWorkspace {
   pairedC = new Int16Array(256);
   heapPair = new Int32Array(8192);
   heapCost = new Float32Array(8192);
+  heapSize = 0;
+  rootPair = new Int32Array(64);
+  rootVote = new Float32Array(64);
 
   grow(): void {
     const n = this.linkTarget.length * 2;
@@ -98,7 +97,7 @@ export function pairTemplates(
   ws: PairingWorkspace,
   params: MatchParams = DEFAULT_MATCH_PARAMS,
 ): Pairing {
-  const empty: Pairing = { count: 0, support: 0, sameType: 0, pairs: [], overlapProbe: 0, overlapCandidate: 0 };
+  const empty: Pairing = { count: 0, support: 0, sameType: 0, pairs: [] };
   if (probe.count < 2 || cand.count < 2) return empty;
   const { offsets, slots } = buildEdgeHash(probe);
   const { votes, head, touched } = ws;
@@ -144,9 +143,9 @@ export function pairTemplates(
     }
   }
   // Roots: the most voted pairs.
-  const R = params.roots;
-  const rootPair = new Int32Array(R).fill(-1);
-  const rootVote = new Float32Array(R);
+  const R = Math.min(params.roots, 64);
+  const rootPair = ws.rootPair.fill(-1, 0, R);
+  const rootVote = ws.rootVote.fill(0, 0, R);
   for (let t = 0; t < ws.touchedCount; t++) {
     const p = touched[t] as number;
     const v = votes[p] as number;
@@ -161,52 +160,20 @@ export function pairTemplates(
     rootPair[k] = p;
   }
   let best = empty;
-  const { pairedP, pairedC, heapPair, heapCost } = ws;
+  const { pairedP, pairedC } = ws;
   for (let r = 0; r < R; r++) {
     const root = rootPair[r] as number;
     if (root < 0) break;
     pairedP.fill(-1, 0, probe.count);
     pairedC.fill(-1, 0, cand.count);
-    let heapSize = 0;
-    const push = (pair: number, cost: number) => {
-      if (heapSize === heapPair.length) return;
-      let k = heapSize++;
-      while (k > 0) {
-        const parent = (k - 1) >> 1;
-        if ((heapCost[parent] as number) <= cost) break;
-        heapCost[k] = heapCost[parent] as number;
-        heapPair[k] = heapPair[parent] as number;
-        k = parent;
-      }
-      heapCost[k] = cost;
-      heapPair[k] = pair;
-    };
-    const pop = (): number => {
-      const top = heapPair[0] as number;
-      heapSize--;
-      const lastCost = heapCost[heapSize] as number;
-      const lastPair = heapPair[heapSize] as number;
-      let k = 0;
-      while (true) {
-        let c = 2 * k + 1;
-        if (c >= heapSize) break;
-        if (c + 1 < heapSize && (heapCost[c + 1] as number) < (heapCost[c] as number)) c++;
-        if ((heapCost[c] as number) >= lastCost) break;
-        heapCost[k] = heapCost[c] as number;
-        heapPair[k] = heapPair[c] as number;
-        k = c;
-      }
-      heapCost[k] = lastCost;
-      heapPair[k] = lastPair;
-      return top;
-    };
-    push(root, 0);
+    ws.heapSize = 0;
+    heapPush(ws, root, 0);
     let count = 0;
     let support = 0;
     let sameType = 0;
     const pairs: number[] = [];
-    while (heapSize > 0) {
-      const pair = pop();
+    while (ws.heapSize > 0) {
+      const pair = heapPop(ws);
       const pi = pair >> 8;
       const ci = pair & 255;
       if ((pairedP[pi] as number) >= 0 || (pairedC[ci] as number) >= 0) continue;
@@ -224,7 +191,7 @@ export function pairTemplates(
           continue;
         }
         if ((pairedP[pj] as number) >= 0 || (pairedC[cj] as number) >= 0) continue;
-        push(dst, ws.linkCost[li] as number);
+        heapPush(ws, dst, ws.linkCost[li] as number);
       }
     }
     if (count < 2) continue;
@@ -246,10 +213,9 @@ export function pairTemplates(
     }
     count = kept.length;
     if (count > best.count || (count === best.count && support > best.support)) {
-      best = { count, support, sameType, pairs: kept, overlapProbe: 0, overlapCandidate: 0 };
+      best = { count, support, sameType, pairs: kept };
     }
   }
-  if (best.count >= 2) overlap(probe, cand, best);
   for (let t = 0; t < ws.touchedCount; t++) {
     const p = touched[t] as number;
     votes[p] = 0;
@@ -342,34 +308,40 @@ function prune(probe: PreparedTemplate, cand: PreparedTemplate, pairs: number[],
   return kept;
 }
 
-const hulls = new WeakMap<PreparedTemplate, Float32Array>();
-
-function hullOf(p: PreparedTemplate): Float32Array {
-  let h = hulls.get(p);
-  if (!h) {
-    h = convexHull(p);
-    hulls.set(p, h);
+function heapPush(ws: PairingWorkspace, pair: number, cost: number): void {
+  const heapPair = ws.heapPair;
+  const heapCost = ws.heapCost;
+  if (ws.heapSize === heapPair.length) return;
+  let k = ws.heapSize++;
+  while (k > 0) {
+    const parent = (k - 1) >> 1;
+    if ((heapCost[parent] as number) <= cost) break;
+    heapCost[k] = heapCost[parent] as number;
+    heapPair[k] = heapPair[parent] as number;
+    k = parent;
   }
-  return h;
+  heapCost[k] = cost;
+  heapPair[k] = pair;
 }
 
-/** Minutiae of each template inside the other's hull once the pairing's transform is applied. */
-function overlap(probe: PreparedTemplate, cand: PreparedTemplate, best: Pairing): void {
-  const t = fitRigid(probe, cand, best.pairs);
-  const hc = hullOf(cand);
-  const hp = hullOf(probe);
-  let op = 0;
-  for (let i = 0; i < probe.count; i++) {
-    const ax = (probe.x[i] as number) - t.px;
-    const ay = (probe.y[i] as number) - t.py;
-    if (insideHull(hc, t.cos * ax - t.sin * ay + t.cx, t.sin * ax + t.cos * ay + t.cy, 8)) op++;
+function heapPop(ws: PairingWorkspace): number {
+  const heapPair = ws.heapPair;
+  const heapCost = ws.heapCost;
+  const top = heapPair[0] as number;
+  const size = --ws.heapSize;
+  const lastCost = heapCost[size] as number;
+  const lastPair = heapPair[size] as number;
+  let k = 0;
+  while (true) {
+    let c = 2 * k + 1;
+    if (c >= size) break;
+    if (c + 1 < size && (heapCost[c + 1] as number) < (heapCost[c] as number)) c++;
+    if ((heapCost[c] as number) >= lastCost) break;
+    heapCost[k] = heapCost[c] as number;
+    heapPair[k] = heapPair[c] as number;
+    k = c;
   }
-  let oc = 0;
-  for (let j = 0; j < cand.count; j++) {
-    const bx = (cand.x[j] as number) - t.cx;
-    const by = (cand.y[j] as number) - t.cy;
-    if (insideHull(hp, t.cos * bx + t.sin * by + t.px, -t.sin * bx + t.cos * by + t.py, 8)) oc++;
-  }
-  best.overlapProbe = Math.max(op, best.count);
-  best.overlapCandidate = Math.max(oc, best.count);
+  heapCost[k] = lastCost;
+  heapPair[k] = lastPair;
+  return top;
 }
