@@ -130,6 +130,7 @@ export const decisionReasons: readonly DecisionReason[] = [
   reason('mrz/check-digit', 'mrz', 'an MRZ check digit does not hold', 'error'),
   reason('mrz/document-code', 'mrz', 'the MRZ document code is not that of an ID card', 'warning'),
   reason('mrz/date-invalid', 'mrz', 'an MRZ date is not a calendar date', 'error'),
+  reason('mrz/no-expiry', 'mrz', 'the MRZ gives no expiry date (cards of holders over 60)', 'info'),
   reason('mrz/sex-invalid', 'mrz', 'the MRZ sex is not M, F, X or <', 'error'),
   reason('mrz/name-missing', 'mrz', 'the MRZ name line holds no primary identifier', 'error'),
   reason('mrz/vn-optional-data', 'mrz', 'the Vietnamese optional data is not 12 digits, << and a check digit', 'error'),
