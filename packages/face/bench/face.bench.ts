@@ -6,7 +6,7 @@ import { sharedDataRoot } from '@smart-citizen/test-kit';
 import { runInChromium } from '../test/browser/runInChromium.js';
 import { allPairs, crossValidateByIdentity, evaluateScores, type LabelledScore } from '../src/evaluate.js';
 import { type FaceVerifier as FV, FaceVerifier, type StageTimings } from '../src/FaceVerifier.js';
-import { cosineSimilarity } from '../src/geometry.js';
+import { cosineSimilarity } from '@smart-citizen/core';
 import { estimatePose } from '../src/pose.js';
 import { builtinProfiles, type FaceModelProfile, type ModelFileSpec, profileModelFiles } from '../src/profiles.js';
 import { type FaceBackend, createSession, loadModelBytes, loadOrt, runModel } from '../src/runtime.js';

@@ -9,7 +9,7 @@ import { runActiveChallenge } from './challenge.js';
 import { allPairs, evaluateScores } from './evaluate.js';
 import { faceEvidenceVerifiers } from './evidence.js';
 import { FaceVerifier } from './FaceVerifier.js';
-import { cosineSimilarity } from './geometry.js';
+import { cosineSimilarity } from '@smart-citizen/core';
 
 const deepface = sharedData('face/deepface');
 const modelsDir = sharedData('models');

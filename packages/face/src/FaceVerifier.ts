@@ -1,8 +1,9 @@
-import { type Issue, issue, isSmartCitizenError } from '@smart-citizen/core';
+import { cosineSimilarity, type Issue, issue, isSmartCitizenError, normalizeVector } from '@smart-citizen/core';
 import {
   decodeImage,
   estimateSimilarity,
   type Matrix2x3,
+  type Point,
   type RasterImage,
   resize,
   warpAffine,
@@ -19,7 +20,7 @@ import {
 } from './detectors.js';
 import { FaceError } from './errors.js';
 import { parseFaceProfile } from './profileSchema.js';
-import { type Box, cosineSimilarity, l2Normalize, type Point, softmax } from './geometry.js';
+import { type Box, softmax } from './geometry.js';
 import {
   builtinProfiles,
   type FaceModelProfile,
@@ -496,7 +497,7 @@ export class FaceVerifier {
     const dims = [1, 3, spec.size, spec.size];
     const out = await runModel(this.#ort, this.#live().embedder, spec.model, data, dims);
     const v = out[spec.model.outputs[0] ?? 'output'] ?? new Float32Array();
-    if (!spec.flipAugment) return l2Normalize(v);
+    if (!spec.flipAugment) return normalizeVector(v);
     const flipped = await runModel(
       this.#ort,
       this.#live().embedder,
@@ -505,9 +506,9 @@ export class FaceVerifier {
       dims,
     );
     const w = flipped[spec.model.outputs[0] ?? 'output'] ?? new Float32Array();
-    const a = l2Normalize(v);
-    const b = l2Normalize(w);
-    return l2Normalize(a.map((x, i) => x + (b[i] ?? 0)));
+    const a = normalizeVector(v);
+    const b = normalizeVector(w);
+    return normalizeVector(a.map((x, i) => x + (b[i] ?? 0)));
   }
 
   /**

@@ -5,7 +5,7 @@ import { chromiumPath, sharedData } from '@smart-citizen/test-kit';
 import { describe, expect, it } from 'vitest';
 import { runInChromium } from '../test/browser/runInChromium.js';
 import { FaceVerifier } from './FaceVerifier.js';
-import { cosineSimilarity } from './geometry.js';
+import { cosineSimilarity } from '@smart-citizen/core';
 
 const deepface = sharedData('face/deepface');
 const models = sharedData('models');

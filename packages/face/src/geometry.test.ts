@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cosineSimilarity, iou, l2Normalize, nonMaxSuppression, softmax } from './geometry.js';
+import { cosineSimilarity, normalizeVector } from '@smart-citizen/core';
+import { iou, nonMaxSuppression, softmax } from './geometry.js';
 
 describe('geometry', () => {
   it('iou of identical, disjoint and half-overlapping boxes', () => {
@@ -28,7 +29,7 @@ describe('geometry', () => {
     expect(softmax([0, 0])).toEqual([0.5, 0.5]);
   });
 
-  it('l2Normalize and cosine on random vectors', () => {
+  it('normalizeVector and cosine on random vectors', () => {
     let seed = 7;
     const rnd = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -36,7 +37,7 @@ describe('geometry', () => {
     };
     for (let k = 0; k < 200; k++) {
       const v = Array.from({ length: 64 }, rnd);
-      const n = l2Normalize(v);
+      const n = normalizeVector(v);
       expect(Math.hypot(...n)).toBeCloseTo(1, 5);
       expect(
         cosineSimilarity(
@@ -53,7 +54,7 @@ describe('geometry', () => {
       const c = cosineSimilarity(v, Array.from({ length: 64 }, rnd));
       expect(Math.abs(c)).toBeLessThanOrEqual(1);
     }
-    expect(Array.from(l2Normalize([0, 0]))).toEqual([0, 0]);
+    expect(Array.from(normalizeVector([0, 0]))).toEqual([0, 0]);
     expect(() => cosineSimilarity([1], [1, 2])).toThrow(RangeError);
   });
 });

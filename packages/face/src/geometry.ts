@@ -1,8 +1,7 @@
-/** A point in image pixels (x to the right, y down). */
-export interface Point {
-  x: number;
-  y: number;
-}
+// Face code uses image's Point (one definition across packages); re-exported for the modules here.
+import type { Point } from '@smart-citizen/image';
+
+export type { Point };
 
 /** An axis-aligned box in image pixels. */
 export interface Box {
@@ -53,34 +52,6 @@ export function softmax(logits: ArrayLike<number>): number[] {
     sum += e;
   }
   return exps.map((e) => e / sum);
-}
-
-/** L2-normalised copy of a vector (a zero vector stays zero). */
-export function l2Normalize(v: ArrayLike<number>): Float32Array {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += (v[i] ?? 0) ** 2;
-  const n = Math.sqrt(s);
-  const out = new Float32Array(v.length);
-  if (n === 0) return out;
-  for (let i = 0; i < v.length; i++) out[i] = (v[i] ?? 0) / n;
-  return out;
-}
-
-/** Cosine similarity of two vectors of the same length, in [-1, 1]. */
-export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new RangeError(`vectors differ in length (${a.length} vs ${b.length})`);
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  const d = Math.sqrt(na * nb);
-  return d > 0 ? dot / d : 0;
 }
 
 /** Euclidean distance between two points. */

@@ -37,7 +37,6 @@ export type {
 } from './profiles.js';
 export { faceProfileSchema, parseFaceProfile } from './profileSchema.js';
 export type { ProfileProblem } from './profileSchema.js';
-export { sha256Hex } from './runtime.js';
 export type { FaceBackend, ModelLocations, ModelSource, RuntimeOptions } from './runtime.js';
 export { assessQuality, defaultQualityLimits, facePixelMask, laplacianVariance } from './quality.js';
 export type { AlignedFaceGeometry, FaceQuality, QualityLimits, ReferenceType } from './quality.js';
@@ -52,5 +51,4 @@ export type {
 } from './challenge.js';
 export { allPairs, crossValidateByIdentity, evaluateScores } from './evaluate.js';
 export type { CrossValidation, LabelledScore, ScoreEvaluation } from './evaluate.js';
-export { cosineSimilarity, l2Normalize } from './geometry.js';
-export type { Box, Point } from './geometry.js';
+export type { Box } from './geometry.js';

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { FaceVerifier } from './FaceVerifier.js';
 import type { ModelFileSpec } from './profiles.js';
 import { defaultProfile } from './profiles.js';
-import { loadModelBytes, sha256Hex } from './runtime.js';
+import { sha256Hex } from '@smart-citizen/core';
+import { loadModelBytes } from './runtime.js';
 
 const spec = (file: string, sha256: string, origin: ModelFileSpec['origin'] = 'integrator'): ModelFileSpec => ({
   file,

@@ -1,4 +1,5 @@
 import type * as OrtWeb from 'onnxruntime-web';
+import { sha256Hex } from '@smart-citizen/core';
 import { FaceError } from './errors.js';
 import type { ModelFileSpec } from './profiles.js';
 
@@ -70,12 +71,6 @@ async function importOrt(backend: FaceBackend, options: RuntimeOptions): Promise
   mod.env.wasm.proxy = false;
   if (options.wasmPaths !== undefined) mod.env.wasm.wasmPaths = options.wasmPaths;
   return mod;
-}
-
-/** SHA-256 of bytes, lower-case hex (WebCrypto: Node 20 and browsers). */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Folder of the installed faceplugin package's models (Node only). */

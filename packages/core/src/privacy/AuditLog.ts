@@ -136,12 +136,14 @@ export function auditHashInput(entry: Omit<AuditEntry, 'hash'>): string {
 }
 
 /**
- * SHA-256 of a UTF-8 string, as lower-case hex, through WebCrypto.
- * @param text - input
+ * SHA-256 as lower-case hex, through WebCrypto (Node 20 and browsers): the SDK's one digest
+ * helper (audit chain, model checksums).
+ * @param input - a string (hashed as UTF-8) or bytes
  * @returns 64 hex characters
  */
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+export async function sha256Hex(input: string | Uint8Array): Promise<string> {
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 

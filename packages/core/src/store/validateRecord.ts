@@ -77,17 +77,18 @@ export function templateAad(templateId: string, idNumber: string, kind: Template
   return `sc-template-v1|${templateId}|${idNumber}|${kind}`;
 }
 
-function norm(v: Float32Array): number {
+function norm(v: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += (v[i] as number) * (v[i] as number);
   return Math.sqrt(s);
 }
 
 /**
- * Cosine similarity of two vectors of the same length (0 when either is all zeros).
+ * Cosine similarity of two vectors of the same length, in [-1, 1] (0 when either is all zeros):
+ * the SDK's one definition (store search, session, face matching).
  * @throws RangeError when lengths differ
  */
-export function cosineSimilarity(a: Float32Array, b: Float32Array): number {
+export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new RangeError('[@smart-citizen/core] vectors have different lengths');
   let dot = 0;
   let na = 0;
@@ -102,8 +103,8 @@ export function cosineSimilarity(a: Float32Array, b: Float32Array): number {
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }
 
-/** A copy scaled to unit length. */
-export function normalizeVector(v: Float32Array): Float32Array {
+/** A copy scaled to unit length (a zero vector stays zero): the SDK's one L2 normalisation. */
+export function normalizeVector(v: ArrayLike<number>): Float32Array {
   const n = norm(v);
   const out = new Float32Array(v.length);
   if (n === 0) return out;
