@@ -1,18 +1,14 @@
 import { SmartCitizenError } from '@smart-citizen/core';
 import type { RasterImage } from '@smart-citizen/image';
+import { greyOf } from '../read/greyOps.js';
 import type { QrEngine, QrEngineOptions, QrFormat, QrPoint, QrSymbol } from './QrEngine.js';
 
 type ZxingLibrary = typeof import('@zxing/library');
 
+/** The reader's luma (zxing's integer weights), as the clamped array zxing's luminance source takes. */
 function toGrey(image: RasterImage): Uint8ClampedArray {
-  const { width, height, channels, data } = image;
-  const size = width * height;
-  if (channels === 1) return new Uint8ClampedArray(data.buffer, data.byteOffset, size);
-  const out = new Uint8ClampedArray(size);
-  for (let i = 0, p = 0; i < size; i++, p += channels) {
-    out[i] = (306 * (data[p] ?? 0) + 601 * (data[p + 1] ?? 0) + 117 * (data[p + 2] ?? 0) + 512) >> 10;
-  }
-  return out;
+  const grey = greyOf(image).data;
+  return new Uint8ClampedArray(grey.buffer, grey.byteOffset, image.width * image.height);
 }
 
 /**

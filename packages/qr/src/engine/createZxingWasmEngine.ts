@@ -1,5 +1,6 @@
 import { SmartCitizenError } from '@smart-citizen/core';
 import type { RasterImage } from '@smart-citizen/image';
+import { greyOf } from '../read/greyOps.js';
 import type { QrEngine, QrEngineOptions, QrFormat, QrPoint, QrSymbol } from './QrEngine.js';
 
 /** Options of {@link createZxingWasmEngine}. */
@@ -119,7 +120,7 @@ export async function createZxingWasmEngine(options: ZxingWasmEngineOptions = {}
 
   const decode = (image: RasterImage, opts: QrEngineOptions = {}): QrSymbol[] => {
     if (closed) throw new SmartCitizenError('qr/engine-closed', 'the engine was closed', { pkg: 'qr' });
-    const { width, height, channels, data } = image;
+    const { width, height } = image;
     const size = width * height;
     if (size === 0) return [];
     if (size > capacity) {
@@ -130,13 +131,8 @@ export async function createZxingWasmEngine(options: ZxingWasmEngineOptions = {}
       capacity = size;
     }
     const heap = mod.HEAPU8.subarray(buffer, buffer + size);
-    if (channels === 1) heap.set(data.subarray(0, size));
-    else {
-      // Same integer luma weights zxing-wasm uses for RGBA input.
-      for (let i = 0, p = 0; i < size; i++, p += channels) {
-        heap[i] = (306 * (data[p] ?? 0) + 601 * (data[p + 1] ?? 0) + 117 * (data[p + 2] ?? 0) + 512) >> 10;
-      }
-    }
+    // greyOf uses the same integer luma weights zxing-wasm uses for RGBA input.
+    heap.set(greyOf(image).data.subarray(0, size));
     const zopts = {
       formats: (opts.formats ?? ['QRCode']).join(','),
       tryHarder: opts.tryHarder ?? true,
