@@ -10,32 +10,28 @@ import {
   type TransitionRequest,
   ticketTransitions,
 } from '@smart-citizen/queue';
-import pg from 'pg';
+import type pg from 'pg';
+import {
+  PKG,
+  type PostgresTarget,
+  backendError,
+  openPool,
+  queueErrors,
+  quoteSchema,
+  runPostgresMigrations,
+} from '../pgSupport.js';
 import { queueMigrations } from './migrations.js';
 
-const PKG = 'adapter-postgres';
-
 /** Options of {@link createPostgresQueueBackend}. */
-export type PostgresQueueBackendOptions = (
-  | {
-      /** e.g. `postgres://user@host:5432/db`. */
-      connectionString: string;
-      /** Pool size. @default 8 */
-      maxConnections?: number;
-      /** `application_name` of the connections. @default 'smart-citizen-queue' */
-      applicationName?: string;
-      /**
-       * Wait for the WAL flush at each commit. `false` sets `synchronous_commit = off` on the
-       * adapter's connections: several times more operations per second on slow disks, at the
-       * price of losing the last few hundred ms of committed tickets if the server crashes
-       * (never a duplicate or a corrupt queue). Keep `true` where every ticket must survive a crash.
-       * @default true
-       */
-      synchronousCommit?: boolean;
-      pool?: never;
-    }
-  | { /** A pool you own (not closed by `close()`). */ pool: pg.Pool; connectionString?: never }
-) & {
+export type PostgresQueueBackendOptions = PostgresTarget & {
+  /**
+   * Wait for the WAL flush at each commit (connections the adapter opens). `false` sets
+   * `synchronous_commit = off`: several times more operations per second on slow disks, at the
+   * price of losing the last few hundred ms of committed tickets if the server crashes (never a
+   * duplicate or a corrupt queue). Keep `true` where every ticket must survive a crash.
+   * @default true
+   */
+  synchronousCommit?: boolean;
   /** Schema of the `sc_queue_*` tables (created when missing). @default 'public' */
   schema?: string;
   /** Id of this queue (centre): several queues can share the tables. @default 'default' */
@@ -52,10 +48,6 @@ export type PostgresQueueBackendOptions = (
    */
   notify?: boolean;
 };
-
-const CONNECTION_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '08007']);
-const CONNECTION_MESSAGES =
-  /Connection terminated|connection error|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|not queryable|Client was closed|terminating connection|timeout exceeded/i;
 
 function toError(err: unknown, action?: string): SmartCitizenError {
   if (isSmartCitizenError(err)) return err;
@@ -78,27 +70,7 @@ function toError(err: unknown, action?: string): SmartCitizenError {
       },
     );
   }
-  if ((e.code && (CONNECTION_CODES.has(e.code) || e.code.startsWith('ECONN'))) || CONNECTION_MESSAGES.test(message)) {
-    return new SmartCitizenError(
-      'queue/backend-unavailable',
-      'the connection to PostgreSQL was lost; the transaction was rolled back unless it had committed',
-      { pkg: PKG, cause: err },
-    );
-  }
-  return new SmartCitizenError('queue/backend-error', 'PostgreSQL queue operation failed', {
-    pkg: PKG,
-    cause: err,
-    details: { sqlstate: e.code ?? 'unknown' },
-  });
-}
-
-function quoteSchema(schema: string): string {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new SmartCitizenError('queue/invalid-config', 'schema must match [a-z_][a-z0-9_]* (at most 63 characters)', {
-      pkg: PKG,
-    });
-  }
-  return `"${schema}"`;
+  return backendError(err, queueErrors);
 }
 
 interface Row {
@@ -154,51 +126,7 @@ function toTicket(r: Row): Ticket {
  * @throws SmartCitizenError `queue/schema-too-new` when the database is ahead of this adapter
  */
 export async function migratePostgresQueue(pool: pg.Pool, schema = 'public'): Promise<number[]> {
-  const s = quoteSchema(schema);
-  let client: pg.PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (err) {
-    throw toError(err);
-  }
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sc_queue_migrations:${schema}`]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${s}.sc_queue_migrations (
-      version integer PRIMARY KEY,
-      name text NOT NULL,
-      applied_at timestamptz NOT NULL DEFAULT now()
-    )`);
-    const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${s}.sc_queue_migrations`);
-    const done = new Set(rows.map((r) => r.version));
-    const latest = Math.max(...queueMigrations.map((m) => m.version));
-    if (rows.some((r) => r.version > latest)) {
-      throw new SmartCitizenError('queue/schema-too-new', 'the queue tables were migrated by a newer adapter version', {
-        pkg: PKG,
-        details: { adapterVersion: latest },
-      });
-    }
-    const applied: number[] = [];
-    for (const m of queueMigrations) {
-      if (done.has(m.version)) continue;
-      await client.query(m.sql(s));
-      await client.query(`INSERT INTO ${s}.sc_queue_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
-      applied.push(m.version);
-    }
-    await client.query('COMMIT');
-    return applied;
-  } catch (err) {
-    try {
-      await client.query('ROLLBACK');
-    } catch (e) {
-      broken = e as Error;
-    }
-    throw toError(err);
-  } finally {
-    client.release(broken);
-  }
+  return runPostgresMigrations(pool, schema, { table: 'sc_queue_migrations', codes: queueErrors }, queueMigrations);
 }
 
 /**
@@ -219,23 +147,17 @@ export async function migratePostgresQueue(pool: pg.Pool, schema = 'public'): Pr
  */
 export async function createPostgresQueueBackend(options: PostgresQueueBackendOptions): Promise<QueueBackend> {
   const schema = options.schema ?? 'public';
-  const s = quoteSchema(schema);
+  const s = quoteSchema(schema, queueErrors);
   const queueId = options.queueId ?? 'default';
   if (queueId.length === 0 || queueId.length > 128) {
     throw new SmartCitizenError('queue/invalid-config', 'queueId must be 1–128 characters', { pkg: PKG });
   }
   const channelKey = options.notify === false ? null : `${schema}/${queueId}`;
-  const owned = options.pool === undefined;
-  const pool =
-    options.pool ??
-    new pg.Pool({
-      connectionString: options.connectionString,
-      max: options.maxConnections ?? 8,
-      application_name: options.applicationName ?? 'smart-citizen-queue',
-      ...(options.synchronousCommit === false ? { options: '-c synchronous_commit=off' } : {}),
-    });
-  pool.on('error', () => {
-    // An idle client lost its connection: the pool drops it, the next query reconnects.
+  // An idle client that lost its connection is dropped by the pool; the next query reconnects.
+  const { pool, owned } = openPool(options, {
+    max: 8,
+    applicationName: 'smart-citizen-queue',
+    ...(options.synchronousCommit === false ? { options: '-c synchronous_commit=off' } : {}),
   });
   if (options.migrate !== false) {
     try {

@@ -1,13 +1,10 @@
+import type { PostgresMigration } from '../pgSupport.js';
+
 /**
- * Versioned schema of the PostgreSQL queue backend. Every step is recorded in
- * `<schema>.sc_queue_migrations`; a step is never edited once released, only followed by a new one.
- * `s` is the quoted schema name.
+ * One step of the queue schema, recorded in `<schema>.sc_queue_migrations` (applied by the same
+ * runner as the store's). `s` is the quoted schema name.
  */
-export interface QueueMigration {
-  version: number;
-  name: string;
-  sql: (s: string) => string;
-}
+export type QueueMigration = PostgresMigration;
 
 const statuses = `'waiting', 'called', 'serving', 'done', 'no-show', 'on-hold'`;
 

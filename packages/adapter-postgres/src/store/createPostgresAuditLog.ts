@@ -1,16 +1,12 @@
 import {
-  AUDIT_GENESIS_HASH,
   type AuditDetailValue,
   type AuditEntry,
   type AuditLog,
+  type AuditLogDriver,
   type Clock,
-  SmartCitizenError,
-  checkAuditEvent,
-  hashAuditEntry,
-  systemClock,
+  createAuditLog,
 } from '@smart-citizen/core';
 import type pg from 'pg';
-import { auditMigrations } from './migrations.js';
 import {
   PKG,
   type PostgresTarget,
@@ -19,8 +15,10 @@ import {
   query,
   quoteSchema,
   runPostgresMigrations,
+  storeErrors,
   withTransaction,
-} from './pgSupport.js';
+} from '../pgSupport.js';
+import { auditMigrations } from './migrations.js';
 
 /** Options of {@link createPostgresAuditLog}. */
 export type PostgresAuditLogOptions = PostgresTarget & {
@@ -66,74 +64,61 @@ const toEntry = (r: AuditRow): AuditEntry => ({
   hash: r.hash,
 });
 
+/** The PostgreSQL audit driver, with its pool. */
+export interface PostgresAuditDriver extends AuditLogDriver {
+  readonly pool: pg.Pool;
+  readonly schema: string;
+}
+
 /**
- * Append-only, SHA-256 hash-chained audit log in PostgreSQL. Appends take a table lock that
- * serialises writers across processes; triggers refuse UPDATE, DELETE and TRUNCATE.
- * @param options - connection, schema, clock
- * @returns the log, migrated
+ * The audit-log driver on PostgreSQL: rows in `sc_audit_log`; an append takes a table lock that
+ * serialises writers across processes; triggers refuse UPDATE, DELETE and TRUNCATE. The chain is
+ * computed by core ({@link createAuditLog}).
+ * @param options - connection, schema
+ * @returns the driver, migrated
  */
-export async function createPostgresAuditLog(options: PostgresAuditLogOptions): Promise<PostgresAuditLog> {
-  const clock = options.clock ?? systemClock;
+export async function createPostgresAuditDriver(
+  options: PostgresTarget & { schema?: string },
+): Promise<PostgresAuditDriver> {
   const schema = options.schema ?? 'public';
   const s = quoteSchema(schema);
-  const { pool, owned } = openPool(options, () => undefined);
+  const { pool, owned } = openPool(options, { max: 4, applicationName: 'smart-citizen-store' });
   try {
-    await runPostgresMigrations(pool, schema, 'audit', auditMigrations);
+    await runPostgresMigrations(
+      pool,
+      schema,
+      { table: 'sc_store_migrations', component: 'audit', codes: storeErrors },
+      auditMigrations,
+    );
   } catch (err) {
     if (owned) await pool.end().catch(() => undefined);
     throw backendError(err);
   }
   let closed = false;
-  const open = () => {
-    if (closed) throw new SmartCitizenError('audit/closed', 'the audit log is closed', { pkg: PKG });
-  };
   return {
+    pkg: PKG,
     pool,
     schema,
-    async append(event) {
-      open();
-      const details = checkAuditEvent(event, PKG);
-      return withTransaction(pool, async (c) => {
+    append: (next) =>
+      withTransaction(pool, async (c) => {
         await c.query(`LOCK TABLE ${s}.sc_audit_log IN SHARE ROW EXCLUSIVE MODE`);
         const last = await c.query<{ seq: string; hash: string }>(
           `SELECT seq, hash FROM ${s}.sc_audit_log ORDER BY seq DESC LIMIT 1`,
         );
         const head = last.rows[0];
-        const base = {
-          seq: head ? Number(head.seq) + 1 : 1,
-          at: event.at ?? clock.now(),
-          actor: event.actor,
-          action: event.action,
-          subject: event.subject ?? null,
-          purpose: event.purpose,
-          details,
-          prevHash: head?.hash ?? AUDIT_GENESIS_HASH,
-        };
-        const hash = await hashAuditEntry(base);
+        const e = await next(head && { seq: Number(head.seq), hash: head.hash });
         await c.query(
           `INSERT INTO ${s}.sc_audit_log (seq, at, actor, action, subject, purpose, details, prev_hash, hash)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [
-            base.seq,
-            base.at,
-            base.actor,
-            base.action,
-            base.subject,
-            base.purpose,
-            JSON.stringify(details),
-            base.prevHash,
-            hash,
-          ],
+          [e.seq, e.at, e.actor, e.action, e.subject, e.purpose, JSON.stringify(e.details), e.prevHash, e.hash],
         );
-        return { ...base, hash };
-      });
-    },
-    async list(opts = {}) {
-      open();
+        return e;
+      }),
+    async list({ afterSeq, limit, subject }) {
       const r = await query<AuditRow>(
         pool,
         `SELECT * FROM ${s}.sc_audit_log WHERE seq > $1 AND ($2::text IS NULL OR subject = $2) ORDER BY seq LIMIT $3`,
-        [opts.afterSeq ?? 0, opts.subject ?? null, opts.limit ?? 1000],
+        [afterSeq, subject ?? null, limit],
       );
       return r.rows.map(toEntry);
     },
@@ -143,4 +128,16 @@ export async function createPostgresAuditLog(options: PostgresAuditLogOptions): 
       if (owned) await pool.end();
     },
   };
+}
+
+/**
+ * Append-only, SHA-256 hash-chained audit log in PostgreSQL: the core log over
+ * {@link createPostgresAuditDriver}.
+ * @param options - connection, schema, clock
+ * @returns the log, migrated
+ */
+export async function createPostgresAuditLog(options: PostgresAuditLogOptions): Promise<PostgresAuditLog> {
+  const driver = await createPostgresAuditDriver(options);
+  const log = createAuditLog({ driver, ...(options.clock ? { clock: options.clock } : {}) });
+  return { ...log, pool: driver.pool, schema: driver.schema };
 }

@@ -1,11 +1,17 @@
-export { createPostgresIdentityStore, vectorLiteral } from './createPostgresIdentityStore.js';
+export {
+  createPostgresIdentityDriver,
+  createPostgresIdentityStore,
+  vectorLiteral,
+} from './createPostgresIdentityStore.js';
 export type {
   FaceSearchMode,
+  PostgresIdentityDriver,
+  PostgresIdentityDriverOptions,
   PostgresIdentityStore,
   PostgresIdentityStoreOptions,
 } from './createPostgresIdentityStore.js';
-export { createPostgresAuditLog } from './createPostgresAuditLog.js';
-export type { PostgresAuditLog, PostgresAuditLogOptions } from './createPostgresAuditLog.js';
-export { runPostgresMigrations, isConnectionLoss } from './pgSupport.js';
-export type { PostgresMigration, PostgresTarget } from './pgSupport.js';
+export { createPostgresAuditDriver, createPostgresAuditLog } from './createPostgresAuditLog.js';
+export type { PostgresAuditDriver, PostgresAuditLog, PostgresAuditLogOptions } from './createPostgresAuditLog.js';
+export { runPostgresMigrations, isConnectionLoss, queueErrors, storeErrors } from '../pgSupport.js';
+export type { MigrationLedger, PgErrorCodes, PostgresMigration, PostgresTarget } from '../pgSupport.js';
 export { auditMigrations, faceVectorMigrations, identityMigrations } from './migrations.js';

@@ -1,4 +1,4 @@
-import type { PostgresMigration } from './pgSupport.js';
+import type { PostgresMigration } from '../pgSupport.js';
 
 /** Identity store schema (component `identity`). */
 export const identityMigrations: readonly PostgresMigration[] = [

@@ -9,6 +9,7 @@ import { describeAuditLogConformance, describeIdentityStoreConformance } from '@
 import { hasPostgres, postgresUrl, resourceMissing } from '@smart-citizen/test-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresQueueBackend } from '../queue/createPostgresQueueBackend.js';
 import { createPostgresAuditLog } from './createPostgresAuditLog.js';
 import { createPostgresIdentityStore, vectorBinary, vectorLiteral } from './createPostgresIdentityStore.js';
 
@@ -44,6 +45,7 @@ describe.skipIf(!available)('PostgreSQL identity store', () => {
         faceSearch,
         clock: ctx.clock,
         faceDimension: ctx.faceDimension,
+        indexes: ctx.indexes,
         maxConnections: 2,
         ...(ctx.keys ? { keys: ctx.keys } : {}),
       });
@@ -321,6 +323,20 @@ describe.skipIf(!available)('PostgreSQL identity store', () => {
       blocker?.release();
       expect((await store.get('001099012345'))?.identity.fullName).toBeUndefined();
       await store.close();
+    });
+
+    it('refuses a bad schema name with a typed error in the store, the audit log and the queue alike', async () => {
+      for (const schema of ['Bad-Name', 'x; DROP TABLE y', '']) {
+        const tries = [
+          createPostgresIdentityStore({ connectionString: postgresUrl, schema }),
+          createPostgresAuditLog({ connectionString: postgresUrl, schema }),
+        ];
+        for (const t of tries) {
+          expect(isSmartCitizenError(await t.catch((e: unknown) => e), 'store/invalid-config')).toBe(true);
+        }
+        const q = await createPostgresQueueBackend({ connectionString: postgresUrl, schema }).catch((e: unknown) => e);
+        expect(isSmartCitizenError(q, 'queue/invalid-config')).toBe(true);
+      }
     });
 
     it('refuses UPDATE, DELETE and TRUNCATE on the audit log', async () => {

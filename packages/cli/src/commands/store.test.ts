@@ -9,7 +9,7 @@ import {
 } from '@smart-citizen/core';
 import { createSqliteAuditLog, createSqliteIdentityStore } from '@smart-citizen/adapter-sqlite';
 import { qrEvidenceVerifiers } from '@smart-citizen/qr';
-import { createPostgresIdentityStore } from '@smart-citizen/adapter-postgres';
+import { createPostgresIdentityStore } from '@smart-citizen/adapter-postgres/store';
 import { hasPostgres, postgresUrl, repoRoot } from '@smart-citizen/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../command.js';

@@ -68,7 +68,9 @@ async function openStore(url: string, schema: string | undefined, cwd: string): 
     };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const { createPostgresIdentityStore, createPostgresAuditLog } = await import('@smart-citizen/adapter-postgres');
+    const { createPostgresIdentityStore, createPostgresAuditLog } = await import(
+      '@smart-citizen/adapter-postgres/store'
+    );
     const store = await createPostgresIdentityStore({
       connectionString: url,
       faceSearch: 'scan',
