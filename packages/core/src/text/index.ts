@@ -3,4 +3,4 @@ export type { NormalizeVietnameseOptions, ToneStyle } from './normalizeVietnames
 export { foldDiacritics, foldForCompare, equalsVietnamese } from './foldDiacritics.js';
 export type { EqualsVietnameseOptions } from './foldDiacritics.js';
 export { toNameCase, toUpperVietnamese } from './toNameCase.js';
-export { similarityVietnamese, MAX_SIMILARITY_LENGTH } from './similarityVietnamese.js';
+export { similarityVietnamese, levenshtein, MAX_SIMILARITY_LENGTH } from './similarityVietnamese.js';

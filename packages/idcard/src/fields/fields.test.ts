@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { lineOf } from '../../test/fixtures/recognizedLine.js';
+import { LOW_CONFIDENCE, joinLines } from './FieldReading.js';
+import { createNameLexicon, fallbackNameLexicon, parseNameTsv } from './nameLexicon.js';
+import { readDate } from './readDate.js';
+import { readIdNumber } from './readIdNumber.js';
+import { readName } from './readName.js';
+import { readNationality } from './readNationality.js';
+import { readSex } from './readSex.js';
+
+const today = new Date(Date.UTC(2026, 11, 6));
+const codes = (r: { issues: { code: string }[] }) => r.issues.map((i) => i.code);
+
+describe('readDate', () => {
+  it('reads dd/mm/yyyy and restores lost separators', () => {
+    expect(readDate(lineOf('14/01/1991'), { kind: 'birth', today }).value).toEqual({ year: 1991, month: 1, day: 14 });
+    const r = readDate(lineOf('1401.1991'), { kind: 'birth', today });
+    expect(r.value).toEqual({ year: 1991, month: 1, day: 14 });
+    expect(codes(r)).toContain('idcard/date-separators-repaired');
+  });
+
+  it('refuses impossible and implausible dates instead of returning them', () => {
+    expect(readDate(lineOf('31/02/1991'), { kind: 'birth', today }).value).toBeUndefined();
+    expect(readDate(lineOf('01/01/2030'), { kind: 'birth', today }).value).toBeUndefined();
+    expect(readDate(lineOf('01/01/1830'), { kind: 'birth', today }).confidence).toBe(0);
+    expect(readDate(lineOf('12/1991'), { kind: 'birth', today }).issues[0]?.code).toBe('date/malformed');
+  });
+
+  it('reads "Không thời hạn" as no expiry and checks against the MRZ', () => {
+    expect(readDate(lineOf('Không thời hạn'), { kind: 'expiry', today }).value).toBe('none');
+    const agree = readDate(lineOf('14/01/2031', 0.7), {
+      kind: 'expiry',
+      today,
+      mrz: { year: 2031, month: 1, day: 14 },
+    });
+    expect(agree.confidence).toBeGreaterThan(0.9);
+    const disagree = readDate(lineOf('14/01/2031'), { kind: 'expiry', today, mrz: { year: 2031, month: 1, day: 17 } });
+    expect(disagree.confidence).toBeLessThan(LOW_CONFIDENCE);
+    expect(codes(disagree)).toContain('idcard/date-mrz-mismatch');
+  });
+});
+
+describe('readIdNumber', () => {
+  it('accepts a valid 12-digit number and flags a low-confidence reading', () => {
+    const r = readIdNumber(lineOf('001099012345', 0.99), { today });
+    expect(r.value).toBe('001099012345');
+    const low = readIdNumber(lineOf('001099012345', 0.4), { today });
+    expect(codes(low)).toContain('idcard/low-confidence');
+  });
+
+  it('sets aside a number the rules reject or the MRZ contradicts', () => {
+    expect(readIdNumber(lineOf('00109901234'), { today }).value).toBeUndefined();
+    expect(readIdNumber(lineOf('0010990123A5'), { today }).value).toBeUndefined();
+    // century digit 0 = male born 1900s; the printed sex says female
+    expect(readIdNumber(lineOf('001099012345'), { today, sex: 'F' }).value).toBeUndefined();
+    const mismatch = readIdNumber(lineOf('001099012345'), { today, mrzNumber: '099012346' });
+    expect(mismatch.confidence).toBeLessThan(LOW_CONFIDENCE);
+    expect(readIdNumber(lineOf('001099012345', 0.7), { today, mrzNumber: '099012345' }).confidence).toBeGreaterThan(
+      0.95,
+    );
+  });
+});
+
+describe('readSex and readNationality', () => {
+  it('reads Nam / Nữ, repairs a lost mark, and checks the MRZ', () => {
+    expect(readSex(lineOf('Nữ')).value).toBe('F');
+    const r = readSex(lineOf('Nu'));
+    expect(r.value).toBe('F');
+    expect(codes(r)).toContain('idcard/sex-repaired');
+    expect(readSex(lineOf('Nam'), 'F').confidence).toBeLessThan(LOW_CONFIDENCE);
+    expect(readSex(lineOf('Xyz')).value).toBeUndefined();
+  });
+
+  it('matches Việt Nam and rejects anything else', () => {
+    expect(readNationality(lineOf('Việt Nam')).value).toBe('Việt Nam');
+    expect(readNationality(lineOf('Viêt Nam')).value).toBe('Việt Nam');
+    expect(readNationality(lineOf('Lào')).value).toBeUndefined();
+  });
+});
+
+describe('readName', () => {
+  it('keeps a name of known words and confirms it with the MRZ', () => {
+    const r = readName(lineOf('NGUYỄN THỊ HƯƠNG', 0.7), { mrzName: 'NGUYEN THI HUONG' });
+    expect(r.value).toBe('NGUYỄN THỊ HƯƠNG');
+    expect(r.confidence).toBeGreaterThan(0.8);
+  });
+
+  it('repairs a doubtful stacked mark to a known name, only where the reader doubted', () => {
+    // 'TUẤN' misread as 'TUẨN' (ấ/ẩ, the known tesseract confusion), the mark read at 0.4
+    const r = readName(lineOf('LÊ ANH TUẨN', 0.97, [9]));
+    expect(r.value).toBe('LÊ ANH TUẤN');
+    expect(codes(r)).toContain('idcard/name-repaired');
+    // same reading, but confident: kept as read, flagged as an unknown word
+    const kept = readName(lineOf('LÊ ANH TUẨN', 0.97));
+    expect(kept.value).toBe('LÊ ANH TUẨN');
+    expect(codes(kept)).toContain('idcard/name-word-unknown');
+  });
+
+  it('restores lost spaces from the MRZ and reports a letter mismatch', () => {
+    expect(readName(lineOf('PHẠMKHOA'), { mrzName: 'PHAM KHOA' }).value).toBe('PHẠM KHOA');
+    const r = readName(lineOf('PHẠM KHOA'), { mrzName: 'PHAN KHOA' });
+    expect(codes(r)).toContain('idcard/name-mrz-mismatch');
+    expect(r.confidence).toBeLessThan(LOW_CONFIDENCE);
+    expect(readName(lineOf('  ')).value).toBeUndefined();
+  });
+
+  it('builds lexicons from lists and TSV', () => {
+    const lex = createNameLexicon({ family: parseNameTsv('name\tcount\nĐàm\t3\n'), middle: [], given: ['Hiệp'] });
+    expect(lex.family.get('ĐÀM')).toBe(3);
+    expect(fallbackNameLexicon().family.has('NGUYỄN')).toBe(true);
+  });
+
+  it('joins wrapped lines with their confidences', () => {
+    const j = joinLines([lineOf('Xã A,'), lineOf('Tỉnh B', 0.5)]);
+    expect(j.text).toBe('Xã A, Tỉnh B');
+    expect(j.confidence).toBe(0.5);
+  });
+});

@@ -1,0 +1,167 @@
+import { type Issue, foldDiacritics, issue } from '@smart-citizen/core';
+import type { RecognizedChar, RecognizedLine } from '../ocr/ctcDecode.js';
+import { editDistance } from '../ocr/evaluateLines.js';
+import { type FieldReading, LOW_CONFIDENCE, spanConfidence } from './FieldReading.js';
+import { type NameLexicon, type NameRole, fallbackNameLexicon } from './nameLexicon.js';
+
+/** Options of {@link readName}. */
+export interface ReadNameOptions {
+  /** Known name words. @default the small list shipped with the package */
+  lexicon?: NameLexicon;
+  /** The name as the MRZ spells it (no diacritics, words separated by spaces), when there is one. */
+  mrzName?: string | undefined;
+  /** Characters read below this confidence may be replaced by a lexicon word. @default 0.8 */
+  repairBelow?: number;
+}
+
+const PATH = 'fullName';
+/** Upper-case fold of one character: `Ấ` → `A`, `Đ` → `D`. */
+const foldChar = (c: string): string => foldDiacritics(c).toUpperCase();
+
+interface Word {
+  text: string;
+  chars: RecognizedChar[];
+}
+
+function splitWords(chars: readonly RecognizedChar[]): Word[] {
+  const words: Word[] = [];
+  let cur: RecognizedChar[] = [];
+  for (const c of chars) {
+    if (c.char === ' ') {
+      if (cur.length) words.push({ text: cur.map((x) => x.char).join(''), chars: cur });
+      cur = [];
+    } else cur.push(c);
+  }
+  if (cur.length) words.push({ text: cur.map((x) => x.char).join(''), chars: cur });
+  return words;
+}
+
+/** Re-split the letters at the MRZ's word breaks when both spell the same letters (OCR often loses a narrow space). */
+function wordsFromMrz(chars: RecognizedChar[], mrzName: string): RecognizedChar[] | undefined {
+  const letters = chars.filter((c) => c.char !== ' ');
+  const mrzWords = mrzName.trim().split(/\s+/);
+  if (letters.map((c) => foldChar(c.char)).join('') !== mrzWords.join('')) return undefined;
+  const out: RecognizedChar[] = [];
+  let i = 0;
+  mrzWords.forEach((w, k) => {
+    if (k > 0) out.push({ char: ' ', confidence: 1 });
+    out.push(...letters.slice(i, i + w.length));
+    i += w.length;
+  });
+  return out;
+}
+
+function roleOf(index: number, count: number): NameRole {
+  if (index === 0) return 'family';
+  return index === count - 1 ? 'given' : 'middle';
+}
+
+function known(lexicon: NameLexicon, role: NameRole, word: string): boolean {
+  return lexicon[role].has(word) || (role === 'middle' && (lexicon.given.has(word) || lexicon.family.has(word)));
+}
+
+/**
+ * A lexicon word one edit away from `word`, where the edit falls on a character read with low
+ * confidence and (with an MRZ) keeps the MRZ's letters; `undefined` unless exactly one such word
+ * is the most common.
+ */
+function repairWord(
+  word: Word,
+  role: NameRole,
+  lexicon: NameLexicon,
+  below: number,
+  mrzWord?: string,
+): string | undefined {
+  const lists = role === 'middle' ? [lexicon.middle, lexicon.given, lexicon.family] : [lexicon[role]];
+  const lowAt = word.chars.map((c) => c.confidence < below);
+  if (!lowAt.some(Boolean)) return undefined;
+  let best: { w: string; n: number } | undefined;
+  let tie = false;
+  for (const list of lists) {
+    for (const [w, n] of list) {
+      if (Math.abs([...w].length - word.chars.length) > 1 || editDistance(w, word.text) !== 1) continue;
+      if (mrzWord !== undefined && foldDiacritics(w).toUpperCase() !== mrzWord) continue;
+      // the changed position must be one of the doubtful characters
+      const wc = [...w];
+      const changed =
+        wc.length === word.chars.length ? wc.findIndex((c, i) => c !== word.chars[i]?.char) : lowAt.findIndex(Boolean);
+      if (changed < 0 || !(lowAt[changed] ?? lowAt[changed - 1])) continue;
+      if (!best || n > best.n) {
+        tie = false;
+        best = { w, n };
+      } else if (n === best.n && w !== best.w) tie = true;
+    }
+  }
+  return best && !tie ? best.w : undefined;
+}
+
+/**
+ * The full name from its OCR line (upper case with diacritics). Each word is looked up in the
+ * name lexicon by its role (family, middle, given); a word not in it keeps its reading but
+ * lowers confidence — names are an open set. A word with a doubtful character that is one edit
+ * from a known word is repaired to it (and said so). With an MRZ, the letters must agree once
+ * diacritics are removed: agreement confirms the letters (and restores lost spaces), a
+ * disagreement is an error with low confidence.
+ */
+export function readName(line: RecognizedLine, options: ReadNameOptions = {}): FieldReading {
+  const lexicon = options.lexicon ?? fallbackNameLexicon();
+  const below = options.repairBelow ?? 0.8;
+  const issues: Issue[] = [];
+  let chars: RecognizedChar[] = line.chars
+    .filter((c) => /[\p{L} ]/u.test(c.char))
+    .map((c) => ({ char: c.char.normalize('NFC').toUpperCase(), confidence: c.confidence }));
+  const text = chars
+    .map((c) => c.char)
+    .join('')
+    .trim()
+    .replace(/\s+/g, ' ');
+  const mrzName = options.mrzName?.normalize('NFC').toUpperCase().replace(/</g, ' ').trim().replace(/\s+/g, ' ');
+  if (mrzName) {
+    const resplit = wordsFromMrz(chars, mrzName);
+    if (resplit && resplit.map((c) => c.char).join('') !== text) {
+      chars = resplit;
+      issues.push(issue('idcard/name-spaces-from-mrz', 'info', 'word breaks were taken from the MRZ', PATH));
+    }
+  }
+  const words = splitWords(chars);
+  if (words.length === 0) {
+    issues.push(issue('idcard/name-unreadable', 'error', 'no letters were read in the name', PATH));
+    return { value: undefined, text, confidence: 0, issues };
+  }
+  let confidence = spanConfidence(chars);
+  const mrzWords = mrzName?.split(' ');
+  const out: string[] = [];
+  words.forEach((w, i) => {
+    const role = roleOf(i, words.length);
+    if (known(lexicon, role, w.text)) {
+      out.push(w.text);
+      return;
+    }
+    const mrzWord = mrzWords?.length === words.length ? mrzWords[i] : undefined;
+    const fixed = repairWord(w, role, lexicon, below, mrzWord);
+    if (fixed) {
+      out.push(fixed);
+      issues.push(
+        issue('idcard/name-repaired', 'warning', `a doubtful ${role} name word was matched to a known name`, PATH),
+      );
+      confidence = Math.min(confidence, 0.75);
+    } else {
+      out.push(w.text);
+      issues.push(issue('idcard/name-word-unknown', 'info', `the ${role} name word is not in the name list`, PATH));
+      confidence *= 0.85;
+    }
+  });
+  const value = out.join(' ');
+  if (mrzName) {
+    if (foldDiacritics(value).toUpperCase() === mrzName) confidence = 1 - (1 - confidence) * 0.5;
+    else {
+      issues.push(
+        issue('idcard/name-mrz-mismatch', 'error', 'the printed name and the MRZ name differ in their letters', PATH),
+      );
+      confidence = Math.min(confidence, 0.3);
+    }
+  }
+  if (confidence < LOW_CONFIDENCE)
+    issues.push(issue('idcard/low-confidence', 'warning', 'the name was read with low confidence', PATH));
+  return { value, text, confidence, issues };
+}

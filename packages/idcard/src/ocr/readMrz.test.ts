@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { lineOf } from '../../test/fixtures/recognizedLine.js';
+import { mrzFromLines } from './readMrz.js';
+
+const today = new Date(Date.UTC(2026, 11, 6));
+const issue1 = ['IDVNM0930470641001093047064<<2', '9301054M3301052VNM<<<<<<<<<<<8', 'UNG<<HOANG<HIEP<<<<<<<<<<<<<<<'];
+
+describe('mrzFromLines', () => {
+  it('parses the issue example with high confidence on check-confirmed fields', () => {
+    const r = mrzFromLines(
+      issue1.map((l) => lineOf(l, 0.9)),
+      { today },
+    );
+    expect(r.mrz?.valid).toBe(true);
+    expect(r.mrz?.personalNumber).toBe('001093047064');
+    expect(r.fieldConfidence.dateOfBirth).toBeGreaterThan(0.98);
+    // names carry no check digit: they keep the characters' confidence
+    expect(r.fieldConfidence.name).toBeCloseTo(0.9, 5);
+    expect(r.confidence).toBeGreaterThan(0.85);
+  });
+
+  it('repairs an O read for 0 only because the check digit confirms it, and drops OCR spaces', () => {
+    const bad = ['IDVNM0930470641001093047064<<2', '93O1054M3301052VNM<<<<<<<<<<<8', 'UNG<<HOANG<HIEP<<<<< <<<<<<<<<<'];
+    const r = mrzFromLines(
+      bad.map((l) => lineOf(l, 0.9, [2])),
+      { today },
+    );
+    expect(r.mrz?.valid).toBe(true);
+    expect(r.mrz?.dateOfBirthRaw).toBe('930105');
+    expect(r.mrz?.repairs.length).toBeGreaterThan(0);
+  });
+
+  it('says so when a check digit fails instead of returning a confident MRZ', () => {
+    const wrong = [
+      'IDVNM0930470641001093047064<<2',
+      '9301064M3301052VNM<<<<<<<<<<<8',
+      'UNG<<HOANG<HIEP<<<<<<<<<<<<<<<',
+    ];
+    const r = mrzFromLines(
+      wrong.map((l) => lineOf(l, 0.99)),
+      { today },
+    );
+    expect(r.mrz?.valid).toBe(false);
+    expect(r.confidence).toBeLessThanOrEqual(0.3);
+    expect(r.issues.map((i) => i.code)).toContain('idcard/mrz-invalid');
+    expect(mrzFromLines([lineOf('hello')], { today }).mrz).toBeUndefined();
+  });
+});
