@@ -123,6 +123,18 @@ describe('ChipReader on the software card', () => {
     expect(r4.authentication.passive.status).toBe('failed');
   });
 
+  it('returns a result, not an exception, for a malformed data group on the chip', async () => {
+    const garbled = createTestDocument({ pki });
+    garbled.files.DG2 = Uint8Array.of(0x75, 0x03, 0x7f, 0x61, 0x00);
+    garbled.files.DG15 = Uint8Array.of(0x6f, 0x02, 0x30, 0x00);
+    const r = await readWith(new SoftwareCard(garbled), { can: garbled.can });
+    expect(r.portrait).toBeUndefined();
+    expect(r.issues.filter((i) => i.code === 'chip/malformed-file').map((i) => i.path)).toEqual(['DG2']);
+    expect(r.authentication.passive.status).toBe('failed');
+    expect(r.authentication.active).toMatchObject({ status: 'failed', issues: [{ code: 'chip/aa-bad-key' }] });
+    expect(r.identity.idNumber).toBe('001099012345');
+  });
+
   it('catches a clone: same files, passive authentication passes, chip and active authentication fail', async () => {
     const r = await readWith(new SoftwareCard(doc, { clone: true }), { can: doc.can });
     expect(r.authentication.passive.status).toBe('passed');

@@ -169,6 +169,16 @@ export class ChipReader {
       }
     };
     const files: ChipReadResult['files'] = {};
+    /** Parse a file read from the card; a malformed one is an issue in the result (passive authentication flags it too), not a thrown error. */
+    const parsed = <T>(name: string, f: () => T): T | undefined => {
+      try {
+        return f();
+      } catch (err) {
+        if (!isChipError(err)) throw err;
+        issues.push(issue('chip/malformed-file', 'error', `${name} is malformed: ${err.message}`, name));
+        return undefined;
+      }
+    };
 
     // EF.CardAccess, selected directly: several chips answer 6D00 to selecting the MF.
     let cardAccess: SecurityInfos | undefined;
@@ -261,7 +271,7 @@ export class ChipReader {
     let com: EfCom | undefined;
     if (wanted.includes('COM')) {
       const bytes = await readOne('COM');
-      if (bytes) com = parseEfCom(bytes);
+      if (bytes) com = parsed('COM', () => parseEfCom(bytes));
     }
     const listed = (name: ChipFileName) => {
       const n = dataGroupNumber[name];
@@ -273,7 +283,7 @@ export class ChipReader {
     const chip: ChipAuthenticationResult = { status: 'not-available', issues: [] };
     if (wanted.includes('DG14') && listed('DG14')) {
       const bytes = await readOne('DG14');
-      if (bytes) dg14 = parseDg14(bytes);
+      if (bytes) dg14 = parsed('DG14', () => parseDg14(bytes));
     }
     if (dg14 && options.chipAuthentication !== false) {
       await timed('chip-authentication', async () => {
@@ -307,8 +317,9 @@ export class ChipReader {
     }
 
     let active: ActiveAuthenticationResult = { status: 'not-available', issues: [] };
-    if (files.DG15 && options.activeAuthentication !== false) {
-      const spki = parseDg15(files.DG15);
+    const dg15 = files.DG15;
+    const spki = dg15 ? parsed('DG15', () => parseDg15(dg15)) : undefined;
+    if (spki && options.activeAuthentication !== false) {
       active = await timed('active-authentication', () => performActiveAuthentication(channel, spki, dg14, random));
     }
 
@@ -349,13 +360,13 @@ export class ChipReader {
     };
     await timed('parse', async () => {
       if (com) result.com = com;
-      if (files.DG1) result.mrz = parseDg1(files.DG1);
-      if (files.DG2) {
-        const [portrait] = parseDg2(files.DG2);
-        if (portrait) result.portrait = portrait;
-      }
-      if (files.DG13) {
-        const dg13 = parseDg13(files.DG13);
+      const { DG1, DG2, DG13 } = files;
+      const mrz = DG1 ? parsed('DG1', () => parseDg1(DG1)) : undefined;
+      if (mrz) result.mrz = mrz;
+      const portrait = DG2 ? parsed('DG2', () => parseDg2(DG2)[0]) : undefined;
+      if (portrait) result.portrait = portrait;
+      const dg13 = DG13 ? parsed('DG13', () => parseDg13(DG13)) : undefined;
+      if (dg13) {
         result.identity = { ...dg13.identity, cardType: cardTypeOf(dg13.identity) };
         result.dg13Entries = dg13.entries;
         issues.push(...dg13.issues);

@@ -70,7 +70,13 @@ export async function performActiveAuthentication(
   random: (n: number) => Uint8Array = randomBytes,
 ): Promise<ActiveAuthenticationResult> {
   const issues: Issue[] = [];
-  const key = parsePublicKeyInfo(dg15PublicKeyInfo);
+  let key: ReturnType<typeof parsePublicKeyInfo>;
+  try {
+    key = parsePublicKeyInfo(dg15PublicKeyInfo);
+  } catch {
+    issues.push(issue('chip/aa-bad-key', 'error', 'DG15 public key cannot be parsed'));
+    return { status: 'failed', issues };
+  }
   if (key.type === 'unsupported') {
     issues.push(issue('chip/aa-unsupported-key', 'warning', 'DG15 key type is not supported'));
     return { status: 'not-available', issues };

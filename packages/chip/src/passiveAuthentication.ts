@@ -2,7 +2,7 @@ import { type Issue, issue } from '@smart-citizen/core';
 import { OID } from './asn1.js';
 import { equalBytes } from './bytes.js';
 import { type CertificateInfo, parseCertificate } from './certificate.js';
-import { digests, parsePublicKeyInfo, verifySignature } from './crypto/signature.js';
+import { type PublicKeyInfo, digests, parsePublicKeyInfo, verifySignature } from './crypto/signature.js';
 import { isChipError } from './errors.js';
 import { type SecurityObject, parseSod } from './sod.js';
 
@@ -41,6 +41,15 @@ export interface PassiveAuthenticationOptions {
   cscas?: readonly (Uint8Array | CertificateInfo)[];
   /** Time used for the validity checks. @default new Date() */
   now?: Date;
+}
+
+/** The certificate's key, or `unsupported` when its SubjectPublicKeyInfo does not parse. */
+function publicKeyOf(cert: CertificateInfo): PublicKeyInfo {
+  try {
+    return parsePublicKeyInfo(cert.publicKeyInfo);
+  } catch {
+    return { type: 'unsupported', algorithm: 'unparseable SubjectPublicKeyInfo', der: cert.publicKeyInfo };
+  }
 }
 
 function signerMatches(sod: SecurityObject, cert: CertificateInfo): boolean {
@@ -154,7 +163,7 @@ export async function verifyPassiveAuthentication(
       signed = signer.signedAttributes;
     }
     const check = await verifySignature(
-      parsePublicKeyInfo(ds.publicKeyInfo),
+      publicKeyOf(ds),
       signer.signatureAlgorithm,
       signed,
       signer.signature,
@@ -231,12 +240,7 @@ async function checkSigner(
   const candidates = cscas.filter((c) => equalBytes(c.subjectDer, ds.issuerDer));
   let outcome: PassiveAuthenticationResult['signer'] = 'unknown-csca';
   for (const csca of candidates) {
-    const check = await verifySignature(
-      parsePublicKeyInfo(csca.publicKeyInfo),
-      ds.signatureAlgorithm,
-      ds.tbs,
-      ds.signature,
-    );
+    const check = await verifySignature(publicKeyOf(csca), ds.signatureAlgorithm, ds.tbs, ds.signature);
     if (check === 'valid') return { signer: 'trusted', csca };
     outcome = check === 'unsupported' && outcome === 'unknown-csca' ? 'unsupported' : 'invalid-certificate-signature';
   }

@@ -34,8 +34,13 @@ export class SecureMessaging {
     }
   }
 
+  /**
+   * MAC of SSC ‖ `data` (ICAO 9303-11 §9.8.6): the input is padded once. The 3DES suite's
+   * retail MAC pads itself; CMAC does not, so AES gets the padding here.
+   */
   private mac(data: Uint8Array): Uint8Array {
-    return this.suite.mac(this.kMac, concat(this.ssc, data));
+    const input = concat(this.ssc, data);
+    return this.suite.blockSize === 8 ? this.suite.mac(this.kMac, input) : this.suite.mac(this.kMac, pad(input, 16));
   }
 
   /** Protect a command. The returned APDU expects the whole response (Ne 256 or 65,536). */
@@ -54,8 +59,7 @@ export class SecureMessaging {
       leDo =
         c.ne > 256 ? tlv(0x97, Uint8Array.of((c.ne >> 8) & 0xff, c.ne & 0xff)) : tlv(0x97, Uint8Array.of(c.ne & 0xff));
     }
-    const macInput = pad(concat(header, dataDo, leDo), bs);
-    const cc = this.mac(macInput);
+    const cc = this.mac(concat(header, dataDo, leDo));
     const body = concat(dataDo, leDo, tlv(0x8e, cc));
     const extended = (c.ne ?? 0) > 256 || body.length > 255;
     return { cla, ins: c.ins, p1: c.p1, p2: c.p2, data: body, ne: extended ? 65536 : 256 };
@@ -86,7 +90,7 @@ export class SecureMessaging {
     if (!do8e) throw smError('protected response has no MAC (DO8E)');
     if (!do99 || do99.value.length !== 2) throw smError('protected response has no status word (DO99)');
     const covered = concat(...objects.filter((o) => o.tag !== 0x8e).map((o) => r.data.subarray(o.start, o.end)));
-    const expected = this.mac(pad(covered, this.suite.blockSize));
+    const expected = this.mac(covered);
     if (!equalBytes(expected, do8e.value)) throw smError('MAC of the protected response does not check out');
     const sw = ((do99.value[0] as number) << 8) | (do99.value[1] as number);
     if (!do87) return { data: new Uint8Array(0), sw };
@@ -108,8 +112,7 @@ export class SecureMessaging {
     if (!do8e) throw smError('protected command has no MAC');
     const header = pad(Uint8Array.of(c.cla, c.ins, c.p1, c.p2), this.suite.blockSize);
     const covered = concat(header, ...objects.filter((o) => o.tag !== 0x8e).map((o) => data.subarray(o.start, o.end)));
-    if (!equalBytes(this.mac(pad(covered, this.suite.blockSize)), do8e.value))
-      throw smError('command MAC does not check out');
+    if (!equalBytes(this.mac(covered), do8e.value)) throw smError('command MAC does not check out');
     const out: CommandApdu = { cla: c.cla & ~0x0c, ins: c.ins, p1: c.p1, p2: c.p2 };
     const d = objects.find((o) => o.tag === 0x87 || o.tag === 0x85);
     if (d) {
@@ -138,7 +141,7 @@ export class SecureMessaging {
         ? tlv(0x87, Uint8Array.of(0x01), this.suite.encrypt(this.kEnc, this.ssc, pad(r.data, bs)))
         : new Uint8Array(0);
     const swDo = tlv(0x99, Uint8Array.of(r.sw >> 8, r.sw & 0xff));
-    const cc = this.mac(pad(concat(dataDo, swDo), bs));
+    const cc = this.mac(concat(dataDo, swDo));
     return concat(dataDo, swDo, tlv(0x8e, cc), Uint8Array.of(0x90, 0x00));
   }
 }
