@@ -74,22 +74,50 @@ export function normaliseLocalContrast(img: RasterImage, radius: number): Raster
  * @param amount - Strength.
  */
 export function sharpen(img: RasterImage, radius: number, amount: number): RasterImage {
-  const { width: w, height: h, data } = img;
+  const mean = localMean(img, radius);
+  const out = new Uint8Array(mean.length);
+  for (let i = 0; i < out.length; i++) {
+    const v0 = img.data[i] ?? 0;
+    const v = v0 + amount * (v0 - (mean[i] ?? 0));
+    out[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+  }
+  return { width: img.width, height: img.height, channels: 1, data: out };
+}
+
+/**
+ * Mean of a square window (2·radius + 1, clipped at the borders) around every pixel.
+ *
+ * @param img - Grey image.
+ * @param radius - Half window size in pixels.
+ * @returns One float per pixel.
+ */
+export function localMean(img: RasterImage, radius: number): Float32Array {
+  const { width: w, height: h } = img;
   const s = integral(img);
-  const out = new Uint8Array(w * h);
+  const out = new Float32Array(w * h);
   for (let y = 0; y < h; y++) {
     const y0 = Math.max(0, y - radius);
     const y1 = Math.min(h, y + radius + 1);
     for (let x = 0; x < w; x++) {
       const x0 = Math.max(0, x - radius);
       const x1 = Math.min(w, x + radius + 1);
-      const mean = boxSum(s, w, x0, y0, x1, y1) / ((x1 - x0) * (y1 - y0));
-      const v0 = data[y * w + x] ?? 0;
-      const v = v0 + amount * (v0 - mean);
-      out[y * w + x] = v < 0 ? 0 : v > 255 ? 255 : v;
+      out[y * w + x] = boxSum(s, w, x0, y0, x1, y1) / ((x1 - x0) * (y1 - y0));
     }
   }
-  return { width: w, height: h, channels: 1, data: out };
+  return out;
+}
+
+/**
+ * Box blur: the {@link localMean} as a grey image (removes a screen's pixel grid, moiré and
+ * sensor noise finer than the window).
+ */
+export function boxBlur(img: RasterImage, radius: number): RasterImage {
+  return {
+    width: img.width,
+    height: img.height,
+    channels: 1,
+    data: Uint8Array.from(localMean(img, radius), Math.round),
+  };
 }
 
 /**

@@ -3,7 +3,9 @@ import { decodeImage, type RasterImage, resize, rotate90 } from '@smart-citizen/
 import type { QrEngine, QrEngineOptions, QrFormat, QrPoint, QrSymbol } from '../engine/QrEngine.js';
 import { createZxingWasmEngine } from '../engine/createZxingWasmEngine.js';
 import { safeParseCardQr } from '../parse/parseCardQr.js';
+import { binariseLocalMean, type CodeCandidate, findFinderPatterns, groupFinders } from './finders.js';
 import {
+  boxBlur,
   cropRegion,
   findCodeRegions,
   greyOf,
@@ -47,6 +49,12 @@ export interface ReadCardQrOptions {
    * @default new Date()
    */
   today?: Date;
+  /**
+   * Names of the ladder's strategies to run, in this order (see {@link readStrategies});
+   * for ablation studies and hosts that want fewer rungs. Unknown names are a RangeError.
+   * @default readStrategies
+   */
+  ladder?: readonly string[];
   /**
    * Monotonic clock in milliseconds (injectable for tests).
    * @default performance.now
@@ -93,7 +101,23 @@ interface LadderContext {
   grey: RasterImage;
   engineRotates: boolean;
   cache: Map<string, RasterImage>;
+  /** Code candidates from the finder-pattern search, computed on first use. */
+  candidates?: CodeCandidate[];
 }
+
+/** Where the finder patterns say codes are (cached per image). */
+function finderCandidates(ctx: LadderContext): CodeCandidate[] {
+  if (!ctx.candidates) {
+    const { grey } = ctx;
+    const radius = Math.max(8, Math.round(Math.min(grey.width, grey.height) / 24));
+    const finders = findFinderPatterns(grey, binariseLocalMean(grey, radius, 3));
+    ctx.candidates = groupFinders(finders, grey.width, grey.height, 3);
+  }
+  return ctx.candidates;
+}
+
+/** Largest side of an enlarged crop (bigger costs more than it gains). */
+const MAX_CROP_SIDE = 1000;
 
 const identityMap = (p: QrPoint): QrPoint => p;
 const WARPS = waveWarps(20);
@@ -131,6 +155,32 @@ const LADDER: Strategy[] = [
     name: 'raw',
     *run(ctx) {
       yield { image: ctx.grey, back: identityMap };
+    },
+  },
+  {
+    name: 'finder-crop',
+    *run(ctx) {
+      // Candidates from finder patterns, cut out and enlarged to about 5 px per module (the
+      // finders give the module size): small codes, codes beside other codes, codes in a
+      // cluttered frame that the engine's whole-frame search loses.
+      for (const c of finderCandidates(ctx)) {
+        const crop = cropRegion(ctx.grey, { ...c, score: 1 }, 0);
+        const factor = Math.max(1, Math.min(4, 5 / c.module, MAX_CROP_SIDE / Math.max(crop.width, crop.height)));
+        const enlarge = (img: RasterImage) =>
+          factor > 1.05
+            ? resize(img, {
+                width: Math.round(img.width * factor),
+                height: Math.round(img.height * factor),
+                method: 'bilinear',
+              })
+            : img;
+        const big = enlarge(crop);
+        const back = (p: QrPoint): QrPoint => ({ x: c.x + p.x / factor, y: c.y + p.y / factor });
+        yield { image: big, back };
+        yield { image: big, options: { binarizer: 'global' }, back };
+        // A screen's pixel grid (moiré) and sensor noise are finer than a module of 3 px or more.
+        if (c.module >= 3) yield { image: enlarge(boxBlur(crop, 1)), back };
+      }
     },
   },
   {
@@ -257,6 +307,13 @@ function validateOptions(options: ReadCardQrOptions): void {
   if (options.accept !== undefined && options.accept !== 'card' && options.accept !== 'any') {
     throw new RangeError("[@smart-citizen/qr] accept must be 'card' or 'any'");
   }
+  if (options.ladder !== undefined) {
+    if (!Array.isArray(options.ladder)) throw new RangeError('[@smart-citizen/qr] ladder must be an array of names');
+    for (const name of options.ladder) {
+      if (!LADDER.some((s) => s.name === name))
+        throw new RangeError(`[@smart-citizen/qr] unknown strategy '${String(name)}'`);
+    }
+  }
 }
 
 /**
@@ -327,7 +384,10 @@ export async function readCardQr(
     return { ok: true, ...base, issues, ms: now() - t0 };
   };
 
-  for (const strategy of LADDER) {
+  const ladder = options.ladder
+    ? options.ladder.map((name) => LADDER.find((s) => s.name === name) as Strategy)
+    : LADDER;
+  for (const strategy of ladder) {
     for (const attempt of strategy.run(ctx)) {
       if (attempts > 0 && now() - t0 > budget) {
         return notFound(attempts, now() - t0, foreign);

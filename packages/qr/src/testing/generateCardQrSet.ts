@@ -35,8 +35,8 @@ export interface GenerateCardQrSetOptions {
   height?: number;
 }
 
-/** Encode grey pixels as a baseline JPEG with jpeg-js (pure JS, available in dev only). */
-async function encodeJpeg(img: RasterImage, quality: number): Promise<Uint8Array> {
+/** Encode grey pixels as a baseline JPEG with jpeg-js (pure JS, available in dev only). @internal */
+export async function encodeJpeg(img: RasterImage, quality: number): Promise<Uint8Array> {
   const { encode } = await import('jpeg-js');
   const rgba = new Uint8Array(img.width * img.height * 4);
   for (let i = 0; i < img.width * img.height; i++) {

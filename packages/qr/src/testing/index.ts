@@ -17,3 +17,9 @@ export {
   middleNamesMale,
   streetNames,
 } from './vietnameseNames.js';
+export { drawHardDegradation, generateHardQrSet, hardCategories } from './generateHardQrSet.js';
+export type { GenerateHardQrSetOptions, GeneratedHardImage, HardCategory } from './generateHardQrSet.js';
+export { evaluationHalf } from './split.js';
+export type { EvaluationHalf } from './split.js';
+export { generateCardClips } from './generateCardClip.js';
+export type { CardClip, ClipMotion, GenerateCardClipsOptions } from './generateCardClip.js';
