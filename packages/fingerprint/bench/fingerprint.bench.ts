@@ -1,12 +1,14 @@
 import { loadavg } from 'node:os';
 import { type BenchTable, defineBench } from '@smart-citizen/bench';
 import { sharedDataRoot } from '@smart-citizen/test-kit';
+import { calibrate, DEFAULT_THRESHOLD, thresholdToFmr } from '../src/calibration.js';
 import { evaluateFvc, type FvcEvaluation } from '../src/evaluate.js';
+import { FingerprintIndex } from '../src/FingerprintIndex.js';
 import { extractTemplate } from '../src/extractTemplate.js';
 import { PairingWorkspace, pairTemplates } from '../src/match/pairing.js';
 import { type PreparedTemplate, prepareTemplate } from '../src/match/prepare.js';
 import { rawScore } from '../src/match/score.js';
-import type { FingerprintTemplate } from '../src/types.js';
+import type { FingerprintTemplate, Minutia } from '../src/types.js';
 import { FVC_SETS, fingerHalf, fvcPairs, type Impression, loadFvcSet } from './fvc.js';
 
 /** SourceAFIS 3.18 EER measured on the same four sets (issue #15). */
@@ -178,13 +180,130 @@ export const bench = defineBench({
         },
       ],
     };
+    // Calibration check: measured FMR / FNMR at calibrated thresholds, per half.
+    const calibration: BenchTable = {
+      title:
+        'Calibrated thresholds (fitted on the tune half): measured false match / non-match rates, all cross-finger impostors',
+      rows: [],
+    };
+    for (const threshold of [20, 30, 40]) {
+      const row: Record<string, string | number> = { threshold, 'nominal FMR %': thresholdToFmr(threshold) * 100 };
+      for (const half of ['tune', 'report'] as const) {
+        let fm = 0;
+        let im = 0;
+        let fnm = 0;
+        let gm = 0;
+        for (const set of sets) {
+          const def = FVC_SETS.find((d) => d.name === set.name);
+          const hp = fvcPairs(set.items, (f) => (def ? fingerHalf(def, f) === half : false));
+          const s = (p: [number, number]) => calibrate(set.scores.get(p[0] * 1000 + p[1]) as number);
+          for (const p of hp.impostorAll) {
+            im++;
+            if (s(p) >= threshold) fm++;
+          }
+          for (const p of hp.genuine) {
+            gm++;
+            if (s(p) < threshold) fnm++;
+          }
+        }
+        row[`${half}: FMR %`] = Math.round((fm / im) * 10000) / 100;
+        row[`${half}: FNMR %`] = Math.round((fnm / gm) * 1000) / 10;
+        row[`${half}: impostors`] = im;
+      }
+      calibration.rows.push(row);
+    }
+    ctx.progress('1:N: building galleries of perturbed templates');
+    const search = searchTable(
+      sets.flatMap((s) => s.templates),
+      ctx.quick ? [1_000, 10_000] : [10_000, 100_000],
+    );
     return {
-      tables: [accuracy, halves, speed],
+      tables: [accuracy, halves, speed, calibration, search],
       data: { loadAverage: [load0, load1], matchCount, images: extractTimes.length },
       notes: [
         `Load average ${load0.toFixed(1)} → ${load1.toFixed(1)} on 2 cores during the run: CPU times are inflated by contention.`,
+        `Default threshold ${DEFAULT_THRESHOLD} (nominal FMR ${thresholdToFmr(DEFAULT_THRESHOLD) * 100}%). 1:N galleries are the real templates rotated (±30°), shifted (±40 px), with 20% of minutiae dropped, 10% added at random and positions/angles jittered: distinct templates with real minutiae statistics, not images.`,
         'FVC protocol: genuine = all same-finger pairs (28 per finger); impostor = first impressions of different fingers (45 per database). FMR100/FMR1000/ZeroFMR use all cross-finger pairs (2,880 per database) since 45 impostors cannot resolve them.',
       ],
     };
   },
 });
+
+/** Deterministic pseudo-random numbers for the synthetic galleries. */
+function lcg(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x / 2 ** 32;
+  };
+}
+
+/** A distinct template derived from a real one: rotated, shifted, minutiae dropped, added and jittered. */
+function perturb(t: FingerprintTemplate, rnd: () => number): FingerprintTemplate {
+  const rot = (rnd() - 0.5) * (Math.PI / 3);
+  const dx = (rnd() - 0.5) * 80;
+  const dy = (rnd() - 0.5) * 80;
+  const cx = t.width / 2;
+  const cy = t.height / 2;
+  const c = Math.cos(rot);
+  const s = Math.sin(rot);
+  const minutiae: Minutia[] = [];
+  for (const m of t.minutiae) {
+    if (rnd() < 0.2) continue;
+    const x = m.x - cx;
+    const y = m.y - cy;
+    minutiae.push({
+      ...m,
+      x: Math.max(0, Math.round(c * x + s * y + cx + dx + (rnd() - 0.5) * 6)),
+      y: Math.max(0, Math.round(-s * x + c * y + cy + dy + (rnd() - 0.5) * 6)),
+      angle: (((m.angle + rot + (rnd() - 0.5) * 0.35) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI),
+    });
+  }
+  const extra = Math.round(t.minutiae.length * 0.1);
+  for (let k = 0; k < extra; k++) {
+    minutiae.push({
+      x: Math.round(rnd() * t.width),
+      y: Math.round(rnd() * t.height),
+      angle: rnd() * 2 * Math.PI,
+      type: rnd() < 0.5 ? 'ending' : 'bifurcation',
+      quality: 50,
+    });
+  }
+  return { width: t.width, height: t.height, dpi: 500, minutiae };
+}
+
+function searchTable(real: FingerprintTemplate[], sizes: number[]): BenchTable {
+  const usable = real.filter((t) => t.minutiae.length >= 8);
+  const rows: Record<string, string | number>[] = [];
+  const rnd = lcg(42);
+  for (const size of sizes) {
+    const mem = () => {
+      const m = process.memoryUsage();
+      return m.heapUsed + m.arrayBuffers;
+    };
+    const heap0 = mem();
+    const index = new FingerprintIndex();
+    for (let k = 0; k < size; k++) index.add(`g${k}`, perturb(usable[k % usable.length] as FingerprintTemplate, rnd));
+    const heapPer = (mem() - heap0) / size;
+    const cpu: number[] = [];
+    const wall: number[] = [];
+    for (let q = 0; q < 5; q++) {
+      const probe = perturb(usable[(q * 37) % usable.length] as FingerprintTemplate, rnd);
+      const w0 = performance.now();
+      const c0 = process.cpuUsage();
+      index.search(probe, { limit: 10 });
+      cpu.push(cpuMs(c0));
+      wall.push(performance.now() - w0);
+    }
+    cpu.sort((a, b) => a - b);
+    wall.sort((a, b) => a - b);
+    rows.push({
+      gallery: size,
+      'search CPU ms (median of 5)': Math.round(cpu[2] as number),
+      'search wall ms (median of 5)': Math.round(wall[2] as number),
+      'comparisons / s (CPU)': Math.round(size / ((cpu[2] as number) / 1000)),
+      'memory KB / template (heap + typed arrays)': Math.round(heapPer / 102.4) / 10,
+    });
+  }
+  return { title: '1:N search, one core (FingerprintIndex.search, probe prepared once)', rows };
+}
