@@ -2,16 +2,24 @@ import {
   type CitizenIdentity,
   type PartialDate,
   SmartCitizenError,
+  checkCitizenIdentity,
   citizenIdentityFields,
   comparePartialDates,
-  isValidPartialDate,
+  type IdentityFieldProblem,
   toPartialDate,
   validateIdNumber,
 } from '@smart-citizen/core';
 import { type FormIssue, formIssue } from '../FormIssue.js';
 
-const DATE_FIELDS = new Set(['dateOfBirth', 'issueDate', 'expiryDate']);
-const CARD_TYPES = new Set(['cmnd', 'cccd-2016', 'cccd-chip-2021', 'can-cuoc-2024', 'unknown']);
+/** English and Vietnamese reasons for the problems of core's {@link checkCitizenIdentity}. */
+const FIELD_PROBLEM_MESSAGES: Record<IdentityFieldProblem, [string, string]> = {
+  'bad-date': ['not a valid date', 'ngày không hợp lệ'],
+  'bad-sex': ["must be 'M' or 'F'", "phải là 'M' hoặc 'F'"],
+  'bad-boolean': ['must be true or false', 'phải là true hoặc false'],
+  'bad-card-type': ['unknown card type', 'loại thẻ không xác định'],
+  'bad-old-id-number': ['must be 9 or 12 digits', 'phải gồm 9 hoặc 12 chữ số'],
+  'bad-text': ['must be text', 'phải là chuỗi ký tự'],
+};
 /** Longest text accepted from a card field (the longest printed address is about 150 characters). */
 const MAX_TEXT = 300;
 // Control characters (C0, DEL, C1), bidirectional overrides and isolates: never meaningful on
@@ -52,57 +60,44 @@ export function checkIdentity(input: unknown, today: Date = new Date()): Identit
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new SmartCitizenError('forms/invalid-identity', 'the identity must be an object', { pkg: 'forms' });
   }
-  const src = input as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
+  const checked = checkCitizenIdentity(input);
+  const problemOf = new Map(checked.problems.map((p) => [p.field as string, p.problem]));
+  const out = checked.identity as Record<string, unknown>;
   const issues: FormIssue[] = [];
   const drop = (field: string, en: string, vi: string) =>
     issues.push(
       formIssue('forms/identity-field-invalid', 'error', { en: `${field}: ${en}`, vi: `${field}: ${vi}` }, field),
     );
 
+  // Issues in field order, as the citizen reads the card.
   for (const field of citizenIdentityFields) {
-    if (!Object.hasOwn(src, field)) continue;
-    const v = src[field];
-    if (v === undefined || v === null) continue;
-    if (DATE_FIELDS.has(field)) {
-      if (typeof v === 'object' && isValidPartialDate(v as PartialDate)) {
-        const d = v as PartialDate;
-        const clean: PartialDate = { year: d.year };
-        if (d.month !== undefined) clean.month = d.month;
-        if (d.day !== undefined) clean.day = d.day;
-        out[field] = clean;
-      } else drop(field, 'not a valid date', 'ngày không hợp lệ');
-    } else if (field === 'sex') {
-      if (v === 'M' || v === 'F') out[field] = v;
-      else drop(field, "must be 'M' or 'F'", "phải là 'M' hoặc 'F'");
-    } else if (field === 'noExpiry') {
-      if (typeof v === 'boolean') out[field] = v;
-      else drop(field, 'must be true or false', 'phải là true hoặc false');
-    } else if (field === 'cardType') {
-      if (typeof v === 'string' && CARD_TYPES.has(v)) out[field] = v;
-      else drop(field, 'unknown card type', 'loại thẻ không xác định');
-    } else if (typeof v === 'string') {
-      const clean = v.replace(UNSAFE, ' ').replace(/\s+/g, ' ').trim();
-      if (clean.length > MAX_TEXT) drop(field, `longer than ${MAX_TEXT} characters`, `dài quá ${MAX_TEXT} ký tự`);
-      else if (clean.length > 0) out[field] = clean;
-    } else {
-      drop(field, 'must be text', 'phải là chuỗi ký tự');
+    const problem = problemOf.get(field);
+    if (problem) {
+      const [en, vi] = FIELD_PROBLEM_MESSAGES[problem];
+      drop(field, en, vi);
+      continue;
     }
+    const v = out[field];
+    if (typeof v !== 'string' || field === 'sex' || field === 'cardType') continue;
+    const clean = v.replace(UNSAFE, ' ').replace(/\s+/g, ' ').trim();
+    if (clean.length > MAX_TEXT) {
+      delete out[field];
+      drop(field, `longer than ${MAX_TEXT} characters`, `dài quá ${MAX_TEXT} ký tự`);
+    } else if (clean.length > 0) out[field] = clean;
+    else delete out[field];
   }
-  for (const key of Object.keys(src)) {
-    if (!(citizenIdentityFields as readonly string[]).includes(key)) {
-      issues.push(
-        formIssue(
-          'forms/identity-unknown-field',
-          'warning',
-          {
-            en: `unknown identity field '${key.slice(0, 40)}' ignored`,
-            vi: `Bỏ qua trường không xác định '${key.slice(0, 40)}'.`,
-          },
-          key.slice(0, 40),
-        ),
-      );
-    }
+  for (const key of checked.unknownFields) {
+    issues.push(
+      formIssue(
+        'forms/identity-unknown-field',
+        'warning',
+        {
+          en: `unknown identity field '${key.slice(0, 40)}' ignored`,
+          vi: `Bỏ qua trường không xác định '${key.slice(0, 40)}'.`,
+        },
+        key.slice(0, 40),
+      ),
+    );
   }
   const identity = out as CitizenIdentity;
 
