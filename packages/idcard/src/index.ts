@@ -35,3 +35,22 @@ export { createNameLexicon, fallbackNameLexicon, loadNameLexicon, parseNameTsv }
 export type { NameLexicon, NameRole } from './fields/nameLexicon.js';
 export { PlaceMatcher, PLACE_MATCH_MIN } from './fields/PlaceMatcher.js';
 export type { PlacePart } from './fields/PlaceMatcher.js';
+export { IdCardReader } from './IdCardReader.js';
+export type {
+  CardCrop,
+  CardImageInput,
+  FieldLineRecognizer,
+  FieldValue,
+  IdCardReaderOptions,
+  IdCardReadResult,
+  RecognizedText,
+  SideProblem,
+  SideResult,
+} from './IdCardReader.js';
+export { findCardQuad, orderQuad } from './geometry/findCardQuad.js';
+export type { FindCardResult, Quad } from './geometry/findCardQuad.js';
+export { rectifyCard } from './geometry/rectify.js';
+export type { RectifiedCard } from './geometry/rectify.js';
+export { classifyCard } from './geometry/classifyCard.js';
+export type { CardClassification } from './geometry/classifyCard.js';
+export { cardSharpness, fieldsUnderGlare } from './geometry/quality.js';

@@ -1,0 +1,77 @@
+import { createRng } from '@smart-citizen/core';
+import { decodeImage, encodePng } from '@smart-citizen/image';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { IdCardReader } from './IdCardReader.js';
+import { generateCardSide, type GeneratorData, loadGeneratorData, photographCard } from './testing/index.js';
+
+let data: GeneratorData;
+beforeAll(async () => {
+  data = await loadGeneratorData(undefined);
+});
+
+async function photo(
+  type: Parameters<typeof generateCardSide>[0],
+  side: 'front' | 'back',
+  level: number,
+  seed: number,
+  opts = {},
+) {
+  const rng = createRng(seed);
+  const { card } = await generateCardSide(type, side, data, rng);
+  return photographCard(card.image, level, rng, opts);
+}
+
+describe('IdCardReader geometry (generated photos)', () => {
+  it('finds, rectifies and classifies a photographed card and cuts the portrait where the photo has it', async () => {
+    await using reader = await IdCardReader.create();
+    const p = await photo('cccd-2021', 'back', 2, 11);
+    const r = await reader.read({ back: p.jpeg });
+    const b = r.back;
+    expect(b?.status).toBe('read');
+    if (b?.status !== 'read') return;
+    expect([b.documentType, b.side]).toEqual(['cccd-2021', 'back']);
+    // Corners within 1 mm of the truth (card width 85.6 mm).
+    const mmPerPx = 85.6 / p.parameters.cardWidthPx;
+    for (const [i, q] of b.quad.entries()) {
+      expect(Math.hypot(q.x - (p.quad[i]?.x ?? 0), q.y - (p.quad[i]?.y ?? 0)) * mmPerPx).toBeLessThan(1);
+    }
+    expect(b.fingerprints?.leftIndex.image.width).toBeGreaterThan(150);
+    expect(b.issues.map((i) => i.code)).toContain('idcard/ocr-not-configured');
+    expect(b.fields).toEqual({});
+  });
+
+  it('turns an upside-down card and still cuts the portrait from the front', async () => {
+    await using reader = await IdCardReader.create();
+    const rng = createRng(21);
+    const { card } = await generateCardSide('cmnd-9', 'front', data, rng);
+    const p = await photographCard(card.image, 1, rng);
+    const upside = await decodeImage(p.jpeg);
+    const flipped = { ...upside, data: new Uint8Array(upside.data.length) };
+    const n = upside.width * upside.height;
+    for (let i = 0; i < n; i++)
+      for (let c = 0; c < upside.channels; c++)
+        flipped.data[(n - 1 - i) * upside.channels + c] = upside.data[i * upside.channels + c] as number;
+    const r = await reader.readSide(flipped);
+    expect(r.status).toBe('read');
+    if (r.status !== 'read') return;
+    expect([r.documentType, r.side]).toEqual(['cmnd-9', 'front']);
+    expect(r.portrait?.image.height).toBeGreaterThan(r.portrait?.image.width ?? 0);
+  });
+
+  it('says no card, card cut off, too small and bad image instead of guessing', async () => {
+    await using reader = await IdCardReader.create();
+    const blank = { width: 640, height: 480, channels: 3 as const, data: new Uint8Array(640 * 480 * 3).fill(128) };
+    expect((await reader.readSide(blank)).status).toBe('no-card');
+    expect((await reader.readSide(new Uint8Array([0xff, 0xd8, 0xff, 0x00, 1, 2, 3]))).status).toBe('bad-image');
+    expect(
+      await reader.readSide(await encodePng({ width: 20, height: 20, channels: 3, data: new Uint8Array(1200) })),
+    ).toMatchObject({ status: 'too-small' });
+    const cut = await photo('cccd-2016', 'front', 0, 5, { cutOff: true });
+    expect(['card-cut-off', 'no-card']).toContain((await reader.readSide(cut.jpeg)).status);
+    const tiny = await photo('cccd-2016', 'front', 0, 6, { cardScale: 0.2 });
+    expect(['too-small', 'no-card']).toContain((await reader.readSide(tiny.jpeg)).status);
+    await expect(reader.read({})).rejects.toMatchObject({ code: 'idcard/no-input' });
+    await reader.close();
+    await expect(reader.readSide(blank)).rejects.toMatchObject({ code: 'idcard/closed' });
+  });
+});

@@ -1,0 +1,173 @@
+import type { RasterImage } from '@smart-citizen/image';
+import type { CardSide, CardType } from '../cardTypes.js';
+import type { CardLayout, MmBox } from '../layout/CardLayout.js';
+import { CANONICAL_PX_PER_MM } from '../layout/canonical.js';
+import { allCardLayouts } from '../layout/layouts.js';
+
+const CELL_MM = 2;
+const GX = Math.floor(85.6 / CELL_MM);
+const GY = Math.floor(53.98 / CELL_MM);
+
+/** The layout a rectified card matches best, with its score and the runner-up's. */
+export interface CardClassification {
+  type: CardType;
+  side: CardSide;
+  /** The canonical image had to be turned by 180°. */
+  turned: boolean;
+  /** Correlation of the ink map with the layout (−1…1) minus the colour distance. */
+  score: number;
+  /** Best score minus the best score of another type/side. */
+  margin: number;
+}
+
+/** Where a layout expects ink (text, pictures, codes) on a {@link GX}×{@link GY} grid of 2 mm cells. */
+function expectedInk(layout: CardLayout): Float32Array {
+  const map = new Float32Array(GX * GY);
+  const paint = (b: MmBox, v: number) => {
+    for (let gy = Math.floor(b.y / CELL_MM); gy < Math.min(GY, Math.ceil((b.y + b.h) / CELL_MM)); gy++) {
+      for (let gx = Math.floor(b.x / CELL_MM); gx < Math.min(GX, Math.ceil((b.x + b.w) / CELL_MM)); gx++) {
+        map[gy * GX + gx] = Math.max(map[gy * GX + gx] as number, v);
+      }
+    }
+  };
+  for (const t of layout.staticTexts) paint(t.box, 0.8);
+  for (const f of layout.fields) {
+    if (f.label) paint(f.label.box, 0.8);
+    // Values vary in length: expect ink over the first third of each line box.
+    for (const l of f.lines) paint({ ...l, w: l.w / 3 }, 0.5);
+  }
+  for (const k of ['emblem', 'portrait', 'qr', 'pdf417', 'chip'] as const) {
+    const b = layout[k];
+    if (b) paint(b, 1);
+  }
+  if (layout.fingerprints) {
+    paint(layout.fingerprints.leftIndex, 1);
+    paint(layout.fingerprints.rightIndex, 1);
+  }
+  for (const b of layout.mrz ?? []) paint({ ...b, w: 76 }, 1);
+  return map;
+}
+
+const expectedMaps = new Map(allCardLayouts.map((l) => [l, expectedInk(l)]));
+
+/** Share of "ink" pixels per 2 mm cell: darker than the local background, or strongly coloured. */
+export function inkMap(card: RasterImage): Float32Array {
+  const { width: W, height: H, channels: ch, data } = card;
+  const grey = new Float32Array(W * H);
+  for (let i = 0; i < W * H; i++)
+    grey[i] =
+      ch >= 3
+        ? 0.299 * (data[i * ch] as number) + 0.587 * (data[i * ch + 1] as number) + 0.114 * (data[i * ch + 2] as number)
+        : (data[i] as number);
+  // Local background: the 80th percentile of each cell's 3×3 neighbourhood of cells.
+  const cellPx = CELL_MM * CANONICAL_PX_PER_MM;
+  const bright = new Float32Array(GX * GY);
+  for (let gy = 0; gy < GY; gy++) {
+    for (let gx = 0; gx < GX; gx++) {
+      const vals: number[] = [];
+      for (let y = gy * cellPx; y < (gy + 1) * cellPx && y < H; y += 3)
+        for (let x = gx * cellPx; x < (gx + 1) * cellPx && x < W; x += 3) vals.push(grey[y * W + x] as number);
+      vals.sort((a, b) => a - b);
+      bright[gy * GX + gx] = vals[Math.floor(vals.length * 0.9)] ?? 255;
+    }
+  }
+  const map = new Float32Array(GX * GY);
+  for (let gy = 0; gy < GY; gy++) {
+    for (let gx = 0; gx < GX; gx++) {
+      let bg = 0;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++)
+          bg = Math.max(
+            bg,
+            bright[Math.min(GY - 1, Math.max(0, gy + dy)) * GX + Math.min(GX - 1, Math.max(0, gx + dx))] as number,
+          );
+      let ink = 0;
+      let n = 0;
+      for (let y = gy * cellPx; y < (gy + 1) * cellPx && y < H; y += 2) {
+        for (let x = gx * cellPx; x < (gx + 1) * cellPx && x < W; x += 2) {
+          n++;
+          if ((grey[y * W + x] as number) < bg * 0.72) ink++;
+        }
+      }
+      map[gy * GX + gx] = n ? ink / n : 0;
+    }
+  }
+  return map;
+}
+
+function correlation(a: Float32Array, b: Float32Array): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i] as number;
+    mb += b[i] as number;
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const da = (a[i] as number) - ma;
+    const db = (b[i] as number) - mb;
+    sab += da * db;
+    saa += da * da;
+    sbb += db * db;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+}
+
+/** Chromaticity (r, b over the sum) of the brightest quarter of the card: the card stock, not the ink. */
+function paperChroma(card: RasterImage): [number, number] {
+  const { width: W, height: H, channels: ch, data } = card;
+  if (ch < 3) return [1 / 3, 1 / 3];
+  const samples: [number, number, number][] = [];
+  for (let y = 4; y < H; y += 9)
+    for (let x = 4; x < W; x += 9) {
+      const i = (y * W + x) * ch;
+      samples.push([data[i] as number, data[i + 1] as number, data[i + 2] as number]);
+    }
+  samples.sort((a, b) => b[0] + b[1] + b[2] - (a[0] + a[1] + a[2]));
+  const top = samples.slice(Math.floor(samples.length * 0.05), Math.floor(samples.length * 0.3));
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  for (const [rr, gg, bb] of top) {
+    r += rr;
+    g += gg;
+    b += bb;
+  }
+  const s = r + g + b || 1;
+  return [r / s, b / s];
+}
+
+/**
+ * Which card type and side a rectified card is, and whether it is upside down: the ink map
+ * (2 mm cells) is correlated with where each layout prints text, pictures and codes, for the
+ * card as warped and turned by 180°; the paper's colour separates layouts that print alike.
+ *
+ * @param card - Rectified card (canonical size).
+ * @param turnedCard - The same turned by 180°.
+ */
+export function classifyCard(card: RasterImage, turnedCard: RasterImage): CardClassification {
+  const candidates: CardClassification[] = [];
+  for (const [turned, img] of [
+    [false, card],
+    [true, turnedCard],
+  ] as const) {
+    const ink = inkMap(img);
+    const [cr, cb] = paperChroma(img);
+    for (const layout of allCardLayouts) {
+      const bg = layout.background;
+      const s = bg[0] + bg[1] + bg[2];
+      const colourDistance = Math.hypot(cr - bg[0] / s, cb - bg[2] / s);
+      const score = correlation(ink, expectedMaps.get(layout) as Float32Array) - 3 * colourDistance;
+      candidates.push({ type: layout.type, side: layout.side, turned, score, margin: 0 });
+    }
+  }
+  candidates.sort((a, b) => b.score - a.score);
+  const best = candidates[0] as CardClassification;
+  const other = candidates.find((c) => c.type !== best.type || c.side !== best.side);
+  return { ...best, margin: best.score - (other?.score ?? -1) };
+}

@@ -1,0 +1,389 @@
+import { type Point, type RasterImage, resize, toGrey } from '@smart-citizen/image';
+import { ID1_HEIGHT_MM, ID1_WIDTH_MM } from '../cardTypes.js';
+
+/** A card outline in image pixels, corners in order top-left, top-right, bottom-right, bottom-left of the card as seen (long side first). */
+export type Quad = [Point, Point, Point, Point];
+
+/** Outcome of {@link findCardQuad}. */
+export type FindCardResult =
+  | {
+      status: 'found';
+      quad: Quad;
+      /** Share of the outline's length backed by an edge (0–1). */
+      support: number;
+      /** Card area as a share of the image. */
+      areaShare: number;
+    }
+  | { status: 'cut-off'; quad: Quad; support: number; areaShare: number }
+  | { status: 'not-found' };
+
+interface Line {
+  theta: number;
+  rho: number;
+  votes: number;
+  /** A side of the image (the card continues beyond it). */
+  border?: boolean;
+}
+
+const WORK_SIZE = 480;
+const THETA_BINS = 180;
+const CARD_ASPECT = ID1_WIDTH_MM / ID1_HEIGHT_MM;
+
+function sobel(g: Float32Array, w: number, h: number): { mag: Float32Array; ang: Float32Array } {
+  const mag = new Float32Array(w * h);
+  const ang = new Float32Array(w * h);
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      const gx =
+        (g[i - w + 1] as number) +
+        2 * (g[i + 1] as number) +
+        (g[i + w + 1] as number) -
+        (g[i - w - 1] as number) -
+        2 * (g[i - 1] as number) -
+        (g[i + w - 1] as number);
+      const gy =
+        (g[i + w - 1] as number) +
+        2 * (g[i + w] as number) +
+        (g[i + w + 1] as number) -
+        (g[i - w - 1] as number) -
+        2 * (g[i - w] as number) -
+        (g[i - w + 1] as number);
+      mag[i] = Math.hypot(gx, gy);
+      ang[i] = Math.atan2(gy, gx);
+    }
+  }
+  return { mag, ang };
+}
+
+/** Colour-aware grey: the larger of luminance and chroma edges shows a card on a same-brightness table. */
+function workImage(img: RasterImage): { g: Float32Array; w: number; h: number; scale: number } {
+  const scale = Math.min(1, WORK_SIZE / Math.max(img.width, img.height));
+  const small =
+    scale < 1
+      ? resize(img, {
+          width: Math.max(8, Math.round(img.width * scale)),
+          height: Math.max(8, Math.round(img.height * scale)),
+        })
+      : img;
+  const w = small.width;
+  const h = small.height;
+  const g = new Float32Array(w * h);
+  const ch = small.channels;
+  if (ch >= 3) {
+    for (let i = 0; i < w * h; i++) {
+      const r = small.data[i * ch] as number;
+      const gg = small.data[i * ch + 1] as number;
+      const b = small.data[i * ch + 2] as number;
+      // luminance plus saturation: cards are pale, tables and cloth are often saturated.
+      g[i] = 0.299 * r + 0.587 * gg + 0.114 * b - 0.5 * (Math.max(r, gg, b) - Math.min(r, gg, b));
+    }
+  } else {
+    const grey = toGrey(small);
+    for (let i = 0; i < w * h; i++) g[i] = grey.data[i] as number;
+  }
+  // 3×3 box blur against JPEG and sensor noise.
+  const s = new Float32Array(w * h);
+  for (let y = 1; y < h - 1; y++)
+    for (let x = 1; x < w - 1; x++) {
+      let acc = 0;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) acc += g[(y + dy) * w + x + dx] as number;
+      s[y * w + x] = acc / 9;
+    }
+  return { g: s, w, h, scale: small.width / img.width };
+}
+
+function houghLines(mag: Float32Array, ang: Float32Array, w: number, h: number, threshold: number): Line[] {
+  const diag = Math.ceil(Math.hypot(w, h));
+  const acc = new Float32Array(THETA_BINS * (2 * diag + 1));
+  for (let y = 2; y < h - 2; y++) {
+    for (let x = 2; x < w - 2; x++) {
+      const m = mag[y * w + x] as number;
+      if (m < threshold) continue;
+      let t = ang[y * w + x] as number;
+      if (t < 0) t += Math.PI;
+      if (t >= Math.PI) t -= Math.PI;
+      const tb = Math.round((t / Math.PI) * THETA_BINS);
+      for (let d = -3; d <= 3; d++) {
+        const b = (((tb + d) % THETA_BINS) + THETA_BINS) % THETA_BINS;
+        const th = (b / THETA_BINS) * Math.PI;
+        const rho = Math.round(x * Math.cos(th) + y * Math.sin(th)) + diag;
+        acc[b * (2 * diag + 1) + rho] = (acc[b * (2 * diag + 1) + rho] as number) + 1;
+      }
+    }
+  }
+  const lines: Line[] = [];
+  const width = 2 * diag + 1;
+  const minVotes = Math.min(w, h) * 0.12;
+  for (let b = 0; b < THETA_BINS; b++) {
+    for (let r = 0; r < width; r++) {
+      const v = acc[b * width + r] as number;
+      if (v < minVotes) continue;
+      let isMax = true;
+      for (let db = -4; db <= 4 && isMax; db++) {
+        const bb = (((b + db) % THETA_BINS) + THETA_BINS) % THETA_BINS;
+        // Across θ = 0/π the line (θ, ρ) equals (θ ± π, −ρ).
+        const wrap = b + db < 0 || b + db >= THETA_BINS;
+        for (let dr = -8; dr <= 8; dr++) {
+          const rr = wrap ? width - 1 - (r + dr) : r + dr;
+          if (rr < 0 || rr >= width || (db === 0 && dr === 0)) continue;
+          const o = acc[bb * width + rr] as number;
+          if (o > v || (o === v && bb * width + rr < b * width + r)) {
+            isMax = false;
+            break;
+          }
+        }
+      }
+      if (isMax) lines.push({ theta: (b / THETA_BINS) * Math.PI, rho: r - diag, votes: v });
+    }
+  }
+  return lines.sort((a, b) => b.votes - a.votes).slice(0, 28);
+}
+
+function intersect(a: Line, b: Line): Point | undefined {
+  const det = Math.cos(a.theta) * Math.sin(b.theta) - Math.sin(a.theta) * Math.cos(b.theta);
+  if (Math.abs(det) < 1e-6) return undefined;
+  return {
+    x: (a.rho * Math.sin(b.theta) - b.rho * Math.sin(a.theta)) / det,
+    y: (b.rho * Math.cos(a.theta) - a.rho * Math.cos(b.theta)) / det,
+  };
+}
+
+function angleBetween(a: Line, b: Line): number {
+  const d = Math.abs(a.theta - b.theta) % Math.PI;
+  return Math.min(d, Math.PI - d);
+}
+
+/** Share of points along a segment with a strong edge across it. */
+function segmentSupport(
+  p: Point,
+  q: Point,
+  mag: Float32Array,
+  ang: Float32Array,
+  w: number,
+  h: number,
+  threshold: number,
+): number {
+  const n = 48;
+  const nx = -(q.y - p.y);
+  const ny = q.x - p.x;
+  const len = Math.hypot(nx, ny) || 1;
+  let hits = 0;
+  let inside = 0;
+  for (let i = 1; i < n; i++) {
+    const t = i / n;
+    const x = p.x + (q.x - p.x) * t;
+    const y = p.y + (q.y - p.y) * t;
+    if (x < 2 || y < 2 || x >= w - 2 || y >= h - 2) continue;
+    inside++;
+    let ok = false;
+    for (let d = -2; d <= 2 && !ok; d++) {
+      const xi = Math.round(x + (nx / len) * d);
+      const yi = Math.round(y + (ny / len) * d);
+      const i2 = yi * w + xi;
+      if ((mag[i2] as number) < threshold) continue;
+      const a = ang[i2] as number;
+      if (Math.abs(Math.cos(a) * (nx / len) + Math.sin(a) * (ny / len)) > 0.85) ok = true;
+    }
+    if (ok) hits++;
+  }
+  return inside < n / 3 ? 0 : hits / inside;
+}
+
+function polygonArea(q: readonly Point[]): number {
+  let a = 0;
+  for (let i = 0; i < q.length; i++) {
+    const p = q[i] as Point;
+    const r = q[(i + 1) % q.length] as Point;
+    a += p.x * r.y - r.x * p.y;
+  }
+  return Math.abs(a) / 2;
+}
+
+function isConvex(q: readonly Point[]): boolean {
+  let sign = 0;
+  for (let i = 0; i < 4; i++) {
+    const a = q[i] as Point;
+    const b = q[(i + 1) % 4] as Point;
+    const c = q[(i + 2) % 4] as Point;
+    const z = (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x);
+    if (z === 0) return false;
+    if (sign === 0) sign = Math.sign(z);
+    else if (Math.sign(z) !== sign) return false;
+  }
+  return true;
+}
+
+const dist = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
+
+/** Order corners clockwise from the top-left, long side first (so the card maps to landscape). */
+export function orderQuad(q: readonly Point[]): Quad {
+  const cx = q.reduce((s, p) => s + p.x, 0) / 4;
+  const cy = q.reduce((s, p) => s + p.y, 0) / 4;
+  const sorted = [...q].sort((a, b) => Math.atan2(a.y - cy, a.x - cx) - Math.atan2(b.y - cy, b.x - cx));
+  // Start at the corner nearest the top-left of the image.
+  let start = 0;
+  let best = Number.POSITIVE_INFINITY;
+  sorted.forEach((p, i) => {
+    if (p.x + p.y < best) {
+      best = p.x + p.y;
+      start = i;
+    }
+  });
+  let ordered = [0, 1, 2, 3].map((k) => sorted[(start + k) % 4] as Point);
+  const top = dist(ordered[0] as Point, ordered[1] as Point) + dist(ordered[2] as Point, ordered[3] as Point);
+  const side = dist(ordered[1] as Point, ordered[2] as Point) + dist(ordered[3] as Point, ordered[0] as Point);
+  if (side > top) ordered = [ordered[1], ordered[2], ordered[3], ordered[0]] as Point[];
+  return ordered as Quad;
+}
+
+/** Move each side onto the strongest edge near it at full resolution (least-squares line through the edge points). */
+function refine(img: RasterImage, quad: Quad): Quad {
+  const grey = toGrey(img);
+  const W = grey.width;
+  const H = grey.height;
+  const at = (x: number, y: number) => {
+    const xi = Math.min(W - 1, Math.max(0, Math.round(x)));
+    const yi = Math.min(H - 1, Math.max(0, Math.round(y)));
+    return grey.data[yi * W + xi] as number;
+  };
+  const reach = Math.max(3, Math.round(Math.max(W, H) / WORK_SIZE) * 3);
+  const lines: { p: Point; d: Point }[] = [];
+  for (let s = 0; s < 4; s++) {
+    const a = quad[s] as Point;
+    const b = quad[(s + 1) % 4] as Point;
+    const len = dist(a, b);
+    const dx = (b.x - a.x) / len;
+    const dy = (b.y - a.y) / len;
+    const nx = -dy;
+    const ny = dx;
+    const pts: Point[] = [];
+    for (let t = 0.08; t <= 0.92; t += 0.02) {
+      const x = a.x + (b.x - a.x) * t;
+      const y = a.y + (b.y - a.y) * t;
+      let bestK = 0;
+      let bestG = 0;
+      for (let k = -reach; k <= reach; k++) {
+        const g = Math.abs(at(x + nx * (k + 1), y + ny * (k + 1)) - at(x + nx * (k - 1), y + ny * (k - 1)));
+        if (g > bestG) {
+          bestG = g;
+          bestK = k;
+        }
+      }
+      if (bestG > 12) pts.push({ x: x + nx * bestK, y: y + ny * bestK });
+    }
+    if (pts.length < 8) {
+      lines.push({ p: a, d: { x: dx, y: dy } });
+      continue;
+    }
+    // Fit, drop the worst quarter, fit again.
+    let use = pts;
+    let fit = { p: a, d: { x: dx, y: dy } };
+    for (let round = 0; round < 2; round++) {
+      const mx = use.reduce((s2, p) => s2 + p.x, 0) / use.length;
+      const my = use.reduce((s2, p) => s2 + p.y, 0) / use.length;
+      let sxx = 0;
+      let sxy = 0;
+      let syy = 0;
+      for (const p of use) {
+        sxx += (p.x - mx) ** 2;
+        sxy += (p.x - mx) * (p.y - my);
+        syy += (p.y - my) ** 2;
+      }
+      const th = 0.5 * Math.atan2(2 * sxy, sxx - syy);
+      fit = { p: { x: mx, y: my }, d: { x: Math.cos(th), y: Math.sin(th) } };
+      const off = (p: Point) => Math.abs((p.x - mx) * -fit.d.y + (p.y - my) * fit.d.x);
+      use = [...use].sort((u, v) => off(u) - off(v)).slice(0, Math.max(8, Math.floor(use.length * 0.75)));
+    }
+    lines.push(fit);
+  }
+  const cross = (l1: { p: Point; d: Point }, l2: { p: Point; d: Point }): Point | undefined => {
+    const det = l1.d.x * l2.d.y - l1.d.y * l2.d.x;
+    if (Math.abs(det) < 1e-9) return undefined;
+    const t = ((l2.p.x - l1.p.x) * l2.d.y - (l2.p.y - l1.p.y) * l2.d.x) / det;
+    return { x: l1.p.x + l1.d.x * t, y: l1.p.y + l1.d.y * t };
+  };
+  const out: Point[] = [];
+  for (let s = 0; s < 4; s++) {
+    const c = cross(lines[(s + 3) % 4] as { p: Point; d: Point }, lines[s] as { p: Point; d: Point });
+    if (!c || dist(c, quad[s] as Point) > reach * 4) return quad;
+    out.push(c);
+  }
+  return out as Quad;
+}
+
+/**
+ * Find the card outline in a photo: gradient-oriented Hough lines on a ≤480 px copy, the
+ * pair of near-parallel pairs that forms a convex quadrilateral of card-like aspect with the
+ * most edge support, then each side refined on the full image. When the best outline needs a
+ * side of the image itself, the card runs off the photo: `cut-off`.
+ *
+ * @param img - The photo.
+ * @returns The outline, `cut-off`, or `not-found`.
+ */
+export function findCardQuad(img: RasterImage): FindCardResult {
+  const { g, w, h, scale } = workImage(img);
+  const { mag, ang } = sobel(g, w, h);
+  const sortedMag = Float32Array.from(mag).sort();
+  const threshold = Math.max(18, sortedMag[Math.floor(sortedMag.length * 0.9)] as number);
+  const lines = houghLines(mag, ang, w, h, threshold);
+  const borders: Line[] = [
+    { theta: 0, rho: 1, votes: 0, border: true },
+    { theta: 0, rho: w - 2, votes: 0, border: true },
+    { theta: Math.PI / 2, rho: 1, votes: 0, border: true },
+    { theta: Math.PI / 2, rho: h - 2, votes: 0, border: true },
+  ];
+  const all = [...lines, ...borders];
+  const pairs: [Line, Line][] = [];
+  for (let i = 0; i < all.length; i++) {
+    for (let j = i + 1; j < all.length; j++) {
+      const a = all[i] as Line;
+      const b = all[j] as Line;
+      if (a.border && b.border) continue;
+      if (angleBetween(a, b) > (20 * Math.PI) / 180) continue;
+      const sep = Math.abs(a.rho - b.rho * (Math.abs(a.theta - b.theta) > Math.PI / 2 ? -1 : 1));
+      if (sep < Math.min(w, h) * 0.12) continue;
+      pairs.push([a, b]);
+    }
+  }
+  let best: { quad: Quad; score: number; support: number; area: number; border: boolean } | undefined;
+  for (let i = 0; i < pairs.length; i++) {
+    for (let j = i + 1; j < pairs.length; j++) {
+      const [a1, a2] = pairs[i] as [Line, Line];
+      const [b1, b2] = pairs[j] as [Line, Line];
+      const cross = angleBetween(a1, b1);
+      if (cross < (55 * Math.PI) / 180) continue;
+      const usesBorder = [a1, a2, b1, b2].filter((l) => l.border).length;
+      if (usesBorder > 1) continue;
+      const corners = [intersect(a1, b1), intersect(b1, a2), intersect(a2, b2), intersect(b2, a1)];
+      if (corners.some((c) => !c)) continue;
+      const q = orderQuad(corners as Point[]);
+      if (!isConvex(q)) continue;
+      if (q.some((p) => p.x < -w * 0.02 || p.y < -h * 0.02 || p.x > w * 1.02 || p.y > h * 1.02)) continue;
+      const area = polygonArea(q) / (w * h);
+      if (area < 0.03 || area > 0.98) continue;
+      const long = (dist(q[0], q[1]) + dist(q[2], q[3])) / 2;
+      const short = (dist(q[1], q[2]) + dist(q[3], q[0])) / 2;
+      const aspect = long / short;
+      if (usesBorder === 0 && (aspect < CARD_ASPECT * 0.72 || aspect > CARD_ASPECT * 1.3)) continue;
+      if (usesBorder === 1 && aspect > CARD_ASPECT * 1.3) continue;
+      const supports = [0, 1, 2, 3].map((s) => {
+        const p = q[s] as Point;
+        const r = q[(s + 1) % 4] as Point;
+        const onBorder =
+          (Math.abs(p.x - r.x) < 3 && (p.x < 3 || p.x > w - 4)) ||
+          (Math.abs(p.y - r.y) < 3 && (p.y < 3 || p.y > h - 4));
+        return onBorder ? 0.6 : segmentSupport(p, r, mag, ang, w, h, threshold * 0.6);
+      });
+      const support = supports.reduce((s, v) => s + v, 0) / 4;
+      if (Math.min(...supports) < 0.3 || support < 0.5) continue;
+      const aspectFit = usesBorder ? 0.8 : 1 - Math.min(0.5, Math.abs(Math.log(aspect / CARD_ASPECT)));
+      const score = support * support * Math.sqrt(area) * aspectFit * (usesBorder ? 0.85 : 1);
+      if (!best || score > best.score) best = { quad: q, score, support, area, border: usesBorder > 0 };
+    }
+  }
+  if (!best) return { status: 'not-found' };
+  const full = best.quad.map((p) => ({ x: p.x / scale, y: p.y / scale })) as Quad;
+  if (best.border) return { status: 'cut-off', quad: full, support: best.support, areaShare: best.area };
+  return { status: 'found', quad: refine(img, full), support: best.support, areaShare: best.area };
+}
