@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { faceCommand } from './face.js';
+import { fingerprintCommand } from './fingerprint.js';
 import { formCommand } from './form.js';
 import { idCommand } from './id.js';
 import { mrzCommand } from './mrz.js';
@@ -15,5 +16,6 @@ export const commands: Command[] = [
   queueCommand,
   formCommand,
   faceCommand,
+  fingerprintCommand,
   storeCommand,
 ];
