@@ -1,30 +1,9 @@
-import { defineBench, percentile } from '@smart-citizen/bench';
+import { type OpsMeasurement, defineBench, measureOps } from '@smart-citizen/bench';
 import { createRng } from '@smart-citizen/core';
 import { postgresUrl } from '@smart-citizen/test-kit';
 import pg from 'pg';
 import { createPostgresIdentityStore } from '../src/index.js';
 import { benchCitizen } from './store-citizens.js';
-
-async function measure(
-  n: number,
-  concurrency: number,
-  op: (i: number) => Promise<unknown>,
-): Promise<{ perSec: number; p50: number; p99: number }> {
-  const lat: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < n; i = next++) {
-        const s = performance.now();
-        await op(i);
-        lat.push(performance.now() - s);
-      }
-    }),
-  );
-  const total = (performance.now() - t0) / 1000;
-  return { perSec: Math.round(n / total), p50: percentile(lat, 50), p99: percentile(lat, 99) };
-}
 
 export const bench = defineBench({
   name: 'postgres-store-lookup',
@@ -58,19 +37,19 @@ export const bench = defineBench({
     const q = ctx.quick ? 10_000 : 20_000;
     const hitIds = Array.from({ length: q }, () => benchCitizen(Math.floor(rand() * n)).idNumber);
     // Warm the pool's connections and prepared plans.
-    await measure(500, 8, (i) => store.get(hitIds[i] as string));
-    const get1 = await measure(q, 1, (i) => store.get(hitIds[i] as string));
-    const get8 = await measure(q, 8, (i) => store.get(hitIds[i] as string));
-    const miss = await measure(q / 5, 1, (i) => store.get(`09${String(900_000_000 + i).padStart(10, '0')}`));
+    await measureOps(500, 8, (i) => store.get(hitIds[i] as string));
+    const get1 = await measureOps(q, 1, (i) => store.get(hitIds[i] as string));
+    const get8 = await measureOps(q, 8, (i) => store.get(hitIds[i] as string));
+    const miss = await measureOps(q / 5, 1, (i) => store.get(`09${String(900_000_000 + i).padStart(10, '0')}`));
     const oldIds = Array.from({ length: q / 5 }, () =>
       String(100_000_000 + Math.floor(rand() * (n / 3)) * 3).slice(-9),
     );
-    const old = await measure(q / 5, 1, (i) => store.findByOldIdNumber(oldIds[i] as string));
+    const old = await measureOps(q / 5, 1, (i) => store.findByOldIdNumber(oldIds[i] as string));
     const count = await store.count();
     await store.close();
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await admin.end();
-    const row = (lookup: string, ops: number, c: number, m: { perSec: number; p50: number; p99: number }) => ({
+    const row = (lookup: string, ops: number, c: number, m: OpsMeasurement) => ({
       lookup,
       ops,
       'in flight': c,

@@ -1,25 +1,10 @@
 import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineBench, percentile } from '@smart-citizen/bench';
+import { defineBench, measureOps } from '@smart-citizen/bench';
 import { createRng } from '@smart-citizen/core';
 import { createSqliteIdentityStore } from '../src/index.js';
 import { benchCitizen } from './citizens.js';
-
-async function measure(
-  n: number,
-  op: (i: number) => Promise<unknown>,
-): Promise<{ perSec: number; p50: number; p99: number }> {
-  const lat: number[] = [];
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    const s = performance.now();
-    await op(i);
-    lat.push(performance.now() - s);
-  }
-  const total = (performance.now() - t0) / 1000;
-  return { perSec: Math.round(n / total), p50: percentile(lat, 50), p99: percentile(lat, 99) };
-}
 
 export const bench = defineBench({
   name: 'sqlite-store-lookup',
@@ -44,12 +29,12 @@ export const bench = defineBench({
     const rand = createRng(42).next;
     const q = ctx.quick ? 20_000 : 50_000;
     const hitIds = Array.from({ length: q }, () => benchCitizen(Math.floor(rand() * n)).idNumber);
-    const get = await measure(q, (i) => store.get(hitIds[i] as string));
-    const miss = await measure(q / 5, (i) => store.get(`09${String(900_000_000 + i).padStart(10, '0')}`));
+    const get = await measureOps(q, 1, (i) => store.get(hitIds[i] as string));
+    const miss = await measureOps(q / 5, 1, (i) => store.get(`09${String(900_000_000 + i).padStart(10, '0')}`));
     const oldIds = Array.from({ length: q / 5 }, () =>
       String(100_000_000 + Math.floor(rand() * (n / 3)) * 3).slice(-9),
     );
-    const old = await measure(q / 5, (i) => store.findByOldIdNumber(oldIds[i] as string));
+    const old = await measureOps(q / 5, 1, (i) => store.findByOldIdNumber(oldIds[i] as string));
     const count = await store.count();
     await store.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });

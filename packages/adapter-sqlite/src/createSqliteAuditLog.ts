@@ -25,28 +25,12 @@ export interface SqliteAuditLog extends AuditLog {
   readonly database: Database;
 }
 
-interface AuditRow {
-  seq: number;
-  at: number;
-  actor: string;
-  action: string;
-  subject: string | null;
-  purpose: string;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
+/** A row as listed (columns aliased to the entry's names); `details` is JSON text. */
+type AuditRow = Omit<AuditEntry, 'details'> & { details: string };
 
 const toEntry = (r: AuditRow): AuditEntry => ({
-  seq: r.seq,
-  at: r.at,
-  actor: r.actor,
-  action: r.action,
-  subject: r.subject,
-  purpose: r.purpose,
+  ...r,
   details: JSON.parse(r.details) as Record<string, AuditDetailValue>,
-  prevHash: r.prev_hash,
-  hash: r.hash,
 });
 
 /** The SQLite audit driver, with its database. */
@@ -75,7 +59,8 @@ export function createSqliteAuditDriver(options: SqliteTarget): SqliteAuditDrive
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const list = db.prepare(
-    'SELECT * FROM sc_audit_log WHERE seq > @afterSeq AND (@subject IS NULL OR subject = @subject) ORDER BY seq LIMIT @limit',
+    `SELECT seq, at, actor, action, subject, purpose, details, prev_hash AS prevHash, hash
+     FROM sc_audit_log WHERE seq > @afterSeq AND (@subject IS NULL OR subject = @subject) ORDER BY seq LIMIT @limit`,
   );
   let closed = false;
   return {

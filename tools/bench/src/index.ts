@@ -105,3 +105,40 @@ export async function timeMs<T>(fn: () => Promise<T> | T): Promise<{ ms: number;
   const value = await fn();
   return { ms: performance.now() - t0, value };
 }
+
+/** Throughput and latency of {@link measureOps}. */
+export interface OpsMeasurement {
+  /** Operations per second over the whole run (wall time). */
+  perSec: number;
+  /** Median latency (ms). */
+  p50: number;
+  /** 99th-percentile latency (ms). */
+  p99: number;
+}
+
+/**
+ * Run `op(0)` … `op(n - 1)` with `concurrency` of them in flight and time each.
+ * @param n - number of operations
+ * @param concurrency - operations in flight at once (1 = sequential awaits)
+ * @param op - the operation, given its index
+ */
+export async function measureOps(
+  n: number,
+  concurrency: number,
+  op: (i: number) => Promise<unknown>,
+): Promise<OpsMeasurement> {
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < n; i = next++) {
+        const s = performance.now();
+        await op(i);
+        lat.push(performance.now() - s);
+      }
+    }),
+  );
+  const total = (performance.now() - t0) / 1000;
+  return { perSec: Math.round(n / total), p50: percentile(lat, 50), p99: percentile(lat, 99) };
+}

@@ -1,11 +1,4 @@
-import {
-  type AuditDetailValue,
-  type AuditEntry,
-  type AuditLog,
-  type AuditLogDriver,
-  type Clock,
-  createAuditLog,
-} from '@smart-citizen/core';
+import { type AuditEntry, type AuditLog, type AuditLogDriver, type Clock, createAuditLog } from '@smart-citizen/core';
 import type pg from 'pg';
 import {
   PKG,
@@ -40,29 +33,10 @@ export interface PostgresAuditLog extends AuditLog {
   readonly schema: string;
 }
 
-interface AuditRow {
-  seq: string;
-  at: string;
-  actor: string;
-  action: string;
-  subject: string | null;
-  purpose: string;
-  details: Record<string, AuditDetailValue>;
-  prev_hash: string;
-  hash: string;
-}
+/** A row as listed (columns aliased to the entry's names); bigint columns come as text. */
+type AuditRow = Omit<AuditEntry, 'seq' | 'at'> & { seq: string; at: string };
 
-const toEntry = (r: AuditRow): AuditEntry => ({
-  seq: Number(r.seq),
-  at: Number(r.at),
-  actor: r.actor,
-  action: r.action,
-  subject: r.subject,
-  purpose: r.purpose,
-  details: r.details,
-  prevHash: r.prev_hash,
-  hash: r.hash,
-});
+const toEntry = (r: AuditRow): AuditEntry => ({ ...r, seq: Number(r.seq), at: Number(r.at) });
 
 /** The PostgreSQL audit driver, with its pool. */
 export interface PostgresAuditDriver extends AuditLogDriver {
@@ -117,7 +91,8 @@ export async function createPostgresAuditDriver(
     async list({ afterSeq, limit, subject }) {
       const r = await query<AuditRow>(
         pool,
-        `SELECT * FROM ${s}.sc_audit_log WHERE seq > $1 AND ($2::text IS NULL OR subject = $2) ORDER BY seq LIMIT $3`,
+        `SELECT seq, at, actor, action, subject, purpose, details, prev_hash AS "prevHash", hash
+         FROM ${s}.sc_audit_log WHERE seq > $1 AND ($2::text IS NULL OR subject = $2) ORDER BY seq LIMIT $3`,
         [afterSeq, subject ?? null, limit],
       );
       return r.rows.map(toEntry);
