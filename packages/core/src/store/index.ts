@@ -46,3 +46,4 @@ export type {
   TemplateSearchHit,
   TemplateSearchOptions,
 } from './IdentityStore.js';
+export * from './dedupe/index.js';

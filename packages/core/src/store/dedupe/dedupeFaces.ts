@@ -1,0 +1,378 @@
+import { SmartCitizenError } from '../../errors/index.js';
+import type { CitizenIdentity } from '../../identity/index.js';
+import type { Clock } from '../../ports/index.js';
+import { systemClock } from '../../ports/index.js';
+import { sha256Hex } from '../../privacy/AuditLog.js';
+import { findActiveConsent } from '../../privacy/consent.js';
+import { foldForCompare } from '../../text/foldDiacritics.js';
+import { decodeEmbedding } from '../embedding.js';
+import type { IdentityStore } from '../IdentityStore.js';
+import { cosineSimilarity } from '../validateRecord.js';
+import { UnionFind } from './unionFind.js';
+
+/** Consent purpose the dedupe job looks for (scope `face-search`) unless told otherwise. */
+export const DEDUPE_PURPOSE = 'account-deduplication';
+
+/** What the job needs from a store: the public {@link IdentityStore} API with 1:N face search. */
+export type DedupeStore = Pick<IdentityStore, 'get' | 'listChanges' | 'getTemplates' | 'listConsents'> &
+  Required<Pick<IdentityStore, 'searchFaces'>>;
+
+/** A group of accounts whose faces match (connected by hits at or above the threshold). */
+export interface DedupeCluster {
+  /** ID numbers, sorted. */
+  ids: string[];
+  /** Lowest and highest similarity of the matching pairs that join the group. */
+  minScore: number;
+  maxScore: number;
+  /** The matching pairs (why the group exists), best first. */
+  pairs: DedupePair[];
+}
+
+/** Two accounts and the best cosine similarity between their face templates. */
+export interface DedupePair {
+  a: string;
+  b: string;
+  score: number;
+}
+
+/** Why two accounts' card data agree. */
+export type ConflictReason = 'same-old-id-number' | 'same-name-and-birth-date';
+
+/** Accounts whose card data agree while their faces do not match. */
+export interface DedupeConflict {
+  ids: [string, string];
+  reason: ConflictReason;
+  /** Best face similarity between them (below the threshold). */
+  faceScore: number;
+}
+
+/** Counts of one run (resumed runs count each account once). */
+export interface DedupeStats {
+  /** Change-feed entries read. */
+  changesRead: number;
+  /** Accounts looked at. */
+  accounts: number;
+  /** Accounts searched (with consent and a face template). */
+  searched: number;
+  /** Face templates searched with. */
+  templates: number;
+  /** Accounts skipped: no active `face-search` consent for the purpose. */
+  withoutConsent: number;
+  /** Accounts skipped: no face template. */
+  withoutFace: number;
+  /** Hits dropped because the other account has no consent. */
+  hitsWithoutConsent: number;
+  /** Matching pairs found. */
+  pairs: number;
+  /** Times the job was resumed from a checkpoint. */
+  resumes: number;
+}
+
+/** Result of {@link dedupeFaces}. */
+export type DedupeResult =
+  | {
+      status: 'complete';
+      threshold: number;
+      clusters: DedupeCluster[];
+      conflicts: DedupeConflict[];
+      stats: DedupeStats;
+    }
+  /** Stopped by the signal at a page boundary; run again with the same checkpoint to go on. */
+  | { status: 'stopped'; threshold: number; afterSeq: number; stats: DedupeStats }
+  /** The store has face templates but no account consented to face search for the purpose. */
+  | { status: 'no-consent'; threshold: number; purpose: string; stats: DedupeStats };
+
+/** The job's position and findings so far (JSON; holds ID numbers and hashed card keys, no names). */
+export interface DedupeCheckpoint {
+  version: 1;
+  threshold: number;
+  k: number;
+  purpose: string;
+  /** Change-feed position: entries up to here are done. */
+  afterSeq: number;
+  done: boolean;
+  /** Accounts already processed. */
+  seen: string[];
+  /** Matching pairs: `a|b` (a < b) → best score. */
+  edges: Record<string, number>;
+  /** SHA-256 of a card key (reason + value) → accounts having it. */
+  cards: Record<string, string[]>;
+  stats: DedupeStats;
+}
+
+/** Where the checkpoint is kept between runs (a file, a table…). */
+export interface DedupeCheckpointStore {
+  load(): Promise<DedupeCheckpoint | undefined>;
+  save(checkpoint: DedupeCheckpoint): Promise<void>;
+}
+
+/** Progress after each page of the change feed. */
+export interface DedupeProgress {
+  afterSeq: number;
+  accounts: number;
+  templates: number;
+  pairs: number;
+}
+
+/** Options of {@link dedupeFaces}. */
+export interface DedupeOptions {
+  /** Cosine similarity at or above which two faces match (the face profile's threshold). */
+  threshold: number;
+  /**
+   * Nearest templates asked for per template: larger finds bigger groups in one pass.
+   * @default 10
+   */
+  k?: number;
+  /**
+   * Consent purpose required (scope `face-search`) of both accounts of a pair.
+   * @default DEDUPE_PURPOSE
+   */
+  purpose?: string;
+  /**
+   * Change-feed entries per page (one checkpoint per page).
+   * @default 500
+   */
+  pageSize?: number;
+  /** Ask the store for an exact search where it would use an approximate index. */
+  exact?: boolean;
+  /** Resume from and save to. */
+  checkpoint?: DedupeCheckpointStore;
+  /** Stops the job at the next page boundary (after its checkpoint). */
+  signal?: AbortSignal;
+  onProgress?: (p: DedupeProgress) => void;
+  clock?: Clock;
+}
+
+const emptyStats = (): DedupeStats => ({
+  changesRead: 0,
+  accounts: 0,
+  searched: 0,
+  templates: 0,
+  withoutConsent: 0,
+  withoutFace: 0,
+  hitsWithoutConsent: 0,
+  pairs: 0,
+  resumes: 0,
+});
+
+const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+const round = (v: number) => Math.round(v * 1e4) / 1e4;
+
+/** Card keys of an identity: the old CMND number, and name + full date of birth. */
+function cardKeys(identity: CitizenIdentity): [ConflictReason, string][] {
+  const keys: [ConflictReason, string][] = [];
+  if (identity.oldIdNumber) keys.push(['same-old-id-number', identity.oldIdNumber]);
+  const d = identity.dateOfBirth;
+  if (identity.fullName && d?.month !== undefined && d.day !== undefined) {
+    const name = foldForCompare(identity.fullName).replace(/\s+/g, ' ').trim();
+    if (name) keys.push(['same-name-and-birth-date', `${name}|${d.year}-${d.month}-${d.day}`]);
+  }
+  return keys;
+}
+
+function checkOptions(o: DedupeOptions): void {
+  const bad = (message: string) => new SmartCitizenError('dedupe/invalid-options', message, { pkg: 'core' });
+  if (!Number.isFinite(o.threshold) || o.threshold <= -1 || o.threshold > 1) {
+    throw bad('threshold must be a cosine similarity in (-1, 1]');
+  }
+  if (o.k !== undefined && (!Number.isInteger(o.k) || o.k < 1 || o.k > 1000)) throw bad('k must be 1…1000');
+  if (o.pageSize !== undefined && (!Number.isInteger(o.pageSize) || o.pageSize < 1 || o.pageSize > 100_000)) {
+    throw bad('pageSize must be 1…100000');
+  }
+}
+
+/**
+ * Find accounts that belong to one person: every face template of every consenting account is
+ * searched 1:N against the store; hits at or above `threshold` between two accounts join them
+ * (union–find) into clusters. Accounts whose card data agree (same old CMND number, or same name
+ * and date of birth) while their faces stay below the threshold are reported as conflicts.
+ *
+ * The job walks the change feed a page at a time, so its memory holds one page of templates, the
+ * ID numbers seen and the pairs found — not the gallery. With a `checkpoint` it saves its position
+ * after each page and resumes there; each account is counted once. Nothing is merged: record a
+ * person's decision with {@link recordDedupeDecision}.
+ * @param store - any identity store with 1:N face search and keys
+ * @param options - threshold and job controls
+ * @returns clusters, conflicts and counts; `stopped` when the signal fired; `no-consent` when no account consented
+ * @throws SmartCitizenError `dedupe/invalid-options`, `dedupe/checkpoint-mismatch`, and the store's errors
+ */
+export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): Promise<DedupeResult> {
+  checkOptions(options);
+  const threshold = options.threshold;
+  const k = options.k ?? 10;
+  const purpose = options.purpose ?? DEDUPE_PURPOSE;
+  const pageSize = options.pageSize ?? 500;
+  const clock = options.clock ?? systemClock;
+  let state: DedupeCheckpoint = {
+    version: 1,
+    threshold,
+    k,
+    purpose,
+    afterSeq: 0,
+    done: false,
+    seen: [],
+    edges: {},
+    cards: {},
+    stats: emptyStats(),
+  };
+  const saved = await options.checkpoint?.load();
+  if (saved) {
+    if (saved.version !== 1 || saved.threshold !== threshold || saved.k !== k || saved.purpose !== purpose) {
+      throw new SmartCitizenError(
+        'dedupe/checkpoint-mismatch',
+        'the checkpoint was made with other options (threshold, k or purpose); remove it to start over',
+        { pkg: 'core' },
+      );
+    }
+    state = saved;
+    if (!state.done) state.stats.resumes++;
+  }
+  const seen = new Set(state.seen);
+  const edges = new Map(Object.entries(state.edges));
+  const cards = new Map(Object.entries(state.cards));
+  const stats = state.stats;
+  const consentCache = new Map<string, boolean>();
+  const consents = async (id: string) => {
+    let ok = consentCache.get(id);
+    if (ok === undefined) {
+      ok = findActiveConsent(await store.listConsents(id), 'face-search', purpose, clock.now()) !== undefined;
+      if (consentCache.size > 100_000) consentCache.clear();
+      consentCache.set(id, ok);
+    }
+    return ok;
+  };
+  let facesSeen = false;
+
+  const processAccount = async (id: string) => {
+    stats.accounts++;
+    const record = await store.get(id);
+    if (!record) return;
+    const templates = await store.getTemplates(id, 'face');
+    if (templates.length > 0) facesSeen = true;
+    if (!(await consents(id))) {
+      stats.withoutConsent++;
+      return;
+    }
+    if (templates.length === 0) {
+      stats.withoutFace++;
+      return;
+    }
+    stats.searched++;
+    for (const t of templates) {
+      stats.templates++;
+      const hits = await store.searchFaces(decodeEmbedding(t.data), {
+        k: k + templates.length,
+        minSimilarity: threshold,
+        ...(options.exact ? { exact: true } : {}),
+      });
+      for (const h of hits) {
+        if (h.idNumber === id || h.similarity < threshold) continue;
+        if (!(await consents(h.idNumber))) {
+          stats.hitsWithoutConsent++;
+          continue;
+        }
+        const key = pairKey(id, h.idNumber);
+        const prev = edges.get(key);
+        if (prev === undefined || h.similarity > prev) edges.set(key, h.similarity);
+      }
+    }
+    for (const [reason, value] of cardKeys(record.identity)) {
+      const key = await sha256Hex(`${reason}\u0000${value}`);
+      const group = cards.get(key);
+      if (!group) cards.set(key, [id]);
+      else if (!group.includes(id)) group.push(id);
+    }
+  };
+
+  const snapshot = (): DedupeCheckpoint => {
+    stats.pairs = edges.size;
+    return {
+      ...state,
+      seen: [...seen],
+      edges: Object.fromEntries(edges),
+      cards: Object.fromEntries(cards),
+      stats,
+    };
+  };
+
+  while (!state.done) {
+    if (options.signal?.aborted) {
+      return { status: 'stopped', threshold, afterSeq: state.afterSeq, stats: { ...stats, pairs: edges.size } };
+    }
+    const page = await store.listChanges({ afterSeq: state.afterSeq, limit: pageSize });
+    for (const change of page) {
+      stats.changesRead++;
+      if (change.op === 'erase' || seen.has(change.idNumber)) continue;
+      seen.add(change.idNumber);
+      await processAccount(change.idNumber);
+    }
+    if (page.length > 0) state.afterSeq = (page[page.length - 1] as { seq: number }).seq;
+    if (page.length < pageSize) state.done = true;
+    state = snapshot();
+    await options.checkpoint?.save(state);
+    options.onProgress?.({
+      afterSeq: state.afterSeq,
+      accounts: stats.accounts,
+      templates: stats.templates,
+      pairs: edges.size,
+    });
+  }
+  stats.pairs = edges.size;
+  if (stats.searched === 0 && (facesSeen || stats.withoutConsent > 0)) {
+    return { status: 'no-consent', threshold, purpose, stats };
+  }
+
+  const uf = new UnionFind();
+  for (const key of edges.keys()) {
+    const [a, b] = key.split('|') as [string, string];
+    uf.union(a, b);
+  }
+  const clusters: DedupeCluster[] = uf.groups().map((ids) => ({ ids, minScore: 1, maxScore: -1, pairs: [] }));
+  const clusterOf = new Map<string, DedupeCluster>();
+  for (const c of clusters) for (const id of c.ids) clusterOf.set(id, c);
+  for (const [key, score] of edges) {
+    const [a, b] = key.split('|') as [string, string];
+    const c = clusterOf.get(a) as DedupeCluster;
+    c.pairs.push({ a, b, score: round(score) });
+    c.minScore = Math.min(c.minScore, round(score));
+    c.maxScore = Math.max(c.maxScore, round(score));
+  }
+  for (const c of clusters) c.pairs.sort((x, y) => y.score - x.score || (x.a < y.a ? -1 : 1));
+
+  const conflicts: DedupeConflict[] = [];
+  // Card groups are keyed by hash; the shared reason is read again from the two accounts.
+  const faces = new Map<string, Float32Array[]>();
+  const facesOf = async (id: string) => {
+    let f = faces.get(id);
+    if (!f) {
+      f = (await store.getTemplates(id, 'face')).map((t) => decodeEmbedding(t.data));
+      faces.set(id, f);
+    }
+    return f;
+  };
+  const reported = new Set<string>();
+  for (const group of cards.values()) {
+    if (group.length < 2) continue;
+    for (let i = 0; i < group.length; i++) {
+      for (let j = i + 1; j < group.length; j++) {
+        const [a, b] = [group[i] as string, group[j] as string].sort() as [string, string];
+        const key = pairKey(a, b);
+        if (edges.has(key) || reported.has(key)) continue;
+        const [ra, rb] = await Promise.all([store.get(a), store.get(b)]);
+        if (!ra || !rb) continue;
+        const kb = new Map(cardKeys(rb.identity).map(([r, v]) => [`${r}\u0000${v}`, r]));
+        const shared = cardKeys(ra.identity).find(([r, v]) => kb.has(`${r}\u0000${v}`));
+        if (!shared) continue;
+        let best = -1;
+        for (const x of await facesOf(a))
+          for (const y of await facesOf(b)) best = Math.max(best, cosineSimilarity(x, y));
+        if (best >= threshold) continue;
+        reported.add(key);
+        conflicts.push({ ids: [a, b], reason: shared[0], faceScore: round(best) });
+      }
+    }
+    faces.clear();
+  }
+  conflicts.sort((x, y) => (x.ids[0] < y.ids[0] ? -1 : x.ids[0] > y.ids[0] ? 1 : x.ids[1] < y.ids[1] ? -1 : 1));
+  return { status: 'complete', threshold, clusters, conflicts, stats };
+}

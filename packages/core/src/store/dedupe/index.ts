@@ -1,0 +1,19 @@
+export { DEDUPE_PURPOSE, dedupeFaces } from './dedupeFaces.js';
+export type {
+  ConflictReason,
+  DedupeCheckpoint,
+  DedupeCheckpointStore,
+  DedupeCluster,
+  DedupeConflict,
+  DedupeOptions,
+  DedupePair,
+  DedupeProgress,
+  DedupeResult,
+  DedupeStats,
+  DedupeStore,
+} from './dedupeFaces.js';
+export { dedupeDecisions, recordDedupeDecision } from './decision.js';
+export type { DedupeDecision, DedupeDecisionInput } from './decision.js';
+export { dedupeReportCsv, dedupeReportHtml, dedupeReportRows } from './report.js';
+export type { DedupeFindings, DedupeReportRow } from './report.js';
+export { UnionFind } from './unionFind.js';
