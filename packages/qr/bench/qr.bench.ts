@@ -181,7 +181,7 @@ export const bench = defineBench({
         sets.push({ set, accept: 'any', samples });
       }
     }
-    const perLevel = ctx.quick ? 6 : 24;
+    const perLevel = ctx.quick ? 6 : 16;
     if (!only || only === 'levels') {
       ctx.progress(`generating ${perLevel} card photos per graded level`);
       const generated = await generateCardQrSet({ count: perLevel, seed: 2026 });
@@ -195,7 +195,7 @@ export const bench = defineBench({
         sets.push({ set: `level ${level}`, accept: 'card', samples });
       }
     }
-    const perCategory = ctx.quick ? 6 : 24;
+    const perCategory = ctx.quick ? 6 : 16;
     if (!only || only === 'hard') {
       ctx.progress(`generating ${perCategory} hard photos per category`);
       const hard = await generateHardQrSet({ count: perCategory, seed: 16 });
@@ -304,7 +304,7 @@ export const bench = defineBench({
 
     // Video: time to first read on clips of a card moved into view / held by a shaking hand.
     if (!only || only === 'video') {
-      const clips = await generateCardClips({ count: ctx.quick ? 1 : 3, frames: ctx.quick ? 10 : 18, seed: 16 });
+      const clips = await generateCardClips({ count: ctx.quick ? 1 : 2, frames: ctx.quick ? 10 : 18, seed: 16 });
       const videoRows: Record<string, string | number>[] = [];
       for (const mode of ['latest frame', 'sharpest frame', 'sharpest + fusion'] as const) {
         for (const motion of ['slide-in', 'shaky'] as const) {

@@ -56,7 +56,7 @@ export async function generateCardClips(options: GenerateCardClipsOptions): Prom
       const text = randomCardPayload(rng).text;
       const code = await writer.write(text, 'QRCode', 'M');
       const cardSeed = rng.int(1, 1e9);
-      const px = 3.2 + rng.next() * 0.8;
+      const px = 4 + rng.next();
       const base: Degradation = {
         pxPerModule: px,
         perspective: 0,
