@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { faceCommand } from './face.js';
 import { fingerprintCommand } from './fingerprint.js';
 import { formCommand } from './form.js';
+import { cardCommand } from './card.js';
 import { idCommand } from './id.js';
 import { mrzCommand } from './mrz.js';
 import { qrCommand } from './qr.js';
@@ -12,6 +13,7 @@ import { storeCommand } from './store.js';
 export const commands: Command[] = [
   idCommand,
   mrzCommand,
+  cardCommand,
   qrCommand,
   queueCommand,
   formCommand,

@@ -1,0 +1,129 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type FieldLineRecognizer, IdCardReader, type SideResult, TesseractLineReader } from '@smart-citizen/idcard';
+import { encodePng } from '@smart-citizen/image';
+import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
+
+const usage = `Usage: smart-citizen card <front> [<back>] [--json] [--crops DIR] [--no-ocr]
+
+Find a Vietnamese ID card (CMND 9/12, CCCD 2016/2021, Căn cước 2024) in one or two photos,
+rectify it, tell its type and side, cut out the portrait and the index-finger prints, and read
+every printed field and the MRZ line by line (tesseract.js, offline).
+
+  <front> [<back>]  photos (JPEG, PNG, WebP, BMP); either side may come first
+  --crops DIR       write portrait.png, left-index.png, right-index.png (and card-<side>.png) there
+  --no-ocr          only find, rectify, classify and crop
+  --json            print the result as JSON
+
+Exit codes: 0 every photo read, 1 a photo could not be read (no card, cut off, blurred, …), 2 bad arguments.`;
+
+function summary(r: SideResult) {
+  if (r.status !== 'read')
+    return { status: r.status, issues: r.issues, ms: Math.round(r.ms), ...(r.quad ? { quad: r.quad } : {}) };
+  return {
+    status: r.status,
+    documentType: r.documentType,
+    side: r.side,
+    quad: r.quad,
+    classification: r.classification,
+    sharpness: r.sharpness,
+    fields: r.fields,
+    ...(r.mrz
+      ? {
+          mrz: {
+            lines: r.mrz.lines,
+            valid: r.mrz.valid,
+            checks: r.mrz.checks,
+            fullName: r.mrz.fullName,
+            personalNumber: r.mrz.personalNumber,
+          },
+        }
+      : {}),
+    ...(r.portrait ? { portrait: { box: r.portrait.box, quad: r.portrait.quad } } : {}),
+    ...(r.fingerprints
+      ? {
+          fingerprints: {
+            leftIndex: { box: r.fingerprints.leftIndex.box, quad: r.fingerprints.leftIndex.quad },
+            rightIndex: { box: r.fingerprints.rightIndex.box, quad: r.fingerprints.rightIndex.quad },
+          },
+        }
+      : {}),
+    issues: r.issues,
+    ms: Math.round(r.ms),
+  };
+}
+
+/** `smart-citizen card`: read an ID card from photos. */
+export const cardCommand: Command = {
+  name: 'card',
+  summary: 'find, rectify, classify and read a Vietnamese ID card photo (fields, MRZ, portrait, prints)',
+  usage,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    let values: { json?: boolean; crops?: string; 'no-ocr'?: boolean };
+    let positionals: string[];
+    try {
+      ({ values, positionals } = parseArgs({
+        args: argv,
+        options: { json: { type: 'boolean' }, crops: { type: 'string' }, 'no-ocr': { type: 'boolean' } },
+        allowPositionals: true,
+        strict: true,
+      }));
+    } catch (err) {
+      throw new CliUsageError(err instanceof Error ? err.message : 'bad arguments');
+    }
+    if (positionals.length === 0 || positionals.length > 2) throw new CliUsageError('give one or two photos');
+    const photos = positionals.map((p) => {
+      try {
+        return new Uint8Array(readFileSync(resolve(io.cwd, p)));
+      } catch {
+        throw new CliUsageError(`cannot read ${p}`);
+      }
+    });
+    let tesseract: TesseractLineReader | undefined;
+    let recognizer: FieldLineRecognizer | undefined;
+    if (!values['no-ocr']) {
+      const ocr = new TesseractLineReader(Math.max(1, Math.min(2, availableParallelism())));
+      tesseract = ocr;
+      recognizer = { recognize: (image, { field }) => ocr.recognize(image, field) };
+    }
+    const reader = await IdCardReader.create(recognizer ? { recognizer } : {});
+    try {
+      const results: SideResult[] = [];
+      for (const bytes of photos) results.push(await reader.readSide(bytes));
+      if (values.crops) {
+        const dir = resolve(io.cwd, values.crops);
+        mkdirSync(dir, { recursive: true });
+        for (const r of results) {
+          if (r.status !== 'read') continue;
+          writeFileSync(join(dir, `card-${r.side}.png`), encodePng(r.card));
+          if (r.portrait) writeFileSync(join(dir, 'portrait.png'), encodePng(r.portrait.image));
+          if (r.fingerprints) {
+            writeFileSync(join(dir, 'left-index.png'), encodePng(r.fingerprints.leftIndex.image));
+            writeFileSync(join(dir, 'right-index.png'), encodePng(r.fingerprints.rightIndex.image));
+          }
+        }
+      }
+      const out = results.map(summary);
+      if (values.json) {
+        printJson(io, out.length === 1 ? out[0] : { sides: out });
+      } else {
+        for (const [i, r] of out.entries()) {
+          const lines = [`Photo ${i + 1}: ${r.status}${'documentType' in r ? ` — ${r.documentType} ${r.side}` : ''}`];
+          if ('fields' in r)
+            for (const [k, v] of Object.entries(r.fields))
+              lines.push(`  ${k.padEnd(26)} ${v?.value ?? ''} (${(v?.confidence ?? 0).toFixed(2)})`);
+          if ('mrz' in r && r.mrz) lines.push(`  MRZ ${r.mrz.valid ? 'valid' : 'NOT valid'}`);
+          for (const x of r.issues)
+            lines.push(`  ${x.severity} ${x.code}${x.path ? ` (${x.path})` : ''}: ${x.message}`);
+          io.stdout(`${lines.join('\n')}\n`);
+        }
+      }
+      return results.every((r) => r.status === 'read') ? 0 : 1;
+    } finally {
+      await reader.close();
+      await tesseract?.close();
+    }
+  },
+};
