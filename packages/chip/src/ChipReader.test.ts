@@ -30,6 +30,13 @@ describe('ChipReader on the software card', () => {
     const r = await readWith(new SoftwareCard(doc), { can: doc.can });
     expect(r.accessControl).toMatchObject({ protocol: 'PACE', cipher: 'AES-128', curve: 'brainpoolP256r1' });
     expect(r.mrz).toBe(doc.mrz);
+    expect(r.mrzData).toMatchObject({
+      valid: true,
+      personalNumber: '001099012345',
+      documentNumber: '099012345',
+      sex: 'M',
+    });
+    expect(r.issues).toEqual([]);
     expect(r.identity).toMatchObject({
       idNumber: '001099012345',
       fullName: 'NGUYỄN VĂN THỬ',

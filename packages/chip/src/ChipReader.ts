@@ -1,4 +1,12 @@
-import { type CitizenIdentity, type Clock, type Issue, issue, systemClock } from '@smart-citizen/core';
+import {
+  type CitizenIdentity,
+  type Clock,
+  type Issue,
+  type ParsedMrz,
+  issue,
+  safeParseMrz,
+  systemClock,
+} from '@smart-citizen/core';
 import { type ActiveAuthenticationResult, performActiveAuthentication } from './activeAuthentication.js';
 import type { AccessKey } from './accessKey.js';
 import { performBac } from './bac.js';
@@ -19,6 +27,7 @@ import {
   parseDg14,
   parseDg15,
   parseDg2,
+  mrzLines,
   parseEfCom,
 } from './dataGroups.js';
 import { type Dg13Entry, parseDg13 } from './dg13.js';
@@ -89,8 +98,10 @@ export interface ChipReadResult {
   /** Raw file bytes as read (for storage, re-verification, `chip parse`). */
   files: Partial<Record<ChipFileName | 'CardAccess', Uint8Array>>;
   com?: EfCom;
-  /** DG1: the MRZ text, unparsed (TD1: 90 characters). */
+  /** DG1: the MRZ text as stored (TD1: 90 characters). */
   mrz?: string;
+  /** DG1 parsed by core's `parseMrz` (TD1, Vietnamese personal number), without OCR repairs. */
+  mrzData?: ParsedMrz;
   /** DG13 fields as a citizen identity. */
   identity: CitizenIdentity;
   dg13Entries?: Dg13Entry[];
@@ -362,7 +373,16 @@ export class ChipReader {
       if (com) result.com = com;
       const { DG1, DG2, DG13 } = files;
       const mrz = DG1 ? parsed('DG1', () => parseDg1(DG1)) : undefined;
-      if (mrz) result.mrz = mrz;
+      if (mrz) {
+        result.mrz = mrz;
+        const lines = mrzLines(mrz);
+        const parsedMrz = lines.length === 3 ? safeParseMrz(lines, { repair: false }) : undefined;
+        if (parsedMrz?.ok) {
+          result.mrzData = parsedMrz.value;
+          if (!parsedMrz.value.valid)
+            issues.push(issue('chip/dg1-mrz-invalid', 'error', 'DG1 MRZ fails a check digit or field rule', 'DG1'));
+        } else issues.push(issue('chip/dg1-not-td1', 'warning', 'DG1 is not a TD1 zone the MRZ parser reads', 'DG1'));
+      }
       const portrait = DG2 ? parsed('DG2', () => parseDg2(DG2)[0]) : undefined;
       if (portrait) result.portrait = portrait;
       const dg13 = DG13 ? parsed('DG13', () => parseDg13(DG13)) : undefined;
@@ -370,6 +390,18 @@ export class ChipReader {
         result.identity = { ...dg13.identity, cardType: cardTypeOf(dg13.identity) };
         result.dg13Entries = dg13.entries;
         issues.push(...dg13.issues);
+      }
+      // The two data groups are signed separately: a personal number that differs is worth a look.
+      const mrzId = result.mrzData?.personalNumber;
+      if (mrzId && result.identity.idNumber && mrzId !== result.identity.idNumber) {
+        issues.push(
+          issue(
+            'chip/dg1-dg13-mismatch',
+            'error',
+            'the personal number in DG1 differs from the ID number in DG13',
+            'idNumber',
+          ),
+        );
       }
     });
     return result;

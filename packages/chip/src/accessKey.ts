@@ -1,4 +1,5 @@
 import { sha1 } from '@noble/hashes/legacy.js';
+import { mrzCheckDigit } from '@smart-citizen/core';
 
 /** The MRZ fields that make the BAC key (and the PACE password when PACE runs with MRZ). */
 export interface MrzKey {
@@ -17,19 +18,6 @@ export interface AccessKey {
   mrz?: MrzKey;
 }
 
-const WEIGHTS = [7, 3, 1];
-
-/** ICAO 9303-3 check digit of an MRZ field. */
-export function mrzCheckDigit(field: string): number {
-  let sum = 0;
-  for (let i = 0; i < field.length; i++) {
-    const c = field.charCodeAt(i);
-    const v = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 90 ? c - 55 : 0;
-    sum += v * (WEIGHTS[i % 3] as number);
-  }
-  return sum % 10;
-}
-
 /**
  * The MRZ information of ICAO 9303-11 §9.7.2: document number, date of birth and date of
  * expiry, each followed by its check digit.
@@ -45,7 +33,8 @@ export function mrzInformation(key: MrzKey): string {
     if (!/^\d{6}$/.test(v)) throw new RangeError(`${name} must be YYMMDD`);
   }
   const padded = doc.padEnd(9, '<');
-  return `${padded}${mrzCheckDigit(padded)}${key.dateOfBirth}${mrzCheckDigit(key.dateOfBirth)}${key.dateOfExpiry}${mrzCheckDigit(key.dateOfExpiry)}`;
+  const cd = (f: string) => mrzCheckDigit(f) ?? 0; // characters were checked above
+  return `${padded}${cd(padded)}${key.dateOfBirth}${cd(key.dateOfBirth)}${key.dateOfExpiry}${cd(key.dateOfExpiry)}`;
 }
 
 /** SHA-1 of the MRZ information: the BAC key seed source and the PACE MRZ password. */
@@ -66,4 +55,17 @@ export function checkCan(can: string): Uint8Array {
 export function canFromIdNumber(idNumber: string): string {
   if (!/^\d{12}$/.test(idNumber)) throw new RangeError('idNumber must be 12 digits');
   return idNumber.slice(6);
+}
+
+/** The BAC / PACE MRZ key from a TD1 zone parsed by core's `parseMrz` (e.g. from DG1, or OCR of the card back). */
+export function mrzKeyFromParsed(mrz: {
+  documentNumber: string;
+  dateOfBirthRaw: string;
+  expiryDateRaw: string;
+}): MrzKey {
+  return {
+    documentNumber: mrz.documentNumber.replace(/<+$/, ''),
+    dateOfBirth: mrz.dateOfBirthRaw,
+    dateOfExpiry: mrz.expiryDateRaw,
+  };
 }

@@ -15,7 +15,7 @@ export { encodeApdu, decodeApdu, parseResponse, describeStatus, statusWords } fr
 export type { CommandApdu, ResponseApdu } from './apdu.js';
 export { readTlv, parseTlvs, parseTlvTree, findTlv, tlv, encodeLength } from './tlv.js';
 export type { Tlv, TlvNode } from './tlv.js';
-export { canFromIdNumber, mrzCheckDigit, mrzInformation } from './accessKey.js';
+export { canFromIdNumber, mrzInformation, mrzKeyFromParsed } from './accessKey.js';
 export type { AccessKey, MrzKey } from './accessKey.js';
 export { chipFiles, parseDg1, parseDg2, parseDg14, parseDg15, parseEfCom, mrzLines } from './dataGroups.js';
 export type { ChipFileName, EfCom, Portrait, PortraitFormat } from './dataGroups.js';

@@ -1,6 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { OID, TAG, derInt, derOid } from '../asn1.js';
-import { type MrzKey, mrzCheckDigit } from '../accessKey.js';
+import { formatVietnamTd1Mrz, parseDate } from '@smart-citizen/core';
+import type { MrzKey } from '../accessKey.js';
 import { concat } from '../bytes.js';
 import { type ChipFileName, dataGroupNumber, dataGroupTags } from '../dataGroups.js';
 import { tlv } from '../tlv.js';
@@ -88,30 +89,24 @@ export interface TestDocument {
 }
 
 const ascii = (s: string) => new TextEncoder().encode(s);
-const ddmmyyyyToYymmdd = (d: string) => `${d.slice(8, 10)}${d.slice(3, 5)}${d.slice(0, 2)}`;
 
-/** A TD1 MRZ for the holder, in the CCCD layout (document number = last 9 digits of the ID, ID in the optional data). */
+/** The holder's TD1 MRZ in the CCCD layout, through core's `formatVietnamTd1Mrz`, and the BAC key it gives. */
 export function testMrz(h: TestHolder): { mrz: string; key: MrzKey } {
-  const doc = h.idNumber.slice(3);
-  const dob = ddmmyyyyToYymmdd(h.dateOfBirth);
-  const doe = ddmmyyyyToYymmdd(h.expiryDate);
-  const opt1 = `${h.idNumber}<<<`.slice(0, 15);
-  const line1 = `IDVNM${doc}${mrzCheckDigit(doc)}${opt1}`;
-  const line2a = `${dob}${mrzCheckDigit(dob)}${h.sex === 'Nam' ? 'M' : 'F'}${doe}${mrzCheckDigit(doe)}VNM`;
-  const line2 = `${line2a}${'<'.repeat(29 - line2a.length)}`;
-  const composite = `${line1.slice(5, 30)}${line2.slice(0, 7)}${line2.slice(8, 15)}${line2.slice(18, 29)}`;
-  const ascii = (s: string) =>
-    s
-      .normalize('NFD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .replace(/Đ/g, 'D')
-      .replace(/đ/g, 'd')
-      .toUpperCase();
-  const [family = '', ...given] = ascii(h.fullName).split(' ');
-  const line3 = `${family}<<${given.join('<')}`.padEnd(30, '<').slice(0, 30);
+  const date = (d: string) => parseDate(d, 'dd/mm/yyyy');
+  const lines = formatVietnamTd1Mrz({
+    personalNumber: h.idNumber,
+    fullName: h.fullName,
+    dateOfBirth: date(h.dateOfBirth),
+    sex: h.sex === 'Nam' ? 'M' : 'F',
+    expiryDate: date(h.expiryDate),
+  });
   return {
-    mrz: `${line1}${line2}${mrzCheckDigit(composite)}${line3}`,
-    key: { documentNumber: doc, dateOfBirth: dob, dateOfExpiry: doe },
+    mrz: lines.join(''),
+    key: {
+      documentNumber: lines[0].slice(5, 14),
+      dateOfBirth: lines[1].slice(0, 6),
+      dateOfExpiry: lines[1].slice(8, 14),
+    },
   };
 }
 
