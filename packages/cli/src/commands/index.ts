@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { chipCommand } from './chip.js';
 import { faceCommand } from './face.js';
 import { fingerprintCommand } from './fingerprint.js';
 import { formCommand } from './form.js';
@@ -19,5 +20,6 @@ export const commands: Command[] = [
   formCommand,
   faceCommand,
   fingerprintCommand,
+  chipCommand,
   storeCommand,
 ];
