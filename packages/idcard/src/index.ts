@@ -54,3 +54,5 @@ export type { RectifiedCard } from './geometry/rectify.js';
 export { classifyCard } from './geometry/classifyCard.js';
 export type { CardClassification } from './geometry/classifyCard.js';
 export { cardSharpness, fieldsUnderGlare } from './geometry/quality.js';
+export { createLineRecognizer } from './ocr/createLineRecognizer.js';
+export type { LineEngine, LineRecognizerOptions } from './ocr/createLineRecognizer.js';
