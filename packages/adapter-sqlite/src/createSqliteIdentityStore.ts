@@ -9,7 +9,6 @@ import {
   type Logger,
   type SealedTemplateRow,
   type StoredIdentity,
-  type TemplateKind,
   createIdentityStore,
 } from '@smart-citizen/core';
 import type { Database } from 'better-sqlite3';
@@ -42,17 +41,6 @@ interface CitizenRow {
   created_at: number;
   updated_at: number;
 }
-interface TemplateRow {
-  id: string;
-  id_number: string;
-  kind: TemplateKind;
-  format: string;
-  label: string | null;
-  key_id: string;
-  iv: Uint8Array;
-  ciphertext: Uint8Array;
-  created_at: number;
-}
 interface ConsentRow {
   id: string;
   id_number: string;
@@ -68,18 +56,6 @@ const toRecord = (r: CitizenRow): CitizenRecord => ({
   identity: JSON.parse(r.data) as StoredIdentity,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
-});
-const bytes = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-const toTemplate = (r: TemplateRow): SealedTemplateRow => ({
-  id: r.id,
-  idNumber: r.id_number,
-  kind: r.kind,
-  format: r.format,
-  label: r.label,
-  createdAt: r.created_at,
-  keyId: r.key_id,
-  iv: bytes(r.iv),
-  ciphertext: bytes(r.ciphertext),
 });
 const toConsent = (r: ConsentRow): ConsentRecord => ({
   id: r.id,
@@ -109,6 +85,9 @@ export function createSqliteIdentityDriver(options: SqliteIdentityDriverOptions)
     throw backendError(err);
   }
   const citizen = 'SELECT data, created_at, updated_at FROM sc_identity_citizens';
+  // Template rows come out under SealedTemplateRow's names (blobs as Buffers, which are Uint8Arrays).
+  const template =
+    'id, id_number AS idNumber, kind, format, label, key_id AS keyId, iv, ciphertext, created_at AS createdAt';
   const q = {
     get: db.prepare(`${citizen} WHERE id_number = ?`),
     byOld: db.prepare(`${citizen} WHERE old_id_number = ? ORDER BY id_number`),
@@ -131,10 +110,10 @@ export function createSqliteIdentityDriver(options: SqliteIdentityDriverOptions)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     templates: db.prepare(
-      'SELECT * FROM sc_identity_templates WHERE id_number = @idNumber AND (@kind IS NULL OR kind = @kind) ORDER BY created_at, rowid',
+      `SELECT ${template} FROM sc_identity_templates WHERE id_number = @idNumber AND (@kind IS NULL OR kind = @kind) ORDER BY created_at, rowid`,
     ),
     scan: db.prepare(
-      `SELECT rowid AS rid, * FROM sc_identity_templates WHERE rowid > @after AND (@kind IS NULL OR kind = @kind)
+      `SELECT rowid AS rid, ${template} FROM sc_identity_templates WHERE rowid > @after AND (@kind IS NULL OR kind = @kind)
        AND (@notKeyId IS NULL OR key_id <> @notKeyId) ORDER BY rowid LIMIT @limit`,
     ),
     deleteTemplate: db.prepare('DELETE FROM sc_identity_templates WHERE id = ? RETURNING id_number'),
@@ -196,13 +175,12 @@ export function createSqliteIdentityDriver(options: SqliteIdentityDriverOptions)
       readRows(db, () => q.changes.all(afterSeq, since, limit) as ChangeEntry[]),
     headSeq: () => readRows(db, () => (q.maxSeq.get() as { seq: number }).seq),
     listTemplates: (idNumber, kind) =>
-      readRows(db, () => (q.templates.all({ idNumber, kind: kind ?? null }) as TemplateRow[]).map(toTemplate)),
+      readRows(db, () => q.templates.all({ idNumber, kind: kind ?? null }) as SealedTemplateRow[]),
     scanTemplates: ({ kind, notKeyId, after, limit }) =>
       readRows(db, () => {
-        const rows = q.scan.all({ after, kind: kind ?? null, notKeyId: notKeyId ?? null, limit }) as (TemplateRow & {
-          rid: number;
-        })[];
-        return { rows: rows.map(toTemplate), next: rows[rows.length - 1]?.rid ?? after };
+        const filter = { after, kind: kind ?? null, notKeyId: notKeyId ?? null, limit };
+        const rows = q.scan.all(filter) as (SealedTemplateRow & { rid: number })[];
+        return { rows, next: rows[rows.length - 1]?.rid ?? after };
       }),
     listConsents: (idNumber) => readRows(db, () => (q.consents.all(idNumber) as ConsentRow[]).map(toConsent)),
     transaction: (fn) => inTransaction(db, () => fn(tx)),
