@@ -1,6 +1,8 @@
 import { SmartCitizenError } from '@smart-citizen/core';
 import {
   HANDLING_SAMPLES_KEPT,
+  QueueError,
+  type QueueErrorCode,
   type CallNextRequest,
   type IssueRequest,
   type QueueBackend,
@@ -33,7 +35,7 @@ export interface RedisQueueBackendOptions {
   keyPrefix?: string;
 }
 
-const ERRORS: Record<string, [string, string]> = {
+const ERRORS: Record<string, [QueueErrorCode, string]> = {
   QUEUE_APPOINTMENT_DUPLICATE: ['queue/appointment-duplicate', 'this appointment already has a ticket'],
   QUEUE_NOT_FOUND: ['queue/ticket-not-found', 'no ticket with this id'],
   QUEUE_INVALID_TRANSITION: ['queue/invalid-transition', 'this step is not allowed from the ticket status'],
@@ -47,20 +49,15 @@ function toError(err: unknown, action?: string): SmartCitizenError {
   const known = m ? ERRORS[m[1]!] : undefined;
   const status = m?.[2];
   if (known) {
-    return new SmartCitizenError(
-      known[0],
-      status && action ? `cannot ${action} a ticket that is ${status}` : known[1],
-      { pkg: 'adapter-redis', ...(status ? { details: { status, action } } : {}) },
-    );
-  }
-  return new SmartCitizenError(
-    'queue/backend-unavailable',
-    'Redis did not complete the queue operation; it may be retried',
-    {
+    return new QueueError(known[0], status && action ? `cannot ${action} a ticket that is ${status}` : known[1], {
       pkg: 'adapter-redis',
-      cause: err,
-    },
-  );
+      ...(status ? { details: { status, action } } : {}),
+    });
+  }
+  return new QueueError('queue/backend-unavailable', 'Redis did not complete the queue operation; it may be retried', {
+    pkg: 'adapter-redis',
+    cause: err,
+  });
 }
 
 const NUMERIC = new Set([
@@ -117,7 +114,7 @@ type ScriptClient = Redis & {
 export async function createRedisQueueBackend(options: RedisQueueBackendOptions = {}): Promise<QueueBackend> {
   const prefix = options.keyPrefix ?? 'sc:queue:';
   if (prefix.length === 0 || prefix.length > 200) {
-    throw new SmartCitizenError('queue/invalid-config', 'keyPrefix must be 1–200 characters', { pkg: 'adapter-redis' });
+    throw new QueueError('queue/invalid-config', 'keyPrefix must be 1–200 characters', { pkg: 'adapter-redis' });
   }
   const owned = !(options.redis instanceof Redis);
   const failFast: RedisOptions = {
@@ -141,7 +138,7 @@ export async function createRedisQueueBackend(options: RedisQueueBackendOptions 
       await client.connect();
     } catch (err) {
       client.disconnect();
-      throw new SmartCitizenError('queue/backend-unavailable', 'cannot connect to Redis', {
+      throw new QueueError('queue/backend-unavailable', 'cannot connect to Redis', {
         pkg: 'adapter-redis',
         cause: err,
       });
@@ -157,7 +154,7 @@ export async function createRedisQueueBackend(options: RedisQueueBackendOptions 
   const listeners = new Set<QueueEventListener>();
   let closed = false;
   const guard = async <T>(fn: () => Promise<T>, action?: string): Promise<T> => {
-    if (closed) throw new SmartCitizenError('queue/closed', 'the queue backend is closed', { pkg: 'adapter-redis' });
+    if (closed) throw new QueueError('queue/closed', 'the queue backend is closed', { pkg: 'adapter-redis' });
     try {
       return await fn();
     } catch (err) {
@@ -330,7 +327,7 @@ export async function createRedisQueueBackend(options: RedisQueueBackendOptions 
  */
 export async function deleteRedisQueue(redis: Redis, keyPrefix: string): Promise<number> {
   if (keyPrefix.length < 3) {
-    throw new SmartCitizenError('queue/invalid-config', 'refusing to delete with a prefix this short', {
+    throw new QueueError('queue/invalid-config', 'refusing to delete with a prefix this short', {
       pkg: 'adapter-redis',
     });
   }

@@ -57,3 +57,5 @@ export type {
   MappingCondition,
   PrintLayout,
 } from './FormDefinition.js';
+export { FormsError } from './errors.js';
+export type { FormsErrorCode } from './errors.js';

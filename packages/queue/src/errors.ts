@@ -42,8 +42,9 @@ export class QueueError extends SmartCitizenError<QueueErrorCode> {
   constructor(
     code: QueueErrorCode,
     message: string,
-    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+    /** `pkg` names a backend package that raised it (e.g. `adapter-redis`); @default 'queue' */
+    options: { cause?: unknown; details?: Record<string, unknown>; pkg?: string } = {},
   ) {
-    super(code, message, { ...options, pkg: 'queue' });
+    super(code, message, { ...options, pkg: options.pkg ?? 'queue' });
   }
 }

@@ -1,4 +1,4 @@
-import { type Issue, SmartCitizenError } from '@smart-citizen/core';
+import type { Issue } from '@smart-citizen/core';
 import {
   type AddressDatabaseItem,
   type AddressDatabaseMapping,
@@ -8,6 +8,7 @@ import {
 } from './addressDatabase.js';
 import { type AddressParts, formatAddressLine, splitAddress } from './splitAddress.js';
 import { provinceKey, unitKey, unitKind } from './unitKey.js';
+import { FormsError } from '../errors.js';
 
 /** What happened to an address. */
 export type AddressNormalizationStatus =
@@ -135,8 +136,7 @@ export class AddressNormalizer {
             : (data as AddressTables);
       return new AddressNormalizer(tables);
     } catch (cause) {
-      throw new SmartCitizenError('forms/address-data-invalid', 'the address database could not be read', {
-        pkg: 'forms',
+      throw new FormsError('forms/address-data-invalid', 'the address database could not be read', {
         cause,
       });
     }

@@ -1,7 +1,6 @@
 import {
   type CitizenIdentity,
   type PartialDate,
-  SmartCitizenError,
   checkCitizenIdentity,
   citizenIdentityFields,
   comparePartialDates,
@@ -10,6 +9,7 @@ import {
   validateIdNumber,
 } from '@smart-citizen/core';
 import { type FormIssue, formIssue } from '../FormIssue.js';
+import { FormsError } from '../errors.js';
 
 /** English and Vietnamese reasons for the problems of core's {@link checkCitizenIdentity}. */
 const FIELD_PROBLEM_MESSAGES: Record<IdentityFieldProblem, [string, string]> = {
@@ -58,7 +58,7 @@ export interface IdentityCheck {
  */
 export function checkIdentity(input: unknown, today: Date = new Date()): IdentityCheck {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new SmartCitizenError('forms/invalid-identity', 'the identity must be an object', { pkg: 'forms' });
+    throw new FormsError('forms/invalid-identity', 'the identity must be an object');
   }
   const checked = checkCitizenIdentity(input);
   const problemOf = new Map(checked.problems.map((p) => [p.field as string, p.problem]));

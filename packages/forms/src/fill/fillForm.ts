@@ -1,4 +1,4 @@
-import { type CitizenIdentity, SmartCitizenError, foldForCompare } from '@smart-citizen/core';
+import { type CitizenIdentity, foldForCompare } from '@smart-citizen/core';
 import type { AddressNormalization, AddressNormalizer } from '../address/AddressNormalizer.js';
 import { defaultAddressNormalizer } from '../address/defaultAddressNormalizer.js';
 import type { FieldDefinition, FieldSource, LocalizedText, MappingCondition } from '../FormDefinition.js';
@@ -8,6 +8,7 @@ import { type FormRegistry, type RegisteredForm, defaultFormRegistry } from '../
 import { validateFormData } from '../validate/validateFormData.js';
 import { checkIdentity } from './checkIdentity.js';
 import { applyTransforms, type TransformContext } from './transforms.js';
+import { FormsError } from '../errors.js';
 
 /** The citizen's own answers: nested objects (`{ child: { fullName } }`) or dotted keys (`{ 'child.fullName': … }`). */
 export type FormAnswers = Record<string, unknown>;
@@ -152,7 +153,7 @@ export async function fillForm(
     typeof form === 'string' ? (options.registry ?? defaultFormRegistry()).get(form, options.version) : form;
   const def = registered.definition;
   if (input === null || typeof input !== 'object') {
-    throw new SmartCitizenError('forms/invalid-input', 'fillForm expects { identity, answers }', { pkg: 'forms' });
+    throw new FormsError('forms/invalid-input', 'fillForm expects { identity, answers }');
   }
   const today = options.today ?? new Date();
   const checked =
@@ -163,7 +164,7 @@ export async function fillForm(
   const issues: FormIssue[] = [...checked.issues];
   const answers = input.answers ?? {};
   if (answers === null || typeof answers !== 'object' || Array.isArray(answers)) {
-    throw new SmartCitizenError('forms/invalid-answers', 'the answers must be an object', { pkg: 'forms' });
+    throw new FormsError('forms/invalid-answers', 'the answers must be an object');
   }
   let normalizer: AddressNormalizer | undefined;
   if (options.addressNormalizer !== false && def.fields.some(USES_ADDRESS)) {

@@ -1,4 +1,4 @@
-import { SmartCitizenError } from '@smart-citizen/core';
+import { FormsError } from '../errors.js';
 
 /** Regular and bold font files (TTF/OTF bytes). */
 export interface FontBytes {
@@ -23,9 +23,7 @@ export function loadDefaultFonts(): Promise<FontBytes> {
   cached ??= (async () => {
     const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
     if (!isNode) {
-      throw new SmartCitizenError('forms/pdf-font-unavailable', 'in a browser, pass fontBytes to renderFormPdf', {
-        pkg: 'forms',
-      });
+      throw new FormsError('forms/pdf-font-unavailable', 'in a browser, pass fontBytes to renderFormPdf', {});
     }
     try {
       const { createRequire } = await import('node:module');
@@ -34,8 +32,7 @@ export function loadDefaultFonts(): Promise<FontBytes> {
       const [regular, bold] = await Promise.all([readFile(require.resolve(REGULAR)), readFile(require.resolve(BOLD))]);
       return { regular: new Uint8Array(regular), bold: new Uint8Array(bold) };
     } catch (cause) {
-      throw new SmartCitizenError('forms/pdf-font-unavailable', 'the Be Vietnam Pro font package could not be read', {
-        pkg: 'forms',
+      throw new FormsError('forms/pdf-font-unavailable', 'the Be Vietnam Pro font package could not be read', {
         cause,
       });
     }

@@ -1,11 +1,12 @@
 import * as fontkitModule from '@pdf-lib/fontkit';
-import { SmartCitizenError, formatDate, safeParseDate } from '@smart-citizen/core';
+import { formatDate, safeParseDate } from '@smart-citizen/core';
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
 import type { AddressValue, LayoutBlock } from '../FormDefinition.js';
 import { type FormIssue, formIssue } from '../FormIssue.js';
 import { getPath, isPresent } from '../paths.js';
 import { type FormRegistry, type RegisteredForm, defaultFormRegistry } from '../registry/FormRegistry.js';
 import { type FontBytes, loadDefaultFonts } from './loadDefaultFonts.js';
+import { FormsError } from '../errors.js';
 
 // @pdf-lib/fontkit ships UMD for Node and ESM for bundlers; take the object either way.
 const fontkit = ((fontkitModule as unknown as { default?: unknown }).default ?? fontkitModule) as typeof fontkitModule;
@@ -374,7 +375,7 @@ export async function renderFormPdf(
     regular = await doc.embedFont(fonts.regular, { subset: true });
     bold = fonts.bold ? await doc.embedFont(fonts.bold, { subset: true }) : regular;
   } catch (cause) {
-    throw new SmartCitizenError('forms/pdf-font-invalid', 'the font could not be embedded', { pkg: 'forms', cause });
+    throw new FormsError('forms/pdf-font-invalid', 'the font could not be embedded', { cause });
   }
   // Metadata names the form, never the citizen.
   doc.setTitle(def.title.vi);

@@ -1,4 +1,3 @@
-import { SmartCitizenError } from '@smart-citizen/core';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -6,6 +5,7 @@ import type { FieldDefinition, FormDefinition, LayoutBlock, LocalizedText } from
 import { formFormats } from '../validate/formats.js';
 import { builtinForms } from './builtinForms.js';
 import { formDefinitionSchema } from './formDefinitionSchema.js';
+import { FormsError } from '../errors.js';
 
 // ajv-formats is CommonJS: its default import is the plugin under Node ESM and bundlers alike,
 // but some interop layers wrap it once more.
@@ -130,8 +130,7 @@ export class FormRegistry {
    */
   register(definition: FormDefinition): RegisteredForm {
     const invalid = (message: string, cause?: unknown) =>
-      new SmartCitizenError('forms/invalid-definition', `form definition: ${message}`, {
-        pkg: 'forms',
+      new FormsError('forms/invalid-definition', `form definition: ${message}`, {
         cause,
         details: { id: String((definition as { id?: unknown })?.id ?? '') },
       });
@@ -139,12 +138,10 @@ export class FormRegistry {
     if (!this.#checkDefinition(definition)) throw invalid(describeErrors(this.#checkDefinition.errors));
     const existing = this.#forms.get(definition.id) ?? [];
     if (existing.some((f) => f.definition.version === definition.version)) {
-      throw new SmartCitizenError(
+      throw new FormsError(
         'forms/duplicate-form',
         `form ${definition.id} ${definition.version} is already registered`,
-        {
-          pkg: 'forms',
-        },
+        {},
       );
     }
     let validateSchema: ValidateFunction;
@@ -196,11 +193,10 @@ export class FormRegistry {
     const list = typeof id === 'string' ? this.#forms.get(id) : undefined;
     const form = version === undefined ? list?.[list.length - 1] : list?.find((f) => f.definition.version === version);
     if (!form) {
-      throw new SmartCitizenError(
+      throw new FormsError(
         'forms/unknown-form',
         `unknown form '${String(id).slice(0, 64)}'${version ? ` version ${version}` : ''}`,
         {
-          pkg: 'forms',
           details: { known: [...this.#forms.keys()] },
         },
       );
