@@ -1,8 +1,7 @@
 import { defineBench } from '@smart-citizen/bench';
-import type { QueueBackend } from '@smart-citizen/queue';
 import { hasPostgres, postgresUrl } from '@smart-citizen/test-kit';
 import pg from 'pg';
-import { benchQueueBackend } from '@smart-citizen/queue/bench';
+import { benchQueueBackend, openQueueInstance } from '@smart-citizen/queue/bench';
 import { createPostgresQueueBackend } from '../src/queue/index.js';
 
 export const bench = defineBench({
@@ -39,28 +38,18 @@ export const bench = defineBench({
           `PostgreSQL, synchronous_commit ${synchronousCommit ? 'on' : 'off'}, ${tickets} tickets, 20 counters`,
         );
         const { rows, fidelity } = await benchQueueBackend(
-          async () => {
+          () => {
             const schema = `sc_bench_queue_${process.pid}_${n++}`;
-            const clients: QueueBackend[] = [];
-            const connect = async () => {
-              const b = await createPostgresQueueBackend({
-                connectionString: postgresUrl,
-                schema,
-                maxConnections: 6,
-                synchronousCommit,
-              });
-              clients.push(b);
-              return b;
-            };
-            const backend = await connect();
-            return {
-              backend,
-              connect,
-              cleanup: async () => {
-                for (const c of clients) await c.close();
-                await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-              },
-            };
+            return openQueueInstance(
+              () =>
+                createPostgresQueueBackend({
+                  connectionString: postgresUrl,
+                  schema,
+                  maxConnections: 6,
+                  synchronousCommit,
+                }),
+              () => admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`),
+            );
           },
           { tickets, counters: 20, issuers: 8, clients: 4, sequentialOps: ctx.quick ? 300 : 1000 },
         );

@@ -1,8 +1,7 @@
 import { defineBench } from '@smart-citizen/bench';
-import type { QueueBackend } from '@smart-citizen/queue';
 import { hasRedis, redisUrl } from '@smart-citizen/test-kit';
 import { Redis } from 'ioredis';
-import { benchQueueBackend } from '@smart-citizen/queue/bench';
+import { benchQueueBackend, openQueueInstance } from '@smart-citizen/queue/bench';
 import { createRedisQueueBackend, deleteRedisQueue } from '../src/index.js';
 
 export const bench = defineBench({
@@ -17,23 +16,12 @@ export const bench = defineBench({
     ctx.progress(`Redis, ${tickets} tickets, 20 counters over 4 connections`);
     try {
       const { rows, fidelity } = await benchQueueBackend(
-        async () => {
+        () => {
           const keyPrefix = `sc:bench:queue:${process.pid}:${Date.now()}:`;
-          const clients: QueueBackend[] = [];
-          const connect = async () => {
-            const b = await createRedisQueueBackend({ redis: redisUrl, keyPrefix });
-            clients.push(b);
-            return b;
-          };
-          const backend = await connect();
-          return {
-            backend,
-            connect,
-            cleanup: async () => {
-              for (const c of clients) await c.close();
-              await deleteRedisQueue(admin, keyPrefix);
-            },
-          };
+          return openQueueInstance(
+            () => createRedisQueueBackend({ redis: redisUrl, keyPrefix }),
+            () => deleteRedisQueue(admin, keyPrefix),
+          );
         },
         { tickets, counters: 20, issuers: 8, clients: 4, sequentialOps: ctx.quick ? 500 : 2000 },
       );

@@ -1,5 +1,4 @@
-import type { QueueBackend } from '@smart-citizen/queue';
-import { describeQueueBackendConformance } from '@smart-citizen/queue/testing';
+import { describeQueueBackendConformance, openQueueInstance } from '@smart-citizen/queue/testing';
 import { hasRedis, redisUrl } from '@smart-citizen/test-kit';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,23 +15,12 @@ const uniquePrefix = () => `sc:test:queue:${process.pid}:${Date.now()}:${n++}:`;
 
 describe.skipIf(!available)('createRedisQueueBackend (real Redis)', () => {
   describeQueueBackendConformance('redis', {
-    async open() {
+    open() {
       const keyPrefix = uniquePrefix();
-      const clients: QueueBackend[] = [];
-      const connect = async () => {
-        const b = await createRedisQueueBackend({ redis: redisUrl, keyPrefix });
-        clients.push(b);
-        return b;
-      };
-      const backend = await connect();
-      return {
-        backend,
-        connect,
-        async cleanup() {
-          for (const c of clients) await c.close();
-          await deleteRedisQueue(admin!, keyPrefix);
-        },
-      };
+      return openQueueInstance(
+        () => createRedisQueueBackend({ redis: redisUrl, keyPrefix }),
+        () => deleteRedisQueue(admin!, keyPrefix),
+      );
     },
     openUnreachable: () =>
       createRedisQueueBackend({ redis: { host: '127.0.0.1', port: 1, retryStrategy: () => null } }),

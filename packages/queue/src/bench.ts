@@ -3,3 +3,4 @@
 // vitest run (`pnpm bench` runs under tsx).
 export { benchQueueBackend } from './testing/benchQueueBackend.js';
 export type { BenchTarget, OrderFidelity, QueueBenchRow } from './testing/benchQueueBackend.js';
+export { openQueueInstance } from './testing/openQueueInstance.js';

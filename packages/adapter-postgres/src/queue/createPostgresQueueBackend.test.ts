@@ -1,6 +1,6 @@
 import { isSmartCitizenError } from '@smart-citizen/core';
-import { type QueueBackend, fifoPolicy } from '@smart-citizen/queue';
-import { describeQueueBackendConformance } from '@smart-citizen/queue/testing';
+import { fifoPolicy } from '@smart-citizen/queue';
+import { describeQueueBackendConformance, openQueueInstance } from '@smart-citizen/queue/testing';
 import { hasPostgres, postgresUrl } from '@smart-citizen/test-kit';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,30 +22,20 @@ describe.skipIf(!available)('createPostgresQueueBackend (real PostgreSQL)', () =
   describeQueueBackendConformance(
     'postgres',
     {
-      async open() {
+      open() {
         const schema = uniqueSchema();
-        const clients: QueueBackend[] = [];
-        // The suite checks atomicity and order, not crash durability (the termination test below
-        // runs with the default synchronous commit): skip the WAL flush wait to keep it fast.
-        const connect = async () => {
-          const b = await createPostgresQueueBackend({
-            connectionString: postgresUrl,
-            schema,
-            maxConnections: 6,
-            synchronousCommit: false,
-          });
-          clients.push(b);
-          return b;
-        };
-        const backend = await connect();
-        return {
-          backend,
-          connect,
-          async cleanup() {
-            for (const c of clients) await c.close();
-            await admin!.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-          },
-        };
+        // The suite checks atomicity and order, not crash durability (openDroppable below runs
+        // with the default synchronous commit): skip the WAL flush wait to keep it fast.
+        return openQueueInstance(
+          () =>
+            createPostgresQueueBackend({
+              connectionString: postgresUrl,
+              schema,
+              maxConnections: 6,
+              synchronousCommit: false,
+            }),
+          () => admin!.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`),
+        );
       },
       openUnreachable: () => createPostgresQueueBackend({ connectionString: 'postgres://postgres@127.0.0.1:1/test' }),
       // With the default synchronous commit: this scenario is about losing nothing.
