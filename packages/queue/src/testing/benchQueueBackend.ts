@@ -3,17 +3,14 @@
  * backend (dev-only: imported by `bench/*.bench.ts`, not exported by the package).
  */
 import { strictPriorityPolicy } from '../policies.js';
-import type { CallNextRequest, IssueRequest, QueueBackend } from '../QueueBackend.js';
+import type { CallNextRequest, IssueRequest } from '../QueueBackend.js';
 import { QueueState } from '../QueueState.js';
 import { quantile } from '../stats.js';
 import type { Ticket } from '../types.js';
+import type { QueueBackendInstance } from './conformance.js';
 
-/** A fresh namespace on the backend under test (same shape as the conformance harness). */
-export interface BenchTarget {
-  backend: QueueBackend;
-  connect(): Promise<QueueBackend>;
-  cleanup(): Promise<void>;
-}
+/** A fresh namespace on the backend under test: the conformance harness's instance (a type-only import; vitest stays out). */
+export type BenchTarget = QueueBackendInstance;
 
 /** One measured phase. */
 export interface QueueBenchRow {
