@@ -14,3 +14,6 @@ export type { MinutiaeRecordFormat, ReadRecordOptions, WriteRecordOptions } from
 export { encodeTemplate, decodeTemplate, parseTemplate } from './formats/nativeTemplate.js';
 export { evaluateFvc } from './evaluate.js';
 export type { FvcEvaluation } from './evaluate.js';
+export { readTemplateBytes } from './readTemplateBytes.js';
+export { fingerprintTemplateIndex } from './storeIndex.js';
+export { fingerprintEvidenceVerifiers } from './evidence.js';
