@@ -1,3 +1,5 @@
 export { SmartCitizenError, isSmartCitizenError } from './SmartCitizenError.js';
 export { issue } from './Issue.js';
 export type { Issue, IssueSeverity } from './Issue.js';
+export { coreErrorCodes } from './coreErrorCodes.js';
+export type { CoreErrorCode } from './coreErrorCodes.js';
