@@ -118,7 +118,7 @@ async function timeToFirstRead(
   engine: QrEngine,
 ): Promise<number | undefined> {
   const options = { engine, timeBudgetMs: SCANNER_BUDGET_MS, now: cpuNow };
-  const multi = createMultiFrameReader(options);
+  const multi = createMultiFrameReader({ ...options, fuse: mode === 'sharpest + fusion' });
   let busyUntil = 0;
   let waiting: RasterImage[] = [];
   for (let f = 0; f < clip.frames.length; f++) {

@@ -56,6 +56,13 @@ export interface MultiFrameReaderOptions extends ReadCardQrOptions {
   frames?: number;
   /** Fewest frames to fuse. @default 3 */
   minFrames?: number;
+  /**
+   * Fuse frames when a single frame fails. Off by default: on the bench's generated clips the
+   * fusion's CPU cost (FFTs of up to 512² per kept frame) delayed the next decodes more than
+   * it recovered (see the package README's video table).
+   * @default false
+   */
+  fuse?: boolean;
 }
 
 /** Reads a card's code from a stream of frames, combining frames when single frames fail. */
@@ -103,7 +110,7 @@ export function createMultiFrameReader(options: MultiFrameReaderOptions = {}): M
     async push(frame) {
       const grey = remember(frame);
       const single = await readCardQr(grey, options);
-      if (single.ok || ring.length < minFrames) return single;
+      if (single.ok || !options.fuse || ring.length < minFrames) return single;
       const window = fusionWindow(grey);
       if (!window) return single;
       // The decoded frame is the reference (last); the others are registered to it.
