@@ -9,9 +9,7 @@ export type FingerprintErrorCode =
   /** The image holds no fingerprint: blank, saturated, or no ridge area large enough. */
   | 'fingerprint/no-print'
   /** A template (ISO, ANSI, native or JSON) is malformed, truncated or inconsistent. */
-  | 'fingerprint/bad-template'
-  /** A template format or feature this package does not read (e.g. several finger views asked as one). */
-  | 'fingerprint/unsupported-template';
+  | 'fingerprint/bad-template';
 
 /**
  * Error thrown by `@smart-citizen/fingerprint` for unusable input: an image that is not a
