@@ -140,7 +140,8 @@ export class CardChannel {
    * the rest in chunks of `readChunk`, reporting progress after each.
    */
   async readSelectedFile(name: string, onProgress?: (p: ReadProgress) => void): Promise<Uint8Array> {
-    const head = await this.readBinary(0, 4, name);
+    // 8 bytes cover a 3-byte tag and a 4-byte length (DG2 above 64 KiB has a 3-byte length).
+    const head = await this.readBinary(0, 8, name);
     if (head.length < 2) throw new ChipError('chip/bad-data', `${name}: file header is shorter than 2 bytes`);
     const total = headerTotalLength(head, name);
     if (total > this.maxFileBytes) {
