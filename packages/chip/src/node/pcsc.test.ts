@@ -22,7 +22,7 @@ afterEach(async () => {
 describe.skipIf(!available)('PC/SC through pcscd + vsmartcard-vpcd', () => {
   it('reads and authenticates the software card end to end', async () => {
     connection = await connectVirtualCard(new SoftwareCard(doc), { port: vpcdPort });
-    const transport = await createPcscTransport({ reader: 'Virtual PCD', waitMs: 10_000 });
+    const transport = await createPcscTransport({ reader: 'Virtual PCD 00', waitMs: 10_000 });
     expect(transport.readerName).toContain('Virtual PCD');
     const reader = await ChipReader.create({ transport });
     const r = await reader.read({ key: { can: doc.can }, cscas: [doc.pki.csca.der] });
@@ -37,7 +37,7 @@ describe.skipIf(!available)('PC/SC through pcscd + vsmartcard-vpcd', () => {
 
   it('falls back to BAC over PC/SC when the chip refuses PACE', async () => {
     connection = await connectVirtualCard(new SoftwareCard(doc, { refusePace: true }), { port: vpcdPort });
-    const transport = await createPcscTransport({ reader: 'Virtual PCD' });
+    const transport = await createPcscTransport({ reader: 'Virtual PCD 00' });
     const reader = await ChipReader.create({ transport });
     const r = await reader.read({ key: { can: doc.can, mrz: doc.mrzKey }, files: ['DG1', 'DG13', 'SOD'] });
     await reader.close();
@@ -49,7 +49,7 @@ describe.skipIf(!available)('PC/SC through pcscd + vsmartcard-vpcd', () => {
     const card = new SoftwareCard(doc);
     const conn = await connectVirtualCard(card, { port: vpcdPort });
     connection = conn;
-    const transport = await createPcscTransport({ reader: 'Virtual PCD' });
+    const transport = await createPcscTransport({ reader: 'Virtual PCD 00' });
     const reader = await ChipReader.create({ transport, timeoutMs: 5000 });
     const err = await reader
       .read({

@@ -1,3 +1,4 @@
+// The chip package's own PC/SC tests use vpcd's first slot (Virtual PCD 00); this one uses the second, so both can run at once.
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,7 +58,7 @@ describe('smart-citizen chip parse', () => {
 const vpcd = await hasVpcd();
 describe.skipIf(!vpcd)('smart-citizen chip read (PC/SC, virtual reader)', () => {
   it('reads the software card in the virtual reader and prints identity, checks and times', async () => {
-    const conn = await connectVirtualCard(new SoftwareCard(doc), { port: vpcdPort });
+    const conn = await connectVirtualCard(new SoftwareCard(doc), { port: vpcdPort + 1 });
     try {
       const r = await run(
         'read',
