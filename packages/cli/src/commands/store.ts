@@ -2,8 +2,10 @@ import { parseArgs } from 'node:util';
 import {
   type AuditLog,
   type CitizenIdentity,
+  type FullIdentityStore,
   type IdentityStore,
   type Issue,
+  type KeyProvider,
   type PartialDate,
   SmartCitizenError,
   type StoredIdentity,
@@ -14,10 +16,23 @@ import {
   validateIdNumber,
 } from '@smart-citizen/core';
 import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
+import {
+  DEDUPE_PURPOSE,
+  type EnrolOutcome,
+  enrolFaces,
+  parseThreshold,
+  readEnrolBatch,
+  runDedupeJob,
+  storeKeysFromEnv,
+} from './storeFaces.js';
 
 const usage = `Usage:
   smart-citizen store import <FILE.jsonl> [--store sqlite:PATH|postgres://…] [--schema NAME] [--json]
   smart-citizen store get <id-number|old-cmnd-number> [--store …] [--schema NAME] [--purpose TEXT] [--json]
+  smart-citizen store enrol-face <id-number> <image> [--store …] [--purpose TEXT] [--json]
+  smart-citizen store enrol-face --batch FILE.tsv [--store …] [--purpose TEXT] [--json]
+  smart-citizen store dedupe [--store …] [--threshold T] [--report FILE.csv|FILE.html]
+                             [--checkpoint FILE] [--purpose TEXT] [--json]
 
 Import citizens into the identity store, or read one back.
 
@@ -28,19 +43,33 @@ Import citizens into the identity store, or read one back.
   get      by the 12-digit number, or by the old 9-digit CMND number. The read is recorded in
            the store's audit log with --purpose.
 
+  enrol-face  embed the face of <image> (default face profile), create the account if it is
+           new, record consent (scope face + face-search, --purpose, default
+           account-deduplication), seal the template through the store, audit. --batch reads
+           "id-number<TAB>image" lines (images relative to FILE; '#' comments) in one process,
+           progress on stderr, one result per line: enrolled, bad-id, unreadable-image,
+           no-face, already-enrolled, error.
+  dedupe   search every consenting account's face 1:N and group accounts whose faces match
+           (threshold default: the default face profile's photo threshold), and list accounts
+           whose card data agree while their faces do not. Nothing is merged. --report writes
+           a CSV or HTML review sheet; --checkpoint FILE makes the job resumable (Ctrl-C stops
+           at the next page; run again to go on).
+           Face templates are encrypted: both need SMART_CITIZEN_STORE_KEY=KEYID:HEX64.
+
   --store <url>      sqlite:PATH (default sqlite:smart-citizen.db) or postgres://user@host:port/db
   --schema <name>    PostgreSQL schema (default public)
   --purpose <text>   why the record is read, for the audit log (default cli-lookup)
   --json             print the result as JSON
 
-Exit codes: 0 done, 1 some lines rejected / citizen not found, 2 bad usage or unreadable input.`;
+Exit codes: 0 done, 1 some lines rejected / citizen not found / an enrolment failed / dedupe
+stopped or without consent, 2 bad usage or unreadable input.`;
 
 type DateField = 'dateOfBirth' | 'issueDate' | 'expiryDate';
 const dateFields: readonly DateField[] = ['dateOfBirth', 'issueDate', 'expiryDate'];
 const BATCH = 1000;
 
 interface OpenStore {
-  store: IdentityStore;
+  store: FullIdentityStore;
   audit: AuditLog;
   /** The store URL without credentials. */
   label: string;
@@ -48,14 +77,14 @@ interface OpenStore {
 }
 
 /** Open the store named by `--store`. Adapters are imported lazily: `get` on SQLite never loads pg. */
-async function openStore(url: string, schema: string | undefined, cwd: string): Promise<OpenStore> {
+async function openStore(url: string, schema: string | undefined, cwd: string, keys?: KeyProvider): Promise<OpenStore> {
   if (url.startsWith('sqlite:')) {
     const { resolve } = await import('node:path');
     const file = url.slice('sqlite:'.length);
     if (!file) throw new CliUsageError('--store sqlite:PATH needs a path');
     const path = file === ':memory:' ? file : resolve(cwd, file);
     const { createSqliteIdentityStore, createSqliteAuditLog } = await import('@smart-citizen/adapter-sqlite');
-    const store = createSqliteIdentityStore({ path });
+    const store = createSqliteIdentityStore({ path, ...(keys ? { keys } : {}) });
     const audit = createSqliteAuditLog({ database: store.database });
     return {
       store,
@@ -75,6 +104,7 @@ async function openStore(url: string, schema: string | undefined, cwd: string): 
       connectionString: url,
       faceSearch: 'scan',
       applicationName: 'smart-citizen-cli',
+      ...(keys ? { keys } : {}),
       ...(schema ? { schema } : {}),
     });
     const audit = await createPostgresAuditLog({ pool: store.pool, ...(schema ? { schema } : {}) });
@@ -331,6 +361,99 @@ interface Values {
   schema?: string;
   purpose?: string;
   json?: boolean;
+  batch?: string;
+  threshold?: string;
+  report?: string;
+  checkpoint?: string;
+}
+
+async function runEnrolFace(args: string[], values: Values, io: CliIO): Promise<number> {
+  const { resolve } = await import('node:path');
+  const { readFile, stat } = await import('node:fs/promises');
+  if (values.batch === undefined && args.length !== 2)
+    throw new CliUsageError('enrol-face needs <id-number> <image> or --batch FILE');
+  if (values.batch !== undefined && args.length > 0)
+    throw new CliUsageError('give either --batch FILE or <id-number> <image>');
+  const keys = storeKeysFromEnv();
+  const batch = values.batch === undefined ? undefined : resolve(io.cwd, values.batch);
+  if (batch) {
+    try {
+      if (!(await stat(batch)).isFile()) throw new Error('not a file');
+    } catch (cause) {
+      throw new SmartCitizenError('cli/unreadable-input', `cannot read ${values.batch}`, { pkg: 'cli', cause });
+    }
+  }
+  const { FaceVerifier } = await import('@smart-citizen/face');
+  const fv = await FaceVerifier.create({ profile: 'default' });
+  const opened = await openStore(values.store ?? 'sqlite:smart-citizen.db', values.schema, io.cwd, keys);
+  const counts = new Map<string, number>();
+  let n = 0;
+  const onResult = (r: EnrolOutcome) => {
+    counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+    if (++n % 100 === 0) io.stderr(`store enrol-face: ${n} lines, ${counts.get('enrolled') ?? 0} enrolled\n`);
+    if (values.json) printJson(io, r);
+    else io.stdout(`line ${r.line}\t${r.idNumber ?? '-'}\t${r.status}${'codes' in r ? ` ${r.codes.join(',')}` : ''}\n`);
+  };
+  try {
+    const items = batch
+      ? readEnrolBatch(batch, onResult)
+      : [{ line: 1, idNumber: args[0] as string, image: resolve(io.cwd, args[1] as string) }];
+    await enrolFaces(opened, fv, items, {
+      actor: actor(),
+      purpose: values.purpose ?? DEDUPE_PURPOSE,
+      readImage: async (p) => new Uint8Array(await readFile(p)),
+      onResult,
+    });
+  } finally {
+    await opened.close();
+    await fv.close();
+  }
+  const summary = { ok: n > 0 && counts.get('enrolled') === n, lines: n, ...Object.fromEntries(counts) };
+  if (batch) {
+    io.stderr(`store enrol-face: ${n} lines, ${counts.get('enrolled') ?? 0} enrolled\n`);
+    if (values.json) printJson(io, { summary });
+  }
+  return summary.ok ? 0 : 1;
+}
+
+async function runDedupe(args: string[], values: Values, io: CliIO): Promise<number> {
+  if (args.length > 0) throw new CliUsageError(`unexpected argument ${args[0]}`);
+  const { resolve } = await import('node:path');
+  const { defaultProfile } = await import('@smart-citizen/face');
+  const threshold = parseThreshold(values.threshold, defaultProfile.thresholds.photo);
+  if (values.report !== undefined && !/\.(csv|html?)$/i.test(values.report)) {
+    throw new CliUsageError('--report must name a .csv or .html file');
+  }
+  const keys = storeKeysFromEnv();
+  const opened = await openStore(values.store ?? 'sqlite:smart-citizen.db', values.schema, io.cwd, keys);
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  process.once('SIGINT', stop);
+  let result: Awaited<ReturnType<typeof runDedupeJob>>;
+  try {
+    result = await runDedupeJob(
+      opened,
+      {
+        threshold,
+        purpose: values.purpose ?? DEDUPE_PURPOSE,
+        actor: actor(),
+        signal: ac.signal,
+        ...(values.checkpoint ? { checkpoint: resolve(io.cwd, values.checkpoint) } : {}),
+        ...(values.report ? { report: resolve(io.cwd, values.report) } : {}),
+      },
+      io,
+    );
+  } finally {
+    process.off('SIGINT', stop);
+    await opened.close();
+  }
+  if (values.json) printJson(io, result);
+  else if (result.status === 'complete') {
+    io.stdout(
+      `${result.clusters.length} face clusters, ${result.conflicts.length} card conflicts (threshold ${threshold}); ${result.stats.searched} of ${result.stats.accounts} accounts searched\n`,
+    );
+  } else io.stdout(`${result.status}\n`);
+  return result.status === 'complete' ? 0 : 1;
 }
 
 /** `smart-citizen store`: import citizens from JSONL, read one back. */
@@ -348,6 +471,10 @@ export const storeCommand: Command = {
           schema: { type: 'string' },
           purpose: { type: 'string' },
           json: { type: 'boolean' },
+          batch: { type: 'string' },
+          threshold: { type: 'string' },
+          report: { type: 'string' },
+          checkpoint: { type: 'string' },
         },
         allowPositionals: true,
         strict: true,
@@ -356,6 +483,8 @@ export const storeCommand: Command = {
       throw new CliUsageError(err instanceof Error ? err.message : 'bad arguments');
     }
     const [sub, arg, ...extra] = parsed.positionals;
+    if (sub === 'enrol-face') return runEnrolFace(parsed.positionals.slice(1), parsed.values, io);
+    if (sub === 'dedupe') return runDedupe(parsed.positionals.slice(1), parsed.values, io);
     if (extra.length) throw new CliUsageError(`unexpected argument ${extra[0]}`);
     if (sub === 'import') {
       if (!arg) throw new CliUsageError('missing <FILE.jsonl>');
@@ -365,6 +494,8 @@ export const storeCommand: Command = {
       if (!arg) throw new CliUsageError('missing <id-number>');
       return runGet(arg, parsed.values, io);
     }
-    throw new CliUsageError(sub ? `unknown subcommand ${sub}` : 'missing subcommand (import or get)');
+    throw new CliUsageError(
+      sub ? `unknown subcommand ${sub}` : 'missing subcommand (import, get, enrol-face or dedupe)',
+    );
   },
 };
