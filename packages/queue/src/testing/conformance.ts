@@ -674,89 +674,90 @@ export function describeQueueBackendConformance(
       }),
     );
 
-    it.skipIf(!harness.openUnreachable)(
-      'fails with queue/backend-unavailable when the server cannot be reached',
-      async () => {
+    // Backends without a server (in-memory) do not register these two scenarios at all, so a
+    // green CI run shows no skipped test.
+    if (harness.openUnreachable)
+      it('fails with queue/backend-unavailable when the server cannot be reached', async () => {
         await expectCode(harness.openUnreachable!(), 'queue/backend-unavailable');
-      },
-    );
+      });
 
-    it.skipIf(!harness.openDroppable)(
-      'loses no ticket when its connections are cut mid-operation; errors meanwhile are queue/backend-unavailable',
-      { timeout: 120_000 },
-      async () => {
-        const { backend, dropConnections, cleanup } = await harness.openDroppable!();
-        const policy = fifoPolicy();
-        const issueReq = (i: number): IssueRequest => ({
-          ...req(i % 2 ? 'a' : 'b', 'g', 0, i, policy),
-          digits: 4,
-        });
-        const merged = (counterId: string, now: number) => call(counterId, ['a', 'b'], policy, now, 'merged');
-        try {
-          const acknowledged = new Set<string>();
-          for (let i = 0; i < 300; i++) acknowledged.add((await backend.issue(issueReq(i))).id);
-          const typedErrors: string[] = [];
-          const otherErrors: unknown[] = [];
-          const calledAck: Ticket[] = [];
-          let stop = false;
-          const retrying = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
-            try {
-              return await fn();
-            } catch (err) {
-              if (isSmartCitizenError(err, 'queue/backend-unavailable')) typedErrors.push(err.code);
-              else otherErrors.push(err);
-              await new Promise((r) => setTimeout(r, 5));
-              return undefined;
-            }
-          };
-          const dropper = (async () => {
-            for (let k = 0; k < 40; k++) {
-              await dropConnections();
-              await new Promise((r) => setTimeout(r, 25));
-            }
-            stop = true;
-          })();
-          const counters = Array.from({ length: 5 }, async (_, k) => {
-            while (!stop) {
-              const t = await retrying(() => backend.callNext(merged(`c${k}`, 10_000)));
+    if (harness.openDroppable)
+      it(
+        'loses no ticket when its connections are cut mid-operation; errors meanwhile are queue/backend-unavailable',
+        { timeout: 120_000 },
+        async () => {
+          const { backend, dropConnections, cleanup } = await harness.openDroppable!();
+          const policy = fifoPolicy();
+          const issueReq = (i: number): IssueRequest => ({
+            ...req(i % 2 ? 'a' : 'b', 'g', 0, i, policy),
+            digits: 4,
+          });
+          const merged = (counterId: string, now: number) => call(counterId, ['a', 'b'], policy, now, 'merged');
+          try {
+            const acknowledged = new Set<string>();
+            for (let i = 0; i < 300; i++) acknowledged.add((await backend.issue(issueReq(i))).id);
+            const typedErrors: string[] = [];
+            const otherErrors: unknown[] = [];
+            const calledAck: Ticket[] = [];
+            let stop = false;
+            const retrying = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
+              try {
+                return await fn();
+              } catch (err) {
+                if (isSmartCitizenError(err, 'queue/backend-unavailable')) typedErrors.push(err.code);
+                else otherErrors.push(err);
+                await new Promise((r) => setTimeout(r, 5));
+                return undefined;
+              }
+            };
+            const dropper = (async () => {
+              for (let k = 0; k < 40; k++) {
+                await dropConnections();
+                await new Promise((r) => setTimeout(r, 25));
+              }
+              stop = true;
+            })();
+            const counters = Array.from({ length: 5 }, async (_, k) => {
+              while (!stop) {
+                const t = await retrying(() => backend.callNext(merged(`c${k}`, 10_000)));
+                if (t) calledAck.push(t);
+              }
+            });
+            let i = 300;
+            const issuer = (async () => {
+              while (!stop) {
+                const t = await retrying(() => backend.issue(issueReq(i++)));
+                if (t) acknowledged.add(t.id);
+              }
+            })();
+            await Promise.all([dropper, issuer, ...counters]);
+            expect(otherErrors).toEqual([]);
+            expect(typedErrors.length).toBeGreaterThan(0);
+            // drain what is left once the server is reachable again
+            for (let tries = 0; tries < 2000; tries++) {
+              const t = await retrying(() => backend.callNext(merged('c0', 20_000)));
+              if (t === null) break;
               if (t) calledAck.push(t);
             }
-          });
-          let i = 300;
-          const issuer = (async () => {
-            while (!stop) {
-              const t = await retrying(() => backend.issue(issueReq(i++)));
-              if (t) acknowledged.add(t.id);
+            const all = await backend.listTickets();
+            const ids = new Set(all.map((t) => t.id));
+            for (const id of acknowledged) expect(ids.has(id)).toBe(true);
+            expect(all.every((t) => t.status === 'called')).toBe(true);
+            // every ticket was called once; those whose reply was lost are found by their counter
+            const ackIds = calledAck.map((t) => t.id);
+            expect(new Set(ackIds).size).toBe(ackIds.length);
+            for (const t of all.filter((x) => !ackIds.includes(x.id))) {
+              const mine = await backend.listTickets({ status: ['called'], counterId: t.counterId! });
+              expect(mine.map((x) => x.id)).toContain(t.id);
             }
-          })();
-          await Promise.all([dropper, issuer, ...counters]);
-          expect(otherErrors).toEqual([]);
-          expect(typedErrors.length).toBeGreaterThan(0);
-          // drain what is left once the server is reachable again
-          for (let tries = 0; tries < 2000; tries++) {
-            const t = await retrying(() => backend.callNext(merged('c0', 20_000)));
-            if (t === null) break;
-            if (t) calledAck.push(t);
+            for (const service of ['a', 'b']) {
+              const numbers = all.filter((t) => t.serviceId === service).map((t) => t.number);
+              expect(new Set(numbers).size).toBe(numbers.length);
+            }
+          } finally {
+            await cleanup();
           }
-          const all = await backend.listTickets();
-          const ids = new Set(all.map((t) => t.id));
-          for (const id of acknowledged) expect(ids.has(id)).toBe(true);
-          expect(all.every((t) => t.status === 'called')).toBe(true);
-          // every ticket was called once; those whose reply was lost are found by their counter
-          const ackIds = calledAck.map((t) => t.id);
-          expect(new Set(ackIds).size).toBe(ackIds.length);
-          for (const t of all.filter((x) => !ackIds.includes(x.id))) {
-            const mine = await backend.listTickets({ status: ['called'], counterId: t.counterId! });
-            expect(mine.map((x) => x.id)).toContain(t.id);
-          }
-          for (const service of ['a', 'b']) {
-            const numbers = all.filter((t) => t.serviceId === service).map((t) => t.number);
-            expect(new Set(numbers).size).toBe(numbers.length);
-          }
-        } finally {
-          await cleanup();
-        }
-      },
-    );
+        },
+      );
   });
 }
