@@ -8,6 +8,7 @@ import type {
   VerifyResult,
 } from '@smart-citizen/face';
 import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
+import { loadOnce, runPairsFile } from '../pairsFile.js';
 
 const usage = `Usage:
   smart-citizen face verify <probe> <reference> [--json] [options]
@@ -151,54 +152,24 @@ async function runVerify(
   const base = dirname(file);
   const text = new TextDecoder().decode(await readBytes(file));
   // Each image is embedded once per reference type it is used with.
-  const cache = new Map<string, Promise<EmbedResult | { error: { code: string; message: string } }>>();
-  const embedOnce = (path: string, type: ReferenceType) => {
-    const key = `${type}\u0000${path}`;
-    let p = cache.get(key);
-    if (!p) {
-      p = readBytes(path)
-        .then((bytes) => fv.embed(bytes, { referenceType: type }))
-        .catch((err: unknown) => ({
-          error: {
-            code: (err as { code?: string }).code ?? 'cli/internal',
-            message: err instanceof Error ? err.message : String(err),
-          },
-        }));
-      cache.set(key, p);
-    }
-    return p;
-  };
-  let failures = 0;
-  let lineNo = 0;
-  for (const raw of text.split(/\r?\n/)) {
-    lineNo++;
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const [a, b] = line.split('\t').map((s) => s.trim());
-    if (!a || !b) {
-      failures++;
-      const error = { code: 'cli/usage', message: `line ${lineNo}: expected "probe<TAB>reference"` };
-      if (json) printJson(io, { line: lineNo, ok: false, error });
-      else io.stderr(`${error.message}\n`);
-      continue;
-    }
-    const t0 = performance.now();
-    const [pa, pb] = [resolve(base, a), resolve(base, b)];
-    const p = await embedOnce(pa, 'photo');
-    const q = await embedOnce(pb, referenceType);
-    if ('error' in p || 'error' in q) {
-      failures++;
-      const error = 'error' in p ? p.error : (q as { error: { code: string; message: string } }).error;
-      if (json) printJson(io, { line: lineNo, probe: a, reference: b, ok: false, error });
-      else io.stdout(`${a}\t${b}\terror ${error.code}\n`);
-      continue;
-    }
-    const r = fv.compare(p, q, { referenceType, startedAt: t0 });
-    if (r.status !== 'compared') failures++;
-    if (json) printJson(io, { line: lineNo, probe: a, reference: b, ...verifyJson(r, threshold) });
-    else io.stdout(`${a}\t${b}\t${verifyText(r)}\n`);
-  }
-  return failures > 0 ? 1 : 0;
+  const once = loadOnce<EmbedResult>();
+  return runPairsFile({
+    text,
+    io,
+    json,
+    keys: ['probe', 'reference'],
+    load: (name, side) => {
+      const path = resolve(base, name);
+      const type: ReferenceType = side === 0 ? 'photo' : referenceType;
+      return once(`${type}\u0000${path}`, () =>
+        readBytes(path).then((bytes) => fv.embed(bytes, { referenceType: type })),
+      );
+    },
+    compare: (p, q, t0) => {
+      const r = fv.compare(p, q, { referenceType, startedAt: t0 });
+      return { json: verifyJson(r, threshold), text: verifyText(r), failed: r.status !== 'compared' };
+    },
+  });
 }
 
 /** `smart-citizen face`: 1:1 face verification and passive liveness. */

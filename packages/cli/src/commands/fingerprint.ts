@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { FingerprintTemplate } from '@smart-citizen/fingerprint';
 import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
+import { loadOnce, runPairsFile } from '../pairsFile.js';
 
 const usage = `Usage:
   smart-citizen fingerprint extract <image> [--dpi N] [--format iso|ansi|native|json] [-o FILE] [--json]
@@ -151,49 +152,21 @@ async function runMatch(args: string[], values: ReturnType<typeof parse>['values
   const file = resolve(io.cwd, values.pairs);
   const base = dirname(file);
   const text = new TextDecoder().decode(await readBytes(file));
-  const cache = new Map<string, Promise<FingerprintTemplate | { error: { code: string; message: string } }>>();
-  const once = (path: string) => {
-    let p = cache.get(path);
-    if (!p) {
-      p = loadTemplate(path, dpi).catch((err: unknown) => ({
-        error: {
-          code: (err as { code?: string }).code ?? 'cli/internal',
-          message: err instanceof Error ? err.message : String(err),
-        },
-      }));
-      cache.set(path, p);
-    }
-    return p;
-  };
-  let failures = 0;
-  let lineNo = 0;
-  for (const raw of text.split(/\r?\n/)) {
-    lineNo++;
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const [a, b] = line.split('\t').map((s) => s.trim());
-    if (!a || !b) {
-      failures++;
-      const error = { code: 'cli/usage', message: `line ${lineNo}: expected "a<TAB>b"` };
-      if (values.json) printJson(io, { line: lineNo, ok: false, error });
-      else io.stderr(`${error.message}\n`);
-      continue;
-    }
-    const t0 = performance.now();
-    const ta = await once(resolve(base, a));
-    const tb = await once(resolve(base, b));
-    if ('error' in ta || 'error' in tb) {
-      failures++;
-      const error = 'error' in ta ? ta.error : (tb as { error: { code: string; message: string } }).error;
-      if (values.json) printJson(io, { line: lineNo, a, b, ok: false, error });
-      else io.stdout(`${a}\t${b}\terror ${error.code}\n`);
-      continue;
-    }
-    const r = compare(ta, tb, t0);
-    if (values.json) printJson(io, { line: lineNo, a, b, ...r });
-    else io.stdout(`${a}\t${b}\t${r.match ? 'match' : 'no match'}\t${r.score}\n`);
-  }
-  return failures > 0 ? 1 : 0;
+  const once = loadOnce<FingerprintTemplate>();
+  return runPairsFile({
+    text,
+    io,
+    json: values.json,
+    keys: ['a', 'b'],
+    load: (name) => {
+      const path = resolve(base, name);
+      return once(path, () => loadTemplate(path, dpi));
+    },
+    compare: (a, b, t0) => {
+      const r = compare(a, b, t0);
+      return { json: r, text: `${r.match ? 'match' : 'no match'}\t${r.score}`, failed: false };
+    },
+  });
 }
 
 /** `smart-citizen fingerprint`: extract templates and match fingerprints. */
