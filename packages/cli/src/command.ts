@@ -1,4 +1,4 @@
-import { SmartCitizenError } from '@smart-citizen/core';
+import { type Issue, SmartCitizenError } from '@smart-citizen/core';
 
 /** Where a command writes: stdout for results, stderr for messages. Injectable for tests. */
 export interface CliIO {
@@ -29,4 +29,9 @@ export class CliUsageError extends SmartCitizenError<'cli/usage'> {
 /** Print `value` as one JSON line. */
 export function printJson(io: CliIO, value: unknown): void {
   io.stdout(`${JSON.stringify(value)}\n`);
+}
+
+/** One issue as an indented text line: severity, code, the path when there is one, message. */
+export function describeIssue(i: Issue): string {
+  return `  ${i.severity.padEnd(7)} ${i.code}${i.path ? ` (${i.path})` : ''}: ${i.message}`;
 }

@@ -49,7 +49,7 @@ let failed = 0;
 try {
   for (const step of steps) {
     process.stdout.write(
-      `\n── ${step.title}\n$ smart-citizen ${step.argv.map((a) => a.replace(root + '/', '')).join(' ')}\n\n`,
+      `\n── ${step.title}\n$ smart-citizen ${step.argv.map((a) => a.replace(`${root}/`, '')).join(' ')}\n\n`,
     );
     const code = await runCli(step.argv);
     if (code !== 0) {

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import {
-  type Issue,
   type PartialDate,
   type Sex,
   formatDate,
@@ -11,7 +10,7 @@ import {
   provinceByCode,
   validateIdNumber,
 } from '@smart-citizen/core';
-import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
+import { type CliIO, CliUsageError, type Command, describeIssue, printJson } from '../command.js';
 
 const usage = `Usage: smart-citizen id <number> [--dob DD/MM/YYYY] [--sex Nam|Nữ] [--today YYYY-MM-DD] [--json]
 
@@ -33,10 +32,6 @@ function parseOptionDate(value: string, flag: string): PartialDate {
   } catch (err) {
     throw new CliUsageError(`${flag}: ${err instanceof Error ? err.message.replace(/^\[[^\]]+\] /, '') : 'bad date'}`);
   }
-}
-
-function describeIssue(i: Issue): string {
-  return `  ${i.severity.padEnd(7)} ${i.code}${i.path ? ` (${i.path})` : ''}: ${i.message}`;
 }
 
 /** `smart-citizen id`: parse and validate a 12-digit identification number. */

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { formatDate, type Issue, parseMrz } from '@smart-citizen/core';
-import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
+import { formatDate, parseMrz } from '@smart-citizen/core';
+import { type CliIO, CliUsageError, type Command, describeIssue, printJson } from '../command.js';
 
 const usage = `Usage: smart-citizen mrz --text "LINE1\\nLINE2\\nLINE3" [--no-repair] [--today YYYY-MM-DD] [--json]
 
@@ -15,10 +15,6 @@ B/8, …, a filler too many or too few) are repaired only where a check digit co
   --json            print the result as JSON
 
 Exit codes: 0 every check holds, 1 a check or field is invalid, 2 not a TD1 zone.`;
-
-function describeIssue(i: Issue): string {
-  return `  ${i.severity.padEnd(7)} ${i.code}${i.path ? ` (${i.path})` : ''}: ${i.message}`;
-}
 
 /** `smart-citizen mrz`: parse and check a TD1 machine-readable zone. */
 export const mrzCommand: Command = {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { formatDate, type Issue, isSmartCitizenError, issue } from '@smart-citizen/core';
 import { type QrFormat, type ReadCardQrResult, readCardQr } from '@smart-citizen/qr';
-import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
+import { type CliIO, CliUsageError, type Command, describeIssue, printJson } from '../command.js';
 
 const usage = `Usage: smart-citizen qr <image...> [--pdf417] [--any] [--budget MS] [--today YYYY-MM-DD] [--json]
 
@@ -45,8 +45,7 @@ function describe(line: QrLine): string {
   } else if (line.text !== null) {
     out.push(`  ${line.format ?? 'text'}: ${line.text}`);
   }
-  for (const i of line.issues)
-    out.push(`  ${i.severity.padEnd(7)} ${i.code}${i.path ? ` (${i.path})` : ''}: ${i.message}`);
+  for (const i of line.issues) out.push(describeIssue(i));
   return `${out.join('\n')}\n`;
 }
 

@@ -15,7 +15,7 @@ import {
   validateIdNumber,
 } from '@smart-citizen/core';
 import type { FaceVerifier } from '@smart-citizen/face';
-import { type CliIO, CliUsageError, printJson } from '../command.js';
+import { type CliIO, CliUsageError } from '../command.js';
 
 /** Environment variable holding the store's biometric key: `KEYID:64-hex-digits`. */
 export const STORE_KEY_ENV = 'SMART_CITIZEN_STORE_KEY';
