@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isSmartCitizenError } from '@smart-citizen/core';
+import type { IssueRequest } from './QueueBackend.js';
 import { createInMemoryQueueBackend } from './createInMemoryQueueBackend.js';
 import { fifoPolicy } from './policies.js';
 import { describeQueueBackendConformance } from './testing/conformance.js';
@@ -12,23 +13,23 @@ describeQueueBackendConformance('memory', {
 });
 
 describe('createInMemoryQueueBackend', () => {
+  const request: IssueRequest = {
+    serviceId: 's',
+    prefix: 'S',
+    digits: 3,
+    seriesKey: 'd',
+    groupId: 'g',
+    priority: 0,
+    weight: 1,
+    policy: fifoPolicy(),
+    now: 0,
+  };
+
   it('refuses work after close with queue/closed, and close is idempotent', async () => {
     const b = createInMemoryQueueBackend();
     await b.close();
     await b.close();
-    const err = await b
-      .issue({
-        serviceId: 's',
-        prefix: 'S',
-        digits: 3,
-        seriesKey: 'd',
-        groupId: 'g',
-        priority: 0,
-        weight: 1,
-        policy: fifoPolicy(),
-        now: 0,
-      })
-      .catch((e: unknown) => e);
+    const err = await b.issue(request).catch((e: unknown) => e);
     expect(isSmartCitizenError(err, 'queue/closed')).toBe(true);
   });
 
@@ -37,17 +38,7 @@ describe('createInMemoryQueueBackend', () => {
     await b.subscribe(() => {
       throw new Error('display crashed');
     });
-    const t = await b.issue({
-      serviceId: 's',
-      prefix: 'S',
-      digits: 3,
-      seriesKey: 'd',
-      groupId: 'g',
-      priority: 0,
-      weight: 1,
-      policy: fifoPolicy(),
-      now: 0,
-    });
+    const t = await b.issue(request);
     expect(t.number).toBe('S001');
   });
 });

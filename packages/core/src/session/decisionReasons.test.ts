@@ -17,8 +17,8 @@ function sourceFiles(): string[] {
   );
 }
 
-/** Every value a template placeholder of an emitted code can take. */
-const placeholders: Record<string, readonly string[]> = {
+/** The values each `${…}` variable in an emitted code template can take (a code like `requirement/${name}-missing` is checked once per value). */
+const templateVariableValues: Record<string, readonly string[]> = {
   prefix: ['crosscheck', 'store'],
   name: Object.values(defaultLevelRequirements).flatMap((groups) => groups.map((g) => g.join('-or-'))),
   source: evidenceSources.filter((s) => s.kind === 'document' && 'verifier' in s).map((s) => s.id),
@@ -33,7 +33,7 @@ const computed: Record<string, readonly string[]> = {
 function expand(template: string): string[] {
   const m = /\$\{(\w+)\}/.exec(template);
   if (!m) return [template];
-  const values = placeholders[m[1] as string];
+  const values = templateVariableValues[m[1] as string];
   if (!values) throw new Error(`no known values for \${${m[1]}} in ${template}`);
   return values.flatMap((v) => expand(template.replace(m[0], v)));
 }
@@ -89,6 +89,7 @@ describe('decisionReasons', () => {
   });
 
   it('names each default level group the session can report as missing', () => {
-    for (const name of placeholders.name ?? []) expect(decisionReasonCodes).toContain(`requirement/${name}-missing`);
+    for (const name of templateVariableValues.name ?? [])
+      expect(decisionReasonCodes).toContain(`requirement/${name}-missing`);
   });
 });
