@@ -8,11 +8,10 @@ export type IdCardErrorCode =
   | 'idcard/no-input'
   /** The bytes are not an image the reader can decode (corrupt, unknown format, zero size). */
   | 'idcard/bad-image'
-  /** An OCR engine (tesseract.js, onnxruntime) or its data could not be loaded. */
+  /** The OCR engine (tesseract.js) or its data could not be loaded. */
   | 'idcard/engine-unavailable'
-  /** A model or traineddata file is missing or does not match its SHA-256. */
+  /** Traineddata that cannot be found (in a browser: no `langPath` given). */
   | 'idcard/model-missing'
-  | 'idcard/model-checksum'
   /** Options that cannot work (unknown card type, negative sizes, …). */
   | 'idcard/bad-options';
 

@@ -1,7 +1,7 @@
 import { IdCardError } from '../errors.js';
 import type { LineRecognizer } from './LineRecognizer.js';
 import type { LineField } from './lineAlphabets.js';
-import { isNode } from './onnxRuntime.js';
+import { isNode } from './isNode.js';
 import { TesseractLineReader, type TesseractPaths } from './tesseractLineReader.js';
 
 /** Which engine reads a line. */
