@@ -105,7 +105,12 @@ type ScriptClient = Redis & {
  * in the background. A call-next whose reply was lost has still taken its ticket: the counter
  * finds it with `listTickets({ status: ['called'], counterId })`.
  * Durability is Redis's: enable AOF (`appendonly yes`, `appendfsync everysec` or `always`) if
- * tickets must survive a Redis restart.
+ * tickets must survive a Redis restart (docs/faults.md says what each setting can lose).
+ *
+ * Events: each script appends its event to the stream `<prefix>eventlog` in the same atomic
+ * step as the change (there is no window between commit and delivery), and publishes it. A
+ * subscriber reads the stream from the last id it saw, so after a dropped connection or a Redis
+ * restart it reads on without a gap; every event carries its stream id as `id`.
  *
  * @param options - connection and key prefix
  * @returns a connected {@link QueueBackend} named `redis`
@@ -150,9 +155,39 @@ export async function createRedisQueueBackend(options: RedisQueueBackendOptions 
   client.defineCommand('scCounter', { numberOfKeys: 0, lua: counterLua });
   client.defineCommand('scPurge', { numberOfKeys: 0, lua: purgeLua });
   const r = client as ScriptClient;
-  let subscriber: Redis | undefined;
+  let reader: Redis | undefined;
   const listeners = new Set<QueueEventListener>();
   let closed = false;
+  const readEvents = async (conn: Redis, from: string): Promise<void> => {
+    let last = from;
+    while (!closed) {
+      let reply: [string, [string, string[]][]][] | null;
+      try {
+        reply = (await conn.xread('COUNT', 500, 'BLOCK', 2000, 'STREAMS', `${prefix}eventlog`, last)) as typeof reply;
+      } catch {
+        if (closed) return;
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
+      for (const [id, fields] of reply?.[0]?.[1] ?? []) {
+        last = id;
+        let e: QueueEvent;
+        try {
+          e = JSON.parse(fields[1] ?? '') as QueueEvent;
+        } catch {
+          continue;
+        }
+        e.id = id;
+        for (const l of listeners) {
+          try {
+            l(e);
+          } catch {
+            // A failing display must not stop the others.
+          }
+        }
+      }
+    }
+  };
   const guard = async <T>(fn: () => Promise<T>, action?: string): Promise<T> => {
     if (closed) throw new QueueError('queue/closed', 'the queue backend is closed', { pkg: 'adapter-redis' });
     try {
@@ -279,25 +314,19 @@ export async function createRedisQueueBackend(options: RedisQueueBackendOptions 
       }),
     subscribe: (listener) =>
       guard(async () => {
-        if (!subscriber) {
-          subscriber = client.duplicate({ enableOfflineQueue: true, lazyConnect: false });
-          subscriber.on('error', () => {});
-          subscriber.on('message', (_channel: string, message: string) => {
-            let e: QueueEvent;
-            try {
-              e = JSON.parse(message) as QueueEvent;
-            } catch {
-              return;
-            }
-            for (const l of listeners) {
-              try {
-                l(e);
-              } catch {
-                // A failing display must not stop the others.
-              }
-            }
+        if (!reader) {
+          // A dedicated connection reads the event stream from the last id it saw, so a board
+          // whose connection dropped (or whose Redis restarted) reads on where it stopped.
+          const conn = client.duplicate({
+            enableOfflineQueue: true,
+            maxRetriesPerRequest: null,
+            autoResendUnfulfilledCommands: false,
+            lazyConnect: false,
           });
-          await subscriber.subscribe(`${prefix}events`);
+          conn.on('error', () => {});
+          const last = (await conn.xrevrange(`${prefix}eventlog`, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0';
+          reader = conn;
+          void readEvents(conn, last);
         }
         listeners.add(listener);
         return async () => {
@@ -308,7 +337,7 @@ export async function createRedisQueueBackend(options: RedisQueueBackendOptions 
       if (closed) return;
       closed = true;
       listeners.clear();
-      subscriber?.disconnect();
+      reader?.disconnect();
       if (owned) {
         try {
           await client.quit();

@@ -15,9 +15,13 @@ import { ticketTransitions } from '@smart-citizen/queue';
  *   P appts                                hash appointment id → ticket id
  *   P handling:<service>                   list of recent handling times (newest first)
  *   P services, P open                     sets of service ids and open counters
- *   P events                               pub/sub channel
+ *   P eventlog                             stream of events (at most about EVENT_LOG_LENGTH)
+ *   P events                               pub/sub channel (the same events, with their stream id)
  * @internal
  */
+/** Events kept in the stream (`XADD … MAXLEN ~`): a board away for longer misses the oldest. */
+export const EVENT_LOG_LENGTH = 100_000;
+
 const preamble = `
 local P = ARGV[1]
 local function num(x) return string.format('%.17g', x) end
@@ -50,7 +54,12 @@ local function scoreFor(svc, group, prio, weight, enq, kind, agingMs)
   end
   return enq
 end
-local function publish(ev) redis.call('PUBLISH', P..'events', cjson.encode(ev)) end
+local function publish(ev)
+  -- The stream is written in the same script as the change (atomic, persisted alike): a reader
+  -- that was away reads on from its last id. PUBLISH stays for plain pub/sub consumers.
+  ev.id = redis.call('XADD', P..'eventlog', 'MAXLEN', '~', '${EVENT_LOG_LENGTH}', '*', 'e', cjson.encode(ev))
+  redis.call('PUBLISH', P..'events', cjson.encode(ev))
+end
 `;
 
 /** ARGV: P, service, prefix, digits, seriesKey, group, priority, weight, kind, agingMs, now, enqueuedAt, appointmentId|'' */

@@ -152,6 +152,13 @@ export type QueueEventType =
  */
 export interface QueueEvent {
   type: QueueEventType;
+  /**
+   * Id of the event, unique within the queue, on backends that keep events durably (the
+   * PostgreSQL outbox, the Redis stream). Such backends deliver at least once: after a
+   * reconnect or a process restart a listener may see an event again, so a consumer that must
+   * act once per event keeps the ids it has handled.
+   */
+  id?: string;
   /** ms since epoch. */
   at: number;
   ticketId?: string;

@@ -39,14 +39,26 @@ export type PostgresQueueBackendOptions = PostgresTarget & {
   /** Apply pending migrations on start. @default true */
   migrate?: boolean;
   /**
-   * Publish events to every `subscribe`r (through `LISTEN/NOTIFY`). Each event is sent right
-   * after its operation committed, in a separate statement with `synchronous_commit = off`: PostgreSQL
-   * serialises the commits of notifying transactions, so notifying inside the operation's own
-   * transaction would queue every counter behind one WAL flush at a time. `false` sends no
-   * event (then `subscribe` throws `queue/events-disabled`).
+   * Publish events to every `subscribe`r through a transactional outbox: each operation writes
+   * its event to `sc_queue_events` in the same transaction as the ticket change, and delivers it
+   * (`NOTIFY`, stamping `delivered_at`) right after the commit, in a separate statement with
+   * `synchronous_commit = off` (PostgreSQL serialises the commits of notifying transactions, so
+   * notifying inside the operation's own transaction would queue every counter behind one WAL
+   * flush at a time). An event whose process died between commit and delivery is delivered by
+   * the sweep of any live backend of the schema (at start and every `eventSweepMs`). Each event
+   * is notified once; a listener whose connection dropped reconnects and catches up from the
+   * table, so it may see an event twice: events carry an `id` to deduplicate. `false` writes and
+   * sends no event (then `subscribe` throws `queue/events-disabled`).
    * @default true
    */
   notify?: boolean;
+  /**
+   * How often this backend delivers outbox events left undelivered for over a second (a
+   * process that died after its commit). `0` turns the periodic sweep off (the one at start
+   * still runs).
+   * @default 1000
+   */
+  eventSweepMs?: number;
 };
 
 function toError(err: unknown, action?: string): SmartCitizenError {
@@ -92,6 +104,8 @@ interface Row {
   done_at: string | null;
   recalls: number;
   transfers: number;
+  /** Id of the outbox row written with the change (operations with events only). */
+  event_id?: string | null;
 }
 
 function toTicket(r: Row): Ticket {
@@ -171,15 +185,36 @@ export async function createPostgresQueueBackend(options: PostgresQueueBackendOp
   let listenClient: pg.PoolClient | undefined;
   const listeners = new Set<QueueEventListener>();
 
-  const publish = async (event: QueueEvent): Promise<void> => {
-    if (channelKey === null) return;
+  // Delivery marks the outbox row and notifies in one transaction, so of a live publisher and a
+  // sweep racing for the same row exactly one sends it.
+  const deliver = async (eventId: string | null | undefined): Promise<void> => {
+    if (channelKey === null || eventId === null || eventId === undefined) return;
     try {
-      await pool.query("SELECT set_config('synchronous_commit', 'off', true), pg_notify('sc_queue_events', $1)", [
-        JSON.stringify({ q: channelKey, ...event }),
-      ]);
+      await pool.query(
+        `WITH d AS (UPDATE ${s}.sc_queue_events SET delivered_at = clock_timestamp()
+           WHERE id = $2 AND delivered_at IS NULL RETURNING id, queue_id, event)
+         SELECT set_config('synchronous_commit', 'off', true),
+           count(pg_notify('sc_queue_events', (jsonb_build_object('q', $1::text || '/' || d.queue_id, 'id', d.id::text) || d.event)::text))
+         FROM d`,
+        [schema, eventId],
+      );
     } catch {
-      // Events are best effort: the operation itself has committed. Boards re-read on reconnect.
+      // The event stays in the outbox: a sweep delivers it. The operation itself has committed.
     }
+  };
+  /** Delivers events left undelivered for over `graceMs` (their process died), oldest first. */
+  const sweep = async (graceMs: number): Promise<number> => {
+    const { rows } = await pool.query<{ n: string }>(
+      `WITH d AS (UPDATE ${s}.sc_queue_events SET delivered_at = clock_timestamp()
+         WHERE id IN (SELECT id FROM ${s}.sc_queue_events
+           WHERE delivered_at IS NULL AND created_at < clock_timestamp() - make_interval(secs => $2::double precision / 1000)
+           ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED)
+         RETURNING id, queue_id, event)
+       SELECT count(pg_notify('sc_queue_events', (jsonb_build_object('q', $1::text || '/' || d.queue_id, 'id', d.id::text) || d.event)::text)) AS n
+       FROM (SELECT * FROM d ORDER BY id) d`,
+      [schema, graceMs],
+    );
+    return Number(rows[0]?.n ?? 0);
   };
   const q = async <R extends pg.QueryResultRow>(text: string, values: unknown[], action?: string) => {
     if (closed) throw new SmartCitizenError('queue/closed', 'the queue backend is closed', { pkg: PKG });
@@ -189,13 +224,124 @@ export async function createPostgresQueueBackend(options: PostgresQueueBackendOp
       throw toError(err, action);
     }
   };
+  /**
+   * One operation and its outbox row in one statement (one transaction). `op` returns the
+   * ticket row; `$base` is the event without its ticket fields; `extra` adds more fields.
+   */
+  const withEvent = (op: string, base: number, extra = '', pre = ''): string =>
+    channelKey === null
+      ? op
+      : `WITH ${pre}t AS MATERIALIZED (${op}),
+         e AS (INSERT INTO ${s}.sc_queue_events (queue_id, event)
+           SELECT $1, $${base}::jsonb || jsonb_build_object('ticketId', t.id::text, 'number', t.number, 'serviceId', t.service_id)${extra}
+           FROM t RETURNING id)
+         SELECT t.*, (SELECT id FROM e) AS event_id FROM t`;
+  const eventParam = (event: Omit<QueueEvent, 'ticketId' | 'number' | 'serviceId'>): string[] =>
+    channelKey === null ? [] : [JSON.stringify(event)];
   const idOf = (ticketId: string): string | undefined => (/^\d{1,18}$/.test(ticketId) ? ticketId : undefined);
+
+  // Listener side: a dedicated LISTEN connection (its state must not return to the pool). When
+  // it drops (server restart, terminated backend) it reconnects with back-off and re-reads what
+  // was delivered meanwhile; the ids seen recently make the catch-up deliver nothing twice.
+  const seen = new Set<string>();
+  let lostAt: number | undefined;
+  let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  let attempts = 0;
+  const emit = (id: string, event: QueueEvent): void => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    if (seen.size > 20_000) for (const old of [...seen].slice(0, 10_000)) seen.delete(old);
+    const withId: QueueEvent = { ...event, id };
+    for (const l of listeners) {
+      try {
+        l(withId);
+      } catch {
+        // A failing display must not stop the others.
+      }
+    }
+  };
+  const scheduleReconnect = (): void => {
+    if (closed || reconnectTimer) return;
+    const delay = Math.min(100 * 2 ** attempts, 2000);
+    attempts++;
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = undefined;
+      listen().catch(() => scheduleReconnect());
+    }, delay);
+    reconnectTimer.unref?.();
+  };
+  const listen = async (): Promise<void> => {
+    const client = await pool.connect().catch((err: unknown) => {
+      throw toError(err);
+    });
+    const lost = (): void => {
+      if (listenClient !== client) return;
+      listenClient = undefined;
+      lostAt ??= Date.now();
+      client.release(true);
+      scheduleReconnect();
+    };
+    client.on('notification', (msg) => {
+      if (msg.channel !== 'sc_queue_events' || !msg.payload) return;
+      let parsed: QueueEvent & { q?: string; id?: string };
+      try {
+        parsed = JSON.parse(msg.payload) as QueueEvent & { q?: string; id?: string };
+      } catch {
+        return;
+      }
+      if (parsed.q !== channelKey || parsed.id === undefined) return;
+      const { q: _q, id, ...event } = parsed;
+      emit(id, event);
+    });
+    client.on('error', lost);
+    client.on('end', lost);
+    try {
+      await client.query('LISTEN sc_queue_events');
+    } catch (err) {
+      client.release(true);
+      throw toError(err);
+    }
+    listenClient = client;
+    attempts = 0;
+    if (lostAt !== undefined) {
+      // Events delivered while this listener was away (a minute of margin for clock skew).
+      const since = lostAt - 60_000;
+      lostAt = undefined;
+      const { rows } = await pool
+        .query<{ id: string; event: QueueEvent }>(
+          `SELECT id::text AS id, event FROM ${s}.sc_queue_events
+            WHERE queue_id = $1 AND delivered_at >= to_timestamp($2::double precision / 1000) ORDER BY id`,
+          [queueId, since],
+        )
+        .catch(() => ({ rows: [] as { id: string; event: QueueEvent }[] }));
+      for (const r of rows) emit(r.id, r.event);
+    }
+  };
+  let sweepTimer: ReturnType<typeof setInterval> | undefined;
+  if (channelKey !== null) {
+    // At start: deliver what a process that died after its commit left behind.
+    await sweep(1000).catch(() => 0);
+    const every = options.eventSweepMs ?? 1000;
+    if (every > 0) {
+      let running = false;
+      sweepTimer = setInterval(() => {
+        if (running || closed) return;
+        running = true;
+        sweep(1000)
+          .catch(() => 0)
+          .finally(() => {
+            running = false;
+          });
+      }, every);
+      sweepTimer.unref?.();
+    }
+  }
 
   return {
     name: 'postgres',
     async issue(r: IssueRequest) {
       const { rows } = await q<Row>(
-        `SELECT * FROM ${s}.sc_queue_issue($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+        withEvent(`SELECT * FROM ${s}.sc_queue_issue($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, 14),
         [
           queueId,
           r.serviceId,
@@ -210,50 +356,49 @@ export async function createPostgresQueueBackend(options: PostgresQueueBackendOp
           r.now,
           r.enqueuedAt ?? r.now,
           r.appointmentId ?? null,
+          ...eventParam({ type: 'ticket.issued', at: r.now }),
         ],
       );
-      const t = toTicket(rows[0]!);
-      await publish({ type: 'ticket.issued', at: r.now, ticketId: t.id, number: t.number, serviceId: t.serviceId });
-      return t;
+      await deliver(rows[0]!.event_id);
+      return toTicket(rows[0]!);
     },
     async callNext(r: CallNextRequest) {
-      const { rows } = await q<Row>(`SELECT * FROM ${s}.sc_queue_call_next($1, $2, $3, $4, $5, $6)`, [
-        queueId,
-        r.counterId,
-        r.services,
-        r.mode,
-        r.policy.starvationBoundMs ?? null,
-        r.now,
-      ]);
+      const { rows } = await q<Row>(
+        withEvent(
+          `SELECT * FROM ${s}.sc_queue_call_next($1, $2, $3, $4, $5, $6)`,
+          7,
+          " || jsonb_build_object('counterId', t.counter_id)",
+        ),
+        [
+          queueId,
+          r.counterId,
+          r.services,
+          r.mode,
+          r.policy.starvationBoundMs ?? null,
+          r.now,
+          ...eventParam({ type: 'ticket.called', at: r.now }),
+        ],
+      );
       if (!rows[0]) return null;
-      const t = toTicket(rows[0]);
-      await publish({
-        type: 'ticket.called',
-        at: r.now,
-        ticketId: t.id,
-        number: t.number,
-        serviceId: t.serviceId,
-        counterId: r.counterId,
-      });
-      return t;
+      await deliver(rows[0].event_id);
+      return toTicket(rows[0]);
     },
     async transition(r: TransitionRequest) {
       const id = idOf(r.ticketId);
       if (id === undefined)
         throw new SmartCitizenError('queue/ticket-not-found', 'no ticket with this id', { pkg: PKG });
       const rule = ticketTransitions[r.action];
-      // the service a transfer leaves, for its event only
-      const from =
-        r.action === 'transfer' && channelKey !== null
-          ? (
-              await q<{ service_id: string }>(
-                `SELECT service_id FROM ${s}.sc_queue_tickets WHERE queue_id = $1 AND id = $2`,
-                [queueId, id],
-              )
-            ).rows[0]?.service_id
-          : undefined;
+      const transfer = r.action === 'transfer';
+      // Every CTE sees the statement's snapshot: `pre` is the ticket before the transfer.
       const { rows } = await q<Row>(
-        `SELECT * FROM ${s}.sc_queue_transition($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        withEvent(
+          `SELECT * FROM ${s}.sc_queue_transition($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          11,
+          ` || CASE WHEN t.counter_id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('counterId', t.counter_id) END${
+            transfer ? " || jsonb_build_object('fromServiceId', (SELECT service_id FROM pre))" : ''
+          }`,
+          transfer ? `pre AS (SELECT service_id FROM ${s}.sc_queue_tickets WHERE queue_id = $1 AND id = $2), ` : '',
+        ),
         [
           queueId,
           id,
@@ -262,24 +407,15 @@ export async function createPostgresQueueBackend(options: PostgresQueueBackendOp
           rule.to,
           r.now,
           r.action === 'start' ? (r.counterId ?? null) : null,
-          r.action === 'transfer' ? r.toServiceId : null,
-          r.action === 'transfer' ? r.policy.kind : null,
-          r.action === 'transfer' ? (r.policy.agingMsPerLevel ?? 600_000) : null,
+          transfer ? r.toServiceId : null,
+          transfer ? r.policy.kind : null,
+          transfer ? (r.policy.agingMsPerLevel ?? 600_000) : null,
+          ...eventParam({ type: rule.event, at: r.now }),
         ],
         r.action,
       );
-      const t = toTicket(rows[0]!);
-      const event: QueueEvent = {
-        type: rule.event,
-        at: r.now,
-        ticketId: t.id,
-        number: t.number,
-        serviceId: t.serviceId,
-      };
-      if (t.counterId !== undefined) event.counterId = t.counterId;
-      if (from !== undefined) event.fromServiceId = from;
-      await publish(event);
-      return t;
+      await deliver(rows[0]!.event_id);
+      return toTicket(rows[0]!);
     },
     async getTicket(ticketId) {
       const id = idOf(ticketId);
@@ -333,12 +469,25 @@ export async function createPostgresQueueBackend(options: PostgresQueueBackendOp
       return rows.map((r) => Number(r.ms));
     },
     async setCounterOpen(counterId, open, now) {
-      await q(
-        `INSERT INTO ${s}.sc_queue_counters VALUES ($1, $2, $3, $4)
-         ON CONFLICT (queue_id, counter_id) DO UPDATE SET open = excluded.open, updated_at = excluded.updated_at`,
-        [queueId, counterId, open, now],
+      const upsert = `INSERT INTO ${s}.sc_queue_counters VALUES ($1, $2, $3, $4)
+         ON CONFLICT (queue_id, counter_id) DO UPDATE SET open = excluded.open, updated_at = excluded.updated_at`;
+      if (channelKey === null) {
+        await q(upsert, [queueId, counterId, open, now]);
+        return;
+      }
+      const { rows } = await q<{ event_id: string }>(
+        `WITH c AS (${upsert}),
+           e AS (INSERT INTO ${s}.sc_queue_events (queue_id, event) VALUES ($1, $5::jsonb) RETURNING id)
+         SELECT id AS event_id FROM e`,
+        [
+          queueId,
+          counterId,
+          open,
+          now,
+          JSON.stringify({ type: open ? 'counter.opened' : 'counter.closed', at: now, counterId }),
+        ],
       );
-      await publish({ type: open ? 'counter.opened' : 'counter.closed', at: now, counterId });
+      await deliver(rows[0]?.event_id);
     },
     async openCounters() {
       const { rows } = await q<{ counter_id: string }>(
@@ -352,6 +501,10 @@ export async function createPostgresQueueBackend(options: PostgresQueueBackendOp
         `DELETE FROM ${s}.sc_queue_tickets WHERE queue_id = $1 AND issued_at < $2 AND status IN ('done', 'no-show')`,
         [queueId, issuedBefore],
       );
+      await q(
+        `DELETE FROM ${s}.sc_queue_events WHERE queue_id = $1 AND delivered_at IS NOT NULL AND (event->>'at')::bigint < $2`,
+        [queueId, issuedBefore],
+      );
       return rowCount ?? 0;
     },
     async subscribe(fn) {
@@ -361,36 +514,7 @@ export async function createPostgresQueueBackend(options: PostgresQueueBackendOp
           pkg: PKG,
         });
       }
-      if (!listenClient) {
-        const client = await pool.connect().catch((err: unknown) => {
-          throw toError(err);
-        });
-        // A dedicated connection: LISTEN state must not return to the pool (released destroyed on close).
-        client.on('notification', (msg) => {
-          if (msg.channel !== 'sc_queue_events' || !msg.payload) return;
-          let parsed: QueueEvent & { q?: string };
-          try {
-            parsed = JSON.parse(msg.payload) as QueueEvent & { q?: string };
-          } catch {
-            return;
-          }
-          if (parsed.q !== channelKey) return;
-          const { q: _q, ...event } = parsed;
-          for (const l of listeners) {
-            try {
-              l(event);
-            } catch {
-              // A failing display must not stop the others.
-            }
-          }
-        });
-        client.on('error', () => {});
-        await client.query('LISTEN sc_queue_events').catch((err: unknown) => {
-          client.release(true);
-          throw toError(err);
-        });
-        listenClient = client;
-      }
+      if (!listenClient) await listen();
       listeners.add(fn);
       return async () => {
         listeners.delete(fn);
@@ -399,8 +523,11 @@ export async function createPostgresQueueBackend(options: PostgresQueueBackendOp
     async close() {
       if (closed) return;
       closed = true;
+      if (sweepTimer) clearInterval(sweepTimer);
+      if (reconnectTimer) clearTimeout(reconnectTimer);
       listeners.clear();
       listenClient?.release(true);
+      listenClient = undefined;
       if (owned) await pool.end().catch(() => {});
     },
   };

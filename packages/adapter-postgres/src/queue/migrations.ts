@@ -198,4 +198,21 @@ BEGIN
   RETURN NEXT t;
 END $fn$;`,
   },
+  {
+    version: 3,
+    name: 'transactional outbox of queue events',
+    // Each operation writes its event here in the same statement (one transaction) as the ticket
+    // change; delivery (NOTIFY) follows the commit and stamps delivered_at. An event whose
+    // process died between the two is delivered by the next sweep of any live backend.
+    sql: (s) => `
+CREATE TABLE ${s}.sc_queue_events (
+  id bigserial PRIMARY KEY,
+  queue_id text NOT NULL,
+  event jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  delivered_at timestamptz
+);
+CREATE INDEX sc_queue_events_pending ON ${s}.sc_queue_events (id) WHERE delivered_at IS NULL;
+CREATE INDEX sc_queue_events_delivered ON ${s}.sc_queue_events (queue_id, delivered_at);`,
+  },
 ];
