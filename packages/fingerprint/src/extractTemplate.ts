@@ -1,9 +1,8 @@
 import { type RasterImage, resize, toGrey } from '@smart-citizen/image';
 import { FingerprintError } from './errors.js';
-import { boxFilter } from './extract/boxFilter.js';
 import { enhanceAndBinarise } from './extract/enhance.js';
 import { computeRidgeFields, estimatePeriod, segment } from './extract/fields.js';
-import { DEFAULT_MINUTIAE_PARAMS, findMinutiae } from './extract/minutiae.js';
+import { findMinutiae } from './extract/minutiae.js';
 import { thin } from './extract/thin.js';
 import type { FingerprintTemplate, Minutia } from './types.js';
 
@@ -120,37 +119,25 @@ export function runExtraction(image: RasterImage, options: ExtractOptions): Extr
     });
   }
   const periods = estimatePeriod(fields, seg.mask);
-  const ridges = enhanceAndBinarise(fields, seg.mask, periods);
+  const ridges = enhanceAndBinarise(fields, seg, periods);
   const skeleton = Uint8Array.from(ridges);
   thin(skeleton, width, height);
-  const maskF = new Float32Array(width * height);
-  for (let i = 0; i < maskF.length; i++) maskF[i] = seg.mask[i] as number;
-  const near = boxFilter(maskF, width, height, DEFAULT_MINUTIAE_PARAMS.borderDistance);
-  const inner = new Uint8Array(width * height);
-  // The image frame is background too: ridges cut by it end there, but not as minutiae.
-  const edge = DEFAULT_MINUTIAE_PARAMS.borderDistance;
-  for (let y = edge; y < height - edge; y++) {
-    for (let x = edge; x < width - edge; x++) {
-      const i = y * width + x;
-      inner[i] = (near[i] as number) > 0.999 ? 1 : 0;
-    }
-  }
-  // Pixel reliability: orientation certainty scaled by local contrast.
-  const quality = new Float32Array(width * height);
+  // Pixel reliability at each minutia: orientation certainty scaled by local contrast.
   let cohSum = 0;
   let conSum = 0;
   let inside = 0;
-  for (let i = 0; i < quality.length; i++) {
-    const c = fields.coherence[i] as number;
-    const s = fields.spread[i] as number;
-    quality[i] = Math.min(1, c * 1.4) * Math.min(1, s / 30);
-    if (seg.mask[i]) {
-      cohSum += c;
-      conSum += s;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const hrow = (y >> 1) * fields.hw;
+    for (let x = 0; x < width; x++) {
+      if (!seg.mask[row + x]) continue;
+      const h = hrow + (x >> 1);
+      cohSum += fields.coherence[h] as number;
+      conSum += fields.spread[h] as number;
       inside++;
     }
   }
-  const raw = findMinutiae(skeleton, width, height, inner, fields.cos2, fields.sin2, quality);
+  const raw = findMinutiae(skeleton, fields, seg.mask);
   raw.sort((a, b) => b.quality - a.quality);
   const minutiae: Minutia[] = raw.slice(0, maxMinutiae).map((m) => ({
     x: Math.round(m.x),

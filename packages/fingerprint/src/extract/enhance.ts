@@ -1,5 +1,4 @@
-import type { RidgeFields } from './fields.js';
-import type { PeriodMap } from './fields.js';
+import { BLOCK, type PeriodMap, type RidgeFields, type Segmentation } from './fields.js';
 
 const ORIENTATIONS = 16;
 const PAD = 12;
@@ -81,8 +80,9 @@ function kernels(stride: number): { along: Kernel[]; across: Kernel[][] } {
  * pixels inside the mask.
  * @internal
  */
-export function enhanceAndBinarise(fields: RidgeFields, mask: Uint8Array, periods: PeriodMap): Uint8Array {
-  const { width, height, norm, cos2, sin2 } = fields;
+export function enhanceAndBinarise(fields: RidgeFields, seg: Segmentation, periods: PeriodMap): Uint8Array {
+  const { width, height, norm, cos2, sin2, hw, hh } = fields;
+  const mask = seg.mask;
   const pw = width + 2 * PAD;
   const ph = height + 2 * PAD;
   const padded = new Float32Array(pw * ph);
@@ -95,18 +95,32 @@ export function enhanceAndBinarise(fields: RidgeFields, mask: Uint8Array, period
     }
   }
   const { along, across } = kernels(pw);
-  const orient = new Uint8Array(width * height);
-  for (let i = 0; i < width * height; i++) {
-    let th = Math.atan2(sin2[i] as number, cos2[i] as number) / 2;
+  // Quantised orientation on the half grid (the field is stored there).
+  const orientH = new Uint8Array(hw * hh);
+  for (let h = 0; h < hw * hh; h++) {
+    let th = Math.atan2(sin2[h] as number, cos2[h] as number) / 2;
     if (th < 0) th += Math.PI;
-    orient[i] = Math.round((th * ORIENTATIONS) / Math.PI) % ORIENTATIONS;
+    orientH[h] = Math.round((th * ORIENTATIONS) / Math.PI) % ORIENTATIONS;
   }
-  // Pass 1: smoothing along the ridge, on the mask dilated by the across-kernel reach.
+  // Pass 1: smoothing along the ridge, only where pass 2 will read it: the print's blocks
+  // dilated by two blocks (16 pixels ≥ the across-kernel reach).
+  const { bw, bh, blocks } = seg;
+  const near = new Uint8Array(bw * bh);
+  for (let by = 0; by < bh; by++) {
+    for (let bx = 0; bx < bw; bx++) {
+      if (!blocks[by * bw + bx]) continue;
+      for (let yy = Math.max(0, by - 2); yy <= Math.min(bh - 1, by + 2); yy++) {
+        for (let xx = Math.max(0, bx - 2); xx <= Math.min(bw - 1, bx + 2); xx++) near[yy * bw + xx] = 1;
+      }
+    }
+  }
   const smooth = new Float32Array(pw * ph);
   for (let y = 0; y < height; y++) {
+    const brow = ((y / BLOCK) | 0) * bw;
+    const hrow = (y >> 1) * hw;
     for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      const k = along[orient[i] as number] as Kernel;
+      if (!near[brow + ((x / BLOCK) | 0)]) continue;
+      const k = along[orientH[hrow + (x >> 1)] as number] as Kernel;
       const base = (y + PAD) * pw + x + PAD;
       const offs = k.offsets;
       const ws = k.weights;
@@ -120,13 +134,14 @@ export function enhanceAndBinarise(fields: RidgeFields, mask: Uint8Array, period
   const { step, gw, period } = periods;
   for (let y = 0; y < height; y++) {
     const grow = ((y / step) | 0) * gw;
+    const hrow = (y >> 1) * hw;
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       if (!mask[i]) continue;
       const p = period[grow + ((x / step) | 0)] as number;
       let pb = Math.round((p - PERIOD_MIN) * PERIOD_STEPS);
       if (pb < 0) pb = 0;
-      const perO = across[orient[i] as number] as Kernel[];
+      const perO = across[orientH[hrow + (x >> 1)] as number] as Kernel[];
       if (pb >= perO.length) pb = perO.length - 1;
       const k = perO[pb] as Kernel;
       const base = (y + PAD) * pw + x + PAD;

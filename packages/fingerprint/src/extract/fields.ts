@@ -4,23 +4,33 @@ import { boxFilter } from './boxFilter.js';
 export const BLOCK = 8;
 
 /**
- * Per-pixel fields of an impression at 500 dpi: contrast-normalised intensity, ridge
- * orientation (as the doubled-angle unit vector), orientation certainty, and the local spread
- * of grey levels that segmentation is based on.
+ * Fields of an impression at 500 dpi: contrast-normalised intensity (per pixel), and on the
+ * half-resolution grid (cell `(y >> 1) * hw + (x >> 1)`): ridge orientation as the
+ * doubled-angle unit vector, orientation certainty and the local spread of grey levels that
+ * segmentation is based on. They are smooth at the scale of a ridge period, so the half grid
+ * loses nothing and costs a quarter.
  * @internal
  */
 export interface RidgeFields {
   width: number;
   height: number;
-  /** (I − local mean) / local standard deviation; ridges are negative. */
+  /** Half-resolution grid size. */
+  hw: number;
+  hh: number;
+  /** (I − local mean) / local standard deviation, per pixel; ridges are negative. */
   norm: Float32Array;
-  /** cos 2θ and sin 2θ of the ridge direction θ (image coordinates, y down). */
+  /** cos 2θ and sin 2θ of the ridge direction θ (image coordinates, y down), half grid. */
   cos2: Float32Array;
   sin2: Float32Array;
-  /** Orientation certainty 0–1 (coherence of the gradient structure tensor). */
+  /** Orientation certainty 0–1 (coherence of the gradient structure tensor), half grid. */
   coherence: Float32Array;
-  /** Local standard deviation of the grey levels (0–255 scale). */
+  /** Local standard deviation of the grey levels (0–255 scale), half grid. */
   spread: Float32Array;
+}
+
+/** Half-grid cell of pixel (x, y). @internal */
+export function cellOf(fields: RidgeFields, x: number, y: number): number {
+  return (y >> 1) * fields.hw + (x >> 1);
 }
 
 /**
@@ -32,35 +42,52 @@ export interface RidgeFields {
  */
 export function computeRidgeFields(grey: Float32Array, width: number, height: number): RidgeFields {
   const n = width * height;
-  // Window statistics and the structure tensor are smooth at the scale of a ridge period, so
-  // they are averaged on a half-resolution grid (4× fewer pixels) and read back by nearest cell.
   const hw = (width + 1) >> 1;
   const hh = (height + 1) >> 1;
-  const sq = new Float32Array(n);
-  for (let i = 0; i < n; i++) sq[i] = (grey[i] as number) * (grey[i] as number);
-  const mean = boxFilter(halve(grey, width, height), hw, hh, 4);
-  const meanSq = boxFilter(halve(sq, width, height), hw, hh, 4);
-  const spreadH = new Float32Array(hw * hh);
-  for (let i = 0; i < hw * hh; i++) {
-    const m = mean[i] as number;
-    spreadH[i] = Math.sqrt(Math.max(0, (meanSq[i] as number) - m * m));
+  const hn = hw * hh;
+  // 2×2 cell sums of I and I², then window statistics on the half grid.
+  const sumI = new Float32Array(hn);
+  const sumSq = new Float32Array(hn);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const hrow = (y >> 1) * hw;
+    for (let x = 0; x < width; x++) {
+      const v = grey[row + x] as number;
+      const h = hrow + (x >> 1);
+      sumI[h] = (sumI[h] as number) + v;
+      sumSq[h] = (sumSq[h] as number) + v * v;
+    }
   }
-  const spread = new Float32Array(n);
+  const inv = cellInverse(width, height, hw, hh);
+  for (let h = 0; h < hn; h++) {
+    sumI[h] = (sumI[h] as number) * (inv[h] as number);
+    sumSq[h] = (sumSq[h] as number) * (inv[h] as number);
+  }
+  const mean = boxFilter(sumI, hw, hh, 4);
+  const meanSq = boxFilter(sumSq, hw, hh, 4);
+  const spread = new Float32Array(hn);
+  const invSd = new Float32Array(hn);
+  for (let i = 0; i < hn; i++) {
+    const m = mean[i] as number;
+    const sd = Math.sqrt(Math.max(0, (meanSq[i] as number) - m * m));
+    spread[i] = sd;
+    invSd[i] = 1 / (sd > 4 ? sd : 4);
+  }
   const norm = new Float32Array(n);
   for (let y = 0; y < height; y++) {
     const hrow = (y >> 1) * hw;
+    const row = y * width;
     for (let x = 0; x < width; x++) {
-      const i = y * width + x;
       const h = hrow + (x >> 1);
-      const sd = spreadH[h] as number;
-      spread[i] = sd;
-      norm[i] = ((grey[i] as number) - (mean[h] as number)) / (sd > 4 ? sd : 4);
+      norm[row + x] = ((grey[row + x] as number) - (mean[h] as number)) * (invSd[h] as number);
     }
   }
-  const gxx = new Float32Array(n);
-  const gxy = new Float32Array(n);
-  const gmag = new Float32Array(n);
+  // Sobel gradients, their tensor terms summed straight into the half grid.
+  const gxx = new Float32Array(hn);
+  const gxy = new Float32Array(hn);
+  const gmag = new Float32Array(hn);
   for (let y = 1; y < height - 1; y++) {
+    const hrow = (y >> 1) * hw;
     for (let x = 1; x < width - 1; x++) {
       const i = y * width + x;
       const a = norm[i - width - 1] as number;
@@ -73,75 +100,52 @@ export function computeRidgeFields(grey: Float32Array, width: number, height: nu
       const k = norm[i + width + 1] as number;
       const gx = c + 2 * f + k - a - 2 * d - g;
       const gy = g + 2 * h + k - a - 2 * b - c;
-      gxx[i] = gx * gx - gy * gy;
-      gxy[i] = 2 * gx * gy;
-      gmag[i] = gx * gx + gy * gy;
+      const cell = hrow + (x >> 1);
+      gxx[cell] = (gxx[cell] as number) + gx * gx - gy * gy;
+      gxy[cell] = (gxy[cell] as number) + 2 * gx * gy;
+      gmag[cell] = (gmag[cell] as number) + gx * gx + gy * gy;
     }
   }
-  const sxx = boxFilter(halve(gxx, width, height), hw, hh, 4);
-  const sxy = boxFilter(halve(gxy, width, height), hw, hh, 4);
-  const smag = boxFilter(halve(gmag, width, height), hw, hh, 4);
+  for (let h = 0; h < hn; h++) {
+    gxx[h] = (gxx[h] as number) * (inv[h] as number);
+    gxy[h] = (gxy[h] as number) * (inv[h] as number);
+    gmag[h] = (gmag[h] as number) * (inv[h] as number);
+  }
+  const sxx = boxFilter(gxx, hw, hh, 4);
+  const sxy = boxFilter(gxy, hw, hh, 4);
+  const smag = boxFilter(gmag, hw, hh, 4);
   // A second, wider averaging of the tensor steadies the orientation in noisy or scarred areas.
   const wxx = boxFilter(sxx, hw, hh, 4);
   const wxy = boxFilter(sxy, hw, hh, 4);
-  const cohH = new Float32Array(hw * hh);
-  const cosH = new Float32Array(hw * hh);
-  const sinH = new Float32Array(hw * hh);
-  for (let i = 0; i < hw * hh; i++) {
+  const coherence = new Float32Array(hn);
+  const cos2 = new Float32Array(hn);
+  const sin2 = new Float32Array(hn);
+  for (let i = 0; i < hn; i++) {
     const m = smag[i] as number;
     const ax = sxx[i] as number;
     const ay = sxy[i] as number;
-    cohH[i] = m > 1e-6 ? Math.sqrt(ax * ax + ay * ay) / m : 0;
+    coherence[i] = m > 1e-6 ? Math.sqrt(ax * ax + ay * ay) / m : 0;
     const vx = wxx[i] as number;
     const vy = wxy[i] as number;
     const len = Math.sqrt(vx * vx + vy * vy);
     // Gradient doubled angle φ; ridge doubled angle = φ + 180° → negate the vector.
     if (len > 1e-9) {
-      cosH[i] = -vx / len;
-      sinH[i] = -vy / len;
+      cos2[i] = -vx / len;
+      sin2[i] = -vy / len;
     } else {
-      cosH[i] = 1;
-      sinH[i] = 0;
+      cos2[i] = 1;
+      sin2[i] = 0;
     }
   }
-  return {
-    width,
-    height,
-    norm,
-    cos2: double(cosH, hw, width, height),
-    sin2: double(sinH, hw, width, height),
-    coherence: double(cohH, hw, width, height),
-    spread,
-  };
+  return { width, height, hw, hh, norm, cos2, sin2, coherence, spread };
 }
 
-/** Mean of each 2×2 cell (edge cells average what exists). */
-function halve(src: Float32Array, width: number, height: number): Float32Array {
-  const hw = (width + 1) >> 1;
-  const hh = (height + 1) >> 1;
+/** 1 / number of pixels in each half-grid cell (edge cells may hold fewer than four). */
+function cellInverse(width: number, height: number, hw: number, hh: number): Float32Array {
   const out = new Float32Array(hw * hh);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    const hrow = (y >> 1) * hw;
-    for (let x = 0; x < width; x++) out[hrow + (x >> 1)] = (out[hrow + (x >> 1)] as number) + (src[row + x] as number);
-  }
   for (let hy = 0; hy < hh; hy++) {
     const ny = Math.min(2, height - 2 * hy);
-    for (let hx = 0; hx < hw; hx++) {
-      const nx = Math.min(2, width - 2 * hx);
-      out[hy * hw + hx] = (out[hy * hw + hx] as number) / (nx * ny);
-    }
-  }
-  return out;
-}
-
-/** Back to full resolution, nearest cell. */
-function double(src: Float32Array, hw: number, width: number, height: number): Float32Array {
-  const out = new Float32Array(width * height);
-  for (let y = 0; y < height; y++) {
-    const hrow = (y >> 1) * hw;
-    const row = y * width;
-    for (let x = 0; x < width; x++) out[row + x] = src[hrow + (x >> 1)] as number;
+    for (let hx = 0; hx < hw; hx++) out[hy * hw + hx] = 1 / (Math.min(2, width - 2 * hx) * ny);
   }
   return out;
 }
@@ -173,8 +177,9 @@ export function segment(fields: RidgeFields): Segmentation {
     for (let bx = 0; bx < bw; bx++) {
       const cx = Math.min(width - 1, bx * BLOCK + (BLOCK >> 1));
       const cy = Math.min(height - 1, by * BLOCK + (BLOCK >> 1));
-      bs[by * bw + bx] = spread[cy * width + cx] as number;
-      bc[by * bw + bx] = coherence[cy * width + cx] as number;
+      const h = (cy >> 1) * fields.hw + (cx >> 1);
+      bs[by * bw + bx] = spread[h] as number;
+      bc[by * bw + bx] = coherence[h] as number;
     }
   }
   const sorted = Float32Array.from(bs).sort();
@@ -306,10 +311,10 @@ export function estimatePeriod(fields: RidgeFields, mask: Uint8Array): PeriodMap
     for (let gx = 0; gx < gw; gx++) {
       const cx = Math.min(width - 1, gx * step + 8);
       const cy = Math.min(height - 1, gy * step + 8);
-      const ci = cy * width + cx;
-      if (!mask[ci]) continue;
-      const c2 = cos2[ci] as number;
-      const s2 = sin2[ci] as number;
+      if (!mask[cy * width + cx]) continue;
+      const h = (cy >> 1) * fields.hw + (cx >> 1);
+      const c2 = cos2[h] as number;
+      const s2 = sin2[h] as number;
       const theta = Math.atan2(s2, c2) / 2;
       const tx = Math.cos(theta);
       const ty = Math.sin(theta);

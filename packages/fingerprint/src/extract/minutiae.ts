@@ -1,3 +1,4 @@
+import type { RidgeFields } from './fields.js';
 import { RING, RING_OFFSETS, ringCode } from './thin.js';
 
 /** A minutia candidate in image coordinates (y down), angle in radians (y down, clockwise). @internal */
@@ -58,14 +59,22 @@ const TWO_PI = Math.PI * 2;
  */
 export function findMinutiae(
   skel: Uint8Array,
-  width: number,
-  height: number,
-  inner: Uint8Array,
-  cos2: Float32Array,
-  sin2: Float32Array,
-  quality: Float32Array,
+  fields: RidgeFields,
+  mask: Uint8Array,
   params: MinutiaeParams = DEFAULT_MINUTIAE_PARAMS,
 ): RawMinutia[] {
+  const { width, height, cos2, sin2, coherence, spread } = fields;
+  // Inside the print by at least borderDistance (a square around the point); the image frame
+  // counts as background: ridges cut by it end there, but not as minutiae.
+  const edge = params.borderDistance;
+  const inner = (x: number, y: number): boolean => {
+    if (x < edge || y < edge || x >= width - edge || y >= height - edge) return false;
+    for (let yy = y - edge; yy <= y + edge; yy += 2) {
+      const row = yy * width;
+      for (let xx = x - edge; xx <= x + edge; xx += 2) if (!mask[row + xx]) return false;
+    }
+    return true;
+  };
   const ring = RING_OFFSETS(width);
   const nodeAt = new Int32Array(width * height).fill(-1);
   const nodes: Node[] = [];
@@ -208,8 +217,8 @@ export function findMinutiae(
     if (node.removed) continue;
     const xi = Math.round(node.x);
     const yi = Math.round(node.y);
-    const pi = yi * width + xi;
-    if (!inner[pi]) continue;
+    if (!inner(xi, yi)) continue;
+    const pi = (yi >> 1) * fields.hw + (xi >> 1);
     let angle: number;
     if (node.type === 'ending') {
       angle = (node.branches[0] as Node['branches'][number]).angle;
@@ -241,7 +250,8 @@ export function findMinutiae(
     if (Math.abs(angleDiff(th, angle)) > Math.PI / 2) th += Math.PI;
     if (Math.abs(angleDiff(th, angle)) < Math.PI / 4) angle = th;
     angle = ((angle % TWO_PI) + TWO_PI) % TWO_PI;
-    out.push({ x: node.x, y: node.y, angle, type: node.type, quality: quality[pi] as number, node: ni });
+    const quality = Math.min(1, (coherence[pi] as number) * 1.4) * Math.min(1, (spread[pi] as number) / 30);
+    out.push({ x: node.x, y: node.y, angle, type: node.type, quality, node: ni });
   }
   // Broken ridges: two endings close together, facing each other.
   const gone = new Uint8Array(out.length);

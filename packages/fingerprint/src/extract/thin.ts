@@ -103,19 +103,46 @@ export function thin(img: Uint8Array, width: number, height: number): void {
     img[y * width] = 0;
     img[y * width + width - 1] = 0;
   }
-  let candidates: number[] = [];
-  for (let i = width; i < width * (height - 1); i++) if (img[i]) candidates.push(i);
-  const del: number[] = [];
+  // Candidates: the set pixels, compacted as they are deleted.
+  let count = 0;
+  for (let i = width; i < width * (height - 1); i++) if (img[i]) count++;
+  const cand = new Int32Array(count);
+  const del = new Int32Array(count);
+  count = 0;
+  for (let i = width; i < width * (height - 1); i++) if (img[i]) cand[count++] = i;
+  const w = width;
   for (let iter = 0; iter < 40; iter++) {
     let changed = false;
-    for (const table of [RING.pass1, RING.pass2]) {
-      del.length = 0;
-      for (const i of candidates) if (img[i] && table[ringCode(img, i, width)]) del.push(i);
-      for (const i of del) img[i] = 0;
-      if (del.length) changed = true;
+    for (let pass = 0; pass < 2; pass++) {
+      const table = pass === 0 ? RING.pass1 : RING.pass2;
+      let nd = 0;
+      for (let c = 0; c < count; c++) {
+        const i = cand[c] as number;
+        if (!img[i]) continue;
+        const code =
+          (img[i - w] as number) |
+          ((img[i - w + 1] as number) << 1) |
+          ((img[i + 1] as number) << 2) |
+          ((img[i + w + 1] as number) << 3) |
+          ((img[i + w] as number) << 4) |
+          ((img[i + w - 1] as number) << 5) |
+          ((img[i - 1] as number) << 6) |
+          ((img[i - w - 1] as number) << 7);
+        if (table[code]) del[nd++] = i;
+      }
+      for (let k = 0; k < nd; k++) img[del[k] as number] = 0;
+      if (nd) changed = true;
     }
-    candidates = candidates.filter((i) => img[i] === 1);
+    let kept = 0;
+    for (let c = 0; c < count; c++) {
+      const i = cand[c] as number;
+      if (img[i]) cand[kept++] = i;
+    }
+    count = kept;
     if (!changed) break;
   }
-  for (const i of candidates) if (img[i] && RING.redundant[ringCode(img, i, width)]) img[i] = 0;
+  for (let c = 0; c < count; c++) {
+    const i = cand[c] as number;
+    if (img[i] && RING.redundant[ringCode(img, i, width)]) img[i] = 0;
+  }
 }
