@@ -110,7 +110,6 @@ export function thin(img: Uint8Array, width: number, height: number): void {
   const del = new Int32Array(count);
   count = 0;
   for (let i = width; i < width * (height - 1); i++) if (img[i]) cand[count++] = i;
-  const w = width;
   for (let iter = 0; iter < 40; iter++) {
     let changed = false;
     for (let pass = 0; pass < 2; pass++) {
@@ -119,16 +118,7 @@ export function thin(img: Uint8Array, width: number, height: number): void {
       for (let c = 0; c < count; c++) {
         const i = cand[c] as number;
         if (!img[i]) continue;
-        const code =
-          (img[i - w] as number) |
-          ((img[i - w + 1] as number) << 1) |
-          ((img[i + 1] as number) << 2) |
-          ((img[i + w + 1] as number) << 3) |
-          ((img[i + w] as number) << 4) |
-          ((img[i + w - 1] as number) << 5) |
-          ((img[i - 1] as number) << 6) |
-          ((img[i - w - 1] as number) << 7);
-        if (table[code]) del[nd++] = i;
+        if (table[ringCode(img, i, width)]) del[nd++] = i;
       }
       for (let k = 0; k < nd; k++) img[del[k] as number] = 0;
       if (nd) changed = true;
