@@ -1,12 +1,4 @@
-import {
-  type CitizenIdentity,
-  type Clock,
-  type Issue,
-  type ParsedMrz,
-  issue,
-  safeParseMrz,
-  systemClock,
-} from '@smart-citizen/core';
+import { type Clock, type Issue, issue, systemClock } from '@smart-citizen/core';
 import { type ActiveAuthenticationResult, performActiveAuthentication } from './activeAuthentication.js';
 import type { AccessKey } from './accessKey.js';
 import { performBac } from './bac.js';
@@ -15,24 +7,20 @@ import type { CardTransport } from './CardTransport.js';
 import type { CertificateInfo } from './certificate.js';
 import { type ChipAuthenticationResult, performChipAuthentication } from './chipAuthentication.js';
 import { randomBytes } from './bytes.js';
+import { type ChipFiles, type ParsedChipFiles, fileParser, parseChipFiles, verifyChipFiles } from './chipFiles.js';
 import {
   CARD_ACCESS_FID,
   type ChipFileName,
   EMRTD_AID,
   type EfCom,
-  type Portrait,
   chipFiles,
   dataGroupNumber,
-  parseDg1,
   parseDg14,
   parseDg15,
-  parseDg2,
-  mrzLines,
   parseEfCom,
 } from './dataGroups.js';
-import { type Dg13Entry, parseDg13 } from './dg13.js';
 import { ChipError, isChipError } from './errors.js';
-import { type PassiveAuthenticationResult, verifyPassiveAuthentication } from './passiveAuthentication.js';
+import type { PassiveAuthenticationResult } from './passiveAuthentication.js';
 import { choosePace, performPace } from './pace.js';
 import { type SecurityInfos, parseSecurityInfos } from './securityInfos.js';
 
@@ -93,20 +81,10 @@ export interface AccessControlResult {
 }
 
 /** Everything one read returns. Personal data lives in `identity`, `mrz`, `portrait` and `files`: do not log them. */
-export interface ChipReadResult {
+export interface ChipReadResult extends Omit<ParsedChipFiles, 'issues'> {
   accessControl: AccessControlResult;
   /** Raw file bytes as read (for storage, re-verification, `chip parse`). */
-  files: Partial<Record<ChipFileName | 'CardAccess', Uint8Array>>;
-  com?: EfCom;
-  /** DG1: the MRZ text as stored (TD1: 90 characters). */
-  mrz?: string;
-  /** DG1 parsed by core's `parseMrz` (TD1, Vietnamese personal number), without OCR repairs. */
-  mrzData?: ParsedMrz;
-  /** DG13 fields as a citizen identity. */
-  identity: CitizenIdentity;
-  dg13Entries?: Dg13Entry[];
-  /** DG2: the first facial image. */
-  portrait?: Portrait;
+  files: ChipFiles;
   authentication: {
     passive: PassiveAuthenticationResult;
     chip: ChipAuthenticationResult;
@@ -179,17 +157,8 @@ export class ChipReader {
         timings[step] = (timings[step] ?? 0) + (now() - t0);
       }
     };
-    const files: ChipReadResult['files'] = {};
-    /** Parse a file read from the card; a malformed one is an issue in the result (passive authentication flags it too), not a thrown error. */
-    const parsed = <T>(name: string, f: () => T): T | undefined => {
-      try {
-        return f();
-      } catch (err) {
-        if (!isChipError(err)) throw err;
-        issues.push(issue('chip/malformed-file', 'error', `${name} is malformed: ${err.message}`, name));
-        return undefined;
-      }
-    };
+    const files: ChipFiles = {};
+    const parsed = fileParser(issues);
 
     // EF.CardAccess, selected directly: several chips answer 6D00 to selecting the MF.
     let cardAccess: SecurityInfos | undefined;
@@ -282,7 +251,8 @@ export class ChipReader {
     let com: EfCom | undefined;
     if (wanted.includes('COM')) {
       const bytes = await readOne('COM');
-      if (bytes) com = parsed('COM', () => parseEfCom(bytes));
+      // Parsed here for its data-group list; a malformed one is reported by parseChipFiles below.
+      if (bytes) com = quietly(() => parseEfCom(bytes));
     }
     const listed = (name: ChipFileName) => {
       const n = dataGroupNumber[name];
@@ -334,77 +304,25 @@ export class ChipReader {
       active = await timed('active-authentication', () => performActiveAuthentication(channel, spki, dg14, random));
     }
 
-    const dgs = new Map<number, Uint8Array>();
-    for (const [name, n] of Object.entries(dataGroupNumber)) {
-      const b = files[name as ChipFileName];
-      if (b && n !== undefined) dgs.set(n, b);
-    }
-    let passive: PassiveAuthenticationResult;
-    if (files.SOD) {
-      const sod = files.SOD;
-      const clock = this.options.clock ?? systemClock;
-      passive = await timed('passive-authentication', () =>
-        verifyPassiveAuthentication(sod, dgs, {
-          ...(options.cscas ? { cscas: options.cscas } : {}),
-          now: new Date(clock.now()),
-        }),
-      );
-    } else {
-      passive = {
-        status: 'failed',
-        dataGroups: [],
-        notRead: [],
-        signature: 'invalid',
-        signer: 'no-trust-anchor',
-        issues: [issue('chip/no-sod', 'error', 'EF.SOD could not be read')],
-      };
-    }
-
-    const result: ChipReadResult = {
+    const clock = this.options.clock ?? systemClock;
+    const passive = await timed('passive-authentication', () =>
+      verifyChipFiles(files, {
+        ...(options.cscas ? { cscas: options.cscas } : {}),
+        now: new Date(clock.now()),
+      }),
+    );
+    const content = await timed('parse', async () => parseChipFiles(files));
+    const { issues: parseIssues, ...data } = content;
+    issues.push(...parseIssues);
+    return {
       accessControl,
       files,
-      identity: {},
+      ...data,
       authentication: { passive, chip, active },
       timings,
       apdus: channel.apduCount,
       issues,
     };
-    await timed('parse', async () => {
-      if (com) result.com = com;
-      const { DG1, DG2, DG13 } = files;
-      const mrz = DG1 ? parsed('DG1', () => parseDg1(DG1)) : undefined;
-      if (mrz) {
-        result.mrz = mrz;
-        const lines = mrzLines(mrz);
-        const parsedMrz = lines.length === 3 ? safeParseMrz(lines, { repair: false }) : undefined;
-        if (parsedMrz?.ok) {
-          result.mrzData = parsedMrz.value;
-          if (!parsedMrz.value.valid)
-            issues.push(issue('chip/dg1-mrz-invalid', 'error', 'DG1 MRZ fails a check digit or field rule', 'DG1'));
-        } else issues.push(issue('chip/dg1-not-td1', 'warning', 'DG1 is not a TD1 zone the MRZ parser reads', 'DG1'));
-      }
-      const portrait = DG2 ? parsed('DG2', () => parseDg2(DG2)[0]) : undefined;
-      if (portrait) result.portrait = portrait;
-      const dg13 = DG13 ? parsed('DG13', () => parseDg13(DG13)) : undefined;
-      if (dg13) {
-        result.identity = { ...dg13.identity, cardType: cardTypeOf(dg13.identity) };
-        result.dg13Entries = dg13.entries;
-        issues.push(...dg13.issues);
-      }
-      // The two data groups are signed separately: a personal number that differs is worth a look.
-      const mrzId = result.mrzData?.personalNumber;
-      if (mrzId && result.identity.idNumber && mrzId !== result.identity.idNumber) {
-        issues.push(
-          issue(
-            'chip/dg1-dg13-mismatch',
-            'error',
-            'the personal number in DG1 differs from the ID number in DG13',
-            'idNumber',
-          ),
-        );
-      }
-    });
-    return result;
   }
 
   /** Release the reader (closes the transport when the reader owns it). Idempotent. */
@@ -419,10 +337,12 @@ export class ChipReader {
   }
 }
 
-/** Chip cards issued from 1 July 2024 are Căn cước; earlier chip cards are CCCD. */
-function cardTypeOf(identity: CitizenIdentity): NonNullable<CitizenIdentity['cardType']> {
-  const d = identity.issueDate;
-  if (!d) return 'unknown';
-  const key = d.year * 10000 + (d.month ?? 1) * 100 + (d.day ?? 1);
-  return key >= 20240701 ? 'can-cuoc-2024' : 'cccd-chip-2021';
+/** `f()`, or `undefined` when it throws a ChipError. */
+function quietly<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch (err) {
+    if (!isChipError(err)) throw err;
+    return undefined;
+  }
 }

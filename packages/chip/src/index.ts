@@ -9,6 +9,10 @@ export type {
   ChipStep,
 } from './ChipReader.js';
 export type { CardTransport } from './CardTransport.js';
+export { parseChipFiles, verifyChipFiles } from './chipFiles.js';
+export type { ChipFiles, ParsedChipFiles, VerifyChipFilesOptions } from './chipFiles.js';
+export { chipEvidenceVerifiers, chipReadingEvidence } from './evidence.js';
+export type { ChipEvidenceInput, ChipEvidenceOptions } from './evidence.js';
 export { ChipError, isChipError } from './errors.js';
 export type { ChipErrorCode } from './errors.js';
 export { encodeApdu, decodeApdu, parseResponse, describeStatus, statusWords } from './apdu.js';

@@ -7,11 +7,9 @@ import {
   type ChipReadResult,
   ChipReader,
   type MrzKey,
-  parseDg1,
-  parseDg13,
-  parseDg2,
+  parseChipFiles,
   readCertificates,
-  verifyPassiveAuthentication,
+  verifyChipFiles,
 } from '@smart-citizen/chip';
 import { createPcscTransport } from '@smart-citizen/chip/node';
 import { formatDate } from '@smart-citizen/core';
@@ -177,39 +175,17 @@ async function parseCommand(argv: string[], io: CliIO): Promise<number> {
   }
   if (Object.keys(files).length === 0) throw new CliUsageError(`chip parse: no DGn / SOD / COM file in ${dir}`);
   const cscas = await loadCscas(values.csca, io.cwd);
-  const numbers: [ChipFileName, number][] = [
-    ['DG1', 1],
-    ['DG2', 2],
-    ['DG13', 13],
-    ['DG14', 14],
-    ['DG15', 15],
-  ];
-  const dgs = new Map(numbers.filter(([n]) => files[n]).map(([n, k]) => [k, files[n] as Uint8Array]));
-  const passive = files.SOD
-    ? await verifyPassiveAuthentication(files.SOD, dgs, cscas ? { cscas } : {})
-    : {
-        status: 'failed' as const,
-        dataGroups: [],
-        notRead: [],
-        signature: 'invalid' as const,
-        signer: 'no-trust-anchor' as const,
-        issues: [{ code: 'chip/no-sod', severity: 'error' as const, message: 'no SOD file' }],
-      };
-  const dg13 = files.DG13 ? parseDg13(files.DG13) : undefined;
-  const [portrait] = files.DG2 ? parseDg2(files.DG2) : [];
+  const passive = await verifyChipFiles(files, cscas ? { cscas } : {});
+  const parsed = parseChipFiles(files);
   const result = {
     files: Object.keys(files),
-    mrz: files.DG1 ? parseDg1(files.DG1) : undefined,
-    identity: dg13?.identity ?? {},
-    photo: portrait
-      ? { format: portrait.format, width: portrait.width, height: portrait.height, bytes: portrait.bytes.length }
-      : undefined,
+    ...summary(parsed),
     authentication: {
       passive,
       chip: { status: 'not-available' as const, issues: [] },
       active: { status: 'not-available' as const, issues: [] },
     },
-    issues: dg13?.issues ?? [],
+    issues: parsed.issues,
   };
   if (values.json) printJson(io, result);
   else printText(io, result);

@@ -12,7 +12,7 @@ export interface DecisionReason {
    */
   severities: readonly IssueSeverity[];
   /** Which part emits it. */
-  from: 'session' | 'cross-check' | 'record' | 'id-rules' | 'raw-evidence' | 'qr' | 'mrz';
+  from: 'session' | 'cross-check' | 'record' | 'id-rules' | 'raw-evidence' | 'qr' | 'mrz' | 'chip';
   /** What it means, for people. */
   meaning: string;
 }
@@ -64,6 +64,101 @@ const requirementReasons = [
     'warning',
   ),
 );
+
+/** Codes of the chip reader and its authentication (`@smart-citizen/chip`, through `chipReadingEvidence`). */
+const chipReasons: DecisionReason[] = [
+  reason(
+    'chip/clone-suspected',
+    'chip',
+    'the issuer signed the data groups but the chip failed chip or active authentication: a cloned chip',
+    'error',
+  ),
+  reason(
+    'chip/dg-hash-mismatch',
+    'chip',
+    'a data group does not match its hash in the SOD: the data was altered',
+    'error',
+  ),
+  reason('chip/dg-not-in-sod', 'chip', 'a data group read is not listed in the SOD', 'error'),
+  reason('chip/no-data-groups', 'chip', 'no data group was given to check against the SOD', 'error'),
+  reason('chip/no-sod', 'chip', 'the SOD (the issuer signature over the data groups) was not read', 'error'),
+  reason('chip/sod-malformed', 'chip', 'the SOD cannot be parsed', 'error'),
+  reason('chip/sod-unsupported-hash', 'chip', 'the SOD uses a hash algorithm the reader does not implement', 'error'),
+  reason('chip/sod-bad-certificate', 'chip', 'a certificate in the SOD cannot be parsed', 'warning'),
+  reason('chip/sod-no-signer', 'chip', 'the SOD carries no document signer certificate matching its signer', 'error'),
+  reason('chip/sod-message-digest', 'chip', 'the SOD messageDigest attribute does not match its content', 'error'),
+  reason('chip/sod-content-type', 'chip', 'the SOD contentType attribute is not the LDS security object', 'error'),
+  reason(
+    'chip/sod-bad-signature',
+    'chip',
+    'the SOD signature does not verify with its document signer certificate',
+    'error',
+  ),
+  reason('chip/sod-unsupported-signature', 'chip', 'the SOD signature algorithm is not implemented', 'error'),
+  reason(
+    'chip/ds-outside-validity',
+    'chip',
+    'the document signer certificate is outside its validity period',
+    'warning',
+  ),
+  reason(
+    'chip/no-trust-anchor',
+    'chip',
+    'no CSCA was given: the SOD signer is not tied to the issuing state',
+    'warning',
+  ),
+  reason('chip/csca-bad-certificate', 'chip', 'a CSCA certificate of the trust list cannot be parsed', 'warning'),
+  reason('chip/unknown-csca', 'chip', 'the document signer was not issued by any trusted CSCA', 'error'),
+  reason('chip/ds-bad-signature', 'chip', 'the document signer certificate does not verify with its CSCA', 'error'),
+  reason(
+    'chip/ds-unsupported-signature',
+    'chip',
+    'the document signer certificate signature algorithm is not implemented',
+    'error',
+  ),
+  reason('chip/ca-failed', 'chip', 'chip authentication failed: the chip does not hold the DG14 private key', 'error'),
+  reason('chip/ca-not-available', 'chip', 'DG14 offers no chip authentication this reader runs', 'info'),
+  reason('chip/ca-unsupported-key', 'chip', 'the DG14 chip authentication key type is not implemented', 'warning'),
+  reason('chip/aa-bad-key', 'chip', 'the DG15 active authentication key cannot be parsed', 'error'),
+  reason('chip/aa-unsupported-key', 'chip', 'the DG15 active authentication key type is not implemented', 'warning'),
+  reason('chip/aa-refused', 'chip', 'the chip refused active authentication', 'error'),
+  reason(
+    'chip/aa-bad-signature',
+    'chip',
+    'the active authentication signature does not verify with the DG15 key',
+    'error',
+  ),
+  reason(
+    'chip/aa-no-algorithm',
+    'chip',
+    'DG15 holds an EC key but DG14 names no active authentication algorithm',
+    'error',
+  ),
+  reason('chip/malformed-file', 'chip', 'a file read from the chip is malformed', 'error'),
+  reason('chip/no-card-access', 'chip', 'EF.CardAccess is absent or unusable, so PACE is not offered', 'info'),
+  reason('chip/pace-fallback-bac', 'chip', 'PACE failed and the chip was read with BAC', 'warning'),
+  reason(
+    'chip/file-absent',
+    'chip',
+    'a file could not be read (absent, or refused under the access protocol used)',
+    'info',
+    'warning',
+  ),
+  reason('chip/dg1-mrz-invalid', 'chip', 'the MRZ in DG1 fails a check digit or field rule', 'error'),
+  reason('chip/dg1-not-td1', 'chip', 'DG1 is not a TD1 zone the MRZ parser reads', 'warning'),
+  reason('chip/dg1-dg13-mismatch', 'chip', 'the personal number in DG1 differs from the ID number in DG13', 'error'),
+  reason('chip/dg13-no-id-number', 'chip', 'DG13 holds no ID number', 'error'),
+  reason('chip/dg13-bad-id-number', 'chip', 'the DG13 ID number is not 12 digits', 'error'),
+  reason('chip/dg13-bad-date', 'chip', 'a DG13 date is not a dd/mm/yyyy calendar date', 'error'),
+  reason('chip/dg13-bad-sex', 'chip', 'the DG13 sex is not Nam or Nữ', 'error'),
+  reason('chip/dg13-duplicate-id', 'chip', 'a DG13 entry id appears more than once (the last is used)', 'warning'),
+  reason(
+    'chip/dg13-unknown-id',
+    'chip',
+    'DG13 holds an entry id the reader does not know (kept as a raw entry)',
+    'info',
+  ),
+];
 
 /**
  * Every code a decision of the identification session can carry in `reasons` or `issues`: from
@@ -135,6 +230,7 @@ export const decisionReasons: readonly DecisionReason[] = [
   reason('mrz/name-missing', 'mrz', 'the MRZ name line holds no primary identifier', 'error'),
   reason('mrz/vn-optional-data', 'mrz', 'the Vietnamese optional data is not 12 digits, << and a check digit', 'error'),
   reason('mrz/vn-document-number', 'mrz', 'the MRZ document number is not the end of the personal number', 'error'),
+  ...chipReasons,
 ];
 
 /** The codes of {@link decisionReasons}, for documentation and dashboards. */
