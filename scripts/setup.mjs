@@ -30,3 +30,6 @@ const nodedir = out('npm', ['config', 'get', 'nodedir']);
 if (!env.npm_config_nodedir && nodedir && nodedir !== 'undefined' && nodedir !== 'null')
   env.npm_config_nodedir = nodedir;
 run('pnpm', ['install', '--frozen-lockfile'], env);
+// The face models ship in @smart-citizen/face-models; its build copies them (hash-checked) from
+// an npm package and the repository into models/, so tests and the demo find them without a full build.
+run('pnpm', ['--filter', '@smart-citizen/face-models', 'build'], env);

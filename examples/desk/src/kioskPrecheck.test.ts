@@ -9,7 +9,7 @@ import type { KioskPrecheck } from './kioskPrecheck.js';
 
 // The browser path: model files handed over as bytes, onnxruntime-web (WASM) as the backend.
 const require = createRequire(resolve(repoRoot, 'packages/face/package.json'));
-const modelDir = join(dirname(require.resolve('faceplugin-face-recognition-js/package.json')), 'model');
+const modelDir = join(dirname(require.resolve('@smart-citizen/face-models/package.json')), 'models');
 const faceModels = Object.fromEntries(
   ['fr_detect.onnx', 'fr_landmark.onnx', 'fr_feature.onnx'].map((f) => [
     f,

@@ -60,7 +60,7 @@ export type FacePick = 'largest' | 'central' | 'largest-central';
 export interface FaceVerifierOptions extends RuntimeOptions {
   /** A built-in profile id or a profile object. @default 'default' */
   profile?: 'default' | 'yunet-minifasnet' | FaceModelProfile;
-  /** Where model files are. @default the faceplugin package's `model/` for its files; `dir` is required for integrator files */
+  /** Where model files are. @default `@smart-citizen/face-models` for `models-package` files; `dir` is required for integrator files */
   models?: ModelLocations;
   /** Override the profile's thresholds. */
   thresholds?: Partial<ProfileThresholds>;

@@ -21,7 +21,7 @@ const object = (properties: Record<string, unknown>, required = Object.keys(prop
 const modelFile = object({
   // A bare file name: it is joined to a folder, so no separators and no leading dot.
   file: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$' },
-  origin: { enum: ['faceplugin-package', 'integrator'] },
+  origin: { enum: ['models-package', 'integrator'] },
   sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
   input: text(200),
   inputShape: {

@@ -8,8 +8,11 @@
 
 /** Where a profile's model file comes from by default. */
 export type ModelOrigin =
-  /** The `model/` folder of the npm package `faceplugin-face-recognition-js` (Node resolves it). */
-  | 'faceplugin-package'
+  /**
+   * Shipped in the npm package `@smart-citizen/face-models` (`models/`; Node resolves it). Every
+   * file of the default profile has this origin; that package's build copies exactly these files.
+   */
+  | 'models-package'
   /** A folder the integrator gives (`models.dir`) or bytes in `models.files`. */
   | 'integrator';
 
@@ -151,7 +154,7 @@ export const ARCFACE_TEMPLATE_112: readonly (readonly [number, number])[] = [
 
 const frFeature: ModelFileSpec = {
   file: 'fr_feature.onnx',
-  origin: 'faceplugin-package',
+  origin: 'models-package',
   sha256: '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581',
   input: 'input',
   inputShape: [1, 3, 112, 112],
@@ -163,7 +166,7 @@ const frLandmark: Landmark68Spec = {
   kind: 'landmark68',
   model: {
     file: 'fr_landmark.onnx',
-    origin: 'faceplugin-package',
+    origin: 'models-package',
     sha256: 'f10b0ba1d2a8a099adefede1ebf3733e44fe370715e7303dbeb7f59c02142258',
     input: 'input',
     inputShape: [1, 1, 64, 64],
@@ -184,8 +187,9 @@ const embedder: EmbedderSpec = {
 };
 
 /**
- * `default`: everything from the npm package `faceplugin-face-recognition-js@0.0.1`
- * (UltraFace detector, 68-point landmarks, 512-d embedder, 128×128 liveness net).
+ * `default`: the models first published in the npm package `faceplugin-face-recognition-js@0.0.1`
+ * (UltraFace detector, 68-point landmarks, 512-d embedder, 128×128 liveness net), shipped in
+ * `@smart-citizen/face-models`.
  * Thresholds calibrated on ../shared/data/face/deepface (see README).
  */
 export const defaultProfile: FaceModelProfile = {
@@ -195,7 +199,7 @@ export const defaultProfile: FaceModelProfile = {
     kind: 'ultraface',
     model: {
       file: 'fr_detect.onnx',
-      origin: 'faceplugin-package',
+      origin: 'models-package',
       sha256: '6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854',
       input: 'input',
       inputShape: [1, 3, 240, 320],
@@ -216,7 +220,7 @@ export const defaultProfile: FaceModelProfile = {
       {
         model: {
           file: 'fr_liveness.onnx',
-          origin: 'faceplugin-package',
+          origin: 'models-package',
           sha256: 'afa783b7e902fdfcf323a7240cac2a1c580c25314ea4161129dc1b0d100dc32d',
           input: 'input',
           inputShape: [1, 3, 128, 128],

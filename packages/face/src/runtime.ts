@@ -18,7 +18,7 @@ export type ModelSource = string | Uint8Array;
 export interface ModelLocations {
   /** Folder holding the profile's `integrator` files (Node). */
   dir?: string;
-  /** Folder holding the `faceplugin-package` files. @default the installed package's `model/` (Node) */
+  /** Folder holding the `models-package` files. @default `models/` of the installed `@smart-citizen/face-models` (Node) */
   packageDir?: string;
   /** Bytes or paths by file name; wins over the folders (the way to give models in a browser). */
   files?: Readonly<Record<string, ModelSource>>;
@@ -73,12 +73,12 @@ async function importOrt(backend: FaceBackend, options: RuntimeOptions): Promise
   return mod;
 }
 
-/** Folder of the installed faceplugin package's models (Node only). */
-export async function facepluginModelDir(): Promise<string> {
+/** `models/` of the installed `@smart-citizen/face-models` package (Node only). */
+export async function modelsPackageDir(): Promise<string> {
   const { createRequire } = await import('node:module');
   const { dirname, join } = await import('node:path');
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('faceplugin-face-recognition-js/package.json')), 'model');
+  return join(dirname(require.resolve('@smart-citizen/face-models/package.json')), 'models');
 }
 
 /**
@@ -102,7 +102,18 @@ export async function loadModelBytes(spec: ModelFileSpec, where: ModelLocations)
       }
       source = join(where.dir, spec.file);
     } else {
-      source = join(where.packageDir ?? (await facepluginModelDir()), spec.file);
+      let dir = where.packageDir;
+      if (dir === undefined) {
+        try {
+          dir = await modelsPackageDir();
+        } catch (cause) {
+          throw new FaceError('face/model-missing', `model ${spec.file} needs @smart-citizen/face-models installed`, {
+            cause,
+            details: { file: spec.file },
+          });
+        }
+      }
+      source = join(dir, spec.file);
     }
   }
   let bytes: Uint8Array;

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { RasterImage } from '@smart-citizen/image';
 import { chromiumArgs } from '@smart-citizen/test-kit';
 import { type FaceModelProfile, builtinProfiles, profileModelFiles } from '../../src/profiles.js';
-import { facepluginModelDir } from '../../src/runtime.js';
+import { modelsPackageDir } from '../../src/runtime.js';
 import { bundleForBrowser, type Served, servePage } from './servePage.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -50,7 +50,7 @@ export async function runInChromium(
 ): Promise<ChromiumFaceResult> {
   const { warmup = 2, threads = 1, warmUpRuns = 0 } = options;
   const profile: FaceModelProfile = builtinProfiles[profileId];
-  const pkgDir = await facepluginModelDir();
+  const pkgDir = await modelsPackageDir();
   const modelPaths = new Map(
     profileModelFiles(profile).map((m) => [m.file, join(m.origin === 'integrator' ? modelsDir : pkgDir, m.file)]),
   );
