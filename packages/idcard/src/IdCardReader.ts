@@ -1,4 +1,4 @@
-import { type Issue, issue, isSmartCitizenError, safeParseMrz, type ParsedMrz } from '@smart-citizen/core';
+import { type Issue, issue, isSmartCitizenError, type ParsedMrz } from '@smart-citizen/core';
 import { applyHomography, crop, decodeImage, type Point, type RasterImage, resize } from '@smart-citizen/image';
 import type { CardFieldName, CardSide, CardType } from './cardTypes.js';
 import { IdCardError } from './errors.js';
@@ -9,6 +9,12 @@ import { rectifyCard, rotate180 } from './geometry/rectify.js';
 import type { MmBox } from './layout/CardLayout.js';
 import { mmBoxToPx, type PxBox } from './layout/canonical.js';
 import { cardLayout } from './layout/layouts.js';
+import type { NameLexicon } from './fields/nameLexicon.js';
+import { PlaceMatcher } from './fields/PlaceMatcher.js';
+import { type FieldLines, type FieldValue, readCardFields } from './fields/readCardFields.js';
+import type { RecognizedChar, RecognizedLine } from './ocr/ctcDecode.js';
+import { createLineRecognizer, type LineRecognizerOptions } from './ocr/createLineRecognizer.js';
+import { type MrzReading, mrzFromLines } from './ocr/readMrz.js';
 
 /** A card photo: encoded bytes (JPEG, PNG, WebP, BMP) or decoded pixels. */
 export type CardImageInput = Uint8Array | RasterImage;
@@ -18,6 +24,8 @@ export interface RecognizedText {
   text: string;
   /** 0–1. */
   confidence: number;
+  /** Per-character confidences (the name and place repairs only touch doubtful characters); @default every character at `confidence` */
+  chars?: RecognizedChar[];
 }
 
 /** Reads one line crop; `field` is the field name, or `mrz` for an MRZ line. */
@@ -32,7 +40,18 @@ export interface IdCardReaderOptions {
    * Reads each field's line crop. Without one the reader still finds, rectifies, classifies
    * and crops the card, and says so with an `idcard/ocr-not-configured` info issue.
    */
-  recognizer?: FieldLineRecognizer;
+  recognizer?: FieldLineRecognizer | 'tesseract';
+  /** Options of the tesseract.js recogniser when `recognizer` is `'tesseract'`. */
+  tesseract?: LineRecognizerOptions;
+  /** Name words by role for the name checks. @default the small list shipped with the package */
+  names?: NameLexicon;
+  /**
+   * Administrative units for the place fields. @default loaded once from `@smart-citizen/forms`
+   * on the first read; `false` returns places as read.
+   */
+  places?: PlaceMatcher | false;
+  /** Reference date for the date rules. @default now */
+  today?: Date;
   /** Photos with more pixels are refused (`idcard/image-too-large`). @default 60_000_000 */
   maxPixels?: number;
   /** Photos are downscaled to this longer side before finding the card. @default 2400 */
@@ -52,14 +71,6 @@ export interface CardCrop {
   box: PxBox;
   /** Its four corners in the photo. */
   quad: [Point, Point, Point, Point];
-}
-
-/** One field read from its line crops. */
-export interface FieldValue {
-  value: string;
-  confidence: number;
-  /** The crop lay under glare: the value may be incomplete. */
-  underGlare?: boolean;
 }
 
 /** What a kiosk can tell the citizen when a side could not be read. */
@@ -84,6 +95,8 @@ export type SideResult =
       sharpness: number;
       fields: Partial<Record<CardFieldName, FieldValue>>;
       mrz?: ParsedMrz;
+      /** How sure the MRZ reading is: its lowest field confidence (every check digit holding raises it). */
+      mrzConfidence?: number;
       portrait?: CardCrop;
       fingerprints?: { leftIndex: CardCrop; rightIndex: CardCrop };
       /** The rectified card (RGB, canonical size). */
@@ -103,6 +116,21 @@ export interface IdCardReadResult {
 
 const LINE_PAD_MM = 0.7;
 
+/** A recogniser's answer as a line with per-character confidences. */
+function asLine(r: RecognizedText): RecognizedLine {
+  const text = (r.text ?? '').normalize('NFC');
+  const confidence = Number.isFinite(r.confidence) ? Math.min(1, Math.max(0, r.confidence)) : 0;
+  const chars = r.chars ?? [...text].map((char) => ({ char, confidence }));
+  return { text, confidence, chars };
+}
+
+/** The OCR of one side before post-processing (kept aside so `read` can cross-check the two sides). */
+interface RawSide {
+  lines: FieldLines[];
+  glare: Set<CardFieldName>;
+  mrz?: MrzReading;
+}
+
 function problem(status: SideProblem, message: string, started: number, quad?: Quad): SideResult {
   return {
     status,
@@ -120,10 +148,13 @@ function problem(status: SideProblem, message: string, started: number, quad?: Q
  */
 export class IdCardReader {
   readonly #options: IdCardReaderOptions;
+  readonly #recognizer: FieldLineRecognizer | undefined;
+  #places: Promise<PlaceMatcher | undefined> | undefined;
   #closed = false;
 
-  private constructor(options: IdCardReaderOptions) {
+  private constructor(options: IdCardReaderOptions, recognizer: FieldLineRecognizer | undefined) {
     this.#options = options;
+    this.#recognizer = recognizer;
   }
 
   /**
@@ -138,11 +169,26 @@ export class IdCardReader {
       if (v !== undefined && !(Number.isFinite(v) && v > 0))
         throw new IdCardError('idcard/bad-options', `${k} must be a positive number`);
     }
-    return new IdCardReader(options);
+    if (options.recognizer === 'tesseract') {
+      const ocr = await createLineRecognizer(options.tesseract ?? {});
+      return new IdCardReader(options, ocr);
+    }
+    return new IdCardReader(options, options.recognizer);
+  }
+
+  #placeMatcher(): Promise<PlaceMatcher | undefined> {
+    const p = this.#options.places;
+    if (p === false) return Promise.resolve(undefined);
+    if (p) return Promise.resolve(p);
+    // the administrative units are loaded once; a build without them reads places as printed
+    this.#places ??= PlaceMatcher.create().catch(() => undefined);
+    return this.#places;
   }
 
   /**
-   * Read the front and/or the back of a card.
+   * Read the front and/or the back of a card. The fields of each side are checked against the
+   * MRZ wherever it is printed (the back of a CCCD 2021 or Căn cước 2024), so the front's name,
+   * number and dates are confirmed or contradicted by the back.
    *
    * @param input - `{ front?, back? }`: encoded photos or decoded pixels.
    * @returns One {@link SideResult} per given side; problems with a photo are results, not errors.
@@ -153,8 +199,14 @@ export class IdCardReader {
     if (!input || (input.front === undefined && input.back === undefined))
       throw new IdCardError('idcard/no-input', 'give a front and/or a back image');
     const result: IdCardReadResult = { issues: [] };
-    if (input.front !== undefined) result.front = await this.readSide(input.front);
-    if (input.back !== undefined) result.back = await this.readSide(input.back);
+    const front = input.front !== undefined ? await this.#readRaw(input.front) : undefined;
+    const back = input.back !== undefined ? await this.#readRaw(input.back) : undefined;
+    const mrz = back?.raw?.mrz?.mrz ?? front?.raw?.mrz?.mrz;
+    if (front) result.front = await this.#finish(front, mrz);
+    if (back) {
+      const other = result.front?.status === 'read' ? result.front.fields : undefined;
+      result.back = await this.#finish(back, mrz, other);
+    }
     for (const [slot, r] of [
       ['front', result.front],
       ['back', result.back],
@@ -176,11 +228,50 @@ export class IdCardReader {
   }
 
   /**
-   * Read one photo of one side.
+   * Read one photo of one side (its fields checked against its own MRZ only).
    *
    * @param input - Encoded photo or pixels.
    */
   async readSide(input: CardImageInput): Promise<SideResult> {
+    const raw = await this.#readRaw(input);
+    return this.#finish(raw, raw.raw?.mrz?.mrz);
+  }
+
+  async #finish(
+    side: { result: SideResult; raw?: RawSide | undefined },
+    mrz: ParsedMrz | undefined,
+    otherSide?: Partial<Record<CardFieldName, FieldValue>>,
+  ): Promise<SideResult> {
+    const r = side.result;
+    const raw = side.raw;
+    if (r.status !== 'read' || !raw) return r;
+    const started = performance.now();
+    const places = raw.lines.some((l) => l.format === 'place') ? await this.#placeMatcher() : undefined;
+    const { fields, issues } = readCardFields(raw.lines, {
+      mrz,
+      lexicon: this.#options.names,
+      places,
+      otherSide,
+      ...(this.#options.today ? { today: this.#options.today } : {}),
+    });
+    for (const f of raw.glare) {
+      const v = fields[f];
+      if (v) v.underGlare = true;
+    }
+    if (raw.mrz) {
+      issues.push(...raw.mrz.issues);
+      if (raw.mrz.mrz) {
+        r.mrz = raw.mrz.mrz;
+        r.mrzConfidence = raw.mrz.confidence;
+      }
+    }
+    r.fields = fields;
+    r.issues.push(...issues);
+    r.ms += performance.now() - started;
+    return r;
+  }
+
+  async #readRaw(input: CardImageInput): Promise<{ result: SideResult; raw?: RawSide }> {
     if (this.#closed) throw new IdCardError('idcard/closed', 'the reader is closed');
     const started = performance.now();
     const o = this.#options;
@@ -192,31 +283,33 @@ export class IdCardReader {
           : input;
     } catch (err) {
       if (isSmartCitizenError(err, 'image/too-large'))
-        return problem('image-too-large', 'the photo has too many pixels', started);
-      if (isSmartCitizenError(err)) return problem('bad-image', `the photo cannot be decoded (${err.code})`, started);
+        return { result: problem('image-too-large', 'the photo has too many pixels', started) };
+      if (isSmartCitizenError(err))
+        return { result: problem('bad-image', `the photo cannot be decoded (${err.code})`, started) };
       throw new IdCardError('idcard/bad-image', 'the photo cannot be decoded', { cause: err });
     }
     if (!img || !(img.width > 0) || !(img.height > 0) || !(img.data instanceof Uint8Array)) {
       throw new IdCardError('idcard/bad-image', 'not a RasterImage');
     }
     if (Math.min(img.width, img.height) < 64)
-      return problem('too-small', 'the photo is too small to hold a readable card', started);
+      return { result: problem('too-small', 'the photo is too small to hold a readable card', started) };
     const maxDim = o.maxDimension ?? 2400;
     if (Math.max(img.width, img.height) > maxDim) {
       const s = maxDim / Math.max(img.width, img.height);
       img = resize(img, { width: Math.round(img.width * s), height: Math.round(img.height * s) });
     }
     const found = findCardQuad(img);
-    if (found.status === 'not-found') return problem('no-card', 'no card outline was found in the photo', started);
+    if (found.status === 'not-found')
+      return { result: problem('no-card', 'no card outline was found in the photo', started) };
     if (found.status === 'cut-off')
-      return problem('card-cut-off', 'the card runs off the edge of the photo', started, found.quad);
+      return { result: problem('card-cut-off', 'the card runs off the edge of the photo', started, found.quad) };
     const quad = found.quad;
     const longSide = Math.max(
       Math.hypot(quad[1].x - quad[0].x, quad[1].y - quad[0].y),
       Math.hypot(quad[2].x - quad[3].x, quad[2].y - quad[3].y),
     );
     if (longSide < (o.minCardPixels ?? 400))
-      return problem('too-small', 'the card is too small in the photo: move closer', started, quad);
+      return { result: problem('too-small', 'the card is too small in the photo: move closer', started, quad) };
     const rect = rectifyCard(img, quad);
     const turnedImage = rotate180(rect.image);
     const cls = classifyCard(rect.image, turnedImage);
@@ -224,10 +317,12 @@ export class IdCardReader {
     const cardQuad: Quad = cls.turned ? [quad[2], quad[3], quad[0], quad[1]] : quad;
     const toPhoto = cls.turned ? rectifyCard(img, quad, true).toPhoto : rect.toPhoto;
     if (cls.score < (o.minLayoutScore ?? 0.2))
-      return problem('unknown-card', 'the card does not look like a Vietnamese ID card', started, cardQuad);
+      return {
+        result: problem('unknown-card', 'the card does not look like a Vietnamese ID card', started, cardQuad),
+      };
     const sharpness = cardSharpness(card);
     if (sharpness < (o.minSharpness ?? 0.12))
-      return problem('too-blurred', 'the card is too blurred: hold still and focus', started, cardQuad);
+      return { result: problem('too-blurred', 'the card is too blurred: hold still and focus', started, cardQuad) };
     const layout = cardLayout(cls.type, cls.side);
     const issues: Issue[] = [];
     if (cls.margin < 0.03)
@@ -246,45 +341,33 @@ export class IdCardReader {
       ].map((p) => applyHomography(toPhoto, p)) as [Point, Point, Point, Point];
       return { image: crop(card, box), box, quad: corners };
     };
-    const fields: Partial<Record<CardFieldName, FieldValue>> = {};
-    let mrz: ParsedMrz | undefined;
-    const rec = o.recognizer;
+    const rec = this.#recognizer;
+    let raw: RawSide | undefined;
     if (rec) {
-      for (const f of layout.fields) {
-        const lines = [];
-        for (const l of f.lines) lines.push(await rec.recognize(cut(l, LINE_PAD_MM).image, { field: f.field }));
-        const value = lines
-          .map((l) => l.text.trim())
-          .filter(Boolean)
-          .join(' ');
-        fields[f.field] = {
-          value,
-          confidence: Math.min(...lines.map((l) => l.confidence)),
-          ...(glare.has(f.field) ? { underGlare: true } : {}),
-        };
-      }
-      if (layout.mrz) {
-        const lines = [];
-        for (const l of layout.mrz) lines.push((await rec.recognize(cut(l, 0.5).image, { field: 'mrz' })).text);
-        const parsed = safeParseMrz(lines);
-        if (parsed.ok) mrz = parsed.value;
-        else
-          issues.push(
-            issue('idcard/mrz-unreadable', 'warning', `the MRZ could not be read (${parsed.error.code})`, 'mrz'),
-          );
-      }
+      raw = { lines: [], glare };
+      // every line is sent at once: a pooled recogniser (two tesseract workers) reads them in parallel
+      const reads = layout.fields.map((f) =>
+        Promise.all(
+          f.lines.map(async (l) => asLine(await rec.recognize(cut(l, LINE_PAD_MM).image, { field: f.field }))),
+        ),
+      );
+      const mrzReads = layout.mrz
+        ? Promise.all(layout.mrz.map(async (l) => asLine(await rec.recognize(cut(l, 0.5).image, { field: 'mrz' }))))
+        : undefined;
+      for (const [i, f] of layout.fields.entries())
+        raw.lines.push({ field: f.field, format: f.format, lines: await (reads[i] as Promise<RecognizedLine[]>) });
+      if (mrzReads) raw.mrz = mrzFromLines(await mrzReads, o.today ? { today: o.today } : {});
     } else {
       issues.push(issue('idcard/ocr-not-configured', 'info', 'no line recogniser is configured: fields were not read'));
     }
-    return {
+    const result: SideResult = {
       status: 'read',
       documentType: cls.type,
       side: cls.side,
       quad: cardQuad,
       classification: { score: cls.score, margin: cls.margin },
       sharpness,
-      fields,
-      ...(mrz ? { mrz } : {}),
+      fields: {},
       ...(layout.portrait ? { portrait: cut(layout.portrait) } : {}),
       ...(layout.fingerprints
         ? {
@@ -298,13 +381,14 @@ export class IdCardReader {
       issues,
       ms: performance.now() - started,
     };
+    return raw ? { result, raw } : { result };
   }
 
-  /** Release the recogniser; idempotent. */
+  /** Close the recogniser (the one given, or the one the reader created for `'tesseract'`); idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#options.recognizer?.close?.();
+    await this.#recognizer?.close?.();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

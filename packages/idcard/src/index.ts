@@ -34,13 +34,14 @@ export type { ReadNameOptions } from './fields/readName.js';
 export { createNameLexicon, fallbackNameLexicon, loadNameLexicon, parseNameTsv } from './fields/nameLexicon.js';
 export type { NameLexicon, NameRole } from './fields/nameLexicon.js';
 export { PlaceMatcher, PLACE_MATCH_MIN } from './fields/PlaceMatcher.js';
+export { readCardFields } from './fields/readCardFields.js';
+export type { FieldLines, FieldValue, ReadCardFieldsOptions } from './fields/readCardFields.js';
 export type { PlacePart } from './fields/PlaceMatcher.js';
 export { IdCardReader } from './IdCardReader.js';
 export type {
   CardCrop,
   CardImageInput,
   FieldLineRecognizer,
-  FieldValue,
   IdCardReaderOptions,
   IdCardReadResult,
   RecognizedText,

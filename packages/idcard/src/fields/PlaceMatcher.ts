@@ -144,8 +144,13 @@ export class PlaceMatcher {
       issues.push(issue('idcard/place-unreadable', 'error', 'nothing was read in the place', path));
       return { value: undefined, text, confidence: 0, issues };
     }
-    const parts = this.matchParts(text);
-    let confidence = spanConfidence(line.chars);
+    // specks past the end of the printed text read as stray marks and single letters ("Tỉnh Lạng Sơn Z :")
+    const trimmed = text.replace(/(\s+(\p{L}|[^\p{L}\p{N}]+|\p{L}?[^\p{L}\p{N}\s]+))+$/u, '');
+    const tail = [...text].length - [...trimmed].length;
+    if (tail > 0) issues.push(issue('idcard/place-trimmed', 'info', 'stray marks after the place were dropped', path));
+    const parts = this.matchParts(trimmed);
+    const kept = line.chars.length === [...text].length ? line.chars.slice(0, line.chars.length - tail) : line.chars;
+    let confidence = spanConfidence(kept);
     const units = parts.filter((p) => p.unit !== undefined);
     if (units.length === 0) {
       issues.push(issue('idcard/place-unknown', 'warning', 'no administrative unit was recognised in the place', path));

@@ -7,7 +7,7 @@ import { type NameLexicon, type NameRole, fallbackNameLexicon } from './nameLexi
 /** Options of {@link readName}. */
 export interface ReadNameOptions {
   /** Known name words. @default the small list shipped with the package */
-  lexicon?: NameLexicon;
+  lexicon?: NameLexicon | undefined;
   /** The name as the MRZ spells it (no diacritics, words separated by spaces), when there is one. */
   mrzName?: string | undefined;
   /** Characters read below this confidence may be replaced by a lexicon word. @default 0.8 */
