@@ -52,6 +52,8 @@ export type {
   SimulationConfig,
   SimulationResult,
 } from './simulate.js';
+export { simulateOnBackend } from './simulateOnBackend.js';
+export type { BackendDelivery, BackendSimulationOptions, BackendSimulationResult } from './simulateOnBackend.js';
 export { sampleExponential, sampleLognormal, sampleNormal } from './rng.js';
 export type {
   CallNextRequest,

@@ -83,7 +83,8 @@ export interface SimulationResult {
   policies: SimulatedPolicy[];
 }
 
-interface Arrival {
+/** @internal One citizen of a simulated day. */
+export interface Arrival {
   t: number;
   serviceId: string;
   groupId: string;
@@ -91,7 +92,8 @@ interface Arrival {
   noShow: boolean;
 }
 
-const defaultPolicies: (RoutingPolicy & { name: string })[] = [
+/** @internal */
+export const defaultPolicies: (RoutingPolicy & { name: string })[] = [
   { name: 'fifo', kind: 'fifo' },
   { name: 'strict-priority', kind: 'strict-priority' },
   { name: 'weighted-interleave', kind: 'weighted-interleave' },
@@ -199,8 +201,8 @@ export function parseSimulationConfig(value: unknown): SimulationConfig {
   return c;
 }
 
-/** Arrivals of a day: a non-homogeneous Poisson process per stream, piecewise constant by hour. */
-function generateArrivals(c: SimulationConfig, rng: Rng, defaultGroup: string): Arrival[] {
+/** Arrivals of a day: a non-homogeneous Poisson process per stream, piecewise constant by hour. @internal */
+export function generateArrivals(c: SimulationConfig, rng: Rng, defaultGroup: string): Arrival[] {
   const samplers = new Map(c.services.map((s) => [s.id, sampler(s.handling, s.id)]));
   const out: Arrival[] = [];
   const pNoShow = c.noShowProbability ?? 0;
@@ -271,7 +273,8 @@ class EventHeap {
   }
 }
 
-function summarise(waits: number[]): {
+/** @internal */
+export function summarise(waits: number[]): {
   served: number;
   meanWaitMinutes: number;
   p90WaitMinutes: number;
@@ -291,16 +294,45 @@ function summarise(waits: number[]): {
   };
 }
 
+/** What a simulated day measured, gathered per policy. @internal */
+export interface WaitSamples {
+  /** Waits in minutes: all, by group, by service. */
+  all: number[];
+  waitsByGroup: Map<string, number[]>;
+  waitsByService: Map<string, number[]>;
+  /** Per counter (config order): busy ms, tickets served, ms from opening to its last service. */
+  busy: number[];
+  served: number[];
+  span: number[];
+}
+
+/** The wait and utilisation tables of one policy. @internal */
+export function waitTables(
+  c: SimulationConfig,
+  groups: Map<string, unknown>,
+  m: WaitSamples,
+): Pick<SimulatedPolicy, 'overall' | 'groups' | 'services' | 'counters'> {
+  return {
+    overall: { groupId: '*', ...summarise(m.all) },
+    groups: [...groups.keys()]
+      .filter((g) => m.waitsByGroup.has(g))
+      .map((g) => ({ groupId: g, ...summarise(m.waitsByGroup.get(g)!) })),
+    services: c.services
+      .filter((sv) => m.waitsByService.has(sv.id))
+      .map((sv) => ({ serviceId: sv.id, ...summarise(m.waitsByService.get(sv.id)!) })),
+    counters: c.counters.map((k, i) => ({
+      counterId: k.id,
+      served: m.served[i]!,
+      utilisation: m.busy[i]! / m.span[i]!,
+    })),
+  };
+}
+
 /**
- * Discrete-event simulation of a centre's day under several routing policies, driving the same
- * queue engine as the in-memory backend. Every policy sees the same arrivals and handling times
- * (common random numbers), so differences come from the policy alone.
- *
- * @param config - the centre and its demand (see {@link SimulationConfig}); validated
- * @returns mean / p90 / max wait per group and service, and counter utilisation, per policy
- * @throws QueueError `queue/invalid-simulation`, `queue/invalid-policy`
+ * The validated config, its groups and policies, and the arrivals of every day (one seeded
+ * stream, so every policy and every backend sees the same citizens). @internal
  */
-export function simulateQueue(config: SimulationConfig): SimulationResult {
+export function prepareSimulation(config: SimulationConfig) {
   const c = parseSimulationConfig(config);
   const seed = c.seed ?? 1;
   const days = c.days ?? 1;
@@ -314,6 +346,20 @@ export function simulateQueue(config: SimulationConfig): SimulationResult {
   }));
   const rng = createRng(seed);
   const dayArrivals = Array.from({ length: days }, () => generateArrivals(c, rng, defaultGroup));
+  return { c, seed, days, groups, policies, dayArrivals };
+}
+
+/**
+ * Discrete-event simulation of a centre's day under several routing policies, driving the same
+ * queue engine as the in-memory backend. Every policy sees the same arrivals and handling times
+ * (common random numbers), so differences come from the policy alone.
+ *
+ * @param config - the centre and its demand (see {@link SimulationConfig}); validated
+ * @returns mean / p90 / max wait per group and service, and counter utilisation, per policy
+ * @throws QueueError `queue/invalid-simulation`, `queue/invalid-policy`
+ */
+export function simulateQueue(config: SimulationConfig): SimulationResult {
+  const { c, seed, days, groups, policies, dayArrivals } = prepareSimulation(config);
   const noShowMs = (c.noShowMinutes ?? 1) * 60_000;
   const results: SimulatedPolicy[] = [];
 
@@ -429,20 +475,9 @@ export function simulateQueue(config: SimulationConfig): SimulationResult {
       for (let k = 0; k < c.counters.length; k++) span[k]! += Math.max(c.openMinutes * 60_000, horizon[k]!);
     }
     results.push({
+      ...waitTables(c, groups, { all, waitsByGroup, waitsByService, busy, served, span }),
       policy: name,
       routing,
-      overall: { groupId: '*', ...summarise(all) },
-      groups: [...groups.keys()]
-        .filter((g) => waitsByGroup.has(g))
-        .map((g) => ({ groupId: g, ...summarise(waitsByGroup.get(g)!) })),
-      services: c.services
-        .filter((sv) => waitsByService.has(sv.id))
-        .map((sv) => ({ serviceId: sv.id, ...summarise(waitsByService.get(sv.id)!) })),
-      counters: c.counters.map((k, idx) => ({
-        counterId: k.id,
-        served: served[idx]!,
-        utilisation: busy[idx]! / span[idx]!,
-      })),
       overtimeMinutes: overtime / days,
       noShows,
       waitEstimate: {

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hasPostgres, hasRedis, postgresUrl, redisUrl } from '@smart-citizen/test-kit';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../runCli.js';
 import { captureIO } from '../testing/captureIO.js';
@@ -80,6 +81,69 @@ describe('smart-citizen queue', () => {
       const io = capture(dir);
       expect(await runCli(argv, io)).toBe(2);
       expect(JSON.parse(io.out).error.code).toBe(code);
+    }
+  });
+
+  describe('simulate --backend (a real server)', async () => {
+    const servers = [
+      ['redis', (await hasRedis()) ? redisUrl : undefined],
+      ['postgres', (await hasPostgres()) ? postgresUrl : undefined],
+    ] as const;
+    const dir = mkdtempSync(join(tmpdir(), 'sc-cli-queue-backend-'));
+    const config = join(dir, 'small.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        seed: 3,
+        openMinutes: 40,
+        services: [{ id: 'a', handling: { kind: 'fixed', minutes: 4 } }],
+        arrivals: [{ serviceId: 'a', perHour: 45 }],
+        counters: [
+          { id: 'k1', services: ['a'] },
+          { id: 'k2', services: ['a'] },
+        ],
+        policies: [
+          { name: 'fifo', kind: 'fifo' },
+          { name: 'strict', kind: 'strict-priority' },
+        ],
+      }),
+    );
+    for (const [name, url] of servers) {
+      it.skipIf(!url)(`plays the day through ${name} and reports served, lost and duplicated`, async () => {
+        const io = capture();
+        const code = await runCli(
+          ['queue', 'simulate', '--config', config, '--backend', url!, '--speed', '6000', '--policy', 'fifo', '--json'],
+          io,
+        );
+        expect(io.err).toBe('');
+        expect(code).toBe(0);
+        const r = JSON.parse(io.out);
+        expect(r).toMatchObject({
+          ok: true,
+          lost: 0,
+          duplicated: 0,
+          backend: `${name}://127.0.0.1:${new URL(url!).port}`,
+        });
+        expect(r.served).toBe(r.arrivals);
+        expect(r.arrivals).toBeGreaterThan(15);
+        expect(r.policies.map((p: { policy: string }) => p.policy)).toEqual(['fifo']);
+        expect(
+          r.policies[0].counters.map((c: { served: number }) => c.served).reduce((a: number, b: number) => a + b),
+        ).toBe(r.served);
+      });
+    }
+  });
+
+  it('refuses a --backend that is not a redis:// or postgres:// URL, and --speed without it', async () => {
+    for (const args of [
+      ['--backend', 'mysql://localhost/x'],
+      ['--backend', 'not a url'],
+      ['--speed', '10'],
+    ]) {
+      const io = capture();
+      const code = await runCli(['queue', 'simulate', '--config', 'examples/queue/ward-centre.json', ...args], io);
+      expect(code).toBe(2);
+      expect(io.err).toMatch(/--backend|--speed/);
     }
   });
 });
