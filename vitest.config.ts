@@ -1,12 +1,14 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
-// One root config; every package under packages/ and examples/ is a vitest project (tests beside the code in
-// src/**, plus test/** and bench/**). The source condition makes workspace imports resolve to src/.
-const projectDirs = ['packages', 'examples'].flatMap((parent) =>
+// One root config; every package under packages/, examples/ and tools/ is a vitest project (tests beside the
+// code in src/**, plus test/** and bench/**). tools/session-tests holds the session tests that need the real
+// readers (core cannot depend on them). The source condition makes workspace imports resolve to src/.
+const prefix: Record<string, string> = { packages: '', examples: 'example-', tools: 'tools-' };
+const projectDirs = Object.keys(prefix).flatMap((parent) =>
   readdirSync(parent)
     .filter((name) => existsSync(`${parent}/${name}/package.json`))
-    .map((name) => ({ name: parent === 'packages' ? name : `example-${name}`, root: `${parent}/${name}` })),
+    .map((name) => ({ name: `${prefix[parent]}${name}`, root: `${parent}/${name}` })),
 );
 
 export default defineConfig({

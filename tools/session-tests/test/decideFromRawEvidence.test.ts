@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Logger } from '../ports/index.js';
-import { verifyAuditChain } from '../privacy/AuditLog.js';
-import { foldForCompare } from '../text/index.js';
-import { decideFromRawEvidence } from './decideFromRawEvidence.js';
+import type { Logger } from '@smart-citizen/core';
+import { decideFromRawEvidence, foldForCompare, verifyAuditChain } from '@smart-citizen/core';
 import {
   citizenA,
   citizenB,
@@ -12,7 +10,7 @@ import {
   fingerprintA,
   makeVerifiers,
   qrPayloadOf,
-} from '../../test/fixtures/session.js';
+} from './fixtures/session.js';
 
 function capturingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { createManualClock } from '../ports/index.js';
-import { createMemoryAuditLog, verifyAuditChain } from '../privacy/AuditLog.js';
-import { createStaticKeyProvider } from '../privacy/KeyProvider.js';
-import { createMemoryIdentityStore } from '../store/createMemoryIdentityStore.js';
-import { encodeEmbedding } from '../store/validateRecord.js';
-import { IdentificationSession } from './IdentificationSession.js';
-import { crossCheckDocuments } from './crossCheck.js';
-import type { DocumentEvidence, FaceMatchEvidence, LivenessEvidence } from './evidence.js';
-import { citizenA, citizenB, citizenC, qrFields } from '../../test/fixtures/session.js';
+import type { DocumentEvidence, FaceMatchEvidence, LivenessEvidence } from '@smart-citizen/core';
+import {
+  IdentificationSession,
+  createManualClock,
+  createMemoryAuditLog,
+  createMemoryIdentityStore,
+  createStaticKeyProvider,
+  crossCheckDocuments,
+  encodeEmbedding,
+  verifyAuditChain,
+} from '@smart-citizen/core';
+import { citizenA, citizenB, citizenC, qrFields } from './fixtures/session.js';
 
 const NOW = Date.UTC(2026, 10, 29, 9, 0, 0);
 const today = { year: 2026, month: 11, day: 29 };

@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isSmartCitizenError } from '../errors/index.js';
-import type { AuditLog } from '../privacy/AuditLog.js';
-import { createMemoryAuditLog, verifyAuditChain } from '../privacy/AuditLog.js';
-import type { ConsentScope } from '../privacy/consent.js';
-import { IdentificationSession, readDecisionAudit } from './IdentificationSession.js';
-import type { EvidenceVerifiers, RawEvidence } from './decideFromRawEvidence.js';
-import { decideFromRawEvidence } from './decideFromRawEvidence.js';
+import type { AuditLog, ConsentScope, EvidenceVerifiers, RawEvidence } from '@smart-citizen/core';
+import {
+  IdentificationSession,
+  createMemoryAuditLog,
+  decideFromRawEvidence,
+  isSmartCitizenError,
+  readDecisionAudit,
+  verifyAuditChain,
+} from '@smart-citizen/core';
 import {
   citizenA,
   citizenB,
@@ -17,7 +19,7 @@ import {
   faceImage,
   makeVerifiers,
   qrPayloadOf,
-} from '../../test/fixtures/session.js';
+} from './fixtures/session.js';
 
 const setup = () => createSessionStore();
 

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isSmartCitizenError } from '../errors/index.js';
-import { normalizeStoredIdentity } from '../store/validateRecord.js';
-import { crossCheckDocuments } from './crossCheck.js';
-import { expectCatalogued } from '../../test/fixtures/session.js';
-import type { DocumentEvidence } from './evidence.js';
-import { createRng } from '../ports/random.js';
+import type { DocumentEvidence } from '@smart-citizen/core';
+import { createRng, crossCheckDocuments, isSmartCitizenError, normalizeStoredIdentity } from '@smart-citizen/core';
+import { expectCatalogued } from './fixtures/session.js';
 
 // Seeded (core's createRng), so a run reproduces.
 const rng = (seed: number): (() => number) => createRng(seed).next;
