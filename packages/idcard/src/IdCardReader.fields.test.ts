@@ -20,9 +20,7 @@ const today = new Date(Date.UTC(2026, 11, 6));
 async function cardPair(type: CardType, seed: number) {
   const rng = createRng(seed);
   const front = await generateCardSide(type, 'front', data, rng);
-  // the back of the same holder: same rng state would draw a new identity, so re-seed
-  const rngBack = createRng(seed);
-  const back = await generateCardSide(type, 'back', data, rngBack);
+  const back = await generateCardSide(type, 'back', data, rng, { identity: front.identity });
   const photoRng = createRng(seed + 1);
   return {
     identity: front.identity,

@@ -74,4 +74,34 @@ describe('IdCardReader geometry (generated photos)', () => {
     await reader.close();
     await expect(reader.readSide(blank)).rejects.toMatchObject({ code: 'idcard/closed' });
   });
+
+  it('puts a given face photo on the card and cuts it back out of the photo', async () => {
+    // a face-sized picture with a pattern the crop must reproduce: left half dark, right half light
+    const w = 240;
+    const h = 306;
+    const given = { width: w, height: h, channels: 3 as const, data: new Uint8Array(w * h * 3) };
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) given.data.fill(x < w / 2 ? 40 : 220, (y * w + x) * 3, (y * w + x) * 3 + 3);
+    const rng = createRng(33);
+    const { card, portraitSource } = await generateCardSide('cccd-2021', 'front', data, rng, { portrait: given });
+    expect(portraitSource).toBeUndefined();
+    const p = await photographCard(card.image, 1, rng);
+    await using reader = await IdCardReader.create();
+    const r = await reader.readSide(p.jpeg);
+    if (r.status !== 'read') throw new Error(r.status);
+    const crop = r.portrait?.image;
+    if (!crop) throw new Error('no portrait crop');
+    const mean = (x0: number, x1: number) => {
+      let s = 0;
+      let n = 0;
+      for (let y = Math.round(crop.height * 0.2); y < crop.height * 0.8; y++)
+        for (let x = Math.round(crop.width * x0); x < crop.width * x1; x++) {
+          s += crop.data[(y * crop.width + x) * crop.channels] as number;
+          n++;
+        }
+      return s / n;
+    };
+    expect(mean(0.1, 0.4)).toBeLessThan(100);
+    expect(mean(0.6, 0.9)).toBeGreaterThan(160);
+  });
 });

@@ -1,5 +1,5 @@
 import { createRng, formatDate, type Rng } from '@smart-citizen/core';
-import type { Point } from '@smart-citizen/image';
+import type { Point, RasterImage } from '@smart-citizen/image';
 import { type BarcodeWriter, createBarcodeWriter } from '@smart-citizen/qr/testing';
 import { type CardFieldName, type CardSide, type CardType, cardTypes } from '../cardTypes.js';
 import { cardLayout } from '../layout/layouts.js';
@@ -19,6 +19,8 @@ export interface CardPhotoTruth {
   fieldLines: Partial<Record<CardFieldName, string[]>>;
   mrz?: [string, string, string];
   qrText?: string;
+  /** The face photo on the card, relative to the shared data folder (absent for a drawn stand-in or a side without portrait). */
+  portraitSource?: string;
   parameters: PhotoParameters;
 }
 
@@ -49,10 +51,19 @@ async function assetsFor(
   data: GeneratorData,
   writer: BarcodeWriter,
   rng: Rng,
-): Promise<CardSideAssets> {
+  portrait?: RasterImage,
+): Promise<{ assets: CardSideAssets; portraitSource?: string }> {
   const layout = cardLayout(type, side);
   const assets: CardSideAssets = {};
-  if (layout.portrait) assets.portrait = await data.portrait(rng);
+  let portraitSource: string | undefined;
+  if (layout.portrait) {
+    if (portrait) assets.portrait = portrait;
+    else {
+      const picked = await data.pickPortrait(rng);
+      assets.portrait = picked.image;
+      portraitSource = picked.source;
+    }
+  }
   if (layout.fingerprints) {
     assets.leftIndex = await data.print(rng);
     assets.rightIndex = await data.print(rng);
@@ -67,7 +78,17 @@ async function assetsFor(
     ].join('|');
     assets.pdf417 = await writer.write(text, 'PDF417');
   }
-  return assets;
+  return portraitSource ? { assets, portraitSource } : { assets };
+}
+
+/** Options of {@link generateCardSide}. */
+export interface GenerateCardSideOptions {
+  /** Reuse one barcode writer across cards. */
+  writer?: BarcodeWriter;
+  /** Put this face photo on the card (e.g. one photo of a person whose other photos are matched against the cut portrait). */
+  portrait?: RasterImage;
+  /** Draw this holder instead of a random one (the front and back of one card). */
+  identity?: GeneratedIdentity;
 }
 
 /**
@@ -77,23 +98,20 @@ async function assetsFor(
  * @param side - Side.
  * @param data - {@link GeneratorData}.
  * @param rng - Seeded random source.
+ * @param options - {@link GenerateCardSideOptions}: a given portrait or holder.
  */
 export async function generateCardSide(
   type: CardType,
   side: CardSide,
   data: GeneratorData,
   rng: Rng,
-  writer?: BarcodeWriter,
-): Promise<{ identity: GeneratedIdentity; card: RenderedCardSide }> {
-  const identity = randomIdentity(rng, type, data.names, data.units);
-  const w = writer ?? (await createBarcodeWriter());
-  const card = await renderCardSide(
-    cardLayout(type, side),
-    identity,
-    await assetsFor(type, side, identity, data, w, rng),
-    rng,
-  );
-  return { identity, card };
+  options: GenerateCardSideOptions = {},
+): Promise<{ identity: GeneratedIdentity; card: RenderedCardSide; portraitSource?: string }> {
+  const identity = options.identity ?? randomIdentity(rng, type, data.names, data.units);
+  const w = options.writer ?? (await createBarcodeWriter());
+  const { assets, portraitSource } = await assetsFor(type, side, identity, data, w, rng, options.portrait);
+  const card = await renderCardSide(cardLayout(type, side), identity, assets, rng);
+  return portraitSource ? { identity, card, portraitSource } : { identity, card };
 }
 
 /**
@@ -111,7 +129,7 @@ export async function* generateCardSet(options: GenerateCardSetOptions): AsyncGe
           ((options.seed ?? 1) * 7919 + cardTypes.indexOf(type) * 101 + (side === 'front' ? 0 : 53) + level * 11) | 0,
         );
         for (let i = 0; i < options.count; i++) {
-          const { identity, card } = await generateCardSide(type, side, options.data, rng, writer);
+          const { identity, card, portraitSource } = await generateCardSide(type, side, options.data, rng, { writer });
           const photo = await photographCard(card.image, level, rng, options.photo);
           yield {
             jpeg: photo.jpeg,
@@ -125,6 +143,7 @@ export async function* generateCardSet(options: GenerateCardSetOptions): AsyncGe
               fieldLines: card.fieldLines,
               ...(identity.mrz && cardLayout(type, side).mrz ? { mrz: identity.mrz } : {}),
               ...(identity.qrText && cardLayout(type, side).qr ? { qrText: identity.qrText } : {}),
+              ...(portraitSource ? { portraitSource } : {}),
               parameters: photo.parameters,
             },
           };

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Rng } from '@smart-citizen/core';
 import { decodeImage, type RasterImage, resize } from '@smart-citizen/image';
 import { canvasToRaster, loadCanvas } from './canvasRuntime.js';
@@ -11,6 +11,8 @@ export interface GeneratorData {
   units: AdminUnit[];
   /** Portrait source: a real photo from `face/deepface`, or a drawn stand-in. */
   portrait(rng: Rng): Promise<RasterImage>;
+  /** The same with the file it came from (relative to the shared data folder; absent for a drawn stand-in). */
+  pickPortrait(rng: Rng): Promise<{ image: RasterImage; source?: string }>;
   /** A fingerprint image (`fingerprint/fvc*`), or a drawn ridge pattern. */
   print(rng: Rng): Promise<RasterImage>;
   /** Which sources are real (`shared`) and which are generated stand-ins. */
@@ -139,6 +141,11 @@ export async function loadGeneratorData(sharedDir?: string): Promise<GeneratorDa
     const img = await decodeImage(new Uint8Array(readFileSync(file)), { maxDimension: max });
     return img;
   };
+  const pickPortrait = async (rng: Rng): Promise<{ image: RasterImage; source?: string }> => {
+    if (!faceFiles.length || !sharedDir) return { image: await drawnPortrait(rng) };
+    const file = rng.pick(faceFiles);
+    return { image: await decodeSmall(file, 480), source: relative(sharedDir, file) };
+  };
   return {
     names,
     units,
@@ -147,7 +154,8 @@ export async function loadGeneratorData(sharedDir?: string): Promise<GeneratorDa
       faces: faceFiles.length ? 'shared' : 'generated',
       prints: printFiles.length ? 'shared' : 'generated',
     },
-    portrait: async (rng) => (faceFiles.length ? decodeSmall(rng.pick(faceFiles), 480) : drawnPortrait(rng)),
+    portrait: async (rng) => (await pickPortrait(rng)).image,
+    pickPortrait,
     print: async (rng) => {
       if (!printFiles.length) return drawnPrint(rng);
       const img = await decodeSmall(rng.pick(printFiles), 640);

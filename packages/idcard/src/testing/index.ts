@@ -9,4 +9,11 @@ export type { CardSideAssets, RenderedCardSide } from './renderCardSide.js';
 export { photoDegradationLevels, photographCard } from './photographCard.js';
 export type { CardPhoto, PhotoDegradation, PhotographCardOptions, PhotoParameters } from './photographCard.js';
 export { generateCardSet, generateCardSide } from './generateCardSet.js';
-export type { CardPhotoTruth, GenerateCardSetOptions, GeneratedCardPhoto } from './generateCardSet.js';
+export type {
+  CardPhotoTruth,
+  GenerateCardSetOptions,
+  GenerateCardSideOptions,
+  GeneratedCardPhoto,
+} from './generateCardSet.js';
+export { cachedCardSet } from './cachedCardSet.js';
+export type { CachedCardPhoto } from './cachedCardSet.js';

@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+import { sharedDataRoot } from '@smart-citizen/test-kit';
+import { cachedCardSet, type GeneratorData, loadGeneratorData } from '../src/testing/index.js';
+
+/** Generated photo sets are cached here (gitignored): the generator costs about 1 s of CPU per photo. */
+export const cardSetCache = fileURLToPath(new URL('../../../.cache/idcard-sets', import.meta.url));
+
+let data: Promise<GeneratorData> | undefined;
+
+/** The bench set: every type × side × level, `count` photos each, seed 2, real faces and prints when ../shared has them. */
+export async function* benchCardSet(count: number, levels: readonly number[]) {
+  data ??= loadGeneratorData(sharedDataRoot);
+  yield* cachedCardSet({ data: await data, count, levels, seed: 2 }, cardSetCache);
+}
