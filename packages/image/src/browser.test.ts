@@ -14,6 +14,7 @@ import { encodePng } from './encodePng.js';
 import type { RasterImage } from './RasterImage.js';
 import { resize } from './resize.js';
 import { encodeBmp, encodeJpeg, gradient, withJpegOrientation } from './testing/fixtures.js';
+import { encodeJpeg2000 } from './testing.js';
 import { warpPerspective } from './warp.js';
 
 const executablePath = chromiumPath();
@@ -41,7 +42,7 @@ const RECT = [
 ];
 
 describe.skipIf(!executablePath)('image primitives in Chromium give the same pixels as in Node', () => {
-  it('decodes JPEG/PNG/WebP/BMP and warps identically in the browser bundle', async () => {
+  it('decodes JPEG/PNG/WebP/BMP/JPEG 2000 and warps identically in the browser bundle', async () => {
     const bundle = await build({
       entryPoints: [fileURLToPath(new URL('./index.ts', import.meta.url))],
       bundle: true,
@@ -56,6 +57,17 @@ describe.skipIf(!executablePath)('image primitives in Chromium give the same pix
     });
     const code = bundle.outputFiles[0]?.text ?? '';
     expect(code).not.toMatch(/from\s*["']node:/);
+    // OpenJPEG is the integrator's own bundle: its Emscripten glue names fs and path in its Node branch.
+    const openjpeg = await build({
+      entryPoints: [require.resolve('@cornerstonejs/codec-openjpeg/decodewasmjs')],
+      bundle: true,
+      format: 'iife',
+      globalName: 'OpenJpegDecoder',
+      platform: 'browser',
+      write: false,
+      logLevel: 'silent',
+      external: ['fs', 'path'],
+    });
 
     const g = gradient(100, 80, 3);
     const files: Record<string, Uint8Array> = {
@@ -67,6 +79,8 @@ describe.skipIf(!executablePath)('image primitives in Chromium give the same pix
           .webp()
           .toBuffer(),
       ),
+      jp2: await encodeJpeg2000(g, {}),
+      j2kGrey: await encodeJpeg2000(gradient(33, 17, 1), { lossless: true, jp2: false }),
     };
     if (faces) files.realWebp = new Uint8Array(readFileSync(join(faces, 'img47.webp')));
     if (faces) files.realJpeg = new Uint8Array(readFileSync(join(faces, 'img43.jpg')));
@@ -85,6 +99,7 @@ describe.skipIf(!executablePath)('image primitives in Chromium give the same pix
     const wasm = {
       jpeg: readFileSync(require.resolve('@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm')).toString('base64'),
       webp: readFileSync(require.resolve('@jsquash/webp/codec/dec/webp_dec.wasm')).toString('base64'),
+      jpeg2000: readFileSync(require.resolve('@cornerstonejs/codec-openjpeg/decodewasm')).toString('base64'),
     };
     const payload = Object.fromEntries(Object.entries(files).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
 
@@ -93,12 +108,18 @@ describe.skipIf(!executablePath)('image primitives in Chromium give the same pix
       const page = await browser.newPage();
       await page.setContent('<!doctype html><title>image</title>');
       await page.addScriptTag({ content: code });
+      await page.addScriptTag({ content: openjpeg.outputFiles[0]?.text ?? '' });
       const got = await page.evaluate(
         async ({ payload, wasm, QUAD, RECT }) => {
           const fromB64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
           // biome-ignore lint/suspicious/noExplicitAny: the IIFE global of the bundle
           const SC = (globalThis as any).SmartCitizenImage;
-          await SC.initImageDecoders({ jpeg: fromB64(wasm.jpeg), webp: fromB64(wasm.webp) });
+          await SC.initImageDecoders({
+            jpeg: fromB64(wasm.jpeg),
+            webp: fromB64(wasm.webp),
+            // biome-ignore lint/suspicious/noExplicitAny: the IIFE global of the OpenJPEG bundle
+            jpeg2000: { factory: (globalThis as any).OpenJpegDecoder.default, wasm: fromB64(wasm.jpeg2000) },
+          });
           const digest = (img: RasterImage) => {
             let h = 0x811c9dc5;
             for (let i = 0; i < img.data.length; i++) h = Math.imul(h ^ (img.data[i] as number), 0x01000193) >>> 0;

@@ -1,6 +1,7 @@
 import { isSmartCitizenError } from '@smart-citizen/core';
 import { decodeBmp } from './decoders/decodeBmp.js';
 import { decodeJpeg } from './decoders/decodeJpeg.js';
+import { decodeJpeg2000 } from './decoders/decodeJpeg2000.js';
 import { decodePng } from './decoders/decodePng.js';
 import { decodeWebp } from './decoders/decodeWebp.js';
 import { assertBytes, imageError } from './imageErrors.js';
@@ -36,7 +37,7 @@ export interface DecodeImageOptions {
 export const DEFAULT_MAX_PIXELS = 40_000_000;
 
 /**
- * Decode a JPEG, PNG, WebP or BMP file into a {@link RasterImage}. The format is read from the
+ * Decode a JPEG, PNG, WebP, BMP or JPEG 2000 (JP2 or bare codestream) file into a {@link RasterImage}. The format is read from the
  * bytes, never from a file name, so a WebP named `.jpg` decodes.
  *
  * Channels of the result: 1 for greyscale JPEG/PNG/BMP (and grey-palette BMP), 4 when the file
@@ -48,7 +49,7 @@ export const DEFAULT_MAX_PIXELS = 40_000_000;
  * @returns The decoded, upright image.
  * @throws SmartCitizenError `image/unsupported-format` (unknown format, GIF, animated WebP,
  *   lossless/arithmetic/CMYK JPEG), `image/too-large` (more than `maxPixels`), `image/corrupt`
- *   (damaged or truncated data), `image/decoder-unavailable` (the WebP WebAssembly could not load).
+ *   (damaged or truncated data), `image/decoder-unavailable` (a JPEG, WebP or JPEG 2000 WebAssembly could not load).
  * @throws TypeError when `bytes` is not a Uint8Array; RangeError for bad options.
  * @example
  * ```ts
@@ -91,6 +92,9 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeImageOptions
         break;
       case 'bmp':
         img = decodeBmp(bytes);
+        break;
+      case 'jpeg2000':
+        img = await decodeJpeg2000(bytes);
         break;
       default:
         throw imageError('image/unsupported-format', `${info.format.toUpperCase()} images are not supported`, {

@@ -1,7 +1,10 @@
 import { assertBytes } from './imageErrors.js';
 
 /** Image container formats recognised from their first bytes. */
-export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'bmp' | 'gif' | 'unknown';
+export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'bmp' | 'gif' | 'jpeg2000' | 'unknown';
+
+/** The JP2 signature box: length 12, type `jP  `, content 0D 0A 87 0A. */
+const JP2_SIGNATURE = [0, 0, 0, 0x0c, 0x6a, 0x50, 0x20, 0x20, 0x0d, 0x0a, 0x87, 0x0a] as const;
 
 /**
  * Detect an image's real format from its magic bytes, ignoring any file name or MIME type
@@ -44,6 +47,9 @@ export function detectImageFormat(bytes: Uint8Array): ImageFormat {
   ) {
     return 'webp';
   }
+  // JPEG 2000: a bare codestream (SOC then SIZ) or a JP2 file (its 12-byte signature box).
+  if (b.length >= 4 && b[0] === 0xff && b[1] === 0x4f && b[2] === 0xff && b[3] === 0x51) return 'jpeg2000';
+  if (b.length >= 12 && JP2_SIGNATURE.every((x, i) => b[i] === x)) return 'jpeg2000';
   if (b.length >= 6 && b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38) {
     if ((b[4] === 0x37 || b[4] === 0x39) && b[5] === 0x61) return 'gif';
   }

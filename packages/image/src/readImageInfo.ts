@@ -251,6 +251,93 @@ function gifInfo(b: Uint8Array): ImageInfo {
   return { format: 'gif', width, height, channels: 3 };
 }
 
+/** @internal What the decoder needs of a JPEG 2000 file: where its codestream is, and the SIZ header. */
+export interface Jpeg2000Layout {
+  /** The codestream (SOC … EOC): the whole input, or the `jp2c` box's content of a JP2 file. */
+  codestreamStart: number;
+  codestreamEnd: number;
+  width: number;
+  height: number;
+  components: number;
+  /** Bit depth of each component (1–38). */
+  bitDepths: number[];
+  signed: boolean[];
+  /** Some component is subsampled (XRsiz or YRsiz above 1). */
+  subsampled: boolean;
+  /** JP2 `colr` enumerated colour space (16 sRGB, 17 greyscale, 18 sYCC), when given. */
+  colourSpace?: number;
+}
+
+/** The boxes of a JP2 file (ISO/IEC 15444-1 annex I) in `[start, end)`: type and content range. */
+function jp2Boxes(b: Uint8Array, start: number, end: number): { type: string; from: number; to: number }[] {
+  const boxes: { type: string; from: number; to: number }[] = [];
+  let o = start;
+  while (o < end) {
+    if (o + 8 > end) corrupt('JPEG 2000', 'box header runs past the end of the data');
+    let length = u32be(b, o);
+    const type = fourcc(b, o + 4);
+    let header = 8;
+    if (length === 1) {
+      // 64-bit XLBox: only sizes a browser or Node can hold are accepted.
+      if (o + 16 > end || u32be(b, o + 8) !== 0) corrupt('JPEG 2000', 'box too large');
+      length = u32be(b, o + 12);
+      header = 16;
+    } else if (length === 0) length = end - o;
+    if (length < header || o + length > end) corrupt('JPEG 2000', `${type} box runs past the end of the data`);
+    boxes.push({ type, from: o + header, to: o + length });
+    o += length;
+    if (boxes.length > 10_000) corrupt('JPEG 2000', 'too many boxes');
+  }
+  return boxes;
+}
+
+/** @internal Find the codestream of a JPEG 2000 file and read its SIZ marker segment. */
+export function readJpeg2000Layout(b: Uint8Array): Jpeg2000Layout {
+  let start = 0;
+  let end = b.length;
+  let colourSpace: number | undefined;
+  if (!(b[0] === 0xff && b[1] === 0x4f)) {
+    const boxes = jp2Boxes(b, 0, b.length);
+    const jp2h = boxes.find((x) => x.type === 'jp2h');
+    const colr = jp2h ? jp2Boxes(b, jp2h.from, jp2h.to).find((x) => x.type === 'colr') : undefined;
+    if (colr && b[colr.from] === 1) colourSpace = u32be(b, colr.from + 3);
+    const jp2c = boxes.find((x) => x.type === 'jp2c');
+    if (!jp2c) corrupt('JPEG 2000', 'JP2 file holds no codestream (jp2c) box');
+    start = jp2c.from;
+    end = jp2c.to;
+  }
+  // SOC, then SIZ: Lsiz Rsiz Xsiz Ysiz XOsiz YOsiz XTsiz YTsiz XTOsiz YTOsiz Csiz, then Ssiz XRsiz YRsiz per component.
+  if (u16be(b, start) !== 0xff4f || u16be(b, start + 2) !== 0xff51)
+    corrupt('JPEG 2000', 'codestream does not open with SOC and SIZ');
+  const o = start + 4;
+  const lsiz = u16be(b, o);
+  const components = u16be(b, o + 36);
+  if (components < 1 || lsiz !== 38 + 3 * components || o + lsiz > end) corrupt('JPEG 2000', 'bad SIZ marker segment');
+  const width = u32be(b, o + 4) - u32be(b, o + 12);
+  const height = u32be(b, o + 8) - u32be(b, o + 16);
+  const bitDepths: number[] = [];
+  const signed: boolean[] = [];
+  let subsampled = false;
+  for (let c = 0; c < components; c++) {
+    const ssiz = b[o + 38 + 3 * c] as number;
+    bitDepths.push((ssiz & 0x7f) + 1);
+    signed.push((ssiz & 0x80) !== 0);
+    if (b[o + 39 + 3 * c] !== 1 || b[o + 40 + 3 * c] !== 1) subsampled = true;
+  }
+  if (!(width > 0 && height > 0)) corrupt('JPEG 2000', 'zero width or height');
+  return {
+    codestreamStart: start,
+    codestreamEnd: end,
+    width,
+    height,
+    components,
+    bitDepths,
+    signed,
+    subsampled,
+    ...(colourSpace !== undefined ? { colourSpace } : {}),
+  };
+}
+
 /**
  * Read an encoded image's format, dimensions and the channel count {@link decodeImage} will
  * return, from the header only (no pixel is decoded, nothing large is allocated).
@@ -281,8 +368,13 @@ export function readImageInfo(bytes: Uint8Array): ImageInfo {
     case 'gif':
       info = gifInfo(bytes);
       break;
+    case 'jpeg2000': {
+      const l = readJpeg2000Layout(bytes);
+      info = { format, width: l.width, height: l.height, channels: l.components === 1 ? 1 : 3 };
+      break;
+    }
     default:
-      throw imageError('image/unsupported-format', 'not a JPEG, PNG, WebP, BMP or GIF file', {
+      throw imageError('image/unsupported-format', 'not a JPEG, PNG, WebP, BMP, GIF or JPEG 2000 file', {
         length: bytes.length,
       });
   }

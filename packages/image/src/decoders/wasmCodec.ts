@@ -97,13 +97,16 @@ function compile(source: WasmSource): Promise<WebAssembly.Module> {
   return WebAssembly.compile(source instanceof Uint8Array ? source.slice() : source);
 }
 
-function isNode(): boolean {
+/** @internal True in Node (not in a browser or a worker). */
+export function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
-async function nodeWasm(specifier: string): Promise<Uint8Array<ArrayBuffer>> {
-  // Node-only path, imported lazily so browser bundles never see node:* modules.
-  const { readFile } = await import('node:fs/promises');
+/**
+ * @internal Node's `require` for this file, created at run time so bundlers neither follow nor
+ * rewrite it (browser bundles keep `node:*` external and never reach it).
+ */
+export async function nodeRequire(): Promise<{ (id: string): unknown; resolve(id: string): string }> {
   const { createRequire } = await import('node:module');
   // ESM has import.meta.url; the CJS build has __filename instead (bundlers replace `require`
   // with an empty shim of their own, so it is not used).
@@ -113,7 +116,13 @@ async function nodeWasm(specifier: string): Promise<Uint8Array<ArrayBuffer>> {
       : typeof __filename === 'string'
         ? __filename
         : `${process.cwd()}/`;
-  const req = createRequire(here);
+  return createRequire(here);
+}
+
+async function nodeWasm(specifier: string): Promise<Uint8Array<ArrayBuffer>> {
+  // Node-only path, imported lazily so browser bundles never see node:* modules.
+  const { readFile } = await import('node:fs/promises');
+  const req = await nodeRequire();
   return new Uint8Array(await readFile(req.resolve(specifier)));
 }
 
