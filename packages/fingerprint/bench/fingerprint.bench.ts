@@ -212,13 +212,14 @@ export const bench = defineBench({
       }
       calibration.rows.push(row);
     }
+    const qualityTable = qualityBins(sets);
     ctx.progress('1:N: building galleries of perturbed templates');
     const search = searchTable(
       sets.flatMap((s) => s.templates),
       ctx.quick ? [1_000, 10_000] : [10_000, 100_000],
     );
     return {
-      tables: [accuracy, halves, speed, calibration, search],
+      tables: [accuracy, halves, speed, calibration, qualityTable, search],
       data: { loadAverage: [load0, load1], matchCount, images: extractTimes.length },
       notes: [
         `Load average ${load0.toFixed(1)} → ${load1.toFixed(1)} on 2 cores during the run: CPU times are inflated by contention.`,
@@ -306,4 +307,44 @@ function searchTable(real: FingerprintTemplate[], sizes: number[]): BenchTable {
     });
   }
   return { title: '1:N search, one core (FingerprintIndex.search, probe prepared once)', rows };
+}
+
+/**
+ * EER by quality bin: each pair falls in the bin of the lower of its two impressions' quality
+ * scores; genuine pairs are compared with the cross-finger impostor pairs of the same bin,
+ * pooled over the four databases.
+ */
+function qualityBins(sets: SetScores[]): BenchTable {
+  const bins = [
+    [0, 40],
+    [40, 60],
+    [60, 80],
+    [80, 101],
+  ] as const;
+  const rows: Record<string, string | number>[] = [];
+  for (const [lo, hi] of bins) {
+    const g: number[] = [];
+    const i: number[] = [];
+    let images = 0;
+    for (const set of sets) {
+      const q = set.templates.map((t) => t.quality ?? 0);
+      images += q.filter((v) => v >= lo && v < hi).length;
+      const pairs = fvcPairs(set.items);
+      const s = (p: [number, number]) => set.scores.get(p[0] * 1000 + p[1]) as number;
+      const inBin = (p: [number, number]) => {
+        const m = Math.min(q[p[0]] as number, q[p[1]] as number);
+        return m >= lo && m < hi;
+      };
+      g.push(...pairs.genuine.filter(inBin).map(s));
+      i.push(...pairs.impostorAll.filter(inBin).map(s));
+    }
+    rows.push({
+      'quality (lower of the pair)': `${lo}–${Math.min(hi, 100)}`,
+      images,
+      'genuine pairs': g.length,
+      'impostor pairs': i.length,
+      'EER %': g.length && i.length ? pct(evaluateFvc(g, i).eer) : '—',
+    });
+  }
+  return { title: 'EER by quality bin (pooled, all cross-finger impostors)', rows };
 }

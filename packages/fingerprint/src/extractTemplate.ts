@@ -3,6 +3,7 @@ import { FingerprintError } from './errors.js';
 import { enhanceAndBinarise } from './extract/enhance.js';
 import { computeRidgeFields, estimatePeriod, segment } from './extract/fields.js';
 import { findMinutiae } from './extract/minutiae.js';
+import { qualityOf } from './extract/qualityScore.js';
 import { thin } from './extract/thin.js';
 import type { FingerprintTemplate, Minutia } from './types.js';
 
@@ -35,6 +36,13 @@ export interface Extraction {
   period: number;
   /** Print area in pixels at 500 dpi. */
   areaPixels: number;
+  /**
+   * Ridge clarity, 0–1: how well the grey levels agree with the binarised ridges inside the
+   * print (mean of the normalised intensity signed by ridge/valley, over its mean magnitude).
+   */
+  clarity: number;
+  /** Share of the print where a clean ridge period was measured, 0–1. */
+  periodValid: number;
   mask: Uint8Array;
   ridges: Uint8Array;
   skeleton: Uint8Array;
@@ -126,6 +134,8 @@ export function runExtraction(image: RasterImage, options: ExtractOptions): Extr
   let cohSum = 0;
   let conSum = 0;
   let inside = 0;
+  let agree = 0;
+  let magnitude = 0;
   for (let y = 0; y < height; y++) {
     const row = y * width;
     const hrow = (y >> 1) * fields.hw;
@@ -135,6 +145,10 @@ export function runExtraction(image: RasterImage, options: ExtractOptions): Extr
       cohSum += fields.coherence[h] as number;
       conSum += fields.spread[h] as number;
       inside++;
+      let v = fields.norm[row + x] as number;
+      v = v > 2 ? 2 : v < -2 ? -2 : v;
+      agree += ridges[row + x] ? -v : v;
+      magnitude += v < 0 ? -v : v;
     }
   }
   const raw = findMinutiae(skeleton, fields, seg.mask);
@@ -147,15 +161,28 @@ export function runExtraction(image: RasterImage, options: ExtractOptions): Extr
     type: m.type,
     quality: Math.max(1, Math.min(100, Math.round(m.quality * 100))),
   }));
+  const clarity = magnitude > 0 ? Math.max(0, agree / magnitude) : 0;
+  const coherence = inside ? cohSum / inside : 0;
+  const contrast = inside ? conSum / inside : 0;
+  const { score } = qualityOf({
+    clarity,
+    periodValid: periods.validShare,
+    coherence,
+    areaPixels,
+    minutiae: minutiae.length,
+    contrast,
+  });
   return {
-    template: { width, height, dpi: 500, minutiae },
+    template: { width, height, dpi: 500, minutiae, quality: score },
     width,
     height,
     area: seg.area,
-    coherence: inside ? cohSum / inside : 0,
-    contrast: inside ? conSum / inside : 0,
+    coherence,
+    contrast,
     period: periods.median,
     areaPixels,
+    clarity,
+    periodValid: periods.validShare,
     mask: seg.mask,
     ridges,
     skeleton,

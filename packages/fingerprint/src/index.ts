@@ -4,6 +4,8 @@ export type { FingerprintErrorCode } from './errors.js';
 export type { FingerprintTemplate, Minutia, MinutiaType } from './types.js';
 export { extractTemplate } from './extractTemplate.js';
 export type { ExtractOptions } from './extractTemplate.js';
+export { assessQuality, RECAPTURE_BELOW } from './quality.js';
+export type { QualityFeatures, QualityReport } from './quality.js';
 export { matchTemplates } from './matchTemplates.js';
 export type { MatchResult } from './matchTemplates.js';
 export { FingerprintIndex } from './FingerprintIndex.js';

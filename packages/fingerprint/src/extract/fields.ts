@@ -294,6 +294,8 @@ export interface PeriodMap {
   period: Float32Array;
   /** Median period over the print. */
   median: number;
+  /** Share of the print's grid cells where the ridge signature gave a clean period, 0–1. */
+  validShare: number;
 }
 
 /** @internal */
@@ -304,6 +306,7 @@ export function estimatePeriod(fields: RidgeFields, mask: Uint8Array): PeriodMap
   const gh = Math.ceil(height / step);
   const period = new Float32Array(gw * gh);
   const valid: number[] = [];
+  let inPrint = 0;
   const L = 32;
   const W = 8;
   const sig = new Float32Array(L);
@@ -312,6 +315,7 @@ export function estimatePeriod(fields: RidgeFields, mask: Uint8Array): PeriodMap
       const cx = Math.min(width - 1, gx * step + 8);
       const cy = Math.min(height - 1, gy * step + 8);
       if (!mask[cy * width + cx]) continue;
+      inPrint++;
       const h = (cy >> 1) * fields.hw + (cx >> 1);
       const c2 = cos2[h] as number;
       const s2 = sin2[h] as number;
@@ -379,5 +383,5 @@ export function estimatePeriod(fields: RidgeFields, mask: Uint8Array): PeriodMap
     }
     cur = next;
   }
-  return { step, gw, gh, period: cur, median };
+  return { step, gw, gh, period: cur, median, validShare: inPrint ? valid.length / inPrint : 0 };
 }
