@@ -21,6 +21,12 @@ export type PostgresTarget =
        * @default 'smart-citizen-store' or 'smart-citizen-queue'
        */
       applicationName?: string;
+      /**
+       * How long to wait for a new connection (server down, network black hole, pool full)
+       * before the operation fails with the port's connection-lost code instead of hanging.
+       * @default 10_000
+       */
+      connectTimeoutMs?: number;
       pool?: never;
     }
   | { /** A pool you own (not closed by `close()`). */ pool: pg.Pool; connectionString?: never };
@@ -72,6 +78,7 @@ export function openPool(
     connectionString: target.connectionString,
     max: target.maxConnections ?? defaults.max,
     application_name: target.applicationName ?? defaults.applicationName,
+    connectionTimeoutMillis: target.connectTimeoutMs ?? 10_000,
     ...(defaults.options ? { options: defaults.options } : {}),
   });
   pool.on('error', onIdleError);

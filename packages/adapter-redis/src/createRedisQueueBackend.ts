@@ -317,13 +317,16 @@ export async function createRedisQueueBackend(options: RedisQueueBackendOptions 
         if (!reader) {
           // A dedicated connection reads the event stream from the last id it saw, so a board
           // whose connection dropped (or whose Redis restarted) reads on where it stopped.
+          // Fail-fast like the main client: a read pending when the connection drops is
+          // rejected (not parked forever), and the loop reads again from its last id.
           const conn = client.duplicate({
-            enableOfflineQueue: true,
-            maxRetriesPerRequest: null,
+            enableOfflineQueue: false,
+            maxRetriesPerRequest: 0,
             autoResendUnfulfilledCommands: false,
-            lazyConnect: false,
+            lazyConnect: true,
           });
           conn.on('error', () => {});
+          await conn.connect();
           const last = (await conn.xrevrange(`${prefix}eventlog`, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0';
           reader = conn;
           void readEvents(conn, last);
