@@ -402,8 +402,8 @@ export class IdentificationSession {
       } else if (e.score >= e.threshold) {
         met.add(req);
       } else {
-        const code = e.kind === 'face-match' ? 'face/no-match' : 'fingerprint/no-match';
-        reasons.push(issue(code, 'error', `${e.kind} score below the threshold`, req));
+        const matched = e.source;
+        reasons.push(issue(`${matched}/no-match`, 'error', `${e.kind} score below the threshold`, req));
         reject = true;
       }
     }

@@ -4,13 +4,14 @@ import type { CitizenIdentity } from '../identity/index.js';
 import type { Clock, Logger } from '../ports/index.js';
 import type { AuditLog } from '../privacy/AuditLog.js';
 import type { ConsentScope } from '../privacy/consent.js';
-import type { IdentityStore } from '../store/IdentityStore.js';
+import type { BiometricTemplate, IdentityStore } from '../store/IdentityStore.js';
+import type { TemplateKind } from '../store/templateModalities.js';
 import { cosineSimilarity, decodeEmbedding } from '../store/validateRecord.js';
 import { type Decision, IdentificationSession } from './IdentificationSession.js';
-import type { DocumentEvidence } from './evidence.js';
+import type { DocumentEvidence, Evidence, FaceMatchEvidence } from './evidence.js';
 import type { DocumentSource } from './evidenceSources.js';
 import { evidenceSources } from './evidenceSources.js';
-import type { AssurancePolicyInput } from './policy.js';
+import type { AssurancePolicyInput, Requirement } from './policy.js';
 
 /** What a document reader returns: fields, its confidence and its own issues. */
 export interface DocumentReading {
@@ -65,24 +66,46 @@ export interface EvidenceVerifiers {
   /** Read the chip data groups and run passive authentication. */
   chip?: (dataGroups: Readonly<Record<string, Uint8Array>>) => Promise<DocumentReading>;
   /** Face embedding model. */
-  face?: {
-    /** Embedding of the single face in an encoded image, or `undefined` when there is no usable face. */
-    embed(image: Uint8Array): Promise<Float32Array | undefined>;
-    /** Match threshold on {@link EvidenceVerifiers.face.similarity}. */
-    threshold: number;
-    /**
-     * Similarity of two embeddings.
-     * @default cosine similarity
-     */
-    similarity?: (a: Float32Array, b: Float32Array) => number;
-  };
+  face?: EmbeddingVerifier;
   /** Passive liveness. */
-  liveness?: (image: Uint8Array) => Promise<{ live: boolean; score: number }>;
+  liveness?: CaptureCheck;
   /** Fingerprint matcher: score of a probe against one enrolled template. */
-  fingerprint?: {
-    match(probe: Uint8Array, enrolled: Uint8Array, enrolledFormat: string): Promise<number>;
-    threshold: number;
-  };
+  fingerprint?: TemplateMatcher;
+}
+
+/** An embedding model (method `embedding`): the capture's embedding is compared with enrolled ones. */
+export interface EmbeddingVerifier {
+  /** Embedding of the single face in an encoded image, or `undefined` when there is no usable face. */
+  embed(image: Uint8Array): Promise<Float32Array | undefined>;
+  /** Match threshold on {@link EmbeddingVerifier.similarity}. */
+  threshold: number;
+  /**
+   * Similarity of two embeddings.
+   * @default cosine similarity
+   */
+  similarity?: (a: Float32Array, b: Float32Array) => number;
+}
+
+/** A template matcher (method `match`): the probe is scored against each enrolled template. */
+export interface TemplateMatcher {
+  match(probe: Uint8Array, enrolled: Uint8Array, enrolledFormat: string): Promise<number>;
+  threshold: number;
+}
+
+/** A check of the capture alone (method `check`), such as passive liveness. */
+export type CaptureCheck = (image: Uint8Array) => Promise<{ live: boolean; score: number }>;
+
+/**
+ * How `decideFromRawEvidence` runs a biometric source, named by its row in `evidenceSources`; the
+ * row's verifier has the shape of {@link BiometricVerifierOf}[method].
+ */
+export type BiometricMethod = 'embedding' | 'match' | 'check';
+
+/** The verifier shape of each {@link BiometricMethod}. */
+export interface BiometricVerifierOf {
+  embedding: EmbeddingVerifier;
+  match: TemplateMatcher;
+  check: CaptureCheck;
 }
 
 /** Options of {@link decideFromRawEvidence}. */
@@ -130,6 +153,102 @@ async function readDocument(
     );
   }
 }
+
+/** The raw inputs that are bytes (captures, templates, portraits). */
+type BytesInput = {
+  [K in keyof RawEvidence]-?: RawEvidence[K] extends Uint8Array | undefined ? K : never;
+}[keyof RawEvidence];
+
+/** A biometric row of {@link evidenceSources}, seen through the fields every biometric row has. */
+interface BiometricRow {
+  id: string;
+  /** Its first requirement is the kind of evidence it yields. */
+  meets: readonly [Requirement, ...Requirement[]];
+  consent: ConsentScope;
+  raw: BytesInput;
+  rawFallback?: BytesInput;
+  verifier: Extract<(typeof evidenceSources)[number], { kind: 'biometric' }>['verifier'];
+  method: BiometricMethod;
+  template?: TemplateKind;
+  reference?: BytesInput;
+}
+
+/** The biometric rows, in table order (the type checks that each row has what the loop reads). */
+const biometricRows: readonly BiometricRow[] = evidenceSources.filter(
+  (s): s is Extract<(typeof evidenceSources)[number], { kind: 'biometric' }> => s.kind === 'biometric',
+);
+
+/** What a biometric method gets: the row, its verifier, the input, and the enrolled templates on demand. */
+interface BiometricRun<M extends BiometricMethod> {
+  row: BiometricRow;
+  verifier: BiometricVerifierOf[M];
+  input: Uint8Array;
+  raw: RawEvidence;
+  /** The citizen's templates of the row's kind, read and audited (`template.read`) when called. */
+  templates: () => Promise<BiometricTemplate[]>;
+  /** The capture's embedding, computed once per source (a `<source>/no-face` issue when there is none). */
+  embed: (row: BiometricRow, v: EmbeddingVerifier, image: Uint8Array) => Promise<Float32Array | undefined>;
+}
+
+/** The best score over comparisons (`undefined` when nothing could be compared). */
+function best(scores: Iterable<number | undefined>): number | undefined {
+  let top: number | undefined;
+  for (const s of scores) if (s !== undefined) top = top === undefined ? s : Math.max(top, s);
+  return top;
+}
+
+function noReference(row: BiometricRow): Issue {
+  const enrolled = row.id;
+  const what = `${row.template}${row.reference ? ' or portrait' : ''}`;
+  return issue(`${enrolled}/no-reference`, 'warning', `no enrolled ${what} to compare with`, row.meets[0]);
+}
+
+/**
+ * How each {@link BiometricMethod} turns a row's input into evidence or a problem. A new biometric
+ * source whose verifier has one of these shapes needs only its row (and its verifier slice).
+ */
+const biometricMethods: { [M in BiometricMethod]: (run: BiometricRun<M>) => Promise<Evidence | Issue | undefined> } = {
+  embedding: async ({ row, verifier: v, input, raw, templates, embed }) => {
+    const probe = await embed(row, v, input);
+    if (!probe) return undefined;
+    const sim = v.similarity ?? cosineSimilarity;
+    const comparable = (ref: Float32Array | undefined): ref is Float32Array => ref?.length === probe.length;
+    let score = best(
+      (await templates())
+        .map((t) => decodeEmbedding(t.data))
+        .map((ref) => (comparable(ref) ? sim(probe, ref) : undefined)),
+    );
+    let against: FaceMatchEvidence['against'] = 'store-template';
+    const portrait = row.reference ? raw[row.reference] : undefined;
+    if (score === undefined && portrait) {
+      const ref = await v.embed(portrait);
+      if (comparable(ref)) {
+        score = sim(probe, ref);
+        against = 'document-portrait';
+      }
+    }
+    if (score === undefined) return noReference(row);
+    const evidence = { kind: row.meets[0], source: row.id, score, threshold: v.threshold, against };
+    return { ...evidence, confidence: 1, issues: [] } as Evidence;
+  },
+  match: async ({ row, verifier: v, input, templates }) => {
+    const scores: number[] = [];
+    for (const t of await templates()) scores.push(await v.match(input, t.data, t.format));
+    const score = best(scores);
+    if (score === undefined) return noReference(row);
+    return { kind: row.meets[0], source: row.id, score, threshold: v.threshold, confidence: 1, issues: [] } as Evidence;
+  },
+  check: async ({ row, verifier, input }) => {
+    try {
+      const { live, score } = await verifier(input);
+      return { kind: row.meets[0], source: row.id, live, score, confidence: 1, issues: [] } as Evidence;
+    } catch (err) {
+      const checked = row.id;
+      const code = isSmartCitizenError(err) ? err.code : 'error';
+      return issue(`evidence/${checked}-unreadable`, 'warning', `${checked} could not be run (${code})`);
+    }
+  },
+};
 
 /**
  * The server-side decision: recompute every piece of evidence from the raw inputs with the
@@ -180,128 +299,68 @@ export async function decideFromRawEvidence(
     });
   }
 
-  const face = verifiers.face;
-  let probe: Float32Array | undefined;
-  const embedProbe = async () => {
-    if (probe === undefined && raw.faceImage && face) {
-      probe = await face.embed(raw.faceImage);
-      if (!probe) problems.push(issue('face/no-face', 'warning', 'no usable face in the live capture', 'face-match'));
+  // Embeddings of the captures, once per source (the face probe serves the 1:N search and the 1:1 match).
+  const embeddings = new Map<string, Promise<Float32Array | undefined>>();
+  const embedOnce = (row: BiometricRow, v: EmbeddingVerifier, image: Uint8Array) => {
+    let probe = embeddings.get(row.id);
+    if (!probe) {
+      probe = v.embed(image).then((p) => {
+        const embedded = row.id;
+        const req = row.meets[0];
+        if (!p)
+          problems.push(issue(`${embedded}/no-face`, 'warning', `no usable ${embedded} in the live capture`, req));
+        return p;
+      });
+      embeddings.set(row.id, probe);
     }
     return probe;
   };
   // 1:N search only runs when nothing else names the citizen and the person consented to it here.
+  const faceRow = biometricRows.find((r) => r.id === 'face') as BiometricRow;
   const cc = session.crossCheck();
   const searchAllowed =
     session.policy.faceSearch.enabled &&
     !cc.identity.idNumber &&
     !cc.identity.oldIdNumber &&
     session.hasSessionConsent('face-search');
-  const resolution = await session.resolve(
-    searchAllowed && (await embedProbe()) ? { faceProbe: probe as Float32Array } : {},
-  );
+  const searchProbe =
+    searchAllowed && raw.faceImage && verifiers.face
+      ? await embedOnce(faceRow, verifiers.face, raw.faceImage)
+      : undefined;
+  const resolution = await session.resolve(searchProbe ? { faceProbe: searchProbe } : {});
   if (searchAllowed) evaluated.push('face-search');
 
   if (resolution.status === 'found') {
     const idNumber = resolution.record.identity.idNumber;
-    const audit = async (kind: string, count: number) =>
-      options.audit?.append({
-        actor: options.actor ?? 'identification-session',
-        action: 'template.read',
-        subject: idNumber,
-        purpose,
-        details: { kind, count },
-      });
-    // Consent is checked before any biometric processing: without it the images are not touched.
-    if (raw.faceImage && face && (await session.consentFor('face'))) {
-      const sim = face.similarity ?? cosineSimilarity;
-      const p = await embedProbe();
-      if (p) {
-        const templates = await store.getTemplates(idNumber, 'face');
-        await audit('face', templates.length);
-        let best: number | undefined;
-        let against: 'store-template' | 'document-portrait' = 'store-template';
-        for (const t of templates) {
-          const ref = decodeEmbedding(t.data);
-          if (ref.length !== p.length) continue;
-          const score = sim(p, ref);
-          best = best === undefined ? score : Math.max(best, score);
-        }
-        if (best === undefined && raw.documentPortrait) {
-          const ref = await face.embed(raw.documentPortrait);
-          if (ref && ref.length === p.length) {
-            best = sim(p, ref);
-            against = 'document-portrait';
-          }
-        }
-        if (best !== undefined) {
-          session.addEvidence({
-            kind: 'face-match',
-            source: 'face',
-            score: best,
-            threshold: face.threshold,
-            against,
-            confidence: 1,
-            issues: [],
-          });
-        } else {
-          problems.push(
-            issue('face/no-reference', 'warning', 'no enrolled face or portrait to compare with', 'face-match'),
-          );
-        }
-      }
-      evaluated.push('face');
-    }
-    const liveImage = raw.livenessImage ?? raw.faceImage;
-    if (liveImage && verifiers.liveness && (await session.consentFor('face'))) {
-      try {
-        const l = await verifiers.liveness(liveImage);
-        session.addEvidence({
-          kind: 'liveness',
-          source: 'liveness',
-          live: l.live,
-          score: l.score,
-          confidence: 1,
-          issues: [],
+    // Each biometric row, in table order: consent is checked before any processing, so without it
+    // the input is not touched; the row's method says how its verifier is run.
+    for (const row of biometricRows) {
+      const input = raw[row.raw] ?? (row.rawFallback ? raw[row.rawFallback] : undefined);
+      const verifier = verifiers[row.verifier];
+      if (!input || !verifier || !(await session.consentFor(row.consent))) continue;
+      const templates = async () => {
+        const kind = row.template as TemplateKind;
+        const found = await store.getTemplates(idNumber, kind);
+        await options.audit?.append({
+          actor: options.actor ?? 'identification-session',
+          action: 'template.read',
+          subject: idNumber,
+          purpose,
+          details: { kind, count: found.length },
         });
-      } catch (err) {
-        problems.push(
-          issue(
-            'evidence/liveness-unreadable',
-            'warning',
-            `liveness could not be run (${isSmartCitizenError(err) ? err.code : 'error'})`,
-          ),
-        );
-      }
-      evaluated.push('liveness');
-    }
-    if (raw.fingerprint && verifiers.fingerprint && (await session.consentFor('fingerprint'))) {
-      const fp = verifiers.fingerprint;
-      const templates = await store.getTemplates(idNumber, 'fingerprint');
-      await audit('fingerprint', templates.length);
-      let best: number | undefined;
-      for (const t of templates) {
-        const score = await fp.match(raw.fingerprint, t.data, t.format);
-        best = best === undefined ? score : Math.max(best, score);
-      }
-      if (best !== undefined) {
-        session.addEvidence({
-          kind: 'fingerprint-match',
-          source: 'fingerprint',
-          score: best,
-          threshold: fp.threshold,
-          confidence: 1,
-          issues: [],
-        });
-      } else {
-        problems.push(
-          issue('fingerprint/no-reference', 'warning', 'no enrolled fingerprint to compare with', 'fingerprint-match'),
-        );
-      }
-      evaluated.push('fingerprint');
+        return found;
+      };
+      const run = biometricMethods[row.method] as (
+        r: BiometricRun<BiometricMethod>,
+      ) => Promise<Evidence | Issue | undefined>;
+      const result = await run({ row, verifier, input, raw, templates, embed: embedOnce });
+      if (result && 'code' in result) problems.push(result);
+      else if (result) session.addEvidence(result);
+      evaluated.push(row.id);
     }
     // Biometric input compared with enrolled templates, sent without consent: not processed.
-    for (const row of evidenceSources) {
-      if (!('template' in row) || raw[row.raw] === undefined || (await session.consentFor(row.consent))) continue;
+    for (const row of biometricRows) {
+      if (!row.template || raw[row.raw] === undefined || (await session.consentFor(row.consent))) continue;
       problems.push(
         issue('consent/missing', 'warning', `no consent for ${row.consent} processing: not processed`, row.consent),
       );

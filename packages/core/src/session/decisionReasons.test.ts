@@ -22,11 +22,14 @@ const templateVariableValues: Record<string, readonly string[]> = {
   prefix: ['crosscheck', 'store'],
   name: Object.values(defaultLevelRequirements).flatMap((groups) => groups.map((g) => g.join('-or-'))),
   source: evidenceSources.filter((s) => s.kind === 'document' && 'verifier' in s).map((s) => s.id),
+  embedded: evidenceSources.filter((s) => 'method' in s && s.method === 'embedding').map((s) => s.id),
+  enrolled: evidenceSources.filter((s) => 'template' in s).map((s) => s.id),
+  matched: evidenceSources.filter((s) => 'template' in s).map((s) => s.id),
+  checked: evidenceSources.filter((s) => 'method' in s && s.method === 'check').map((s) => s.id),
 };
 
 /** Issue sites whose code is computed: what each can be. A new computed site fails the test until listed. */
 const computed: Record<string, readonly string[]> = {
-  'issue(code,': ['face/no-match', 'fingerprint/no-match'],
   'issue(r.error.code,': ['id/malformed'],
 };
 

@@ -3,18 +3,26 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decisionReasons } from './decisionReasons.js';
-import type { EvidenceVerifiers, RawEvidence } from './decideFromRawEvidence.js';
+import type { BiometricVerifierOf, EvidenceVerifiers, RawEvidence } from './decideFromRawEvidence.js';
 import { documentSources, evidenceContributions, evidenceSource, evidenceSources } from './evidenceSources.js';
 import type { Requirement } from './policy.js';
 import { defaultLevelRequirements } from './policy.js';
 
-// Compile-time: every verifier entry and every raw input (but consent and the portrait, which are
-// not sources of their own) is named by a row of the table.
+// Compile-time: every verifier entry and every raw input (but consent, which is not a source of its
+// own) is named by a row of the table, and each biometric row's verifier has the shape its method runs.
 type Row = (typeof evidenceSources)[number];
 type UnlistedVerifier = Exclude<keyof EvidenceVerifiers, Extract<Row, { verifier: string }>['verifier']>;
-type UnlistedRaw = Exclude<keyof RawEvidence, Extract<Row, { raw: string }>['raw'] | 'consent' | 'documentPortrait'>;
+type NamedRaw = Extract<Row, { raw: string }>['raw'] | Extract<Row, { reference: string }>['reference'];
+type UnlistedRaw = Exclude<keyof RawEvidence, NamedRaw | 'consent'>;
+type Biometric = Extract<Row, { kind: 'biometric' }>;
+type MisWired = {
+  [R in Biometric as R['id']]: NonNullable<EvidenceVerifiers[R['verifier']]> extends BiometricVerifierOf[R['method']]
+    ? never
+    : R['id'];
+}[Biometric['id']];
 const everyVerifierHasARow: [UnlistedVerifier] extends [never] ? true : UnlistedVerifier = true;
 const everyRawInputHasARow: [UnlistedRaw] extends [never] ? true : UnlistedRaw = true;
+const everyMethodFitsItsVerifier: [MisWired] extends [never] ? true : MisWired = true;
 
 const docsPath = join(dirname(fileURLToPath(import.meta.url)), '../../../../docs/identification.md');
 
@@ -43,6 +51,7 @@ describe('evidenceSources', () => {
   it('is checked at compile time against the verifier and raw-evidence ports', () => {
     expect(everyVerifierHasARow).toBe(true);
     expect(everyRawInputHasARow).toBe(true);
+    expect(everyMethodFitsItsVerifier).toBe(true);
   });
 
   it('lists each source once; documents carry a distinct trust rank, biometrics a consent scope', () => {

@@ -1,5 +1,5 @@
 import type { ConsentScope } from '../privacy/consent.js';
-import type { EvidenceVerifiers, RawEvidence } from './decideFromRawEvidence.js';
+import type { BiometricMethod, EvidenceVerifiers, RawEvidence } from './decideFromRawEvidence.js';
 import type { AssuranceLevel, LevelRequirements, Requirement } from './policy.js';
 import { defaultLevelRequirements } from './policy.js';
 
@@ -34,10 +34,16 @@ export interface EvidenceSource {
   trust?: number;
   /** The {@link RawEvidence} field the server reads it from. */
   raw?: keyof RawEvidence;
+  /** Biometric sources: the raw input used when `raw` is absent (liveness runs on the face capture). */
+  rawFallback?: keyof RawEvidence;
   /** The {@link EvidenceVerifiers} entry that turns the raw input into evidence. */
   verifier?: keyof EvidenceVerifiers;
+  /** Biometric sources: how `decideFromRawEvidence` runs the verifier (its shape follows the method). */
+  method?: BiometricMethod;
   /** Biometric sources compared with enrolled templates: the template kind in the identity store. */
   template?: 'face' | 'fingerprint';
+  /** Embedding sources: the raw reference compared with when no template is enrolled (the card portrait). */
+  reference?: keyof RawEvidence;
 }
 
 /**
@@ -104,7 +110,9 @@ export const evidenceSources = [
     meets: ['face-match'],
     raw: 'faceImage',
     verifier: 'face',
+    method: 'embedding',
     template: 'face',
+    reference: 'documentPortrait',
   },
   {
     id: 'liveness',
@@ -114,7 +122,9 @@ export const evidenceSources = [
     consent: 'face',
     meets: ['liveness'],
     raw: 'livenessImage',
+    rawFallback: 'faceImage',
     verifier: 'liveness',
+    method: 'check',
   },
   {
     id: 'fingerprint',
@@ -125,6 +135,7 @@ export const evidenceSources = [
     meets: ['fingerprint-match'],
     raw: 'fingerprint',
     verifier: 'fingerprint',
+    method: 'match',
     template: 'fingerprint',
   },
   {
