@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [name...] [--quick]`: discovers `packages/* /bench/*.bench.ts`, runs the benches
+ * `pnpm bench [name...] [--quick]`: discovers `packages/* /bench/*.bench.ts` and `examples/* /bench/*.bench.ts`, runs the benches
  * whose package or bench name matches (all when none is given), prints their tables and
  * writes JSON results into `bench-results/`.
  */
@@ -15,9 +15,13 @@ const names = argv.filter((a) => !a.startsWith('--'));
 
 async function discover(): Promise<BenchDefinition[]> {
   const found: BenchDefinition[] = [];
-  const pkgsDir = join(root, 'packages');
-  for (const pkg of readdirSync(pkgsDir).sort()) {
-    const dir = join(pkgsDir, pkg, 'bench');
+  const parents = ['packages', 'examples'].map((p) => join(root, p));
+  for (const pkgDir of parents.flatMap((parent) =>
+    readdirSync(parent)
+      .sort()
+      .map((name) => join(parent, name)),
+  )) {
+    const dir = join(pkgDir, 'bench');
     if (!existsSync(dir)) continue;
     for (const file of readdirSync(dir).sort()) {
       if (!file.endsWith('.bench.ts')) continue;

@@ -1,0 +1,121 @@
+// The kiosk's words in Vietnamese and English: one table, one key per message. Guidance keys
+// are the SDK's own capture hints and issue codes, so a reader's result maps to a sentence.
+export type Lang = 'vi' | 'en';
+
+const text = {
+  title: { vi: 'Chào mừng đến Bộ phận Một cửa', en: 'Welcome to the one-stop-shop' },
+  intro: {
+    vi: 'Ki-ốt giúp bạn xác thực căn cước, lấy số thứ tự và in tờ khai đã điền sẵn.',
+    en: 'This kiosk checks your identity card, gives you a queue ticket and prints your pre-filled form.',
+  },
+  start: { vi: 'Bắt đầu', en: 'Start' },
+  cardTitle: {
+    vi: 'Đưa mặt trước thẻ căn cước vào khung hình',
+    en: 'Show the front of your identity card to the camera',
+  },
+  cardHelp: {
+    vi: 'Giữ thẻ thẳng, mã QR ở góc trên bên phải hướng về camera.',
+    en: 'Hold the card flat with its QR code (top right) facing the camera.',
+  },
+  cameraLabel: { vi: 'Hình ảnh từ camera', en: 'Camera view' },
+  loading: { vi: 'Đang tải bộ đọc…', en: 'Loading the readers…' },
+  loadingModels: { vi: 'Đang tải mô hình nhận dạng khuôn mặt', en: 'Loading the face models' },
+  cameraDenied: {
+    vi: 'Không dùng được camera: quyền truy cập bị từ chối. Vui lòng đến quầy để được hỗ trợ.',
+    en: 'The camera cannot be used: access was denied. Please ask at a counter.',
+  },
+  cameraMissing: {
+    vi: 'Không tìm thấy camera trên ki-ốt này. Vui lòng đến quầy để được hỗ trợ.',
+    en: 'This kiosk has no camera. Please ask at a counter.',
+  },
+  checking: { vi: 'Đang kiểm tra…', en: 'Checking…' },
+  confirmTitle: { vi: 'Thông tin của bạn có đúng không?', en: 'Are these your details?' },
+  idNumber: { vi: 'Số định danh', en: 'ID number' },
+  fullName: { vi: 'Họ và tên', en: 'Full name' },
+  dateOfBirth: { vi: 'Ngày sinh', en: 'Date of birth' },
+  sex: { vi: 'Giới tính', en: 'Sex' },
+  male: { vi: 'Nam', en: 'Male' },
+  female: { vi: 'Nữ', en: 'Female' },
+  yes: { vi: 'Đúng, tiếp tục', en: 'Yes, continue' },
+  no: { vi: 'Không đúng, đọc lại', en: 'No, read again' },
+  unknownCitizen: {
+    vi: 'Không tìm thấy hồ sơ của bạn trong cơ sở dữ liệu. Vui lòng đến quầy.',
+    en: 'Your record was not found. Please go to a counter.',
+  },
+  consentTitle: { vi: 'Đồng ý xác thực khuôn mặt', en: 'Consent to face verification' },
+  consentText: {
+    vi: 'Để xác thực bạn là chủ thẻ, ki-ốt sẽ chụp ảnh khuôn mặt và so sánh với ảnh trên thẻ. Dữ liệu sinh trắc học là dữ liệu cá nhân nhạy cảm (Luật Bảo vệ dữ liệu cá nhân 2025): ảnh chỉ dùng cho lần xác thực này, không được lưu; mọi lần xử lý đều được ghi nhật ký. Nếu không đồng ý, bạn vẫn được cấp số và cán bộ sẽ kiểm tra thẻ tại quầy.',
+    en: 'To check that you hold this card, the kiosk takes a photo of your face and compares it with the card photo. Biometric data is sensitive personal data (Personal Data Protection Law 2025): the photo is used for this check only and is not stored; every use is logged. If you decline, you still get a ticket and an officer checks your card at the counter.',
+  },
+  agree: { vi: 'Tôi đồng ý', en: 'I agree' },
+  decline: { vi: 'Không đồng ý', en: 'I decline' },
+  faceTitle: { vi: 'Nhìn thẳng vào camera', en: 'Look at the camera' },
+  'turn-left': {
+    vi: 'Từ từ quay đầu sang trái của bạn, rồi nhìn thẳng lại',
+    en: 'Slowly turn your head to your left, then back',
+  },
+  'turn-right': {
+    vi: 'Từ từ quay đầu sang phải của bạn, rồi nhìn thẳng lại',
+    en: 'Slowly turn your head to your right, then back',
+  },
+  challengeDone: { vi: 'Tốt lắm! Đang xác thực…', en: 'Well done! Verifying…' },
+  verified: { vi: 'Đã xác thực', en: 'Verified' },
+  faceFailed: {
+    vi: 'Chưa xác thực được khuôn mặt. Vui lòng thử lại hoặc đến quầy.',
+    en: 'Your face could not be verified. Please try again or go to a counter.',
+  },
+  retry: { vi: 'Thử lại', en: 'Try again' },
+  procedureTitle: { vi: 'Bạn cần làm thủ tục gì?', en: 'Which procedure do you need?' },
+  ticketTitle: { vi: 'Số thứ tự của bạn', en: 'Your ticket' },
+  counters: { vi: 'Quầy', en: 'Counters' },
+  wait: { vi: 'Thời gian chờ dự kiến', en: 'Expected wait' },
+  minutes: { vi: 'phút', en: 'minutes' },
+  noCounter: { vi: 'chưa có quầy mở', en: 'no counter open yet' },
+  ahead: { vi: 'người phía trước', en: 'people ahead' },
+  printTicket: { vi: 'In số thứ tự', en: 'Print ticket' },
+  formTitle: { vi: 'Tờ khai đã điền sẵn', en: 'Your pre-filled form' },
+  formHelp: {
+    vi: 'Kiểm tra thông tin; phần còn trống bạn điền tay hoặc cán bộ hỗ trợ tại quầy.',
+    en: 'Check the details; fill in what is empty by hand or with the officer at the counter.',
+  },
+  missing: { vi: 'Còn trống', en: 'Still empty' },
+  printForm: { vi: 'Tải tờ khai (PDF)', en: 'Download the form (PDF)' },
+  finish: { vi: 'Hoàn tất', en: 'Finish' },
+  error: {
+    vi: 'Đã có lỗi. Vui lòng thử lại hoặc đến quầy.',
+    en: 'Something went wrong. Please try again or ask at a counter.',
+  },
+  // Capture guidance (qr CaptureHint, face checks, server issue codes).
+  'no-code': { vi: 'Chưa thấy mã QR: đưa mặt trước thẻ vào khung', en: 'No QR code yet: show the front of the card' },
+  'too-far': { vi: 'Đưa thẻ lại gần hơn', en: 'Move the card closer' },
+  'too-dark': { vi: 'Quá tối: đưa vào chỗ sáng hơn', en: 'Too dark: move to more light' },
+  glare: { vi: 'Thẻ bị lóa: nghiêng thẻ một chút', en: 'Glare on the card: tilt it a little' },
+  ok: { vi: 'Giữ yên…', en: 'Hold still…' },
+  'no-face': { vi: 'Chưa thấy khuôn mặt: nhìn vào camera', en: 'No face yet: look at the camera' },
+  'several-faces': { vi: 'Chỉ một người đứng trước camera', en: 'Only one person in front of the camera, please' },
+  'move-closer': { vi: 'Lại gần camera hơn', en: 'Come closer to the camera' },
+  'hold-still': { vi: 'Giữ yên', en: 'Hold still' },
+  'qr/not-found': { vi: 'Không đọc được mã QR trên ảnh thẻ', en: 'The QR code could not be read from the card' },
+  'face/no-match': { vi: 'Khuôn mặt không khớp với thẻ', en: 'The face does not match the card' },
+  'liveness/failed': { vi: 'Không xác nhận được người thật', en: 'Could not confirm a live person' },
+} satisfies Record<string, Record<Lang, string>>;
+
+export type TextKey = keyof typeof text;
+
+let lang: Lang = 'vi';
+
+export function setLang(l: Lang): void {
+  lang = l;
+  document.documentElement.lang = l;
+}
+export function currentLang(): Lang {
+  return lang;
+}
+/** The message in the current language; unknown keys (codes) come back as they are. */
+export function t(key: TextKey | string): string {
+  const entry = (text as Record<string, Record<Lang, string>>)[key];
+  return entry ? entry[lang] : key;
+}
+export function has(key: string): boolean {
+  return key in text;
+}

@@ -1,0 +1,312 @@
+// What the kiosk server does, without HTTP: kiosk sessions that collect evidence step by step,
+// and the decision, ticket and form once the evidence is in. Every piece of evidence is
+// re-verified here with the SDK: the card image is read again (QR) and cut (portrait), the face
+// frame is embedded and checked for liveness; what the browser computed is never used.
+import { randomUUID } from 'node:crypto';
+import { combineEvidenceVerifiers, decideFromRawEvidence, formatDate } from '@smart-citizen/core';
+import type {
+  AuditLog,
+  CitizenIdentity,
+  Clock,
+  EvidenceVerifiers,
+  IdentityStore,
+  RawDecision,
+  RawEvidence,
+} from '@smart-citizen/core';
+import { type FaceVerifier, faceEvidenceVerifiers } from '@smart-citizen/face';
+import { fillForm, renderFormPdf } from '@smart-citizen/forms';
+import type { FillResult } from '@smart-citizen/forms';
+import type { IdCardReader } from '@smart-citizen/idcard';
+import { encodePng } from '@smart-citizen/image';
+import { qrEvidenceVerifiers, readCardQr, safeParseCardQr } from '@smart-citizen/qr';
+import { attributesFromIdentity } from '@smart-citizen/queue';
+import type { SmartQueue, Ticket } from '@smart-citizen/queue';
+import type { KioskCentre, KioskProcedure } from './centre.js';
+import { HttpError } from './http.js';
+
+/** Purpose written to consents and audit entries of the kiosk. */
+export const KIOSK_PURPOSE = 'public-service:kiosk-identification';
+
+/** The active challenges the kiosk may ask for (server-chosen, per session). */
+export type KioskChallenge = 'turn-left' | 'turn-right';
+
+interface KioskSession {
+  id: string;
+  createdAt: number;
+  challenge: KioskChallenge;
+  qrPayload?: string;
+  idNumber?: string | undefined;
+  /** The card portrait cut from the card image, PNG; dropped after the decision. */
+  portrait?: Uint8Array | undefined;
+  consent?: { accepted: boolean; reference: string };
+  faceAttempts: number;
+  decision?: RawDecision | undefined;
+  procedure?: KioskProcedure;
+  ticket?: Ticket | undefined;
+}
+
+/** Resources of {@link createKioskService}. */
+export interface KioskServiceDeps {
+  store: IdentityStore;
+  audit: AuditLog;
+  queue: SmartQueue;
+  centre: KioskCentre;
+  /** Face verifier (default profile); without one the kiosk identifies at level 1 (card only). */
+  face?: FaceVerifier;
+  /** Card reader for the portrait crop. */
+  cardReader?: IdCardReader;
+  clock: Clock;
+  /** Actor id written to the audit log. */
+  actor: string;
+  /** Fixed challenge (tests); random per session otherwise. */
+  challenge?: KioskChallenge;
+  /** Session lifetime. @default 15 minutes */
+  sessionTtlMs?: number;
+  /** Face captures allowed per session. @default 3 */
+  maxFaceAttempts?: number;
+}
+
+/** The identity shown to the citizen for confirmation. */
+export interface ShownIdentity {
+  idNumber: string;
+  fullName: string;
+  dateOfBirth: string;
+  sex: 'M' | 'F' | 'unknown';
+}
+
+function shown(identity: Partial<CitizenIdentity>): ShownIdentity {
+  return {
+    idNumber: identity.idNumber ?? '',
+    fullName: identity.fullName ?? '',
+    dateOfBirth: identity.dateOfBirth ? formatDate(identity.dateOfBirth) : '',
+    sex: identity.sex === 'M' || identity.sex === 'F' ? identity.sex : 'unknown',
+  };
+}
+
+/** Codes only: what a kiosk may show or log. */
+const codes = (issues: readonly { code: string }[]) => [...new Set(issues.map((i) => i.code))];
+
+/** The kiosk server's logic. */
+export function createKioskService(deps: KioskServiceDeps) {
+  const sessions = new Map<string, KioskSession>();
+  const ttl = deps.sessionTtlMs ?? 15 * 60_000;
+  const maxFace = deps.maxFaceAttempts ?? 3;
+  const verifiers = (withFace: boolean): EvidenceVerifiers =>
+    combineEvidenceVerifiers(
+      qrEvidenceVerifiers({ today: new Date(deps.clock.now()) }),
+      withFace && deps.face ? faceEvidenceVerifiers(deps.face, { referenceType: 'photo' }) : undefined,
+    );
+
+  const sweep = () => {
+    const now = deps.clock.now();
+    for (const [id, s] of sessions) if (now - s.createdAt > ttl) sessions.delete(id);
+  };
+  const get = (id: string): KioskSession => {
+    sweep();
+    const s = sessions.get(id);
+    if (!s) throw new HttpError(404, 'session/not-found', 'no such kiosk session (it may have expired)');
+    return s;
+  };
+
+  const decide = async (s: KioskSession, faceImage?: Uint8Array): Promise<RawDecision> => {
+    const consent = s.consent?.accepted ? { scope: ['face'] as const, reference: s.consent.reference } : undefined;
+    const raw: RawEvidence = {
+      ...(s.qrPayload !== undefined ? { qrPayload: s.qrPayload } : {}),
+      ...(faceImage ? { faceImage } : {}),
+      ...(faceImage && s.portrait ? { documentPortrait: s.portrait } : {}),
+      ...(consent ? { consent } : {}),
+    };
+    return decideFromRawEvidence(raw, verifiers(faceImage !== undefined), deps.store, {
+      policy: { level: faceImage ? 2 : 1, purpose: KIOSK_PURPOSE },
+      audit: deps.audit,
+      actor: deps.actor,
+      clock: deps.clock,
+    });
+  };
+
+  return {
+    procedures: () => deps.centre.procedures,
+    faceAvailable: () => deps.face !== undefined,
+
+    /** Starts a kiosk session; the server picks the liveness challenge. */
+    start() {
+      sweep();
+      const s: KioskSession = {
+        id: randomUUID(),
+        createdAt: deps.clock.now(),
+        challenge: deps.challenge ?? (Math.random() < 0.5 ? 'turn-left' : 'turn-right'),
+        faceAttempts: 0,
+      };
+      sessions.set(s.id, s);
+      return { sessionId: s.id, challenge: s.challenge, expiresAt: s.createdAt + ttl, face: deps.face !== undefined };
+    },
+
+    /**
+     * The card step. With a card image the server reads the QR itself and uses that text (and
+     * cuts the portrait); the text the browser read is only a fallback when no image is sent.
+     */
+    async card(id: string, input: { qrText?: string; cardImage?: Uint8Array }) {
+      const s = get(id);
+      let text = input.qrText;
+      const guidance: string[] = [];
+      if (input.cardImage) {
+        const read = await readCardQr(input.cardImage, { today: new Date(deps.clock.now()) });
+        if (read.text !== undefined) {
+          if (text !== undefined && text !== read.text) guidance.push('kiosk/qr-differs');
+          text = read.text;
+        } else {
+          guidance.push(...codes(read.issues));
+          if (text === undefined) return { status: 'unreadable' as const, issues: guidance };
+          // The browser read a code the server could not find in the still: accept the text
+          // (it is parsed and checked against the store like any payload) but say so.
+          guidance.push('kiosk/qr-not-in-image');
+        }
+        if (deps.cardReader && deps.face) {
+          const side = await deps.cardReader.readSide(input.cardImage);
+          if (side.status === 'read' && side.portrait) s.portrait = encodePng(side.portrait.image);
+          else guidance.push(...codes(side.issues));
+        }
+      }
+      if (text === undefined) throw new HttpError(400, 'request/invalid', 'send qrText or cardImage');
+      const parsed = safeParseCardQr(text, { today: new Date(deps.clock.now()) });
+      if (!parsed.ok) return { status: 'not-a-card' as const, issues: [parsed.error.code, ...guidance] };
+      const idNumber = parsed.value.identity.idNumber;
+      const record = idNumber ? await deps.store.get(idNumber) : undefined;
+      s.qrPayload = text;
+      s.idNumber = idNumber;
+      s.decision = undefined;
+      s.ticket = undefined;
+      return {
+        status: 'read' as const,
+        known: record !== undefined,
+        identity: shown(parsed.value.identity),
+        portrait: s.portrait !== undefined,
+        issues: [...codes(parsed.value.issues), ...guidance],
+      };
+    },
+
+    /** Records the citizen's answer; consent is stored (and audited) before any biometric step. */
+    async consent(id: string, input: { accepted: boolean; scope: string[] }) {
+      const s = get(id);
+      if (!s.idNumber) throw new HttpError(409, 'session/no-card', 'read the card first');
+      const reference = `kiosk:${deps.actor}:${s.id}`;
+      if (input.accepted) {
+        await deps.store.recordConsent({
+          idNumber: s.idNumber,
+          purpose: KIOSK_PURPOSE,
+          scope: ['face'],
+          reference,
+          grantedAt: deps.clock.now(),
+          expiresAt: deps.clock.now() + ttl,
+        });
+      }
+      await deps.audit.append({
+        actor: deps.actor,
+        action: input.accepted ? 'consent.grant' : 'consent.refuse',
+        subject: s.idNumber,
+        purpose: KIOSK_PURPOSE,
+        details: { scope: 'face', session: s.id },
+      });
+      s.consent = { accepted: input.accepted, reference };
+      if (!input.accepted) {
+        // No biometrics: the card and the record alone (level 1); the counter checks the face.
+        s.decision = await decide(s);
+      }
+      return {
+        accepted: input.accepted,
+        ...(s.decision ? { decision: summary(s.decision) } : {}),
+      };
+    },
+
+    /** The face step: the server embeds the frame, checks liveness and decides at level 2. */
+    async face(id: string, image: Uint8Array) {
+      const s = get(id);
+      if (!s.idNumber) throw new HttpError(409, 'session/no-card', 'read the card first');
+      if (!s.consent?.accepted)
+        throw new HttpError(403, 'consent/missing', 'the citizen has not consented to face verification');
+      if (!deps.face) throw new HttpError(503, 'face/unavailable', 'face verification is not configured');
+      if (s.faceAttempts >= maxFace) throw new HttpError(429, 'session/too-many-attempts', 'ask at the desk');
+      s.faceAttempts++;
+      const decision = await decide(s, image);
+      s.decision = decision;
+      if (decision.outcome !== 'needs_review' || s.faceAttempts >= maxFace) s.portrait = undefined;
+      return { ...summary(decision), attemptsLeft: maxFace - s.faceAttempts };
+    },
+
+    /** Issues the ticket of a verified citizen for the chosen procedure. */
+    async ticket(id: string, procedureId: string) {
+      const s = get(id);
+      const procedure = deps.centre.procedures.find((p) => p.id === procedureId);
+      if (!procedure) throw new HttpError(404, 'procedure/not-found', 'no such procedure');
+      if (s.decision?.outcome !== 'verified' || !s.idNumber)
+        throw new HttpError(403, 'session/not-verified', 'the citizen is not verified');
+      if (s.ticket) return ticketView(s.ticket, procedure);
+      const record = await deps.store.get(s.idNumber);
+      if (!record) throw new HttpError(409, 'store/not-found', 'the record is gone');
+      const { ticket } = await deps.queue.issue(procedure.serviceId, {
+        attributes: attributesFromIdentity(record.identity, {}),
+      });
+      s.ticket = ticket;
+      s.procedure = procedure;
+      await deps.audit.append({
+        actor: deps.actor,
+        action: 'queue.issue',
+        subject: s.idNumber,
+        purpose: KIOSK_PURPOSE,
+        details: { ticket: ticket.number, service: procedure.serviceId, level: s.decision.achievedLevel },
+      });
+      return ticketView(ticket, procedure);
+    },
+
+    /** The procedure's form, pre-filled from the stored record. */
+    async form(id: string): Promise<FillResult> {
+      const s = get(id);
+      if (!s.procedure || !s.idNumber || s.decision?.outcome !== 'verified')
+        throw new HttpError(409, 'session/no-ticket', 'choose a procedure first');
+      const record = await deps.store.get(s.idNumber);
+      if (!record) throw new HttpError(409, 'store/not-found', 'the record is gone');
+      return fillForm(s.procedure.formId, { identity: record.identity }, { today: new Date(deps.clock.now()) });
+    },
+
+    async formPdf(id: string) {
+      const filled = await this.form(id);
+      const pdf = await renderFormPdf(filled.formId, filled.data);
+      return { bytes: pdf.pdf, formId: filled.formId };
+    },
+
+    /** Ends a session (the citizen walked away or finished); nothing of it is kept. */
+    end(id: string) {
+      sessions.delete(id);
+    },
+
+    sessionCount: () => sessions.size,
+  };
+
+  function ticketView(ticket: Ticket, procedure: KioskProcedure) {
+    const counters = deps.centre.counters.filter((c) => c.services.includes(procedure.serviceId)).map((c) => c.label);
+    return deps.queue.estimateWait(procedure.serviceId, ticket.groupId).then((wait) => ({
+      ticketId: ticket.id,
+      number: ticket.number,
+      serviceId: ticket.serviceId,
+      groupId: ticket.groupId,
+      procedure: procedure.name,
+      counters,
+      issuedAt: ticket.issuedAt,
+      wait: { ahead: wait.ahead, lowMs: wait.lowMs, highMs: wait.highMs },
+    }));
+  }
+}
+
+/** The decision as the kiosk may see it: outcome, level and codes (no scores, no data). */
+function summary(d: RawDecision) {
+  return {
+    outcome: d.outcome,
+    achievedLevel: d.achievedLevel,
+    requestedLevel: d.requestedLevel,
+    met: d.met,
+    reasons: codes(d.reasons),
+  };
+}
+
+/** The kiosk service. */
+export type KioskService = ReturnType<typeof createKioskService>;
