@@ -113,7 +113,8 @@ function assetFolders(): { prefix: string; dir: string; files: Set<string> }[] {
     { prefix: '/runtime/zxing/', dir: zxingDir, files: new Set(['zxing_reader.wasm']) },
     {
       prefix: '/runtime/models/',
-      dir: join(packageDir('faceplugin-face-recognition-js'), 'model'),
+      // The default profile's files as @smart-citizen/face-models ships them (SHA-256-checked).
+      dir: join(dirname(require.resolve('@smart-citizen/face-models/package.json')), 'models'),
       files: new Set(profileModelFiles(defaultProfile).map((m) => m.file)),
     },
   ];

@@ -59,6 +59,8 @@ if (check) {
     'api/health',
     'api/openapi.json',
     'runtime/zxing/zxing_reader.wasm',
+    'runtime/ort/ort-wasm-simd-threaded.wasm',
+    'runtime/models/fr_detect.onnx',
   ]) {
     const r = await fetch(new URL(path, server.url));
     const ok = r.ok;
