@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { defaultProfile, profileModelFiles } from '@smart-citizen/face';
 import { repoRoot, sharedData } from '@smart-citizen/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { greyBmp } from './fixtures.js';
@@ -10,11 +11,12 @@ import type { KioskPrecheck } from './kioskPrecheck.js';
 // The browser path: model files handed over as bytes, onnxruntime-web (WASM) as the backend.
 const require = createRequire(resolve(repoRoot, 'packages/face/package.json'));
 const modelDir = join(dirname(require.resolve('@smart-citizen/face-models/package.json')), 'models');
+// The default profile's files without the liveness nets (the pre-check does not run them).
+const liveFiles = new Set(defaultProfile.liveness.models.map((m) => m.model.file));
 const faceModels = Object.fromEntries(
-  ['fr_detect.onnx', 'fr_landmark.onnx', 'fr_feature.onnx'].map((f) => [
-    f,
-    new Uint8Array(readFileSync(join(modelDir, f))),
-  ]),
+  profileModelFiles(defaultProfile)
+    .filter((m) => !liveFiles.has(m.file))
+    .map((m) => [m.file, new Uint8Array(readFileSync(join(modelDir, m.file)))]),
 );
 const cardPhoto = new Uint8Array(readFileSync(resolve(repoRoot, 'examples/data/cccd-qr-photo.jpg')));
 const deepface = sharedData('face/deepface');

@@ -11,7 +11,7 @@ import { estimatePose } from '../src/pose.js';
 import { builtinProfiles, type FaceModelProfile, type ModelFileSpec, profileModelFiles } from '../src/profiles.js';
 import { type FaceBackend, createSession, loadModelBytes, loadOrt, runModel } from '../src/runtime.js';
 
-type ProfileId = 'default' | 'yunet-minifasnet';
+type ProfileId = 'default' | 'faceplugin';
 
 const pct = (v: number) => Math.round(v * 10000) / 100;
 const r1 = (v: number) => Math.round(v * 10) / 10;
@@ -264,7 +264,7 @@ export const bench = defineBench({
     };
     const data: Record<string, unknown> = {};
     const backends: FaceBackend[] = ['node', 'web'];
-    const profiles: ProfileId[] = ['yunet-minifasnet', 'default'];
+    const profiles: ProfileId[] = ['default', 'faceplugin'];
     const speedSet = ctx.quick ? at640.slice(0, 8) : at640;
 
     for (const backend of backends) {
@@ -364,7 +364,7 @@ export const bench = defineBench({
     const small = at640.map(smallFaceScene);
     for (const size of [320, 416, 640]) {
       ctx.progress(`yunet-minifasnet with the detector at ${size} px (node)`);
-      const base = builtinProfiles['yunet-minifasnet'];
+      const base = builtinProfiles.default;
       const sized: FaceModelProfile = {
         ...base,
         id: `yunet-${size}`,

@@ -60,8 +60,8 @@ export const bench = defineBench({
       }
     }
     const profiles = [
-      ['default', await FaceVerifier.create({ profile: 'default' })],
-      ['yunet-minifasnet', await FaceVerifier.create({ profile: 'yunet-minifasnet', models: { dir: modelsDir } })],
+      ['default', await FaceVerifier.create({ profile: 'default', models: { dir: modelsDir } })],
+      ['faceplugin', await FaceVerifier.create({ profile: 'faceplugin' })],
     ] as const;
     const lights = Object.keys(LIGHTS) as Light[];
     const gateRows: Record<string, string | number>[] = [];

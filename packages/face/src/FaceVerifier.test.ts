@@ -38,7 +38,7 @@ describe.skipIf(!deepface || !modelsDir)('FaceVerifier on real photos (deepface)
   const image = (f: string) => images.get(f) as RasterImage;
   let yunet: FaceVerifier;
   let fallback: FaceVerifier;
-  const embeddings: Record<string, Map<string, Float32Array>> = { yunet: new Map(), default: new Map() };
+  const embeddings: Record<string, Map<string, Float32Array>> = { yunet: new Map(), faceplugin: new Map() };
 
   beforeAll(async () => {
     // Yield between images so the test worker can still answer vitest's RPC on a busy machine.
@@ -47,11 +47,11 @@ describe.skipIf(!deepface || !modelsDir)('FaceVerifier on real photos (deepface)
       images.set(f, await decodeImage(read(dir, f), { maxDimension: 1280 }));
       await breathe();
     }
-    yunet = await FaceVerifier.create({ profile: 'yunet-minifasnet', models });
-    fallback = await FaceVerifier.create({ profile: 'default' });
+    yunet = await FaceVerifier.create({ profile: 'default', models });
+    fallback = await FaceVerifier.create({ profile: 'faceplugin' });
     for (const [name, fv] of [
       ['yunet', yunet],
-      ['default', fallback],
+      ['faceplugin', fallback],
     ] as const) {
       for (const f of files) {
         const r = await fv.embed(image(f));
@@ -66,7 +66,7 @@ describe.skipIf(!deepface || !modelsDir)('FaceVerifier on real photos (deepface)
     await fallback?.close();
   });
 
-  for (const name of ['yunet', 'default'] as const) {
+  for (const name of ['yunet', 'faceplugin'] as const) {
     it(`${name} profile: a face in every photo, genuine pairs above impostors (EER < 5%)`, () => {
       const emb = embeddings[name] as Map<string, Float32Array>;
       expect(emb.size).toBe(files.length);
@@ -264,17 +264,17 @@ describe.skipIf(!deepface || !modelsDir)('FaceVerifier on real photos (deepface)
         expect(Array.from(after.embedding)).toEqual(Array.from(before.embedding));
       }
     }
-    const closed = await FaceVerifier.create({ profile: 'default', liveness: false });
+    const closed = await FaceVerifier.create({ profile: 'default', models, liveness: false });
     await closed.close();
     await expect(closed.warmUp()).rejects.toSatisfy((e: unknown) => isSmartCitizenError(e, 'face/closed'));
   });
 
   it('close() is idempotent, later calls throw face/closed, and asyncDispose closes', async () => {
-    const fv = await FaceVerifier.create({ profile: 'default', liveness: false });
+    const fv = await FaceVerifier.create({ profile: 'default', models, liveness: false });
     await fv.close();
     await fv.close();
     await expect(fv.embed(image('img1.jpg'))).rejects.toSatisfy((e: unknown) => isSmartCitizenError(e, 'face/closed'));
-    const other = await FaceVerifier.create({ profile: 'default', liveness: false });
+    const other = await FaceVerifier.create({ profile: 'default', models, liveness: false });
     await other[Symbol.asyncDispose]();
     await expect(other.detect(image('img1.jpg'))).rejects.toSatisfy((e: unknown) =>
       isSmartCitizenError(e, 'face/closed'),
@@ -286,7 +286,7 @@ describe.skipIf(!deepface || !modelsDir)('FaceVerifier on real photos (deepface)
       const scores: Record<string, number[]> = {};
       for (const [name, fv] of [
         ['yunet', yunet],
-        ['default', fallback],
+        ['faceplugin', fallback],
       ] as const) {
         const row: number[] = [];
         for (const f of ['T1', 'F1', 'F2']) {

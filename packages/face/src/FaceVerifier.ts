@@ -22,6 +22,7 @@ import { FaceError } from './errors.js';
 import { parseFaceProfile } from './profileSchema.js';
 import { type Box, softmax } from './geometry.js';
 import {
+  type BuiltinProfileId,
   builtinProfiles,
   type FaceModelProfile,
   type ModelFileSpec,
@@ -59,7 +60,7 @@ export type FacePick = 'largest' | 'central' | 'largest-central';
 /** Options of {@link FaceVerifier.create}. */
 export interface FaceVerifierOptions extends RuntimeOptions {
   /** A built-in profile id or a profile object. @default 'default' */
-  profile?: 'default' | 'yunet-minifasnet' | FaceModelProfile;
+  profile?: BuiltinProfileId | FaceModelProfile;
   /** Where model files are. @default `@smart-citizen/face-models` for `models-package` files; `dir` is required for integrator files */
   models?: ModelLocations;
   /** Override the profile's thresholds. */

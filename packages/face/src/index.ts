@@ -18,10 +18,12 @@ export {
   ARCFACE_TEMPLATE_112,
   builtinProfiles,
   defaultProfile,
+  facepluginProfile,
   profileModelFiles,
   yunetMiniFasNetProfile,
 } from './profiles.js';
 export type {
+  BuiltinProfileId,
   DetectorSpec,
   EmbedderSpec,
   FaceModelProfile,

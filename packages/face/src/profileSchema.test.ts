@@ -100,7 +100,7 @@ describe('parseFaceProfile', () => {
     const junk = [null, -1, 0, 1e9, Number.NaN, '', 'x', [], {}, true, [1, 2], { kind: 'yunet' }];
     let accepted = 0;
     for (let n = 0; n < 2000; n++) {
-      const p = clone(rand() < 0.5 ? builtinProfiles.default : builtinProfiles['yunet-minifasnet']);
+      const p = clone(rand() < 0.5 ? builtinProfiles.default : builtinProfiles.faceplugin);
       // Walk to a random node and replace or delete one of its keys.
       let cur: Record<string | number, unknown> = p;
       for (let depth = 0; depth < 5; depth++) {

@@ -9,8 +9,9 @@
 /** Where a profile's model file comes from by default. */
 export type ModelOrigin =
   /**
-   * Shipped in the npm package `@smart-citizen/face-models` (`models/`; Node resolves it). Every
-   * file of the default profile has this origin; that package's build copies exactly these files.
+   * Shipped in the npm package `@smart-citizen/face-models` (its `models/` folder; Node resolves
+   * it). Every file of the default profile has this origin, and that package ships exactly the
+   * built-in profiles' files of this origin (`models.packageDir` moves the folder).
    */
   | 'models-package'
   /** A folder the integrator gives (`models.dir`) or bytes in `models.files`. */
@@ -187,13 +188,14 @@ const embedder: EmbedderSpec = {
 };
 
 /**
- * `default`: the models first published in the npm package `faceplugin-face-recognition-js@0.0.1`
- * (UltraFace detector, 68-point landmarks, 512-d embedder, 128×128 liveness net), shipped in
- * `@smart-citizen/face-models`.
- * Thresholds calibrated on ../shared/data/face/deepface (see README).
+ * `faceplugin`: every model from the npm package `faceplugin-face-recognition-js@0.0.1`
+ * (UltraFace detector, 68-point landmarks, 512-d embedder, 128×128 liveness net). It was the
+ * default until session 5; on card portraits its UltraFace box and 68-point-derived five points
+ * align worse than YuNet's own points (see the README's face-card table). Same embedder as
+ * `default`, so templates stay comparable. Thresholds calibrated on ../shared/data/face/deepface.
  */
-export const defaultProfile: FaceModelProfile = {
-  id: 'default',
+export const facepluginProfile: FaceModelProfile = {
+  id: 'faceplugin',
   description: 'faceplugin-face-recognition-js models: UltraFace-320 + 68 landmarks + fr_feature + fr_liveness',
   detector: {
     kind: 'ultraface',
@@ -240,17 +242,19 @@ export const defaultProfile: FaceModelProfile = {
 };
 
 /**
- * `yunet-minifasnet`: YuNet (detection + 5 landmarks) and the two MiniFASNet anti-spoofing nets
- * from the integrator's folder, with the package's embedder and 68-point landmarks.
+ * `default`: YuNet (detection + its own 5 landmarks, Apache-2.0), the 68-point landmark net (eye
+ * aspect ratio), the `fr_feature` embedder and the two MiniFASNet anti-spoofing nets
+ * (Apache-2.0) — the most accurate pipeline measured (`pnpm bench face`, `pnpm bench face-card`).
+ * Every file ships in `@smart-citizen/face-models`.
  */
-export const yunetMiniFasNetProfile: FaceModelProfile = {
-  id: 'yunet-minifasnet',
-  description: 'YuNet + fr_feature + MiniFASNetV2 (2.7×) / MiniFASNetV1SE (4.0×)',
+export const defaultProfile: FaceModelProfile = {
+  id: 'default',
+  description: 'YuNet + 68 landmarks + fr_feature + MiniFASNetV2 (2.7×) / MiniFASNetV1SE (4.0×)',
   detector: {
     kind: 'yunet',
     model: {
       file: 'yunet_n_dynamic.onnx',
-      origin: 'integrator',
+      origin: 'models-package',
       sha256: '104ee26c71d5c270ce79a6b3dced91c91013260d29a6bf18f9296c5b8c4c2b12',
       input: 'input',
       inputShape: ['batch', 3, 'height', 'width'],
@@ -285,7 +289,7 @@ export const yunetMiniFasNetProfile: FaceModelProfile = {
       {
         model: {
           file: 'silentface_2.7_80x80_MiniFASNetV2.onnx',
-          origin: 'integrator',
+          origin: 'models-package',
           sha256: '4433e871ef03f6c4c13de1757e63dcd69db14b6d7d9cff2319cb274c0f6dbecb',
           input: 'input',
           inputShape: [1, 3, 80, 80],
@@ -299,7 +303,7 @@ export const yunetMiniFasNetProfile: FaceModelProfile = {
       {
         model: {
           file: 'silentface_4_0_0_80x80_MiniFASNetV1SE.onnx',
-          origin: 'integrator',
+          origin: 'models-package',
           sha256: 'a8e67ffbaf39fa74c3b2ed673b530fcfb2f47379d0f26a52b71c2fc6473ec20f',
           input: 'input',
           inputShape: [1, 3, 80, 80],
@@ -316,9 +320,20 @@ export const yunetMiniFasNetProfile: FaceModelProfile = {
   neutralNoseRatio: 0.6,
 };
 
+/**
+ * `yunet-minifasnet`: the name of the `default` pipeline before it became the default (same
+ * models, thresholds and scores), kept so that existing configurations keep working.
+ * @deprecated Use `default`.
+ */
+export const yunetMiniFasNetProfile: FaceModelProfile = { ...defaultProfile, id: 'yunet-minifasnet' };
+
+/** Ids of the built-in profiles. */
+export type BuiltinProfileId = 'default' | 'faceplugin' | 'yunet-minifasnet';
+
 /** Built-in profiles by id. */
-export const builtinProfiles: Readonly<Record<'default' | 'yunet-minifasnet', FaceModelProfile>> = {
+export const builtinProfiles: Readonly<Record<BuiltinProfileId, FaceModelProfile>> = {
   default: defaultProfile,
+  faceplugin: facepluginProfile,
   'yunet-minifasnet': yunetMiniFasNetProfile,
 };
 

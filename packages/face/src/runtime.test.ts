@@ -5,7 +5,7 @@ import { isSmartCitizenError } from '@smart-citizen/core';
 import { describe, expect, it } from 'vitest';
 import { FaceVerifier } from './FaceVerifier.js';
 import type { ModelFileSpec } from './profiles.js';
-import { defaultProfile } from './profiles.js';
+import { defaultProfile, facepluginProfile } from './profiles.js';
 import { sha256Hex } from '@smart-citizen/core';
 import { loadModelBytes } from './runtime.js';
 
@@ -52,25 +52,30 @@ describe('model loading', () => {
 
   it('FaceVerifier.create refuses a profile whose file does not match its SHA-256, before any session', async () => {
     const tampered = {
-      ...defaultProfile,
-      embedder: { ...defaultProfile.embedder, model: { ...defaultProfile.embedder.model, sha256: 'ab'.repeat(32) } },
+      ...facepluginProfile,
+      embedder: {
+        ...facepluginProfile.embedder,
+        model: { ...facepluginProfile.embedder.model, sha256: 'ab'.repeat(32) },
+      },
     };
     const err = await FaceVerifier.create({ profile: tampered }).catch((e: unknown) => e);
     expect(isSmartCitizenError(err, 'face/model-checksum')).toBe(true);
     expect((err as { pkg: string }).pkg).toBe('face');
   });
 
-  it('the yunet profile without models.dir is face/model-missing', async () => {
-    const err = await FaceVerifier.create({ profile: 'yunet-minifasnet' }).catch((e: unknown) => e);
+  it('a models-package file in none of the folders is face/model-missing', async () => {
+    const packageDir = mkdtempSync(join(tmpdir(), 'face-no-models-'));
+    const err = await FaceVerifier.create({ profile: 'default', models: { packageDir } }).catch((e: unknown) => e);
     expect(isSmartCitizenError(err, 'face/model-missing')).toBe(true);
+    expect((err as { details: { file: string } }).details.file).toBe(defaultProfile.detector.model.file);
   });
 
   it('bytes that are not an ONNX model but match their declared hash are face/model-invalid', async () => {
     const junk = new TextEncoder().encode('not a model');
     const hash = await sha256Hex(junk);
     const profile = {
-      ...defaultProfile,
-      detector: { ...defaultProfile.detector, model: { ...defaultProfile.detector.model, sha256: hash } },
+      ...facepluginProfile,
+      detector: { ...facepluginProfile.detector, model: { ...facepluginProfile.detector.model, sha256: hash } },
     };
     const err = await FaceVerifier.create({
       profile,

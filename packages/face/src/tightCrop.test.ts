@@ -33,8 +33,8 @@ describe.skipIf(!deepface || !modelsDir)('quality gate on tightly cropped faces 
   const crops: { name: string; image: RasterImage }[] = [];
 
   beforeAll(async () => {
-    yunet = await FaceVerifier.create({ profile: 'yunet-minifasnet', models: { dir: modelsDir as string } });
-    fallback = await FaceVerifier.create({ profile: 'default' });
+    yunet = await FaceVerifier.create({ profile: 'default', models: { dir: modelsDir as string } });
+    fallback = await FaceVerifier.create({ profile: 'faceplugin' });
     for (const f of PHOTOS) {
       const img = await decodeImage(new Uint8Array(readFileSync(join(deepface as string, f))), { maxDimension: 1280 });
       const face = (await yunet.detect(img)).faces[0];
@@ -57,9 +57,9 @@ describe.skipIf(!deepface || !modelsDir)('quality gate on tightly cropped faces 
     await fallback?.close();
   });
 
-  for (const profile of ['yunet-minifasnet', 'default'] as const) {
+  for (const profile of ['default', 'faceplugin'] as const) {
     it(`${profile}: no quality error on a well-exposed frontal face however tight the crop`, async () => {
-      const fv = profile === 'default' ? fallback : yunet;
+      const fv = profile === 'faceplugin' ? fallback : yunet;
       const failures: string[] = [];
       for (const c of crops) {
         const r = await fv.embed(c.image);

@@ -20,9 +20,6 @@ describe('smart-citizen face: usage', () => {
     expect((await run(['verify', 'only-one.jpg'])).code).toBe(2);
     expect((await run(['explode'])).code).toBe(2);
     expect((await run(['verify', 'a', 'b', '--profile', 'nope'])).code).toBe(2);
-    const noModels = await run(['verify', 'a', 'b', '--profile', 'yunet-minifasnet', '--json']);
-    expect(noModels.code).toBe(2);
-    expect(JSON.parse(noModels.out).error.code).toBe('cli/usage');
   });
 
   it('a profile file that is not JSON or not a valid profile is a typed error, before any model is read', async () => {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type {
+  BuiltinProfileId,
   EmbedResult,
   FaceModelProfile,
   FaceQuality,
@@ -23,11 +24,11 @@ const usage = `Usage:
   liveness   Passive liveness score of the face in <image>.
 
 Options:
-  --profile default|yunet-minifasnet|FILE.json
-                                       Model profile (default: default); a .json file is a profile
-                                       of your own, checked before any model is read
-  --models DIR                         Folder of the profile's integrator models (yunet-minifasnet,
-                                       or the "integrator" files of a profile file)
+  --profile default|faceplugin|FILE.json
+                                       Model profile (default: default = YuNet + fr_feature +
+                                       MiniFASNet; yunet-minifasnet is its old name); a .json file
+                                       is a profile of your own, checked before any model is read
+  --models DIR                         Folder of the "integrator" model files of a profile file
   --reference-type photo|id-card-portrait   Kind of reference image (default: photo)
   --json                               JSON on stdout`;
 
@@ -101,7 +102,7 @@ async function createVerifier(
   const name = values.profile ?? 'default';
   const { resolve } = await import('node:path');
   const { FaceVerifier, parseFaceProfile } = await import('@smart-citizen/face');
-  let profile: 'default' | 'yunet-minifasnet' | FaceModelProfile;
+  let profile: BuiltinProfileId | FaceModelProfile;
   if (name.endsWith('.json')) {
     const text = new TextDecoder().decode(await readBytes(resolve(io.cwd, name)));
     let json: unknown;
@@ -111,13 +112,10 @@ async function createVerifier(
       throw new CliUsageError(`${name} is not JSON: ${(cause as Error).message}`);
     }
     profile = parseFaceProfile(json);
-  } else if (name === 'default' || name === 'yunet-minifasnet') {
+  } else if (name === 'default' || name === 'faceplugin' || name === 'yunet-minifasnet') {
     profile = name;
   } else {
-    throw new CliUsageError(`--profile must be default, yunet-minifasnet or a .json file, got ${name}`);
-  }
-  if (profile === 'yunet-minifasnet' && values.models === undefined) {
-    throw new CliUsageError('--profile yunet-minifasnet needs --models DIR');
+    throw new CliUsageError(`--profile must be default, faceplugin or a .json file, got ${name}`);
   }
   return FaceVerifier.create({
     profile,

@@ -1,6 +1,7 @@
 // Browser harness: bundled with esbuild and loaded in headless Chromium by runInChromium.ts.
 import type { RasterImage } from '@smart-citizen/image';
 import { FaceVerifier } from '../../src/FaceVerifier.js';
+import type { BuiltinProfileId } from '../../src/profiles.js';
 
 interface HarnessImage {
   width: number;
@@ -16,7 +17,7 @@ async function bytes(url: string): Promise<Uint8Array> {
 
 /** Create a verifier from served models, run every image once (after a warm-up) and return timings and embeddings. */
 async function run(options: {
-  profile: 'default' | 'yunet-minifasnet';
+  profile: BuiltinProfileId;
   modelFiles: Record<string, string>;
   images: HarnessImage[];
   warmup: number;

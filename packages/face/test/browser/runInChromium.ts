@@ -8,7 +8,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RasterImage } from '@smart-citizen/image';
 import { chromiumArgs } from '@smart-citizen/test-kit';
-import { type FaceModelProfile, builtinProfiles, profileModelFiles } from '../../src/profiles.js';
+import {
+  type BuiltinProfileId,
+  type FaceModelProfile,
+  builtinProfiles,
+  profileModelFiles,
+} from '../../src/profiles.js';
 import { modelsPackageDir } from '../../src/runtime.js';
 import { bundleForBrowser, type Served, servePage } from './servePage.js';
 
@@ -43,7 +48,7 @@ export interface ChromiumRunOptions {
  */
 export async function runInChromium(
   chromium: string,
-  profileId: 'default' | 'yunet-minifasnet',
+  profileId: BuiltinProfileId,
   modelsDir: string,
   images: RasterImage[],
   options: ChromiumRunOptions = {},

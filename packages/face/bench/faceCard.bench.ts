@@ -1,0 +1,291 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type BenchTable, defineBench } from '@smart-citizen/bench';
+import { cosineSimilarity, createRng } from '@smart-citizen/core';
+import { type CardType, cardLayout, mmBoxToPx, CANONICAL_HEIGHT, CANONICAL_WIDTH } from '@smart-citizen/idcard';
+import { loadGeneratorData, photographCard, randomIdentity, renderCardSide } from '@smart-citizen/idcard/testing';
+import {
+  crop,
+  decodeImage,
+  estimateHomography,
+  type Point,
+  type RasterImage,
+  resize,
+  toGrey,
+  warpPerspective,
+} from '@smart-citizen/image';
+import { evaluationHalf } from '@smart-citizen/qr/testing';
+import { sharedDataRoot } from '@smart-citizen/test-kit';
+import { allPairs, evaluateScores } from '../src/evaluate.js';
+import { FaceVerifier } from '../src/FaceVerifier.js';
+import { builtinProfiles, type FaceModelProfile, type YunetDetectorSpec } from '../src/profiles.js';
+
+/**
+ * `pnpm bench face-card`: the product's central comparison — a live photo against the portrait
+ * cut from a photographed ID card — on deepface photos placed as the portrait of generated
+ * cards (`@smart-citizen/idcard/testing`), photographed at the generator's degradation levels
+ * and cut back out with the card's true corners. Every photo and card is assigned to the tuning
+ * or the report half by a seeded hash of the photo's file name; pairs stay within a half.
+ * Thresholds are chosen on the tuning half and applied to the report half.
+ */
+
+const CARD_TYPES: readonly CardType[] = ['cccd-2021', 'cancuoc-2024', 'cccd-2016', 'cmnd-12'];
+const pct = (v: number) => Math.round(v * 10000) / 100;
+const r3 = (v: number) => Math.round(v * 1000) / 1000;
+
+/** Head-and-shoulders crop in the card portrait's aspect (w:h) around a detected face box. */
+function portraitCrop(img: RasterImage, box: { x: number; y: number; width: number; height: number }, aspect: number) {
+  const w = Math.min(img.width, box.width * 2.1);
+  const h = Math.min(img.height, w / aspect);
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height * 0.55;
+  const x = Math.max(0, Math.min(img.width - w, cx - w / 2));
+  const y = Math.max(0, Math.min(img.height - h, cy - h * 0.47));
+  return crop(img, { x: Math.round(x), y: Math.round(y), width: Math.round(w), height: Math.round(h) });
+}
+
+/** Cut a card box (canonical px) out of a scene with the card's corners, at the canonical resolution. */
+function cutBox(
+  scene: RasterImage,
+  quad: readonly Point[],
+  box: { x: number; y: number; width: number; height: number },
+) {
+  const corners: Point[] = [
+    { x: -box.x, y: -box.y },
+    { x: CANONICAL_WIDTH - box.x, y: -box.y },
+    { x: CANONICAL_WIDTH - box.x, y: CANONICAL_HEIGHT - box.y },
+    { x: -box.x, y: CANONICAL_HEIGHT - box.y },
+  ];
+  return warpPerspective(scene, estimateHomography(quad, corners), { width: box.width, height: box.height });
+}
+
+/** Separation of the genuine and impostor score distributions (difference of means over pooled sd). */
+function dPrime(g: readonly number[], im: readonly number[]): number {
+  const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const variance = (v: readonly number[], m: number) => v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length;
+  const mg = mean(g);
+  const mi = mean(im);
+  return (mg - mi) / Math.sqrt((variance(g, mg) + variance(im, mi)) / 2);
+}
+
+/** Share of genuine pairs at or below the highest impostor score (FRR when no impostor may pass). */
+function frrAtFar0(g: readonly number[], im: readonly number[]): number {
+  const top = Math.max(...im);
+  return g.filter((s) => s <= top).length / g.length;
+}
+
+interface Variant {
+  name: string;
+  profile: FaceModelProfile;
+}
+
+export const bench = defineBench({
+  name: 'face-card',
+  pkg: 'face',
+  description:
+    'live photo vs portrait cut from a photographed generated card (deepface portraits, idcard generator levels): EER per profile on tuning / report halves, detection and quality pass rates',
+  async run(ctx) {
+    const dir = join(sharedDataRoot, 'face/deepface');
+    const modelsDir = join(sharedDataRoot, 'models');
+    if (!existsSync(dir) || !existsSync(modelsDir)) {
+      return { tables: [], notes: ['../shared/data/face/deepface or ../shared/data/models is missing: skipped'] };
+    }
+    const levels = ctx.quick ? [2] : [1, 2, 3, 4];
+    const identities = JSON.parse(readFileSync(join(dir, 'identities.json'), 'utf8')) as Record<string, string[]>;
+    const files: string[] = [];
+    const labels: string[] = [];
+    for (const [label, list] of Object.entries(identities)) {
+      for (const f of list) {
+        if (f.includes('couple')) continue;
+        files.push(f);
+        labels.push(label);
+      }
+    }
+    const halves = files.map((f) => evaluationHalf(`face/deepface/${f}`));
+    ctx.progress(`decoding ${files.length} photos`);
+    const photos: RasterImage[] = [];
+    for (const f of files)
+      photos.push(await decodeImage(new Uint8Array(readFileSync(join(dir, f))), { maxDimension: 1920 }));
+
+    // Portraits for the cards: a head-and-shoulders crop around the face YuNet finds.
+    const finder = await FaceVerifier.create({
+      profile: builtinProfiles.default,
+      models: { dir: modelsDir },
+      liveness: false,
+    });
+    const portraits: (RasterImage | undefined)[] = [];
+    for (let i = 0; i < photos.length; i++) {
+      const type = CARD_TYPES[i % CARD_TYPES.length] as CardType;
+      const box = cardLayout(type, 'front').portrait;
+      const r = await finder.embed(photos[i] as RasterImage);
+      portraits.push(
+        r.status === 'ok' && box ? portraitCrop(photos[i] as RasterImage, r.face.box, box.w / box.h) : undefined,
+      );
+    }
+    await finder.close();
+
+    // Generated, photographed cards (cached: the generator draws in plain JS and is slow).
+    const cache = join(process.cwd(), 'node_modules/.cache/smart-citizen/face-card');
+    mkdirSync(cache, { recursive: true });
+    const data = await loadGeneratorData(sharedDataRoot);
+    const cards = new Map<number, (RasterImage | undefined)[]>();
+    for (const level of levels) {
+      const cut: (RasterImage | undefined)[] = [];
+      for (let i = 0; i < photos.length; i++) {
+        const portrait = portraits[i];
+        if (!portrait) {
+          cut.push(undefined);
+          continue;
+        }
+        const type = CARD_TYPES[i % CARD_TYPES.length] as CardType;
+        const layout = cardLayout(type, 'front');
+        const key = join(cache, `${level}-${files[i]?.replace(/[^\w.-]/g, '_')}-${type}.json`);
+        let shot: { jpeg: Uint8Array; quad: Point[] };
+        if (existsSync(key)) {
+          const j = JSON.parse(readFileSync(key, 'utf8')) as { jpeg: string; quad: Point[] };
+          shot = { jpeg: new Uint8Array(Buffer.from(j.jpeg, 'base64')), quad: j.quad };
+        } else {
+          ctx.progress(`level ${level}: card ${i + 1}/${photos.length}`);
+          const rng = createRng(16_000 + level * 1009 + i * 31);
+          const identity = randomIdentity(rng, type, data.names, data.units);
+          const card = await renderCardSide(layout, identity, { portrait }, rng);
+          const photo = await photographCard(card.image, level, rng);
+          shot = { jpeg: photo.jpeg, quad: photo.quad };
+          writeFileSync(key, JSON.stringify({ jpeg: Buffer.from(photo.jpeg).toString('base64'), quad: photo.quad }));
+        }
+        const scene = await decodeImage(shot.jpeg);
+        cut.push(cutBox(scene, shot.quad, mmBoxToPx(layout.portrait ?? { x: 0, y: 0, w: 1, h: 1 }, 1)));
+      }
+      cards.set(level, cut);
+    }
+
+    const yunet = builtinProfiles.default;
+    const yunetDetector = yunet.detector as YunetDetectorSpec;
+    const variants: Variant[] = [
+      { name: 'faceplugin (UltraFace + 68 pts + fr_feature)', profile: builtinProfiles.faceplugin },
+      { name: 'YuNet 640 + fr_feature', profile: yunet },
+      {
+        name: 'YuNet 320 + fr_feature',
+        profile: { ...yunet, id: 'yunet-320', detector: { ...yunetDetector, inputSize: 320 } },
+      },
+      {
+        name: 'YuNet 640 + fr_feature flip',
+        profile: { ...yunet, id: 'yunet-flip', embedder: { ...yunet.embedder, flipAugment: true } },
+      },
+    ];
+
+    const { genuine, impostor } = allPairs(labels);
+    const rows: BenchTable['rows'] = [];
+    const detRows: BenchTable['rows'] = [];
+    for (const v of variants) {
+      ctx.progress(`embedding with ${v.name}`);
+      const fv = await FaceVerifier.create({ profile: v.profile, models: { dir: modelsDir }, liveness: false });
+      const emb: (Float32Array | undefined)[] = [];
+      const passed: boolean[] = [];
+      for (const im of photos) {
+        const r = await fv.embed(im);
+        emb.push(r.status === 'ok' ? r.embedding : undefined);
+        passed.push(r.status === 'ok' && r.quality.passed);
+      }
+      const greyFound = (
+        await Promise.all(
+          photos.map(async (im) => {
+            const s = 160 / Math.max(im.width, im.height);
+            const small = toGrey(resize(im, { width: Math.round(im.width * s), height: Math.round(im.height * s) }));
+            return (await fv.embed(small)).status === 'ok';
+          }),
+        )
+      ).filter(Boolean).length;
+      const score = (a?: Float32Array, b?: Float32Array) => (a && b ? cosineSimilarity(a, b) : -1);
+      const tuneHalf = (i: number, j: number) => halves[i] === 'tune' && halves[j] === 'tune';
+      const reportHalf = (i: number, j: number) => halves[i] === 'report' && halves[j] === 'report';
+      const evalPairs = (sel: (i: number, j: number) => boolean, sc: (i: number, j: number) => number) => {
+        const g = genuine.filter(([i, j]) => sel(i, j)).map(([i, j]) => sc(i, j));
+        const im = impostor.filter(([i, j]) => sel(i, j)).map(([i, j]) => sc(i, j));
+        return { g, im };
+      };
+      const photoScore = (i: number, j: number) => score(emb[i], emb[j]);
+      const rowFor = (reference: string, sc: (i: number, j: number) => number, ordered: boolean) => {
+        const both = (sel: (i: number, j: number) => boolean) => {
+          const a = evalPairs(sel, sc);
+          if (!ordered) return a;
+          const b = evalPairs(sel, (i, j) => sc(j, i));
+          return { g: [...a.g, ...b.g], im: [...a.im, ...b.im] };
+        };
+        const t = both(tuneHalf);
+        const r = both(reportHalf);
+        const et = evaluateScores(t.g, t.im);
+        const er = evaluateScores(r.g, r.im);
+        const thr = et.eerThreshold;
+        const frr = r.g.filter((s) => s < thr).length / r.g.length;
+        const far = r.im.filter((s) => s >= thr).length / r.im.length;
+        rows.push({
+          pipeline: v.name,
+          reference,
+          'tune EER %': pct(et.eer),
+          'tune thr@EER': r3(thr),
+          'report genuine': r.g.length,
+          'report impostor': r.im.length,
+          'report EER %': pct(er.eer),
+          'report TAR@FAR1e-2 %': pct(er.tarAtFar[0]?.tar ?? 0),
+          'report FAR / FRR at tune thr %': `${pct(far)} / ${pct(frr)}`,
+          "report d'": r3(dPrime(r.g, r.im)),
+          'report FRR@FAR0 %': pct(frrAtFar0(r.g, r.im)),
+        });
+      };
+      rowFor('photo', photoScore, false);
+      for (const level of levels) {
+        const cut = cards.get(level) ?? [];
+        const cEmb: (Float32Array | undefined)[] = [];
+        const cPassed: boolean[] = [];
+        for (const im of cut) {
+          if (!im) {
+            cEmb.push(undefined);
+            cPassed.push(false);
+            continue;
+          }
+          const r = await fv.embed(im, { referenceType: 'id-card-portrait' });
+          cEmb.push(r.status === 'ok' ? r.embedding : undefined);
+          cPassed.push(r.status === 'ok' && r.quality.passed);
+        }
+        // Probe = live photo i, reference = card of another photo j (both orders of each pair).
+        rowFor(`card level ${level}`, (i, j) => score(emb[i], cEmb[j]), true);
+        detRows.push({
+          pipeline: v.name,
+          images: `card portraits, level ${level}`,
+          n: cut.filter(Boolean).length,
+          'face found %': pct(cEmb.filter(Boolean).length / Math.max(1, cut.filter(Boolean).length)),
+          'quality passed %': pct(cPassed.filter(Boolean).length / Math.max(1, cut.filter(Boolean).length)),
+        });
+      }
+      detRows.push({
+        pipeline: v.name,
+        images: 'deepface photos',
+        n: photos.length,
+        'face found %': pct(emb.filter(Boolean).length / photos.length),
+        'quality passed %': pct(passed.filter(Boolean).length / photos.length),
+      });
+      detRows.push({
+        pipeline: v.name,
+        images: 'photos as 160 px grey',
+        n: photos.length,
+        'face found %': pct(greyFound / photos.length),
+        'quality passed %': '-',
+      });
+      await fv.close();
+    }
+    return {
+      tables: [
+        {
+          title:
+            'Live photo vs card portrait (photographed generated card, cut with its true corners) and photo vs photo; threshold from the tuning half applied to the report half',
+          rows,
+        },
+        { title: 'Detection and quality pass rate per pipeline', rows: detRows },
+      ],
+      notes: [
+        `${files.length} deepface photos (couple.jpg left out), ${halves.filter((h) => h === 'report').length} in the report half; card types cycle ${CARD_TYPES.join(', ')}`,
+      ],
+    };
+  },
+});
