@@ -130,8 +130,9 @@ describe('chip evidence in the identification session', () => {
   it('desk path: a genuine chip read counts with chip and active authentication passed', async () => {
     const { store, clock } = await setup();
     const r = await readCard(new SoftwareCard(doc));
-    const reading = chipReadingEvidence(r);
+    const { portrait, ...reading } = chipReadingEvidence(r);
     expect(reading.authenticated).toBe(true);
+    expect(portrait).toEqual(r.portrait?.bytes);
     const session = new IdentificationSession({ store, clock, policy });
     session.addEvidence({ kind: 'document', source: 'chip', ...reading });
     expect((await session.decide()).outcome).toBe('verified');
@@ -141,7 +142,7 @@ describe('chip evidence in the identification session', () => {
     const { store, clock } = await setup();
     const r = await readCard(new SoftwareCard(doc, { clone: true }));
     expect(r.authentication.passive.status).toBe('passed');
-    const reading = chipReadingEvidence(r);
+    const { portrait: _portrait, ...reading } = chipReadingEvidence(r);
     expect(reading.authenticated).toBe(false);
     expect(codes(reading.issues)).toEqual(
       expect.arrayContaining(['chip/ca-failed', 'chip/aa-bad-signature', 'chip/clone-suspected']),

@@ -22,7 +22,7 @@ export interface ChipEvidenceOptions {
 }
 
 /** The part of a chip read the session weighs. */
-export type ChipEvidenceInput = Pick<ChipReadResult, 'identity' | 'mrzData' | 'authentication' | 'issues'>;
+export type ChipEvidenceInput = Pick<ChipReadResult, 'identity' | 'mrzData' | 'authentication' | 'issues' | 'portrait'>;
 
 /**
  * Turn a chip read into session evidence (a `DocumentReading` of source `chip`): the DG13
@@ -57,6 +57,8 @@ export function chipReadingEvidence(read: ChipEvidenceInput): DocumentReading {
     confidence: 1,
     issues,
     authenticated: passive.status === 'passed' && !cloneCheckFailed,
+    // The DG2 image: the session's face reference when no template is enrolled (authenticated chips only).
+    ...(read.portrait ? { portrait: read.portrait.bytes } : {}),
   };
 }
 
@@ -117,6 +119,7 @@ export function chipEvidenceVerifiers(options: ChipEvidenceOptions = {}): Requir
       return chipReadingEvidence({
         identity: parsed.identity,
         ...(parsed.mrzData ? { mrzData: parsed.mrzData } : {}),
+        ...(parsed.portrait ? { portrait: parsed.portrait } : {}),
         issues: parsed.issues,
         authentication: {
           passive,

@@ -191,8 +191,8 @@ export class FaceVerifier {
   readonly profile: FaceModelProfile;
   /** The onnxruntime build in use. */
   readonly backend: FaceBackend;
-  /** Decision thresholds in use. */
-  readonly thresholds: ProfileThresholds;
+  /** Decision thresholds in use (`chip-portrait` defaults to `photo`). */
+  readonly thresholds: Required<ProfileThresholds>;
   readonly #ort: Ort;
   #sessions: Sessions | undefined;
   readonly #limits: Record<ReferenceType, QualityLimits>;
@@ -210,10 +210,12 @@ export class FaceVerifier {
     this.backend = backend;
     this.#ort = ort;
     this.#sessions = sessions;
-    this.thresholds = { ...profile.thresholds, ...options.thresholds };
+    const thresholds = { ...profile.thresholds, ...options.thresholds };
+    this.thresholds = { ...thresholds, 'chip-portrait': thresholds['chip-portrait'] ?? thresholds.photo };
     this.#limits = {
       photo: { ...defaultQualityLimits.photo, ...options.quality?.photo },
       'id-card-portrait': { ...defaultQualityLimits['id-card-portrait'], ...options.quality?.['id-card-portrait'] },
+      'chip-portrait': { ...defaultQualityLimits['chip-portrait'], ...options.quality?.['chip-portrait'] },
     };
     this.#maxDim = options.maxImageDimension ?? 1920;
     this.#pick = options.pick ?? 'largest-central';

@@ -103,7 +103,10 @@ export const faceProfileSchema = {
         }),
       },
     }),
-    thresholds: object({ photo: num(-1, 1), 'id-card-portrait': num(-1, 1), liveness: num(0, 1) }),
+    thresholds: object(
+      { photo: num(-1, 1), 'id-card-portrait': num(-1, 1), 'chip-portrait': num(-1, 1), liveness: num(0, 1) },
+      ['photo', 'id-card-portrait', 'liveness'],
+    ),
     neutralNoseRatio: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
   }),
 } as const;

@@ -124,6 +124,12 @@ export interface ProfileThresholds {
   photo: number;
   /** Probe against an ID-card portrait (small, printed, behind a hologram). */
   'id-card-portrait': number;
+  /**
+   * Probe against the chip's DG2 portrait. @default the `photo` threshold: a chip portrait is a
+   * frontal photo; `pnpm bench chip` measures live-versus-chip-portrait scores (JPEG 2000 of
+   * another photo of the person) against it.
+   */
+  'chip-portrait'?: number;
   /** Passive liveness score at or above which a face is called live. */
   liveness: number;
 }

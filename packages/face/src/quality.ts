@@ -4,8 +4,12 @@ import type { Box, Point } from './geometry.js';
 import { distance } from './geometry.js';
 import { estimatePose, eyesAspectRatio } from './pose.js';
 
-/** What kind of image a face comes from; each has its own quality limits and match threshold. */
-export type ReferenceType = 'photo' | 'id-card-portrait';
+/**
+ * What kind of image a face comes from; each has its own quality limits and match threshold.
+ * `chip-portrait` is the DG2 image of an ICAO 9303 chip (ISO/IEC 19794-5 full frontal, usually
+ * JPEG 2000 at 15–20 KB): a frontal photo, softened by the compression, not a printed card portrait.
+ */
+export type ReferenceType = 'photo' | 'id-card-portrait' | 'chip-portrait';
 
 /** Limits of the quality gate. */
 export interface QualityLimits {
@@ -42,6 +46,20 @@ export const defaultQualityLimits: Readonly<Record<ReferenceType, QualityLimits>
     maxClipped: 0.25,
     maxYaw: 30,
     maxPitch: 25,
+    minEyeAspectRatio: 0.12,
+    maxOutside: 0.1,
+  },
+  // ISO/IEC 19794-5 asks for ≥ 90 px between the eyes on a full frontal image; chips of other
+  // states store smaller ones, so 30 is the floor. JPEG 2000 at chip sizes smooths the wavelet
+  // detail away (lower Laplacian variance than a photo), hence the lower sharpness floor; the pose
+  // limits are those of a frontal enrolment image.
+  'chip-portrait': {
+    minInterOcular: 30,
+    minSharpness: 20,
+    exposure: [40, 225],
+    maxClipped: 0.25,
+    maxYaw: 20,
+    maxPitch: 20,
     minEyeAspectRatio: 0.12,
     maxOutside: 0.1,
   },

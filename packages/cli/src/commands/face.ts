@@ -29,7 +29,7 @@ Options:
                                        MiniFASNet; yunet-minifasnet is its old name); a .json file
                                        is a profile of your own, checked before any model is read
   --models DIR                         Folder of the "integrator" model files of a profile file
-  --reference-type photo|id-card-portrait   Kind of reference image (default: photo)
+  --reference-type photo|id-card-portrait|chip-portrait   Kind of reference image (default: photo)
   --json                               JSON on stdout`;
 
 const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
@@ -198,8 +198,8 @@ export const faceCommand: Command = {
     const { values, positionals } = parsed;
     const [sub, ...rest] = positionals;
     const referenceType = values['reference-type'] ?? 'photo';
-    if (referenceType !== 'photo' && referenceType !== 'id-card-portrait') {
-      throw new CliUsageError(`--reference-type must be photo or id-card-portrait, got ${referenceType}`);
+    if (referenceType !== 'photo' && referenceType !== 'id-card-portrait' && referenceType !== 'chip-portrait') {
+      throw new CliUsageError(`--reference-type must be photo, id-card-portrait or chip-portrait, got ${referenceType}`);
     }
     if (sub === 'verify') {
       if (values.pairs === undefined && rest.length !== 2)

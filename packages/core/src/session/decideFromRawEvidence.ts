@@ -21,6 +21,12 @@ export interface DocumentReading {
   issues: Issue[];
   /** Chip only: passive authentication succeeded. */
   authenticated?: boolean;
+  /**
+   * The encoded portrait the document carries (the chip's DG2 image). Used as the face reference
+   * when no template is enrolled and no `documentPortrait` was sent, only from an authenticated
+   * reading. Never logged or stored.
+   */
+  portrait?: Uint8Array;
 }
 
 /**
@@ -130,9 +136,11 @@ async function readDocument(
   run: () => DocumentReading | Promise<DocumentReading>,
   out: DocumentEvidence[],
   problems: Issue[],
+  portraits: Uint8Array[],
 ): Promise<void> {
   try {
     const r = await run();
+    if (r.portrait instanceof Uint8Array && r.authenticated === true) portraits.push(r.portrait);
     out.push({
       kind: 'document',
       source,
@@ -279,6 +287,7 @@ export async function decideFromRawEvidence(
   const docs: DocumentEvidence[] = [];
   const problems: Issue[] = [];
   const evaluated: string[] = [];
+  const portraits: Uint8Array[] = [];
   // Documents, in the order of the evidence-source table; each row names its raw input and verifier.
   for (const row of evidenceSources) {
     if (row.kind !== 'document' || !('raw' in row)) continue;
@@ -287,7 +296,7 @@ export async function decideFromRawEvidence(
       | ((input: unknown) => DocumentReading | Promise<DocumentReading>)
       | undefined;
     if (input === undefined || !read) continue;
-    await readDocument(row.id, () => read(input), docs, problems);
+    await readDocument(row.id, () => read(input), docs, problems, portraits);
     evaluated.push(row.id);
   }
   for (const d of docs) session.addEvidence(d);
@@ -332,6 +341,9 @@ export async function decideFromRawEvidence(
 
   if (resolution.status === 'found') {
     const idNumber = resolution.record.identity.idNumber;
+    // An authenticated chip's portrait stands in for a portrait the client did not send.
+    const withPortrait: RawEvidence =
+      raw.documentPortrait === undefined && portraits[0] ? { ...raw, documentPortrait: portraits[0] } : raw;
     // Each biometric row, in table order: consent is checked before any processing, so without it
     // the input is not touched; the row's method says how its verifier is run.
     for (const row of biometricRows) {
@@ -353,7 +365,7 @@ export async function decideFromRawEvidence(
       const run = biometricMethods[row.method] as (
         r: BiometricRun<BiometricMethod>,
       ) => Promise<Evidence | Issue | undefined>;
-      const result = await run({ row, verifier, input, raw, templates, embed: embedOnce });
+      const result = await run({ row, verifier, input, raw: withPortrait, templates, embed: embedOnce });
       if (result && 'code' in result) problems.push(result);
       else if (result) session.addEvidence(result);
       evaluated.push(row.id);
