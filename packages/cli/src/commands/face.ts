@@ -199,7 +199,9 @@ export const faceCommand: Command = {
     const [sub, ...rest] = positionals;
     const referenceType = values['reference-type'] ?? 'photo';
     if (referenceType !== 'photo' && referenceType !== 'id-card-portrait' && referenceType !== 'chip-portrait') {
-      throw new CliUsageError(`--reference-type must be photo, id-card-portrait or chip-portrait, got ${referenceType}`);
+      throw new CliUsageError(
+        `--reference-type must be photo, id-card-portrait or chip-portrait, got ${referenceType}`,
+      );
     }
     if (sub === 'verify') {
       if (values.pairs === undefined && rest.length !== 2)
