@@ -1,8 +1,8 @@
 import { createRng } from '@smart-citizen/core';
-import type { RasterImage } from '@smart-citizen/image';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { printedTextRecognizer } from '../test/fixtures/printedTextRecognizer.js';
 import type { CardFieldName, CardType } from './cardTypes.js';
-import { type FieldLineRecognizer, IdCardReader } from './IdCardReader.js';
+import { IdCardReader } from './IdCardReader.js';
 import { generateCardSide, type GeneratorData, loadGeneratorData, photographCard } from './testing/index.js';
 
 // The reader's field post-processing on generated cards: photographed at level 0, read by a
@@ -27,26 +27,6 @@ async function cardPair(type: CardType, seed: number) {
     front: { card: front.card, photo: await photographCard(front.card.image, 0, photoRng) },
     back: { card: back.card, photo: await photographCard(back.card.image, 0, photoRng) },
   };
-}
-
-/** Answers each line crop with the printed text of the next line of that field; `alter` changes chosen lines. */
-function printedTextRecognizer(
-  lines: Partial<Record<CardFieldName, string[]>>,
-  mrz: readonly string[] | undefined,
-  alter: (field: CardFieldName | 'mrz', text: string) => string = (_f, t) => t,
-): FieldLineRecognizer & { calls: number } {
-  const next = new Map<string, number>();
-  const r = {
-    calls: 0,
-    async recognize(_image: RasterImage, { field }: { field: CardFieldName | 'mrz' }) {
-      r.calls++;
-      const i = next.get(field) ?? 0;
-      next.set(field, i + 1);
-      const text = (field === 'mrz' ? mrz?.[i] : lines[field]?.[i]) ?? '';
-      return { text: alter(field, text), confidence: 0.9 };
-    },
-  };
-  return r;
 }
 
 describe('IdCardReader fields (post-processing wired in)', () => {

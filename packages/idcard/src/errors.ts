@@ -12,6 +12,8 @@ export type IdCardErrorCode =
   | 'idcard/engine-unavailable'
   /** Traineddata that cannot be found (in a browser: no `langPath` given). */
   | 'idcard/model-missing'
+  /** Evidence path: the card photo holds no readable card (no card, cut off, blurred…; `details.status` says which). */
+  | 'idcard/unreadable-photo'
   /** Options that cannot work (unknown card type, negative sizes, …). */
   | 'idcard/bad-options';
 

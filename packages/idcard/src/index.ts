@@ -57,3 +57,11 @@ export type { CardClassification } from './geometry/classifyCard.js';
 export { cardSharpness, fieldsUnderGlare } from './geometry/quality.js';
 export { createLineRecognizer } from './ocr/createLineRecognizer.js';
 export type { LineEngine, LineRecognizerOptions } from './ocr/createLineRecognizer.js';
+export {
+  addIdCardEvidence,
+  idcardEvidenceVerifiers,
+  idcardProblems,
+  mrzReadingEvidence,
+  ocrReadingEvidence,
+} from './evidence.js';
+export type { IdCardEvidenceOptions, IdCardEvidenceSink } from './evidence.js';

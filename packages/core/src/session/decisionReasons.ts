@@ -12,7 +12,7 @@ export interface DecisionReason {
    */
   severities: readonly IssueSeverity[];
   /** Which part emits it. */
-  from: 'session' | 'cross-check' | 'record' | 'id-rules' | 'raw-evidence' | 'qr' | 'mrz' | 'chip';
+  from: 'session' | 'cross-check' | 'record' | 'id-rules' | 'raw-evidence' | 'qr' | 'mrz' | 'chip' | 'idcard';
   /** What it means, for people. */
   meaning: string;
 }
@@ -160,6 +160,50 @@ const chipReasons: DecisionReason[] = [
   ),
 ];
 
+/** What `@smart-citizen/idcard` reports about a card photo and its printed fields (OCR and MRZ evidence). */
+const idcardReasons: DecisionReason[] = [
+  ...(
+    [
+      ['bad-image', 'the card photo cannot be decoded'],
+      ['image-too-large', 'the card photo has too many pixels'],
+      ['no-card', 'no card outline was found in the photo'],
+      ['card-cut-off', 'the card runs off the edge of the photo'],
+      ['too-small', 'the card is too small in the photo'],
+      ['too-blurred', 'the card is too blurred to read'],
+      ['unknown-card', 'the photo does not show a known Vietnamese ID card'],
+    ] as const
+  ).map(([c, m]) => reason(`idcard/${c}`, 'idcard', m, 'error', 'warning')),
+  reason('idcard/type-uncertain', 'idcard', 'another card type scores almost as well', 'warning'),
+  reason('idcard/type-mismatch', 'idcard', 'the front and the back are of different card types', 'error'),
+  reason('idcard/side-mismatch', 'idcard', 'a photo shows the other side than the one it was given as', 'warning'),
+  reason('idcard/glare', 'idcard', 'glare lies over a printed field', 'warning'),
+  reason('idcard/low-confidence', 'idcard', 'a printed field was read with low confidence', 'warning'),
+  reason('idcard/field-unreadable', 'idcard', 'nothing was read in a printed field', 'error'),
+  reason('idcard/mrz-unreadable', 'idcard', 'the MRZ printed on the card could not be parsed', 'error'),
+  reason('idcard/mrz-invalid', 'idcard', 'a check digit of the MRZ read from the card does not hold', 'error'),
+  reason('idcard/id-mrz-mismatch', 'idcard', 'the printed number differs from the MRZ', 'error'),
+  reason('idcard/name-mrz-mismatch', 'idcard', 'the printed name and the MRZ name differ in their letters', 'error'),
+  reason('idcard/date-mrz-mismatch', 'idcard', 'a printed date differs from the MRZ', 'error'),
+  reason('idcard/sex-mrz-mismatch', 'idcard', 'the printed sex differs from the MRZ', 'error'),
+  reason('idcard/nationality-mrz-mismatch', 'idcard', 'the MRZ nationality is not VNM', 'error'),
+  reason('idcard/name-unreadable', 'idcard', 'no letters were read in the printed name', 'error'),
+  reason('idcard/name-repaired', 'idcard', 'a doubtful name word was matched to a known name', 'warning'),
+  reason('idcard/name-word-unknown', 'idcard', 'a name word is not in the name list', 'info'),
+  reason('idcard/name-spaces-from-mrz', 'idcard', 'the name word breaks were taken from the MRZ', 'info'),
+  reason('idcard/date-implausible', 'idcard', 'a printed date lies outside the years its kind allows', 'error'),
+  reason('idcard/date-in-future', 'idcard', 'a printed date of birth or issue lies in the future', 'error'),
+  reason('idcard/date-separators-repaired', 'idcard', 'date separators were restored from its 8 digits', 'info'),
+  reason('idcard/sex-unreadable', 'idcard', 'the printed sex reads as neither Nam nor Nữ', 'error'),
+  reason('idcard/sex-repaired', 'idcard', 'the printed sex was read from a damaged word', 'info'),
+  reason('idcard/nationality-unexpected', 'idcard', 'the printed nationality does not read as Việt Nam', 'error'),
+  reason('idcard/nationality-repaired', 'idcard', 'the printed nationality was matched to Việt Nam', 'info'),
+  reason('idcard/place-unreadable', 'idcard', 'nothing was read in a printed place', 'error'),
+  reason('idcard/place-unknown', 'idcard', 'no administrative unit was recognised in a printed place', 'warning'),
+  reason('idcard/place-repaired', 'idcard', 'place parts were matched to the administrative-unit list', 'info'),
+  reason('idcard/place-trimmed', 'idcard', 'stray marks after a printed place were dropped', 'info'),
+  reason('idcard/ocr-not-configured', 'idcard', 'the card reader has no line recogniser: fields not read', 'info'),
+];
+
 /**
  * Every code a decision of the identification session can carry in `reasons` or `issues`: from
  * the session, the cross-checks, the comparison with the record, core's ID rules, the raw-evidence
@@ -231,6 +275,7 @@ export const decisionReasons: readonly DecisionReason[] = [
   reason('mrz/vn-optional-data', 'mrz', 'the Vietnamese optional data is not 12 digits, << and a check digit', 'error'),
   reason('mrz/vn-document-number', 'mrz', 'the MRZ document number is not the end of the personal number', 'error'),
   ...chipReasons,
+  ...idcardReasons,
 ];
 
 /** The codes of {@link decisionReasons}, for documentation and dashboards. */

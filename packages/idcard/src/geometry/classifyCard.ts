@@ -5,6 +5,12 @@ import { CANONICAL_PX_PER_MM } from '../layout/canonical.js';
 import { allCardLayouts } from '../layout/layouts.js';
 
 const CELL_MM = 2;
+/** Width of a printed character as a share of its line box height (measured on the generator's fonts). */
+const TEXT_WIDTH_PER_CHAR = 0.5;
+/** Whole-card scores closer than this go to the discriminating cells of the two best layouts. */
+const DISCRIMINATE_BELOW = 0.12;
+/** The discriminating correlation gap is reported on the scale of the whole-card margin. */
+const DISCRIMINATE_MARGIN_SCALE = 0.25;
 const GX = Math.floor(85.6 / CELL_MM);
 const GY = Math.floor(53.98 / CELL_MM);
 
@@ -30,9 +36,15 @@ function expectedInk(layout: CardLayout): Float32Array {
       }
     }
   };
-  for (const t of layout.staticTexts) paint(t.box, 0.8);
+  // Printed text covers about half its height per character (Arimo/Tinos), not the whole box:
+  // a centred header over a 54 mm box is 24–40 mm wide, and where it is decides between look-alikes.
+  const textBox = (b: MmBox, text: string, align: 'left' | 'center' = 'left'): MmBox => {
+    const w = Math.min(b.w, TEXT_WIDTH_PER_CHAR * b.h * [...text].length);
+    return { ...b, x: align === 'center' ? b.x + (b.w - w) / 2 : b.x, w };
+  };
+  for (const t of layout.staticTexts) paint(textBox(t.box, t.text, t.align), 0.8);
   for (const f of layout.fields) {
-    if (f.label) paint(f.label.box, 0.8);
+    if (f.label) paint(textBox(f.label.box, f.label.text), 0.8);
     // Values vary in length: expect ink over the first third of each line box.
     for (const l of f.lines) paint({ ...l, w: l.w / 3 }, 0.5);
   }
@@ -95,20 +107,25 @@ export function inkMap(card: RasterImage): Float32Array {
   return map;
 }
 
-function correlation(a: Float32Array, b: Float32Array): number {
+function correlation(a: Float32Array, b: Float32Array, mask?: Uint8Array): number {
   const n = a.length;
   let ma = 0;
   let mb = 0;
+  let m = 0;
   for (let i = 0; i < n; i++) {
+    if (mask && !mask[i]) continue;
     ma += a[i] as number;
     mb += b[i] as number;
+    m++;
   }
-  ma /= n;
-  mb /= n;
+  if (m < 2) return 0;
+  ma /= m;
+  mb /= m;
   let sab = 0;
   let saa = 0;
   let sbb = 0;
   for (let i = 0; i < n; i++) {
+    if (mask && !mask[i]) continue;
     const da = (a[i] as number) - ma;
     const db = (b[i] as number) - mb;
     sab += da * db;
@@ -151,7 +168,7 @@ function paperChroma(card: RasterImage): [number, number] {
  * @param turnedCard - The same turned by 180°.
  */
 export function classifyCard(card: RasterImage, turnedCard: RasterImage): CardClassification {
-  const candidates: CardClassification[] = [];
+  const candidates: (CardClassification & { layout: CardLayout; ink: Float32Array })[] = [];
   for (const [turned, img] of [
     [false, card],
     [true, turnedCard],
@@ -163,11 +180,26 @@ export function classifyCard(card: RasterImage, turnedCard: RasterImage): CardCl
       const s = bg[0] + bg[1] + bg[2];
       const colourDistance = Math.hypot(cr - bg[0] / s, cb - bg[2] / s);
       const score = correlation(ink, expectedMaps.get(layout) as Float32Array) - 3 * colourDistance;
-      candidates.push({ type: layout.type, side: layout.side, turned, score, margin: 0 });
+      candidates.push({ type: layout.type, side: layout.side, turned, score, margin: 0, layout, ink });
     }
   }
   candidates.sort((a, b) => b.score - a.score);
-  const best = candidates[0] as CardClassification;
-  const other = candidates.find((c) => c.type !== best.type || c.side !== best.side);
-  return { ...best, margin: best.score - (other?.score ?? -1) };
+  let best = candidates[0] as (typeof candidates)[number];
+  let other = candidates.find((c) => c.type !== best.type || c.side !== best.side);
+  // Look-alike fronts (CMND 12, CCCD 2016/2021, Căn cước 2024 print one grid): between the two
+  // best layouts, only the cells where they expect different ink (headers, titles, label
+  // lengths, QR, chip) decide; the whole-card score hardly moves with those few cells.
+  if (other && other.turned === best.turned && best.score - other.score < DISCRIMINATE_BELOW) {
+    const ea = expectedMaps.get(best.layout) as Float32Array;
+    const eb = expectedMaps.get(other.layout) as Float32Array;
+    const mask = new Uint8Array(ea.length);
+    for (let i = 0; i < ea.length; i++) mask[i] = Math.abs((ea[i] as number) - (eb[i] as number)) >= 0.3 ? 1 : 0;
+    const ca = correlation(best.ink, ea, mask);
+    const cb = correlation(best.ink, eb, mask);
+    if (cb > ca) [best, other] = [other, best];
+    const { layout: _l, ink: _i, ...b } = best;
+    return { ...b, margin: Math.abs(ca - cb) * DISCRIMINATE_MARGIN_SCALE };
+  }
+  const { layout: _l, ink: _i, ...b } = best;
+  return { ...b, margin: best.score - (other?.score ?? -1) };
 }
