@@ -9,6 +9,9 @@ import { PairingWorkspace, pairTemplates } from '../src/match/pairing.js';
 import { type PreparedTemplate, prepareTemplate } from '../src/match/prepare.js';
 import { rawScore } from '../src/match/score.js';
 import type { FingerprintTemplate, Minutia } from '../src/types.js';
+import { extractCardPrint } from '../src/cardPrint.js';
+import { matchTemplates } from '../src/matchTemplates.js';
+import { degradeToCardPrint } from './cardDegrade.js';
 import { FVC_SETS, fingerHalf, fvcPairs, type Impression, loadFvcSet } from './fvc.js';
 
 /** SourceAFIS 3.18 EER measured on the same four sets (issue #15). */
@@ -213,13 +216,15 @@ export const bench = defineBench({
       calibration.rows.push(row);
     }
     const qualityTable = qualityBins(sets);
+    ctx.progress('card prints: degrading first impressions and matching them to live scans');
+    const cardTable = cardPrints(sets);
     ctx.progress('1:N: building galleries of perturbed templates');
     const search = searchTable(
       sets.flatMap((s) => s.templates),
       ctx.quick ? [1_000, 10_000] : [10_000, 100_000],
     );
     return {
-      tables: [accuracy, halves, speed, calibration, qualityTable, search],
+      tables: [accuracy, halves, speed, calibration, qualityTable, cardTable, search],
       data: { loadAverage: [load0, load1], matchCount, images: extractTimes.length },
       notes: [
         `Load average ${load0.toFixed(1)} → ${load1.toFixed(1)} on 2 cores during the run: CPU times are inflated by contention.`,
@@ -347,4 +352,59 @@ function qualityBins(sets: SetScores[]): BenchTable {
     });
   }
   return { title: 'EER by quality bin (pooled, all cross-finger impostors)', rows };
+}
+
+/**
+ * Card print against live scan: the first impression of each finger is turned into a 12 px/mm
+ * card-like print (cardDegrade.ts) and compared with every other live impression (genuine: the
+ * same finger's 7, impostor: the other fingers'). FVC2002 DB3 is left out (its 300 × 300
+ * capacitive images are smaller than a card's print box).
+ */
+function cardPrints(sets: SetScores[]): BenchTable {
+  const empty: FingerprintTemplate = { width: 1, height: 1, dpi: 500, minutiae: [] };
+  const paths = {
+    'preprocessCardPrint + extract': { g: [] as number[], i: [] as number[] },
+    'extract at 305 dpi, no preprocessing': { g: [] as number[], i: [] as number[] },
+    'live first impression (reference)': { g: [] as number[], i: [] as number[] },
+  };
+  const [pre, raw, live] = Object.values(paths) as [
+    (typeof paths)[keyof typeof paths],
+    (typeof paths)[keyof typeof paths],
+    (typeof paths)[keyof typeof paths],
+  ];
+  for (const set of sets) {
+    const def = FVC_SETS.find((d) => d.name === set.name);
+    if (!def || def.dir === 'fvc2002/DB3_B') continue;
+    for (const [k, it] of set.items.entries()) {
+      if (it.impression !== 1) continue;
+      const card = degradeToCardPrint(it.image, def.dpi, k + 1);
+      let tp = empty;
+      let tr = empty;
+      try {
+        tp = extractCardPrint(card);
+      } catch {}
+      try {
+        tr = extractTemplate(card, { dpi: 12 * 25.4 });
+      } catch {}
+      for (const [b, other] of set.items.entries()) {
+        if (b === k) continue;
+        const side = other.finger === it.finger ? 'g' : 'i';
+        const l = set.templates[b] as FingerprintTemplate;
+        pre[side].push(matchTemplates(l, tp).score);
+        raw[side].push(matchTemplates(l, tr).score);
+        live[side].push(matchTemplates(l, set.templates[k] as FingerprintTemplate).score);
+      }
+    }
+  }
+  return {
+    title:
+      'Card print (12 px/mm, printed, screened, on a guilloche background) against live scans, FVC2002 DB1/DB2 + FVC2004 DB1',
+    rows: Object.entries(paths).map(([path, r]) => ({
+      path,
+      'genuine pairs': r.g.length,
+      'impostor pairs': r.i.length,
+      'EER %': pct(evaluateFvc(r.g, r.i).eer),
+      'target EER %': path.startsWith('preprocess') ? 10 : null,
+    })),
+  };
 }

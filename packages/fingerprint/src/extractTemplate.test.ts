@@ -1,10 +1,10 @@
-import { isSmartCitizenError } from '@smart-citizen/core';
 import type { RasterImage } from '@smart-citizen/image';
 import { sharedDataRoot, hasSharedData } from '@smart-citizen/test-kit';
 import { describe, expect, it } from 'vitest';
 import { FVC_SETS, loadFvcSet } from '../bench/fvc.js';
 import { extractTemplate } from './extractTemplate.js';
 import { matchTemplates } from './matchTemplates.js';
+import { thrownCode } from './thrownCode.js';
 
 function grey(width: number, height: number, f: (x: number, y: number) => number): RasterImage {
   const data = new Uint8Array(width * height);
@@ -12,14 +12,7 @@ function grey(width: number, height: number, f: (x: number, y: number) => number
   return { width, height, channels: 1, data };
 }
 
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return isSmartCitizenError(err) ? err.code : `other: ${String(err)}`;
-  }
-  return 'no error';
-};
+const code = thrownCode;
 
 describe('extractTemplate on bad input', () => {
   it('rejects blank, saturated and black images as no-print', () => {

@@ -51,7 +51,8 @@ export interface Extraction {
 const MIN_SIDE = 64;
 const MAX_SIDE = 4000;
 
-function checkImage(image: RasterImage): void {
+/** Throws `fingerprint/bad-image` unless `image` is a consistent RasterImage. @internal */
+export function checkImage(image: RasterImage): void {
   if (image === null || typeof image !== 'object' || !(image.data instanceof Uint8Array)) {
     throw new FingerprintError('fingerprint/bad-image', 'image must be a RasterImage with Uint8Array data');
   }

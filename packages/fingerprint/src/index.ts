@@ -6,6 +6,8 @@ export { extractTemplate } from './extractTemplate.js';
 export type { ExtractOptions } from './extractTemplate.js';
 export { assessQuality, RECAPTURE_BELOW } from './quality.js';
 export type { QualityFeatures, QualityReport } from './quality.js';
+export { extractCardPrint, preprocessCardPrint } from './cardPrint.js';
+export type { CardPrint, CardPrintOptions } from './cardPrint.js';
 export { matchTemplates } from './matchTemplates.js';
 export type { MatchResult } from './matchTemplates.js';
 export { FingerprintIndex } from './FingerprintIndex.js';
