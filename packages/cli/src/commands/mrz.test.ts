@@ -1,3 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRng } from '@smart-citizen/core';
+import { generateCardSide, loadGeneratorData, photographCard } from '@smart-citizen/idcard/testing';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../runCli.js';
 import { captureIO } from '../testing/captureIO.js';
@@ -42,5 +47,25 @@ describe('smart-citizen mrz', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain('not an ID card');
     expect((await run()).code).toBe(2);
+  });
+
+  it('reads the MRZ from a photo of a card back (tesseract.js line OCR) and says when a photo has none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sc-mrz-'));
+    const data = await loadGeneratorData(undefined);
+    const rng = createRng(5);
+    const back = await generateCardSide('cccd-2021', 'back', data, rng);
+    writeFileSync(join(dir, 'back.jpg'), (await photographCard(back.card.image, 0, rng)).jpeg);
+    const front = await generateCardSide('cmnd-9', 'front', data, rng);
+    writeFileSync(join(dir, 'front.jpg'), (await photographCard(front.card.image, 0, rng)).jpeg);
+    const io = captureIO(dir);
+    expect(await runCli(['mrz', 'back.jpg', '--json', '--today', '2026-06-01'], io)).toBe(0);
+    const j = JSON.parse(io.out);
+    expect(j.valid).toBe(true);
+    expect(j.lines).toEqual(back.identity.mrz);
+    expect(j.personalNumber).toBe(back.identity.idNumber);
+    const none = captureIO(dir);
+    expect(await runCli(['mrz', 'front.jpg'], none)).toBe(1);
+    expect(none.err).toMatch(/no MRZ read from front\.jpg: a cmnd-9 front has no MRZ/);
+    expect(await runCli(['mrz', 'missing.jpg'], captureIO(dir))).toBe(2);
   });
 });

@@ -1,20 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatDate, parseMrz } from '@smart-citizen/core';
+import { formatDate, type ParsedMrz, parseMrz } from '@smart-citizen/core';
+import { IdCardReader } from '@smart-citizen/idcard';
 import { type CliIO, CliUsageError, type Command, describeIssue, printJson } from '../command.js';
 
 const usage = `Usage: smart-citizen mrz --text "LINE1\\nLINE2\\nLINE3" [--no-repair] [--today YYYY-MM-DD] [--json]
+       smart-citizen mrz <image> [--today YYYY-MM-DD] [--json]
 
 Parse the machine-readable zone of an ID card (ICAO 9303 TD1, 3 lines × 30 characters) with
 every check digit, including the Vietnamese specifics (document number = last 9 digits of the
 personal number; optional data = the 12 digits, <<, a check digit). OCR confusions (O/0, I/1,
 B/8, …, a filler too many or too few) are repaired only where a check digit confirms them.
 
+  <image>           a photo of the back of a CCCD 2021 or Căn cước 2024 card: the card is found,
+                    rectified and its three MRZ lines read by OCR (tesseract.js, offline)
   --text <lines>    the three lines, separated by line breaks or by a literal \\n
   --no-repair       report the zone as given, without repairs
   --today <date>    reference date for the century of the dates (default: today)
   --json            print the result as JSON
 
-Exit codes: 0 every check holds, 1 a check or field is invalid, 2 not a TD1 zone.`;
+Exit codes: 0 every check holds, 1 a check or field is invalid (or, for an image, no MRZ could be
+read), 2 not a TD1 zone or bad arguments.`;
 
 /** `smart-citizen mrz`: parse and check a TD1 machine-readable zone. */
 export const mrzCommand: Command = {
@@ -39,23 +46,49 @@ export const mrzCommand: Command = {
     } catch (err) {
       throw new CliUsageError(err instanceof Error ? err.message : 'bad arguments');
     }
-    if (values.text === undefined) {
-      throw new CliUsageError(
-        positionals.length > 0
-          ? 'reading the zone from an image is not available in this build; give --text'
-          : 'missing --text',
-      );
-    }
+    if (values.text === undefined && positionals.length !== 1)
+      throw new CliUsageError('give --text or one image of the back of a card');
+    if (values.text !== undefined && positionals.length > 0)
+      throw new CliUsageError('give --text or an image, not both');
     let today: Date | undefined;
     if (values.today !== undefined) {
       today = new Date(`${values.today}T05:00:00Z`);
       if (Number.isNaN(today.getTime())) throw new CliUsageError('--today: expected YYYY-MM-DD');
     }
-    // A text that is not a TD1 zone throws SmartCitizenError mrz/*: runCli prints it, exit 2.
-    const r = parseMrz(values.text.replace(/\\n/g, '\n'), {
-      repair: values['no-repair'] !== true,
-      ...(today ? { today } : {}),
-    });
+    let r: ParsedMrz;
+    if (values.text !== undefined) {
+      // A text that is not a TD1 zone throws SmartCitizenError mrz/*: runCli prints it, exit 2.
+      r = parseMrz(values.text.replace(/\\n/g, '\n'), {
+        repair: values['no-repair'] !== true,
+        ...(today ? { today } : {}),
+      });
+    } else {
+      const file = positionals[0] as string;
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(readFileSync(resolve(io.cwd, file)));
+      } catch {
+        throw new CliUsageError(`cannot read ${file}`);
+      }
+      const reader = await IdCardReader.create({ recognizer: 'tesseract', ...(today ? { today } : {}) });
+      try {
+        const side = await reader.readSide(bytes);
+        const mrz = side.status === 'read' ? side.mrz : undefined;
+        if (!mrz) {
+          const why =
+            side.status !== 'read'
+              ? side.status
+              : (side.issues.find((i) => i.code.startsWith('idcard/mrz') || i.path === 'mrz')?.message ??
+                `a ${side.documentType} ${side.side} has no MRZ`);
+          if (values.json) printJson(io, { status: side.status, mrz: null, issues: side.issues });
+          else io.stderr(`smart-citizen mrz: no MRZ read from ${file}: ${why}\n`);
+          return 1;
+        }
+        r = mrz;
+      } finally {
+        await reader.close();
+      }
+    }
     if (values.json) {
       printJson(io, r);
     } else {
