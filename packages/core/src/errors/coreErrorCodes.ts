@@ -26,6 +26,7 @@ export const coreErrorCodes = [
   'store/invalid-consent',
   'store/invalid-identity',
   'store/invalid-template',
+  'store/invalid-options',
   'store/no-index',
   'store/not-found',
   'store/invalid-config',

@@ -81,6 +81,31 @@ export interface FaceSearchHit {
   similarity: number;
 }
 
+/** One face template of a {@link IdentityStore.scanFaces} page, decrypted. */
+export interface FaceScanItem {
+  idNumber: string;
+  templateId: string;
+  embedding: Float32Array;
+}
+
+/** A page of {@link IdentityStore.scanFaces}. */
+export interface FaceScanPage {
+  items: FaceScanItem[];
+  /** Cursor of the next page (pass as `after`); absent after the last page. */
+  next?: string;
+}
+
+/** Options of {@link IdentityStore.scanFaces}. */
+export interface FaceScanOptions {
+  /** Cursor from the previous page (opaque); absent for the first page. */
+  after?: string;
+  /**
+   * Templates per page.
+   * @default 500
+   */
+  limit?: number;
+}
+
 /** Options of {@link IdentityStore.searchFaces}. */
 export interface FaceSearchOptions {
   /**
@@ -178,6 +203,13 @@ export interface IdentityStore {
    * citizen or a bad template anywhere writes none.
    */
   enrolTemplates?(items: readonly { idNumber: string; template: TemplateInput }[]): Promise<TemplateInfo[]>;
+  /**
+   * Optional: every `face` template, decrypted, a page at a time in enrolment order (keyset paging
+   * on the driver's template cursor: no offset, memory of one page). Templates enrolled while a
+   * scan runs appear in a later page; deleted ones no longer appear.
+   * @throws SmartCitizenError `store/encryption-required` without keys, `store/invalid-options` for a bad cursor or limit
+   */
+  scanFaces?(options?: FaceScanOptions): Promise<FaceScanPage>;
   /** Optional: 1:N search over enrolled `face` templates (format `f32`) by cosine similarity. */
   searchFaces?(embedding: Float32Array, options?: FaceSearchOptions): Promise<FaceSearchHit[]>;
   /**

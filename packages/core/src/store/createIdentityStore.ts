@@ -15,6 +15,7 @@ import type {
   TemplateInput,
   TemplateSearchHit,
 } from './IdentityStore.js';
+import { decodeEmbedding } from './embedding.js';
 import type { IdentityStoreDriver, SealedTemplateRow } from './IdentityStoreDriver.js';
 import type { TemplateIndex, TemplateIndexFactory } from './TemplateIndex.js';
 import { cosineTemplateIndex } from './TemplateIndex.js';
@@ -54,7 +55,10 @@ export interface CreateIdentityStoreOptions extends IdentityStoreOptions {
 /** An {@link IdentityStore} made by {@link createIdentityStore}: every optional capability is there. */
 export type FullIdentityStore = IdentityStore &
   Required<
-    Pick<IdentityStore, 'upsertMany' | 'enrolTemplates' | 'searchFaces' | 'searchTemplates' | 'rotateKeys' | 'count'>
+    Pick<
+      IdentityStore,
+      'upsertMany' | 'enrolTemplates' | 'scanFaces' | 'searchFaces' | 'searchTemplates' | 'rotateKeys' | 'count'
+    >
   >;
 
 const SCAN_PAGE = 2000;
@@ -200,6 +204,31 @@ export function createIdentityStore(options: CreateIdentityStoreOptions): FullId
     return rows.map(infoOf);
   };
 
+  const scanFaces: FullIdentityStore['scanFaces'] = async (opts = {}) => {
+    open();
+    const limit = opts.limit ?? 500;
+    const after = opts.after === undefined ? 0 : Number(opts.after);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100_000 || !Number.isSafeInteger(after) || after < 0) {
+      throw new SmartCitizenError(
+        'store/invalid-options',
+        'scanFaces: limit 1…100000 and a cursor from a previous page',
+        {
+          pkg,
+        },
+      );
+    }
+    const c = needCipher();
+    const page = await driver.scanTemplates({ kind: 'face', after, limit });
+    const items = await Promise.all(
+      page.rows.map(async (row) => ({
+        idNumber: row.idNumber,
+        templateId: row.id,
+        embedding: decodeEmbedding(await openRow(c, row)),
+      })),
+    );
+    return page.rows.length < limit ? { items } : { items, next: String(page.next) };
+  };
+
   const searchFaces: FullIdentityStore['searchFaces'] = async (embedding, opts = {}): Promise<FaceSearchHit[]> => {
     open();
     const k = opts.k ?? 5;
@@ -321,6 +350,7 @@ export function createIdentityStore(options: CreateIdentityStoreOptions): FullId
       open();
       return driver.listConsents(idNumber);
     },
+    scanFaces,
     searchFaces,
     async searchTemplates(kind, probe, opts = {}): Promise<TemplateSearchHit[]> {
       open();

@@ -425,6 +425,44 @@ export function describeIdentityStoreConformance(
       expect(late[0]?.similarity).toBeCloseTo(1, 5);
     });
 
+    it('scans every face template a keyset page at a time, decrypted, in enrolment order', async () => {
+      const { store } = await open();
+      if (!store.scanFaces) return;
+      const enrolled: { idNumber: string; templateId: string; embedding: Float32Array }[] = [];
+      for (const p of conformanceCitizens) await store.upsert(p);
+      for (let i = 0; i < 7; i++) {
+        const p = conformanceCitizens[i % conformanceCitizens.length] as StoredIdentity;
+        const embedding = unitVector(faceDimension, 300 + i);
+        const t = await store.enrolTemplate(p.idNumber, {
+          kind: 'face',
+          format: 'f32',
+          data: encodeEmbedding(embedding),
+        });
+        enrolled.push({ idNumber: p.idNumber, templateId: t.id, embedding });
+        // Other kinds are not scanned.
+        if (i === 2)
+          await store.enrolTemplate(p.idNumber, { kind: 'fingerprint', format: 'x', data: new Uint8Array(8) });
+      }
+      await store.deleteTemplate(enrolled[4]?.templateId as string);
+      const expected = enrolled.filter((_, i) => i !== 4);
+      const seen: typeof enrolled = [];
+      const pages: number[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await store.scanFaces({ ...(after !== undefined ? { after } : {}), limit: 2 });
+        pages.push(page.items.length);
+        seen.push(...page.items);
+        if (page.next === undefined) break;
+        after = page.next;
+      }
+      expect(seen.map((x) => x.templateId)).toEqual(expected.map((x) => x.templateId));
+      expect(seen.map((x) => x.idNumber)).toEqual(expected.map((x) => x.idNumber));
+      for (const [i, x] of seen.entries()) expect([...x.embedding]).toEqual([...(expected[i]?.embedding ?? [])]);
+      expect(pages.every((n) => n <= 2)).toBe(true);
+      await expect(store.scanFaces({ after: 'not a cursor' })).rejects.toMatchObject({ code: 'store/invalid-options' });
+      await expect(store.scanFaces({ limit: 0 })).rejects.toMatchObject({ code: 'store/invalid-options' });
+    });
+
     it('searches another kind 1:N through the index registered for it', async () => {
       const { store } = await open();
       if (!store.searchTemplates) return;

@@ -130,6 +130,11 @@ describe('dedupeFaces', () => {
       },
     });
     expect(first.status).toBe('stopped');
+    // The checkpoint keeps the scan cursor, not the accounts done: no singleton account is in it.
+    const saved = JSON.stringify(cp.value);
+    expect(cp.value?.cursor).toBeDefined();
+    expect(saved).not.toContain(idOf(39));
+    expect(saved).not.toContain(idOf(12));
     // A crash after the checkpoint: the same page may be read again; nothing is double-counted.
     const resumed = await dedupeFaces(store, { threshold: 0.8, pageSize: 5, checkpoint: cp });
     expect(resumed.status).toBe('complete');

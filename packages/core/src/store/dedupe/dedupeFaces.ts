@@ -6,16 +6,16 @@ import { sha256Hex } from '../../privacy/AuditLog.js';
 import { findActiveConsent } from '../../privacy/consent.js';
 import { foldForCompare } from '../../text/foldDiacritics.js';
 import { decodeEmbedding } from '../embedding.js';
-import type { IdentityStore } from '../IdentityStore.js';
+import type { FaceScanItem, IdentityStore } from '../IdentityStore.js';
 import { cosineSimilarity } from '../validateRecord.js';
 import { UnionFind } from './unionFind.js';
 
 /** Consent purpose the dedupe job looks for (scope `face-search`) unless told otherwise. */
 export const DEDUPE_PURPOSE = 'account-deduplication';
 
-/** What the job needs from a store: the public {@link IdentityStore} API with 1:N face search. */
-export type DedupeStore = Pick<IdentityStore, 'get' | 'listChanges' | 'getTemplates' | 'listConsents'> &
-  Required<Pick<IdentityStore, 'searchFaces'>>;
+/** What the job needs from a store: the public {@link IdentityStore} API with the face scan and 1:N face search. */
+export type DedupeStore = Pick<IdentityStore, 'get' | 'getTemplates' | 'listConsents' | 'count'> &
+  Required<Pick<IdentityStore, 'scanFaces' | 'searchFaces'>>;
 
 /** A group of accounts whose faces match (connected by hits at or above the threshold). */
 export interface DedupeCluster {
@@ -48,9 +48,9 @@ export interface DedupeConflict {
 
 /** Counts of one run (resumed runs count each account once). */
 export interface DedupeStats {
-  /** Change-feed entries read. */
-  changesRead: number;
-  /** Accounts looked at. */
+  /** Face templates read by the scan. */
+  scanned: number;
+  /** Accounts looked at: those with a face template, plus the rest when the store can count. */
   accounts: number;
   /** Accounts searched (with consent and a face template). */
   searched: number;
@@ -58,7 +58,7 @@ export interface DedupeStats {
   templates: number;
   /** Accounts skipped: no active `face-search` consent for the purpose. */
   withoutConsent: number;
-  /** Accounts skipped: no face template. */
+  /** Accounts without a face template (when the store can count). */
   withoutFace: number;
   /** Hits dropped because the other account has no consent. */
   hitsWithoutConsent: number;
@@ -78,24 +78,26 @@ export type DedupeResult =
       stats: DedupeStats;
     }
   /** Stopped by the signal at a page boundary; run again with the same checkpoint to go on. */
-  | { status: 'stopped'; threshold: number; afterSeq: number; stats: DedupeStats }
+  | { status: 'stopped'; threshold: number; cursor?: string; stats: DedupeStats }
   /** The store has face templates but no account consented to face search for the purpose. */
   | { status: 'no-consent'; threshold: number; purpose: string; stats: DedupeStats };
 
-/** The job's position and findings so far (JSON; holds ID numbers and hashed card keys, no names). */
+/**
+ * The job's position and findings so far (JSON; holds ID numbers and hashed card keys, no names).
+ * Its size grows with the pairs found and the card keys (two 16-hex-digit hashes per account with
+ * a face), not with a list of the accounts done: the position is the scan's keyset cursor.
+ */
 export interface DedupeCheckpoint {
-  version: 1;
+  version: 2;
   threshold: number;
   k: number;
   purpose: string;
-  /** Change-feed position: entries up to here are done. */
-  afterSeq: number;
+  /** {@link IdentityStore.scanFaces} cursor: templates up to here are done (absent: from the start). */
+  cursor?: string;
   done: boolean;
-  /** Accounts already processed. */
-  seen: string[];
   /** Matching pairs: `a|b` (a < b) → best score. */
   edges: Record<string, number>;
-  /** SHA-256 of a card key (reason + value) → accounts having it. */
+  /** First 64 bits of the SHA-256 of a card key (reason + value), hex → accounts having it. */
   cards: Record<string, string[]>;
   stats: DedupeStats;
 }
@@ -106,9 +108,9 @@ export interface DedupeCheckpointStore {
   save(checkpoint: DedupeCheckpoint): Promise<void>;
 }
 
-/** Progress after each page of the change feed. */
+/** Progress after each page of the face scan. */
 export interface DedupeProgress {
-  afterSeq: number;
+  cursor?: string;
   accounts: number;
   templates: number;
   pairs: number;
@@ -129,7 +131,7 @@ export interface DedupeOptions {
    */
   purpose?: string;
   /**
-   * Change-feed entries per page (one checkpoint per page).
+   * Face templates per page of the scan (one checkpoint per page).
    * @default 500
    */
   pageSize?: number;
@@ -144,7 +146,7 @@ export interface DedupeOptions {
 }
 
 const emptyStats = (): DedupeStats => ({
-  changesRead: 0,
+  scanned: 0,
   accounts: 0,
   searched: 0,
   templates: 0,
@@ -187,9 +189,11 @@ function checkOptions(o: DedupeOptions): void {
  * (union–find) into clusters. Accounts whose card data agree (same old CMND number, or same name
  * and date of birth) while their faces stay below the threshold are reported as conflicts.
  *
- * The job walks the change feed a page at a time, so its memory holds one page of templates, the
- * ID numbers seen and the pairs found — not the gallery. With a `checkpoint` it saves its position
- * after each page and resumes there; each account is counted once. Nothing is merged: record a
+ * The job walks the face templates with {@link IdentityStore.scanFaces} (keyset pages in enrolment
+ * order), so its memory holds one page of templates, the pairs found and the hashed card keys —
+ * not the gallery, nor a list of the accounts done. With a `checkpoint` it saves its cursor after
+ * each page and resumes there; each account is counted once (at its oldest face template).
+ * Accounts without a face template are not visited (a store that can count reports them). Nothing is merged: record a
  * person's decision with {@link recordDedupeDecision}.
  * @param store - any identity store with 1:N face search and keys
  * @param options - threshold and job controls
@@ -204,30 +208,27 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
   const pageSize = options.pageSize ?? 500;
   const clock = options.clock ?? systemClock;
   let state: DedupeCheckpoint = {
-    version: 1,
+    version: 2,
     threshold,
     k,
     purpose,
-    afterSeq: 0,
     done: false,
-    seen: [],
     edges: {},
     cards: {},
     stats: emptyStats(),
   };
   const saved = await options.checkpoint?.load();
   if (saved) {
-    if (saved.version !== 1 || saved.threshold !== threshold || saved.k !== k || saved.purpose !== purpose) {
+    if (saved.version !== 2 || saved.threshold !== threshold || saved.k !== k || saved.purpose !== purpose) {
       throw new SmartCitizenError(
         'dedupe/checkpoint-mismatch',
-        'the checkpoint was made with other options (threshold, k or purpose); remove it to start over',
+        'the checkpoint was made with other options (threshold, k or purpose) or by an older version; remove it to start over',
         { pkg: 'core' },
       );
     }
     state = saved;
     if (!state.done) state.stats.resumes++;
   }
-  const seen = new Set(state.seen);
   const edges = new Map(Object.entries(state.edges));
   const cards = new Map(Object.entries(state.cards));
   const stats = state.stats;
@@ -241,85 +242,87 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
     }
     return ok;
   };
-  let facesSeen = false;
 
-  const processAccount = async (id: string) => {
-    stats.accounts++;
-    const record = await store.get(id);
-    if (!record) return;
-    const templates = await store.getTemplates(id, 'face');
-    if (templates.length > 0) facesSeen = true;
+  // One template of the scan. The account's own work (consent count, card keys) is done at its
+  // oldest face template, which the scan (in enrolment order) meets first: each account once.
+  const processTemplate = async (item: FaceScanItem) => {
+    stats.scanned++;
+    const id = item.idNumber;
+    const mine = await store.getTemplates(id, 'face');
+    if (!mine.some((t) => t.id === item.templateId)) return; // deleted since the page was read
+    const first = mine[0]?.id === item.templateId;
+    if (first) stats.accounts++;
     if (!(await consents(id))) {
-      stats.withoutConsent++;
+      if (first) stats.withoutConsent++;
       return;
     }
-    if (templates.length === 0) {
-      stats.withoutFace++;
-      return;
-    }
-    stats.searched++;
-    for (const t of templates) {
-      stats.templates++;
-      const hits = await store.searchFaces(decodeEmbedding(t.data), {
-        k: k + templates.length,
-        minSimilarity: threshold,
-        ...(options.exact ? { exact: true } : {}),
-      });
-      for (const h of hits) {
-        if (h.idNumber === id || h.similarity < threshold) continue;
-        if (!(await consents(h.idNumber))) {
-          stats.hitsWithoutConsent++;
-          continue;
-        }
-        const key = pairKey(id, h.idNumber);
-        const prev = edges.get(key);
-        if (prev === undefined || h.similarity > prev) edges.set(key, h.similarity);
+    if (first) {
+      stats.searched++;
+      const record = await store.get(id);
+      for (const [reason, value] of record ? cardKeys(record.identity) : []) {
+        const key = (await sha256Hex(`${reason}\u0000${value}`)).slice(0, 16);
+        const group = cards.get(key);
+        if (!group) cards.set(key, [id]);
+        else if (!group.includes(id)) group.push(id);
       }
     }
-    for (const [reason, value] of cardKeys(record.identity)) {
-      const key = await sha256Hex(`${reason}\u0000${value}`);
-      const group = cards.get(key);
-      if (!group) cards.set(key, [id]);
-      else if (!group.includes(id)) group.push(id);
+    stats.templates++;
+    const hits = await store.searchFaces(item.embedding, {
+      k: k + mine.length,
+      minSimilarity: threshold,
+      ...(options.exact ? { exact: true } : {}),
+    });
+    for (const h of hits) {
+      if (h.idNumber === id || h.similarity < threshold) continue;
+      if (!(await consents(h.idNumber))) {
+        stats.hitsWithoutConsent++;
+        continue;
+      }
+      const key = pairKey(id, h.idNumber);
+      const prev = edges.get(key);
+      if (prev === undefined || h.similarity > prev) edges.set(key, h.similarity);
     }
   };
 
   const snapshot = (): DedupeCheckpoint => {
     stats.pairs = edges.size;
-    return {
-      ...state,
-      seen: [...seen],
-      edges: Object.fromEntries(edges),
-      cards: Object.fromEntries(cards),
-      stats,
-    };
+    return { ...state, edges: Object.fromEntries(edges), cards: Object.fromEntries(cards), stats };
   };
 
   while (!state.done) {
     if (options.signal?.aborted) {
-      return { status: 'stopped', threshold, afterSeq: state.afterSeq, stats: { ...stats, pairs: edges.size } };
+      return {
+        status: 'stopped',
+        threshold,
+        ...(state.cursor !== undefined ? { cursor: state.cursor } : {}),
+        stats: { ...stats, pairs: edges.size },
+      };
     }
-    const page = await store.listChanges({ afterSeq: state.afterSeq, limit: pageSize });
-    for (const change of page) {
-      stats.changesRead++;
-      if (change.op === 'erase' || seen.has(change.idNumber)) continue;
-      seen.add(change.idNumber);
-      await processAccount(change.idNumber);
-    }
-    if (page.length > 0) state.afterSeq = (page[page.length - 1] as { seq: number }).seq;
-    if (page.length < pageSize) state.done = true;
+    const page = await store.scanFaces({
+      ...(state.cursor !== undefined ? { after: state.cursor } : {}),
+      limit: pageSize,
+    });
+    for (const item of page.items) await processTemplate(item);
+    if (page.next === undefined) state.done = true;
+    else state.cursor = page.next;
     state = snapshot();
     await options.checkpoint?.save(state);
     options.onProgress?.({
-      afterSeq: state.afterSeq,
+      ...(state.cursor !== undefined ? { cursor: state.cursor } : {}),
       accounts: stats.accounts,
       templates: stats.templates,
       pairs: edges.size,
     });
   }
   stats.pairs = edges.size;
-  if (stats.searched === 0 && (facesSeen || stats.withoutConsent > 0)) {
+  if (stats.searched === 0 && stats.scanned > 0) {
     return { status: 'no-consent', threshold, purpose, stats };
+  }
+  // Accounts without a face are never scanned: count them when the store can count.
+  const total = await store.count?.();
+  if (total !== undefined && total >= stats.accounts) {
+    stats.withoutFace = total - stats.accounts;
+    stats.accounts = total;
   }
 
   const uf = new UnionFind();
@@ -355,6 +358,7 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
     if (group.length < 2) continue;
     for (let i = 0; i < group.length; i++) {
       for (let j = i + 1; j < group.length; j++) {
+        // The card hashes are cut to 64 bits: the shared key is read again from the two records.
         const [a, b] = [group[i] as string, group[j] as string].sort() as [string, string];
         const key = pairKey(a, b);
         if (edges.has(key) || reported.has(key)) continue;
