@@ -1,4 +1,4 @@
-import { type Issue, SmartCitizenError } from '@smart-citizen/core';
+import type { Issue } from '@smart-citizen/core';
 
 /** Where a command writes: stdout for results, stderr for messages. Injectable for tests. */
 export interface CliIO {
@@ -19,12 +19,7 @@ export interface Command {
   run(argv: string[], io: CliIO): Promise<number>;
 }
 
-/** Bad command-line input: printed as a message, exit code 2. */
-export class CliUsageError extends SmartCitizenError<'cli/usage'> {
-  constructor(message: string) {
-    super('cli/usage', message, { pkg: 'cli' });
-  }
-}
+export { CliUsageError } from './errors.js';
 
 /** Print `value` as one JSON line. */
 export function printJson(io: CliIO, value: unknown): void {

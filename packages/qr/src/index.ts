@@ -1,6 +1,14 @@
 // Public API of @smart-citizen/qr.
 export { parseCardQr, safeParseCardQr } from './parse/parseCardQr.js';
 export type { CardQrData, CardQrErrorCode, ParseCardQrOptions, SafeParseCardQrResult } from './parse/parseCardQr.js';
+export { qrErrorCodes } from './errors.js';
+export type {
+  QrEngineErrorCode,
+  QrErrorCode,
+  QrReadErrorCode,
+  QrScannerErrorCode,
+  QrTestingErrorCode,
+} from './errors.js';
 export { detectPayloadKind } from './parse/payloadKind.js';
 export { qrEvidenceVerifiers } from './evidence.js';
 export type { QrEvidenceOptions } from './evidence.js';

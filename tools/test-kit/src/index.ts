@@ -5,7 +5,7 @@
  * Outside CI a missing resource makes the real-data tests skip with a plain message.
  * Under CI (`CI=true`) nothing may skip: a missing resource fails the run.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,3 +114,28 @@ export const chromiumArgs: readonly string[] = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/**
+ * The source files (not tests) below `dir`, recursively: what the tests that scan a package's
+ * throw and issue sites read.
+ * @param dir - absolute path, e.g. the package's `src`
+ * @param skip - relative paths to leave out (the code list itself, test-only folders)
+ */
+export function sourceFiles(dir: string, skip: (relativePath: string) => boolean = () => false): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !skip(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** Every code `pattern` captures in the files (the first capture group that matched, per match). */
+export function codesIn(files: readonly string[], pattern: RegExp): Set<string> {
+  const codes = new Set<string>();
+  for (const file of files) {
+    for (const m of readFileSync(file, 'utf8').matchAll(pattern)) {
+      const code = m.slice(1).find((g) => g !== undefined);
+      if (code !== undefined) codes.add(code);
+    }
+  }
+  return codes;
+}

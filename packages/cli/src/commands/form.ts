@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
-import { type CitizenIdentity, SmartCitizenError, parseDate, parseSex } from '@smart-citizen/core';
-import { type FillResult, defaultFormRegistry, fillForm, renderFormPdf } from '@smart-citizen/forms';
+import { type CitizenIdentity, parseDate, parseSex } from '@smart-citizen/core';
+import { type FillResult, FormsError, defaultFormRegistry, fillForm, renderFormPdf } from '@smart-citizen/forms';
 import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
+import { cliError } from '../errors.js';
 
 const usage = `Usage:
   smart-citizen form list [--json]
@@ -46,9 +47,7 @@ async function readJson(io: CliIO, file: string, flag: string): Promise<unknown>
 /** Accept text dates and Vietnamese sex words in an identity file, as people write them. */
 function readIdentity(raw: unknown): CitizenIdentity {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new SmartCitizenError('forms/invalid-identity', 'the identity file must hold a JSON object', {
-      pkg: 'forms',
-    });
+    throw new FormsError('forms/invalid-identity', 'the identity file must hold a JSON object');
   }
   const out: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
   for (const f of DATE_FIELDS) {
@@ -149,9 +148,7 @@ export const formCommand: Command = {
       answersRaw !== undefined &&
       (answersRaw === null || typeof answersRaw !== 'object' || Array.isArray(answersRaw))
     ) {
-      throw new SmartCitizenError('forms/invalid-answers', 'the answers file must hold a JSON object', {
-        pkg: 'forms',
-      });
+      throw new FormsError('forms/invalid-answers', 'the answers file must hold a JSON object');
     }
     const input: { identity?: CitizenIdentity; answers?: Record<string, unknown> } = {};
     if (identity) input.identity = identity;
@@ -169,7 +166,7 @@ export const formCommand: Command = {
       try {
         await writeFile(resolve(io.cwd, values.pdf), rendered.pdf);
       } catch (cause) {
-        throw new SmartCitizenError('cli/write-failed', `cannot write ${values.pdf}`, { pkg: 'cli', cause });
+        throw cliError('cli/write-failed', `cannot write ${values.pdf}`, { cause });
       }
       result.issues.push(...rendered.issues);
       pdf = { path: values.pdf, pages: rendered.pages, bytes: rendered.pdf.length };

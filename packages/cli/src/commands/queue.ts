@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SmartCitizenError } from '@smart-citizen/core';
 import {
   type BackendSimulationResult,
+  QueueError,
   type QueueBackend,
   type SimulationConfig,
   type SimulationResult,
@@ -12,6 +12,7 @@ import {
   vietnamPriorityPolicy,
 } from '@smart-citizen/queue';
 import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
+import { cliError } from '../errors.js';
 
 const usage = `Usage: smart-citizen queue <subcommand> [options]
 
@@ -186,18 +187,16 @@ export const queueCommand: Command = {
     try {
       text = await readFile(path, 'utf8');
     } catch {
-      throw new SmartCitizenError('cli/unreadable-file', `cannot read ${values.config}`, { pkg: 'cli' });
+      throw cliError('cli/unreadable-file', `cannot read ${values.config}`);
     }
     let config: SimulationConfig;
     try {
       config = JSON.parse(text) as SimulationConfig;
     } catch {
-      throw new SmartCitizenError('cli/invalid-json', `${values.config} is not valid JSON`, { pkg: 'cli' });
+      throw cliError('cli/invalid-json', `${values.config} is not valid JSON`);
     }
     if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-      throw new SmartCitizenError('queue/invalid-simulation', 'the configuration must be a JSON object', {
-        pkg: 'cli',
-      });
+      throw new QueueError('queue/invalid-simulation', 'the configuration must be a JSON object', { pkg: 'cli' });
     }
     const seed = intOption(values.seed, '--seed', -(2 ** 31), 2 ** 31 - 1);
     const days = intOption(values.days, '--days', 1, 1000);

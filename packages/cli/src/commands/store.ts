@@ -16,6 +16,7 @@ import {
   validateIdNumber,
 } from '@smart-citizen/core';
 import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
+import { cliError } from '../errors.js';
 import {
   DEDUPE_PURPOSE,
   type EnrolOutcome,
@@ -188,7 +189,7 @@ async function runImport(file: string, values: Values, io: CliIO): Promise<numbe
     const s = await stat(path);
     if (!s.isFile()) throw new Error('not a file');
   } catch (cause) {
-    throw new SmartCitizenError('cli/unreadable-input', `cannot read ${file}`, { pkg: 'cli', cause });
+    throw cliError('cli/unreadable-input', `cannot read ${file}`, { cause });
   }
   const opened = await openStore(values.store ?? 'sqlite:smart-citizen.db', values.schema, io.cwd);
   const rejected: Rejected[] = [];
@@ -206,6 +207,7 @@ async function runImport(file: string, values: Values, io: CliIO): Promise<numbe
       if (opened.store.upsertMany) await opened.store.upsertMany(pending);
       else for (const p of pending) await opened.store.upsert(p);
     } catch (err) {
+      // The store's own code (store/*, a CoreErrorCode) passes through, with how far the import got.
       throw new SmartCitizenError(
         isSmartCitizenError(err) ? err.code : 'store/backend-error',
         `writing lines ${pendingLines[0]}–${pendingLines[pendingLines.length - 1]} failed; ${imported} citizens from earlier lines were committed`,
@@ -380,7 +382,7 @@ async function runEnrolFace(args: string[], values: Values, io: CliIO): Promise<
     try {
       if (!(await stat(batch)).isFile()) throw new Error('not a file');
     } catch (cause) {
-      throw new SmartCitizenError('cli/unreadable-input', `cannot read ${values.batch}`, { pkg: 'cli', cause });
+      throw cliError('cli/unreadable-input', `cannot read ${values.batch}`, { cause });
     }
   }
   const { FaceVerifier } = await import('@smart-citizen/face');

@@ -16,6 +16,7 @@ import {
 } from '@smart-citizen/core';
 import type { FaceVerifier } from '@smart-citizen/face';
 import { type CliIO, CliUsageError } from '../command.js';
+import { cliError } from '../errors.js';
 
 /** Environment variable holding the store's biometric key: `KEYID:64-hex-digits`. */
 export const STORE_KEY_ENV = 'SMART_CITIZEN_STORE_KEY';
@@ -187,7 +188,7 @@ export function fileCheckpoint(path: string): DedupeCheckpointStore {
       try {
         return JSON.parse(text) as DedupeCheckpoint;
       } catch (cause) {
-        throw new SmartCitizenError('cli/bad-checkpoint', `${path} is not a dedupe checkpoint`, { pkg: 'cli', cause });
+        throw cliError('cli/bad-checkpoint', `${path} is not a dedupe checkpoint`, { cause });
       }
     },
     async save(cp) {

@@ -30,3 +30,30 @@ export class SmartCitizenError<Code extends string = string> extends Error {
 export function isSmartCitizenError(err: unknown, code?: string): err is SmartCitizenError {
   return err instanceof SmartCitizenError && (code === undefined || err.code === code);
 }
+
+/** Options of the errors an {@link ErrorFactory} makes. */
+export interface PackageErrorOptions {
+  cause?: unknown;
+  /** Structured, non-personal details. */
+  details?: Record<string, unknown>;
+}
+
+/** Makes one package's errors: a code of the package's union, a message that names the package. */
+export type ErrorFactory<Code extends string> = <C extends Code>(
+  code: C,
+  message: string,
+  options?: PackageErrorOptions,
+) => SmartCitizenError<C>;
+
+/**
+ * The error factory of a package that throws plain {@link SmartCitizenError}s (no subclass of its
+ * own): the package's code union is checked at every throw site.
+ * @param pkg - the package name the messages carry, e.g. `qr` for `[@smart-citizen/qr] …`
+ * @returns the factory
+ * @example
+ * export const qrError: ErrorFactory<QrErrorCode> = errorFactory('qr');
+ * throw qrError('qr/engine-closed', 'the engine was closed');
+ */
+export function errorFactory<Code extends string>(pkg: string): ErrorFactory<Code> {
+  return (code, message, options = {}) => new SmartCitizenError(code, message, { ...options, pkg });
+}

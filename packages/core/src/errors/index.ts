@@ -1,4 +1,5 @@
-export { SmartCitizenError, isSmartCitizenError } from './SmartCitizenError.js';
+export { SmartCitizenError, errorFactory, isSmartCitizenError } from './SmartCitizenError.js';
+export type { ErrorFactory, PackageErrorOptions } from './SmartCitizenError.js';
 export { issue } from './Issue.js';
 export type { Issue, IssueSeverity } from './Issue.js';
 export { coreErrorCodes } from './coreErrorCodes.js';

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sourceFiles } from '@smart-citizen/test-kit';
 import { describe, expect, it } from 'vitest';
 import { decisionReason, decisionReasonCodes, decisionReasons } from './decisionReasons.js';
 import { evidenceSources } from './evidenceSources.js';
@@ -9,13 +10,7 @@ import { defaultLevelRequirements } from './policy.js';
 const srcRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Source files (not tests) of the parts of core that emit decision issues. */
-function sourceFiles(): string[] {
-  return ['session', 'rules', 'mrz'].flatMap((dir) =>
-    readdirSync(join(srcRoot, dir))
-      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-      .map((f) => join(srcRoot, dir, f)),
-  );
-}
+const sources = (): string[] => ['session', 'rules', 'mrz'].flatMap((dir) => sourceFiles(join(srcRoot, dir)));
 
 /** The values each `${…}` variable in an emitted code template can take (a code like `requirement/${name}-missing` is checked once per value). */
 const templateVariableValues: Record<string, readonly string[]> = {
@@ -49,7 +44,7 @@ function emittedCodes(): Map<string, Set<string>> {
     if (severity) set.add(severity);
     codes.set(code, set);
   };
-  for (const file of sourceFiles()) {
+  for (const file of sources()) {
     const text = readFileSync(file, 'utf8');
     for (const call of text.matchAll(/\bissue\(\s*([^,]+),\s*([^,]+),/g)) {
       const arg = (call[1] as string).trim();

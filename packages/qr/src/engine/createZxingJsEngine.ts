@@ -1,4 +1,4 @@
-import { SmartCitizenError } from '@smart-citizen/core';
+import { qrError } from '../errors.js';
 import type { RasterImage } from '@smart-citizen/image';
 import { greyOf } from '../read/greyOps.js';
 import type { QrEngine, QrEngineOptions, QrFormat, QrPoint, QrSymbol } from './QrEngine.js';
@@ -24,7 +24,7 @@ export async function createZxingJsEngine(): Promise<QrEngine> {
   try {
     lib = await import('@zxing/library');
   } catch (err) {
-    throw new SmartCitizenError('qr/engine-unavailable', 'could not load @zxing/library', { pkg: 'qr', cause: err });
+    throw qrError('qr/engine-unavailable', 'could not load @zxing/library', { cause: err });
   }
   const { BinaryBitmap, DecodeHintType, HybridBinarizer, GlobalHistogramBinarizer, RGBLuminanceSource, BarcodeFormat } =
     lib;
@@ -33,7 +33,7 @@ export async function createZxingJsEngine(): Promise<QrEngine> {
   let closed = false;
 
   const decode = (image: RasterImage, opts: QrEngineOptions = {}): QrSymbol[] => {
-    if (closed) throw new SmartCitizenError('qr/engine-closed', 'the engine was closed', { pkg: 'qr' });
+    if (closed) throw qrError('qr/engine-closed', 'the engine was closed');
     if (image.width === 0 || image.height === 0) return [];
     const source = new RGBLuminanceSource(toGrey(image), image.width, image.height);
     const binarizer = opts.binarizer === 'global' ? new GlobalHistogramBinarizer(source) : new HybridBinarizer(source);

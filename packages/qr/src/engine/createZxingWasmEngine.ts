@@ -1,4 +1,5 @@
 import { SmartCitizenError } from '@smart-citizen/core';
+import { qrError } from '../errors.js';
 import type { RasterImage } from '@smart-citizen/image';
 import { greyOf } from '../read/greyOps.js';
 import type { QrEngine, QrEngineOptions, QrFormat, QrPoint, QrSymbol } from './QrEngine.js';
@@ -85,9 +86,7 @@ export async function createZxingWasmEngine(options: ZxingWasmEngineOptions = {}
     let wasmBinary = options.wasmBinary;
     if (!wasmBinary && options.wasmUrl === undefined) {
       if (!isNode()) {
-        throw new SmartCitizenError('qr/engine-unavailable', 'pass wasmBinary or wasmUrl for zxing-wasm in a browser', {
-          pkg: 'qr',
-        });
+        throw qrError('qr/engine-unavailable', 'pass wasmBinary or wasmUrl for zxing-wasm in a browser');
       }
       wasmBinary = await nodeWasmBinary();
     }
@@ -104,7 +103,7 @@ export async function createZxingWasmEngine(options: ZxingWasmEngineOptions = {}
     constants = zx;
   } catch (err) {
     if (err instanceof SmartCitizenError) throw err;
-    throw new SmartCitizenError('qr/engine-unavailable', 'could not load zxing-wasm', { pkg: 'qr', cause: err });
+    throw qrError('qr/engine-unavailable', 'could not load zxing-wasm', { cause: err });
   }
   const index = (list: readonly string[], name: string): number => Math.max(0, list.indexOf(name));
   const fixed = {
@@ -119,15 +118,14 @@ export async function createZxingWasmEngine(options: ZxingWasmEngineOptions = {}
   let closed = false;
 
   const decode = (image: RasterImage, opts: QrEngineOptions = {}): QrSymbol[] => {
-    if (closed) throw new SmartCitizenError('qr/engine-closed', 'the engine was closed', { pkg: 'qr' });
+    if (closed) throw qrError('qr/engine-closed', 'the engine was closed');
     const { width, height } = image;
     const size = width * height;
     if (size === 0) return [];
     if (size > capacity) {
       if (buffer) mod._free(buffer);
       buffer = mod._malloc(size);
-      if (!buffer)
-        throw new SmartCitizenError('qr/out-of-memory', 'zxing-wasm could not allocate the image', { pkg: 'qr' });
+      if (!buffer) throw qrError('qr/out-of-memory', 'zxing-wasm could not allocate the image');
       capacity = size;
     }
     const heap = mod.HEAPU8.subarray(buffer, buffer + size);

@@ -1,4 +1,5 @@
-import { type CitizenIdentity, type Issue, issue, SmartCitizenError } from '@smart-citizen/core';
+import { type CitizenIdentity, type Issue, issue, type SmartCitizenError } from '@smart-citizen/core';
+import { qrError } from '../errors.js';
 import { decodeImage, type RasterImage, resize, rotate90 } from '@smart-citizen/image';
 import type { QrEngine, QrEngineOptions, QrFormat, QrPoint, QrSymbol } from '../engine/QrEngine.js';
 import { createZxingWasmEngine } from '../engine/createZxingWasmEngine.js';
@@ -345,7 +346,7 @@ export async function readCardQr(
   const engine = options.engine ?? (await defaultEngine());
   const raster = image instanceof Uint8Array ? await decodeImage(image) : image;
   if (!raster || typeof raster.width !== 'number' || raster.width < 1 || raster.height < 1) {
-    throw new SmartCitizenError('qr/bad-image', 'the image is empty', { pkg: 'qr' });
+    throw qrError('qr/bad-image', 'the image is empty');
   }
   const budget = options.timeBudgetMs ?? DEFAULT_BUDGET_MS;
   const acceptAny = options.accept === 'any';

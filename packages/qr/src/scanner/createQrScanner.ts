@@ -1,4 +1,4 @@
-import { SmartCitizenError } from '@smart-citizen/core';
+import { qrError } from '../errors.js';
 import type { RasterImage } from '@smart-citizen/image';
 import type { ReadCardQrResult } from '../read/readCardQr.js';
 import type { CaptureHint, FrameAssessment } from './assessFrame.js';
@@ -123,15 +123,12 @@ export function videoFrameSource(video: HTMLVideoElement, maxSide = 1280): Frame
 export function createQrScanner(options: QrScannerOptions): QrScanner {
   const maybeSource =
     options.source ?? (options.video ? videoFrameSource(options.video, options.maxFrameSide) : undefined);
-  if (!maybeSource)
-    throw new SmartCitizenError('qr/scanner-no-source', 'give a video element or a frame source', { pkg: 'qr' });
+  if (!maybeSource) throw qrError('qr/scanner-no-source', 'give a video element or a frame source');
   const source: FrameSource = maybeSource;
   let decoder = options.decoder;
   if (!decoder) {
     if (!options.wasmUrl || !options.worker) {
-      throw new SmartCitizenError('qr/scanner-no-decoder', 'give a decoder, or the worker and the wasmUrl', {
-        pkg: 'qr',
-      });
+      throw qrError('qr/scanner-no-decoder', 'give a decoder, or the worker and the wasmUrl');
     }
     decoder = createWorkerFrameDecoder({ wasmUrl: options.wasmUrl, worker: options.worker });
   }
@@ -201,7 +198,7 @@ export function createQrScanner(options: QrScannerOptions): QrScanner {
 
   return {
     start() {
-      if (closed) throw new SmartCitizenError('qr/scanner-closed', 'the scanner was closed', { pkg: 'qr' });
+      if (closed) throw qrError('qr/scanner-closed', 'the scanner was closed');
       if (running) return;
       running = true;
       schedule();

@@ -1,5 +1,7 @@
+import { SmartCitizenError } from '@smart-citizen/core';
 import type { RasterImage } from '@smart-citizen/image';
 import type { QrEngine, QrFormat } from '../engine/QrEngine.js';
+import { qrError } from '../errors.js';
 import { type ReadCardQrResult, readCardQr } from '../read/readCardQr.js';
 import { type FrameAssessment, assessFrame } from './assessFrame.js';
 
@@ -96,7 +98,8 @@ export function createWorkerFrameDecoder(options: WorkerFrameDecoderOptions): Fr
     if (!p) return;
     pending.delete(msg.id);
     if (msg.type === 'reading') p.resolve(msg.reading);
-    else p.reject(new Error(`${msg.code}: ${msg.message}`));
+    // The worker's error, typed again on this side: its code (a QrErrorCode or an image code) survives.
+    else p.reject(new SmartCitizenError(msg.code, msg.message.replace(/^\[[^\]]+\] /, ''), { pkg: 'qr' }));
   };
   const init: WorkerRequest = {
     type: 'init',
@@ -116,7 +119,7 @@ export function createWorkerFrameDecoder(options: WorkerFrameDecoderOptions): Fr
     },
     close() {
       worker.terminate();
-      for (const p of pending.values()) p.reject(new Error('qr/scanner-closed'));
+      for (const p of pending.values()) p.reject(qrError('qr/scanner-closed', 'the scanner was closed'));
       pending.clear();
     },
   };

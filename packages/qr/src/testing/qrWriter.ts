@@ -1,4 +1,4 @@
-import { SmartCitizenError } from '@smart-citizen/core';
+import { qrError } from '../errors.js';
 
 /** A barcode as a module matrix: `modules[y * width + x]` is 1 for dark. */
 export interface ModuleMatrix {
@@ -36,8 +36,7 @@ export async function createBarcodeWriter(): Promise<BarcodeWriter> {
         addQuietZones: false,
         ...(format === 'QRCode' ? { options: `ecLevel=${ecLevel}` } : {}),
       });
-      if (r.error)
-        throw new SmartCitizenError('qr/write-failed', 'zxing-wasm could not encode the text', { pkg: 'qr' });
+      if (r.error) throw qrError('qr/write-failed', 'zxing-wasm could not encode the text');
       const { width, height, data } = r.symbol;
       const modules = new Uint8Array(width * height);
       for (let i = 0; i < modules.length; i++) modules[i] = (data[i] ?? 255) < 128 ? 1 : 0;
