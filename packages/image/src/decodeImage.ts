@@ -26,6 +26,12 @@ export interface DecodeImageOptions {
    */
   maxPixels?: number;
   /**
+   * Refuse files larger than this (`image/too-large`) before parsing anything: a 50 MB upload
+   * is not an ID photo, and a lower cap keeps a kiosk server's memory per request bounded.
+   * @default 33_554_432 (32 MiB)
+   */
+  maxBytes?: number;
+  /**
    * When set, images whose longer side exceeds it are downscaled (area filter, aspect ratio
    * kept) right after decoding, before orientation is applied.
    * @default undefined (no downscaling)
@@ -35,6 +41,9 @@ export interface DecodeImageOptions {
 
 /** Default pixel limit of {@link decodeImage}: 40 megapixels. */
 export const DEFAULT_MAX_PIXELS = 40_000_000;
+
+/** Default file-size limit of {@link decodeImage}: 32 MiB. */
+export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 
 /**
  * Decode a JPEG, PNG, WebP, BMP or JPEG 2000 (JP2 or bare codestream) file into a {@link RasterImage}. The format is read from the
@@ -48,7 +57,7 @@ export const DEFAULT_MAX_PIXELS = 40_000_000;
  * @param options - See {@link DecodeImageOptions}.
  * @returns The decoded, upright image.
  * @throws SmartCitizenError `image/unsupported-format` (unknown format, GIF, animated WebP,
- *   lossless/arithmetic/CMYK JPEG), `image/too-large` (more than `maxPixels`), `image/corrupt`
+ *   lossless/arithmetic/CMYK JPEG), `image/too-large` (more than `maxPixels` or `maxBytes`), `image/corrupt`
  *   (damaged or truncated data), `image/decoder-unavailable` (a JPEG, WebP or JPEG 2000 WebAssembly could not load).
  * @throws TypeError when `bytes` is not a Uint8Array; RangeError for bad options.
  * @example
@@ -61,6 +70,16 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeImageOptions
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (typeof maxPixels !== 'number' || !(maxPixels >= 1)) {
     throw new RangeError(`options.maxPixels must be a number ≥ 1, got ${String(maxPixels)}`);
+  }
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (typeof maxBytes !== 'number' || !(maxBytes >= 1)) {
+    throw new RangeError(`options.maxBytes must be a number ≥ 1, got ${String(maxBytes)}`);
+  }
+  if (bytes.length > maxBytes) {
+    throw imageError('image/too-large', `file of ${bytes.length} bytes exceeds the limit of ${maxBytes} bytes`, {
+      bytes: bytes.length,
+      maxBytes,
+    });
   }
   const maxDimension = options.maxDimension;
   if (maxDimension !== undefined && (!Number.isInteger(maxDimension) || maxDimension < 1)) {

@@ -6,7 +6,7 @@ export { readImageInfo } from './readImageInfo.js';
 export type { ImageInfo } from './readImageInfo.js';
 export { readExifOrientation } from './readExifOrientation.js';
 export type { ExifOrientation } from './readExifOrientation.js';
-export { decodeImage, DEFAULT_MAX_PIXELS } from './decodeImage.js';
+export { decodeImage, DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS } from './decodeImage.js';
 export type { DecodeImageOptions } from './decodeImage.js';
 export { initImageDecoders } from './decoders/initImageDecoders.js';
 export type { ImageDecodersOptions } from './decoders/initImageDecoders.js';

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [name...] [--quick]`: discovers `packages/* /bench/*.bench.ts` and `examples/* /bench/*.bench.ts`, runs the benches
+ * `pnpm bench [name...] [--quick]`: discovers `packages/* /bench/*.bench.ts`, `examples/* /bench/*.bench.ts` and `tools/* /bench/*.bench.ts`, runs the benches
  * whose package or bench name matches (all when none is given), prints their tables and
  * writes JSON results into `bench-results/`.
  */
@@ -15,7 +15,7 @@ const names = argv.filter((a) => !a.startsWith('--'));
 
 async function discover(): Promise<BenchDefinition[]> {
   const found: BenchDefinition[] = [];
-  const parents = ['packages', 'examples'].map((p) => join(root, p));
+  const parents = ['packages', 'examples', 'tools'].map((p) => join(root, p));
   for (const pkgDir of parents.flatMap((parent) =>
     readdirSync(parent)
       .sort()

@@ -16,9 +16,15 @@ const why: Record<IdentityFieldProblem, string> = {
   'bad-text': 'must be a string of at most 1000 characters',
 };
 
+// Text no store can keep exactly: a NUL (PostgreSQL text and jsonb refuse it) or a lone UTF-16
+// surrogate (not Unicode; UTF-8 drivers would store U+FFFD instead). Refused the same way by
+// every driver, so no driver stores a silently different name.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
  * Check an identity before it is stored and return a clean copy with only known fields: the
- * field types by core's one {@link checkCitizenIdentity}, then text at most 1000 characters, NFC.
+ * field types by core's one {@link checkCitizenIdentity}, then text at most 1000 characters,
+ * well-formed Unicode without NUL, NFC.
  * @internal shared by the store adapters
  * @throws SmartCitizenError `store/invalid-identity` naming the field (never its value)
  */
@@ -34,6 +40,7 @@ export function normalizeStoredIdentity(input: StoredIdentity, pkg = 'core'): St
   for (const [field, v] of Object.entries(out)) {
     if (typeof v !== 'string' || field === 'sex' || field === 'cardType' || field === 'oldIdNumber') continue;
     if (v.length > 1000) throw bad(field, why['bad-text']);
+    if (UNSTORABLE.test(v)) throw bad(field, 'must be well-formed Unicode text without NUL characters');
     out[field] = v.normalize('NFC');
   }
   return out as unknown as StoredIdentity;

@@ -1,4 +1,5 @@
 import { decode as fastPngDecode } from 'fast-png';
+import { Unzlib } from 'fflate';
 import { imageError } from '../imageErrors.js';
 import type { RasterImage } from '../RasterImage.js';
 import { readPngChunks } from '../readImageInfo.js';
@@ -25,6 +26,36 @@ function unpackSubByte(src: Uint8Array, width: number, height: number, channels:
   return out;
 }
 
+const SAMPLES_PER_PIXEL: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * Refuse an image stream that inflates to more than its header allows (a decompression bomb: a
+ * few hundred KB claiming 100 × 100 px that inflates to hundreds of MB). fast-png inflates the
+ * whole stream before looking at the size, so the stream is inflated here first, in 4 KB
+ * pieces, and abandoned as soon as it passes the size the header gives (plus the Adam7 filter
+ * bytes): at most about 4 MB more than the image is ever produced.
+ */
+function checkInflatedSize(bytes: Uint8Array, chunks: readonly { type: string; start: number; end: number }[]): void {
+  const width = ((bytes[16]! << 24) | (bytes[17]! << 16) | (bytes[18]! << 8) | bytes[19]!) >>> 0;
+  const height = ((bytes[20]! << 24) | (bytes[21]! << 16) | (bytes[22]! << 8) | bytes[23]!) >>> 0;
+  const bitsPerPixel = (bytes[24] ?? 8) * (SAMPLES_PER_PIXEL[bytes[25] ?? 0] ?? 4);
+  const limit = height * (1 + Math.ceil((width * bitsPerPixel) / 8)) + 16 * (height + 8) + 1024;
+  let produced = 0;
+  const inflate = new Unzlib((data) => {
+    produced += data.length;
+    if (produced > limit) throw new RangeError('inflated past the header size');
+  });
+  try {
+    for (const c of chunks) {
+      if (c.type !== 'IDAT') continue;
+      for (let o = c.start; o < c.end; o += 4096) inflate.push(bytes.subarray(o, Math.min(o + 4096, c.end)));
+    }
+  } catch (err) {
+    if (produced > limit) corrupt("the image data inflates to more than the header's size (decompression bomb)");
+    throw err;
+  }
+}
+
 /**
  * @internal Decode a PNG with fast-png and normalise it to 8 bits: grey stays 1 channel, grey+alpha
  * and anything with a tRNS transparency becomes RGBA, palettes expand to RGB(A), 16-bit samples
@@ -34,6 +65,7 @@ export function decodePng(bytes: Uint8Array): RasterImage {
   // Walk the chunks first: a file cut short (no IEND) is refused before inflating anything.
   const chunks = readPngChunks(bytes);
   if (!chunks.some((c) => c.type === 'IDAT')) corrupt('no image data');
+  checkInflatedSize(bytes, chunks);
   const png = fastPngDecode(bytes, { checkCrc: false });
   const { width, height, depth } = png;
   const srcCh = png.channels;
