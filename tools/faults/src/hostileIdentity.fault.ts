@@ -9,6 +9,7 @@ import { createSqliteIdentityStore } from '@smart-citizen/adapter-sqlite';
 import {
   type IdentityStore,
   type StoredIdentity,
+  citizenIdentityFields,
   createMemoryIdentityStore,
   isSmartCitizenError,
 } from '@smart-citizen/core';
@@ -19,20 +20,18 @@ import { type PrivateServer, canStartServers, startPostgres } from './servers.js
 const available = canStartServers();
 const dir = mkdtempSync(join(tmpdir(), 'sc-faults-identity-'));
 
-const textFields = [
-  'fullName',
-  'otherNames',
-  'nationality',
-  'ethnicity',
-  'religion',
-  'placeOfOrigin',
-  'placeOfResidence',
-  'identifyingMarks',
-  'issuingAuthority',
-  'fatherName',
-  'motherName',
-  'spouseName',
-] as const;
+// Every free-text field of the identity (the typed ones are attacked below).
+const typedFields = new Set([
+  'idNumber',
+  'oldIdNumber',
+  'dateOfBirth',
+  'sex',
+  'issueDate',
+  'expiryDate',
+  'noExpiry',
+  'cardType',
+]);
+const textFields = citizenIdentityFields.filter((f) => !typedFields.has(f));
 
 /** Hostile text: each is either stored exactly (NFC) or refused with store/invalid-identity. */
 const hostileText: [string, string][] = [
