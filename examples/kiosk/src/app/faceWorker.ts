@@ -2,12 +2,13 @@
 // challenge run here, so the page stays responsive. Frames arrive as ImageBitmaps (transferred);
 // the page gets guidance, challenge progress and, once the challenge is passed, the best
 // frontal frame as a JPEG to send to the server (which decides; nothing here is evidence).
-import { createActiveChallenge, estimatePose, FaceVerifier } from '@smart-citizen/face';
+import { createActiveChallenge, defaultProfile, estimatePose, FaceVerifier } from '@smart-citizen/face';
 import type { ActiveChallenge, ChallengeKind } from '@smart-citizen/face';
 import type { RasterImage } from '@smart-citizen/image';
 
 export type FaceWorkerRequest =
-  | { type: 'init'; models: Record<string, string>; wasmPaths: string }
+  /** `modelsUrl`: where the server hosts the default profile's files (`/runtime/models/`). */
+  | { type: 'init'; modelsUrl: string; wasmPaths: string }
   | { type: 'challenge'; kind: ChallengeKind }
   | { type: 'frame'; id: number; bitmap: ImageBitmap; timestampMs: number }
   /** Camera frames straight from the track (MediaStreamTrackProcessor): none pass the page's thread. */
@@ -41,8 +42,15 @@ let challenge: ActiveChallenge | undefined;
 let best: { image: RasterImage; score: number } | undefined;
 let canvas: OffscreenCanvas | undefined;
 
-async function init(models: Record<string, string>, wasmPaths: string): Promise<FaceVerifier> {
+/** The files the worker needs: detector, landmarks, embedder (liveness runs on the server). */
+function browserModelFiles(): string[] {
+  const p = defaultProfile;
+  return [...new Set([p.detector.model.file, p.landmarks.model.file, p.embedder.model.file])];
+}
+
+async function init(modelsUrl: string, wasmPaths: string): Promise<FaceVerifier> {
   const t0 = performance.now();
+  const models = Object.fromEntries(browserModelFiles().map((f) => [f, new URL(f, modelsUrl).href]));
   // All requests at once: their Content-Length headers give the total for the progress bar.
   const responses = await Promise.all(
     Object.entries(models).map(async ([name, url]) => {
@@ -134,7 +142,7 @@ async function jpeg(img: RasterImage): Promise<Blob> {
 scope.onmessage = (e) => {
   const msg = e.data;
   if (msg.type === 'init') {
-    verifier = init(msg.models, msg.wasmPaths);
+    verifier = init(msg.modelsUrl, msg.wasmPaths);
     verifier.catch((err: unknown) =>
       scope.postMessage({ type: 'init-error', code: String((err as { code?: string }).code ?? 'face/init-failed') }),
     );

@@ -33,7 +33,6 @@ interface TicketView {
 
 const main = document.getElementById('main') as HTMLElement;
 const status = document.getElementById('status') as HTMLElement;
-const FACE_MODELS = ['fr_detect.onnx', 'fr_landmark.onnx', 'fr_feature.onnx'];
 
 // Long main-thread tasks, for the page-responsiveness measurement (read by the e2e test).
 const longTasks: { start: number; duration: number; screen: string }[] = [];
@@ -111,7 +110,7 @@ function startFaceWorker(): Promise<void> {
   });
   const init: FaceWorkerRequest = {
     type: 'init',
-    models: Object.fromEntries(FACE_MODELS.map((f) => [f, `/runtime/models/${f}`])),
+    modelsUrl: new URL('/runtime/models/', location.href).href,
     wasmPaths: new URL('/runtime/ort/', location.href).href,
   };
   faceWorker.postMessage(init);

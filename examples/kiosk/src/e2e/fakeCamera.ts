@@ -46,7 +46,7 @@ function place(img: RasterImage, fraction: number): RasterImage {
  * Squeeze one side of column `xn` by `squeeze` and stretch the other so the width is kept.
  * `side: 'right'` moves the nose towards the image's right: the person turned to their left.
  */
-function synthTurn(img: RasterImage, xn: number, side: 'left' | 'right', squeeze = 0.42): RasterImage {
+function synthTurn(img: RasterImage, xn: number, side: 'left' | 'right', squeeze = 0.3): RasterImage {
   const W = img.width;
   const out = new Uint8Array(img.data.length);
   // Output → source column.

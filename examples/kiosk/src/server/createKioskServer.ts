@@ -288,8 +288,11 @@ export async function createKioskServer(options: KioskServerOptions = {}): Promi
         if (!res.headersSent) res.writeHead(500).end();
       });
   });
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
+  // Generous against a loaded machine; keep-alive outlives the clients' own (undici: 4 s) so
+  // the server never closes a socket a client is about to reuse.
+  server.requestTimeout = 120_000;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 30_000;
   server.maxHeadersCount = 50;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((ok, fail) => {

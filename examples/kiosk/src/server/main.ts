@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStaticKeyProvider } from '@smart-citizen/core';
+import { defaultProfile } from '@smart-citizen/face';
 import { createKioskServer, defaultAppDir } from './createKioskServer.js';
 
 // Under CI the demo proves itself and exits, so `pnpm demo` in .ci/run cannot hang.
@@ -60,7 +61,7 @@ if (check) {
     'api/openapi.json',
     'runtime/zxing/zxing_reader.wasm',
     'runtime/ort/ort-wasm-simd-threaded.wasm',
-    'runtime/models/fr_detect.onnx',
+    `runtime/models/${defaultProfile.detector.model.file}`,
   ]) {
     const r = await fetch(new URL(path, server.url));
     const ok = r.ok;

@@ -1,0 +1,161 @@
+// Browser speed and accuracy, side by side in the same headless Chromium: the SDK's face
+// verification (default profile, onnxruntime-web, one WASM thread) against face-api.js
+// (@vladmandic/face-api, tfjs with its own models, CPU backend — one thread by construction) on
+// the same deepface photos (longer side 640 px), after each one's warm-up. Accuracy: EER over
+// every pair of the photos (identities.json); a photo where a system finds no face makes each
+// of its pairs a non-match for that system. Speed: wall time per photo in the page.
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineBench } from '@smart-citizen/bench';
+import { cosineSimilarity } from '@smart-citizen/core';
+import { allPairs, defaultProfile, evaluateScores } from '@smart-citizen/face';
+import { decodeImage, resize, toRgb } from '@smart-citizen/image';
+import { quantile } from '@smart-citizen/queue';
+import { chromiumArgs, chromiumPath, sharedData } from '@smart-citizen/test-kit';
+import { createKioskServer } from '../src/server/createKioskServer.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+interface FaceBenchPage {
+  faceBench: {
+    runSdk(images: unknown, models: unknown, warmup: number): Promise<Out>;
+    runFaceApi(images: unknown, modelUrl: string, warmup: number, backend: string): Promise<Out>;
+  };
+}
+
+interface Out {
+  ms: number[];
+  vectors: (number[] | null)[];
+  createMs: number;
+  backend?: string;
+}
+
+function accuracy(vectors: (number[] | null)[], labels: string[], score: (a: number[], b: number[]) => number) {
+  const { genuine, impostor } = allPairs(labels);
+  const s = ([i, j]: [number, number]) => {
+    const a = vectors[i];
+    const b = vectors[j];
+    return a && b ? score(a, b) : Number.NEGATIVE_INFINITY;
+  };
+  const e = evaluateScores(genuine.map(s), impostor.map(s), [1e-2]);
+  return { eer: e.eer, tarAtFar1: e.tarAtFar[0]?.tar ?? 0, genuine: e.genuine, impostor: e.impostor };
+}
+
+export const bench = defineBench({
+  name: 'kiosk-face-browser',
+  pkg: 'example-kiosk',
+  description:
+    'face verification in headless Chromium: the SDK (onnxruntime-web, 1 thread) vs face-api.js (tfjs CPU), same photos',
+  async run(ctx) {
+    const deepface = sharedData('face/deepface');
+    const chromium = chromiumPath();
+    if (!deepface || !chromium)
+      return { tables: [], notes: ['skipped: needs ../shared/data/face/deepface and Chromium'] };
+    const identities = JSON.parse(readFileSync(join(deepface, 'identities.json'), 'utf8')) as Record<string, string[]>;
+    let files = Object.entries(identities).flatMap(([id, fs]) => fs.map((f) => ({ id, f })));
+    if (ctx.quick) files = files.filter((_, i) => i % 2 === 0);
+    const out = mkdtempSync(join(tmpdir(), 'sc-face-browser-'));
+    try {
+      ctx.progress('building the bench page (vite)');
+      const { build } = await import('vite');
+      const kioskConfig = join(here, '..', 'vite.config.ts');
+      await build({
+        configFile: kioskConfig,
+        root: join(here, 'browserFace'),
+        logLevel: 'error',
+        build: { outDir: out, emptyOutDir: true, rollupOptions: { input: join(here, 'browserFace', 'index.html') } },
+      });
+      const faceApiModels = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
+      mkdirSync(join(out, 'faceapi-models'));
+      for (const f of readdirSync(faceApiModels))
+        if (/^(ssd_mobilenetv1|face_landmark_68_model|face_recognition)/.test(f))
+          copyFileSync(join(faceApiModels, f), join(out, 'faceapi-models', f));
+      mkdirSync(join(out, 'img'));
+      const images = [];
+      for (const [i, { f }] of files.entries()) {
+        const im = await decodeImage(new Uint8Array(readFileSync(join(deepface, f))), { maxDimension: 1600 });
+        const s = Math.min(1, 640 / Math.max(im.width, im.height));
+        const rgb = toRgb(resize(im, { width: Math.round(im.width * s), height: Math.round(im.height * s) }));
+        writeFileSync(join(out, 'img', `${i}.rgb`), rgb.data);
+        images.push({ width: rgb.width, height: rgb.height, url: `/img/${i}.rgb` });
+      }
+      const server = await createKioskServer({
+        port: 0,
+        face: false,
+        seedCitizens: 0,
+        appDir: out,
+        log: () => undefined,
+      });
+      const load0 = loadavg()[0] ?? 0;
+      const { chromium: pw } = await import('playwright-core');
+      const browser = await pw.launch({ executablePath: chromium, args: [...chromiumArgs] });
+      let sdk: Out;
+      let fa: Out;
+      try {
+        const page = await (await browser.newContext({ bypassCSP: true })).newPage();
+        await page.goto(server.url);
+        await page.waitForFunction(() => 'faceBench' in globalThis, undefined, { timeout: 120_000 });
+        const models = Object.fromEntries(
+          [
+            defaultProfile.detector.model.file,
+            defaultProfile.landmarks.model.file,
+            defaultProfile.embedder.model.file,
+          ].map((m) => [m, `/runtime/models/${m}`]),
+        );
+        const warmup = 5;
+        ctx.progress(`SDK: ${images.length} photos after ${warmup} warm-up`);
+        sdk = (await page.evaluate(
+          ([im, mo, w]) => (globalThis as unknown as FaceBenchPage).faceBench.runSdk(im, mo, w),
+          [images, models, warmup] as const,
+        )) as Out;
+        ctx.progress(`face-api.js: ${images.length} photos after ${warmup} warm-up`);
+        fa = (await page.evaluate(
+          ([im, w]) => (globalThis as unknown as FaceBenchPage).faceBench.runFaceApi(im, '/faceapi-models', w, 'cpu'),
+          [images, warmup] as const,
+        )) as Out;
+      } finally {
+        await browser.close();
+        await server.close();
+      }
+      const labels = files.map((x) => x.id);
+      const euclid = (a: number[], b: number[]) => -Math.hypot(...a.map((v, i) => v - (b[i] as number)));
+      const rows = [
+        {
+          system: 'Smart Citizen (default profile, onnxruntime-web WASM, 1 thread)',
+          out: sdk,
+          score: (a: number[], b: number[]) => cosineSimilarity(Float32Array.from(a), Float32Array.from(b)),
+        },
+        { system: `face-api.js 1.7.15 (tfjs ${fa.backend ?? 'cpu'} backend)`, out: fa, score: euclid },
+      ].map(({ system, out: o, score }) => {
+        const sorted = [...o.ms].sort((a, b) => a - b);
+        const acc = accuracy(o.vectors, labels, score);
+        return {
+          system,
+          photos: o.ms.length,
+          no_face: o.vectors.filter((v) => v === null).length,
+          eer_pct: acc.eer * 100,
+          tar_at_far1_pct: acc.tarAtFar1 * 100,
+          median_ms: quantile(sorted, 0.5),
+          p90_ms: quantile(sorted, 0.9),
+          load_ms: o.createMs,
+        };
+      });
+      return {
+        tables: [{ title: 'Face verification in headless Chromium, same photos (640 px), after warm-up', rows }],
+        data: { pairs: allPairs(labels).genuine.length + allPairs(labels).impostor.length },
+        notes: [
+          `Load average ${load0.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)} (2 cores shared with other jobs): times are wall clock in the page.`,
+          'Per photo: detection + landmarks + alignment + embedding (SDK) / SSD-MobileNet detection + 68 landmarks + 128-d descriptor (face-api.js).',
+          "face-api.js uses tfjs's CPU backend: its WASM backend needs @tensorflow/tfjs-backend-wasm's binaries, which @vladmandic/face-api does not ship.",
+          "Accuracy is in-sample for the SDK's default profile thresholds (not used here: EER needs none).",
+        ],
+      };
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  },
+});

@@ -1,0 +1,94 @@
+// Browser side of the kiosk-face-browser bench: the SDK's FaceVerifier (onnxruntime-web, one
+// WASM thread, default profile) and face-api.js (@vladmandic/face-api: tfjs, its own
+// SSD-MobileNet detector, 68 landmarks and 128-d ResNet descriptor, CPU backend) on the same
+// RGB images, each after its own warm-up, one after the other in the same page.
+import { FaceVerifier } from '@smart-citizen/face';
+import * as faceapi from '@vladmandic/face-api';
+
+interface Img {
+  width: number;
+  height: number;
+  url: string;
+}
+interface Out {
+  ms: number[];
+  vectors: (number[] | null)[];
+  createMs: number;
+  backend?: string;
+}
+
+async function bytes(url: string): Promise<Uint8Array> {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`GET ${url}: ${r.status}`);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+async function runSdk(images: Img[], models: Record<string, string>, warmup: number): Promise<Out> {
+  const files: Record<string, Uint8Array> = {};
+  for (const [name, url] of Object.entries(models)) files[name] = await bytes(url);
+  const t0 = performance.now();
+  const fv = await FaceVerifier.create({
+    profile: 'default',
+    backend: 'web',
+    threads: 1,
+    wasmPaths: new URL('/runtime/ort/', location.href).href,
+    models: { files },
+    liveness: false,
+  });
+  const createMs = performance.now() - t0;
+  const rasters = await Promise.all(
+    images.map(async (im) => ({ width: im.width, height: im.height, channels: 3 as const, data: await bytes(im.url) })),
+  );
+  for (const r of rasters.slice(0, warmup)) await fv.embed(r);
+  const out: Out = { ms: [], vectors: [], createMs };
+  for (const r of rasters) {
+    const s = performance.now();
+    const e = await fv.embed(r);
+    out.ms.push(performance.now() - s);
+    out.vectors.push(e.status === 'ok' ? Array.from(e.embedding) : null);
+  }
+  await fv.close();
+  return out;
+}
+
+async function runFaceApi(images: Img[], modelUrl: string, warmup: number, backend: string): Promise<Out> {
+  const tf = faceapi.tf as unknown as {
+    setBackend(b: string): Promise<boolean>;
+    ready(): Promise<void>;
+    getBackend(): string;
+    tensor3d(d: Uint8Array, s: number[], t: string): unknown;
+    dispose(t: unknown): void;
+  };
+  await tf.setBackend(backend);
+  await tf.ready();
+  const t0 = performance.now();
+  await faceapi.nets.ssdMobilenetv1.loadFromUri(modelUrl);
+  await faceapi.nets.faceLandmark68Net.loadFromUri(modelUrl);
+  await faceapi.nets.faceRecognitionNet.loadFromUri(modelUrl);
+  const createMs = performance.now() - t0;
+  const tensors = await Promise.all(
+    images.map(async (im) => tf.tensor3d(await bytes(im.url), [im.height, im.width, 3], 'int32')),
+  );
+  const options = new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 });
+  const describe = (t: unknown) =>
+    faceapi
+      .detectSingleFace(t as faceapi.TNetInput, options)
+      .withFaceLandmarks()
+      .withFaceDescriptor();
+  for (const t of tensors.slice(0, warmup)) await describe(t);
+  const out: Out = { ms: [], vectors: [], createMs, backend: tf.getBackend() };
+  for (const t of tensors) {
+    const s = performance.now();
+    const d = await describe(t);
+    out.ms.push(performance.now() - s);
+    out.vectors.push(d ? Array.from(d.descriptor) : null);
+  }
+  for (const t of tensors) tf.dispose(t);
+  return out;
+}
+
+(globalThis as unknown as { faceBench: unknown }).faceBench = {
+  runSdk,
+  runFaceApi,
+  info: () => ({ userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency }),
+};
