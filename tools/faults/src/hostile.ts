@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FaceVerifier } from '@smart-citizen/face';
-import { decodeImage, type RasterImage } from '@smart-citizen/image';
+import { decodeImage, type RasterImage, readImageInfo } from '@smart-citizen/image';
 import { fuzzDecode } from '@smart-citizen/image/testing';
 import { readCardQr } from '@smart-citizen/qr';
 import sharp from 'sharp';
@@ -48,7 +48,7 @@ export interface HostileRow {
 /** Runs `counts` mutations per target. Seeds are fixed; the mutation stream is seeded. */
 export async function fuzzHostileFiles(
   dataRoot: string,
-  counts: { decoders: number; qr: number; face: number },
+  counts: { headers?: number; decoders: number; qr: number; face: number },
   progress: (m: string) => void = () => undefined,
 ): Promise<HostileRow[]> {
   const seeds = await hostileSeeds(dataRoot);
@@ -74,14 +74,25 @@ export async function fuzzHostileFiles(
     const cpu = process.cpuUsage(cpu0);
     rows.push({ target, inputs: n, accepted, errors, slowestMs, cpuMs: (cpu.user + cpu.system) / 1000 });
   };
-  await run('decodeImage (JPEG, PNG, WebP)', counts.decoders, [...seeds.qr, ...seeds.face], (b) =>
-    decodeImage(b, limits),
-  );
-  await run('readCardQr', counts.qr, seeds.qr, async (b) => {
-    const img = await decodeImage(b, limits);
-    await readCardQr(img, { timeBudgetMs: 2000, accept: 'any' });
-    return img;
-  });
+  const pixel: RasterImage = { width: 1, height: 1, channels: 1, data: new Uint8Array(1) };
+  if (counts.headers) {
+    // The header parser every decode starts with (format, size, channels): cheap, so many.
+    await run('readImageInfo (JPEG, PNG, WebP headers)', counts.headers, [...seeds.qr, ...seeds.face], async (b) => {
+      readImageInfo(b);
+      return pixel;
+    });
+  }
+  if (counts.decoders > 0)
+    await run('decodeImage (JPEG, PNG, WebP)', counts.decoders, [...seeds.qr, ...seeds.face], (b) =>
+      decodeImage(b, limits),
+    );
+  if (counts.qr > 0)
+    await run('readCardQr', counts.qr, seeds.qr, async (b) => {
+      const img = await decodeImage(b, limits);
+      await readCardQr(img, { timeBudgetMs: 2000, accept: 'any' });
+      return img;
+    });
+  if (counts.face === 0) return rows;
   const verifier = await FaceVerifier.create();
   try {
     await run('FaceVerifier.embed', counts.face, seeds.face, async (b) => {
