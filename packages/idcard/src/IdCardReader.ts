@@ -346,9 +346,17 @@ export class IdCardReader {
     if (rec) {
       raw = { lines: [], glare };
       // every line is sent at once: a pooled recogniser (two tesseract workers) reads them in parallel
+      // a label printed just above the value (Căn cước 2024) must stay out of the crop: tesseract
+      // reads nothing from a single line with another line's descenders along its top
+      const lineBox = (f: (typeof layout.fields)[number], l: MmBox): MmBox => {
+        const lb = f.label?.box;
+        const above = lb && lb.y + lb.h <= l.y + 0.2 && lb.x < l.x + l.w && l.x < lb.x + lb.w;
+        const top = above ? Math.max(0, Math.min(LINE_PAD_MM, l.y - (lb.y + lb.h))) : LINE_PAD_MM;
+        return { x: l.x - LINE_PAD_MM, y: l.y - top, w: l.w + 2 * LINE_PAD_MM, h: l.h + top + LINE_PAD_MM };
+      };
       const reads = layout.fields.map((f) =>
         Promise.all(
-          f.lines.map(async (l) => asLine(await rec.recognize(cut(l, LINE_PAD_MM).image, { field: f.field }))),
+          f.lines.map(async (l) => asLine(await rec.recognize(cut(lineBox(f, l)).image, { field: f.field }))),
         ),
       );
       const mrzReads = layout.mrz

@@ -19,19 +19,22 @@ export interface GeneratorData {
   sources: { names: 'shared' | 'builtin'; faces: 'shared' | 'generated'; prints: 'shared' | 'generated' };
 }
 
+/** Some name lists write Đ/đ as the look-alike Icelandic Ð/ð (U+00D0/U+00F0): a card prints Đ. */
+const fixEth = (s: string): string => s.replace(/\u00d0/g, '\u0110').replace(/\u00f0/g, '\u0111');
+
 function readTsv(file: string): [string, number][] {
   return readFileSync(file, 'utf8')
     .split('\n')
     .slice(1)
     .map((l) => l.split('\t'))
     .filter((p) => p.length === 2 && p[0])
-    .map(([n, c]) => [(n as string).normalize('NFC'), Number(c)]);
+    .map(([n, c]) => [fixEth((n as string).normalize('NFC')), Number(c)]);
 }
 
 function readLines(file: string): string[] {
   return readFileSync(file, 'utf8')
     .split('\n')
-    .map((l) => l.trim().normalize('NFC'))
+    .map((l) => fixEth(l.trim().normalize('NFC')))
     .filter(Boolean);
 }
 
