@@ -187,26 +187,11 @@ export function segment(fields: RidgeFields): Segmentation {
   const threshold = Math.max(5, 0.28 * p95);
   let blocks = new Uint8Array(bw * bh);
   for (let i = 0; i < bw * bh; i++) blocks[i] = (bs[i] as number) > threshold && (bc[i] as number) > 0.12 ? 1 : 0;
-  // Majority filter twice (3×3 on the block grid).
+  // Majority filter twice (3×3 on the block grid): the window mean of the 0/1 blocks above ½.
   for (let pass = 0; pass < 2; pass++) {
+    const mean = boxFilter(Float32Array.from(blocks), bw, bh, 1);
     const next = new Uint8Array(bw * bh);
-    for (let by = 0; by < bh; by++) {
-      for (let bx = 0; bx < bw; bx++) {
-        let ones = 0;
-        let all = 0;
-        for (let dy = -1; dy <= 1; dy++) {
-          const yy = by + dy;
-          if (yy < 0 || yy >= bh) continue;
-          for (let dx = -1; dx <= 1; dx++) {
-            const xx = bx + dx;
-            if (xx < 0 || xx >= bw) continue;
-            all++;
-            ones += blocks[yy * bw + xx] as number;
-          }
-        }
-        next[by * bw + bx] = ones * 2 > all ? 1 : 0;
-      }
-    }
+    for (let i = 0; i < bw * bh; i++) next[i] = (mean[i] as number) > 0.5 ? 1 : 0;
     blocks = next;
   }
   blocks = largestComponentFilled(blocks, bw, bh);
@@ -362,26 +347,6 @@ export function estimatePeriod(fields: RidgeFields, mask: Uint8Array): PeriodMap
   const median = valid.length ? (valid[valid.length >> 1] as number) : 9;
   for (let i = 0; i < gw * gh; i++) if (!(period[i] as number)) period[i] = median;
   // Smooth 3×3 twice.
-  let cur = period;
-  for (let pass = 0; pass < 2; pass++) {
-    const next = new Float32Array(gw * gh);
-    for (let gy = 0; gy < gh; gy++) {
-      for (let gx = 0; gx < gw; gx++) {
-        let s = 0;
-        let c = 0;
-        for (let dy = -1; dy <= 1; dy++) {
-          for (let dx = -1; dx <= 1; dx++) {
-            const xx = gx + dx;
-            const yy = gy + dy;
-            if (xx < 0 || yy < 0 || xx >= gw || yy >= gh) continue;
-            s += cur[yy * gw + xx] as number;
-            c++;
-          }
-        }
-        next[gy * gw + gx] = s / c;
-      }
-    }
-    cur = next;
-  }
+  const cur = boxFilter(boxFilter(period, gw, gh, 1), gw, gh, 1);
   return { step, gw, gh, period: cur, median, validShare: inPrint ? valid.length / inPrint : 0 };
 }
