@@ -1,4 +1,6 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Issue } from '@smart-citizen/core';
+import { CliUsageError } from './errors.js';
 
 /** Where a command writes: stdout for results, stderr for messages. Injectable for tests. */
 export interface CliIO {
@@ -20,6 +22,19 @@ export interface Command {
 }
 
 export { CliUsageError } from './errors.js';
+
+/**
+ * A command's flags and positionals, parsed by `node:util` `parseArgs` (strict: an unknown flag or
+ * a missing value is refused); bad arguments are a {@link CliUsageError} (usage printed, exit 2).
+ * @param config - `parseArgs` config: `args`, `options`, `allowPositionals`
+ */
+export function parseCommandArgs<const T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (err) {
+    throw new CliUsageError(err instanceof Error ? err.message : 'bad arguments');
+  }
+}
 
 /** Print `value` as one JSON line. */
 export function printJson(io: CliIO, value: unknown): void {

@@ -1,9 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { IdCardReader, type SideResult } from '@smart-citizen/idcard';
 import { encodePng } from '@smart-citizen/image';
-import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
+import { type CliIO, CliUsageError, type Command, parseCommandArgs, printJson } from '../command.js';
 
 const usage = `Usage: smart-citizen card <front> [<back>] [--json] [--crops DIR] [--no-ocr]
 
@@ -63,18 +62,12 @@ export const cardCommand: Command = {
   summary: 'find, rectify, classify and read a Vietnamese ID card photo (fields, MRZ, portrait, prints)',
   usage,
   async run(argv: string[], io: CliIO): Promise<number> {
-    let values: { json?: boolean; crops?: string; 'no-ocr'?: boolean };
-    let positionals: string[];
-    try {
-      ({ values, positionals } = parseArgs({
-        args: argv,
-        options: { json: { type: 'boolean' }, crops: { type: 'string' }, 'no-ocr': { type: 'boolean' } },
-        allowPositionals: true,
-        strict: true,
-      }));
-    } catch (err) {
-      throw new CliUsageError(err instanceof Error ? err.message : 'bad arguments');
-    }
+    const { values, positionals } = parseCommandArgs({
+      args: argv,
+      options: { json: { type: 'boolean' }, crops: { type: 'string' }, 'no-ocr': { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
     if (positionals.length === 0 || positionals.length > 2) throw new CliUsageError('give one or two photos');
     const photos = positionals.map((p) => {
       try {

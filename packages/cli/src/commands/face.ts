@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import type {
   BuiltinProfileId,
   EmbedResult,
@@ -8,7 +7,7 @@ import type {
   ReferenceType,
   VerifyResult,
 } from '@smart-citizen/face';
-import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
+import { type CliIO, CliUsageError, type Command, parseCommandArgs, printJson } from '../command.js';
 import { loadOnce, runPairsFile } from '../pairsFile.js';
 
 const usage = `Usage:
@@ -176,26 +175,17 @@ export const faceCommand: Command = {
   summary: 'Verify a face against a reference photo or card portrait; passive liveness',
   usage,
   async run(argv, io) {
-    let parsed: ReturnType<typeof parse>;
-    function parse() {
-      return parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          json: { type: 'boolean', default: false },
-          pairs: { type: 'string' },
-          profile: { type: 'string' },
-          models: { type: 'string' },
-          'reference-type': { type: 'string' },
-        },
-      });
-    }
-    try {
-      parsed = parse();
-    } catch (err) {
-      throw new CliUsageError((err as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        pairs: { type: 'string' },
+        profile: { type: 'string' },
+        models: { type: 'string' },
+        'reference-type': { type: 'string' },
+      },
+    });
     const [sub, ...rest] = positionals;
     const referenceType = values['reference-type'] ?? 'photo';
     if (referenceType !== 'photo' && referenceType !== 'id-card-portrait' && referenceType !== 'chip-portrait') {

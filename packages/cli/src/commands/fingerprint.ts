@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import type { FingerprintTemplate } from '@smart-citizen/fingerprint';
-import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
+import { type CliIO, CliUsageError, type Command, parseCommandArgs, printJson } from '../command.js';
 import { loadOnce, runPairsFile } from '../pairsFile.js';
 
 const usage = `Usage:
@@ -56,22 +55,18 @@ async function loadTemplate(path: string, dpi: number): Promise<FingerprintTempl
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        pairs: { type: 'string' },
-        dpi: { type: 'string' },
-        threshold: { type: 'string' },
-        format: { type: 'string' },
-        output: { type: 'string', short: 'o' },
-      },
-    });
-  } catch (err) {
-    throw new CliUsageError((err as Error).message);
-  }
+  return parseCommandArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      pairs: { type: 'string' },
+      dpi: { type: 'string' },
+      threshold: { type: 'string' },
+      format: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+    },
+  });
 }
 
 function numberOption(value: string | undefined, name: string, fallback: number): number {

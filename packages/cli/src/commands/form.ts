@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { type CitizenIdentity, parseDate, parseSex } from '@smart-citizen/core';
 import { type FillResult, FormsError, defaultFormRegistry, fillForm, renderFormPdf } from '@smart-citizen/forms';
-import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
+import { type CliIO, CliUsageError, type Command, parseCommandArgs, printJson } from '../command.js';
 import { cliError } from '../errors.js';
 
 const usage = `Usage:
@@ -96,27 +95,19 @@ export const formCommand: Command = {
   summary: 'list electronic forms; fill one from a card identity and answers (JSON, PDF)',
   usage,
   async run(argv: string[], io: CliIO): Promise<number> {
-    const parse = () =>
-      parseArgs({
-        args: argv,
-        options: {
-          identity: { type: 'string' },
-          answers: { type: 'string' },
-          pdf: { type: 'string' },
-          today: { type: 'string' },
-          'keep-address': { type: 'boolean' },
-          json: { type: 'boolean' },
-        },
-        allowPositionals: true,
-        strict: true,
-      });
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse();
-    } catch (err) {
-      throw new CliUsageError(err instanceof Error ? err.message : 'bad arguments');
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs({
+      args: argv,
+      options: {
+        identity: { type: 'string' },
+        answers: { type: 'string' },
+        pdf: { type: 'string' },
+        today: { type: 'string' },
+        'keep-address': { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
     const [sub, formId, ...extra] = positionals;
     const registry = defaultFormRegistry();
     if (sub === 'list') {

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   type PartialDate,
   type Sex,
@@ -10,7 +9,7 @@ import {
   provinceByCode,
   validateIdNumber,
 } from '@smart-citizen/core';
-import { type CliIO, CliUsageError, type Command, describeIssue, printJson } from '../command.js';
+import { type CliIO, CliUsageError, type Command, parseCommandArgs, describeIssue, printJson } from '../command.js';
 
 const usage = `Usage: smart-citizen id <number> [--dob DD/MM/YYYY] [--sex Nam|Nữ] [--today YYYY-MM-DD] [--json]
 
@@ -40,33 +39,16 @@ export const idCommand: Command = {
   summary: 'parse and check a 12-digit identification number (province, century, sex, birth year)',
   usage,
   async run(argv: string[], io: CliIO): Promise<number> {
-    let parsed: ReturnType<
-      typeof parseArgs<{
-        options: {
-          dob: { type: 'string' };
-          sex: { type: 'string' };
-          today: { type: 'string' };
-          json: { type: 'boolean' };
-        };
-        allowPositionals: true;
-      }>
-    >;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        options: {
-          dob: { type: 'string' },
-          sex: { type: 'string' },
-          today: { type: 'string' },
-          json: { type: 'boolean' },
-        },
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (err) {
-      throw new CliUsageError(err instanceof Error ? err.message : 'bad arguments');
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs({
+      args: argv,
+      options: {
+        dob: { type: 'string' },
+        sex: { type: 'string' },
+        today: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      allowPositionals: true,
+    });
     if (positionals.length === 0) throw new CliUsageError('missing <number>');
     const text = positionals.join('');
 

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatDate, type ParsedMrz, parseMrz } from '@smart-citizen/core';
 import { IdCardReader } from '@smart-citizen/idcard';
-import { type CliIO, CliUsageError, type Command, describeIssue, printJson } from '../command.js';
+import { type CliIO, CliUsageError, type Command, parseCommandArgs, describeIssue, printJson } from '../command.js';
 
 const usage = `Usage: smart-citizen mrz --text "LINE1\\nLINE2\\nLINE3" [--no-repair] [--today YYYY-MM-DD] [--json]
        smart-citizen mrz <image> [--today YYYY-MM-DD] [--json]
@@ -29,23 +28,17 @@ export const mrzCommand: Command = {
   summary: 'parse and check an ID-card machine-readable zone (TD1) with every check digit',
   usage,
   async run(argv: string[], io: CliIO): Promise<number> {
-    let values: { text?: string; 'no-repair'?: boolean; today?: string; json?: boolean };
-    let positionals: string[];
-    try {
-      ({ values, positionals } = parseArgs({
-        args: argv,
-        options: {
-          text: { type: 'string' },
-          'no-repair': { type: 'boolean' },
-          today: { type: 'string' },
-          json: { type: 'boolean' },
-        },
-        allowPositionals: true,
-        strict: true,
-      }));
-    } catch (err) {
-      throw new CliUsageError(err instanceof Error ? err.message : 'bad arguments');
-    }
+    const { values, positionals } = parseCommandArgs({
+      args: argv,
+      options: {
+        text: { type: 'string' },
+        'no-repair': { type: 'boolean' },
+        today: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
     if (values.text === undefined && positionals.length !== 1)
       throw new CliUsageError('give --text or one image of the back of a card');
     if (values.text !== undefined && positionals.length > 0)

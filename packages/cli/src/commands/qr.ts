@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { formatDate, type Issue, isSmartCitizenError, issue } from '@smart-citizen/core';
 import { type QrFormat, type ReadCardQrResult, readCardQr } from '@smart-citizen/qr';
-import { type CliIO, CliUsageError, type Command, describeIssue, printJson } from '../command.js';
+import { type CliIO, CliUsageError, type Command, parseCommandArgs, describeIssue, printJson } from '../command.js';
 
 const usage = `Usage: smart-citizen qr <image...> [--pdf417] [--any] [--budget MS] [--today YYYY-MM-DD] [--json]
 
@@ -55,24 +54,18 @@ export const qrCommand: Command = {
   summary: 'read the QR code (or 2016 PDF417) of card photos and parse the identity',
   usage,
   async run(argv: string[], io: CliIO): Promise<number> {
-    let values: { pdf417?: boolean; any?: boolean; budget?: string; today?: string; json?: boolean };
-    let positionals: string[];
-    try {
-      ({ values, positionals } = parseArgs({
-        args: argv,
-        options: {
-          pdf417: { type: 'boolean' },
-          any: { type: 'boolean' },
-          budget: { type: 'string' },
-          today: { type: 'string' },
-          json: { type: 'boolean' },
-        },
-        allowPositionals: true,
-        strict: true,
-      }));
-    } catch (err) {
-      throw new CliUsageError(err instanceof Error ? err.message : 'bad arguments');
-    }
+    const { values, positionals } = parseCommandArgs({
+      args: argv,
+      options: {
+        pdf417: { type: 'boolean' },
+        any: { type: 'boolean' },
+        budget: { type: 'string' },
+        today: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
     if (positionals.length === 0) throw new CliUsageError('missing <image>');
     const budget = values.budget === undefined ? 300 : Number(values.budget);
     if (!Number.isFinite(budget) || budget < 0)

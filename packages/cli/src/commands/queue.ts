@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   type BackendSimulationResult,
   QueueError,
@@ -11,7 +10,7 @@ import {
   simulateQueue,
   vietnamPriorityPolicy,
 } from '@smart-citizen/queue';
-import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
+import { type CliIO, CliUsageError, type Command, parseCommandArgs, printJson } from '../command.js';
 import { cliError } from '../errors.js';
 
 const usage = `Usage: smart-citizen queue <subcommand> [options]
@@ -143,32 +142,19 @@ export const queueCommand: Command = {
   usage,
   async run(argv: string[], io: CliIO): Promise<number> {
     const [sub, ...rest] = argv;
-    let values: {
-      config?: string;
-      seed?: string;
-      days?: string;
-      json?: boolean;
-      backend?: string;
-      speed?: string;
-      policy?: string;
-    };
-    try {
-      ({ values } = parseArgs({
-        args: rest,
-        options: {
-          config: { type: 'string' },
-          seed: { type: 'string' },
-          days: { type: 'string' },
-          json: { type: 'boolean' },
-          backend: { type: 'string' },
-          speed: { type: 'string' },
-          policy: { type: 'string' },
-        },
-        strict: true,
-      }));
-    } catch (err) {
-      throw new CliUsageError(err instanceof Error ? err.message : 'bad arguments');
-    }
+    const { values } = parseCommandArgs({
+      args: rest,
+      options: {
+        config: { type: 'string' },
+        seed: { type: 'string' },
+        days: { type: 'string' },
+        json: { type: 'boolean' },
+        backend: { type: 'string' },
+        speed: { type: 'string' },
+        policy: { type: 'string' },
+      },
+      strict: true,
+    });
     if (sub === 'groups') {
       const groups = vietnamPriorityPolicy.groups.map(({ criteria, ...g }) => ({ ...g, criteria }));
       if (values.json) printJson(io, { ok: true, defaultGroupId: vietnamPriorityPolicy.defaultGroupId, groups });

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   type AuditLog,
   type CitizenIdentity,
@@ -15,7 +14,7 @@ import {
   parseSex,
   validateIdNumber,
 } from '@smart-citizen/core';
-import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
+import { type CliIO, CliUsageError, type Command, parseCommandArgs, printJson } from '../command.js';
 import { cliError } from '../errors.js';
 import {
   DEDUPE_PURPOSE,
@@ -464,26 +463,21 @@ export const storeCommand: Command = {
   summary: 'identity store: import citizens from JSONL, get one by ID number (SQLite or PostgreSQL)',
   usage,
   async run(argv: string[], io: CliIO): Promise<number> {
-    let parsed: { values: Values; positionals: string[] };
-    try {
-      parsed = parseArgs({
-        args: argv,
-        options: {
-          store: { type: 'string' },
-          schema: { type: 'string' },
-          purpose: { type: 'string' },
-          json: { type: 'boolean' },
-          batch: { type: 'string' },
-          threshold: { type: 'string' },
-          report: { type: 'string' },
-          checkpoint: { type: 'string' },
-        },
-        allowPositionals: true,
-        strict: true,
-      }) as { values: Values; positionals: string[] };
-    } catch (err) {
-      throw new CliUsageError(err instanceof Error ? err.message : 'bad arguments');
-    }
+    const parsed = parseCommandArgs({
+      args: argv,
+      options: {
+        store: { type: 'string' },
+        schema: { type: 'string' },
+        purpose: { type: 'string' },
+        json: { type: 'boolean' },
+        batch: { type: 'string' },
+        threshold: { type: 'string' },
+        report: { type: 'string' },
+        checkpoint: { type: 'string' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
     const [sub, arg, ...extra] = parsed.positionals;
     if (sub === 'enrol-face') return runEnrolFace(parsed.positionals.slice(1), parsed.values, io);
     if (sub === 'dedupe') return runDedupe(parsed.positionals.slice(1), parsed.values, io);
