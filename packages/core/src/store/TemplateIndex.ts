@@ -1,4 +1,4 @@
-import { FaceScanIndex } from './FaceScanIndex.js';
+import { type FaceHashPrefilter, FaceScanIndex } from './FaceScanIndex.js';
 import type { TemplateSearchHit } from './IdentityStore.js';
 
 /**
@@ -24,14 +24,17 @@ export type TemplateIndexFactory<Probe = unknown> = (probe: Probe) => TemplateIn
 
 /**
  * The default index of a vector kind (`face`): an exact cosine scan ({@link FaceScanIndex}) of
- * the probe's length; templates of another length are left out.
+ * the probe's length; templates of another length are left out. With `prefilter` the scan is the
+ * approximate sign-hash one (e.g. `createIdentityStore({ indexes: { face: cosineTemplateIndex(decodeEmbedding, { bits: 256 }) } })`).
  * @param toVector - the kind's template decoder
+ * @param prefilter - sign-hash prefilter of {@link FaceScanIndex}; absent: exact
  */
 export function cosineTemplateIndex(
   toVector: (template: Uint8Array) => Float32Array,
+  prefilter?: FaceHashPrefilter,
 ): TemplateIndexFactory<Float32Array> {
   return (probe) => {
-    const scan = new FaceScanIndex(Math.max(1, probe.length));
+    const scan = new FaceScanIndex(Math.max(1, probe.length), 1024, prefilter);
     return {
       fits: (p) => p instanceof Float32Array && p.length === scan.dimension,
       add: (id, owner, template) => scan.add(id, owner, toVector(template)),

@@ -11,6 +11,7 @@ export type {
   TemplateScan,
 } from './IdentityStoreDriver.js';
 export { FaceScanIndex } from './FaceScanIndex.js';
+export type { FaceHashPrefilter } from './FaceScanIndex.js';
 export { cosineTemplateIndex } from './TemplateIndex.js';
 export type { TemplateIndex, TemplateIndexFactory } from './TemplateIndex.js';
 export {
