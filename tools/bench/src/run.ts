@@ -56,11 +56,16 @@ for (const b of selected) {
     });
     for (const t of result.tables) console.log(formatTable(t));
     for (const n of result.notes ?? []) console.log(`> ${n}`);
-    const record = { bench: b.name, pkg: b.pkg, quick, machine, seconds: (performance.now() - t0) / 1000, ...result };
+    // A run of some parts (`pnpm bench qr-read hard`) gets its own file, so parts run in
+    // parallel do not overwrite each other's results.
+    const args = names.filter((n) => n !== b.pkg && n !== b.name);
+    const seconds = (performance.now() - t0) / 1000;
+    const record = { bench: b.name, pkg: b.pkg, args, quick, machine, seconds, ...result };
     const json = `${JSON.stringify(record, null, 2)}\n`;
-    writeFileSync(join(outDir, `${b.name}.json`), json);
-    writeFileSync(join(outDir, `${b.name}-${String(machine.date).replace(/[:.]/g, '-')}.json`), json);
-    console.log(`\n(written bench-results/${b.name}.json in ${record.seconds.toFixed(1)} s)\n`);
+    const file = [b.name, ...args.map((a) => a.replace(/[^\w.-]/g, '_'))].join('-');
+    writeFileSync(join(outDir, `${file}.json`), json);
+    writeFileSync(join(outDir, `${file}-${String(machine.date).replace(/[:.]/g, '-')}.json`), json);
+    console.log(`\n(written bench-results/${file}.json in ${record.seconds.toFixed(1)} s)\n`);
   } catch (err) {
     failed++;
     console.error(`bench ${b.name} failed:`, err);

@@ -388,11 +388,20 @@ export async function readCardQr(
   const ladder = options.ladder
     ? options.ladder.map((name) => LADDER.find((s) => s.name === name) as Strategy)
     : LADDER;
+  // The budget holds within strategies too: an attempt (deriving its image, then one engine
+  // call) is not started when the time left is less than the dearest attempt so far, so a
+  // read ends near its budget instead of up to one slow attempt past it.
+  let dearest = 0;
   for (const strategy of ladder) {
-    for (const attempt of strategy.run(ctx)) {
-      if (attempts > 0 && now() - t0 > budget) {
-        return notFound(attempts, now() - t0, foreign);
+    const it = strategy.run(ctx)[Symbol.iterator]();
+    for (;;) {
+      const started = now();
+      if (attempts > 0 && started - t0 + dearest > budget) {
+        return notFound(attempts, started - t0, foreign);
       }
+      const next = it.next();
+      if (next.done) break;
+      const attempt = next.value;
       attempts++;
       const symbols = engine.decode(attempt.image, {
         formats,
@@ -401,6 +410,7 @@ export async function readCardQr(
         maxSymbols: foreign ? 4 : 1,
         ...attempt.options,
       });
+      dearest = Math.max(dearest, now() - started);
       // Several codes in view: the largest is the one the photo is of (a code printed inside
       // another code's quiet zone, a sticker in the corner).
       if (symbols.length > 1) symbols.sort((a, b) => area(b) - area(a));
