@@ -24,6 +24,9 @@ describe('smart-citizen card', () => {
     expect(j.sides[1].status).toBe('bad-image');
     expect(existsSync(join(dir, 'out', 'left-index.png'))).toBe(true);
     expect(existsSync(join(dir, 'out', 'right-index.png'))).toBe(true);
+    // the cut prints are handed to @smart-citizen/fingerprint: a minutiae template each (ISO 19794-2)
+    expect(j.sides[0].fingerprints.leftIndex.minutiae).toBeGreaterThan(5);
+    expect(existsSync(join(dir, 'out', 'left-index.iso'))).toBe(true);
     expect(await runCli(['card'], captureIO(dir))).toBe(2);
   });
 });

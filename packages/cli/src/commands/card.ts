@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { IdCardReader, type SideResult } from '@smart-citizen/idcard';
+import { extractCardPrint, type FingerprintTemplate, writeMinutiaeRecord } from '@smart-citizen/fingerprint';
+import { type CardCrop, IdCardReader, type SideResult } from '@smart-citizen/idcard';
 import { encodePng } from '@smart-citizen/image';
 import { type CliIO, CliUsageError, type Command, parseCommandArgs, printJson } from '../command.js';
 
@@ -13,13 +14,32 @@ confidence after the field rules (dates, ID-number rules, names, administrative 
 cross-check with the MRZ, which the back of a CCCD 2021 or Căn cước 2024 carries.
 
   <front> [<back>]  photos (JPEG, PNG, WebP, BMP); either side may come first
-  --crops DIR       write portrait.png, left-index.png, right-index.png (and card-<side>.png) there
+  --crops DIR       write portrait.png, left-index.png, right-index.png (and card-<side>.png) there,
+                    and the prints' minutiae templates as left-index.iso / right-index.iso
+                    (ISO 19794-2, from @smart-citizen/fingerprint's card-print extractor)
   --no-ocr          only find, rectify, classify and crop
   --json            print the result as JSON
 
 Exit codes: 0 every photo read, 1 a photo could not be read (no card, cut off, blurred, …), 2 bad arguments.`;
 
-function summary(r: SideResult) {
+/** The index-finger crops handed to the fingerprint package: a template each, or why there is none. */
+type PrintTemplate = { template: FingerprintTemplate } | { error: string };
+
+function printTemplate(crop: CardCrop): PrintTemplate {
+  try {
+    return { template: extractCardPrint(crop.image) };
+  } catch (err) {
+    return { error: (err as { code?: string }).code ?? 'fingerprint/failed' };
+  }
+}
+
+const describePrint = (crop: CardCrop, t: PrintTemplate | undefined) => ({
+  box: crop.box,
+  quad: crop.quad,
+  ...(t && 'template' in t ? { minutiae: t.template.minutiae.length } : t ? { templateError: t.error } : {}),
+});
+
+function summary(r: SideResult, prints?: { leftIndex: PrintTemplate; rightIndex: PrintTemplate }) {
   if (r.status !== 'read')
     return { status: r.status, issues: r.issues, ms: Math.round(r.ms), ...(r.quad ? { quad: r.quad } : {}) };
   return {
@@ -46,8 +66,8 @@ function summary(r: SideResult) {
     ...(r.fingerprints
       ? {
           fingerprints: {
-            leftIndex: { box: r.fingerprints.leftIndex.box, quad: r.fingerprints.leftIndex.quad },
-            rightIndex: { box: r.fingerprints.rightIndex.box, quad: r.fingerprints.rightIndex.quad },
+            leftIndex: describePrint(r.fingerprints.leftIndex, prints?.leftIndex),
+            rightIndex: describePrint(r.fingerprints.rightIndex, prints?.rightIndex),
           },
         }
       : {}),
@@ -81,6 +101,14 @@ export const cardCommand: Command = {
       // read together, so the front's fields are checked against the MRZ on the back
       const both = await reader.read({ front: photos[0] as Uint8Array, ...(photos[1] ? { back: photos[1] } : {}) });
       const results = [both.front, both.back].filter((r): r is SideResult => r !== undefined);
+      const prints = new Map<SideResult, { leftIndex: PrintTemplate; rightIndex: PrintTemplate }>();
+      for (const r of results) {
+        if (r.status === 'read' && r.fingerprints)
+          prints.set(r, {
+            leftIndex: printTemplate(r.fingerprints.leftIndex),
+            rightIndex: printTemplate(r.fingerprints.rightIndex),
+          });
+      }
       if (values.crops) {
         const dir = resolve(io.cwd, values.crops);
         mkdirSync(dir, { recursive: true });
@@ -91,10 +119,16 @@ export const cardCommand: Command = {
           if (r.fingerprints) {
             writeFileSync(join(dir, 'left-index.png'), encodePng(r.fingerprints.leftIndex.image));
             writeFileSync(join(dir, 'right-index.png'), encodePng(r.fingerprints.rightIndex.image));
+            for (const [name, t] of Object.entries(prints.get(r) ?? {}))
+              if ('template' in t)
+                writeFileSync(
+                  join(dir, `${name === 'leftIndex' ? 'left' : 'right'}-index.iso`),
+                  writeMinutiaeRecord(t.template, 'iso-19794-2-2005'),
+                );
           }
         }
       }
-      const out = results.map(summary);
+      const out = results.map((r) => summary(r, prints.get(r)));
       if (values.json) {
         printJson(io, out.length === 1 ? out[0] : { sides: out, issues: both.issues });
       } else {
