@@ -4,6 +4,7 @@
  */
 import { deflateSync } from 'node:zlib';
 import type { RasterImage } from '@smart-citizen/image';
+import { tiffWithOrientation } from '@smart-citizen/image/testing';
 
 const crcTable = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -27,21 +28,6 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Little-endian TIFF holding one IFD entry: Orientation (0x0112) = `orientation`. */
-function exifOrientation(orientation: number): Uint8Array {
-  const t = new Uint8Array(26);
-  const v = new DataView(t.buffer);
-  t.set([0x49, 0x49, 0x2a, 0x00]);
-  v.setUint32(4, 8, true);
-  v.setUint16(8, 1, true);
-  v.setUint16(10, 0x0112, true);
-  v.setUint16(12, 3, true);
-  v.setUint32(14, 1, true);
-  v.setUint16(18, orientation, true);
-  v.setUint32(22, 0, true);
-  return t;
-}
-
 /** Encode an image as PNG, optionally with an EXIF orientation. */
 export function encodePng(img: RasterImage, orientation?: number): Uint8Array {
   const ch = img.channels === 1 ? 1 : 3;
@@ -60,7 +46,7 @@ export function encodePng(img: RasterImage, orientation?: number): Uint8Array {
   const parts = [
     new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),
-    ...(orientation === undefined ? [] : [chunk('eXIf', exifOrientation(orientation))]),
+    ...(orientation === undefined ? [] : [chunk('eXIf', tiffWithOrientation(orientation))]),
     chunk('IDAT', new Uint8Array(deflateSync(raw))),
     chunk('IEND', new Uint8Array()),
   ];

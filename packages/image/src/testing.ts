@@ -3,3 +3,4 @@ export { encodeJpeg2000, wrapJp2 } from './testing/encodeJpeg2000.js';
 export type { EncodeJpeg2000Options } from './testing/encodeJpeg2000.js';
 export { fuzzDecode } from './testing/fuzzDecode.js';
 export type { FuzzOutcome } from './testing/fuzzDecode.js';
+export { tiffWithOrientation } from './testing/tiffWithOrientation.js';
