@@ -1,11 +1,16 @@
 // One-off generator kept for adding packages consistently: node tools/new-package-json.mjs <name> "<description>"
-import { writeFileSync } from 'node:fs';
+// repository and engines come from the root package.json (tools/pack-proof/src/manifests.test.ts checks them).
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const root = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const [name, description] = process.argv.slice(2);
 const pkg = {
   name: `@smart-citizen/${name}`,
   version: '0.1.0',
   description,
   license: 'Apache-2.0',
+  repository: { ...root.repository, directory: `packages/${name}` },
+  engines: { node: root.engines.node },
   type: 'module',
   sideEffects: false,
   exports: {

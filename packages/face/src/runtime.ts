@@ -63,7 +63,10 @@ export function loadOrt(backend: FaceBackend, options: RuntimeOptions = {}): Pro
 
 async function importOrt(backend: FaceBackend, options: RuntimeOptions): Promise<Ort> {
   if (backend === 'node') {
-    const mod = (await import('onnxruntime-node')) as unknown as Ort & { default?: Ort };
+    // The specifier is a variable so browser bundlers do not follow it: an app that also has
+    // onnxruntime-node installed would otherwise get its native .node binaries in the bundle.
+    const nodeRuntime = 'onnxruntime-node';
+    const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ nodeRuntime)) as Ort & { default?: Ort };
     return mod.InferenceSession ? mod : (mod.default as Ort);
   }
   const mod = (await import('onnxruntime-web')) as typeof OrtWeb;

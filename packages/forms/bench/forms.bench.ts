@@ -9,10 +9,9 @@ import {
   createFormRegistry,
   fillForm,
   loadAddressTables,
-  loadDefaultFonts,
-  renderFormPdf,
   validateFormData,
 } from '../src/index.js';
+import { loadDefaultFonts, renderFormPdf } from '../src/pdf/index.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const identity = JSON.parse(readFileSync(`${repo}examples/data/identity.json`, 'utf8')) as CitizenIdentity;

@@ -1,6 +1,6 @@
 // Public API of @smart-citizen/forms: form definitions (data), the registry, filling from a
 // card, validation with Vietnamese and English messages, address normalisation across the
-// 2025 reorganisation, and the outputs (JSON, HTML fill, PDF).
+// 2025 reorganisation, and the outputs (JSON, HTML fill; PDF in `@smart-citizen/forms/pdf`).
 export { FormRegistry, createFormRegistry, defaultFormRegistry } from './registry/FormRegistry.js';
 export type { FormRegistryOptions, FormSummary, RegisteredForm } from './registry/FormRegistry.js';
 export { builtinForms } from './registry/builtinForms.js';
@@ -30,10 +30,8 @@ export type {
   AddressDatabaseProvince,
   AddressDatabaseWard,
 } from './address/addressDatabase.js';
-export { renderFormPdf } from './pdf/renderFormPdf.js';
-export type { RenderFormPdfOptions, RenderFormPdfResult } from './pdf/renderFormPdf.js';
-export { loadDefaultFonts } from './pdf/loadDefaultFonts.js';
-export type { FontBytes } from './pdf/loadDefaultFonts.js';
+// PDF output (pdf-lib) is the subpath `@smart-citizen/forms/pdf`, so browser bundles of this
+// entry stay free of it.
 export { fillHtmlForm, htmlMappingFromFields } from './html/fillHtmlForm.js';
 export type {
   FillHtmlFormOptions,

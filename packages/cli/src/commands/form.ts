@@ -1,5 +1,6 @@
 import { type CitizenIdentity, parseDate, parseSex } from '@smart-citizen/core';
-import { type FillResult, FormsError, defaultFormRegistry, fillForm, renderFormPdf } from '@smart-citizen/forms';
+import { type FillResult, FormsError, defaultFormRegistry, fillForm } from '@smart-citizen/forms';
+import { renderFormPdf } from '@smart-citizen/forms/pdf';
 import { type CliIO, CliUsageError, type Command, parseCommandArgs, printJson } from '../command.js';
 import { cliError } from '../errors.js';
 

@@ -108,14 +108,10 @@ export function isNode(): boolean {
  */
 export async function nodeRequire(): Promise<{ (id: string): unknown; resolve(id: string): string }> {
   const { createRequire } = await import('node:module');
-  // ESM has import.meta.url; the CJS build has __filename instead (bundlers replace `require`
-  // with an empty shim of their own, so it is not used).
-  const here =
-    typeof import.meta?.url === 'string'
-      ? import.meta.url
-      : typeof __filename === 'string'
-        ? __filename
-        : `${process.cwd()}/`;
+  // import.meta.url: ESM, and the CJS build through tsup.base.ts's shim; a bundle without
+  // import.meta (IIFE) leaves it undefined, so resolve from the working directory then.
+  const url: string | undefined = import.meta.url;
+  const here = typeof url === 'string' ? url : `${process.cwd()}/`;
   return createRequire(here);
 }
 
