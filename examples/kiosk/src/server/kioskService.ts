@@ -14,8 +14,9 @@ import type {
   RawEvidence,
 } from '@smart-citizen/core';
 import { type FaceVerifier, faceEvidenceVerifiers } from '@smart-citizen/face';
-import { fillForm, renderFormPdf } from '@smart-citizen/forms';
+import { fillForm } from '@smart-citizen/forms';
 import type { FillResult } from '@smart-citizen/forms';
+import { renderFormPdf } from '@smart-citizen/forms/pdf';
 import type { IdCardReader } from '@smart-citizen/idcard';
 import { encodePng } from '@smart-citizen/image';
 import { qrEvidenceVerifiers, readCardQr, safeParseCardQr } from '@smart-citizen/qr';
