@@ -1,6 +1,7 @@
 // Redis killed and restarted in the middle of a simulated day with 20 counters, under each
 // persistence setting, on a private server.
 import { createRedisQueueBackend } from '@smart-citizen/adapter-redis';
+import { Redis } from 'ioredis';
 import { type QueueEvent, fifoPolicy, simulateOnBackend } from '@smart-citizen/queue';
 import { afterEach, describe, expect, it } from 'vitest';
 import { twentyCounters } from './centre.js';
@@ -103,6 +104,28 @@ describe.skipIf(!available)('Redis restarted mid-day', () => {
     });
   }
 
+  /**
+   * Waits until the `save 1 1` policy has written a snapshot of everything so far. A fixed pause
+   * raced it: Redis counts whole seconds since the last save, so the first snapshot can come up to
+   * 2 s after start, and a BGSAVE still running at the SIGKILL never replaces dump.rdb.
+   */
+  async function snapshotTaken(url: string): Promise<void> {
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+    try {
+      const t0 = Date.now();
+      for (;;) {
+        const info = await redis.info('persistence');
+        const field = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(info)?.[1] ?? Number.NaN);
+        if (field('rdb_changes_since_last_save') === 0 && field('rdb_bgsave_in_progress') === 0) return;
+        if (Date.now() - t0 > 15_000) throw new Error('no RDB snapshot within 15 s under save 1 1');
+        await sleep(50);
+      }
+    } finally {
+      redis.disconnect();
+    }
+  }
+
   it('rdb snapshots only: a crash loses what was written since the last snapshot (measured, documented)', async () => {
     const srv = await startRedis('rdb');
     server = srv;
@@ -127,7 +150,7 @@ describe.skipIf(!available)('Redis restarted mid-day', () => {
           })
         ).id,
       );
-      if (i === 150) await sleep(1500);
+      if (i === 150) await snapshotTaken(srv.url);
     }
     await srv.stop('kill');
     await srv.start();
