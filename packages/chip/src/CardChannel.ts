@@ -30,6 +30,22 @@ const SW_EOF = 0x6282;
  * retries, secure messaging once it is on, SELECT and chunked READ BINARY.
  * @internal
  */
+/**
+ * Await a card exchange of an access-control step: a refusal by status word becomes
+ * `chip/access-denied` with `message`, carrying the status error as cause and its details.
+ * @internal
+ */
+export async function refusedAsAccessDenied<T>(exchange: Promise<T>, message: string): Promise<T> {
+  try {
+    return await exchange;
+  } catch (err) {
+    if (isChipError(err, 'chip/status')) {
+      throw new ChipError('chip/access-denied', message, { cause: err, details: err.details ?? {} });
+    }
+    throw err;
+  }
+}
+
 export class CardChannel {
   sm: SecureMessaging | undefined;
   readonly timeoutMs: number;

@@ -1,14 +1,13 @@
 import { type MrzKey, mrzPassword } from './accessKey.js';
 import { concat, equalBytes, randomBytes, xor } from './bytes.js';
-import type { CardChannel } from './CardChannel.js';
-import { KDF_ENC, KDF_MAC, deriveKey, tripleDes } from './crypto/cipherSuite.js';
-import { ChipError, isChipError } from './errors.js';
+import { type CardChannel, refusedAsAccessDenied } from './CardChannel.js';
+import { deriveSessionKeys, tripleDes } from './crypto/cipherSuite.js';
+import { ChipError } from './errors.js';
 import { SecureMessaging } from './secureMessaging.js';
 
 /** BAC keys derived from the MRZ (ICAO 9303-11 §9.7.2). @internal */
 export function bacKeys(key: MrzKey): { kEnc: Uint8Array; kMac: Uint8Array } {
-  const seed = mrzPassword(key).slice(0, 16);
-  return { kEnc: deriveKey(tripleDes, seed, KDF_ENC), kMac: deriveKey(tripleDes, seed, KDF_MAC) };
+  return deriveSessionKeys(tripleDes, mrzPassword(key).slice(0, 16));
 }
 
 /**
@@ -29,21 +28,10 @@ export async function performBac(
   const kIfd = random(16);
   const eIfd = tripleDes.encryptZeroIv(kEnc, concat(rndIfd, rndIc, kIfd));
   const mIfd = tripleDes.mac(kMac, eIfd);
-  let resp: Uint8Array;
-  try {
-    resp = await channel.sendOk(
-      { cla: 0, ins: 0x82, p1: 0, p2: 0, data: concat(eIfd, mIfd), ne: 40 },
-      'BAC external authenticate',
-    );
-  } catch (err) {
-    if (isChipError(err, 'chip/status')) {
-      throw new ChipError('chip/access-denied', 'BAC: the card refused the MRZ key', {
-        cause: err,
-        details: err.details ?? {},
-      });
-    }
-    throw err;
-  }
+  const resp = await refusedAsAccessDenied(
+    channel.sendOk({ cla: 0, ins: 0x82, p1: 0, p2: 0, data: concat(eIfd, mIfd), ne: 40 }, 'BAC external authenticate'),
+    'BAC: the card refused the MRZ key',
+  );
   if (resp.length !== 40) throw new ChipError('chip/bad-response', 'BAC answer is not 40 bytes');
   const eIc = resp.subarray(0, 32);
   if (!equalBytes(tripleDes.mac(kMac, eIc), resp.subarray(32))) {
@@ -53,12 +41,7 @@ export async function performBac(
   if (!equalBytes(r.subarray(0, 8), rndIc) || !equalBytes(r.subarray(8, 16), rndIfd)) {
     throw new ChipError('chip/access-denied', 'BAC: the card answer does not carry our challenge');
   }
-  const seed = xor(kIfd, r.subarray(16, 32));
+  const session = deriveSessionKeys(tripleDes, xor(kIfd, r.subarray(16, 32)));
   const ssc = concat(rndIc.subarray(4), rndIfd.subarray(4));
-  channel.sm = new SecureMessaging(
-    tripleDes,
-    deriveKey(tripleDes, seed, KDF_ENC),
-    deriveKey(tripleDes, seed, KDF_MAC),
-    ssc,
-  );
+  channel.sm = new SecureMessaging(tripleDes, session.kEnc, session.kMac, ssc);
 }

@@ -2,16 +2,7 @@ import { type Issue, issue } from '@smart-citizen/core';
 import { OID, encodeOid } from './asn1.js';
 import { bigIntToBytes, concat, randomBytes } from './bytes.js';
 import type { CardChannel } from './CardChannel.js';
-import {
-  type CipherSuite,
-  KDF_ENC,
-  KDF_MAC,
-  aes128,
-  aes192,
-  aes256,
-  deriveKey,
-  tripleDes,
-} from './crypto/cipherSuite.js';
+import { type CipherSuite, deriveSessionKeys, suitesByProtocol, tripleDes } from './crypto/cipherSuite.js';
 import { parsePublicKeyInfo } from './crypto/signature.js';
 import { ChipError } from './errors.js';
 import { randomScalar } from './pace.js';
@@ -32,12 +23,12 @@ export interface ChipAuthenticationResult {
 }
 
 /** CA protocols this package runs (ECDH with each cipher). */
-const caSuites: Readonly<Record<string, CipherSuite>> = {
-  [OID.caEcdh3Des]: tripleDes,
-  [OID.caEcdhAes128]: aes128,
-  [OID.caEcdhAes192]: aes192,
-  [OID.caEcdhAes256]: aes256,
-};
+const caSuites: Readonly<Record<string, CipherSuite>> = suitesByProtocol([
+  OID.caEcdh3Des,
+  OID.caEcdhAes128,
+  OID.caEcdhAes192,
+  OID.caEcdhAes256,
+]);
 
 /**
  * Run the chip authentication key agreement with the DG14 key and switch `channel` to the
@@ -98,6 +89,7 @@ export async function performChipAuthentication(
       'chip authentication general authenticate',
     );
   }
-  channel.sm = new SecureMessaging(suite, deriveKey(suite, shared, KDF_ENC), deriveKey(suite, shared, KDF_MAC));
+  const { kEnc, kMac } = deriveSessionKeys(suite, shared);
+  channel.sm = new SecureMessaging(suite, kEnc, kMac);
   return info.protocol;
 }

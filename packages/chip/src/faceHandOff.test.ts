@@ -71,33 +71,25 @@ describe.skipIf(!faces)('DG2 portrait (JPEG 2000) as the face reference', () => 
     await store.upsert({ ...reading.fields, idNumber: doc.holder.idNumber });
     const chipLevel = [['document'], ['in-store'], ['chip-authenticated'], ['face-match']] as const;
     const policy: AssurancePolicyInput = { level: 1, levels: { 1: chipLevel, 2: chipLevel, 3: chipLevel } };
-    const verifiers = combineEvidenceVerifiers(
-      chipEvidenceVerifiers({ cscas: [pki.csca.der] }),
-      faceEvidenceVerifiers(fv, { referenceType: 'chip-portrait' }),
-    );
     const chip = { ...doc.files } as Record<string, Uint8Array>;
-    const holder = await decideFromRawEvidence(
-      { chip, faceImage: photo('img2.jpg'), consent: { scope: ['face'] } },
-      verifiers,
-      store,
-      { policy, clock },
-    );
+    /** The session's decision on this chip and a live photo, with or without a CSCA to trust. */
+    const decide = (photoFile: string, cscas: Uint8Array[]) =>
+      decideFromRawEvidence(
+        { chip, faceImage: photo(photoFile), consent: { scope: ['face'] } },
+        combineEvidenceVerifiers(
+          chipEvidenceVerifiers({ cscas }),
+          faceEvidenceVerifiers(fv, { referenceType: 'chip-portrait' }),
+        ),
+        store,
+        { policy, clock },
+      );
+    const holder = await decide('img2.jpg', [pki.csca.der]);
     expect(holder.outcome).toBe('verified');
-    const impostor = await decideFromRawEvidence(
-      { chip, faceImage: photo('img26.jpg'), consent: { scope: ['face'] } },
-      verifiers,
-      store,
-      { policy, clock },
-    );
+    const impostor = await decide('img26.jpg', [pki.csca.der]);
     expect(impostor.outcome).toBe('rejected');
     expect(impostor.reasons.map((r) => r.code)).toContain('face/no-match');
     // Without a CSCA the chip is not authenticated: its portrait is not used as a reference.
-    const untrusted = await decideFromRawEvidence(
-      { chip, faceImage: photo('img2.jpg'), consent: { scope: ['face'] } },
-      combineEvidenceVerifiers(chipEvidenceVerifiers(), faceEvidenceVerifiers(fv, { referenceType: 'chip-portrait' })),
-      store,
-      { policy, clock },
-    );
+    const untrusted = await decide('img2.jpg', []);
     expect(untrusted.reasons.map((r) => r.code)).toContain('face/no-reference');
   }, 60_000);
 });

@@ -2,31 +2,21 @@ import type { WeierstrassPoint } from '@noble/curves/abstract/weierstrass.js';
 import { type AccessKey, checkCan, mrzPassword } from './accessKey.js';
 import { OID, derOid, encodeOid } from './asn1.js';
 import { bigIntToBytes, bytesToBigInt, concat, equalBytes, randomBytes } from './bytes.js';
-import type { CardChannel } from './CardChannel.js';
-import {
-  type CipherSuite,
-  KDF_ENC,
-  KDF_MAC,
-  KDF_PI,
-  aes128,
-  aes192,
-  aes256,
-  deriveKey,
-  tripleDes,
-} from './crypto/cipherSuite.js';
+import { type CardChannel, refusedAsAccessDenied } from './CardChannel.js';
+import { type CipherSuite, KDF_PI, deriveKey, deriveSessionKeys, suitesByProtocol } from './crypto/cipherSuite.js';
 import { type NamedCurve, curveByParameterId } from './crypto/curves.js';
-import { ChipError, isChipError } from './errors.js';
+import { ChipError } from './errors.js';
 import { SecureMessaging } from './secureMessaging.js';
 import type { PaceInfo } from './securityInfos.js';
 import { findTlv, tlv } from './tlv.js';
 
 /** PACE protocols this package runs: ECDH generic mapping with each cipher. */
-export const paceSuites: Readonly<Record<string, CipherSuite>> = {
-  [OID.paceEcdhGm3Des]: tripleDes,
-  [OID.paceEcdhGmAes128]: aes128,
-  [OID.paceEcdhGmAes192]: aes192,
-  [OID.paceEcdhGmAes256]: aes256,
-};
+export const paceSuites: Readonly<Record<string, CipherSuite>> = suitesByProtocol([
+  OID.paceEcdhGm3Des,
+  OID.paceEcdhGmAes128,
+  OID.paceEcdhGmAes192,
+  OID.paceEcdhGmAes256,
+]);
 
 /** The first PACEInfo this package can run, with its suite and curve, or `undefined`. */
 export function choosePace(
@@ -135,22 +125,13 @@ export async function performPace(
   if (equalBytes(icEph.toBytes(false), ephPk))
     throw new ChipError('chip/access-denied', 'PACE: card echoed our ephemeral key');
   const shared = bigIntToBytes(icEph.multiply(ephSk).toAffine().x, curve.size);
-  const kEnc = deriveKey(suite, shared, KDF_ENC);
-  const kMac = deriveKey(suite, shared, KDF_MAC);
+  const { kEnc, kMac } = deriveSessionKeys(suite, shared);
 
   const tIfd = suite.mac(kMac, publicKeyDataObject(info.protocol, icEph.toBytes(false)));
-  let tIc: Uint8Array;
-  try {
-    tIc = await generalAuthenticate(channel, true, tlv(0x85, tIfd), 0x86, 'PACE mutual authentication');
-  } catch (err) {
-    if (isChipError(err, 'chip/status')) {
-      throw new ChipError('chip/access-denied', 'PACE: the card refused the password', {
-        cause: err,
-        details: err.details ?? {},
-      });
-    }
-    throw err;
-  }
+  const tIc = await refusedAsAccessDenied(
+    generalAuthenticate(channel, true, tlv(0x85, tIfd), 0x86, 'PACE mutual authentication'),
+    'PACE: the card refused the password',
+  );
   if (!equalBytes(tIc, suite.mac(kMac, publicKeyDataObject(info.protocol, ephPk)))) {
     throw new ChipError('chip/access-denied', 'PACE: the card authentication token does not check out');
   }

@@ -51,6 +51,16 @@ export const aes128: CipherSuite = aes(16);
 export const aes192: CipherSuite = aes(24);
 export const aes256: CipherSuite = aes(32);
 
+/**
+ * A protocol-to-suite table for a family of ECDH protocols (PACE generic mapping, chip
+ * authentication) whose four OIDs differ in the cipher alone: 3DES, AES-128, AES-192, AES-256.
+ */
+export function suitesByProtocol(
+  oids: readonly [string, string, string, string],
+): Readonly<Record<string, CipherSuite>> {
+  return { [oids[0]]: tripleDes, [oids[1]]: aes128, [oids[2]]: aes192, [oids[3]]: aes256 };
+}
+
 /** Key purposes of the ICAO 9303-11 §9.7.1 key derivation function. */
 export const KDF_ENC = 1;
 export const KDF_MAC = 2;
@@ -68,4 +78,9 @@ export function deriveKey(suite: CipherSuite, secret: Uint8Array, counter: numbe
   );
   const h = suite.keyLength <= 16 ? sha1(input) : sha256(input);
   return h.slice(0, suite.keyLength);
+}
+
+/** The secure-messaging session keys K.Enc and K.MAC derived from a shared secret. */
+export function deriveSessionKeys(suite: CipherSuite, secret: Uint8Array): { kEnc: Uint8Array; kMac: Uint8Array } {
+  return { kEnc: deriveKey(suite, secret, KDF_ENC), kMac: deriveKey(suite, secret, KDF_MAC) };
 }

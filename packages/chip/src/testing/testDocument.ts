@@ -3,6 +3,7 @@ import { OID, TAG, derInt, derOid } from '../asn1.js';
 import { formatVietnamTd1Mrz, parseDate } from '@smart-citizen/core';
 import type { MrzKey } from '../accessKey.js';
 import { concat } from '../bytes.js';
+import { dg13Fields } from '../data/dg13Fields.js';
 import { type ChipFileName, dataGroupNumber, dataGroupTags } from '../dataGroups.js';
 import { tlv } from '../tlv.js';
 import { type TestKeyPair, type TestPki, createTestPki, generateKeyPair, signEcdsa } from './testPki.js';
@@ -113,20 +114,11 @@ export function testMrz(h: TestHolder): { mrz: string; key: MrzKey } {
 /** DG13 in the Vietnamese layout: SEQUENCE of SEQUENCE { INTEGER id, UTF8String }, 13 nesting the parents. */
 export function buildDg13(h: TestHolder): Uint8Array {
   const entry = (id: number, value: string) => tlv(TAG.SEQUENCE, derInt(id), tlv(TAG.UTF8_STRING, ascii(value)));
-  const values: [number, string][] = [
-    [1, h.idNumber],
-    [2, h.fullName],
-    [3, h.dateOfBirth],
-    [4, h.sex],
-    [5, h.nationality],
-    [6, h.ethnicity],
-    [7, h.religion],
-    [8, h.placeOfOrigin],
-    [9, h.placeOfResidence],
-    [10, h.identifyingMarks],
-    [11, h.issueDate],
-    [12, h.expiryDate],
-  ];
+  // Entries 1–12 hold one text each, the holder field the reader's table (dg13Fields) maps the id to.
+  const values = Array.from({ length: 12 }, (_, i): [number, string] => {
+    const field = dg13Fields[i + 1]?.field as keyof TestHolder;
+    return [i + 1, h[field] ?? ''];
+  });
   const parents = tlv(
     TAG.SEQUENCE,
     derInt(13),

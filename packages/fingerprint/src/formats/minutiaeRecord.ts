@@ -7,33 +7,23 @@ export type MinutiaeRecordFormat = 'iso-19794-2-2005' | 'ansi-378-2004';
 type Field = readonly [name: string, bytes: 1 | 2 | 4];
 
 /**
- * Record header layouts, field by field (big-endian). ISO/IEC 19794-2:2005 has a 4-byte
- * length; ANSI/INCITS 378-2004 a 2-byte length (0 followed by 4 bytes when the record is longer
- * than 65,535 bytes) and a CBEFF product identifier. Resolutions are pixels per centimetre.
+ * Record header layouts, field by field (big-endian). The two standards differ before the
+ * equipment field only: ISO/IEC 19794-2:2005 has a 4-byte length; ANSI/INCITS 378-2004 a
+ * 2-byte length (0 followed by 4 bytes when the record is longer than 65,535 bytes) and a
+ * CBEFF product identifier. Resolutions are pixels per centimetre.
  */
+const COMMON_HEADER: readonly Field[] = [
+  ['equipment', 2],
+  ['width', 2],
+  ['height', 2],
+  ['resolutionX', 2],
+  ['resolutionY', 2],
+  ['views', 1],
+  ['reserved', 1],
+];
 const HEADERS: Record<MinutiaeRecordFormat, readonly Field[]> = {
-  'iso-19794-2-2005': [
-    ['length', 4],
-    ['equipment', 2],
-    ['width', 2],
-    ['height', 2],
-    ['resolutionX', 2],
-    ['resolutionY', 2],
-    ['views', 1],
-    ['reserved', 1],
-  ],
-  'ansi-378-2004': [
-    ['length', 2],
-    ['cbeffOwner', 2],
-    ['cbeffType', 2],
-    ['equipment', 2],
-    ['width', 2],
-    ['height', 2],
-    ['resolutionX', 2],
-    ['resolutionY', 2],
-    ['views', 1],
-    ['reserved', 1],
-  ],
+  'iso-19794-2-2005': [['length', 4], ...COMMON_HEADER],
+  'ansi-378-2004': [['length', 2], ['cbeffOwner', 2], ['cbeffType', 2], ...COMMON_HEADER],
 };
 
 /** Angle units per full turn: ISO 1.40625° (256), ANSI 2° (180). */
