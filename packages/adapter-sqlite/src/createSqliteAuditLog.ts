@@ -8,8 +8,8 @@ import {
   createAuditLog,
 } from '@smart-citizen/core';
 import type { Database } from 'better-sqlite3';
-import { auditMigrations, runSqliteMigrations } from './migrations.js';
-import { type SqliteTarget, backendError, inTransaction, openDatabase, readRows } from './openDatabase.js';
+import { auditMigrations } from './migrations.js';
+import { type SqliteTarget, inTransaction, openMigratedDatabase, readRows } from './openDatabase.js';
 
 /** Options of {@link createSqliteAuditLog}. */
 export type SqliteAuditLogOptions = SqliteTarget & {
@@ -46,13 +46,7 @@ export interface SqliteAuditDriver extends AuditLogDriver {
  * @returns the driver
  */
 export function createSqliteAuditDriver(options: SqliteTarget): SqliteAuditDriver {
-  const { db, owned } = openDatabase(options);
-  try {
-    runSqliteMigrations(db, 'audit', auditMigrations);
-  } catch (err) {
-    if (owned) db.close();
-    throw backendError(err);
-  }
+  const { db, close } = openMigratedDatabase(options, 'audit', auditMigrations);
   const last = db.prepare('SELECT seq, hash FROM sc_audit_log ORDER BY seq DESC LIMIT 1');
   const insert = db.prepare(
     `INSERT INTO sc_audit_log (seq, at, actor, action, subject, purpose, details, prev_hash, hash)
@@ -62,7 +56,6 @@ export function createSqliteAuditDriver(options: SqliteTarget): SqliteAuditDrive
     `SELECT seq, at, actor, action, subject, purpose, details, prev_hash AS prevHash, hash
      FROM sc_audit_log WHERE seq > @afterSeq AND (@subject IS NULL OR subject = @subject) ORDER BY seq LIMIT @limit`,
   );
-  let closed = false;
   return {
     pkg: 'adapter-sqlite',
     database: db,
@@ -74,11 +67,7 @@ export function createSqliteAuditDriver(options: SqliteTarget): SqliteAuditDrive
       }),
     list: ({ afterSeq, limit, subject }) =>
       readRows(db, () => (list.all({ afterSeq, limit, subject: subject ?? null }) as AuditRow[]).map(toEntry)),
-    async close() {
-      if (closed) return;
-      closed = true;
-      if (owned) db.close();
-    },
+    close,
   };
 }
 

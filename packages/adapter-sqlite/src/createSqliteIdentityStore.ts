@@ -12,8 +12,8 @@ import {
   createIdentityStore,
 } from '@smart-citizen/core';
 import type { Database } from 'better-sqlite3';
-import { identityMigrations, runSqliteMigrations } from './migrations.js';
-import { type SqliteTarget, backendError, inTransaction, openDatabase, readRows } from './openDatabase.js';
+import { identityMigrations } from './migrations.js';
+import { type SqliteTarget, inTransaction, openMigratedDatabase, readRows } from './openDatabase.js';
 
 /** Options of {@link createSqliteIdentityDriver}. */
 export type SqliteIdentityDriverOptions = SqliteTarget & {
@@ -76,14 +76,8 @@ const toConsent = (r: ConsentRow): ConsentRecord => ({
  * @returns the driver
  */
 export function createSqliteIdentityDriver(options: SqliteIdentityDriverOptions): SqliteIdentityDriver {
-  const { db, owned } = openDatabase(options);
-  try {
-    const applied = runSqliteMigrations(db, 'identity', identityMigrations);
-    if (applied.length) options.logger?.info('identity store migrated', { versions: applied.join(',') });
-  } catch (err) {
-    if (owned) db.close();
-    throw backendError(err);
-  }
+  const { db, applied, close } = openMigratedDatabase(options, 'identity', identityMigrations);
+  if (applied.length) options.logger?.info('identity store migrated', { versions: applied.join(',') });
   const citizen = 'SELECT data, created_at, updated_at FROM sc_identity_citizens';
   // Template rows come out under SealedTemplateRow's names (blobs as Buffers, which are Uint8Arrays).
   const template =
@@ -163,7 +157,6 @@ export function createSqliteIdentityDriver(options: SqliteIdentityDriverOptions)
     },
     appendChanges: async (entries) => entries.map((e) => Number(q.change.run(e.idNumber, e.op, e.at).lastInsertRowid)),
   };
-  let closed = false;
   return {
     name: 'sqlite',
     pkg: 'adapter-sqlite',
@@ -184,11 +177,7 @@ export function createSqliteIdentityDriver(options: SqliteIdentityDriverOptions)
       }),
     listConsents: (idNumber) => readRows(db, () => (q.consents.all(idNumber) as ConsentRow[]).map(toConsent)),
     transaction: (fn) => inTransaction(db, () => fn(tx)),
-    async close() {
-      if (closed) return;
-      closed = true;
-      if (owned) db.close();
-    },
+    close,
   };
 }
 

@@ -1,6 +1,7 @@
 import { type ExclusiveLock, SmartCitizenError, createExclusiveLock, isSmartCitizenError } from '@smart-citizen/core';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
+import { type SqliteMigration, runSqliteMigrations } from './migrations.js';
 
 /** Where a SQLite adapter keeps its data: a file path (`:memory:` for a private in-memory database) or an open database. */
 export type SqliteTarget = { path: string; database?: never } | { database: Database; path?: never };
@@ -26,6 +27,35 @@ export function openDatabase(target: SqliteTarget): { db: Database; owned: boole
       cause,
     });
   }
+}
+
+/**
+ * Open (or adopt) a database and apply a component's migrations; when they fail, a database the
+ * adapter opened is closed again and the error typed by {@link backendError}.
+ * @internal
+ * @returns the database, the versions applied now, and an idempotent `close` that closes the
+ *   database only when the adapter opened it
+ */
+export function openMigratedDatabase(
+  target: SqliteTarget,
+  component: string,
+  migrations: readonly SqliteMigration[],
+): { db: Database; applied: number[]; close: () => Promise<void> } {
+  const { db, owned } = openDatabase(target);
+  let applied: number[];
+  try {
+    applied = runSqliteMigrations(db, component, migrations);
+  } catch (err) {
+    if (owned) db.close();
+    throw backendError(err);
+  }
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    if (owned) db.close();
+  };
+  return { db, applied, close };
 }
 
 /**

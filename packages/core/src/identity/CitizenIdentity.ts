@@ -69,26 +69,49 @@ export interface CitizenIdentity {
   cardType?: CardType;
 }
 
+/**
+ * What a {@link CitizenIdentity} field holds: an ID `number`, a person's `name`, other printed
+ * `text`, a `date`, the `sex`, a boolean `flag`, or the `card-type`.
+ */
+export type CitizenIdentityFieldKind = 'number' | 'name' | 'text' | 'date' | 'sex' | 'flag' | 'card-type';
+
+/**
+ * Every {@link CitizenIdentity} field with its kind, in card order: the one table that the type
+ * check ({@link citizenIdentityFields}), the cross-checks and the comparison with the record read.
+ * @internal
+ */
+export const citizenIdentityFieldKinds = {
+  idNumber: 'number',
+  oldIdNumber: 'number',
+  fullName: 'name',
+  otherNames: 'name',
+  dateOfBirth: 'date',
+  sex: 'sex',
+  nationality: 'text',
+  ethnicity: 'text',
+  religion: 'text',
+  placeOfOrigin: 'text',
+  placeOfResidence: 'text',
+  identifyingMarks: 'text',
+  issueDate: 'date',
+  expiryDate: 'date',
+  noExpiry: 'flag',
+  issuingAuthority: 'text',
+  fatherName: 'name',
+  motherName: 'name',
+  spouseName: 'name',
+  cardType: 'card-type',
+} as const satisfies { readonly [F in keyof Required<CitizenIdentity>]: CitizenIdentityFieldKind };
+
+/** A field of {@link CitizenIdentity}. */
+type CitizenIdentityField = keyof typeof citizenIdentityFieldKinds;
+
 /** Names of every {@link CitizenIdentity} field, in card order. */
-export const citizenIdentityFields = [
-  'idNumber',
-  'oldIdNumber',
-  'fullName',
-  'otherNames',
-  'dateOfBirth',
-  'sex',
-  'nationality',
-  'ethnicity',
-  'religion',
-  'placeOfOrigin',
-  'placeOfResidence',
-  'identifyingMarks',
-  'issueDate',
-  'expiryDate',
-  'noExpiry',
-  'issuingAuthority',
-  'fatherName',
-  'motherName',
-  'spouseName',
-  'cardType',
-] as const satisfies readonly (keyof CitizenIdentity)[];
+export const citizenIdentityFields = Object.keys(citizenIdentityFieldKinds) as readonly CitizenIdentityField[];
+
+/**
+ * The fields of one kind, in card order.
+ * @internal
+ */
+export const citizenIdentityFieldsOf = (kind: CitizenIdentityFieldKind): readonly CitizenIdentityField[] =>
+  citizenIdentityFields.filter((f) => citizenIdentityFieldKinds[f] === kind);

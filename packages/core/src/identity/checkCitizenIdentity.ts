@@ -1,5 +1,11 @@
 import { isValidPartialDate } from '../rules/dates.js';
-import { type CardType, type CitizenIdentity, citizenIdentityFields, type PartialDate } from './CitizenIdentity.js';
+import {
+  type CardType,
+  type CitizenIdentity,
+  citizenIdentityFields,
+  citizenIdentityFieldsOf,
+  type PartialDate,
+} from './CitizenIdentity.js';
 
 /** Every {@link CardType}, in the order the cards were introduced. The one list the store and forms check against. */
 export const cardTypes = [
@@ -41,7 +47,7 @@ export interface CitizenIdentityCheck {
   unknownFields: string[];
 }
 
-const dateFields = new Set<string>(['dateOfBirth', 'issueDate', 'expiryDate']);
+const dateFields = new Set<string>(citizenIdentityFieldsOf('date'));
 const cardTypeSet = new Set<string>(cardTypes);
 
 function isStoredDate(v: unknown): v is PartialDate {

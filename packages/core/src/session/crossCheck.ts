@@ -1,26 +1,12 @@
 import type { Issue } from '../errors/index.js';
 import { issue } from '../errors/index.js';
+import { citizenIdentityFieldKinds, citizenIdentityFieldsOf } from '../identity/CitizenIdentity.js';
 import type { CitizenIdentity, PartialDate } from '../identity/index.js';
 import { comparePartialDates, isValidPartialDate, validateIdNumber } from '../rules/index.js';
 import { equalsVietnamese, foldForCompare, similarityVietnamese } from '../text/index.js';
 import type { DocumentEvidence } from './evidence.js';
 import type { DocumentSource } from './evidenceSources.js';
 import { evidenceSource } from './evidenceSources.js';
-
-/** Fields holding names: a mismatch is an error. */
-const nameFields = ['fullName', 'otherNames', 'fatherName', 'motherName', 'spouseName'] as const;
-/** Free-text fields: OCR and the 2025 address reorganisation make differences common, so a mismatch is a warning. */
-const textFields = [
-  'nationality',
-  'ethnicity',
-  'religion',
-  'placeOfOrigin',
-  'placeOfResidence',
-  'identifyingMarks',
-  'issuingAuthority',
-] as const;
-const dateFields = ['dateOfBirth', 'issueDate', 'expiryDate'] as const;
-const numberFields = ['idNumber', 'oldIdNumber'] as const;
 
 /** Rank of a source when sources disagree on a field (1 = most trusted), from {@link evidenceSources}. */
 const trustOf = (source: DocumentSource) => evidenceSource(source)?.trust ?? Number.POSITIVE_INFINITY;
@@ -70,13 +56,14 @@ export function compareField(
   where: string,
 ): Issue | undefined {
   if (a === undefined || b === undefined) return undefined;
-  if ((numberFields as readonly string[]).includes(field)) {
+  const kind = citizenIdentityFieldKinds[field];
+  if (kind === 'number') {
     if (digits(String(a)) !== digits(String(b))) {
       return issue(`${prefix}/number-mismatch`, 'error', `${field} differs between ${where}`, field);
     }
     return undefined;
   }
-  if ((dateFields as readonly string[]).includes(field)) {
+  if (kind === 'date') {
     const da = a as PartialDate;
     const db = b as PartialDate;
     if (!isValidPartialDate(da) || !isValidPartialDate(db)) {
@@ -87,10 +74,10 @@ export function compareField(
     }
     return undefined;
   }
-  if (field === 'sex') {
+  if (kind === 'sex') {
     return a === b ? undefined : issue(`${prefix}/sex-mismatch`, 'error', `sex differs between ${where}`, field);
   }
-  if (field === 'noExpiry' || field === 'cardType') {
+  if (kind === 'flag' || kind === 'card-type') {
     return a === b
       ? undefined
       : issue(`${prefix}/field-mismatch`, 'warning', `${field} differs between ${where}`, field);
@@ -98,7 +85,9 @@ export function compareField(
   const sa = String(a);
   const sb = String(b);
   if (equalsVietnamese(sa, sb)) return undefined;
-  const isName = (nameFields as readonly string[]).includes(field);
+  // Names: a mismatch is an error. Other text: OCR and the 2025 address reorganisation make
+  // differences common, so a mismatch is a warning.
+  const isName = kind === 'name';
   if (equalsVietnamese(sa, sb, { ignoreDiacritics: true })) {
     // MRZ and some legacy systems carry no diacritics: equal once folded is agreement.
     if (isAscii(sa) || isAscii(sb)) return undefined;
@@ -116,14 +105,10 @@ export function compareField(
   return issue(`${prefix}/text-mismatch`, isName ? 'error' : 'warning', `${field} differs between ${where}`, field);
 }
 
-const allFields: readonly (keyof CitizenIdentity)[] = [
-  ...numberFields,
-  ...nameFields,
-  ...dateFields,
-  'sex',
-  ...textFields,
-  'noExpiry',
-];
+/** The fields merged and compared, in the order their issues are reported (the card type comes last, separately). */
+const allFields: readonly (keyof CitizenIdentity)[] = (
+  ['number', 'name', 'date', 'sex', 'text', 'flag'] as const
+).flatMap(citizenIdentityFieldsOf);
 
 /**
  * Cross-check identity fields across document sources (normalised Vietnamese text, partial dates,

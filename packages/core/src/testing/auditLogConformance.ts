@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from './closeAfterEach.js';
 import { isSmartCitizenError } from '../errors/index.js';
 import type { Clock } from '../ports/index.js';
 import { createManualClock } from '../ports/index.js';
@@ -26,18 +27,10 @@ export function describeAuditLogConformance(
   factory: (ctx: { clock: Clock }) => Promise<AuditLogConformanceTarget>,
 ): void {
   describe(`AuditLog conformance: ${name}`, () => {
-    const opened: AuditLogConformanceTarget[] = [];
-    afterEach(async () => {
-      for (const t of opened.splice(0)) {
-        await t.log.close();
-        await t.log.close();
-        await t.cleanup?.();
-      }
-    });
+    const track = closeAfterEach((t: AuditLogConformanceTarget) => t.log);
     const open = async () => {
       const clock = createManualClock(1_750_000_000_000);
-      const t = await factory({ clock });
-      opened.push(t);
+      const t = track(await factory({ clock }));
       return { ...t, clock };
     };
     const event = (i: number) => ({

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isSmartCitizenError } from '../errors/index.js';
 import type { Clock } from '../ports/index.js';
 import { createManualClock } from '../ports/index.js';
@@ -9,6 +9,7 @@ import type { IdentityStore, StoredIdentity } from '../store/IdentityStore.js';
 import type { TemplateIndexFactory } from '../store/TemplateIndex.js';
 import type { IdentityStoreOptions } from '../store/createIdentityStore.js';
 import { encodeEmbedding } from '../store/validateRecord.js';
+import { closeAfterEach } from './closeAfterEach.js';
 
 /** What the conformance suite gives an adapter factory. */
 export interface IdentityStoreConformanceContext {
@@ -120,21 +121,13 @@ export function describeIdentityStoreConformance(
 ): void {
   const faceDimension = 16;
   describe(`IdentityStore conformance: ${name}`, () => {
-    const opened: IdentityStoreConformanceTarget[] = [];
-    afterEach(async () => {
-      for (const t of opened.splice(0)) {
-        await t.store.close();
-        await t.store.close();
-        await t.cleanup?.();
-      }
-    });
+    const track = closeAfterEach((t: IdentityStoreConformanceTarget) => t.store);
     const open = async (withKeys = true) => {
       const clock = createManualClock(1_700_000_000_000);
       const keys = withKeys
         ? createStaticKeyProvider({ keys: [{ id: 'k1', key: new Uint8Array(32).fill(7) }] })
         : undefined;
-      const target = await factory({ keys, clock, faceDimension, indexes: { fingerprint: byteMatchIndex } });
-      opened.push(target);
+      const target = track(await factory({ keys, clock, faceDimension, indexes: { fingerprint: byteMatchIndex } }));
       return { ...target, clock: clock as ReturnType<typeof createManualClock>, keys };
     };
     const [a, b, c] = conformanceCitizens as [StoredIdentity, StoredIdentity, StoredIdentity];
