@@ -6,8 +6,7 @@ import { connectVirtualCard } from '@smart-citizen/chip/node';
 import { SoftwareCard, createTestDocument, createTestPki } from '@smart-citizen/chip/testing';
 import { hasVpcd, vpcdPort } from '@smart-citizen/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../runCli.js';
-import { captureIO } from '../testing/captureIO.js';
+import { expectJson, runCaptured } from '../testing/runCaptured.js';
 
 const pki = createTestPki();
 const doc = createTestDocument({ pki });
@@ -28,18 +27,12 @@ for (const [name, file] of [
 writeFileSync(join(dir, 'csca', 'csca.der'), pki.csca.der);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]) {
-  const io = captureIO(dir);
-  const code = await runCli(['chip', ...argv], io);
-  return { code, out: io.out, err: io.err };
-}
+const run = (...argv: string[]) => runCaptured(['chip', ...argv], dir);
 
 describe('smart-citizen chip parse', () => {
   it('parses dumped data groups and passes passive authentication with the CSCA folder', async () => {
     const r = await run('parse', 'dump', '--csca', 'csca', '--json');
-    expect(r.err).toBe('');
-    expect(r.code).toBe(0);
-    const j = JSON.parse(r.out);
+    const j = expectJson(r);
     expect(j.files.sort()).toEqual(['DG1', 'DG13', 'DG14', 'DG15', 'DG2', 'SOD']);
     expect(j.identity.idNumber).toBe(doc.holder.idNumber);
     expect(j.photo).toMatchObject({ format: 'jpeg' });
@@ -60,21 +53,8 @@ describe.skipIf(!vpcd)('smart-citizen chip read (PC/SC, virtual reader)', () => 
   it('reads the software card in the virtual reader and prints identity, checks and times', async () => {
     const conn = await connectVirtualCard(new SoftwareCard(doc), { port: vpcdPort + 1 });
     try {
-      const r = await run(
-        'read',
-        '--can',
-        doc.can,
-        '--reader',
-        'Virtual PCD',
-        '--csca',
-        'csca',
-        '--photo',
-        'photo.jpg',
-        '--json',
-      );
-      expect(r.err).toBe('');
-      expect(r.code).toBe(0);
-      const j = JSON.parse(r.out);
+      const card = ['--can', doc.can, '--reader', 'Virtual PCD'];
+      const j = expectJson(await run('read', ...card, '--csca', 'csca', '--photo', 'photo.jpg', '--json'));
       expect(j.identity.fullName).toBe(doc.holder.fullName);
       expect(j.authentication.passive.status).toBe('passed');
       expect(j.authentication.chip.status).toBe('passed');

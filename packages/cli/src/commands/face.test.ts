@@ -1,19 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { yunetMiniFasNetProfile } from '@smart-citizen/face';
 import { sharedData } from '@smart-citizen/test-kit';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../runCli.js';
-import { captureIO } from '../testing/captureIO.js';
+import { expectJson, jsonLines, runCaptured, tempDir } from '../testing/runCaptured.js';
 
-const capture = (cwd: string = process.cwd()) => captureIO(cwd);
-
-async function run(argv: string[], cwd?: string) {
-  const io = capture(cwd);
-  const code = await runCli(['face', ...argv], io);
-  return { code, out: io.out, err: io.err };
-}
+const run = (argv: string[], cwd?: string) => runCaptured(['face', ...argv], cwd);
 
 describe('smart-citizen face: usage', () => {
   it('rejects bad usage with exit 2 and a message', async () => {
@@ -23,9 +14,10 @@ describe('smart-citizen face: usage', () => {
   });
 
   it('a profile file that is not JSON or not a valid profile is a typed error, before any model is read', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sc-face-profile-'));
-    writeFileSync(join(dir, 'broken.json'), '{ "id": ');
-    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ id: 'mine', detector: { kind: 'retinaface' } }));
+    const dir = tempDir('sc-face-profile-', {
+      'broken.json': '{ "id": ',
+      'bad.json': JSON.stringify({ id: 'mine', detector: { kind: 'retinaface' } }),
+    });
     const broken = await run(['verify', 'a.jpg', 'b.jpg', '--profile', 'broken.json', '--json'], dir);
     expect(broken.code).toBe(2);
     expect(JSON.parse(broken.out).error.code).toBe('cli/usage');
@@ -51,8 +43,7 @@ describe.skipIf(!deepface || !models || !liveness)('smart-citizen face on real p
 
   it('verify <a> <b> --json prints score, match, threshold, quality and ms', async () => {
     const r = await run(['verify', join(dir, 'img1.jpg'), join(dir, 'img2.jpg'), '--json']);
-    expect(r.code).toBe(0);
-    const j = JSON.parse(r.out);
+    const j = expectJson(r);
     expect(j).toMatchObject({ status: 'compared', match: true });
     expect(j.score).toBeGreaterThan(j.threshold);
     expect(j.quality.probe.passed).toBe(true);
@@ -60,35 +51,29 @@ describe.skipIf(!deepface || !models || !liveness)('smart-citizen face on real p
   });
 
   it('verify --profile FILE.json runs a profile of your own (here: yunet with a strict threshold)', async () => {
-    const tmp = mkdtempSync(join(tmpdir(), 'face-profile-'));
     const mine = {
       ...yunetMiniFasNetProfile,
       id: 'strict-yunet',
       thresholds: { ...yunetMiniFasNetProfile.thresholds, photo: 0.99 },
     };
-    writeFileSync(join(tmp, 'strict.json'), JSON.stringify(mine));
+    const tmp = tempDir('face-profile-', { 'strict.json': JSON.stringify(mine) });
     const argv = ['verify', join(dir, 'img1.jpg'), join(dir, 'img2.jpg'), '--profile', 'strict.json'];
     const r = await run([...argv, '--models', models as string, '--json'], tmp);
-    expect(r.code).toBe(0);
-    const j = JSON.parse(r.out);
+    const j = expectJson(r);
     expect(j).toMatchObject({ status: 'compared', match: false, threshold: 0.99 });
     expect(j.score).toBeGreaterThan(yunetMiniFasNetProfile.thresholds.photo);
   });
 
   it('verify --pairs prints one JSON line per pair in one process (yunet profile)', async () => {
-    const tmp = mkdtempSync(join(tmpdir(), 'face-pairs-'));
-    const file = join(tmp, 'pairs.tsv');
-    writeFileSync(
-      file,
-      [
-        '# probe\treference',
-        `${join(dir, 'img1.jpg')}\t${join(dir, 'img2.jpg')}`,
-        `${join(dir, 'img1.jpg')}\t${join(dir, 'img3.jpg')}`,
-        '',
-        'broken line without tab',
-        `${join(dir, 'img3.jpg')}\t${join(dir, 'img12.jpg')}`,
-      ].join('\n'),
-    );
+    const pairs = [
+      '# probe\treference',
+      `${join(dir, 'img1.jpg')}\t${join(dir, 'img2.jpg')}`,
+      `${join(dir, 'img1.jpg')}\t${join(dir, 'img3.jpg')}`,
+      '',
+      'broken line without tab',
+      `${join(dir, 'img3.jpg')}\t${join(dir, 'img12.jpg')}`,
+    ];
+    const file = join(tempDir('face-pairs-', { 'pairs.tsv': pairs.join('\n') }), 'pairs.tsv');
     const r = await run([
       'verify',
       '--pairs',
@@ -99,10 +84,7 @@ describe.skipIf(!deepface || !models || !liveness)('smart-citizen face on real p
       '--models',
       models as string,
     ]);
-    const lines = r.out
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const lines = jsonLines(r.out);
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatchObject({ line: 2, match: true });
     expect(lines[1]).toMatchObject({ line: 3, match: false });
@@ -121,8 +103,7 @@ describe.skipIf(!deepface || !models || !liveness)('smart-citizen face on real p
       '--models',
       models as string,
     ]);
-    expect(r.code).toBe(0);
-    const j = JSON.parse(r.out);
+    const j = expectJson(r);
     expect(j.live).toBe(true);
     expect(j.perModel).toHaveLength(2);
   });

@@ -1,16 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedData } from '@smart-citizen/test-kit';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../runCli.js';
-import { captureIO } from '../testing/captureIO.js';
+import { jsonLines, runCaptured, tempDir } from '../testing/runCaptured.js';
 
-async function run(argv: string[], cwd: string = process.cwd()) {
-  const io = captureIO(cwd);
-  const code = await runCli(['fingerprint', ...argv], io);
-  return { code, out: io.out, err: io.err };
-}
+const run = (argv: string[], cwd?: string) => runCaptured(['fingerprint', ...argv], cwd);
 
 describe('smart-citizen fingerprint: usage and bad input', () => {
   it('rejects bad usage with exit 2', async () => {
@@ -21,9 +15,10 @@ describe('smart-citizen fingerprint: usage and bad input', () => {
   });
 
   it('a corrupt template and a blank image are typed errors in JSON', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sc-fp-'));
-    writeFileSync(join(dir, 'bad.fmr'), Uint8Array.from([0x46, 0x4d, 0x52, 0, 0x20, 0x32, 0x30, 0, 1, 2, 3]));
-    writeFileSync(join(dir, 'bad.json'), '{"width": 1}');
+    const dir = tempDir('sc-fp-', {
+      'bad.fmr': Uint8Array.from([0x46, 0x4d, 0x52, 0, 0x20, 0x32, 0x30, 0, 1, 2, 3]),
+      'bad.json': '{"width": 1}',
+    });
     const r = await run(['match', 'bad.fmr', 'bad.json', '--json'], dir);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.out).error.code).toBe('fingerprint/bad-template');
@@ -43,7 +38,7 @@ describe.skipIf(!db1)('smart-citizen fingerprint on FVC2002 DB1', () => {
   const dir = db1 as string;
 
   it('extracts ISO and ANSI records that match the image they came from', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'sc-fp-'));
+    const out = tempDir('sc-fp-');
     const iso = await run(['extract', join(dir, '101_1.png'), '--format', 'iso', '-o', join(out, 'a.fmr'), '--json']);
     expect(iso.code).toBe(0);
     expect(JSON.parse(iso.out).minutiae).toBeGreaterThan(10);
@@ -60,16 +55,11 @@ describe.skipIf(!db1)('smart-citizen fingerprint on FVC2002 DB1', () => {
   });
 
   it('--pairs prints one JSON line per pair and reports unreadable lines', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'sc-fp-'));
-    writeFileSync(
-      join(out, 'pairs.tsv'),
-      `# a\tb\n${join(dir, '102_1.png')}\t${join(dir, '102_2.png')}\n${join(dir, '102_1.png')}\t${join(dir, '103_1.png')}\nbroken-line\n`,
-    );
+    const out = tempDir('sc-fp-', {
+      'pairs.tsv': `# a\tb\n${join(dir, '102_1.png')}\t${join(dir, '102_2.png')}\n${join(dir, '102_1.png')}\t${join(dir, '103_1.png')}\nbroken-line\n`,
+    });
     const r = await run(['match', '--pairs', join(out, 'pairs.tsv'), '--json']);
-    const lines = r.out
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const lines = jsonLines(r.out);
     expect(lines).toHaveLength(3);
     expect(lines[0].score).toBeGreaterThan(lines[1].score);
     expect(lines[2].ok).toBe(false);

@@ -1,19 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../command.js';
-import { runCli } from '../runCli.js';
-import { captureIO } from '../testing/captureIO.js';
+import { expectJson, runCaptured } from '../testing/runCaptured.js';
 
-function capture(): CliIO & { out: string; err: string } {
-  return captureIO(process.cwd());
-}
-
-async function run(...argv: string[]) {
-  const io = capture();
-  const code = await runCli(['id', ...argv, '--today', '2026-11-29'], io);
-  return { code, out: io.out, err: io.err };
-}
+const run = (...argv: string[]) => runCaptured(['id', ...argv, '--today', '2026-11-29']);
 
 describe('smart-citizen id', () => {
   it('prints the parts of a valid number and exits 0', async () => {
@@ -28,8 +18,7 @@ describe('smart-citizen id', () => {
 
   it('prints JSON with --json', async () => {
     const r = await run('079', '303', '000123', '--json');
-    expect(r.code).toBe(0);
-    const j = JSON.parse(r.out);
+    const j = expectJson(r);
     expect(j.ok).toBe(true);
     expect(j.parts).toMatchObject({
       provinceCode: '079',
@@ -46,8 +35,7 @@ describe('smart-citizen id', () => {
 
   it('checks --dob and --sex and exits 1 on error issues', async () => {
     const r = await run('001099012345', '--dob', '01/02/1998', '--sex', 'Nữ', '--json');
-    expect(r.code).toBe(1);
-    const j = JSON.parse(r.out);
+    const j = expectJson(r, 1);
     expect(j.ok).toBe(false);
     expect(j.checkedAgainst).toEqual({ dateOfBirth: '1998-02-01', sex: 'F' });
     expect(j.issues.map((i: { code: string }) => i.code)).toEqual(['id/birth-year-mismatch', 'id/sex-mismatch']);
@@ -99,11 +87,11 @@ describe('smart-citizen id', () => {
   });
 
   it('is listed in --help and prints its usage with id --help', async () => {
-    const io = capture();
-    expect(await runCli(['--help'], io)).toBe(0);
+    const io = await runCaptured(['--help']);
+    expect(io.code).toBe(0);
     expect(io.out).toMatch(/\bid\s+parse and check a 12-digit identification number/);
-    const io2 = capture();
-    expect(await runCli(['id', '--help'], io2)).toBe(0);
+    const io2 = await runCaptured(['id', '--help']);
+    expect(io2.code).toBe(0);
     expect(io2.out).toContain('--dob');
   });
 

@@ -1,25 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createRng } from '@smart-citizen/core';
-import { generateCardSide, loadGeneratorData, photographCard } from '@smart-citizen/idcard/testing';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../runCli.js';
-import { captureIO } from '../testing/captureIO.js';
+import { writeCardPhotos } from '../testing/cardPhotos.js';
+import { expectJson, runCaptured, tempDir } from '../testing/runCaptured.js';
 
 const EXAMPLE = 'IDVNM0930470641001093047064<<2\\n9301054M3301052VNM<<<<<<<<<<<8\\nUNG<<HOANG<HIEP<<<<<<<<<<<<<<<';
 
-async function run(...argv: string[]) {
-  const io = captureIO(process.cwd());
-  const code = await runCli(['mrz', ...argv, '--today', '2026-06-01'], io);
-  return { code, out: io.out, err: io.err };
-}
+const run = (...argv: string[]) => runCaptured(['mrz', ...argv, '--today', '2026-06-01']);
 
 describe('smart-citizen mrz', () => {
   it('parses the example zone with a literal \\n and prints JSON', async () => {
     const r = await run('--text', EXAMPLE, '--json');
-    expect(r.code).toBe(0);
-    const j = JSON.parse(r.out);
+    const j = expectJson(r);
     expect(j).toMatchObject({
       valid: true,
       personalNumber: '001093047064',
@@ -50,22 +40,19 @@ describe('smart-citizen mrz', () => {
   });
 
   it('reads the MRZ from a photo of a card back (tesseract.js line OCR) and says when a photo has none', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sc-mrz-'));
-    const data = await loadGeneratorData(undefined);
-    const rng = createRng(5);
-    const back = await generateCardSide('cccd-2021', 'back', data, rng);
-    writeFileSync(join(dir, 'back.jpg'), (await photographCard(back.card.image, 0, rng)).jpeg);
-    const front = await generateCardSide('cmnd-9', 'front', data, rng);
-    writeFileSync(join(dir, 'front.jpg'), (await photographCard(front.card.image, 0, rng)).jpeg);
-    const io = captureIO(dir);
-    expect(await runCli(['mrz', 'back.jpg', '--json', '--today', '2026-06-01'], io)).toBe(0);
-    const j = JSON.parse(io.out);
+    const dir = tempDir('sc-mrz-');
+    const { 'back.jpg': back } = await writeCardPhotos(dir, 5, {
+      'back.jpg': ['cccd-2021', 'back', 0],
+      'front.jpg': ['cmnd-9', 'front', 0],
+    });
+    const io = await runCaptured(['mrz', 'back.jpg', '--json', '--today', '2026-06-01'], dir);
+    const j = expectJson(io);
     expect(j.valid).toBe(true);
-    expect(j.lines).toEqual(back.identity.mrz);
-    expect(j.personalNumber).toBe(back.identity.idNumber);
-    const none = captureIO(dir);
-    expect(await runCli(['mrz', 'front.jpg'], none)).toBe(1);
+    expect(j.lines).toEqual(back!.identity.mrz);
+    expect(j.personalNumber).toBe(back!.identity.idNumber);
+    const none = await runCaptured(['mrz', 'front.jpg'], dir);
+    expect(none.code).toBe(1);
     expect(none.err).toMatch(/no MRZ read from front\.jpg: a cmnd-9 front has no MRZ/);
-    expect(await runCli(['mrz', 'missing.jpg'], captureIO(dir))).toBe(2);
+    expect((await runCaptured(['mrz', 'missing.jpg'], dir)).code).toBe(2);
   });
 });

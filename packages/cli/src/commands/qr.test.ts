@@ -1,29 +1,21 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateCardQrSet } from '@smart-citizen/qr/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../runCli.js';
-import { captureIO } from '../testing/captureIO.js';
-
-const capture = captureIO;
+import { beforeAll, describe, expect, it } from 'vitest';
+import { jsonLines, runCaptured, tempDir } from '../testing/runCaptured.js';
 
 describe('smart-citizen qr', () => {
-  let dir = '';
+  const dir = tempDir('sc-qr-', { 'not-an-image.jpg': 'hello' });
   let expected = '';
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sc-qr-'));
     const [sample] = await generateCardQrSet({ count: 1, levels: [0], seed: 21 });
     expected = sample!.text;
     writeFileSync(join(dir, 'card.jpg'), sample!.jpeg!);
-    writeFileSync(join(dir, 'not-an-image.jpg'), 'hello');
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints one JSON object per image with the payload and identity', async () => {
-    const io = capture(dir);
-    const code = await runCli(['qr', 'card.jpg', '--json', '--today', '2026-06-01', '--budget', '3000'], io);
-    expect(code).toBe(0);
+    const io = await runCaptured(['qr', 'card.jpg', '--json', '--today', '2026-06-01', '--budget', '3000'], dir);
+    expect(io.code).toBe(0);
     const lines = io.out.trim().split('\n');
     expect(lines).toHaveLength(1);
     const line = JSON.parse(lines[0]!);
@@ -33,13 +25,12 @@ describe('smart-citizen qr', () => {
   });
 
   it('reports unreadable files per image and exits 2', async () => {
-    const io = capture(dir);
-    const code = await runCli(['qr', 'card.jpg', 'not-an-image.jpg', 'missing.png', '--json', '--budget', '3000'], io);
-    expect(code).toBe(2);
-    const lines = io.out
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const io = await runCaptured(
+      ['qr', 'card.jpg', 'not-an-image.jpg', 'missing.png', '--json', '--budget', '3000'],
+      dir,
+    );
+    expect(io.code).toBe(2);
+    const lines = jsonLines(io.out);
     expect(lines.map((l) => [l.file, l.ok])).toEqual([
       ['card.jpg', true],
       ['not-an-image.jpg', false],
@@ -50,11 +41,11 @@ describe('smart-citizen qr', () => {
   });
 
   it('prints a readable summary without --json, and usage errors exit 2', async () => {
-    const io = capture(dir);
-    expect(await runCli(['qr', 'card.jpg', '--budget', '3000'], io)).toBe(0);
+    const io = await runCaptured(['qr', 'card.jpg', '--budget', '3000'], dir);
+    expect(io.code).toBe(0);
     expect(io.out).toContain('OK');
     expect(io.out).toContain(expected.slice(0, 12));
-    expect(await runCli(['qr'], capture(dir))).toBe(2);
-    expect(await runCli(['qr', 'card.jpg', '--budget', 'x'], capture(dir))).toBe(2);
+    expect((await runCaptured(['qr'], dir)).code).toBe(2);
+    expect((await runCaptured(['qr', 'card.jpg', '--budget', 'x'], dir)).code).toBe(2);
   });
 });

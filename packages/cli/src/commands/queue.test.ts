@@ -1,26 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { hasPostgres, hasRedis, postgresUrl, redisUrl } from '@smart-citizen/test-kit';
+import { join } from 'node:path';
+import { hasPostgres, hasRedis, postgresUrl, redisUrl, repoRoot } from '@smart-citizen/test-kit';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../runCli.js';
-import { captureIO } from '../testing/captureIO.js';
+import { expectJson, expectTypedErrors, runCaptured, tempDir } from '../testing/runCaptured.js';
 
-const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../../..');
-
-const capture = (cwd: string = repoRoot) => captureIO(cwd);
+const run = (argv: string[], cwd: string = repoRoot) => runCaptured(['queue', ...argv], cwd);
+const wardCentre = ['--config', 'examples/queue/ward-centre.json'];
 
 describe('smart-citizen queue', () => {
   it('simulates the shipped ward-centre example and compares policies as JSON', async () => {
-    const io = capture();
-    const code = await runCli(
-      ['queue', 'simulate', '--config', 'examples/queue/ward-centre.json', '--days', '3', '--json'],
-      io,
-    );
-    expect(io.err).toBe('');
-    expect(code).toBe(0);
-    const r = JSON.parse(io.out);
+    const io = await run(['simulate', ...wardCentre, '--days', '3', '--json']);
+    const r = expectJson(io);
     expect(r.ok).toBe(true);
     expect(r.days).toBe(3);
     expect(r.policies.map((p: { policy: string }) => p.policy)).toEqual([
@@ -38,50 +27,42 @@ describe('smart-citizen queue', () => {
     expect(fifo.counters).toHaveLength(5);
     for (const c of fifo.counters) expect(c.utilisation).toBeGreaterThan(0.2);
     // deterministic with the same seed
-    const again = capture();
-    await runCli(['queue', 'simulate', '--config', 'examples/queue/ward-centre.json', '--days', '3', '--json'], again);
+    const again = await run(['simulate', ...wardCentre, '--days', '3', '--json']);
     expect(again.out).toBe(io.out);
   });
 
   it('prints a readable table without --json', async () => {
-    const io = capture();
-    expect(
-      await runCli(
-        ['queue', 'simulate', '--config', 'examples/queue/ward-centre.json', '--days', '1', '--seed', '4'],
-        io,
-      ),
-    ).toBe(0);
+    const io = await run(['simulate', ...wardCentre, '--days', '1', '--seed', '4']);
+    expect(io.code).toBe(0);
     expect(io.out).toMatch(/strict-priority/);
     expect(io.out).toMatch(/Counter utilisation/);
   });
 
   it('lists the default groups with their legal basis', async () => {
-    const io = capture();
-    expect(await runCli(['queue', 'groups', '--json'], io)).toBe(0);
-    const r = JSON.parse(io.out);
+    const io = await run(['groups', '--json']);
+    const r = expectJson(io);
     expect(r.groups.find((g: { id: string }) => g.id === 'elderly').legalBasis[0]).toMatch(/39\/2009\/QH12/);
   });
 
   it('rejects bad input with typed errors and exit code 2', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sc-queue-'));
-    writeFileSync(join(dir, 'bad.json'), '{ "openMinutes": 60, "services": [] }');
-    writeFileSync(join(dir, 'garbage.json'), '{ not json');
-    writeFileSync(join(dir, 'array.json'), '[1, 2]');
-    const cases: [string[], string][] = [
-      [['queue', 'simulate', '--config', 'bad.json', '--json'], 'queue/invalid-simulation'],
-      [['queue', 'simulate', '--config', 'garbage.json', '--json'], 'cli/invalid-json'],
-      [['queue', 'simulate', '--config', 'array.json', '--json'], 'queue/invalid-simulation'],
-      [['queue', 'simulate', '--config', 'missing.json', '--json'], 'cli/unreadable-file'],
-      [['queue', 'simulate', '--json'], 'cli/usage'],
-      [['queue', 'simulate', '--config', 'bad.json', '--days', '0', '--json'], 'cli/usage'],
-      [['queue', 'fly', '--json'], 'cli/usage'],
-      [['queue', 'simulate', '--bogus', '--json'], 'cli/usage'],
-    ];
-    for (const [argv, code] of cases) {
-      const io = capture(dir);
-      expect(await runCli(argv, io)).toBe(2);
-      expect(JSON.parse(io.out).error.code).toBe(code);
-    }
+    const dir = tempDir('sc-queue-', {
+      'bad.json': '{ "openMinutes": 60, "services": [] }',
+      'garbage.json': '{ not json',
+      'array.json': '[1, 2]',
+    });
+    await expectTypedErrors(
+      (argv) => run(argv, dir),
+      [
+        [['simulate', '--config', 'bad.json'], 'queue/invalid-simulation'],
+        [['simulate', '--config', 'garbage.json'], 'cli/invalid-json'],
+        [['simulate', '--config', 'array.json'], 'queue/invalid-simulation'],
+        [['simulate', '--config', 'missing.json'], 'cli/unreadable-file'],
+        [['simulate'], 'cli/usage'],
+        [['simulate', '--config', 'bad.json', '--days', '0'], 'cli/usage'],
+        [['fly'], 'cli/usage'],
+        [['simulate', '--bogus'], 'cli/usage'],
+      ],
+    );
   });
 
   describe('simulate --backend (a real server)', async () => {
@@ -89,35 +70,29 @@ describe('smart-citizen queue', () => {
       ['redis', (await hasRedis()) ? redisUrl : undefined],
       ['postgres', (await hasPostgres()) ? postgresUrl : undefined],
     ] as const;
-    const dir = mkdtempSync(join(tmpdir(), 'sc-cli-queue-backend-'));
-    const config = join(dir, 'small.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        seed: 3,
-        openMinutes: 40,
-        services: [{ id: 'a', handling: { kind: 'fixed', minutes: 4 } }],
-        arrivals: [{ serviceId: 'a', perHour: 45 }],
-        counters: [
-          { id: 'k1', services: ['a'] },
-          { id: 'k2', services: ['a'] },
-        ],
-        policies: [
-          { name: 'fifo', kind: 'fifo' },
-          { name: 'strict', kind: 'strict-priority' },
-        ],
+    const config = join(
+      tempDir('sc-cli-queue-backend-', {
+        'small.json': JSON.stringify({
+          seed: 3,
+          openMinutes: 40,
+          services: [{ id: 'a', handling: { kind: 'fixed', minutes: 4 } }],
+          arrivals: [{ serviceId: 'a', perHour: 45 }],
+          counters: [
+            { id: 'k1', services: ['a'] },
+            { id: 'k2', services: ['a'] },
+          ],
+          policies: [
+            { name: 'fifo', kind: 'fifo' },
+            { name: 'strict', kind: 'strict-priority' },
+          ],
+        }),
       }),
+      'small.json',
     );
     for (const [name, url] of servers) {
       it.skipIf(!url)(`plays the day through ${name} and reports served, lost and duplicated`, async () => {
-        const io = capture();
-        const code = await runCli(
-          ['queue', 'simulate', '--config', config, '--backend', url!, '--speed', '6000', '--policy', 'fifo', '--json'],
-          io,
-        );
-        expect(io.err).toBe('');
-        expect(code).toBe(0);
-        const r = JSON.parse(io.out);
+        const backend = ['--backend', url!, '--speed', '6000'];
+        const r = expectJson(await run(['simulate', '--config', config, ...backend, '--policy', 'fifo', '--json']));
         expect(r).toMatchObject({
           ok: true,
           lost: 0,
@@ -140,9 +115,8 @@ describe('smart-citizen queue', () => {
       ['--backend', 'not a url'],
       ['--speed', '10'],
     ]) {
-      const io = capture();
-      const code = await runCli(['queue', 'simulate', '--config', 'examples/queue/ward-centre.json', ...args], io);
-      expect(code).toBe(2);
+      const io = await run(['simulate', ...wardCentre, ...args]);
+      expect(io.code).toBe(2);
       expect(io.err).toMatch(/--backend|--speed/);
     }
   });

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   createManualClock,
@@ -12,26 +11,15 @@ import { qrEvidenceVerifiers } from '@smart-citizen/qr';
 import { createPostgresIdentityStore } from '@smart-citizen/adapter-postgres/store';
 import { hasPostgres, postgresUrl, repoRoot } from '@smart-citizen/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIO } from '../command.js';
-import { runCli } from '../runCli.js';
-import { captureIO } from '../testing/captureIO.js';
+import { jsonLines, runCaptured, tempDir } from '../testing/runCaptured.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sc-cli-store-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('sc-cli-store-');
 const example = resolve(repoRoot, 'examples/data/citizens.jsonl');
 
-function capture(): CliIO & { out: string; err: string } {
-  return captureIO(dir);
-}
+/** `smart-citizen store <argv>` in `dir`; with `--json`, `json` is the last JSON line printed. */
 async function run(...argv: string[]) {
-  const io = capture();
-  const code = await runCli(['store', ...argv], io);
-  return {
-    code,
-    out: io.out,
-    err: io.err,
-    json: argv.includes('--json') ? JSON.parse(io.out.trim().split('\n').at(-1) as string) : undefined,
-  };
+  const r = await runCaptured(['store', ...argv], dir);
+  return { ...r, json: argv.includes('--json') ? jsonLines(r.out).at(-1) : undefined };
 }
 
 const mixed = [

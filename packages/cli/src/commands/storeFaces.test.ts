@@ -1,23 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSqliteAuditLog, createSqliteIdentityStore } from '@smart-citizen/adapter-sqlite';
 import { type DedupeCheckpoint, dedupeFaces, verifyAuditChain } from '@smart-citizen/core';
 import { defaultProfile } from '@smart-citizen/face';
 import { sharedData } from '@smart-citizen/test-kit';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../runCli.js';
-import { captureIO } from '../testing/captureIO.js';
+import { describe, expect, it } from 'vitest';
+import { runCaptured, tempDir } from '../testing/runCaptured.js';
 import { STORE_KEY_ENV, storeKeysFromEnv } from './storeFaces.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sc-cli-dedupe-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('sc-cli-dedupe-');
 const KEY = `test-1:${'ab'.repeat(32)}`;
 
 async function run(...argv: string[]) {
-  const io = captureIO(dir);
-  const code = await runCli(['store', ...argv], io);
-  return { code, out: io.out, err: io.err, lines: io.out.trim().split('\n').filter(Boolean) };
+  const r = await runCaptured(['store', ...argv], dir);
+  return { ...r, lines: r.out.trim().split('\n').filter(Boolean) };
 }
 
 describe('smart-citizen store enrol-face / dedupe: usage', () => {
