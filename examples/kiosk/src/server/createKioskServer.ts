@@ -42,6 +42,13 @@ export interface KioskServerOptions {
   store?: string;
   /** Queue: `memory`, `redis://…` or `postgres://…` (several servers then share one queue). @default 'memory' */
   queue?: string;
+  /**
+   * Where this queue lives in a shared backend: the Redis key prefix or the PostgreSQL schema
+   * (created when missing). Servers of one centre use the same; centres sharing a Redis or a
+   * database use different ones.
+   * @default 'sc:queue:' (Redis), 'public' (PostgreSQL)
+   */
+  queueNamespace?: string;
   /** Template-sealing key. @default a random key for this process (fine for `:memory:`) */
   keys?: KeyProvider;
   /** Generated citizens enrolled at start (skipped when already there). @default 200 */
@@ -120,15 +127,20 @@ function assetFolders(): { prefix: string; dir: string; files: Set<string> }[] {
   ];
 }
 
-async function openQueueBackend(spec: string): Promise<QueueBackend> {
+/**
+ * The queue backend named by `spec` (`memory`, `redis://…`, `postgres://…`), in `namespace`
+ * (Redis key prefix / PostgreSQL schema) when given.
+ * @internal
+ */
+export async function openQueueBackend(spec: string, namespace?: string): Promise<QueueBackend> {
   if (spec === 'memory') return createInMemoryQueueBackend();
   if (spec.startsWith('redis://') || spec.startsWith('rediss://')) {
     const { createRedisQueueBackend } = await import('@smart-citizen/adapter-redis');
-    return createRedisQueueBackend({ redis: spec });
+    return createRedisQueueBackend({ redis: spec, ...(namespace ? { keyPrefix: namespace } : {}) });
   }
   if (spec.startsWith('postgres://') || spec.startsWith('postgresql://')) {
     const { createPostgresQueueBackend } = await import('@smart-citizen/adapter-postgres/queue');
-    return createPostgresQueueBackend({ connectionString: spec });
+    return createPostgresQueueBackend({ connectionString: spec, ...(namespace ? { schema: namespace } : {}) });
   }
   throw new RangeError(`queue: expected memory, redis://… or postgres://…, got ${spec.split(':')[0]}`);
 }
@@ -169,7 +181,7 @@ export async function createKioskServer(options: KioskServerOptions = {}): Promi
   const queue = createSmartQueue({
     services: centre.services,
     counters: centre.counters,
-    backend: await openQueueBackend(options.queue ?? 'memory'),
+    backend: await openQueueBackend(options.queue ?? 'memory', options.queueNamespace),
     clock,
   });
   for (const c of options.openCounters ?? centre.counters.map((x) => x.id)) await queue.openCounter(c);

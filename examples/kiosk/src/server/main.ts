@@ -1,7 +1,8 @@
 // `pnpm demo`: the kiosk server with embedded defaults (SQLite in memory with generated
 // citizens, in-memory queue), building the app first when it has not been built.
 // Configuration by environment: KIOSK_PORT, KIOSK_HOST, KIOSK_STORE (`:memory:`, a SQLite file or
-// postgres://…), KIOSK_QUEUE (memory, redis://… or postgres://…), KIOSK_SEED_CITIZENS,
+// postgres://…), KIOSK_QUEUE (memory, redis://… or postgres://…), KIOSK_QUEUE_NAMESPACE (Redis key
+// prefix / PostgreSQL schema of the queue), KIOSK_SEED_CITIZENS,
 // KIOSK_FACE=0 (card-only), KIOSK_STORE_KEY=KEYID:HEX (64 hex digits).
 // `--check` (or KIOSK_CHECK=1, the default when CI=true): start, request the app and the API once, print the result, stop
 // (what CI runs, so the demo command is proven without leaving a server behind).
@@ -40,6 +41,7 @@ const server = await createKioskServer({
   ...(env.KIOSK_HOST ? { host: env.KIOSK_HOST } : {}),
   ...(env.KIOSK_STORE ? { store: env.KIOSK_STORE } : {}),
   ...(env.KIOSK_QUEUE ? { queue: env.KIOSK_QUEUE } : {}),
+  ...(env.KIOSK_QUEUE_NAMESPACE ? { queueNamespace: env.KIOSK_QUEUE_NAMESPACE } : {}),
   ...(env.KIOSK_SEED_CITIZENS ? { seedCitizens: Number(env.KIOSK_SEED_CITIZENS) } : {}),
   ...(env.KIOSK_FACE === '0' ? { face: false } : {}),
   ...(keys ? { keys } : {}),
