@@ -1,6 +1,7 @@
 import { calibrate, DEFAULT_THRESHOLD } from './calibration.js';
 import { prepareTemplate, type PreparedTemplate, buildEdgeHash } from './match/prepare.js';
-import { PairingWorkspace, pairTemplates } from './match/pairing.js';
+import { MatchWorkspace, similarity } from './match/compare.js';
+import { pairTemplates } from './match/pairing.js';
 import { rawScore } from './match/score.js';
 import { checkTemplate } from './matchTemplates.js';
 import type { FingerprintTemplate } from './types.js';
@@ -19,18 +20,29 @@ export interface SearchOptions {
   limit?: number;
   /** Only candidates scoring at least this. @default 30 (FMR ≈ 0.1% per comparison) */
   threshold?: number;
+  /**
+   * Gallery entries rescored by the cylinder-code matcher after the fast neighbour-edge pass;
+   * at least `limit`. Raising it trades speed for the chance that a poorly paired true mate
+   * is still looked at. @default 100
+   */
+  shortlist?: number;
 }
 
+const DEFAULT_SHORTLIST = 100;
+
 /**
- * 1:N search over a gallery of templates kept in memory. Gallery templates are prepared once
- * when added (local structures); the probe is prepared once per search (its edge hash), so
- * each comparison is a hash look-up per gallery edge plus the pairing growth. A false match
+ * 1:N search over a gallery of templates kept in memory, in two stages. Gallery templates are
+ * prepared once when added (local structures); the probe is prepared once per search (its edge
+ * hash), so each first-stage comparison is a hash look-up per gallery edge plus the pairing
+ * growth. The best `shortlist` entries by that pairing are then scored by the Minutia
+ * Cylinder-Code matcher, which gives the same calibrated score as {@link matchTemplates}
+ * (an entry's cylinders, about 6 KB, are kept once it has been shortlisted). A false match
  * rate per comparison of p gives about N·p false candidates over a gallery of N: raise the
  * threshold with the gallery (e.g. 40 for 10,000 entries keeps the expectation near 1).
  */
 export class FingerprintIndex {
   readonly #entries = new Map<string, PreparedTemplate>();
-  readonly #ws = new PairingWorkspace();
+  readonly #ws = new MatchWorkspace();
 
   /** Number of templates in the index. */
   get size(): number {
@@ -65,20 +77,31 @@ export class FingerprintIndex {
     if (!Number.isInteger(limit) || limit < 1)
       throw new RangeError(`limit must be a positive integer, got ${String(limit)}`);
     if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new RangeError('threshold must be a number');
+    const shortlist = Math.max(limit, options.shortlist ?? DEFAULT_SHORTLIST);
+    if (!Number.isInteger(shortlist)) throw new RangeError(`shortlist must be an integer, got ${String(shortlist)}`);
     const p = prepareTemplate(probe);
     buildEdgeHash(p);
-    const out: FingerprintCandidate[] = [];
-    let floor = threshold;
+    // First stage: neighbour-edge pairing of every entry, the best `shortlist` kept (sorted, descending).
+    const raw: number[] = [];
+    const kept: { id: string; c: PreparedTemplate; paired: number }[] = [];
     for (const [id, c] of this.#entries) {
-      const pairing = pairTemplates(p, c, this.#ws);
-      const score = calibrate(rawScore(pairing, p.count, c.count));
-      if (score < floor) continue;
-      out.push({ id, score, pairedMinutiae: pairing.count });
-      if (out.length > limit) {
-        out.sort((a, b) => b.score - a.score);
-        out.length = limit;
-        floor = Math.max(threshold, (out[limit - 1] as FingerprintCandidate).score);
+      const pairing = pairTemplates(p, c, this.#ws.pairing);
+      const r = rawScore(pairing, p.count, c.count);
+      if (kept.length === shortlist && r <= (raw[shortlist - 1] as number)) continue;
+      let k = kept.length === shortlist ? shortlist - 1 : kept.length;
+      while (k > 0 && (raw[k - 1] as number) < r) {
+        raw[k] = raw[k - 1] as number;
+        kept[k] = kept[k - 1] as (typeof kept)[number];
+        k--;
       }
+      raw[k] = r;
+      kept[k] = { id, c, paired: pairing.count };
+    }
+    // Second stage: the calibrated cylinder-code score.
+    const out: FingerprintCandidate[] = [];
+    for (const { id, c, paired } of kept) {
+      const score = calibrate(similarity(p, c, this.#ws));
+      if (score >= threshold) out.push({ id, score, pairedMinutiae: paired });
     }
     return out.sort((a, b) => b.score - a.score).slice(0, limit);
   }

@@ -1,8 +1,8 @@
 import { FingerprintError } from './errors.js';
 import { preparedOf } from './match/cache.js';
-import { PairingWorkspace, pairTemplates } from './match/pairing.js';
+import { pairTemplates } from './match/pairing.js';
 import { calibrate, DEFAULT_THRESHOLD } from './calibration.js';
-import { rawScore } from './match/score.js';
+import { MatchWorkspace, similarity } from './match/compare.js';
 import type { FingerprintTemplate } from './types.js';
 
 /** Result of comparing two templates. */
@@ -16,11 +16,11 @@ export interface MatchResult {
   match: boolean;
   /** The threshold used. */
   threshold: number;
-  /** Minutiae paired between the two templates. */
+  /** Minutiae paired between the two templates by the neighbour-edge pairing. */
   pairedMinutiae: number;
 }
 
-let shared: PairingWorkspace | undefined;
+let shared: MatchWorkspace | undefined;
 
 /** @internal */
 export function checkTemplate(t: FingerprintTemplate, what: string): void {
@@ -57,8 +57,8 @@ export function matchTemplates(
   checkTemplate(candidate, 'candidate');
   const p = preparedOf(probe);
   const c = preparedOf(candidate);
-  shared ??= new PairingWorkspace();
-  const pairing = pairTemplates(p, c, shared);
-  const score = calibrate(rawScore(pairing, p.count, c.count));
+  shared ??= new MatchWorkspace();
+  const score = calibrate(similarity(p, c, shared));
+  const pairing = pairTemplates(p, c, shared.pairing);
   return { score, match: score >= threshold, threshold, pairedMinutiae: pairing.count };
 }

@@ -1,4 +1,5 @@
 import type { FingerprintTemplate } from '../types.js';
+import type { Cylinders } from './mcc.js';
 
 /** Neighbours per minutia in the edge structure. @internal */
 export const NEIGHBOURS = 9;
@@ -42,6 +43,8 @@ export interface PreparedTemplate {
   /** Hash with tolerance: edges of bin h are `slots[offsets[h] .. offsets[h+1])`. Built lazily. */
   offsets?: Int32Array;
   slots?: Uint16Array;
+  /** Minutia Cylinder-Code of the minutiae. Built lazily ({@link cylindersOf}). */
+  cylinders?: Cylinders;
 }
 
 /** @internal */
