@@ -292,15 +292,8 @@ export function buildCylinders(p: PreparedTemplate, params: MccParams = DEFAULT_
     index[count++] = m;
   }
   const ones = new Uint16Array(count);
-  for (let k = 0; k < count; k++) {
-    let total = 0;
-    for (let off = 0; off < words; off += layerWords) {
-      let acc = 0;
-      for (let w = 0; w < layerWords; w++) acc += pop8(bits[k * words + off + w] as number);
-      total += popSum(acc);
-    }
-    ones[k] = total;
-  }
+  // Bits lie inside the cylinder's own valid cells, so masking by them counts every bit.
+  for (let k = 0; k < count; k++) ones[k] = maskedOnes(bits, k * words, words, valid, k * layerWords, layerWords);
   return {
     count,
     index: index.slice(0, count),
@@ -325,11 +318,23 @@ function popSum(acc: number): number {
   return Math.imul(acc, 0x01010101) >>> 24;
 }
 
+/** Popcount of `bits[off .. off + words)` masked by `mask[moff .. moff + layerWords)` repeated per layer. */
+function maskedOnes(bits: Int32Array, off: number, words: number, mask: Int32Array, moff: number, lw: number): number {
+  let n = 0;
+  for (let l = 0; l < words; l += lw) {
+    let acc = 0;
+    for (let w = 0; w < lw; w++) acc += pop8((bits[off + l + w] as number) & (mask[moff + w] as number));
+    n += popSum(acc);
+  }
+  return n;
+}
+
 /**
  * Similarity of cylinder `ia` of `a` and `ib` of `b` in [0, 1] (0 when not comparable):
- * 1 − ‖x ⊕ y‖ / (‖x‖ + ‖y‖) over the cells valid in both, ‖·‖ the square root of a popcount.
- * Bits are only ever set in a cylinder's own valid cells, so when one valid mask contains the
- * other the masked popcount of that side is its precomputed total and only x ∧ y is counted.
+ * 1 − ‖x ⊕ y‖ / (‖x‖ + ‖y‖), x and y the two cylinders over the cells valid in both, ‖·‖ the
+ * square root of a popcount. Bits are only ever set in a cylinder's own valid cells, so x ∧ y
+ * is the plain AND of the two, and when one valid mask contains the other that side's masked
+ * popcount is its precomputed total.
  * @internal
  */
 export function cylinderSimilarity(
@@ -356,43 +361,22 @@ export function cylinderSimilarity(
     acc += pop8(m);
   }
   if (popSum(acc) < minMatchableCells) return 0;
-  const words = a.words;
+  const { words, bits: aBits } = a;
+  const bBits = b.bits;
   const ba = ia * words;
   const bb = ib * words;
-  const aBits = a.bits;
-  const bBits = b.bits;
-  let na = 0;
-  let nb = 0;
   let nab = 0;
-  if (aInB && bInA) {
-    for (let off = 0; off < words; off += lw) {
-      let accX = 0;
-      for (let w = 0; w < lw; w++) accX += pop8((aBits[ba + off + w] as number) & (bBits[bb + off + w] as number));
-      nab += popSum(accX);
-    }
-    na = a.ones[ia] as number;
-    nb = b.ones[ib] as number;
-  } else {
-    for (let off = 0; off < words; off += lw) {
-      let accA = 0;
-      let accB = 0;
-      let accX = 0;
-      for (let w = 0; w < lw; w++) {
-        const x = (aBits[ba + off + w] as number) & (bValid[vb + w] as number);
-        const y = (bBits[bb + off + w] as number) & (aValid[va + w] as number);
-        accA += pop8(x);
-        accB += pop8(y);
-        accX += pop8(x & y);
-      }
-      na += popSum(accA);
-      nb += popSum(accB);
-      nab += popSum(accX);
-    }
+  for (let off = 0; off < words; off += lw) {
+    let accX = 0;
+    for (let w = 0; w < lw; w++) accX += pop8((aBits[ba + off + w] as number) & (bBits[bb + off + w] as number));
+    nab += popSum(accX);
   }
+  const na = aInB ? (a.ones[ia] as number) : maskedOnes(aBits, ba, words, bValid, vb, lw);
+  const nb = bInA ? (b.ones[ib] as number) : maskedOnes(bBits, bb, words, aValid, va, lw);
   const den = Math.sqrt(na) + Math.sqrt(nb);
   if (den === 0) return 0;
   // ‖x ⊕ y‖² = ‖x‖² + ‖y‖² − 2‖x ∧ y‖²
-  return 1 - Math.sqrt(na + nb - 2 * nab) / den;
+  return 1 - Math.sqrt(Math.max(0, na + nb - 2 * nab)) / den;
 }
 
 function sigmoid(v: number, mu: number, tau: number): number {
