@@ -12,6 +12,7 @@ import {
   validateFormData,
 } from '../src/index.js';
 import { loadDefaultFonts, renderFormPdf } from '../src/pdf/index.js';
+import { birthRegistrationAnswers } from '../test/fixtures.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const identity = JSON.parse(readFileSync(`${repo}examples/data/identity.json`, 'utf8')) as CitizenIdentity;
@@ -20,19 +21,7 @@ const ct01Answers = JSON.parse(readFileSync(`${repo}examples/data/answers-ct01.j
 /** The answers a citizen gives for each form on top of the card (made-up values). */
 const ANSWERS: Record<string, FormAnswers> = {
   ct01: ct01Answers,
-  'birth-registration': {
-    recipient: 'Ủy ban nhân dân phường Ba Đình',
-    requester: { relationship: 'Mẹ' },
-    child: {
-      fullName: 'Lê Minh An',
-      dateOfBirth: '01/02/2025',
-      sex: 'Nam',
-      ethnicity: 'Kinh',
-      nationality: 'Việt Nam',
-      placeOfBirth: 'Bệnh viện Phụ sản Hà Nội',
-    },
-    father: { fullName: 'Lê Văn Nam', dateOfBirth: '1996' },
-  },
+  'birth-registration': { ...birthRegistrationAnswers, father: { fullName: 'Lê Văn Nam', dateOfBirth: '1996' } },
   'marital-status': {
     recipient: 'Ủy ban nhân dân phường Ba Đình',
     requester: { relationship: 'Bản thân' },

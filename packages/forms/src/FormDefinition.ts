@@ -1,4 +1,5 @@
 import type { CitizenIdentity } from '@smart-citizen/core';
+import type { AddressParts } from './address/splitAddress.js';
 
 /** A text in Vietnamese and English. */
 export interface LocalizedText {
@@ -155,22 +156,13 @@ export interface FormDefinition {
   layout: PrintLayout;
 }
 
-/** An address split into parts, in current units when it could be normalised. */
-export interface AddressValue {
+/**
+ * An address split into parts ({@link AddressParts}), in current units when it could be
+ * normalised; `district` only for an address still in the pre-2025 units.
+ */
+export interface AddressValue extends AddressParts {
   /** The whole address on one line (current units when normalised). */
   line: string;
-  /** Số nhà (house number), e.g. `12A`, `Số 5 ngõ 34`. */
-  houseNumber?: string;
-  /** Đường / phố. */
-  street?: string;
-  /** Thôn / ấp / tổ / khu phố / xóm / bản. */
-  hamlet?: string;
-  /** Xã / phường / đặc khu. */
-  ward?: string;
-  /** Quận / huyện / thị xã (only for addresses in the pre-2025 units). */
-  district?: string;
-  /** Tỉnh / thành phố. */
-  province?: string;
   /** The address as it was before normalisation, when it changed. */
   previous?: {
     line: string;

@@ -1,45 +1,41 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_ADDRESS_LENGTH, formatAddressLine, splitAddress } from './splitAddress.js';
+import { type AddressParts, MAX_ADDRESS_LENGTH, formatAddressLine, splitAddress } from './splitAddress.js';
 
 describe('splitAddress', () => {
-  it('splits an old three-level address with a house number and street', () => {
-    expect(splitAddress('Số 12 đường Lê Lợi, Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh')).toEqual({
-      houseNumber: 'Số 12',
-      street: 'đường Lê Lợi',
-      ward: 'Phường Bến Nghé',
-      district: 'Quận 1',
-      province: 'TP. Hồ Chí Minh',
-    });
-  });
-
-  it('splits a current two-level address (no district)', () => {
-    expect(splitAddress('25 Nguyễn Văn Bảo, Phường Hạnh Thông, Thành phố Hồ Chí Minh')).toEqual({
-      houseNumber: '25',
-      street: 'Nguyễn Văn Bảo',
-      ward: 'Phường Hạnh Thông',
-      province: 'Thành phố Hồ Chí Minh',
-    });
-  });
-
-  it('recognises hamlets and abbreviations', () => {
-    expect(splitAddress('Thôn 3, Xã Tân Phú, Huyện Đồng Phú, Tỉnh Bình Phước')).toEqual({
-      hamlet: 'Thôn 3',
-      ward: 'Xã Tân Phú',
-      district: 'Huyện Đồng Phú',
-      province: 'Tỉnh Bình Phước',
-    });
-    expect(splitAddress('12A/3 Lê Lợi, P.4, Q. Gò Vấp, TP.HCM')).toMatchObject({
-      houseNumber: '12A/3',
-      street: 'Lê Lợi',
-      ward: 'P.4',
-      district: 'Q. Gò Vấp',
-      province: 'TP.HCM',
-    });
-  });
-
-  it('normalises spacing and tone placement, and strips control characters', () => {
-    const p = splitAddress('  Xã  Nghĩa\u0000 Hoà ,\nHuyện Tư Nghĩa ; Tỉnh Quảng Ngãi ');
-    expect(p).toEqual({ ward: 'Xã Nghĩa Hòa', district: 'Huyện Tư Nghĩa', province: 'Tỉnh Quảng Ngãi' });
+  it.each<[string, string, AddressParts]>([
+    [
+      'an old three-level address with a house number and street',
+      'Số 12 đường Lê Lợi, Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh',
+      {
+        houseNumber: 'Số 12',
+        street: 'đường Lê Lợi',
+        ward: 'Phường Bến Nghé',
+        district: 'Quận 1',
+        province: 'TP. Hồ Chí Minh',
+      },
+    ],
+    [
+      'a current two-level address (no district)',
+      '25 Nguyễn Văn Bảo, Phường Hạnh Thông, Thành phố Hồ Chí Minh',
+      { houseNumber: '25', street: 'Nguyễn Văn Bảo', ward: 'Phường Hạnh Thông', province: 'Thành phố Hồ Chí Minh' },
+    ],
+    [
+      'a hamlet',
+      'Thôn 3, Xã Tân Phú, Huyện Đồng Phú, Tỉnh Bình Phước',
+      { hamlet: 'Thôn 3', ward: 'Xã Tân Phú', district: 'Huyện Đồng Phú', province: 'Tỉnh Bình Phước' },
+    ],
+    [
+      'abbreviations',
+      '12A/3 Lê Lợi, P.4, Q. Gò Vấp, TP.HCM',
+      { houseNumber: '12A/3', street: 'Lê Lợi', ward: 'P.4', district: 'Q. Gò Vấp', province: 'TP.HCM' },
+    ],
+    [
+      'with spacing and tone placement normalised and control characters stripped',
+      '  Xã  Nghĩa\u0000 Hoà ,\nHuyện Tư Nghĩa ; Tỉnh Quảng Ngãi ',
+      { ward: 'Xã Nghĩa Hòa', district: 'Huyện Tư Nghĩa', province: 'Tỉnh Quảng Ngãi' },
+    ],
+  ])('splits %s', (_what, line, parts) => {
+    expect(splitAddress(line)).toEqual(parts);
   });
 
   it('joins parts back into one line', () => {

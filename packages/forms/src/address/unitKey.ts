@@ -78,45 +78,19 @@ const exactCache = new Map<string, string>();
 // (`hoà`/`hòa`, `khoẻ`/`khỏe`, `thuý`/`thúy`; not after `q`, where `u` is part of the
 // consonant). Moving the mark to the first vowel there gives one exact key for both, without
 // the cost of the full normalisation. Closed syllables (`hoàng`) are the same in both.
-const TONE_TO_FIRST: Record<string, string> = {
-  à: 'ò',
-  á: 'ó',
-  ả: 'ỏ',
-  ã: 'õ',
-  ạ: 'ọ',
-  è: 'ò',
-  é: 'ó',
-  ẻ: 'ỏ',
-  ẽ: 'õ',
-  ẹ: 'ọ',
-  ỳ: 'ù',
-  ý: 'ú',
-  ỷ: 'ủ',
-  ỹ: 'ũ',
-  ỵ: 'ụ',
-};
-const PLAIN: Record<string, string> = {
-  à: 'a',
-  á: 'a',
-  ả: 'a',
-  ã: 'a',
-  ạ: 'a',
-  è: 'e',
-  é: 'e',
-  ẻ: 'e',
-  ẽ: 'e',
-  ẹ: 'e',
-  ỳ: 'y',
-  ý: 'y',
-  ỷ: 'y',
-  ỹ: 'y',
-  ỵ: 'y',
-};
+// For each marked second vowel, the pair written the traditional way: `à` (of `oà`) → `òa`,
+// `ý` (of `uý`) → `úy`: the same mark, on `o` or `u`.
+const MOVED_TONE: Record<string, string> = Object.fromEntries(
+  [...'àáảãạèéẻẽẹỳýỷỹỵ'].map((marked) => {
+    const [plain, mark] = marked.normalize('NFD');
+    return [marked, `${plain === 'y' ? 'u' : 'o'}${mark}`.normalize('NFC') + plain];
+  }),
+);
 const NEW_STYLE = /(?<!q)(o[àáảãạèéẻẽẹ]|u[ỳýỷỹỵ])(?![\p{L}\p{M}])/gu;
 
 /** Lower-case NFC text with oa/oe/uy tone marks on the first vowel. @internal */
 export function canonicalTone(lower: string): string {
-  return lower.replace(NEW_STYLE, (m) => `${TONE_TO_FIRST[m[1]!]}${PLAIN[m[1]!]}`);
+  return lower.replace(NEW_STYLE, (m) => MOVED_TONE[m[1]!]!);
 }
 const foldedCache = new Map<string, string>();
 

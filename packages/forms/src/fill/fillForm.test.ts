@@ -3,7 +3,8 @@ import { isSmartCitizenError } from '@smart-citizen/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AddressNormalizer } from '../address/AddressNormalizer.js';
 import { createFormRegistry } from '../registry/FormRegistry.js';
-import { fillForm } from './fillForm.js';
+import { birthRegistrationAnswers, holder, holderWithNationality } from '../../test/fixtures.js';
+import { type FormAnswers, fillForm } from './fillForm.js';
 
 const identity: CitizenIdentity = {
   idNumber: '001199012345',
@@ -30,15 +31,13 @@ describe('fillForm', () => {
     addressNormalizer = await AddressNormalizer.create();
   });
   const opts = () => ({ registry, addressNormalizer, today });
+  /** Fills a form for the card holder, with her answers if any. */
+  const fill = (formId: string, answers?: FormAnswers) =>
+    fillForm(formId, answers === undefined ? { identity } : { identity, answers }, opts());
 
   it('fills CT01 from the card: upper-case name with diacritics, dd/mm/yyyy, sex in Vietnamese', async () => {
-    const r = await fillForm('ct01', { identity }, opts());
-    expect(r.data).toEqual({
-      fullName: 'NGUYỄN THỊ THÚY HẰNG',
-      dateOfBirth: '14/03/1999',
-      sex: 'Nữ',
-      idNumber: '001199012345',
-    });
+    const r = await fill('ct01');
+    expect(r.data).toEqual(holder);
     // Never invents: what the card does not say is missing, not guessed.
     expect(r.missing.map((m) => m.path)).toEqual(['recipient', 'request']);
     expect(r.missing.every((m) => m.expectedFrom === 'citizen')).toBe(true);
@@ -47,19 +46,12 @@ describe('fillForm', () => {
   });
 
   it('takes the answers, completes the form, and flags an answer that contradicts the card', async () => {
-    const r = await fillForm(
-      'ct01',
-      {
-        identity,
-        answers: {
-          recipient: 'Công an phường Ba Đình',
-          request: 'Đăng ký thường trú',
-          'householdHead.fullName': 'trần thị lan',
-          sex: 'Nam',
-        },
-      },
-      opts(),
-    );
+    const r = await fill('ct01', {
+      recipient: 'Công an phường Ba Đình',
+      request: 'Đăng ký thường trú',
+      'householdHead.fullName': 'trần thị lan',
+      sex: 'Nam',
+    });
     expect(r.data.householdHead).toEqual({ fullName: 'TRẦN THỊ LAN' });
     expect(r.data.sex).toBe('Nam');
     expect(r.issues.map((i) => [i.code, i.path])).toContainEqual(['forms/answer-differs-from-card', 'sex']);
@@ -78,7 +70,7 @@ describe('fillForm', () => {
   });
 
   it('CC01: moves the old address to the current units and keeps the old one', async () => {
-    const r = await fillForm('cc01', { identity }, opts());
+    const r = await fill('cc01');
     expect(r.data.permanentResidence).toEqual({
       line: 'Số 15 ngõ 34 phố Quán Thánh, Phường Ba Đình, Thành phố Hà Nội',
       houseNumber: 'Số 15',
@@ -124,12 +116,9 @@ describe('fillForm', () => {
   });
 
   it('DC02 (Thông tư 17/2024): the card fills the requester, the request itself is left to the citizen', async () => {
-    const r = await fillForm('dc02', { identity }, opts());
+    const r = await fill('dc02');
     expect(r.data.requester).toEqual({
-      fullName: 'NGUYỄN THỊ THÚY HẰNG',
-      dateOfBirth: '14/03/1999',
-      sex: 'Nữ',
-      idNumber: '001199012345',
+      ...holder,
       residence: 'Số 15 ngõ 34 phố Quán Thánh, Phường Ba Đình, Thành phố Hà Nội',
     });
     // What the citizen asks for, the office and a representative are never taken from the card.
@@ -148,48 +137,22 @@ describe('fillForm', () => {
     });
     expect(r.complete).toBe(false);
 
-    const done = await fillForm(
-      'dc02',
-      {
-        identity,
-        answers: {
-          recipient: 'Công an phường Ba Đình',
-          request: { card: true },
-          details: 'Cấp đổi thẻ căn cước do thẻ hết hạn',
-        },
-      },
-      opts(),
-    );
+    const done = await fill('dc02', {
+      recipient: 'Công an phường Ba Đình',
+      request: { card: true },
+      details: 'Cấp đổi thẻ căn cước do thẻ hết hạn',
+    });
     expect(done.complete).toBe(true);
     // Ticking nothing is not a request: at least one of the nine contents must be chosen.
-    const none = await fillForm(
-      'dc02',
-      { identity, answers: { recipient: 'Công an phường Ba Đình', request: {} } },
-      opts(),
-    );
+    const none = await fill('dc02', { recipient: 'Công an phường Ba Đình', request: {} });
     expect(none.complete).toBe(false);
   });
 
   it('birth registration: the mother is the card holder, the date is also written in words', async () => {
-    const r = await fillForm(
-      'birth-registration',
-      {
-        identity,
-        answers: {
-          recipient: 'Ủy ban nhân dân phường Ba Đình',
-          requester: { relationship: 'Mẹ' },
-          child: {
-            fullName: 'Lê Minh An',
-            dateOfBirth: '01/02/2025',
-            sex: 'nam',
-            ethnicity: 'Kinh',
-            nationality: 'Việt Nam',
-            placeOfBirth: 'Bệnh viện Phụ sản Hà Nội',
-          },
-        },
-      },
-      opts(),
-    );
+    const r = await fill('birth-registration', {
+      ...birthRegistrationAnswers,
+      child: { ...birthRegistrationAnswers.child, sex: 'nam' },
+    });
     expect(r.data.child).toMatchObject({
       fullName: 'LÊ MINH AN',
       dateOfBirthInWords: 'ngày 01 tháng 02 năm 2025',
@@ -209,16 +172,7 @@ describe('fillForm', () => {
 
   it("birth registration (TT 04/2024): the parents' marriage certificate is the citizen's answer, its date not in the future", async () => {
     const answers = {
-      recipient: 'Ủy ban nhân dân phường Ba Đình',
-      requester: { relationship: 'Mẹ' },
-      child: {
-        fullName: 'Lê Minh An',
-        dateOfBirth: '01/02/2025',
-        sex: 'Nam',
-        ethnicity: 'Kinh',
-        nationality: 'Việt Nam',
-        placeOfBirth: 'Bệnh viện Phụ sản Hà Nội',
-      },
+      ...birthRegistrationAnswers,
       parentsMarriage: {
         number: '125',
         book: '01/2023',
@@ -226,38 +180,26 @@ describe('fillForm', () => {
         place: 'Ủy ban nhân dân phường Quán Thánh',
       },
     };
-    const r = await fillForm('birth-registration', { identity, answers }, opts());
+    const r = await fill('birth-registration', answers);
     expect(r.data.parentsMarriage).toEqual(answers.parentsMarriage);
     expect(r.complete).toBe(true);
-    const later = await fillForm(
-      'birth-registration',
-      { identity, answers: { ...answers, parentsMarriage: { ...answers.parentsMarriage, date: '01/01/2027' } } },
-      opts(),
-    );
+    const later = await fill('birth-registration', {
+      ...answers,
+      parentsMarriage: { ...answers.parentsMarriage, date: '01/01/2027' },
+    });
     expect(later.issues.find((i) => i.code === 'forms/date-in-future')?.path).toBe('parentsMarriage.date');
     // Without an answer nothing is guessed from the chip's spouse name.
-    const none = await fillForm(
-      'birth-registration',
-      { identity, answers: { requester: { relationship: 'Mẹ' } } },
-      opts(),
-    );
+    const none = await fill('birth-registration', { requester: { relationship: 'Mẹ' } });
     expect(none.data.parentsMarriage).toBeUndefined();
   });
 
   it("marital status (re-checked against TT 04/2024): the requester's date of birth comes from the card", async () => {
-    const r = await fillForm(
-      'marital-status',
-      {
-        identity,
-        answers: {
-          recipient: 'Ủy ban nhân dân phường Ba Đình',
-          requester: { relationship: 'Bản thân' },
-          maritalStatus: 'Hiện tại chưa đăng ký kết hôn với ai',
-          purpose: 'Đăng ký kết hôn',
-        },
-      },
-      opts(),
-    );
+    const r = await fill('marital-status', {
+      recipient: 'Ủy ban nhân dân phường Ba Đình',
+      requester: { relationship: 'Bản thân' },
+      maritalStatus: 'Hiện tại chưa đăng ký kết hôn với ai',
+      purpose: 'Đăng ký kết hôn',
+    });
     expect(r.data.requester).toMatchObject({
       fullName: 'NGUYỄN THỊ THÚY HẰNG',
       dateOfBirth: '14/03/1999',
@@ -273,11 +215,10 @@ describe('fillForm', () => {
   });
 
   it('birth registration: a child born before the mother is an error in Vietnamese and English', async () => {
-    const r = await fillForm(
-      'birth-registration',
-      { identity, answers: { requester: { relationship: 'mẹ' }, child: { dateOfBirth: '01/02/1990' } } },
-      opts(),
-    );
+    const r = await fill('birth-registration', {
+      requester: { relationship: 'mẹ' },
+      child: { dateOfBirth: '01/02/1990' },
+    });
     const order = r.issues.find((i) => i.code === 'forms/date-order');
     expect(order?.path).toBe('child.dateOfBirth');
     expect(order?.messageVi).toContain('người mẹ');
@@ -286,29 +227,15 @@ describe('fillForm', () => {
   });
 
   it('business household (Mẫu số 1, TT 68/2025): owner from the card in two-level units, capital in words', async () => {
-    const r = await fillForm(
-      'business-household',
-      {
-        identity,
-        answers: {
-          business: {
-            name: 'Hộ kinh doanh Hằng Nguyễn',
-            capital: 150_000_000,
-            address: 'Số 8 phố Hàng Bạc, Phường Hàng Bạc, Quận Hoàn Kiếm, Hà Nội',
-          },
-        },
+    const r = await fill('business-household', {
+      business: {
+        name: 'Hộ kinh doanh Hằng Nguyễn',
+        capital: 150_000_000,
+        address: 'Số 8 phố Hàng Bạc, Phường Hàng Bạc, Quận Hoàn Kiếm, Hà Nội',
       },
-      opts(),
-    );
-    const owner = r.data.owner as Record<string, unknown>;
-    expect(owner).toMatchObject({
-      fullName: 'NGUYỄN THỊ THÚY HẰNG',
-      dateOfBirth: '14/03/1999',
-      sex: 'Nữ',
-      idNumber: '001199012345',
-      ethnicity: 'Kinh',
-      nationality: 'Việt Nam',
     });
+    const owner = r.data.owner as Record<string, unknown>;
+    expect(owner).toMatchObject(holderWithNationality);
     // Nơi thường trú: moved to the units in force since 1 July 2025 (no district), old line kept.
     const permanent = owner.permanentAddress as Record<string, unknown>;
     expect(permanent).toMatchObject({ ward: 'Phường Ba Đình', province: 'Thành phố Hà Nội' });
@@ -347,50 +274,35 @@ describe('fillForm', () => {
       },
       founder: 'Các thành viên hộ gia đình',
     };
-    const r = await fillForm('business-household', { identity, answers }, opts());
+    const r = await fill('business-household', answers);
     expect(r.issues.filter((i) => i.severity === 'error').map((i) => [i.code, i.path])).toEqual([
       ['forms/required-if', 'members'],
     ]);
     const member = {
-      fullName: 'NGUYỄN THỊ THÚY HẰNG',
-      dateOfBirth: '14/03/1999',
-      idNumber: '001199012345',
-      sex: 'Nữ',
-      nationality: 'Việt Nam',
-      ethnicity: 'Kinh',
+      ...holderWithNationality,
       permanentAddress: 'Số 15 ngõ 34 phố Quán Thánh, Phường Ba Đình, Thành phố Hà Nội',
     };
-    const ok = await fillForm('business-household', { identity, answers: { ...answers, members: [member] } }, opts());
+    const ok = await fill('business-household', { ...answers, members: [member] });
     expect(ok.issues.filter((i) => i.severity === 'error')).toEqual([]);
     expect(ok.complete).toBe(true);
-    const early = await fillForm(
-      'business-household',
-      {
-        identity,
-        answers: { ...answers, founder: 'Cá nhân', business: { ...answers.business, startDate: '01/01/2015' } },
-      },
-      opts(),
-    );
+    const early = await fill('business-household', {
+      ...answers,
+      founder: 'Cá nhân',
+      business: { ...answers.business, startDate: '01/01/2015' },
+    });
     expect(early.issues.find((i) => i.code === 'forms/date-order')?.path).toBe('business.startDate');
-    const badMethod = await fillForm(
-      'business-household',
-      { identity, answers: { ...answers, founder: 'Cá nhân', business: { ...answers.business, vatMethod: 'Khoán' } } },
-      opts(),
-    );
+    const badMethod = await fill('business-household', {
+      ...answers,
+      founder: 'Cá nhân',
+      business: { ...answers.business, vatMethod: 'Khoán' },
+    });
     expect(badMethod.issues.find((i) => i.code === 'forms/enum')?.path).toBe('business.vatMethod');
     // A main activity's code is the 4-digit code of the Vietnamese classification.
-    const badCode = await fillForm(
-      'business-household',
-      {
-        identity,
-        answers: {
-          ...answers,
-          founder: 'Cá nhân',
-          business: { ...answers.business, activities: [{ name: 'Bán lẻ', code: '47711' }] },
-        },
-      },
-      opts(),
-    );
+    const badCode = await fill('business-household', {
+      ...answers,
+      founder: 'Cá nhân',
+      business: { ...answers.business, activities: [{ name: 'Bán lẻ', code: '47711' }] },
+    });
     expect(badCode.issues.map((i) => i.code)).toContain('forms/pattern');
   });
 

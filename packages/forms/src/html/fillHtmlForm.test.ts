@@ -188,35 +188,43 @@ describe.skipIf(!executablePath)('fillHtmlForm in headless Chromium', () => {
     await p.close();
   });
 
-  it('a form definition carries the portal input names', () => {
-    const mapping = htmlMappingFromFields(createFormRegistry().get('ct01').definition.fields);
-    expect(mapping).toMatchObject({ fullName: 'hoTen', dateOfBirth: 'ngaySinh', idNumber: 'soDinhDanh' });
-    const bh = htmlMappingFromFields(createFormRegistry().get('business-household').definition.fields);
-    expect(bh).toMatchObject({
-      'owner.idNumber': 'chuHo.soDinhDanh',
-      'owner.permanentAddress': 'chuHo.noiThuongTru',
-      'owner.currentAddress': 'chuHo.noiOHienTai',
-      'business.name': 'hoKinhDoanh.tenTiengViet',
-      'business.foreignName': 'hoKinhDoanh.tenNuocNgoai',
-      'business.abbreviation': 'hoKinhDoanh.tenVietTat',
-      'business.vatMethod': 'thue.phuongPhapTinhThueGTGT',
-      founder: 'chuTheThanhLap',
-      members: 'thanhVien',
-    });
-    // Every field of the 2025 form has a distinct portal name; the 2023 names are gone.
-    const names = Object.values(bh);
+  const portalNames = (formId: string) => htmlMappingFromFields(createFormRegistry().get(formId).definition.fields);
+
+  it.each<[string, Record<string, string>]>([
+    ['ct01', { fullName: 'hoTen', dateOfBirth: 'ngaySinh', idNumber: 'soDinhDanh' }],
+    [
+      'business-household',
+      {
+        'owner.idNumber': 'chuHo.soDinhDanh',
+        'owner.permanentAddress': 'chuHo.noiThuongTru',
+        'owner.currentAddress': 'chuHo.noiOHienTai',
+        'business.name': 'hoKinhDoanh.tenTiengViet',
+        'business.foreignName': 'hoKinhDoanh.tenNuocNgoai',
+        'business.abbreviation': 'hoKinhDoanh.tenVietTat',
+        'business.vatMethod': 'thue.phuongPhapTinhThueGTGT',
+        founder: 'chuTheThanhLap',
+        members: 'thanhVien',
+      },
+    ],
+    [
+      'birth-registration',
+      {
+        'requester.dateOfBirth': 'nguoiYeuCau.ngaySinh',
+        'parentsMarriage.number': 'honNhan.so',
+        'parentsMarriage.book': 'honNhan.quyenSo',
+        'parentsMarriage.date': 'honNhan.ngayDangKy',
+        'parentsMarriage.place': 'honNhan.noiDangKy',
+      },
+    ],
+    ['marital-status', { 'requester.dateOfBirth': 'nguoiYeuCau.ngaySinh' }],
+  ])('the %s definition carries the portal input names', (formId, names) => {
+    expect(portalNames(formId)).toMatchObject(names);
+  });
+
+  it('every field of the 2025 business-household form has a distinct portal name; the 2023 names are gone', () => {
+    const names = Object.values(portalNames('business-household'));
     expect(new Set(names).size).toBe(names.length);
     expect(names).not.toContain('chuHo.loaiGiayTo');
     expect(names).not.toContain('chuHo.diaChiLienLac');
-    const birth = htmlMappingFromFields(createFormRegistry().get('birth-registration').definition.fields);
-    expect(birth).toMatchObject({
-      'requester.dateOfBirth': 'nguoiYeuCau.ngaySinh',
-      'parentsMarriage.number': 'honNhan.so',
-      'parentsMarriage.book': 'honNhan.quyenSo',
-      'parentsMarriage.date': 'honNhan.ngayDangKy',
-      'parentsMarriage.place': 'honNhan.noiDangKy',
-    });
-    const marital = htmlMappingFromFields(createFormRegistry().get('marital-status').definition.fields);
-    expect(marital['requester.dateOfBirth']).toBe('nguoiYeuCau.ngaySinh');
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { holder } from '../../test/fixtures.js';
 import { createFormRegistry } from '../registry/FormRegistry.js';
 import { isVnDate, isVnFullDate, isVnName, isVnPersonalId, isVnPhone } from './formats.js';
 import { validateFormData } from './validateFormData.js';
@@ -92,13 +93,7 @@ describe('validateFormData', () => {
     const form = registry.get('dc02');
     const base = {
       recipient: 'Công an phường Ba Đình',
-      requester: {
-        fullName: 'NGUYỄN THỊ THÚY HẰNG',
-        dateOfBirth: '14/03/1999',
-        sex: 'Nữ',
-        idNumber: '001199012345',
-        residence: 'Phường Ba Đình, Thành phố Hà Nội',
-      },
+      requester: { ...holder, residence: 'Phường Ba Đình, Thành phố Hà Nội' },
     };
     expect(validateFormData(form, { ...base, request: { card: true } }, { today })).toEqual([]);
     const empty = validateFormData(form, { ...base, request: {} }, { today });
