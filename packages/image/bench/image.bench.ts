@@ -16,6 +16,7 @@ import {
   warpPerspective,
 } from '@smart-citizen/image';
 import { sharedData } from '@smart-citizen/test-kit';
+import { ARCFACE_112, rectCorners } from '../src/testing/fixtures.js';
 import { decode as fastPngDecode } from 'fast-png';
 import { decode as jpegJsDecode } from 'jpeg-js';
 import sharp from 'sharp';
@@ -153,12 +154,7 @@ export const bench = defineBench({
       { x: 1230, y: 900 },
       { x: 60, y: 930 },
     ];
-    const rect = [
-      { x: 0, y: 0 },
-      { x: 1279, y: 0 },
-      { x: 1279, y: 959 },
-      { x: 0, y: 959 },
-    ];
+    const rect = rectCorners(1279, 959);
     const H = estimateHomography(quad, rect);
     const grey = toGrey(src);
     ops.push(
@@ -179,16 +175,9 @@ export const bench = defineBench({
       { x: 530, y: 540 },
       { x: 630, y: 538 },
     ];
-    const arcface = [
-      { x: 38.2946, y: 51.6963 },
-      { x: 73.5318, y: 51.5014 },
-      { x: 56.0252, y: 71.7366 },
-      { x: 41.5493, y: 92.3655 },
-      { x: 70.7299, y: 92.2041 },
-    ];
     ops.push([
       'SDK face alignment: estimateSimilarity (5 points) + warpAffine 112×112',
-      () => warpAffine(src, estimateSimilarity(landmarks, arcface), { width: 112, height: 112 }),
+      () => warpAffine(src, estimateSimilarity(landmarks, ARCFACE_112), { width: 112, height: 112 }),
     ]);
     const opRows: BenchTable['rows'] = [];
     for (const [name, fn] of ops) {

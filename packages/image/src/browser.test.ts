@@ -13,7 +13,7 @@ import { estimateHomography } from './estimateTransforms.js';
 import { encodePng } from './encodePng.js';
 import type { RasterImage } from './RasterImage.js';
 import { resize } from './resize.js';
-import { encodeBmp, encodeJpeg, gradient, withJpegOrientation } from './testing/fixtures.js';
+import { encodeBmp, encodeJpeg, gradient, rectCorners, withJpegOrientation } from './testing/fixtures.js';
 import { encodeJpeg2000 } from './testing.js';
 import { warpPerspective } from './warp.js';
 
@@ -34,12 +34,7 @@ const QUAD = [
   { x: 95, y: 70 },
   { x: 6, y: 75 },
 ];
-const RECT = [
-  { x: 0, y: 0 },
-  { x: 79, y: 0 },
-  { x: 79, y: 59 },
-  { x: 0, y: 59 },
-];
+const RECT = rectCorners(79, 59);
 
 describe.skipIf(!executablePath)('image primitives in Chromium give the same pixels as in Node', () => {
   it('decodes JPEG/PNG/WebP/BMP/JPEG 2000 and warps identically in the browser bundle', async () => {

@@ -21,6 +21,23 @@ export function toGrey(img: RasterImage): RasterImage {
   return { width, height, channels: 1, data: out };
 }
 
+/** `img` in `to` channels: grey replicated into R, G and B; alpha dropped, or 255 where missing. */
+function toColour(img: RasterImage, to: 3 | 4): RasterImage {
+  assertImage(img);
+  const { width, height, channels: ch, data } = img;
+  const n = width * height;
+  if (ch === to) return { width, height, channels: to, data: data.slice() };
+  const out = new Uint8Array(n * to);
+  for (let i = 0, s = 0, o = 0; i < n; i++, s += ch, o += to) {
+    const r = data[s] as number;
+    out[o] = r;
+    out[o + 1] = ch === 1 ? r : (data[s + 1] as number);
+    out[o + 2] = ch === 1 ? r : (data[s + 2] as number);
+    if (to === 4) out[o + 3] = 255;
+  }
+  return { width, height, channels: to, data: out };
+}
+
 /**
  * Convert to three RGB channels: grey is replicated, alpha is dropped (not composited).
  *
@@ -28,18 +45,7 @@ export function toGrey(img: RasterImage): RasterImage {
  * @returns A new 3-channel image.
  */
 export function toRgb(img: RasterImage): RasterImage {
-  assertImage(img);
-  const { width, height, channels: ch, data } = img;
-  const n = width * height;
-  if (ch === 3) return { width, height, channels: 3, data: data.slice() };
-  const out = new Uint8Array(n * 3);
-  for (let i = 0, s = 0, o = 0; i < n; i++, s += ch, o += 3) {
-    const r = data[s] as number;
-    out[o] = r;
-    out[o + 1] = ch === 1 ? r : (data[s + 1] as number);
-    out[o + 2] = ch === 1 ? r : (data[s + 2] as number);
-  }
-  return { width, height, channels: 3, data: out };
+  return toColour(img, 3);
 }
 
 /**
@@ -49,17 +55,5 @@ export function toRgb(img: RasterImage): RasterImage {
  * @returns A new 4-channel image (the layout of canvas `ImageData`).
  */
 export function toRgba(img: RasterImage): RasterImage {
-  assertImage(img);
-  const { width, height, channels: ch, data } = img;
-  const n = width * height;
-  if (ch === 4) return { width, height, channels: 4, data: data.slice() };
-  const out = new Uint8Array(n * 4);
-  for (let i = 0, s = 0, o = 0; i < n; i++, s += ch, o += 4) {
-    const r = data[s] as number;
-    out[o] = r;
-    out[o + 1] = ch === 1 ? r : (data[s + 1] as number);
-    out[o + 2] = ch === 1 ? r : (data[s + 2] as number);
-    out[o + 3] = 255;
-  }
-  return { width, height, channels: 4, data: out };
+  return toColour(img, 4);
 }

@@ -69,37 +69,30 @@ describe('decodeImage on generated files', () => {
   });
 
   it('expands palettes (with tRNS alpha), sub-byte grey and tRNS colour keys', async () => {
-    const indices = new Uint8Array([0, 1, 2, 1, 0, 2]);
-    const rgbPal = await decodeImage(
-      encodePngFast({
-        width: 3,
-        height: 2,
-        channels: 1,
-        depth: 8,
-        data: indices,
-        palette: [
-          [255, 0, 0],
-          [0, 255, 0],
-          [0, 0, 255],
-        ],
-      }),
-    );
+    // A 3×2 image of palette indices, decoded with an RGB palette and with one that has alpha.
+    const paletted = (palette: number[][]) =>
+      decodeImage(
+        encodePngFast({
+          width: 3,
+          height: 2,
+          channels: 1,
+          depth: 8,
+          data: new Uint8Array([0, 1, 2, 1, 0, 2]),
+          palette,
+        }),
+      );
+    const rgbPal = await paletted([
+      [255, 0, 0],
+      [0, 255, 0],
+      [0, 0, 255],
+    ]);
     expect(rgbPal.channels).toBe(3);
     expect(Array.from(rgbPal.data.subarray(0, 9))).toEqual([255, 0, 0, 0, 255, 0, 0, 0, 255]);
-    const alphaPal = await decodeImage(
-      encodePngFast({
-        width: 3,
-        height: 2,
-        channels: 1,
-        depth: 8,
-        data: indices,
-        palette: [
-          [9, 9, 9, 0],
-          [1, 2, 3, 128],
-          [4, 5, 6, 255],
-        ],
-      }),
-    );
+    const alphaPal = await paletted([
+      [9, 9, 9, 0],
+      [1, 2, 3, 128],
+      [4, 5, 6, 255],
+    ]);
     expect(alphaPal.channels).toBe(4);
     expect(Array.from(alphaPal.data.subarray(0, 8))).toEqual([9, 9, 9, 0, 1, 2, 3, 128]);
     // 1-bit grey: one byte holds 8 pixels, 0 → 0 and 1 → 255.

@@ -12,17 +12,8 @@ import {
   type Point,
 } from './geometry.js';
 import type { RasterImage } from './RasterImage.js';
-import { checkerboard, gradient, px } from './testing/fixtures.js';
+import { ARCFACE_112, checkerboard, gradient, px, rectCorners } from './testing/fixtures.js';
 import { warpAffine, warpPerspective } from './warp.js';
-
-/** ArcFace 112×112 five-point template (eyes, nose, mouth corners), as used by insightface. */
-const ARCFACE: Point[] = [
-  { x: 38.2946, y: 51.6963 },
-  { x: 73.5318, y: 51.5014 },
-  { x: 56.0252, y: 71.7366 },
-  { x: 41.5493, y: 92.3655 },
-  { x: 70.7299, y: 92.2041 },
-];
 
 let seed = 7;
 function rand(): number {
@@ -30,9 +21,28 @@ function rand(): number {
   return seed / 2147483647;
 }
 
+/** `n` random points in a `w`×`h` area. */
+function randomPoints(n: number, w: number, h: number): Point[] {
+  return Array.from({ length: n }, () => ({ x: rand() * w, y: rand() * h }));
+}
+
+/** The images of `points` under `map`, each moved by up to ±`noise`/2 in x and in y. */
+function jittered(points: readonly Point[], map: (p: Point) => Point, noise: number): Point[] {
+  return points.map((p) => {
+    const q = map(p);
+    return { x: q.x + (rand() - 0.5) * noise, y: q.y + (rand() - 0.5) * noise };
+  });
+}
+
 function expectClose(p: Point, q: Point, tol: number): void {
   expect(Math.abs(p.x - q.x), `${p.x} vs ${q.x}`).toBeLessThan(tol);
   expect(Math.abs(p.y - q.y), `${p.y} vs ${q.y}`).toBeLessThan(tol);
+}
+
+/** `actual` equals `expected` element by element to `digits` decimals. */
+function expectCloseTo(actual: ArrayLike<number>, expected: ArrayLike<number>, digits: number): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) expect(actual[i]).toBeCloseTo(expected[i] as number, digits);
 }
 
 function expectDegenerate(fn: () => unknown): void {
@@ -54,18 +64,16 @@ describe('estimateAffine', () => {
       { x: 300, y: 40 },
       { x: 120, y: 250 },
     ];
-    const est = estimateAffine(
-      src3,
-      src3.map((p) => applyAffine(M, p)),
+    expectCloseTo(
+      estimateAffine(
+        src3,
+        src3.map((p) => applyAffine(M, p)),
+      ),
+      M,
+      9,
     );
-    est.forEach((v, i) => {
-      expect(v).toBeCloseTo(M[i] as number, 9);
-    });
-    const src = Array.from({ length: 50 }, () => ({ x: rand() * 1000, y: rand() * 800 }));
-    const dst = src.map((p) => {
-      const q = applyAffine(M, p);
-      return { x: q.x + (rand() - 0.5) * 0.2, y: q.y + (rand() - 0.5) * 0.2 };
-    });
+    const src = randomPoints(50, 1000, 800);
+    const dst = jittered(src, (p) => applyAffine(M, p), 0.2);
     const fit = estimateAffine(src, dst);
     for (const p of src) expectClose(applyAffine(fit, p), applyAffine(M, p), 0.1);
   });
@@ -90,21 +98,17 @@ describe('estimateSimilarity', () => {
       { x: 520, y: 310 },
       { x: 460, y: 380 },
     ];
-    const est = estimateSimilarity(
-      src,
-      src.map((p) => applyAffine(M, p)),
-    );
-    est.forEach((v, i) => {
-      expect(v).toBeCloseTo(M[i] as number, 9);
-    });
-    // Two points are enough.
-    const two = estimateSimilarity(
-      src.slice(0, 2),
-      src.slice(0, 2).map((p) => applyAffine(M, p)),
-    );
-    two.forEach((v, i) => {
-      expect(v).toBeCloseTo(M[i] as number, 9);
-    });
+    // Three points, and two are enough.
+    for (const pts of [src, src.slice(0, 2)]) {
+      expectCloseTo(
+        estimateSimilarity(
+          pts,
+          pts.map((p) => applyAffine(M, p)),
+        ),
+        M,
+        9,
+      );
+    }
   });
 
   it('aligns 5 noisy face landmarks to the ArcFace template like a direct least-squares solve', () => {
@@ -117,16 +121,13 @@ describe('estimateSimilarity', () => {
       2.9 * Math.cos(0.21),
       410,
     ];
-    const landmarks = ARCFACE.map((p) => {
-      const q = applyAffine(inv, p);
-      return { x: q.x + (rand() - 0.5) * 4, y: q.y + (rand() - 0.5) * 4 };
-    });
-    const M = estimateSimilarity(landmarks, ARCFACE);
+    const landmarks = jittered(ARCFACE_112, (p) => applyAffine(inv, p), 4);
+    const M = estimateSimilarity(landmarks, ARCFACE_112);
     // Independent check: minimise Σ‖[a −b; b a]·p + t − q‖² through its 4×4 normal equations.
     const AtA = Array.from({ length: 4 }, () => [0, 0, 0, 0]);
     const Atb = [0, 0, 0, 0];
     landmarks.forEach((p, i) => {
-      const q = ARCFACE[i]!;
+      const q = ARCFACE_112[i]!;
       for (const [row, rhs] of [
         [[p.x, -p.y, 1, 0], q.x],
         [[p.y, p.x, 0, 1], q.y],
@@ -153,12 +154,10 @@ describe('estimateSimilarity', () => {
     }
     const [a, b, tx, ty] = x as [number, number, number, number];
     const expected: Matrix2x3 = [a, -b, tx, b, a, ty];
-    M.forEach((v, i) => {
-      expect(v).toBeCloseTo(expected[i] as number, 6);
-    });
+    expectCloseTo(M, expected, 6);
     // And each landmark lands within the noise of its template point.
     landmarks.forEach((p, i) => {
-      expectClose(applyAffine(M, p), ARCFACE[i]!, 1.5);
+      expectClose(applyAffine(M, p), ARCFACE_112[i]!, 1.5);
     });
   });
 
@@ -185,12 +184,7 @@ describe('estimateSimilarity', () => {
 });
 
 describe('estimateHomography, invert3x3, applyHomography', () => {
-  const square = [
-    { x: 0, y: 0 },
-    { x: 100, y: 0 },
-    { x: 100, y: 100 },
-    { x: 0, y: 100 },
-  ];
+  const square = rectCorners(100, 100);
   const quad = [
     { x: 212.5, y: 103 },
     { x: 1030, y: 160.25 },
@@ -209,18 +203,13 @@ describe('estimateHomography, invert3x3, applyHomography', () => {
     });
     expect(H[8]).toBe(1);
     const I = multiply3x3(H, Hi).map((v) => v / (multiply3x3(H, Hi)[8] as number));
-    I.forEach((v, i) => {
-      expect(v).toBeCloseTo([1, 0, 0, 0, 1, 0, 0, 0, 1][i] as number, 9);
-    });
+    expectCloseTo(I, [1, 0, 0, 0, 1, 0, 0, 0, 1], 9);
   });
 
   it('fits many noisy pairs in least squares', () => {
     const Htrue = estimateHomography(square, quad);
-    const src = Array.from({ length: 40 }, () => ({ x: rand() * 100, y: rand() * 100 }));
-    const dst = src.map((p) => {
-      const q = applyHomography(Htrue, p);
-      return { x: q.x + (rand() - 0.5) * 0.5, y: q.y + (rand() - 0.5) * 0.5 };
-    });
+    const src = randomPoints(40, 100, 100);
+    const dst = jittered(src, (p) => applyHomography(Htrue, p), 0.5);
     const H = estimateHomography(src, dst);
     for (const p of src) expectClose(applyHomography(H, p), applyHomography(Htrue, p), 0.5);
   });
@@ -298,12 +287,7 @@ describe('warpAffine and warpPerspective', () => {
 
   it('rectifies a perspective-distorted checkerboard back to the original', () => {
     const board = checkerboard(160, 120, 20, 3);
-    const corners = [
-      { x: 0, y: 0 },
-      { x: 159, y: 0 },
-      { x: 159, y: 119 },
-      { x: 0, y: 119 },
-    ];
+    const corners = rectCorners(159, 119);
     const skewed = [
       { x: 30, y: 20 },
       { x: 250, y: 45 },

@@ -51,20 +51,11 @@ function remap(
  */
 export function rotate90(img: RasterImage, quarterTurns: 0 | 1 | 2 | 3): RasterImage {
   assertImage(img);
-  const W = img.width;
-  const H = img.height;
-  switch (quarterTurns) {
-    case 0:
-      return { width: W, height: H, channels: img.channels, data: img.data.slice() };
-    case 1:
-      return remap(img, H, W, 0, 1, 0, -1, 0, H - 1);
-    case 2:
-      return remap(img, W, H, -1, 0, W - 1, 0, -1, H - 1);
-    case 3:
-      return remap(img, H, W, 0, -1, W - 1, 1, 0, 0);
-    default:
-      throw new RangeError(`quarterTurns must be 0, 1, 2 or 3, got ${String(quarterTurns)}`);
+  if (quarterTurns !== 0 && quarterTurns !== 1 && quarterTurns !== 2 && quarterTurns !== 3) {
+    throw new RangeError(`quarterTurns must be 0, 1, 2 or 3, got ${String(quarterTurns)}`);
   }
+  // The EXIF orientations of a stored image that is upright after 0, 1, 2, 3 quarter turns.
+  return applyOrientation(img, ([1, 6, 3, 8] as const)[quarterTurns]);
 }
 
 /**
@@ -76,10 +67,9 @@ export function rotate90(img: RasterImage, quarterTurns: 0 | 1 | 2 | 3): RasterI
  */
 export function flip(img: RasterImage, axis: 'horizontal' | 'vertical'): RasterImage {
   assertImage(img);
-  const W = img.width;
-  const H = img.height;
-  if (axis === 'horizontal') return remap(img, W, H, -1, 0, W - 1, 0, 1, 0);
-  if (axis === 'vertical') return remap(img, W, H, 1, 0, 0, 0, -1, H - 1);
+  // EXIF orientations 2 and 4 are the mirrored ones.
+  if (axis === 'horizontal') return applyOrientation(img, 2);
+  if (axis === 'vertical') return applyOrientation(img, 4);
   throw new RangeError(`axis must be 'horizontal' or 'vertical', got ${String(axis)}`);
 }
 

@@ -338,6 +338,21 @@ export function readJpeg2000Layout(b: Uint8Array): Jpeg2000Layout {
   };
 }
 
+/** A JPEG or JPEG 2000 header's size, and the channels decoding gives (grey stays grey). */
+function layoutInfo(format: 'jpeg' | 'jpeg2000', l: { width: number; height: number; components: number }): ImageInfo {
+  return { format, width: l.width, height: l.height, channels: l.components === 1 ? 1 : 3 };
+}
+
+/** How each format's header is read. */
+const headerReaders: Record<Exclude<ImageFormat, 'unknown'>, (bytes: Uint8Array) => ImageInfo> = {
+  jpeg: (bytes) => layoutInfo('jpeg', readJpegLayout(bytes)),
+  png: pngInfo,
+  webp: webpInfo,
+  bmp: bmpInfo,
+  gif: gifInfo,
+  jpeg2000: (bytes) => layoutInfo('jpeg2000', readJpeg2000Layout(bytes)),
+};
+
 /**
  * Read an encoded image's format, dimensions and the channel count {@link decodeImage} will
  * return, from the header only (no pixel is decoded, nothing large is allocated).
@@ -349,35 +364,12 @@ export function readJpeg2000Layout(b: Uint8Array): Jpeg2000Layout {
  */
 export function readImageInfo(bytes: Uint8Array): ImageInfo {
   const format = detectImageFormat(bytes);
-  let info: ImageInfo;
-  switch (format) {
-    case 'jpeg': {
-      const l = readJpegLayout(bytes);
-      info = { format, width: l.width, height: l.height, channels: l.components === 1 ? 1 : 3 };
-      break;
-    }
-    case 'png':
-      info = pngInfo(bytes);
-      break;
-    case 'webp':
-      info = webpInfo(bytes);
-      break;
-    case 'bmp':
-      info = bmpInfo(bytes);
-      break;
-    case 'gif':
-      info = gifInfo(bytes);
-      break;
-    case 'jpeg2000': {
-      const l = readJpeg2000Layout(bytes);
-      info = { format, width: l.width, height: l.height, channels: l.components === 1 ? 1 : 3 };
-      break;
-    }
-    default:
-      throw imageError('image/unsupported-format', 'not a JPEG, PNG, WebP, BMP, GIF or JPEG 2000 file', {
-        length: bytes.length,
-      });
+  if (format === 'unknown') {
+    throw imageError('image/unsupported-format', 'not a JPEG, PNG, WebP, BMP, GIF or JPEG 2000 file', {
+      length: bytes.length,
+    });
   }
+  const info = headerReaders[format](bytes);
   if (!(info.width > 0 && info.height > 0)) corrupt(format.toUpperCase(), 'zero width or height');
   return info;
 }

@@ -7,7 +7,7 @@ import { encodePng } from './encodePng.js';
 import { applyOrientation, flip, rotate90 } from './orientation.js';
 import type { RasterImage } from './RasterImage.js';
 import { fitWithin, resize } from './resize.js';
-import { checkerboard, gradient, px } from './testing/fixtures.js';
+import { checkerboard, gradient, px, raster } from './testing/fixtures.js';
 
 const same = (a: RasterImage, b: RasterImage) => {
   expect([a.width, a.height, a.channels]).toEqual([b.width, b.height, b.channels]);
@@ -69,12 +69,7 @@ describe('rotate90, flip, applyOrientation', () => {
 
 describe('toGrey, toRgb, toRgba', () => {
   it('uses BT.601 luma', () => {
-    const img: RasterImage = {
-      width: 4,
-      height: 1,
-      channels: 3,
-      data: new Uint8Array([255, 0, 0, 0, 255, 0, 0, 0, 255, 200, 200, 200]),
-    };
+    const img = raster(4, 1, 3, [255, 0, 0, 0, 255, 0, 0, 0, 255, 200, 200, 200]);
     expect(Array.from(toGrey(img).data)).toEqual([76, 150, 29, 200]);
     const rgba = toRgba(img);
     expect(Array.from(toGrey(rgba).data)).toEqual([76, 150, 29, 200]);
@@ -94,12 +89,7 @@ describe('toGrey, toRgb, toRgba', () => {
 
 describe('resize', () => {
   it('area: each 2×2 block becomes its mean', () => {
-    const img: RasterImage = {
-      width: 4,
-      height: 2,
-      channels: 1,
-      data: new Uint8Array([0, 10, 100, 101, 20, 30, 102, 103]),
-    };
+    const img = raster(4, 2, 1, [0, 10, 100, 101, 20, 30, 102, 103]);
     const r = resize(img, { width: 2, height: 1, method: 'area' });
     expect(Array.from(r.data)).toEqual([15, 102]); // 60/4, 406/4 = 101.5 -> 102
   });
@@ -114,13 +104,13 @@ describe('resize', () => {
   });
 
   it('area: non-integer ratios weight the partial pixels', () => {
-    const img: RasterImage = { width: 3, height: 1, channels: 1, data: new Uint8Array([0, 90, 180]) };
+    const img = raster(3, 1, 1, [0, 90, 180]);
     // Two output pixels of 1.5 source pixels: (0 + 0.5*90)/1.5 = 30, (0.5*90 + 180)/1.5 = 150.
     expect(Array.from(resize(img, { width: 2, height: 1 }).data)).toEqual([30, 150]);
   });
 
   it('bilinear: interpolates between pixel centres and keeps flat images flat', () => {
-    const img: RasterImage = { width: 2, height: 1, channels: 1, data: new Uint8Array([0, 200]) };
+    const img = raster(2, 1, 1, [0, 200]);
     const r = resize(img, { width: 4, height: 1, method: 'bilinear' });
     expect(Array.from(r.data)).toEqual([0, 50, 150, 200]);
     const flat: RasterImage = { width: 9, height: 7, channels: 3, data: new Uint8Array(9 * 7 * 3).fill(77) };

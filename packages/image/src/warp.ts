@@ -22,10 +22,16 @@ export interface WarpOptions {
   interpolation?: 'bilinear' | 'nearest';
 }
 
-function parseOptions(
+/** Checks the arguments of a warp: the image, its `size`-element matrix and the options. */
+function checkWarp(
   img: RasterImage,
+  matrix: unknown,
+  size: 6 | 9,
+  name: string,
   options: WarpOptions,
 ): { W: number; H: number; fill: Float64Array; nearest: boolean } {
+  assertImage(img);
+  assertMatrix(matrix, size, name);
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
   assertPositiveInt(options.width, 'options.width');
   assertPositiveInt(options.height, 'options.height');
@@ -151,9 +157,7 @@ export function warpAffine(
   m: Readonly<Matrix2x3> | ArrayLike<number>,
   options: WarpOptions,
 ): RasterImage {
-  assertImage(img);
-  assertMatrix(m, 6, 'm');
-  const { W, H, fill, nearest } = parseOptions(img, options);
+  const { W, H, fill, nearest } = checkWarp(img, m, 6, 'm', options);
   const [a, b, c, d, e, f] = invertAffine(m);
   const ch = img.channels;
   const out = new Uint8Array(W * H * ch);
@@ -185,9 +189,7 @@ export function warpPerspective(
   h: Readonly<Matrix3x3> | ArrayLike<number>,
   options: WarpOptions,
 ): RasterImage {
-  assertImage(img);
-  assertMatrix(h, 9, 'h');
-  const { W, H, fill, nearest } = parseOptions(img, options);
+  const { W, H, fill, nearest } = checkWarp(img, h, 9, 'h', options);
   const [a, b, c, d, e, f, g, k, l] = invert3x3(h);
   const ch = img.channels;
   const out = new Uint8Array(W * H * ch);

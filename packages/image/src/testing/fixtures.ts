@@ -3,10 +3,35 @@
  * from the package).
  */
 import { encode as encodeJpegJs } from 'jpeg-js';
+import type { Point } from '../geometry.js';
 import type { RasterImage } from '../RasterImage.js';
 import { tiffWithOrientation } from './tiffWithOrientation.js';
 
 export { tiffWithOrientation };
+
+/** ArcFace 112×112 five-point template (eyes, nose, mouth corners), as used by insightface. */
+export const ARCFACE_112: readonly Point[] = [
+  { x: 38.2946, y: 51.6963 },
+  { x: 73.5318, y: 51.5014 },
+  { x: 56.0252, y: 71.7366 },
+  { x: 41.5493, y: 92.3655 },
+  { x: 70.7299, y: 92.2041 },
+];
+
+/** The corners of the rectangle from (0, 0) to (`right`, `bottom`), clockwise from the top left. */
+export function rectCorners(right: number, bottom: number): Point[] {
+  return [
+    { x: 0, y: 0 },
+    { x: right, y: 0 },
+    { x: right, y: bottom },
+    { x: 0, y: bottom },
+  ];
+}
+
+/** An image of the given size and channels holding `values`, row by row. */
+export function raster(width: number, height: number, channels: 1 | 3 | 4, values: number[]): RasterImage {
+  return { width, height, channels, data: new Uint8Array(values) };
+}
 
 /** A gradient with distinct values per channel, so every orientation is distinguishable. */
 export function gradient(width: number, height: number, channels: 1 | 3 | 4): RasterImage {
