@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { itMapsEach } from '../testing/textCases.js';
 import { equalsVietnamese, foldDiacritics, foldForCompare } from './foldDiacritics.js';
 
 describe('foldDiacritics', () => {
-  it.each([
+  itMapsEach(foldDiacritics, [
     ['Đặng Thị Ngọc Hân', 'Dang Thi Ngoc Han'],
     ['ĐOÀN ƯỚC ƠN', 'DOAN UOC ON'],
     ['đường Lê Lợi', 'duong Le Loi'],
@@ -10,10 +11,7 @@ describe('foldDiacritics', () => {
     ['àáảãạ ằắẳẵặ ầấẩẫậ', 'aaaaa aaaaa aaaaa'],
     ['ỳýỷỹỵ', 'yyyyy'],
     ['plain ASCII 123', 'plain ASCII 123'],
-  ])('%s -> %s', (input, expected) => {
-    expect(foldDiacritics(input)).toBe(expected);
-    expect(foldDiacritics(input.normalize('NFD'))).toBe(expected);
-  });
+  ]);
 
   it('folds every precomposed Vietnamese letter to ASCII', () => {
     const letters = 'aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ';
