@@ -61,6 +61,20 @@ async function cardPhotos(seed: number) {
   };
 }
 
+/**
+ * The desk: photos of a card (seed), a store holding its holder, and a reader that recognises the
+ * card's printed lines (through `alter`, to forge one). Disposing of it closes the reader.
+ */
+async function deskWithCard(seed: number, alter?: Parameters<typeof printedTextRecognizer>[2]) {
+  const c = await cardPhotos(seed);
+  const { store, clock } = await storeWith(c.identity as never);
+  const reader = await IdCardReader.create({
+    recognizer: printedTextRecognizer(c.lines, c.identity.mrz, alter),
+    today,
+  });
+  return { c, store, clock, reader, [Symbol.asyncDispose]: () => reader[Symbol.asyncDispose]() };
+}
+
 describe('idcard evidence in the identification session', () => {
   it('mrz verifier: the example of issue 14 verifies against the store; text that is not a zone is recorded as unreadable', async () => {
     const lines = [
@@ -85,12 +99,8 @@ describe('idcard evidence in the identification session', () => {
   });
 
   it('desk path: a card read front and back enters as ocr + mrz evidence and verifies against the store', async () => {
-    const c = await cardPhotos(51);
-    const { store, clock } = await storeWith(c.identity as never);
-    await using reader = await IdCardReader.create({
-      recognizer: printedTextRecognizer(c.lines, c.identity.mrz),
-      today,
-    });
+    await using desk = await deskWithCard(51);
+    const { c, store, clock, reader } = desk;
     const result = await reader.read({ front: c.front, back: c.back });
     const ocr = ocrReadingEvidence(result);
     expect(ocr.fields).toMatchObject({
@@ -108,12 +118,10 @@ describe('idcard evidence in the identification session', () => {
   });
 
   it('a printed name that the MRZ contradicts keeps the decision from verifying', async () => {
-    const c = await cardPhotos(53);
-    const { store, clock } = await storeWith(c.identity as never);
-    const forged = printedTextRecognizer(c.lines, c.identity.mrz, (field, text) =>
+    await using desk = await deskWithCard(53, (field, text) =>
       field === 'fullName' ? text.replace(/^\S+/, 'TRỊNH') : text,
     );
-    await using reader = await IdCardReader.create({ recognizer: forged, today });
+    const { c, store, clock, reader } = desk;
     const session = new IdentificationSession({ store, clock, policy });
     addIdCardEvidence(session, await reader.read({ front: c.front, back: c.back }));
     const d = await session.decide();
@@ -122,12 +130,8 @@ describe('idcard evidence in the identification session', () => {
   });
 
   it('unread photos enter the session as issues before decide(); the server path records ocr-unreadable', async () => {
-    const c = await cardPhotos(55);
-    const { store, clock } = await storeWith(c.identity as never);
-    await using reader = await IdCardReader.create({
-      recognizer: printedTextRecognizer(c.lines, c.identity.mrz),
-      today,
-    });
+    await using desk = await deskWithCard(55);
+    const { c, store, clock, reader } = desk;
     const blank = { width: 640, height: 480, channels: 3 as const, data: new Uint8Array(640 * 480 * 3).fill(128) };
     const session = new IdentificationSession({ store, clock, policy });
     addIdCardEvidence(session, await reader.read({ front: blank, back: c.back }));

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cardTypes, ID1_HEIGHT_MM, ID1_WIDTH_MM } from '../cardTypes.js';
 import type { MmBox } from './CardLayout.js';
@@ -79,5 +81,39 @@ describe('card layouts', () => {
     expect([CANONICAL_WIDTH, CANONICAL_HEIGHT]).toEqual([1027, 648]);
     expect(mmBoxToPx({ x: 1, y: 2, w: 10, h: 3 })).toEqual({ x: 12, y: 24, width: 120, height: 36 });
     expect(mmBoxToPx({ x: 0.2, y: 0.2, w: 85, h: 53 }, 1)).toEqual({ x: 0, y: 0, width: 1027, height: 648 });
+  });
+
+  it('reads every key of the data files (a misspelt key would be dropped without a word)', () => {
+    const dir = join(import.meta.dirname, 'cards');
+    const sideKeys = [
+      'like',
+      'emblem',
+      'portrait',
+      'chip',
+      'qr',
+      'pdf417',
+      'header',
+      'texts',
+      'fingerprints',
+      'fingerprintLabels',
+      'authority',
+      'mrz',
+      'fields',
+    ];
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(files.map((f) => f.replace('.json', '')).sort()).toEqual([...cardTypes].sort());
+    for (const f of files) {
+      const data = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+      expect(Object.keys(data).sort(), f).toEqual(['back', 'background', 'front', 'pattern']);
+      for (const side of [data.front, data.back]) {
+        expect(
+          Object.keys(side).filter((k) => !sideKeys.includes(k)),
+          f,
+        ).toEqual([]);
+        for (const field of side.fields ?? []) {
+          expect(Object.keys(field).sort(), f).toEqual(['field', 'label', 'labelBox', 'lines']);
+        }
+      }
+    }
   });
 });

@@ -1,27 +1,75 @@
-import type { CardFieldName, CardSide, CardType } from '../cardTypes.js';
+import { type CardFieldName, type CardSide, type CardType, cardTypes } from '../cardTypes.js';
 import type { CardLayout, FieldFormat, FieldLayout, MmBox, StaticText } from './CardLayout.js';
+import cancuoc2024 from './cards/cancuoc-2024.json' with { type: 'json' };
+import cccd2016 from './cards/cccd-2016.json' with { type: 'json' };
+import cccd2021 from './cards/cccd-2021.json' with { type: 'json' };
+import cmnd12 from './cards/cmnd-12.json' with { type: 'json' };
+import cmnd9 from './cards/cmnd-9.json' with { type: 'json' };
 
-// Layouts of the five Vietnamese card types, front and back, in millimetres on the ID-1 frame.
+// Layouts of the five Vietnamese card types, front and back, in millimetres on the ID-1 frame:
+// one data file a type (cards/<type>.json), expanded here with the parts cards share (headers,
+// MRZ band, fingerprint captions, authority block, how each field is printed).
 // Positions follow the published specimens (CMND: Decree 05/1999 and Circular 04/1999 specimen;
 // CCCD 2016: Circular 61/2015/TT-BCA; CCCD 2021: Circular 06/2021/TT-BCA; Căn cước 2024:
 // Circular 16/2024/TT-BCA) to about a millimetre — they were read off specimen images, not
 // measured on cards, so the reader pads every crop (see readCard).
 
-const RED = [200, 30, 40] as const;
-const BLUE = [20, 40, 120] as const;
+/** `[x, y, w, h]` in millimetres: an {@link MmBox} as the data files write it. */
+type BoxData = readonly number[];
+
+/** One side of a card type as its data file writes it (`cards/<type>.json`). */
+interface CardSideData {
+  /** Lay the side out as this type's side, changing only what follows (`qr`, …). */
+  like?: CardType;
+  emblem?: BoxData;
+  portrait?: BoxData;
+  chip?: BoxData;
+  qr?: BoxData;
+  pdf417?: BoxData;
+  /** `bilingual`: the national motto in Vietnamese and English across the top ({@link NATIONAL_HEADER_BILINGUAL}). */
+  header?: 'bilingual';
+  /** Centred static texts (titles) after the header. */
+  texts?: readonly { text: string; box: BoxData; bold?: boolean; color?: keyof typeof COLOURS }[];
+  fingerprints?: { leftIndex: BoxData; rightIndex: BoxData };
+  /** Captions centred under or over the two fingerprint boxes, left then right. */
+  fingerprintLabels?: { texts: readonly string[]; y: number; h: number; bold?: boolean };
+  /** The issuing authority's lines, 40 mm wide from (x, y), the first two bold. */
+  authority?: { x: number; y: number; lines: readonly string[] };
+  /** The three MRZ lines of the ID-1 back ({@link MRZ_LINES}). */
+  mrz?: boolean;
+  fields?: readonly { field: CardFieldName; label: string; labelBox: BoxData; lines: readonly BoxData[] }[];
+}
+
+/** A card type's data file: its colours (both sides) and each side. */
+interface CardTypeData {
+  background: readonly number[];
+  pattern: readonly number[];
+  front: CardSideData;
+  back: CardSideData;
+}
+
+const cardData: Readonly<Record<CardType, CardTypeData>> = {
+  'cmnd-9': cmnd9,
+  'cmnd-12': cmnd12,
+  'cccd-2016': cccd2016,
+  'cccd-2021': cccd2021,
+  'cancuoc-2024': cancuoc2024,
+} as unknown as Record<CardType, CardTypeData>;
+
+const COLOURS = { red: [200, 30, 40], blue: [20, 40, 120] } as const;
 
 const box = (x: number, y: number, w: number, h: number): MmBox => ({ x, y, w, h });
 
-/** A field whose first value line follows its label on the same line or below it. */
-function field(
-  name: CardFieldName,
-  format: FieldFormat,
-  label: string,
-  labelBox: MmBox,
-  lines: MmBox[],
-  extra: Partial<Pick<FieldLayout, 'upperCase' | 'bold' | 'color'>> = {},
-): FieldLayout {
-  return { field: name, format, label: { text: label, box: labelBox }, lines, ...extra };
+function mmBox(b: BoxData): MmBox {
+  const [x, y, w, h] = b;
+  if (b.length !== 4 || ![x, y, w, h].every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    throw new RangeError(`a layout box is [x, y, w, h] in millimetres, got ${JSON.stringify(b)}`);
+  }
+  return box(x as number, y as number, w as number, h as number);
+}
+
+function rgb(c: readonly number[]): readonly [number, number, number] {
+  return [c[0] as number, c[1] as number, c[2] as number];
 }
 
 const centred = (text: string, y: number, h: number, x = 16, w = 54, extra: Partial<StaticText> = {}): StaticText => ({
@@ -40,260 +88,83 @@ const NATIONAL_HEADER_BILINGUAL: StaticText[] = [
 
 const MRZ_LINES: [MmBox, MmBox, MmBox] = [box(3, 39.6, 79.6, 4), box(3, 44.1, 79.6, 4), box(3, 48.6, 79.6, 4)];
 
-/** Front of the chip-less CCCD 2016 and the CCCD 2021: same field grid, different title and corner. */
-function cccdFront(type: 'cccd-2016' | 'cccd-2021'): CardLayout {
+/** How each field is written and printed, the same on every card type that prints it. */
+const FIELD_PRINT: Readonly<
+  Record<CardFieldName, { format: FieldFormat } & Partial<Pick<FieldLayout, 'upperCase' | 'bold' | 'color'>>>
+> = {
+  idNumber: { format: 'id-number', bold: true, color: COLOURS.red },
+  fullName: { format: 'name', bold: true, upperCase: true },
+  dateOfBirth: { format: 'date' },
+  sex: { format: 'sex' },
+  nationality: { format: 'text' },
+  ethnicity: { format: 'text' },
+  religion: { format: 'text' },
+  placeOfOrigin: { format: 'place' },
+  placeOfResidence: { format: 'place' },
+  placeOfBirthRegistration: { format: 'place' },
+  expiryDate: { format: 'date' },
+  issueDate: { format: 'date' },
+  issuePlace: { format: 'place', upperCase: true },
+  personalIdentification: { format: 'text' },
+};
+
+function staticTexts(d: CardSideData): StaticText[] {
+  const out: StaticText[] = d.header === 'bilingual' ? [...NATIONAL_HEADER_BILINGUAL] : [];
+  for (const t of d.texts ?? []) {
+    const b = mmBox(t.box);
+    out.push(
+      centred(t.text, b.y, b.h, b.x, b.w, {
+        ...(t.bold === undefined ? {} : { bold: t.bold }),
+        ...(t.color ? { color: COLOURS[t.color] } : {}),
+      }),
+    );
+  }
+  const labels = d.fingerprintLabels;
+  if (labels && d.fingerprints) {
+    [d.fingerprints.leftIndex, d.fingerprints.rightIndex].forEach((finger, i) => {
+      const b = mmBox(finger);
+      out.push(centred(labels.texts[i] ?? '', labels.y, labels.h, b.x, b.w, labels.bold ? { bold: true } : {}));
+    });
+  }
+  const authority = d.authority;
+  if (authority) {
+    authority.lines.forEach((text, i) => {
+      out.push(centred(text, authority.y + i * 2.1, 1.8, authority.x, 40, { bold: i < 2 }));
+    });
+  }
+  return out;
+}
+
+function cardSide(type: CardType, side: CardSide): CardLayout {
+  const { background, pattern, [side]: own } = cardData[type];
+  const d: CardSideData = own.like ? { ...cardData[own.like][side], ...own } : own;
+  const optionalBoxes = (['emblem', 'portrait', 'chip', 'qr'] as const).flatMap((k) => {
+    const b = d[k];
+    return b ? [[k, mmBox(b)] as const] : [];
+  });
   return {
     type,
-    side: 'front',
-    background: type === 'cccd-2016' ? [226, 236, 244] : [236, 238, 226],
-    pattern: type === 'cccd-2016' ? [170, 200, 226] : [206, 196, 150],
-    emblem: box(3.5, 3.2, 11, 11),
-    portrait: box(3.5, 18, 20, 25.5),
-    ...(type === 'cccd-2021' ? { qr: box(70.5, 2.8, 12.5, 12.5) } : {}),
-    staticTexts: [
-      ...NATIONAL_HEADER_BILINGUAL,
-      centred('CĂN CƯỚC CÔNG DÂN', 12.6, 3.2, 16, 54, { bold: true, color: RED }),
-      centred('Citizen Identity Card', 15.9, 1.8, 16, 54, { bold: true }),
-    ],
-    fields: [
-      field('idNumber', 'id-number', 'Số / No.:', box(26, 19.4, 11, 2.2), [box(37.5, 18.6, 34, 3.6)], {
-        bold: true,
-        color: RED,
-      }),
-      field('fullName', 'name', 'Họ và tên / Full name:', box(26, 23.2, 34, 1.9), [box(26, 25.3, 57, 3.0)], {
-        bold: true,
-        upperCase: true,
-      }),
-      field('dateOfBirth', 'date', 'Ngày sinh / Date of birth:', box(26, 29.3, 28, 1.9), [box(54.5, 28.9, 22, 2.6)]),
-      field('sex', 'sex', 'Giới tính / Sex:', box(26, 32.4, 16, 1.9), [box(42.5, 32.0, 9, 2.6)]),
-      field('nationality', 'text', 'Quốc tịch / Nationality:', box(52.5, 32.4, 20, 1.9), [box(72.5, 32.0, 12, 2.6)]),
-      field('placeOfOrigin', 'place', 'Quê quán / Place of origin:', box(26, 35.3, 34, 1.9), [box(26, 37.3, 57, 2.6)]),
-      field('placeOfResidence', 'place', 'Nơi thường trú / Place of residence:', box(26, 40.4, 40, 1.9), [
-        box(26, 42.6, 57, 2.6),
-        box(26, 45.6, 57, 2.6),
-      ]),
-      field('expiryDate', 'date', 'Có giá trị đến: / Date of expiry', box(2.5, 44.2, 22, 1.6), [
-        box(3.5, 46.4, 20, 2.5),
-      ]),
-    ],
+    side,
+    background: rgb(background),
+    pattern: rgb(pattern),
+    ...Object.fromEntries(optionalBoxes),
+    ...(d.fingerprints
+      ? { fingerprints: { leftIndex: mmBox(d.fingerprints.leftIndex), rightIndex: mmBox(d.fingerprints.rightIndex) } }
+      : {}),
+    ...(d.pdf417 ? { pdf417: mmBox(d.pdf417) } : {}),
+    ...(d.mrz ? { mrz: MRZ_LINES } : {}),
+    staticTexts: staticTexts(d),
+    fields: (d.fields ?? []).map(({ field, label, labelBox, lines }): FieldLayout => {
+      const { format, ...print } = FIELD_PRINT[field];
+      return { field, format, label: { text: label, box: mmBox(labelBox) }, lines: lines.map(mmBox), ...print };
+    }),
   };
 }
 
-function authorityBlock(x: number, y: number, lines: string[]): StaticText[] {
-  return lines.map((text, i) => centred(text, y + i * 2.1, 1.8, x, 40, { bold: i < 2 }));
-}
-
 /** Every card layout, keyed `type/side`. */
-export const cardLayouts: Readonly<Record<`${CardType}/${CardSide}`, CardLayout>> = {
-  'cmnd-9/front': {
-    type: 'cmnd-9',
-    side: 'front',
-    background: [214, 236, 208],
-    pattern: [150, 200, 150],
-    emblem: box(4, 4, 15, 15),
-    portrait: box(4.5, 22, 17.5, 23.5),
-    staticTexts: [
-      centred('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 3.4, 2.2, 22, 60, { bold: true }),
-      centred('Độc lập - Tự do - Hạnh phúc', 5.9, 2.0, 22, 60),
-      centred('GIẤY CHỨNG MINH NHÂN DÂN', 8.8, 3.4, 22, 60, { bold: true, color: BLUE }),
-    ],
-    fields: [
-      field('idNumber', 'id-number', 'Số', box(30, 13.6, 6, 2.4), [box(37, 12.8, 32, 3.8)], { bold: true, color: RED }),
-      field('fullName', 'name', 'Họ tên', box(24, 18.6, 10, 2.2), [box(34.5, 17.9, 49, 3.0)], {
-        bold: true,
-        upperCase: true,
-      }),
-      field('dateOfBirth', 'date', 'Sinh ngày', box(24, 23.4, 13, 2.2), [box(37.5, 22.8, 30, 2.8)]),
-      field('placeOfOrigin', 'place', 'Nguyên quán', box(24, 27.9, 16, 2.2), [
-        box(40.5, 27.4, 43, 2.7),
-        box(24, 30.8, 59.5, 2.7),
-      ]),
-      field('placeOfResidence', 'place', 'Nơi ĐKHK thường trú', box(24, 34.8, 27, 2.2), [
-        box(51.5, 34.3, 32, 2.7),
-        box(24, 37.7, 59.5, 2.7),
-      ]),
-    ],
-  },
-  'cmnd-9/back': {
-    type: 'cmnd-9',
-    side: 'back',
-    background: [214, 236, 208],
-    pattern: [150, 200, 150],
-    fingerprints: { leftIndex: box(3.5, 8, 17, 21), rightIndex: box(21.5, 8, 17, 21) },
-    staticTexts: [
-      { text: 'NGÓN TRỎ TRÁI', box: box(3.5, 4.4, 17, 2.2), align: 'center', bold: true },
-      { text: 'NGÓN TRỎ PHẢI', box: box(21.5, 4.4, 17, 2.2), align: 'center', bold: true },
-      ...authorityBlock(42, 31, ['GIÁM ĐỐC CA']),
-    ],
-    fields: [
-      field('ethnicity', 'text', 'Dân tộc', box(41, 4.2, 11, 2.2), [box(52.5, 3.6, 30, 2.8)]),
-      field('religion', 'text', 'Tôn giáo', box(41, 8.4, 12, 2.2), [box(53.5, 7.8, 29, 2.8)]),
-      field('personalIdentification', 'text', 'DẤU VẾT RIÊNG VÀ DỊ HÌNH', box(41, 12.6, 42, 2.2), [
-        box(41, 15.4, 42, 2.6),
-        box(41, 18.4, 42, 2.6),
-      ]),
-      field('issueDate', 'date', 'Ngày cấp', box(41, 23.2, 12, 2.2), [box(53.5, 22.6, 24, 2.8)]),
-      field('issuePlace', 'place', 'Nơi cấp', box(41, 27.2, 11, 2.2), [box(52.5, 26.6, 30, 2.8)], { upperCase: true }),
-    ],
-  },
-  'cmnd-12/front': {
-    type: 'cmnd-12',
-    side: 'front',
-    background: [222, 232, 244],
-    pattern: [160, 186, 222],
-    emblem: box(3.5, 3.2, 11, 11),
-    portrait: box(3.5, 18, 20, 25.5),
-    staticTexts: [
-      centred('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 3.8, 2.4, 16, 54, { bold: true }),
-      centred('Độc lập - Tự do - Hạnh phúc', 6.6, 2.2, 16, 54, { bold: true }),
-      centred('CHỨNG MINH NHÂN DÂN', 10.8, 3.6, 16, 54, { bold: true, color: RED }),
-    ],
-    fields: [
-      field('idNumber', 'id-number', 'Số:', box(26, 19.4, 6, 2.2), [box(33, 18.6, 36, 3.6)], {
-        bold: true,
-        color: RED,
-      }),
-      field('fullName', 'name', 'Họ và tên:', box(26, 23.4, 15, 1.9), [box(26, 25.5, 57, 3.0)], {
-        bold: true,
-        upperCase: true,
-      }),
-      field('dateOfBirth', 'date', 'Ngày sinh:', box(26, 29.5, 14, 1.9), [box(41, 29.1, 22, 2.6)]),
-      field('sex', 'sex', 'Giới tính:', box(26, 32.6, 13, 1.9), [box(39.5, 32.2, 9, 2.6)]),
-      field('ethnicity', 'text', 'Dân tộc:', box(52, 32.6, 11, 1.9), [box(63.5, 32.2, 19, 2.6)]),
-      field('placeOfOrigin', 'place', 'Quê quán:', box(26, 35.6, 13, 1.9), [box(39.5, 35.2, 44, 2.6)]),
-      field('placeOfResidence', 'place', 'Nơi thường trú:', box(26, 39.0, 20, 1.9), [
-        box(46.5, 38.6, 37, 2.6),
-        box(26, 41.9, 57.5, 2.6),
-      ]),
-      field('expiryDate', 'date', 'Có giá trị đến:', box(2.5, 44.4, 22, 1.7), [box(3.5, 46.4, 20, 2.5)]),
-    ],
-  },
-  'cmnd-12/back': {
-    type: 'cmnd-12',
-    side: 'back',
-    background: [222, 232, 244],
-    pattern: [160, 186, 222],
-    fingerprints: { leftIndex: box(3.5, 3.5, 17, 21), rightIndex: box(21.5, 3.5, 17, 21) },
-    staticTexts: [
-      { text: 'Ngón trỏ trái', box: box(3.5, 25, 17, 1.9), align: 'center' },
-      { text: 'Ngón trỏ phải', box: box(21.5, 25, 17, 1.9), align: 'center' },
-      ...authorityBlock(42, 14.5, ['GIÁM ĐỐC CÔNG AN']),
-    ],
-    fields: [
-      field('personalIdentification', 'text', 'Đặc điểm nhân dạng:', box(41, 3.6, 28, 1.9), [box(41, 5.8, 42, 2.5)]),
-      field('issueDate', 'date', 'Ngày, tháng, năm:', box(41, 9.6, 22, 1.9), [box(63.5, 9.2, 20, 2.5)]),
-      field('issuePlace', 'place', 'Nơi cấp:', box(41, 18.6, 11, 1.9), [box(52.5, 18.2, 31, 2.5)], { upperCase: true }),
-    ],
-  },
-  'cccd-2016/front': cccdFront('cccd-2016'),
-  'cccd-2016/back': {
-    type: 'cccd-2016',
-    side: 'back',
-    background: [226, 236, 244],
-    pattern: [170, 200, 226],
-    fingerprints: { leftIndex: box(3.5, 3.5, 17, 21), rightIndex: box(21.5, 3.5, 17, 21) },
-    pdf417: box(6, 36.5, 74, 14.5),
-    staticTexts: [
-      { text: 'Ngón trỏ trái', box: box(3.5, 25, 17, 1.9), align: 'center' },
-      { text: 'Ngón trỏ phải', box: box(21.5, 25, 17, 1.9), align: 'center' },
-      ...authorityBlock(42, 13.5, ['CỤC TRƯỞNG CỤC CẢNH SÁT', 'ĐKQL CƯ TRÚ VÀ DLQG VỀ DÂN CƯ']),
-    ],
-    fields: [
-      field('personalIdentification', 'text', 'Đặc điểm nhân dạng:', box(41, 3.6, 28, 1.9), [box(41, 5.8, 42, 2.5)]),
-      field('issueDate', 'date', 'Ngày, tháng, năm:', box(41, 9.4, 22, 1.9), [box(63.5, 9.0, 20, 2.5)]),
-    ],
-  },
-  'cccd-2021/front': cccdFront('cccd-2021'),
-  'cccd-2021/back': {
-    type: 'cccd-2021',
-    side: 'back',
-    background: [236, 238, 226],
-    pattern: [206, 196, 150],
-    chip: box(5, 5, 11.5, 9),
-    fingerprints: { leftIndex: box(47.5, 3, 17, 19), rightIndex: box(66, 3, 17, 19) },
-    mrz: MRZ_LINES,
-    staticTexts: [
-      { text: 'Ngón trỏ trái', box: box(47.5, 22.6, 17, 1.8), align: 'center' },
-      { text: 'Ngón trỏ phải', box: box(66, 22.6, 17, 1.8), align: 'center' },
-      ...authorityBlock(3, 25.6, ['CỤC TRƯỞNG CỤC CẢNH SÁT', 'QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI']),
-    ],
-    fields: [
-      field('personalIdentification', 'text', 'Đặc điểm nhân dạng / Personal identification:', box(3, 16, 43, 1.8), [
-        box(3, 18.1, 43, 2.4),
-      ]),
-      field('issueDate', 'date', 'Ngày, tháng, năm / Date, month, year:', box(3, 21.6, 31, 1.8), [
-        box(34, 21.2, 13, 2.4),
-      ]),
-    ],
-  },
-  'cancuoc-2024/front': {
-    type: 'cancuoc-2024',
-    side: 'front',
-    background: [232, 236, 244],
-    pattern: [186, 196, 226],
-    emblem: box(3.5, 3.2, 11, 11),
-    portrait: box(3.5, 18, 20, 25.5),
-    chip: box(4.5, 44.2, 11, 8.5),
-    staticTexts: [
-      ...NATIONAL_HEADER_BILINGUAL,
-      centred('CĂN CƯỚC', 12.6, 3.4, 16, 54, { bold: true, color: RED }),
-      centred('IDENTITY CARD', 16.1, 1.8, 16, 54, { bold: true }),
-    ],
-    fields: [
-      field(
-        'idNumber',
-        'id-number',
-        'Số định danh cá nhân / Personal identification number:',
-        box(26, 19.2, 57, 1.9),
-        [box(26, 21.3, 40, 3.6)],
-        {
-          bold: true,
-          color: RED,
-        },
-      ),
-      field(
-        'fullName',
-        'name',
-        'Họ, chữ đệm và tên khai sinh / Surname, middle name and given name:',
-        box(26, 25.8, 57, 1.9),
-        [box(26, 27.9, 57, 3.0)],
-        {
-          bold: true,
-          upperCase: true,
-        },
-      ),
-      field('dateOfBirth', 'date', 'Ngày, tháng, năm sinh / Date of birth:', box(26, 32.0, 35, 1.9), [
-        box(26, 34.1, 22, 2.6),
-      ]),
-      field('sex', 'sex', 'Giới tính / Sex:', box(62, 32.0, 20, 1.9), [box(62, 34.1, 10, 2.6)]),
-      field('nationality', 'text', 'Quốc tịch / Nationality:', box(26, 37.8, 30, 1.9), [box(26, 39.9, 22, 2.6)]),
-    ],
-  },
-  'cancuoc-2024/back': {
-    type: 'cancuoc-2024',
-    side: 'back',
-    background: [232, 236, 244],
-    pattern: [186, 196, 226],
-    qr: box(70.5, 3, 12.5, 12.5),
-    mrz: MRZ_LINES,
-    staticTexts: [...authorityBlock(40, 29.5, ['BỘ CÔNG AN', 'MINISTRY OF PUBLIC SECURITY'])],
-    fields: [
-      field('placeOfResidence', 'place', 'Nơi cư trú / Place of residence:', box(3, 3.4, 40, 1.9), [
-        box(3, 5.5, 65, 2.6),
-        box(3, 8.5, 65, 2.6),
-      ]),
-      field('placeOfBirthRegistration', 'place', 'Nơi đăng ký khai sinh / Place of birth:', box(3, 12.4, 45, 1.9), [
-        box(3, 14.5, 65, 2.6),
-      ]),
-      field('issueDate', 'date', 'Ngày, tháng, năm cấp / Date of issue:', box(3, 19.2, 32, 1.9), [
-        box(3, 21.3, 22, 2.6),
-      ]),
-      field('expiryDate', 'date', 'Ngày, tháng, năm hết hạn / Date of expiry:', box(38, 19.2, 36, 1.9), [
-        box(38, 21.3, 22, 2.6),
-      ]),
-    ],
-  },
-};
+export const cardLayouts: Readonly<Record<`${CardType}/${CardSide}`, CardLayout>> = Object.fromEntries(
+  cardTypes.flatMap((type) => (['front', 'back'] as const).map((side) => [`${type}/${side}`, cardSide(type, side)])),
+) as Record<`${CardType}/${CardSide}`, CardLayout>;
 
 /**
  * The layout of one card type and side.
