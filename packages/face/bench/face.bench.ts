@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BenchTable, defineBench, percentile } from '@smart-citizen/bench';
+import { type BenchTable, percentile } from '@smart-citizen/bench';
 import { decodeImage, type RasterImage, resize } from '@smart-citizen/image';
-import { sharedDataRoot } from '@smart-citizen/test-kit';
 import { runInChromium } from '../test/browser/runInChromium.js';
+import { defineDeepfaceBench } from '../test/deepface.js';
 import { allPairs, crossValidateByIdentity, evaluateScores, type LabelledScore } from '../src/evaluate.js';
 import { type FaceVerifier as FV, FaceVerifier, type StageTimings } from '../src/FaceVerifier.js';
 import { cosineSimilarity } from '@smart-citizen/core';
@@ -199,26 +199,13 @@ async function speedRow(fv: FV, speedSet: readonly RasterImage[]) {
   return { row, t };
 }
 
-export const bench = defineBench({
+export const bench = defineDeepfaceBench({
   name: 'face',
-  pkg: 'face',
   description:
     'face verification on deepface (61 photos, 13 people): EER, TAR@FAR, thresholds; ms per stage on one thread, Node (onnxruntime-node) and browser build (onnxruntime-web in Node)',
-  async run(ctx) {
-    const dir = join(sharedDataRoot, 'face/deepface');
-    const modelsDir = join(sharedDataRoot, 'models');
-    if (!existsSync(dir) || !existsSync(modelsDir)) {
-      return { tables: [], notes: ['../shared/data/face/deepface or ../shared/data/models is missing: skipped'] };
-    }
-    const identities = JSON.parse(readFileSync(join(dir, 'identities.json'), 'utf8')) as Record<string, string[]>;
-    const files: string[] = [];
-    const labels: string[] = [];
-    for (const [label, list] of Object.entries(identities)) {
-      for (const f of list) {
-        files.push(f);
-        labels.push(label);
-      }
-    }
+  async run(ctx, { dir, modelsDir, photos }) {
+    const files = photos.map((p) => p.file);
+    const labels = photos.map((p) => p.label);
     // Decode every photo once (timed), capped at 1920 px like FaceVerifier's default.
     ctx.progress(`decoding ${files.length} photos`);
     const decodeMs: number[] = [];

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BenchTable, defineBench } from '@smart-citizen/bench';
+import type { BenchTable } from '@smart-citizen/bench';
 import { cosineSimilarity, createRng } from '@smart-citizen/core';
 import { type CardType, cardLayout, mmBoxToPx, CANONICAL_HEIGHT, CANONICAL_WIDTH } from '@smart-citizen/idcard';
 import { loadGeneratorData, photographCard, randomIdentity, renderCardSide } from '@smart-citizen/idcard/testing';
@@ -18,6 +18,7 @@ import { evaluationHalf } from '@smart-citizen/qr/testing';
 import { sharedDataRoot } from '@smart-citizen/test-kit';
 import { allPairs, evaluateScores } from '../src/evaluate.js';
 import { FaceVerifier } from '../src/FaceVerifier.js';
+import { defineDeepfaceBench } from '../test/deepface.js';
 import { builtinProfiles, type FaceModelProfile, type YunetDetectorSpec } from '../src/profiles.js';
 
 /**
@@ -79,28 +80,15 @@ interface Variant {
   profile: FaceModelProfile;
 }
 
-export const bench = defineBench({
+export const bench = defineDeepfaceBench({
   name: 'face-card',
-  pkg: 'face',
   description:
     'live photo vs portrait cut from a photographed generated card (deepface portraits, idcard generator levels): EER per profile on tuning / report halves, detection and quality pass rates',
-  async run(ctx) {
-    const dir = join(sharedDataRoot, 'face/deepface');
-    const modelsDir = join(sharedDataRoot, 'models');
-    if (!existsSync(dir) || !existsSync(modelsDir)) {
-      return { tables: [], notes: ['../shared/data/face/deepface or ../shared/data/models is missing: skipped'] };
-    }
+  async run(ctx, { dir, modelsDir, photos: listed }) {
     const levels = ctx.quick ? [2] : [1, 2, 3, 4];
-    const identities = JSON.parse(readFileSync(join(dir, 'identities.json'), 'utf8')) as Record<string, string[]>;
-    const files: string[] = [];
-    const labels: string[] = [];
-    for (const [label, list] of Object.entries(identities)) {
-      for (const f of list) {
-        if (f.includes('couple')) continue;
-        files.push(f);
-        labels.push(label);
-      }
-    }
+    const singles = listed.filter((p) => !p.file.includes('couple'));
+    const files = singles.map((p) => p.file);
+    const labels = singles.map((p) => p.label);
     const halves = files.map((f) => evaluationHalf(`face/deepface/${f}`));
     ctx.progress(`decoding ${files.length} photos`);
     const photos: RasterImage[] = [];

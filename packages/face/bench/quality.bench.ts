@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BenchTable, defineBench } from '@smart-citizen/bench';
+import type { BenchTable } from '@smart-citizen/bench';
 import { decodeImage, type RasterImage, resize, toGrey } from '@smart-citizen/image';
-import { sharedDataRoot } from '@smart-citizen/test-kit';
 import { FaceVerifier } from '../src/FaceVerifier.js';
+import { defineDeepfaceBench } from '../test/deepface.js';
 
 /** Gamma of each light: the same photo under less (> 1) or more (< 1) light. */
 const LIGHTS = { 'as taken': 1, 'dark γ1.6': 1.6, 'darker γ2.4': 2.4, 'light γ0.6': 0.6, 'lighter γ0.4': 0.4 } as const;
@@ -34,30 +34,21 @@ function shrink(img: RasterImage, side: number): RasterImage {
 
 const pct = (k: number, n: number) => (n ? Math.round((1000 * k) / n) / 10 : 0);
 
-export const bench = defineBench({
+export const bench = defineDeepfaceBench({
   name: 'face-quality',
-  pkg: 'face',
   description:
     'Quality-gate rejection rate per deepface identity as taken, darkened and lightened (skin-tone independence), and face detection rate per profile on full-size, small and greyscale photos',
-  async run(ctx) {
-    const dir = join(sharedDataRoot, 'face/deepface');
-    const modelsDir = join(sharedDataRoot, 'models');
-    if (!existsSync(dir) || !existsSync(modelsDir)) {
-      return {
-        tables: [],
-        notes: ['../shared/data/face/deepface or ../shared/data/models is missing: nothing measured'],
-      };
-    }
-    const identities = JSON.parse(readFileSync(join(dir, 'identities.json'), 'utf8')) as Record<string, string[]>;
+  async run(ctx, { dir, modelsDir, photos: listed }) {
+    // Listed identity by identity: --quick keeps the first two photos of each.
+    const first = new Map(listed.map((p, i) => [p.label, i] as const).reverse());
     const photos: { label: string; file: string; image: RasterImage }[] = [];
-    for (const [label, files] of Object.entries(identities)) {
-      for (const file of ctx.quick ? files.slice(0, 2) : files) {
-        photos.push({
-          label,
-          file,
-          image: await decodeImage(new Uint8Array(readFileSync(join(dir, file))), { maxDimension: 1280 }),
-        });
-      }
+    for (const [i, { label, file }] of listed.entries()) {
+      if (ctx.quick && i - (first.get(label) ?? i) >= 2) continue;
+      photos.push({
+        label,
+        file,
+        image: await decodeImage(new Uint8Array(readFileSync(join(dir, file))), { maxDimension: 1280 }),
+      });
     }
     const profiles = [
       ['default', await FaceVerifier.create({ profile: 'default', models: { dir: modelsDir } })],
@@ -140,6 +131,6 @@ export const bench = defineBench({
       { title: 'Quality errors raised, per profile and light', rows: codeRows },
       { title: 'Face detection rate per profile (a face found in the photo)', rows: detRows },
     ];
-    return { tables, notes: [`${photos.length} photos of ${Object.keys(identities).length} identities`] };
+    return { tables, notes: [`${photos.length} photos of ${first.size} identities`] };
   },
 });

@@ -4,6 +4,7 @@ import { isSmartCitizenError } from '@smart-citizen/core';
 import { decodeImage, flip, type RasterImage, resize, rotate90 } from '@smart-citizen/image';
 import { sharedData } from '@smart-citizen/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deepfacePhotos } from '../test/deepface.js';
 import { encodePng } from '../test/encodePng.js';
 import { runActiveChallenge } from './challenge.js';
 import { allPairs, evaluateScores } from './evaluate.js';
@@ -21,18 +22,9 @@ describe.skipIf(!deepface || !modelsDir)('FaceVerifier on real photos (deepface)
   const dir = deepface as string;
   const models = { dir: modelsDir as string };
   // describe.skipIf still runs this body to collect the tests: read nothing when the data is absent.
-  const identities = (deepface ? JSON.parse(readFileSync(join(dir, 'identities.json'), 'utf8')) : {}) as Record<
-    string,
-    string[]
-  >;
-  const files: string[] = [];
-  const labels: string[] = [];
-  for (const [label, list] of Object.entries(identities)) {
-    for (const f of list) {
-      files.push(f);
-      labels.push(label);
-    }
-  }
+  const photos = deepface ? deepfacePhotos(dir) : [];
+  const files = photos.map((p) => p.file);
+  const labels = photos.map((p) => p.label);
   // Decoded once for the whole file; embeddings cached per profile.
   const images = new Map<string, RasterImage>();
   const image = (f: string) => images.get(f) as RasterImage;

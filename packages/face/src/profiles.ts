@@ -1,3 +1,5 @@
+import builtinModels from './builtinModels.json' with { type: 'json' };
+
 /**
  * Model profiles are data: which files to load (with their SHA-256), the tensor names and
  * shapes, the colour order and normalisation each model expects, and how the face is cropped
@@ -159,34 +161,40 @@ export const ARCFACE_TEMPLATE_112: readonly (readonly [number, number])[] = [
   [70.7299, 92.2041],
 ];
 
-const frFeature: ModelFileSpec = {
-  file: 'fr_feature.onnx',
-  origin: 'models-package',
-  sha256: '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581',
-  input: 'input',
-  inputShape: [1, 3, 112, 112],
-  outputs: ['output'],
-  format: { colour: 'rgb', mean: 127.5, std: 128 },
-};
+/**
+ * The files of `@smart-citizen/face-models` (the data file `builtinModels.json`: SHA-256, input
+ * shape, output names and tensor format of each); every input tensor is named `input`.
+ */
+type PackagedFile = keyof typeof builtinModels;
+
+function packagedModel(file: PackagedFile): ModelFileSpec {
+  const { sha256, inputShape, outputs, format } = builtinModels[file];
+  return {
+    file,
+    origin: 'models-package',
+    sha256,
+    input: 'input',
+    inputShape,
+    outputs,
+    format: format as TensorFormat,
+  };
+}
+
+/** A Silent-Face MiniFASNet: 80×80 crop of the box enlarged `boxScale` times, class 1 = live. */
+function miniFasNet(file: PackagedFile, boxScale: number): LivenessModelSpec {
+  return { model: packagedModel(file), boxScale, size: 80, liveClass: 1 };
+}
 
 const frLandmark: Landmark68Spec = {
   kind: 'landmark68',
-  model: {
-    file: 'fr_landmark.onnx',
-    origin: 'models-package',
-    sha256: 'f10b0ba1d2a8a099adefede1ebf3733e44fe370715e7303dbeb7f59c02142258',
-    input: 'input',
-    inputShape: [1, 1, 64, 64],
-    outputs: ['output'],
-    format: { colour: 'grey', mean: 0, std: 256 },
-  },
+  model: packagedModel('fr_landmark.onnx'),
   size: 64,
   boxScale: 1,
 };
 
 const embedder: EmbedderSpec = {
   kind: 'arcface',
-  model: frFeature,
+  model: packagedModel('fr_feature.onnx'),
   size: 112,
   template: ARCFACE_TEMPLATE_112,
   dimensions: 512,
@@ -205,15 +213,7 @@ export const facepluginProfile: FaceModelProfile = {
   description: 'faceplugin-face-recognition-js models: UltraFace-320 + 68 landmarks + fr_feature + fr_liveness',
   detector: {
     kind: 'ultraface',
-    model: {
-      file: 'fr_detect.onnx',
-      origin: 'models-package',
-      sha256: '6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854',
-      input: 'input',
-      inputShape: [1, 3, 240, 320],
-      outputs: ['scores', 'boxes'],
-      format: { colour: 'rgb', mean: 127, std: 128 },
-    },
+    model: packagedModel('fr_detect.onnx'),
     inputWidth: 320,
     inputHeight: 240,
     scoreThreshold: 0.7,
@@ -226,17 +226,10 @@ export const facepluginProfile: FaceModelProfile = {
     kind: 'softmax-ensemble',
     models: [
       {
-        model: {
-          file: 'fr_liveness.onnx',
-          origin: 'models-package',
-          sha256: 'afa783b7e902fdfcf323a7240cac2a1c580c25314ea4161129dc1b0d100dc32d',
-          input: 'input',
-          inputShape: [1, 3, 128, 128],
-          outputs: ['output'],
-          // Determined on the Silent-Face samples and deepface photos: BGR 0–255, class 0 = live
-          // (the package's browser code reads the canvas as RGBA, which looks like a bug).
-          format: { colour: 'bgr', mean: 0, std: 1 },
-        },
+        // Its tensor format and live class were determined on the Silent-Face samples and deepface
+        // photos: BGR 0–255, class 0 = live (the package's browser code reads the canvas as RGBA,
+        // which looks like a bug).
+        model: packagedModel('fr_liveness.onnx'),
         boxScale: 2.7,
         size: 128,
         liveClass: 0,
@@ -258,28 +251,7 @@ export const defaultProfile: FaceModelProfile = {
   description: 'YuNet + 68 landmarks + fr_feature + MiniFASNetV2 (2.7×) / MiniFASNetV1SE (4.0×)',
   detector: {
     kind: 'yunet',
-    model: {
-      file: 'yunet_n_dynamic.onnx',
-      origin: 'models-package',
-      sha256: '104ee26c71d5c270ce79a6b3dced91c91013260d29a6bf18f9296c5b8c4c2b12',
-      input: 'input',
-      inputShape: ['batch', 3, 'height', 'width'],
-      outputs: [
-        'cls_8',
-        'cls_16',
-        'cls_32',
-        'obj_8',
-        'obj_16',
-        'obj_32',
-        'bbox_8',
-        'bbox_16',
-        'bbox_32',
-        'kps_8',
-        'kps_16',
-        'kps_32',
-      ],
-      format: { colour: 'bgr', mean: 0, std: 1 },
-    },
+    model: packagedModel('yunet_n_dynamic.onnx'),
     // 416 or 320 px cost less than half the detector time but coarsen the five points (yaw of
     // turned faces reads ~0.8× of the 640 px value) and lower card-reference TAR; see the README.
     inputSize: 640,
@@ -292,34 +264,8 @@ export const defaultProfile: FaceModelProfile = {
   liveness: {
     kind: 'softmax-ensemble',
     models: [
-      {
-        model: {
-          file: 'silentface_2.7_80x80_MiniFASNetV2.onnx',
-          origin: 'models-package',
-          sha256: '4433e871ef03f6c4c13de1757e63dcd69db14b6d7d9cff2319cb274c0f6dbecb',
-          input: 'input',
-          inputShape: [1, 3, 80, 80],
-          outputs: ['output'],
-          format: { colour: 'bgr', mean: 0, std: 1 },
-        },
-        boxScale: 2.7,
-        size: 80,
-        liveClass: 1,
-      },
-      {
-        model: {
-          file: 'silentface_4_0_0_80x80_MiniFASNetV1SE.onnx',
-          origin: 'models-package',
-          sha256: 'a8e67ffbaf39fa74c3b2ed673b530fcfb2f47379d0f26a52b71c2fc6473ec20f',
-          input: 'input',
-          inputShape: [1, 3, 80, 80],
-          outputs: ['output'],
-          format: { colour: 'bgr', mean: 0, std: 1 },
-        },
-        boxScale: 4,
-        size: 80,
-        liveClass: 1,
-      },
+      miniFasNet('silentface_2.7_80x80_MiniFASNetV2.onnx', 2.7),
+      miniFasNet('silentface_4_0_0_80x80_MiniFASNetV1SE.onnx', 4),
     ],
   },
   thresholds: { photo: 0.41, 'id-card-portrait': 0.37, liveness: 0.5 },
