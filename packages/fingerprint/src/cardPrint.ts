@@ -1,7 +1,7 @@
 import { type RasterImage, resize, toGrey } from '@smart-citizen/image';
 import { FingerprintError } from './errors.js';
 import { computeRidgeFields, estimatePeriod, segment } from './extract/fields.js';
-import { checkImage, extractTemplate } from './extractTemplate.js';
+import { MIN_SIDE, checkImage, extractTemplate } from './extractTemplate.js';
 import type { FingerprintTemplate } from './types.js';
 
 /** Options of {@link preprocessCardPrint} and {@link extractCardPrint}. */
@@ -86,7 +86,7 @@ export function preprocessCardPrint(image: RasterImage, options: CardPrintOption
     return resize(src, { width, height, method: scale < 1 ? 'area' : 'bilinear' });
   };
   let out = at(nominal);
-  if (out.width < 64 || out.height < 64) {
+  if (out.width < MIN_SIDE || out.height < MIN_SIDE) {
     throw new FingerprintError('fingerprint/bad-image', 'the print crop is too small for a fingerprint', {
       details: { width: image.width, height: image.height },
     });

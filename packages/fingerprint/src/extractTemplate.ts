@@ -48,7 +48,8 @@ export interface Extraction {
   skeleton: Uint8Array;
 }
 
-const MIN_SIDE = 64;
+/** Smallest and largest side, pixels at 500 dpi, of an image the extractor takes. @internal */
+export const MIN_SIDE = 64;
 const MAX_SIDE = 4000;
 
 /** Throws `fingerprint/bad-image` unless `image` is a consistent RasterImage. @internal */
