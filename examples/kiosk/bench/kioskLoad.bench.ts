@@ -217,7 +217,9 @@ async function runDay(mode: Mode, day: Day, progress: (m: string) => void) {
           ticket: { id: string } | null;
         };
         if (!r.ticket) {
-          if (kiosksDone === KIOSKS && finished.size === issued.size) break;
+          // Done when every ticket a kiosk was given has ended (a ticket the queue issued but whose
+          // answer a kiosk did not get is served all the same, and shows as queue_agrees false).
+          if (kiosksDone === KIOSKS && [...issued.keys()].every((t) => finished.has(t))) break;
           // An empty queue: the counter looks again a moment later (a clerk would wait for the board).
           await new Promise((res) => setTimeout(res, 100));
           continue;

@@ -31,12 +31,6 @@ export function postJson<T>(path: string, body?: unknown): Promise<T> {
   }).then((r) => parse<T>(r));
 }
 
-export function postImage<T>(path: string, image: Blob): Promise<T> {
-  return fetch(path, { method: 'POST', headers: { 'content-type': image.type || 'image/jpeg' }, body: image }).then(
-    (r) => parse<T>(r),
-  );
-}
-
 /** Base64 of a blob, without the `data:` prefix. */
 export async function blobToBase64(blob: Blob): Promise<string> {
   const bytes = new Uint8Array(await blob.arrayBuffer());

@@ -1,7 +1,8 @@
 // Module worker: the face models (onnxruntime-web, one WASM thread) and the active liveness
 // challenge run here, so the page stays responsive. Frames arrive as ImageBitmaps (transferred);
 // the page gets guidance, challenge progress and, once the challenge is passed, the best
-// frontal frame as a JPEG to send to the server (which decides; nothing here is evidence).
+// frontal frame and the turned frame as JPEGs to send to the server (which runs the challenge
+// again on them and decides; nothing computed here is evidence).
 import { createActiveChallenge, defaultProfile, estimatePose, FaceVerifier } from '@smart-citizen/face';
 import type { ActiveChallenge, ChallengeKind } from '@smart-citizen/face';
 import type { RasterImage } from '@smart-citizen/image';
@@ -26,10 +27,19 @@ export type FaceWorkerResponse =
       id: number;
       guidance: FaceGuidance;
       challenge: { status: 'pending' | 'passed' | 'failed'; current?: ChallengeKind; reason?: string };
-      /** The frontal frame to send, once the challenge is passed. */
-      jpeg?: Blob;
+      /**
+       * Once the challenge is passed: the frontal frame and the turned frame that passed it, with
+       * their capture times, for the server to run the challenge again.
+       */
+      frames?: { frontal: CapturedFrame; turned: CapturedFrame };
       ms: number;
     };
+
+/** A camera frame as sent to the server. */
+export interface CapturedFrame {
+  jpeg: Blob;
+  atMs: number;
+}
 
 interface Scope {
   onmessage: ((e: MessageEvent<FaceWorkerRequest>) => void) | null;
@@ -39,7 +49,7 @@ const scope = globalThis as unknown as Scope;
 
 let verifier: Promise<FaceVerifier> | undefined;
 let challenge: ActiveChallenge | undefined;
-let best: { image: RasterImage; score: number } | undefined;
+let best: { image: RasterImage; score: number; atMs: number } | undefined;
 let canvas: OffscreenCanvas | undefined;
 
 /** The files the worker needs: detector, landmarks, embedder (liveness runs on the server). */
@@ -204,9 +214,9 @@ async function analyse(id: number, img: RasterImage, timestampMs: number): Promi
     const iod = le && re ? Math.hypot(re.x - le.x, re.y - le.y) : 0;
     if (iod < img.width * 0.06) guidance = 'move-closer';
     const yaw = Math.abs(estimatePose(frame.landmarks5).yaw);
-    // Keep the most frontal, large face as the frame to send.
+    // Keep the most frontal, large face as the frame to send (frontal as the challenge counts it).
     const score = iod - yaw * 2;
-    if (guidance === 'ok' && yaw < 12 && (!best || score > best.score)) best = { image: img, score };
+    if (guidance === 'ok' && yaw < 10 && (!best || score > best.score)) best = { image: img, score, atMs: timestampMs };
   }
   const r = challenge?.push(frame);
   const out: FaceWorkerResponse = {
@@ -219,7 +229,11 @@ async function analyse(id: number, img: RasterImage, timestampMs: number): Promi
     ms: performance.now() - t0,
   };
   if (r?.status === 'passed' && best) {
-    out.jpeg = await jpeg(best.image);
+    // This frame passed the turn: it goes with the frontal one, for the server to check again.
+    out.frames = {
+      frontal: { jpeg: await jpeg(best.image), atMs: best.atMs },
+      turned: { jpeg: await jpeg(img), atMs: timestampMs },
+    };
     challenge = undefined;
   }
   if (r && r.status !== 'pending') challenge = undefined;

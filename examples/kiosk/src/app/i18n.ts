@@ -98,6 +98,15 @@ const text = {
   'qr/not-found': { vi: 'Không đọc được mã QR trên ảnh thẻ', en: 'The QR code could not be read from the card' },
   'face/no-match': { vi: 'Khuôn mặt không khớp với thẻ', en: 'The face does not match the card' },
   'liveness/failed': { vi: 'Không xác nhận được người thật', en: 'Could not confirm a live person' },
+  'liveness/challenge-not-passed': {
+    vi: 'Máy chủ không thấy bạn quay đầu theo hướng dẫn: thử lại',
+    en: 'The server did not see the head turn asked for: try again',
+  },
+  'liveness/challenge-different-person': {
+    vi: 'Ảnh quay đầu không phải cùng một người',
+    en: 'The turned and the frontal frames are not the same person',
+  },
+  'liveness/challenge-no-face': { vi: 'Không thấy khuôn mặt trong ảnh gửi đi', en: 'No face in a frame sent' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type TextKey = keyof typeof text;

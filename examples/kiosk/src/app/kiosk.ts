@@ -4,8 +4,8 @@
 import { createQrScanner } from '@smart-citizen/qr';
 import type { QrScanner } from '@smart-citizen/qr';
 import QrWorker from '@smart-citizen/qr/worker?worker';
-import { ApiError, blobToBase64, getJson, postImage, postJson } from './api.js';
-import type { FaceWorkerRequest, FaceWorkerResponse } from './faceWorker.js';
+import { ApiError, blobToBase64, getJson, postJson } from './api.js';
+import type { CapturedFrame, FaceWorkerRequest, FaceWorkerResponse } from './faceWorker.js';
 import { type Lang, has, setLang, t } from './i18n.js';
 
 interface Procedure {
@@ -19,8 +19,9 @@ interface Shown {
   sex: 'M' | 'F' | 'unknown';
 }
 interface Decision {
-  outcome: 'verified' | 'needs_review' | 'rejected';
-  achievedLevel: number;
+  /** `retry`: the server did not see the head-turn challenge in the frames (a `liveness/…` reason). */
+  outcome: 'verified' | 'needs_review' | 'rejected' | 'retry';
+  achievedLevel?: number;
   reasons: string[];
   attemptsLeft?: number;
 }
@@ -28,7 +29,8 @@ interface TicketView {
   number: string;
   counters: string[];
   procedure: { vi: string; en: string };
-  wait: { ahead: number; lowMs: number | null; highMs: number | null };
+  /** `null` when the server could not estimate the wait (the ticket is issued all the same). */
+  wait: { ahead: number; lowMs: number | null; highMs: number | null } | null;
 }
 
 const main = document.getElementById('main') as HTMLElement;
@@ -377,7 +379,7 @@ async function face(): Promise<void> {
       faceListeners.delete(listener);
       return faceFailed([`liveness/${m.challenge.reason ?? 'failed'}`], 1);
     }
-    if (m.jpeg) {
+    if (m.frames) {
       done = true;
       stopFrames();
       faceListeners.delete(listener);
@@ -386,7 +388,11 @@ async function face(): Promise<void> {
       if (ins2) ins2.textContent = instruction;
       announce(instruction);
       try {
-        const d = await postImage<Decision>(`/api/sessions/${state.sessionId}/face`, m.jpeg);
+        const frame = async (f: CapturedFrame) => ({ image: await blobToBase64(f.jpeg), atMs: f.atMs });
+        const d = await postJson<Decision>(`/api/sessions/${state.sessionId}/face`, {
+          frontal: await frame(m.frames.frontal),
+          turned: await frame(m.frames.turned),
+        });
         if (d.outcome === 'verified') {
           stopCamera();
           announce(t('verified'));
@@ -445,8 +451,8 @@ async function procedures(): Promise<void> {
 function ticket(): void {
   const tk = state.ticket as TicketView;
   const mins = (ms: number | null) => (ms === null ? null : Math.max(1, Math.round(ms / 60_000)));
-  const lo = mins(tk.wait.lowMs);
-  const hi = mins(tk.wait.highMs);
+  const lo = mins(tk.wait?.lowMs ?? null);
+  const hi = mins(tk.wait?.highMs ?? null);
   const lang = document.documentElement.lang === 'en' ? 'en' : 'vi';
   show(
     'ticket',
@@ -455,7 +461,7 @@ function ticket(): void {
        <p>${esc(tk.procedure[lang])}</p>
        <p class="ticket-number" id="ticket-number">${esc(tk.number)}</p>
        <p>${t('counters')}: ${esc(tk.counters.join(', '))}</p>
-       <p>${t('wait')}: ${lo === null || hi === null ? t('noCounter') : `${lo}–${hi} ${t('minutes')}`} (${tk.wait.ahead} ${t('ahead')})</p>
+       ${tk.wait ? `<p>${t('wait')}: ${lo === null || hi === null ? t('noCounter') : `${lo}–${hi} ${t('minutes')}`} (${tk.wait.ahead} ${t('ahead')})</p>` : ''}
      </div>
      <div class="actions"><button type="button" id="print">${t('printTicket')}</button>
      <button type="button" id="to-form" class="primary">${t('formTitle')}</button></div>`,
@@ -466,9 +472,14 @@ function ticket(): void {
 }
 
 async function form(): Promise<void> {
-  const f = await getJson<{ formId: string; data: Record<string, unknown>; missing: { path: string }[] }>(
-    `/api/sessions/${state.sessionId}/form`,
-  );
+  const f = await getJson<{
+    formId: string;
+    data: Record<string, unknown>;
+    missing: { path: string }[];
+    labels: Record<string, { vi: string; en: string }>;
+  }>(`/api/sessions/${state.sessionId}/form`);
+  // The form's own wording for each field, in the kiosk's language (the data path when it has none).
+  const label = (path: string) => f.labels[path]?.[document.documentElement.lang === 'en' ? 'en' : 'vi'] ?? path;
   const flat = (o: unknown, prefix = ''): [string, string][] =>
     o !== null && typeof o === 'object'
       ? Object.entries(o as Record<string, unknown>).flatMap(([k, v]) => flat(v, prefix ? `${prefix}.${k}` : k))
@@ -479,9 +490,9 @@ async function form(): Promise<void> {
       'form',
       `<h1>${t('formTitle')}</h1><p>${t('formHelp')}</p>
        <table class="form-data"><caption class="sr-only">${esc(f.formId)}</caption><tbody>${rows
-         .map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(v)}</td></tr>`)
+         .map(([k, v]) => `<tr><th scope="row">${esc(label(k))}</th><td>${esc(v)}</td></tr>`)
          .join('')}</tbody></table>
-       ${f.missing.length ? `<p>${t('missing')}: ${esc(f.missing.map((m) => m.path).join(', '))}</p>` : ''}
+       ${f.missing.length ? `<p>${t('missing')}: ${esc(f.missing.map((m) => label(m.path)).join(', '))}</p>` : ''}
        <div class="actions"><a class="button primary" id="pdf" href="/api/sessions/${state.sessionId}/form.pdf" download="${esc(f.formId)}.pdf">${t('printForm')}</a>
        <button type="button" id="finish">${t('finish')}</button></div>`,
       render,

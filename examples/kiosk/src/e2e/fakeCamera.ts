@@ -29,7 +29,7 @@ function background(): RasterImage {
 }
 
 /** Paste `img` (RGB) centred, scaled to fit `fraction` of the frame. */
-function place(img: RasterImage, fraction: number): RasterImage {
+export function place(img: RasterImage, fraction: number): RasterImage {
   const frame = background();
   const s = Math.min((FRAME_W * fraction) / img.width, (FRAME_H * fraction) / img.height);
   const w = Math.round(img.width * s);
@@ -106,6 +106,32 @@ export interface FakeCameraClip {
 }
 
 /**
+ * The person of a frontal frame with the head turned to their left and to their right
+ * (synthesised around the nose), and the yaw the landmarks read on each.
+ * @param fv - A face verifier (for the landmarks).
+ * @param frontal - RGB frame with exactly one frontal face.
+ */
+export async function headTurns(
+  fv: FaceVerifier,
+  frontal: RasterImage,
+): Promise<{ left: RasterImage; right: RasterImage; yaw: FakeCameraClip['yaw'] }> {
+  const f = await fv.analyzeFrame(frontal, 0);
+  if (f.faces !== 1 || !f.landmarks5) throw new Error('the live photo must show exactly one face');
+  const nose = f.landmarks5[2] as { x: number };
+  const left = synthTurn(frontal, nose.x, 'right');
+  const right = synthTurn(frontal, nose.x, 'left');
+  const yawOf = async (im: RasterImage) => {
+    const a = await fv.analyzeFrame(im, 0);
+    return a.landmarks5 ? estimatePose(a.landmarks5).yaw : Number.NaN;
+  };
+  return {
+    left,
+    right,
+    yaw: { frontal: estimatePose(f.landmarks5).yaw, left: await yawOf(left), right: await yawOf(right) },
+  };
+}
+
+/**
  * Build the Y4M clip.
  * @param citizen - A seeded citizen (with `qrText`).
  * @param portraitPhoto - Encoded photo printed on the card.
@@ -130,23 +156,7 @@ export async function buildFakeCamera(
   const live = toRgb(await decodeImage(livePhoto, { maxDimension: 1280 }));
   const faceFrame = place(live, 1);
   const fv = await FaceVerifier.create({ profile: 'default', liveness: false });
-  let yaw: FakeCameraClip['yaw'];
-  let left: RasterImage;
-  let right: RasterImage;
-  try {
-    const f = await fv.analyzeFrame(faceFrame, 0);
-    if (f.faces !== 1 || !f.landmarks5) throw new Error('the live photo must show exactly one face');
-    const nose = f.landmarks5[2] as { x: number };
-    left = synthTurn(faceFrame, nose.x, 'right');
-    right = synthTurn(faceFrame, nose.x, 'left');
-    const yawOf = async (im: RasterImage) => {
-      const a = await fv.analyzeFrame(im, 0);
-      return a.landmarks5 ? estimatePose(a.landmarks5).yaw : Number.NaN;
-    };
-    yaw = { frontal: estimatePose(f.landmarks5).yaw, left: await yawOf(left), right: await yawOf(right) };
-  } finally {
-    await fv.close();
-  }
+  const { left, right, yaw } = await headTurns(fv, faceFrame).finally(() => fv.close());
   const segments: [RasterImage, number][] = [
     [cardFrame, 4],
     [faceFrame, 1.5],

@@ -72,11 +72,8 @@ describe('kiosk server API', () => {
     expect((await post(`/api/sessions/${id}/card`, '{not json')).status).toBe(400);
     const huge = await post(`/api/sessions/${id}/consent`, { accepted: true, scope: ['face'], pad: 'x'.repeat(5000) });
     expect(huge.status).toBe(413);
-    const face = await fetch(api(`/api/sessions/${id}/face`), {
-      method: 'POST',
-      headers: { 'content-type': 'image/jpeg' },
-      body: new Uint8Array(1_200_000),
-    });
+    const bigFrame = { image: 'A'.repeat(1_600_000), atMs: 1 };
+    const face = await post(`/api/sessions/${id}/face`, { frontal: bigFrame, turned: bigFrame });
     expect(face.status).toBe(413);
     expect((await post('/api/sessions/not-a-uuid/card', { qrText: 'x' })).status).toBe(404);
     expect((await get(`/api/sessions/${crypto.randomUUID()}/form`)).status).toBe(404);
@@ -85,21 +82,15 @@ describe('kiosk server API', () => {
   it('does not take a face before consent, and not before the card', async () => {
     const { json } = await post('/api/sessions');
     const id = json.sessionId as string;
-    const img = { 'content-type': 'image/jpeg' };
-    const noCard = await fetch(api(`/api/sessions/${id}/face`), {
-      method: 'POST',
-      headers: img,
-      body: new Uint8Array(10),
-    });
+    const frames = { frontal: { image: 'AAAA', atMs: 1 }, turned: { image: 'AAAA', atMs: 2 } };
+    const noCard = await post(`/api/sessions/${id}/face`, frames);
     expect(noCard.status).toBe(409);
     await post(`/api/sessions/${id}/card`, { qrText: citizens[0]?.qrText });
-    const noConsent = await fetch(api(`/api/sessions/${id}/face`), {
-      method: 'POST',
-      headers: img,
-      body: new Uint8Array(10),
-    });
+    const noConsent = await post(`/api/sessions/${id}/face`, frames);
     expect(noConsent.status).toBe(403);
-    expect(((await noConsent.json()) as { error: { code: string } }).error.code).toBe('consent/missing');
+    expect((noConsent.json as { error: { code: string } }).error.code).toBe('consent/missing');
+    // One frame alone is not the challenge.
+    expect((await post(`/api/sessions/${id}/face`, { frontal: frames.frontal })).status).toBe(400);
   });
 
   it('reports an unknown citizen and a payload that is not a card', async () => {
@@ -128,6 +119,9 @@ describe('kiosk server API', () => {
     expect(wait.highMs).toBeGreaterThanOrEqual(wait.lowMs);
     const form = await get(`/api/sessions/${id}/form`);
     expect(form.json).toMatchObject({ formId: 'ct01', data: { idNumber: citizens[1]?.idNumber } });
+    // Each filled field comes with the form's own label, for the citizen to check.
+    const labels = form.json.labels as Record<string, { vi: string; en: string }>;
+    for (const path of Object.keys(form.json.data as object)) expect(labels[path]?.vi, path).toBeTruthy();
     const pdf = await fetch(api(`/api/sessions/${id}/form.pdf`));
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(new TextDecoder().decode((await pdf.arrayBuffer()).slice(0, 5))).toBe('%PDF-');

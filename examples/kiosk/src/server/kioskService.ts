@@ -13,9 +13,9 @@ import type {
   RawDecision,
   RawEvidence,
 } from '@smart-citizen/core';
-import { type FaceVerifier, faceEvidenceVerifiers } from '@smart-citizen/face';
-import { fillForm } from '@smart-citizen/forms';
-import type { FillResult } from '@smart-citizen/forms';
+import { createActiveChallenge, type FaceVerifier, faceEvidenceVerifiers } from '@smart-citizen/face';
+import { defaultFormRegistry, fillForm } from '@smart-citizen/forms';
+import type { FillResult, LocalizedText } from '@smart-citizen/forms';
 import { renderFormPdf } from '@smart-citizen/forms/pdf';
 import type { IdCardReader } from '@smart-citizen/idcard';
 import { encodePng } from '@smart-citizen/image';
@@ -30,6 +30,28 @@ export const KIOSK_PURPOSE = 'public-service:kiosk-identification';
 
 /** The active challenges the kiosk may ask for (server-chosen, per session). */
 export type KioskChallenge = 'turn-left' | 'turn-right';
+
+/** A camera frame of the challenge as the browser sends it: encoded image and capture time. */
+export interface ChallengeFrameInput {
+  image: Uint8Array;
+  /** Capture time in ms (the browser's clock; only the difference between frames is used). */
+  atMs: number;
+}
+
+/**
+ * What the face step receives: the frontal frame (verified against the card portrait, checked
+ * for passive liveness) and the frame where the head is turned as the session's challenge asked.
+ */
+export interface FaceStepInput {
+  frontal: ChallengeFrameInput;
+  turned: ChallengeFrameInput;
+}
+
+/**
+ * The server's re-check of the head turn: a little looser than the browser's 10° / 20° so that
+ * JPEG re-encoding does not undo a turn the browser saw, never looser than a real turn.
+ */
+const SERVER_CHALLENGE = { frontalDegrees: 12, turnDegrees: 18, timeoutMs: 45_000 } as const;
 
 interface KioskSession {
   id: string;
@@ -219,8 +241,12 @@ export function createKioskService(deps: KioskServiceDeps) {
       };
     },
 
-    /** The face step: the server embeds the frame, checks liveness and decides at level 2. */
-    async face(id: string, image: Uint8Array) {
+    /**
+     * The face step. The server re-runs the session's head-turn challenge on the two frames it
+     * receives (frontal, then turned the asked way, the same person in both); only then does it
+     * embed the frontal frame, check passive liveness and decide at level 2.
+     */
+    async face(id: string, input: FaceStepInput) {
       const s = get(id);
       if (!s.idNumber) throw new HttpError(409, 'session/no-card', 'read the card first');
       if (!s.consent?.accepted)
@@ -228,7 +254,23 @@ export function createKioskService(deps: KioskServiceDeps) {
       if (!deps.face) throw new HttpError(503, 'face/unavailable', 'face verification is not configured');
       if (s.faceAttempts >= maxFace) throw new HttpError(429, 'session/too-many-attempts', 'ask at the desk');
       s.faceAttempts++;
-      const decision = await decide(s, image);
+      const turn = await checkChallenge(deps.face, s.challenge, input);
+      if (turn !== 'passed') {
+        await deps.audit.append({
+          actor: deps.actor,
+          action: 'liveness.challenge-failed',
+          subject: s.idNumber,
+          purpose: KIOSK_PURPOSE,
+          details: { challenge: s.challenge, reason: turn, session: s.id },
+        });
+        if (s.faceAttempts >= maxFace) s.portrait = undefined;
+        return {
+          outcome: 'retry' as const,
+          reasons: [turn],
+          attemptsLeft: maxFace - s.faceAttempts,
+        };
+      }
+      const decision = await decide(s, input.frontal.image);
       s.decision = decision;
       if (decision.outcome !== 'needs_review' || s.faceAttempts >= maxFace) s.portrait = undefined;
       return { ...summary(decision), attemptsLeft: maxFace - s.faceAttempts };
@@ -259,18 +301,18 @@ export function createKioskService(deps: KioskServiceDeps) {
       return ticketView(ticket, procedure);
     },
 
-    /** The procedure's form, pre-filled from the stored record. */
-    async form(id: string): Promise<FillResult> {
-      const s = get(id);
-      if (!s.procedure || !s.idNumber || s.decision?.outcome !== 'verified')
-        throw new HttpError(409, 'session/no-ticket', 'choose a procedure first');
-      const record = await deps.store.get(s.idNumber);
-      if (!record) throw new HttpError(409, 'store/not-found', 'the record is gone');
-      return fillForm(s.procedure.formId, { identity: record.identity }, { today: new Date(deps.clock.now()) });
+    /**
+     * The procedure's form, pre-filled from the stored record, with the form's own label (Vietnamese
+     * and English) of each field path, for the citizen to check.
+     */
+    async form(id: string): Promise<FillResult & { labels: Record<string, LocalizedText> }> {
+      const filled = await filledForm(id);
+      const fields = defaultFormRegistry().get(filled.formId, filled.version).fields;
+      return { ...filled, labels: Object.fromEntries([...fields].map(([path, f]) => [path, f.label])) };
     },
 
     async formPdf(id: string) {
-      const filled = await this.form(id);
+      const filled = await filledForm(id);
       const pdf = await renderFormPdf(filled.formId, filled.data);
       return { bytes: pdf.pdf, formId: filled.formId };
     },
@@ -283,9 +325,25 @@ export function createKioskService(deps: KioskServiceDeps) {
     sessionCount: () => sessions.size,
   };
 
-  function ticketView(ticket: Ticket, procedure: KioskProcedure) {
+  async function filledForm(id: string): Promise<FillResult> {
+    const s = get(id);
+    if (!s.procedure || !s.idNumber || s.decision?.outcome !== 'verified')
+      throw new HttpError(409, 'session/no-ticket', 'choose a procedure first');
+    const record = await deps.store.get(s.idNumber);
+    if (!record) throw new HttpError(409, 'store/not-found', 'the record is gone');
+    return fillForm(s.procedure.formId, { identity: record.identity }, { today: new Date(deps.clock.now()) });
+  }
+
+  async function ticketView(ticket: Ticket, procedure: KioskProcedure) {
     const counters = deps.centre.counters.filter((c) => c.services.includes(procedure.serviceId)).map((c) => c.label);
-    return deps.queue.estimateWait(procedure.serviceId, ticket.groupId).then((wait) => ({
+    // The ticket is issued (committed) by now: a backend too busy to answer the estimate must not
+    // turn it into an error the citizen sees (the load test found one at PostgreSQL's pool
+    // timeout); the ticket is shown without a wait range instead.
+    const wait = await deps.queue.estimateWait(procedure.serviceId, ticket.groupId).then(
+      (w) => ({ ahead: w.ahead, lowMs: w.lowMs, highMs: w.highMs }),
+      () => null,
+    );
+    return {
       ticketId: ticket.id,
       number: ticket.number,
       serviceId: ticket.serviceId,
@@ -293,9 +351,33 @@ export function createKioskService(deps: KioskServiceDeps) {
       procedure: procedure.name,
       counters,
       issuedAt: ticket.issuedAt,
-      wait: { ahead: wait.ahead, lowMs: wait.lowMs, highMs: wait.highMs },
-    }));
+      wait,
+    };
   }
+}
+
+/**
+ * The head-turn challenge, re-run on the server from the frames it received: the frontal frame
+ * must come first and read frontal, the turned one must read as turned the asked way within the
+ * challenge's time, one face in each, and both must be the same person (the turned frame
+ * embedded and compared with the frontal one), so a turn of someone else's head cannot stand
+ * in. Returns `passed` or the reason code.
+ */
+async function checkChallenge(face: FaceVerifier, kind: KioskChallenge, input: FaceStepInput): Promise<string> {
+  const dt = input.turned.atMs - input.frontal.atMs;
+  if (!(dt > 0 && dt <= SERVER_CHALLENGE.timeoutMs)) return 'liveness/challenge-frames-out-of-order';
+  const challenge = createActiveChallenge({ challenges: [kind], ...SERVER_CHALLENGE });
+  let r = challenge.result();
+  for (const f of [input.frontal, input.turned]) {
+    const frame = await face.analyzeFrame(f.image, f.atMs).catch(() => undefined);
+    if (!frame) return 'liveness/challenge-frame-unreadable';
+    if (frame.faces !== 1) return frame.faces === 0 ? 'liveness/challenge-no-face' : 'liveness/several-faces';
+    r = challenge.push(frame);
+  }
+  if (r.status !== 'passed') return 'liveness/challenge-not-passed';
+  const same = await face.verify(input.turned.image, input.frontal.image).catch(() => undefined);
+  if (!same) return 'liveness/challenge-frame-unreadable';
+  return same.status === 'compared' && same.score >= same.threshold ? 'passed' : 'liveness/challenge-different-person';
 }
 
 /** The decision as the kiosk may see it: outcome, level and codes (no scores, no data). */

@@ -31,6 +31,20 @@ const ticketSchema: JsonSchema = {
 export const MAX_CARD_IMAGE_BYTES = 1_500_000;
 export const MAX_FACE_IMAGE_BYTES = 1_000_000;
 
+/** A base64 string of at most `bytes` decoded bytes. */
+const base64Field = (bytes: number): JsonSchema => ({
+  type: 'string',
+  contentEncoding: 'base64',
+  maxLength: Math.ceil((bytes * 4) / 3),
+  pattern: '^[A-Za-z0-9+/]+={0,2}$',
+});
+
+/** One frame of the liveness challenge: JPEG (base64) and capture time (ms, the browser's clock). */
+const challengeFrame = obj(
+  { image: base64Field(MAX_FACE_IMAGE_BYTES), atMs: { type: 'number', minimum: 0, maximum: 1e13 } },
+  ['image', 'atMs'],
+);
+
 /** A ticket as counters and boards see it: numbers and places, no personal data. */
 function publicTicket(t: Ticket | null) {
   return t
@@ -135,12 +149,7 @@ export function kioskRoutes(deps: {
         schema: {
           ...obj({
             qrText: { type: 'string', minLength: 1, maxLength: 2048 },
-            cardImage: {
-              type: 'string',
-              contentEncoding: 'base64',
-              maxLength: Math.ceil((MAX_CARD_IMAGE_BYTES * 4) / 3),
-              pattern: '^[A-Za-z0-9+/]+={0,2}$',
-            },
+            cardImage: base64Field(MAX_CARD_IMAGE_BYTES),
           }),
           anyOf: [{ required: ['qrText'] }, { required: ['cardImage'] }],
         },
@@ -192,16 +201,32 @@ export function kioskRoutes(deps: {
       path: '/api/sessions/{sessionId}/face',
       operationId: 'session-face',
       summary:
-        'The face frame captured after the liveness challenge; the server embeds it, checks passive liveness and decides (level 2)',
+        'The liveness challenge’s frames: frontal, then the head turned as the session’s challenge asked (JPEG, base64). The server re-runs the challenge on them, checks it is one person, then embeds the frontal frame, checks passive liveness and decides (level 2)',
       tags: ['kiosk'],
       rate: 'biometric',
       params: sessionParams,
-      body: { kind: 'image', maxBytes: MAX_FACE_IMAGE_BYTES },
+      body: {
+        kind: 'json',
+        maxBytes: 2 * Math.ceil((MAX_FACE_IMAGE_BYTES * 4) / 3) + 4096,
+        schema: obj({ frontal: challengeFrame, turned: challengeFrame }, ['frontal', 'turned']),
+      },
       responses: {
-        '200': { description: 'The decision: outcome, level, met requirements, reason codes' },
+        '200': {
+          description:
+            'The decision: outcome, level, met requirements, reason codes; `outcome: retry` with a `liveness/…` code when the server does not see the challenge in the frames',
+        },
         '403': { description: 'No consent recorded', schema: error },
       },
-      handler: async ({ params, body }) => ({ json: await service.face(params.sessionId ?? '', body as Uint8Array) }),
+      handler: async ({ params, body }) => {
+        const b = body as Record<'frontal' | 'turned', { image: string; atMs: number }>;
+        const frame = (f: { image: string; atMs: number }) => ({
+          image: new Uint8Array(Buffer.from(f.image, 'base64')),
+          atMs: f.atMs,
+        });
+        return {
+          json: await service.face(params.sessionId ?? '', { frontal: frame(b.frontal), turned: frame(b.turned) }),
+        };
+      },
     },
     {
       method: 'POST',
