@@ -36,7 +36,52 @@ describe('FaceScanIndex sign-hash prefilter', () => {
     expect(hashed.size).toBe(4999);
   });
 
+  it('with a coarse partition, scans a few cells and still finds the enrolled face; keeps up with adds, replacements and removals', () => {
+    const rng = createRng(11).next;
+    const exact = new FaceScanIndex(DIM);
+    const cells = new FaceScanIndex(DIM, 16, { bits: 128, candidates: 100, cells: 64, probe: 10 });
+    const stored: Float32Array[] = [];
+    const enrol = (i: number, v: Float32Array) => {
+      stored[i] = v;
+      exact.add(`t${i}`, `p${i}`, v);
+      cells.add(`t${i}`, `p${i}`, v);
+    };
+    for (let i = 0; i < 4000; i++) enrol(i, vec(rng));
+    cells.prepare();
+    const range = (from: number, to: number) =>
+      Array.from({ length: 60 }, (_, q) => from + ((q * 151 + 13) % (to - from)));
+    const agree = (rows: number[]) => {
+      let same = 0;
+      for (const i of rows) {
+        const probe = (stored[i] as Float32Array).map((x) => x + 0.3 * (rng() * 2 - 1));
+        const a = exact.search(probe, { k: 1 });
+        const b = cells.search(probe, { k: 1 });
+        if (b[0]?.templateId === a[0]?.templateId && a[0]?.templateId === `t${i}`) same++;
+      }
+      return same;
+    };
+    // Added after the partition was built: filed into their cells.
+    for (let i = 4000; i < 4500; i++) enrol(i, vec(rng));
+    expect(agree(range(4000, 4500))).toBeGreaterThanOrEqual(58);
+    // Replaced: the row moves to the cell of its new embedding; removed: the last row moves.
+    for (let i = 0; i < 50; i++) enrol(i * 13 + 1, vec(rng));
+    expect(agree(Array.from({ length: 50 }, (_, i) => i * 13 + 1))).toBeGreaterThanOrEqual(48);
+    cells.remove('t0');
+    exact.remove('t0');
+    expect(agree(range(1, 4500))).toBeGreaterThanOrEqual(58);
+    expect(cells.search(stored[0] as Float32Array, { k: 1 })[0]?.templateId).not.toBe('t0');
+    // One cell probed sees a fraction of the gallery: an unrelated probe's best hit is rarely the exact one,
+    // while exact: true scans everything.
+    cells.tune({ probe: 1, candidates: 1 });
+    const far = vec(rng);
+    expect(cells.search(far, { k: 1, exact: true })[0]?.templateId).toBe(exact.search(far, { k: 1 })[0]?.templateId);
+    expect(cells.size).toBe(4499);
+  });
+
   it('refuses a code length that is not a multiple of 32', () => {
     expect(() => new FaceScanIndex(DIM, 16, { bits: 100 })).toThrow(RangeError);
+    expect(() => new FaceScanIndex(DIM, 16, { cells: -1 })).toThrow(RangeError);
+    expect(() => new FaceScanIndex(DIM, 16, { probe: 0 })).toThrow(RangeError);
+    expect(() => new FaceScanIndex(DIM, 16, {}).tune({ candidates: 0.5 })).toThrow(RangeError);
   });
 });

@@ -1,5 +1,6 @@
 import { createRng } from '../ports/random.js';
 import type { FaceSearchHit, FaceSearchOptions } from './IdentityStore.js';
+import { type Centroids, nearestCentroids, popcount, sphericalKmeans } from './sphericalKmeans.js';
 import { normalizeVector } from './validateRecord.js';
 
 /** Options of {@link FaceScanIndex}'s sign-hash prefilter. */
@@ -15,15 +16,35 @@ export interface FaceHashPrefilter {
    * @default 2000
    */
   candidates?: number;
-  /** Seed of the hyperplanes. @default 1 */
+  /** Seed of the hyperplanes (and of the partition's sample). @default 1 */
   seed?: number;
+  /**
+   * Coarse partition (inverted file): the embeddings are split into this many cells by spherical
+   * k-means, and a search scans only the codes of the `probe` cells whose centroids are nearest
+   * the probe — the cost of a search then grows with N / cells × probe instead of N. Built at the
+   * first search once there are 16 embeddings per cell (or by {@link FaceScanIndex.prepare}),
+   * rebuilt when the index has grown fourfold since. Absent or 0: every code is scanned.
+   * @default 0
+   */
+  cells?: number;
+  /**
+   * Cells scanned per search (with `cells`).
+   * @default 16
+   */
+  probe?: number;
 }
 
-function popcount(x: number): number {
-  let v = x - ((x >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  v = (v + (v >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(v, 0x01010101) >>> 24;
+/** Embeddings per cell needed before the partition is built. */
+const MIN_PER_CELL = 16;
+/** Rows per cell the k-means is trained on (a seeded sample). */
+const TRAIN_PER_CELL = 64;
+const TRAIN_ITERATIONS = 6;
+
+/** Codes and row numbers of one cell, contiguous so a search reads them in order. */
+interface Cell {
+  rows: Int32Array;
+  codes: Uint32Array;
+  count: number;
 }
 
 /**
@@ -41,9 +62,19 @@ export class FaceScanIndex {
   private owners: string[] = [];
   private slot = new Map<string, number>();
   private readonly words: number;
-  private readonly candidates: number;
+  private candidates: number;
   private readonly planes: Float32Array | undefined;
   private codes: Uint32Array;
+  private readonly seed: number;
+  private readonly cellCount: number;
+  private probe: number;
+  private centroids: Centroids | undefined;
+  private cellOf: Int32Array;
+  private cells: Cell[] = [];
+  /** Size when the partition was built (0: not built). */
+  private trainedAt = 0;
+  /** A replacement or removal moved rows: the cells are rebuilt from `cellOf` before the next search. */
+  private cellsStale = false;
 
   /**
    * @param dimension - embedding length
@@ -61,6 +92,14 @@ export class FaceScanIndex {
     this.words = bits / 32;
     this.candidates = Math.max(1, prefilter?.candidates ?? 2000);
     this.codes = new Uint32Array(this.words * Math.max(1, capacity));
+    this.seed = prefilter?.seed ?? 1;
+    this.cellCount = prefilter?.cells ?? 0;
+    this.probe = prefilter?.probe ?? 16;
+    if (!Number.isInteger(this.cellCount) || this.cellCount < 0 || this.cellCount > 65_536)
+      throw new RangeError('[@smart-citizen/core] prefilter cells must be an integer 0…65536');
+    if (!Number.isInteger(this.probe) || this.probe < 1)
+      throw new RangeError('[@smart-citizen/core] prefilter probe must be ≥ 1');
+    this.cellOf = new Int32Array(this.cellCount > 0 ? Math.max(1, capacity) : 0);
     if (prefilter) {
       // Gaussian hyperplanes (Box–Muller over the project's RNG): a fixed seed gives fixed codes.
       const rng = createRng(prefilter.seed ?? 1).next;
@@ -87,6 +126,18 @@ export class FaceScanIndex {
     }
   }
 
+  /**
+   * Change the effort of later searches (re-ranked candidates, probed cells) without rebuilding.
+   * @param effort - new `candidates` and/or `probe` (positive integers)
+   */
+  tune(effort: { candidates?: number; probe?: number }): void {
+    for (const v of [effort.candidates, effort.probe])
+      if (v !== undefined && (!Number.isInteger(v) || v < 1))
+        throw new RangeError('[@smart-citizen/core] effort must be ≥ 1');
+    if (effort.candidates !== undefined) this.candidates = effort.candidates;
+    if (effort.probe !== undefined) this.probe = effort.probe;
+  }
+
   /** Number of embeddings held. */
   get size(): number {
     return this.ids.length;
@@ -97,6 +148,7 @@ export class FaceScanIndex {
     if (embedding.length !== this.dimension) return;
     const unit = normalizeVector(embedding);
     let row = this.slot.get(templateId);
+    let fresh = true;
     if (row === undefined) {
       row = this.ids.length;
       if ((row + 1) * this.dimension > this.data.length) {
@@ -106,15 +158,52 @@ export class FaceScanIndex {
         const codes = new Uint32Array(this.codes.length * 2);
         codes.set(this.codes);
         this.codes = codes;
+        if (this.cellOf.length > 0) {
+          const cellOf = new Int32Array(this.cellOf.length * 2);
+          cellOf.set(this.cellOf);
+          this.cellOf = cellOf;
+        }
       }
       this.ids.push(templateId);
       this.owners.push(idNumber);
       this.slot.set(templateId, row);
     } else {
       this.owners[row] = idNumber;
+      fresh = false;
     }
     this.data.set(unit, row * this.dimension);
     if (this.planes) this.encode(unit, this.codes, row * this.words);
+    if (!this.centroids) return;
+    if (fresh) this.appendToCell(row);
+    else {
+      this.cellOf[row] = this.cellOfRow(row);
+      this.cellsStale = true;
+    }
+  }
+
+  /** The cell of a row: its nearest centroid. */
+  private cellOfRow(row: number): number {
+    const set = this.centroids as Centroids;
+    return nearestCentroids(set, this.data, row * this.dimension, this.codes, row * this.words, 1)[0] as number;
+  }
+
+  /** File a new row (its code already written) under its nearest centroid. */
+  private appendToCell(row: number): void {
+    const c = this.cellOfRow(row);
+    this.cellOf[row] = c;
+    if (this.cellsStale) return;
+    const cell = this.cells[c] as Cell;
+    if (cell.count === cell.rows.length) {
+      const rows = new Int32Array(Math.max(16, cell.rows.length * 2));
+      rows.set(cell.rows);
+      cell.rows = rows;
+      const codes = new Uint32Array(rows.length * this.words);
+      codes.set(cell.codes);
+      cell.codes = codes;
+    }
+    cell.rows[cell.count] = row;
+    cell.codes.set(this.codes.subarray(row * this.words, (row + 1) * this.words), cell.count * this.words);
+    cell.count++;
   }
 
   /** Remove a template's embedding (the last row moves into its place). */
@@ -126,6 +215,7 @@ export class FaceScanIndex {
       const lastId = this.ids[last] as string;
       this.data.copyWithin(row * this.dimension, last * this.dimension, (last + 1) * this.dimension);
       this.codes.copyWithin(row * this.words, last * this.words, (last + 1) * this.words);
+      if (this.cellOf.length > 0) this.cellOf[row] = this.cellOf[last] as number;
       this.ids[row] = lastId;
       this.owners[row] = this.owners[last] as string;
       this.slot.set(lastId, row);
@@ -133,6 +223,7 @@ export class FaceScanIndex {
     this.ids.pop();
     this.owners.pop();
     this.slot.delete(templateId);
+    if (this.centroids) this.cellsStale = true;
   }
 
   /** Remove every embedding of a citizen. */
@@ -145,6 +236,55 @@ export class FaceScanIndex {
     this.ids = [];
     this.owners = [];
     this.slot.clear();
+    this.centroids = undefined;
+    this.cells = [];
+    this.trainedAt = 0;
+    this.cellsStale = false;
+  }
+
+  /**
+   * Build (or rebuild) the coarse partition now when it is due — the first search would do it
+   * otherwise: trains the centroids once there are 16 embeddings per cell, again when the index
+   * has grown fourfold since, and refiles rows moved by removals. No-op without `cells`.
+   */
+  prepare(): void {
+    const n = this.ids.length;
+    if (this.cellCount === 0 || !this.planes) return;
+    if (n >= this.cellCount * MIN_PER_CELL && (this.trainedAt === 0 || n >= 4 * this.trainedAt)) {
+      this.centroids = sphericalKmeans(
+        this.data,
+        this.codes,
+        n,
+        this.dimension,
+        this.words,
+        this.cellCount,
+        (unit, out, at) => this.encode(unit, out, at),
+        { sample: this.cellCount * TRAIN_PER_CELL, iterations: TRAIN_ITERATIONS, seed: this.seed },
+      );
+      for (let r = 0; r < n; r++) this.cellOf[r] = this.cellOfRow(r);
+      this.trainedAt = n;
+      this.cellsStale = true;
+    }
+    if (this.centroids && this.cellsStale) this.refile();
+  }
+
+  /** Rebuild every cell's rows and codes from `cellOf` (counting sort). */
+  private refile(): void {
+    const n = this.ids.length;
+    const W = this.words;
+    const counts = new Int32Array(this.cellCount);
+    for (let r = 0; r < n; r++) counts[this.cellOf[r] as number] = (counts[this.cellOf[r] as number] as number) + 1;
+    this.cells = Array.from(counts, (count) => {
+      const size = Math.max(16, Math.ceil(count * 1.25));
+      return { rows: new Int32Array(size), codes: new Uint32Array(size * W), count: 0 };
+    });
+    for (let r = 0; r < n; r++) {
+      const cell = this.cells[this.cellOf[r] as number] as Cell;
+      cell.rows[cell.count] = r;
+      cell.codes.set(this.codes.subarray(r * W, (r + 1) * W), cell.count * W);
+      cell.count++;
+    }
+    this.cellsStale = false;
   }
 
   /**
@@ -159,7 +299,11 @@ export class FaceScanIndex {
     const d = this.dimension;
     const data = this.data;
     const n = this.ids.length;
-    const rows = this.planes && n > 2 * this.candidates ? this.nearestCodes(q) : undefined;
+    let rows: Int32Array | undefined;
+    if (this.planes && n > 2 * this.candidates && !options.exact) {
+      this.prepare();
+      rows = this.nearestCodes(q);
+    }
     // Keep the best k in a small sorted array: k is tiny next to the number of rows.
     const bestScore: number[] = [];
     const bestRow: number[] = [];
@@ -186,31 +330,45 @@ export class FaceScanIndex {
     }));
   }
 
-  /** Rows whose codes are nearest the probe's: the `candidates` smallest Hamming distances (ties at the cut included). */
+  /**
+   * Rows whose codes are nearest the probe's: the `candidates` smallest Hamming distances (ties at
+   * the cut included), among every code or, with a partition, among the codes of the probed cells.
+   */
   private nearestCodes(q: Float32Array): Int32Array {
     const W = this.words;
     const qc = new Uint32Array(W);
     this.encode(q, qc, 0);
-    const n = this.ids.length;
-    const dist = new Uint16Array(n);
+    const segments: Cell[] = this.centroids
+      ? Array.from(nearestCentroids(this.centroids, q, 0, qc, 0, this.probe), (c) => this.cells[c] as Cell)
+      : [{ rows: new Int32Array(0), codes: this.codes, count: this.ids.length }];
+    const all = !this.centroids;
+    let total = 0;
+    for (const s of segments) total += s.count;
+    const dist = new Uint16Array(total);
     const histogram = new Uint32Array(W * 32 + 1);
-    const codes = this.codes;
-    for (let r = 0; r < n; r++) {
-      let h = 0;
-      const base = r * W;
-      for (let w = 0; w < W; w++) h += popcount(((codes[base + w] as number) ^ (qc[w] as number)) >>> 0);
-      dist[r] = h;
-      histogram[h] = (histogram[h] as number) + 1;
+    let j = 0;
+    for (const { codes, count } of segments) {
+      for (let r = 0; r < count; r++, j++) {
+        let h = 0;
+        const base = r * W;
+        for (let w = 0; w < W; w++) h += popcount(((codes[base + w] as number) ^ (qc[w] as number)) >>> 0);
+        dist[j] = h;
+        histogram[h] = (histogram[h] as number) + 1;
+      }
     }
     let cut = 0;
-    for (let total = 0; cut < histogram.length; cut++) {
-      total += histogram[cut] as number;
-      if (total >= this.candidates) break;
+    for (let seen = 0; cut < histogram.length; cut++) {
+      seen += histogram[cut] as number;
+      if (seen >= this.candidates) break;
     }
     let count = 0;
     for (let h = 0; h <= cut && h < histogram.length; h++) count += histogram[h] as number;
-    const rows = new Int32Array(count);
-    for (let r = 0, j = 0; r < n; r++) if ((dist[r] as number) <= cut) rows[j++] = r;
-    return rows;
+    const out = new Int32Array(count);
+    j = 0;
+    let o = 0;
+    for (const { rows, count: m } of segments) {
+      for (let r = 0; r < m; r++, j++) if ((dist[j] as number) <= cut) out[o++] = all ? r : (rows[r] as number);
+    }
+    return out;
   }
 }

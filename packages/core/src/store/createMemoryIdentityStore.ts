@@ -27,9 +27,42 @@ export function createMemoryIdentityDriver(): IdentityStoreDriver {
     if (lock.busy) await lock.idle();
     return fn();
   };
+  // Secondary indexes, so per-citizen reads and the template scan do not walk every row (the
+  // dedupe job makes one of each per template: quadratic at 100,000 accounts otherwise).
+  const templatesOf = new Map<string, Set<string>>();
+  const consentsOf = new Map<string, Set<string>>();
+  const templateAt: (string | undefined)[] = []; // pos → template id
+  const link = (index: Map<string, Set<string>>, owner: string, id: string) => {
+    const ids = index.get(owner);
+    if (ids) ids.add(id);
+    else index.set(owner, new Set([id]));
+  };
+  const unlink = (index: Map<string, Set<string>>, owner: string, id: string) => {
+    const ids = index.get(owner);
+    ids?.delete(id);
+    if (ids?.size === 0) index.delete(owner);
+  };
+  const putTemplate = (row: SealedTemplateRow & { pos: number }) => {
+    templates.set(row.id, row);
+    link(templatesOf, row.idNumber, row.id);
+    templateAt[row.pos] = row.id;
+  };
+  const dropTemplate = (row: SealedTemplateRow & { pos: number }) => {
+    templates.delete(row.id);
+    unlink(templatesOf, row.idNumber, row.id);
+    templateAt[row.pos] = undefined;
+  };
+  const putConsent = (record: ConsentRecord) => {
+    consents.set(record.id, record);
+    link(consentsOf, record.idNumber, record.id);
+  };
+  const dropConsent = (record: ConsentRecord) => {
+    consents.delete(record.id);
+    unlink(consentsOf, record.idNumber, record.id);
+  };
+  const ofOwner = <T>(m: Map<string, T>, index: Map<string, Set<string>>, idNumber: string): T[] =>
+    [...(index.get(idNumber) ?? [])].map((id) => m.get(id) as T);
   const rowOut = ({ pos: _pos, ...row }: SealedTemplateRow & { pos: number }): SealedTemplateRow => clone(row);
-  const ofOwner = <T extends { idNumber: string }>(m: Map<string, T>, idNumber: string) =>
-    [...m.entries()].filter(([, v]) => v.idNumber === idNumber);
 
   const transactionOf = (undo: (() => void)[]): IdentityStoreTransaction => ({
     async getCitizen(idNumber) {
@@ -49,18 +82,15 @@ export function createMemoryIdentityDriver(): IdentityStoreDriver {
     },
     async deleteCitizen(idNumber) {
       const prev = citizens.get(idNumber);
-      const gone = [...ofOwner(templates, idNumber), ...ofOwner(consents, idNumber)];
+      const goneTemplates = ofOwner(templates, templatesOf, idNumber);
+      const goneConsents = ofOwner(consents, consentsOf, idNumber);
       citizens.delete(idNumber);
-      for (const [id] of gone) {
-        templates.delete(id);
-        consents.delete(id);
-      }
+      for (const t of goneTemplates) dropTemplate(t);
+      for (const c of goneConsents) dropConsent(c);
       undo.push(() => {
         if (prev) citizens.set(idNumber, prev);
-        for (const [id, v] of gone) {
-          if ('ciphertext' in v) templates.set(id, v);
-          else consents.set(id, v);
-        }
+        for (const t of goneTemplates) putTemplate(t);
+        for (const c of goneConsents) putConsent(c);
       });
       return prev !== undefined;
     },
@@ -69,35 +99,46 @@ export function createMemoryIdentityDriver(): IdentityStoreDriver {
     },
     async insertTemplates(rows) {
       for (const row of rows) {
-        templates.set(row.id, { ...clone(row), pos: ++lastPos });
-        undo.push(() => templates.delete(row.id));
+        const stored = { ...clone(row), pos: ++lastPos };
+        const prev = templates.get(row.id);
+        if (prev) dropTemplate(prev);
+        putTemplate(stored);
+        undo.push(() => {
+          dropTemplate(stored);
+          if (prev) putTemplate(prev);
+        });
       }
     },
     async deleteTemplate(templateId) {
       const t = templates.get(templateId);
       if (!t) return undefined;
-      templates.delete(templateId);
-      undo.push(() => templates.set(templateId, t));
+      dropTemplate(t);
+      undo.push(() => putTemplate(t));
       return t.idNumber;
     },
     async resealTemplate(templateId, fromKeyId, sealed) {
       const t = templates.get(templateId);
       if (!t || t.keyId !== fromKeyId) return false;
-      templates.set(templateId, { ...t, ...clone(sealed) });
-      undo.push(() => templates.set(templateId, t));
+      putTemplate({ ...t, ...clone(sealed) });
+      undo.push(() => putTemplate(t));
       return true;
     },
     async insertConsent(record) {
-      consents.set(record.id, clone(record));
-      undo.push(() => consents.delete(record.id));
+      const stored = clone(record);
+      const prev = consents.get(record.id);
+      putConsent(stored);
+      undo.push(() => {
+        dropConsent(stored);
+        if (prev) putConsent(prev);
+      });
     },
     async withdrawConsent(consentId, at) {
       const rec = consents.get(consentId);
       if (!rec) return undefined;
       const changed = rec.withdrawnAt === null;
       if (changed) {
-        consents.set(consentId, { ...rec, withdrawnAt: at });
-        undo.push(() => consents.set(consentId, rec));
+        putConsent({ ...rec, withdrawnAt: at });
+        undo.push(() => putConsent(rec));
       }
       return { record: clone(consents.get(consentId) as ConsentRecord), changed };
     },
@@ -132,28 +173,25 @@ export function createMemoryIdentityDriver(): IdentityStoreDriver {
     headSeq: () => read(() => changes.length),
     listTemplates: (idNumber, kind) =>
       read(() =>
-        [...templates.values()]
-          .filter((t) => t.idNumber === idNumber && (kind === undefined || t.kind === kind))
+        ofOwner(templates, templatesOf, idNumber)
+          .filter((t) => kind === undefined || t.kind === kind)
           .sort((a, b) => a.createdAt - b.createdAt || a.pos - b.pos)
           .map(rowOut),
       ),
     scanTemplates: ({ kind, notKeyId, after, limit }) =>
       read(() => {
-        const rows = [...templates.values()]
-          .filter(
-            (t) =>
-              t.pos > after &&
-              (kind === undefined || t.kind === kind) &&
-              (notKeyId === undefined || t.keyId !== notKeyId),
-          )
-          .sort((a, b) => a.pos - b.pos)
-          .slice(0, limit);
+        const rows: (SealedTemplateRow & { pos: number })[] = [];
+        for (let pos = Math.max(0, after + 1); pos < templateAt.length && rows.length < limit; pos++) {
+          const id = templateAt[pos];
+          const t = id === undefined ? undefined : templates.get(id);
+          if (t && (kind === undefined || t.kind === kind) && (notKeyId === undefined || t.keyId !== notKeyId))
+            rows.push(t);
+        }
         return { rows: rows.map(rowOut), next: rows[rows.length - 1]?.pos ?? after };
       }),
     listConsents: (idNumber) =>
       read(() =>
-        [...consents.values()]
-          .filter((c) => c.idNumber === idNumber)
+        ofOwner(consents, consentsOf, idNumber)
           .sort((a, b) => a.grantedAt - b.grantedAt)
           .map(clone),
       ),
@@ -171,6 +209,9 @@ export function createMemoryIdentityDriver(): IdentityStoreDriver {
       citizens.clear();
       templates.clear();
       consents.clear();
+      templatesOf.clear();
+      consentsOf.clear();
+      templateAt.length = 0;
     },
   };
 }

@@ -114,6 +114,45 @@ describe('dedupeFaces', () => {
     await store.close();
   });
 
+  it('saves its checkpoint at most every checkpointEveryMs, and when it stops or ends', async () => {
+    const { store } = await world();
+    let now = Date.now();
+    const clock = { now: () => now };
+    const saves: (string | undefined)[] = [];
+    const cp = memoryCheckpoint();
+    const counting: DedupeCheckpointStore = {
+      load: cp.load,
+      save: async (v) => {
+        saves.push(v.cursor);
+        await cp.save(v);
+      },
+    };
+    const ac = new AbortController();
+    let pages = 0;
+    const first = await dedupeFaces(store, {
+      threshold: 0.8,
+      pageSize: 5,
+      checkpoint: counting,
+      clock,
+      signal: ac.signal,
+      onProgress: () => {
+        pages++;
+        if (pages === 2) now += 10_000; // the save after page 3 is due
+        if (pages === 5) ac.abort();
+      },
+    });
+    expect(first.status).toBe('stopped');
+    // Page 3 (time passed) and the stop after page 5; not pages 1, 2, 4.
+    expect(saves).toHaveLength(2);
+    expect(cp.value?.cursor).toBe(first.status === 'stopped' ? first.cursor : 'x');
+    saves.length = 0;
+    const rest = await dedupeFaces(store, { threshold: 0.8, pageSize: 5, checkpoint: counting, clock });
+    expect(rest.status).toBe('complete');
+    expect(saves).toHaveLength(1);
+    expect(cp.value?.done).toBe(true);
+    await store.close();
+  });
+
   it('an interrupted and resumed job gives the uninterrupted result, counting each account once', async () => {
     const { store } = await world();
     const whole = await dedupeFaces(store, { threshold: 0.8, pageSize: 5 });

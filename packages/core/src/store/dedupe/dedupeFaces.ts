@@ -139,6 +139,13 @@ export interface DedupeOptions {
   exact?: boolean;
   /** Resume from and save to. */
   checkpoint?: DedupeCheckpointStore;
+  /**
+   * Least time between two checkpoint saves (by `clock`); the job also saves when it stops and when
+   * it ends. A save writes every pair and card key found so far, so saving after each page would
+   * cost O(pages × findings) at a million accounts. 0: after every page.
+   * @default 10000
+   */
+  checkpointEveryMs?: number;
   /** Stops the job at the next page boundary (after its checkpoint). */
   signal?: AbortSignal;
   onProgress?: (p: DedupeProgress) => void;
@@ -178,6 +185,9 @@ function checkOptions(o: DedupeOptions): void {
     throw bad('threshold must be a cosine similarity in (-1, 1]');
   }
   if (o.k !== undefined && (!Number.isInteger(o.k) || o.k < 1 || o.k > 1000)) throw bad('k must be 1…1000');
+  if (o.checkpointEveryMs !== undefined && !(Number.isFinite(o.checkpointEveryMs) && o.checkpointEveryMs >= 0)) {
+    throw bad('checkpointEveryMs must be ≥ 0');
+  }
   if (o.pageSize !== undefined && (!Number.isInteger(o.pageSize) || o.pageSize < 1 || o.pageSize > 100_000)) {
     throw bad('pageSize must be 1…100000');
   }
@@ -289,8 +299,18 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
     return { ...state, edges: Object.fromEntries(edges), cards: Object.fromEntries(cards), stats };
   };
 
+  const saveEvery = options.checkpointEveryMs ?? 10_000;
+  let lastSave = clock.now();
+  let unsaved = false;
+  const save = async () => {
+    state = snapshot();
+    await options.checkpoint?.save(state);
+    lastSave = clock.now();
+    unsaved = false;
+  };
   while (!state.done) {
     if (options.signal?.aborted) {
+      if (unsaved) await save();
       return {
         status: 'stopped',
         threshold,
@@ -305,8 +325,8 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
     for (const item of page.items) await processTemplate(item);
     if (page.next === undefined) state.done = true;
     else state.cursor = page.next;
-    state = snapshot();
-    await options.checkpoint?.save(state);
+    unsaved = true;
+    if (options.checkpoint && (state.done || clock.now() - lastSave >= saveEvery)) await save();
     options.onProgress?.({
       ...(state.cursor !== undefined ? { cursor: state.cursor } : {}),
       accounts: stats.accounts,
