@@ -61,6 +61,12 @@ export interface QrEngineOptions {
    */
   binarizer?: 'local' | 'global';
   /**
+   * The image is one crisp, upright code on a quiet zone (a re-rendered module grid): the
+   * engine skips detection and reads the grid directly.
+   * @default false
+   */
+  pure?: boolean;
+  /**
    * Most symbols to return.
    * @default 1
    */

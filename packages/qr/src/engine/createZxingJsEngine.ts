@@ -40,6 +40,7 @@ export async function createZxingJsEngine(): Promise<QrEngine> {
     const bitmap = new BinaryBitmap(binarizer);
     const hints = new Map<number, unknown>();
     if (opts.tryHarder ?? true) hints.set(DecodeHintType.TRY_HARDER, true);
+    if (opts.pure) hints.set(DecodeHintType.PURE_BARCODE, true);
     const formats = opts.formats ?? ['QRCode'];
     const readers: [
       QrFormat,

@@ -139,7 +139,7 @@ export async function createZxingWasmEngine(options: ZxingWasmEngineOptions = {}
       tryDownscale: opts.tryDownscale ?? true,
       tryDenoise: opts.tryDenoise ?? false,
       binarizer: opts.binarizer === 'global' ? fixed.binarizerGlobal : fixed.binarizerLocal,
-      isPure: false,
+      isPure: opts.pure ?? false,
       downscaleFactor: 3,
       downscaleThreshold: 500,
       minLineCount: 2,

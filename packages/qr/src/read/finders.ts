@@ -34,12 +34,16 @@ export function binariseLocalMean(img: RasterImage, radius: number, offset = 2):
 }
 
 /** Runs 1:1:3:1:1 within tolerance; returns the module size or 0. */
-function finderRatio(r: readonly number[]): number {
-  const total = r.reduce((a, b) => a + b, 0);
+function finderRatio(r: readonly number[], at = 0): number {
+  const a = r[at] ?? 0;
+  const b = r[at + 1] ?? 0;
+  const c = r[at + 2] ?? 0;
+  const d = r[at + 3] ?? 0;
+  const e = r[at + 4] ?? 0;
+  const total = a + b + c + d + e;
   if (total < 5) return 0;
   const m = total / 7;
   const tol = Math.max(0.75 * m, 0.9);
-  const [a = 0, b = 0, c = 0, d = 0, e = 0] = r;
   if (Math.abs(a - m) > tol || Math.abs(b - m) > tol || Math.abs(d - m) > tol || Math.abs(e - m) > tol) return 0;
   if (Math.abs(c - 3 * m) > 2.2 * tol) return 0;
   return m;
@@ -117,7 +121,7 @@ export function findFinderPatterns(img: RasterImage, bin: Uint8Array): FinderPat
     }
     const firstDark = bin[row] === 1;
     for (let i = firstDark ? 0 : 1; i + 4 < runs.length; i += 2) {
-      const m = finderRatio(runs.slice(i, i + 5));
+      const m = finderRatio(runs, i);
       if (!m) continue;
       const cx = (starts[i + 2] ?? 0) + (runs[i + 2] ?? 0) / 2 - 0.5;
       const v = crossCheck(bin, w, h, cx, y, 0, 1, Math.ceil(m * 2.5));

@@ -38,3 +38,32 @@ describe('radialWarp', () => {
     for (const w of ws) expect(w.cx + w.cy).toBeGreaterThan(0);
   });
 });
+
+describe('localMean', () => {
+  it('is the mean of the window clipped at the borders', async () => {
+    const { localMean } = await import('./greyOps.js');
+    const w = 37;
+    const h = 23;
+    const data = new Uint8Array(w * h).map((_, i) => (i * 7919 + 13) % 256);
+    const img: RasterImage = { width: w, height: h, channels: 1, data };
+    for (const r of [0, 1, 3, 50]) {
+      const m = localMean(img, r);
+      for (const [x, y] of [
+        [0, 0],
+        [5, 7],
+        [36, 22],
+        [18, 0],
+      ] as const) {
+        let s = 0;
+        let n = 0;
+        for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) {
+          for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) {
+            s += data[yy * w + xx] ?? 0;
+            n++;
+          }
+        }
+        expect(m[y * w + x]).toBeCloseTo(s / n, 3);
+      }
+    }
+  });
+});

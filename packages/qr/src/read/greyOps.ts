@@ -92,16 +92,39 @@ export function sharpen(img: RasterImage, radius: number, amount: number): Raste
  * @returns One float per pixel.
  */
 export function localMean(img: RasterImage, radius: number): Float32Array {
-  const { width: w, height: h } = img;
-  const s = integral(img);
-  const out = new Float32Array(w * h);
+  // Separable running sums (exact integers, so the same means as a summed-area table) in
+  // two passes over typed arrays: a 1280×960 frame in a few milliseconds.
+  const { width: w, height: h, data } = img;
+  const r = Math.max(0, Math.floor(radius));
+  const rows = new Int32Array(w * h);
   for (let y = 0; y < h; y++) {
-    const y0 = Math.max(0, y - radius);
-    const y1 = Math.min(h, y + radius + 1);
+    const o = y * w;
+    let s = 0;
+    for (let x = 0; x < Math.min(w, r); x++) s += data[o + x] as number;
     for (let x = 0; x < w; x++) {
-      const x0 = Math.max(0, x - radius);
-      const x1 = Math.min(w, x + radius + 1);
-      out[y * w + x] = boxSum(s, w, x0, y0, x1, y1) / ((x1 - x0) * (y1 - y0));
+      if (x + r < w) s += data[o + x + r] as number;
+      if (x - r - 1 >= 0) s -= data[o + x - r - 1] as number;
+      rows[o + x] = s;
+    }
+  }
+  const out = new Float32Array(w * h);
+  const col = new Int32Array(w);
+  const ylim = Math.min(h, r);
+  for (let y = 0; y < ylim; y++) for (let x = 0; x < w; x++) col[x] = (col[x] as number) + (rows[y * w + x] as number);
+  for (let y = 0; y < h; y++) {
+    if (y + r < h) {
+      const o = (y + r) * w;
+      for (let x = 0; x < w; x++) col[x] = (col[x] as number) + (rows[o + x] as number);
+    }
+    if (y - r - 1 >= 0) {
+      const o = (y - r - 1) * w;
+      for (let x = 0; x < w; x++) col[x] = (col[x] as number) - (rows[o + x] as number);
+    }
+    const dy = Math.min(h, y + r + 1) - Math.max(0, y - r);
+    const o = y * w;
+    for (let x = 0; x < w; x++) {
+      const dx = Math.min(w, x + r + 1) - Math.max(0, x - r);
+      out[o + x] = (col[x] as number) / (dx * dy);
     }
   }
   return out;
@@ -112,12 +135,11 @@ export function localMean(img: RasterImage, radius: number): Float32Array {
  * sensor noise finer than the window).
  */
 export function boxBlur(img: RasterImage, radius: number): RasterImage {
-  return {
-    width: img.width,
-    height: img.height,
-    channels: 1,
-    data: Uint8Array.from(localMean(img, radius), Math.round),
-  };
+  // A plain loop: Uint8Array.from(…, Math.round) took ~0.4 s on a 1280×960 frame.
+  const mean = localMean(img, radius);
+  const data = new Uint8Array(mean.length);
+  for (let i = 0; i < mean.length; i++) data[i] = ((mean[i] as number) + 0.5) | 0;
+  return { width: img.width, height: img.height, channels: 1, data };
 }
 
 /**
@@ -303,7 +325,7 @@ export function cropRegion(img: RasterImage, r: Region, margin: number): RasterI
  * Bilinear sample of a grey image at (u, v), clamped to the image (the warps below share it).
  * @internal
  */
-function sampleBilinear(img: RasterImage, u: number, v: number): number {
+export function sampleBilinear(img: RasterImage, u: number, v: number): number {
   const { width, height, data } = img;
   const x0 = Math.max(0, Math.min(width - 2, Math.floor(u)));
   const y0 = Math.max(0, Math.min(height - 2, Math.floor(v)));

@@ -6,6 +6,15 @@ import { createZxingWasmEngine } from '../engine/createZxingWasmEngine.js';
 import { safeParseCardQr } from '../parse/parseCardQr.js';
 import { binariseLocalMean, type CodeCandidate, findFinderPatterns, groupFinders } from './finders.js';
 import {
+  type FittedGrid,
+  finderTriples,
+  fitTriples,
+  gridBits,
+  gridToImage,
+  RENDER,
+  renderModules,
+} from './moduleGrid.js';
+import {
   boxBlur,
   cropRegion,
   findCodeRegions,
@@ -104,6 +113,8 @@ interface LadderContext {
   cache: Map<string, RasterImage>;
   /** Code candidates from the finder-pattern search, computed on first use. */
   candidates?: CodeCandidate[];
+  /** Module grids fitted to finder triples of small codes, computed on first use. */
+  grids?: FittedGrid[];
 }
 
 /** Where the finder patterns say codes are (cached per image). */
@@ -116,6 +127,25 @@ function finderCandidates(ctx: LadderContext): CodeCandidate[] {
   }
   return ctx.candidates;
 }
+
+/**
+ * Module grids fitted to the finder triples of small codes: finders searched on a
+ * binarisation whose window (about 10 px at 960 lines) suits codes of 1.5–5 px per module,
+ * the scale where the engine's own detector gives up first.
+ */
+function fittedGrids(ctx: LadderContext): FittedGrid[] {
+  if (!ctx.grids) {
+    const { grey } = ctx;
+    const radius = Math.max(6, Math.round(Math.min(grey.width, grey.height) / 96));
+    const finders = findFinderPatterns(grey, binariseLocalMean(grey, radius, 3));
+    const groups = groupFinders(finders, grey.width, grey.height, 3);
+    ctx.grids = fitTriples(grey, finderTriples(grey, finders, groups));
+  }
+  return ctx.grids;
+}
+
+/** Engine options for a re-rendered module grid: one upright crisp code, nothing to search. */
+const PURE: QrEngineOptions = { pure: true, tryHarder: false, tryRotate: false, tryInvert: false, tryDownscale: false };
 
 /** Largest side of an enlarged crop (bigger costs more than it gains). */
 const MAX_CROP_SIDE = 1000;
@@ -156,6 +186,20 @@ const LADDER: Strategy[] = [
     name: 'raw',
     *run(ctx) {
       yield { image: ctx.grey, back: identityMap };
+    },
+  },
+  {
+    name: 'module-grid',
+    *run(ctx) {
+      // Small, blurred, noisy codes: fit a projective module grid to the finders and the
+      // code's fixed patterns, sample every module, threshold a few ways and let the engine
+      // decode the re-rendered grid (see moduleGrid.ts).
+      for (const grid of fittedGrids(ctx)) {
+        const back = (p: QrPoint): QrPoint =>
+          gridToImage(grid, p.x / RENDER.scale - RENDER.quiet, p.y / RENDER.scale - RENDER.quiet);
+        for (const bits of gridBits(ctx.grey, grid))
+          yield { image: renderModules(bits, grid.size), options: PURE, back };
+      }
     },
   },
   {
@@ -391,18 +435,29 @@ export async function readCardQr(
   // The budget holds within strategies too: an attempt (deriving its image, then one engine
   // call) is not started when the time left is less than the dearest attempt so far, so a
   // read ends near its budget instead of up to one slow attempt past it.
+  // A strategy's first step also builds what its attempts share (a finder search, fitted
+  // grids): first steps are priced apart (the dearest first step so far), or one dear
+  // set-up would stop the cheap attempts it prepared, and a strategy whose set-up does not
+  // fit in the time left is not started.
   let dearest = 0;
+  let dearestFirst = 0;
   for (const strategy of ladder) {
     const it = strategy.run(ctx)[Symbol.iterator]();
-    for (;;) {
+    for (let step = 0; ; step++) {
       const started = now();
-      if (attempts > 0 && started - t0 + dearest > budget) {
+      const price = step === 0 ? Math.max(dearest, dearestFirst) : dearest;
+      if (attempts > 0 && started - t0 + price > budget) {
         return notFound(attempts, started - t0, foreign);
       }
       const next = it.next();
-      if (next.done) break;
+      // A set-up that found nothing to try (no finder triple) still cost its time.
+      if (next.done) {
+        if (step === 0) dearestFirst = Math.max(dearestFirst, now() - started);
+        break;
+      }
       const attempt = next.value;
       attempts++;
+      const decodeStart = now();
       const symbols = engine.decode(attempt.image, {
         formats,
         // One symbol is much faster (zxing stops at the first); ask for more once a code that
@@ -410,7 +465,9 @@ export async function readCardQr(
         maxSymbols: foreign ? 4 : 1,
         ...attempt.options,
       });
-      dearest = Math.max(dearest, now() - started);
+      const done = now();
+      if (step === 0) dearestFirst = Math.max(dearestFirst, done - started);
+      dearest = Math.max(dearest, step === 0 ? done - decodeStart : done - started);
       // Several codes in view: the largest is the one the photo is of (a code printed inside
       // another code's quiet zone, a sticker in the corner).
       if (symbols.length > 1) symbols.sort((a, b) => area(b) - area(a));

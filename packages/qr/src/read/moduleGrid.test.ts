@@ -1,0 +1,119 @@
+import { createRng } from '@smart-citizen/core';
+import { describe, expect, it } from 'vitest';
+import { createZxingWasmEngine } from '../engine/createZxingWasmEngine.js';
+import { generateCardQrSet } from '../testing/generateCardQrSet.js';
+import { createBarcodeWriter } from '../testing/qrWriter.js';
+import {
+  alignmentCentres,
+  classifyModules,
+  homography,
+  knownModules,
+  RENDER,
+  renderModules,
+  thresholdModules,
+} from './moduleGrid.js';
+import { readCardQr } from './readCardQr.js';
+
+const today = new Date('2026-06-01T00:00:00Z');
+
+describe('module grid', () => {
+  it('maps four points onto four points', () => {
+    const src = [
+      { x: 3.5, y: 3.5 },
+      { x: 41.5, y: 3.5 },
+      { x: 3.5, y: 41.5 },
+      { x: 38.5, y: 38.5 },
+    ];
+    const dst = [
+      { x: 100, y: 120 },
+      { x: 260, y: 90 },
+      { x: 130, y: 300 },
+      { x: 290, y: 250 },
+    ];
+    const h = homography(src, dst);
+    expect(h).toBeDefined();
+    for (let i = 0; i < 4; i++) {
+      const s = src[i]!;
+      const w = h![6]! * s.x + h![7]! * s.y + h![8]!;
+      expect((h![0]! * s.x + h![1]! * s.y + h![2]!) / w).toBeCloseTo(dst[i]!.x, 6);
+      expect((h![3]! * s.x + h![4]! * s.y + h![5]!) / w).toBeCloseTo(dst[i]!.y, 6);
+    }
+    expect(homography(src, [dst[0]!, dst[0]!, dst[0]!, dst[0]!])).toBeUndefined();
+  });
+
+  it('places alignment patterns as ISO/IEC 18004 table E.1 does', () => {
+    expect(alignmentCentres(1)).toEqual([]);
+    expect(alignmentCentres(2)).toEqual([6, 18]);
+    expect(alignmentCentres(7)).toEqual([6, 22, 38]);
+    expect(alignmentCentres(32)).toEqual([6, 34, 60, 86, 112, 138]);
+    expect(alignmentCentres(40)).toEqual([6, 30, 58, 86, 114, 142, 170]);
+  });
+
+  it('knows the fixed modules of real codes of several versions (finders, timing, alignment, version blocks)', async () => {
+    const writer = await createBarcodeWriter();
+    for (const length of [10, 120, 300, 900]) {
+      const code = await writer.write('x'.repeat(length), 'QRCode', 'M');
+      const version = (code.width - 17) / 4;
+      const known = knownModules(version);
+      expect(known.dark.length).toBeGreaterThan(190);
+      for (let i = 0; i < known.dark.length; i++) {
+        expect(code.modules[known.y[i]! * code.width + known.x[i]!]).toBe(known.dark[i]);
+      }
+    }
+  });
+
+  it('the classifier learns blur and uneven light from the fixed modules and reads the data modules', async () => {
+    const writer = await createBarcodeWriter();
+    const code = await writer.write('classifier test '.repeat(8), 'QRCode', 'M');
+    const size = code.width;
+    const version = (size - 17) / 4;
+    const rng = createRng(5);
+    const bit = (x: number, y: number) =>
+      x < 0 || y < 0 || x >= size || y >= size ? 0 : (code.modules[y * size + x] ?? 0);
+    // Each module's value: its own colour and 25% of each 4-neighbour's (blur), light falling
+    // off to one side, and noise.
+    const values = new Float32Array(size * size);
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const dark = bit(x, y) + 0.25 * (bit(x - 1, y) + bit(x + 1, y) + bit(x, y - 1) + bit(x, y + 1));
+        const light = 200 - (70 * x) / size;
+        values[y * size + x] = light - 45 * dark + 16 * (rng.next() - 0.5);
+      }
+    }
+    const errors = (bits: Uint8Array) => bits.reduce((n, b, i) => n + (b === code.modules[i] ? 0 : 1), 0);
+    const learnt = classifyModules(values, size, version);
+    expect(learnt).toBeDefined();
+    // ~1% of the modules (within what M-level Reed–Solomon corrects), a local threshold ~3.5%.
+    expect(errors(learnt!)).toBeLessThan(size * size * 0.02);
+    // A plain local threshold misreads far more of them.
+    expect(errors(thresholdModules(values, size, 4))).toBeGreaterThan(2 * errors(learnt!));
+  });
+
+  it('renders a bit matrix the engine decodes in its pure mode', async () => {
+    const writer = await createBarcodeWriter();
+    const code = await writer.write('render test 42', 'QRCode', 'M');
+    const img = renderModules(code.modules, code.width);
+    expect(img.width).toBe((code.width + 2 * RENDER.quiet) * RENDER.scale);
+    const engine = await createZxingWasmEngine();
+    expect(engine.decode(img, { pure: true })[0]?.text).toBe('render test 42');
+    engine.close();
+  });
+
+  it('reads small, blurred, JPEG-compressed card codes (generated level 4) through the module-grid rung alone', async () => {
+    const set = await generateCardQrSet({ count: 3, levels: [4], seed: 31 });
+    let read = 0;
+    for (const s of set) {
+      const r = await readCardQr(s.image, { today, ladder: ['module-grid'], timeBudgetMs: 5000 });
+      if (r.ok && r.text === s.text) {
+        read++;
+        expect(r.strategy).toBe('module-grid');
+        // Corners come back in the photo's pixels.
+        for (const p of r.corners ?? []) {
+          expect(p.x).toBeGreaterThan(0);
+          expect(p.x).toBeLessThan(s.image.width);
+        }
+      }
+    }
+    expect(read).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+});
