@@ -24,6 +24,9 @@ export interface FaceHashPrefilter {
    * the probe — the cost of a search then grows with N / cells × probe instead of N. Built at the
    * first search once there are 16 embeddings per cell (or by {@link FaceScanIndex.prepare}),
    * rebuilt when the index has grown fourfold since. Absent or 0: every code is scanned.
+   * Measured (`pnpm bench dedupe`, 300,000 synthetic faces, genuine cosine ≈ 0.72): 8/16/32 of 512
+   * cells find the mate 35/55/67% of the time where the full code scan finds it every time — the
+   * partition pays only when probes sit much closer to their mates than real face captures do.
    * @default 0
    */
   cells?: number;

@@ -26,9 +26,9 @@ export type TemplateIndexFactory<Probe = unknown> = (probe: Probe) => TemplateIn
  * The default index of a vector kind (`face`): an exact cosine scan ({@link FaceScanIndex}) of
  * the probe's length; templates of another length are left out. With `prefilter` the scan is the
  * approximate sign-hash one (e.g. `createIdentityStore({ indexes: { face: cosineTemplateIndex(decodeEmbedding, { bits: 256 }) } })`),
- * and with `prefilter.cells` it scans only the nearest cells of a k-means partition — the setting
- * for 100,000+ faces and for the dedupe job (`{ bits: 256, candidates: 300, cells: 1024, probe: 16 }`
- * at 1,000,000; figures in the adapter-postgres README).
+ * and with `prefilter.cells` it scans only the nearest cells of a k-means partition (faster, but at
+ * the genuine cosine of real faces, ≈ 0.72, it misses many mates: figures in the adapter-postgres
+ * README).
  * @param toVector - the kind's template decoder
  * @param prefilter - sign-hash prefilter of {@link FaceScanIndex}; absent: exact
  */

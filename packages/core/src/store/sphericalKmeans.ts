@@ -57,20 +57,25 @@ export function nearestCentroids(
       seen += histogram[cut] as number;
       if (seen >= keep) break;
     }
-    const picked: number[] = [];
-    for (let c = 0; c < cells; c++) if ((dist[c] as number) <= cut) picked.push(c);
-    short = Int32Array.from(picked);
+    let kept = 0;
+    for (let h = 0; h <= cut; h++) kept += histogram[h] as number;
+    short = new Int32Array(kept);
+    for (let c = 0, j = 0; c < cells; c++) if ((dist[c] as number) <= cut) short[j++] = c;
   }
   const dots = new Float64Array(short.length);
+  let best = 0;
   for (let j = 0; j < short.length; j++) {
     const cb = (short[j] as number) * dim;
     let dot = 0;
     for (let i = 0; i < dim; i++) dot += (vectors[cb + i] as number) * (v[at + i] as number);
     dots[j] = dot;
+    if (dot > (dots[best] as number)) best = j;
   }
-  const order = Int32Array.from({ length: short.length }, (_, j) => j);
+  // Filing a row (count 1, most calls) needs the best only.
+  if (count === 1) return Int32Array.of(short[best] as number);
+  const order = Array.from({ length: short.length }, (_, j) => j);
   order.sort((a, b) => (dots[b] as number) - (dots[a] as number));
-  return Int32Array.from(order.subarray(0, Math.min(count, order.length)), (j) => short[j] as number);
+  return Int32Array.from(order.slice(0, Math.min(count, order.length)), (j) => short[j] as number);
 }
 
 /**
