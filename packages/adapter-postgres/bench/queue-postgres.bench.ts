@@ -1,8 +1,8 @@
 import { defineBench } from '@smart-citizen/bench';
 import { hasPostgres, postgresUrl } from '@smart-citizen/test-kit';
 import pg from 'pg';
-import { benchQueueBackend, openQueueInstance } from '@smart-citizen/queue/bench';
-import { createPostgresQueueBackend } from '../src/queue/index.js';
+import { benchQueueBackend } from '@smart-citizen/queue/bench';
+import { openPostgresQueueInSchema } from '../test/openPostgresQueueInSchema.js';
 
 export const bench = defineBench({
   name: 'queue-postgres',
@@ -38,19 +38,7 @@ export const bench = defineBench({
           `PostgreSQL, synchronous_commit ${synchronousCommit ? 'on' : 'off'}, ${tickets} tickets, 20 counters`,
         );
         const { rows, fidelity } = await benchQueueBackend(
-          () => {
-            const schema = `sc_bench_queue_${process.pid}_${n++}`;
-            return openQueueInstance(
-              () =>
-                createPostgresQueueBackend({
-                  connectionString: postgresUrl,
-                  schema,
-                  maxConnections: 6,
-                  synchronousCommit,
-                }),
-              () => admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`),
-            );
-          },
+          () => openPostgresQueueInSchema(admin, `sc_bench_queue_${process.pid}_${n++}`, { synchronousCommit }),
           { tickets, counters: 20, issuers: 8, clients: 4, sequentialOps: ctx.quick ? 300 : 1000 },
         );
         const mode = synchronousCommit ? 'on' : 'off';

@@ -1,2 +1,2 @@
 // The same made-up citizens as the SQLite bench, so figures compare.
-export { benchCitizen } from '../../adapter-sqlite/bench/citizens.js';
+export { benchCitizen, benchLookups, loadBenchCitizens } from '../../adapter-sqlite/bench/citizens.js';

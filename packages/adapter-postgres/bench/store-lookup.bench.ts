@@ -1,9 +1,8 @@
 import { type OpsMeasurement, defineBench, measureOps } from '@smart-citizen/bench';
-import { createRng } from '@smart-citizen/core';
 import { postgresUrl } from '@smart-citizen/test-kit';
 import pg from 'pg';
 import { createPostgresIdentityStore } from '../src/index.js';
-import { benchCitizen } from './store-citizens.js';
+import { benchLookups, loadBenchCitizens } from './store-citizens.js';
 
 export const bench = defineBench({
   name: 'postgres-store-lookup',
@@ -22,29 +21,20 @@ export const bench = defineBench({
       maxConnections: 8,
     });
     const chunk = 20_000;
-    const t0 = performance.now();
-    for (let start = 0; start < n; start += chunk) {
-      const batch = Array.from({ length: Math.min(chunk, n - start) }, (_, k) => benchCitizen(start + k));
-      await store.upsertMany(batch);
-      if ((start / chunk) % 10 === 0) ctx.progress(`postgres: loaded ${start + batch.length} citizens`);
-    }
-    const loadS = (performance.now() - t0) / 1000;
+    const loadS = await loadBenchCitizens(store, n, chunk, (index, loaded) => {
+      if (index % 10 === 0) ctx.progress(`postgres: loaded ${loaded} citizens`);
+    });
     await admin.query(`VACUUM ANALYZE ${schema}.sc_identity_citizens`);
     const size = await admin.query<{ mb: string }>(
       `SELECT pg_total_relation_size('${schema}.sc_identity_citizens') / 1048576 AS mb`,
     );
-    const rand = createRng(42).next;
     const q = ctx.quick ? 10_000 : 20_000;
-    const hitIds = Array.from({ length: q }, () => benchCitizen(Math.floor(rand() * n)).idNumber);
+    const { hitIds, missAndOld } = benchLookups(n, q);
     // Warm the pool's connections and prepared plans.
     await measureOps(500, 8, (i) => store.get(hitIds[i] as string));
     const get1 = await measureOps(q, 1, (i) => store.get(hitIds[i] as string));
     const get8 = await measureOps(q, 8, (i) => store.get(hitIds[i] as string));
-    const miss = await measureOps(q / 5, 1, (i) => store.get(`09${String(900_000_000 + i).padStart(10, '0')}`));
-    const oldIds = Array.from({ length: q / 5 }, () =>
-      String(100_000_000 + Math.floor(rand() * (n / 3)) * 3).slice(-9),
-    );
-    const old = await measureOps(q / 5, 1, (i) => store.findByOldIdNumber(oldIds[i] as string));
+    const { miss, old } = await missAndOld(store);
     const count = await store.count();
     await store.close();
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

@@ -86,6 +86,35 @@ export function openPool(
 }
 
 /**
+ * Open (or adopt) the store's pool and prepare it (migrations, checks): when preparing fails, a
+ * pool the adapter opened is ended again and the error typed by {@link backendError}.
+ * @returns the pool, what `prepare` returned, and an idempotent `close` that ends the pool only
+ *   when the adapter opened it
+ * @internal shared by the identity store and the audit log
+ */
+export async function openStorePool<T>(
+  target: PostgresTarget,
+  prepare: (pool: pg.Pool) => Promise<T>,
+  onIdleError?: (err: Error) => void,
+): Promise<{ pool: pg.Pool; prepared: T; close: () => Promise<void> }> {
+  const { pool, owned } = openPool(target, { max: 4, applicationName: 'smart-citizen-store' }, onIdleError);
+  let prepared: T;
+  try {
+    prepared = await prepare(pool);
+  } catch (err) {
+    if (owned) await pool.end().catch(() => undefined);
+    throw backendError(err);
+  }
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    if (owned) await pool.end();
+  };
+  return { pool, prepared, close };
+}
+
+/**
  * A schema name safe to splice into SQL (validated, then double-quoted).
  * @throws SmartCitizenError `codes.invalidConfig`
  * @internal

@@ -3,15 +3,11 @@ import {
   HANDLING_SAMPLES_KEPT,
   QueueError,
   type QueueErrorCode,
-  type CallNextRequest,
-  type IssueRequest,
   type QueueBackend,
   type QueueEvent,
   type QueueEventListener,
   type Ticket,
-  type TicketFilter,
   type TicketStatus,
-  type TransitionRequest,
   type WaitingCount,
 } from '@smart-citizen/queue';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -200,7 +196,7 @@ export async function createRedisQueueBackend(options: RedisQueueBackendOptions 
 
   return {
     name: 'redis',
-    issue: (q: IssueRequest) =>
+    issue: (q) =>
       guard(async () =>
         decodeTicket(
           await r.scIssue(
@@ -220,7 +216,7 @@ export async function createRedisQueueBackend(options: RedisQueueBackendOptions 
           ),
         ),
       ),
-    callNext: (q: CallNextRequest) =>
+    callNext: (q) =>
       guard(async () => {
         const res = await r.scCallNext(
           prefix,
@@ -232,7 +228,7 @@ export async function createRedisQueueBackend(options: RedisQueueBackendOptions 
         );
         return res ? decodeTicket(res) : null;
       }),
-    transition: (q: TransitionRequest) =>
+    transition: (q) =>
       guard(
         async () =>
           decodeTicket(
@@ -255,7 +251,7 @@ export async function createRedisQueueBackend(options: RedisQueueBackendOptions 
         const flat = await r.call('HGETALL', `${prefix}t:${id}`);
         return Array.isArray(flat) && flat.length > 0 ? decodeTicket(flat) : undefined;
       }),
-    listTickets: (f: TicketFilter = {}) =>
+    listTickets: (f = {}) =>
       guard(async () => {
         const ids = await r.zrangebyscore(
           `${prefix}all`,

@@ -1,4 +1,5 @@
-import type { StoredIdentity } from '@smart-citizen/core';
+import { measureOps } from '@smart-citizen/bench';
+import { type StoredIdentity, createRng } from '@smart-citizen/core';
 
 // Made-up citizens for benchmarks: unique 12-digit numbers (serial = index), names from common syllables.
 const provinces = ['001', '079', '048', '031', '092', '036', '027', '038'];
@@ -37,5 +38,46 @@ export function benchCitizen(i: number): StoredIdentity {
     nationality: 'Việt Nam',
     placeOfResidence: `Số ${1 + (i % 300)} Đường Thử, Phường ${1 + (i % 20)}, Hà Nội`,
     cardType: 'can-cuoc-2024',
+  };
+}
+
+/**
+ * Upsert the first `n` bench citizens in chunks of `chunk` (one `upsertMany` each).
+ * @param onChunk - called after each chunk with its index and the citizens loaded so far
+ * @returns the load time in seconds
+ */
+export async function loadBenchCitizens(
+  store: { upsertMany(citizens: StoredIdentity[]): Promise<unknown> },
+  n: number,
+  chunk: number,
+  onChunk: (index: number, loaded: number) => void,
+): Promise<number> {
+  const t0 = performance.now();
+  for (let start = 0; start < n; start += chunk) {
+    const batch = Array.from({ length: Math.min(chunk, n - start) }, (_, k) => benchCitizen(start + k));
+    await store.upsertMany(batch);
+    onChunk(start / chunk, start + batch.length);
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+/**
+ * The lookups the store benches time over `n` loaded citizens: `q` random hits by ID number
+ * (seeded, so every store gets the same), and measures `q / 5` misses and `q / 5` finds by old
+ * CMND number one at a time.
+ */
+export function benchLookups(n: number, q: number) {
+  const rand = createRng(42).next;
+  const hitIds = Array.from({ length: q }, () => benchCitizen(Math.floor(rand() * n)).idNumber);
+  const oldIds = Array.from({ length: q / 5 }, () => String(100_000_000 + Math.floor(rand() * (n / 3)) * 3).slice(-9));
+  return {
+    hitIds,
+    missAndOld: async (store: {
+      get(idNumber: string): Promise<unknown>;
+      findByOldIdNumber(oldIdNumber: string): Promise<unknown>;
+    }) => ({
+      miss: await measureOps(q / 5, 1, (i) => store.get(`09${String(900_000_000 + i).padStart(10, '0')}`)),
+      old: await measureOps(q / 5, 1, (i) => store.findByOldIdNumber(oldIds[i] as string)),
+    }),
   };
 }

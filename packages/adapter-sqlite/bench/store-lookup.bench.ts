@@ -2,9 +2,8 @@ import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineBench, measureOps } from '@smart-citizen/bench';
-import { createRng } from '@smart-citizen/core';
 import { createSqliteIdentityStore } from '../src/index.js';
-import { benchCitizen } from './citizens.js';
+import { benchLookups, loadBenchCitizens } from './citizens.js';
 
 export const bench = defineBench({
   name: 'sqlite-store-lookup',
@@ -17,24 +16,15 @@ export const bench = defineBench({
     for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
     const store = createSqliteIdentityStore({ path });
     const chunk = 50_000;
-    const t0 = performance.now();
-    for (let start = 0; start < n; start += chunk) {
-      const batch = Array.from({ length: Math.min(chunk, n - start) }, (_, k) => benchCitizen(start + k));
-      await store.upsertMany(batch);
-      if ((start / chunk) % 4 === 0) ctx.progress(`sqlite: loaded ${start + batch.length} citizens`);
-    }
-    const loadS = (performance.now() - t0) / 1000;
+    const loadS = await loadBenchCitizens(store, n, chunk, (index, loaded) => {
+      if (index % 4 === 0) ctx.progress(`sqlite: loaded ${loaded} citizens`);
+    });
     store.database.pragma('wal_checkpoint(TRUNCATE)');
     const fileMB = statSync(path).size / 2 ** 20;
-    const rand = createRng(42).next;
     const q = ctx.quick ? 20_000 : 50_000;
-    const hitIds = Array.from({ length: q }, () => benchCitizen(Math.floor(rand() * n)).idNumber);
+    const { hitIds, missAndOld } = benchLookups(n, q);
     const get = await measureOps(q, 1, (i) => store.get(hitIds[i] as string));
-    const miss = await measureOps(q / 5, 1, (i) => store.get(`09${String(900_000_000 + i).padStart(10, '0')}`));
-    const oldIds = Array.from({ length: q / 5 }, () =>
-      String(100_000_000 + Math.floor(rand() * (n / 3)) * 3).slice(-9),
-    );
-    const old = await measureOps(q / 5, 1, (i) => store.findByOldIdNumber(oldIds[i] as string));
+    const { miss, old } = await missAndOld(store);
     const count = await store.count();
     await store.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isSmartCitizenError } from '@smart-citizen/core';
-import type { IssueRequest } from './QueueBackend.js';
 import { createInMemoryQueueBackend } from './createInMemoryQueueBackend.js';
 import { fifoPolicy } from './policies.js';
-import { describeQueueBackendConformance } from './testing/conformance.js';
+import { describeQueueBackendConformance, testIssueRequest } from './testing/conformance.js';
 
 describeQueueBackendConformance('memory', {
   async open() {
@@ -13,17 +12,7 @@ describeQueueBackendConformance('memory', {
 });
 
 describe('createInMemoryQueueBackend', () => {
-  const request: IssueRequest = {
-    serviceId: 's',
-    prefix: 'S',
-    digits: 3,
-    seriesKey: 'd',
-    groupId: 'g',
-    priority: 0,
-    weight: 1,
-    policy: fifoPolicy(),
-    now: 0,
-  };
+  const request = testIssueRequest('s', 'g', 0, 0, fifoPolicy());
 
   it('refuses work after close with queue/closed, and close is idempotent', async () => {
     const b = createInMemoryQueueBackend();

@@ -1,11 +1,12 @@
 import { isSmartCitizenError } from '@smart-citizen/core';
 import { fifoPolicy } from '@smart-citizen/queue';
-import { describeQueueBackendConformance, openQueueInstance } from '@smart-citizen/queue/testing';
+import { describeQueueBackendConformance, testIssueRequest } from '@smart-citizen/queue/testing';
 import { hasPostgres, postgresUrl } from '@smart-citizen/test-kit';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresQueueBackend, migratePostgresQueue } from './createPostgresQueueBackend.js';
 import { queueMigrations } from './migrations.js';
+import { openPostgresQueueInSchema } from '../../test/openPostgresQueueInSchema.js';
 
 const available = await hasPostgres();
 const admin = available
@@ -23,19 +24,9 @@ describe.skipIf(!available)('createPostgresQueueBackend (real PostgreSQL)', () =
     'postgres',
     {
       open() {
-        const schema = uniqueSchema();
         // The suite checks atomicity and order, not crash durability (openDroppable below runs
         // with the default synchronous commit): skip the WAL flush wait to keep it fast.
-        return openQueueInstance(
-          () =>
-            createPostgresQueueBackend({
-              connectionString: postgresUrl,
-              schema,
-              maxConnections: 6,
-              synchronousCommit: false,
-            }),
-          () => admin!.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`),
-        );
+        return openPostgresQueueInSchema(admin!, uniqueSchema(), { synchronousCommit: false });
       },
       openUnreachable: () => createPostgresQueueBackend({ connectionString: 'postgres://postgres@127.0.0.1:1/test' }),
       // With the default synchronous commit: this scenario is about losing nothing.
@@ -93,17 +84,7 @@ describe.skipIf(!available)('createPostgresQueueBackend (real PostgreSQL)', () =
     const a = await createPostgresQueueBackend({ connectionString: postgresUrl, schema, queueId: 'ward-1' });
     const b = await createPostgresQueueBackend({ connectionString: postgresUrl, schema, queueId: 'ward-2' });
     try {
-      const req = {
-        serviceId: 's',
-        prefix: 'S',
-        digits: 3,
-        seriesKey: 'd',
-        groupId: 'g',
-        priority: 0,
-        weight: 1,
-        policy: fifoPolicy(),
-        now: 1,
-      };
+      const req = testIssueRequest('s', 'g', 0, 1, fifoPolicy());
       expect((await a.issue(req)).number).toBe('S001');
       expect((await b.issue(req)).number).toBe('S001');
       expect((await a.listTickets()).length).toBe(1);

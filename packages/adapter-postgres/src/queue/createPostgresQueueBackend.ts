@@ -1,13 +1,9 @@
 import { SmartCitizenError, isSmartCitizenError } from '@smart-citizen/core';
 import {
-  type CallNextRequest,
-  type IssueRequest,
   type QueueBackend,
   type QueueEvent,
   type QueueEventListener,
   type Ticket,
-  type TicketFilter,
-  type TransitionRequest,
   ticketTransitions,
 } from '@smart-citizen/queue';
 import type pg from 'pg';
@@ -339,7 +335,7 @@ export async function createPostgresQueueBackend(options: PostgresQueueBackendOp
 
   return {
     name: 'postgres',
-    async issue(r: IssueRequest) {
+    async issue(r) {
       const { rows } = await q<Row>(
         withEvent(`SELECT * FROM ${s}.sc_queue_issue($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, 14),
         [
@@ -362,7 +358,7 @@ export async function createPostgresQueueBackend(options: PostgresQueueBackendOp
       await deliver(rows[0]!.event_id);
       return toTicket(rows[0]!);
     },
-    async callNext(r: CallNextRequest) {
+    async callNext(r) {
       const { rows } = await q<Row>(
         withEvent(
           `SELECT * FROM ${s}.sc_queue_call_next($1, $2, $3, $4, $5, $6)`,
@@ -383,7 +379,7 @@ export async function createPostgresQueueBackend(options: PostgresQueueBackendOp
       await deliver(rows[0].event_id);
       return toTicket(rows[0]);
     },
-    async transition(r: TransitionRequest) {
+    async transition(r) {
       const id = idOf(r.ticketId);
       if (id === undefined)
         throw new SmartCitizenError('queue/ticket-not-found', 'no ticket with this id', { pkg: PKG });
@@ -426,7 +422,7 @@ export async function createPostgresQueueBackend(options: PostgresQueueBackendOp
       ]);
       return rows[0] ? toTicket(rows[0]) : undefined;
     },
-    async listTickets(f: TicketFilter = {}) {
+    async listTickets(f = {}) {
       const where = ['queue_id = $1'];
       const values: unknown[] = [queueId];
       const add = (sql: string, v: unknown) => {

@@ -1,17 +1,7 @@
 import { type AuditEntry, type AuditLog, type AuditLogDriver, type Clock, createAuditLog } from '@smart-citizen/core';
 import type pg from 'pg';
-import {
-  PKG,
-  type PostgresTarget,
-  backendError,
-  openPool,
-  query,
-  quoteSchema,
-  runPostgresMigrations,
-  storeErrors,
-  withTransaction,
-} from '../pgSupport.js';
-import { auditMigrations } from './migrations.js';
+import { PKG, type PostgresTarget, openStorePool, query, quoteSchema, withTransaction } from '../pgSupport.js';
+import { auditMigrations, migrateStoreComponent } from './migrations.js';
 
 /** Options of {@link createPostgresAuditLog}. */
 export type PostgresAuditLogOptions = PostgresTarget & {
@@ -56,19 +46,9 @@ export async function createPostgresAuditDriver(
 ): Promise<PostgresAuditDriver> {
   const schema = options.schema ?? 'public';
   const s = quoteSchema(schema);
-  const { pool, owned } = openPool(options, { max: 4, applicationName: 'smart-citizen-store' });
-  try {
-    await runPostgresMigrations(
-      pool,
-      schema,
-      { table: 'sc_store_migrations', component: 'audit', codes: storeErrors },
-      auditMigrations,
-    );
-  } catch (err) {
-    if (owned) await pool.end().catch(() => undefined);
-    throw backendError(err);
-  }
-  let closed = false;
+  const { pool, close } = await openStorePool(options, (pool) =>
+    migrateStoreComponent(pool, schema, 'audit', auditMigrations),
+  );
   return {
     pkg: PKG,
     pool,
@@ -97,11 +77,7 @@ export async function createPostgresAuditDriver(
       );
       return r.rows.map(toEntry);
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      if (owned) await pool.end();
-    },
+    close,
   };
 }
 

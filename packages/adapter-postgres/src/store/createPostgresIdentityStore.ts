@@ -22,14 +22,12 @@ import {
   PKG,
   type PostgresTarget,
   backendError,
-  openPool,
+  openStorePool,
   query,
   quoteSchema,
-  runPostgresMigrations,
-  storeErrors,
   withTransaction,
 } from '../pgSupport.js';
-import { faceVectorMigrations, identityMigrations } from './migrations.js';
+import { faceVectorMigrations, identityMigrations, migrateStoreComponent } from './migrations.js';
 
 /** How 1:N face search runs. */
 export type FaceSearchMode = 'pgvector' | 'scan';
@@ -192,8 +190,7 @@ async function pgvectorAvailable(pool: pg.Pool, logger: Logger): Promise<boolean
 /** Migrate the schema and settle the face search mode. */
 async function prepare(pool: pg.Pool, options: PostgresIdentityDriverOptions, schema: string, dimension: number) {
   const logger = options.logger ?? silentLogger;
-  const ledger = { table: 'sc_store_migrations', codes: storeErrors } as const;
-  const applied = await runPostgresMigrations(pool, schema, { ...ledger, component: 'identity' }, identityMigrations);
+  const applied = await migrateStoreComponent(pool, schema, 'identity', identityMigrations);
   if (applied.length) logger.info('identity store migrated', { versions: applied.join(',') });
   const wanted = options.faceSearch ?? 'auto';
   const mode: FaceSearchMode = wanted !== 'scan' && (await pgvectorAvailable(pool, logger)) ? 'pgvector' : 'scan';
@@ -203,12 +200,7 @@ async function prepare(pool: pg.Pool, options: PostgresIdentityDriverOptions, sc
   if (mode === 'pgvector') {
     const m = options.hnsw?.m ?? 16;
     const efc = options.hnsw?.efConstruction ?? 64;
-    await runPostgresMigrations(
-      pool,
-      schema,
-      { ...ledger, component: 'identity-pgvector' },
-      faceVectorMigrations(dimension, m, efc),
-    );
+    await migrateStoreComponent(pool, schema, 'identity-pgvector', faceVectorMigrations(dimension, m, efc));
     const t = await query<{ t: string }>(
       pool,
       `SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute
@@ -243,16 +235,15 @@ export async function createPostgresIdentityDriver(
     throw new SmartCitizenError('store/invalid-config', 'faceDimension must be an integer in 1..16000', { pkg: PKG });
   }
   const efSearch = options.hnsw?.efSearch ?? 400;
-  const { pool, owned } = openPool(options, { max: 4, applicationName: 'smart-citizen-store' }, (err) =>
-    logger.warn('idle PostgreSQL connection failed', { code: (err as { code?: string }).code ?? 'unknown' }),
+  const {
+    pool,
+    prepared: mode,
+    close,
+  } = await openStorePool(
+    options,
+    (pool) => prepare(pool, options, schema, dimension),
+    (err) => logger.warn('idle PostgreSQL connection failed', { code: (err as { code?: string }).code ?? 'unknown' }),
   );
-  let mode: FaceSearchMode;
-  try {
-    mode = await prepare(pool, options, schema, dimension);
-  } catch (err) {
-    if (owned) await pool.end().catch(() => undefined);
-    throw backendError(err);
-  }
 
   const citizen = `SELECT data, created_at, updated_at FROM ${s}.sc_identity_citizens`;
   const getCitizen = async (c: pg.Pool | pg.PoolClient, idNumber: string) => {
@@ -401,7 +392,6 @@ export async function createPostgresIdentityDriver(
         }
       : undefined;
 
-  let closed = false;
   return {
     name: 'postgres',
     pkg: PKG,
@@ -460,11 +450,7 @@ export async function createPostgresIdentityDriver(
     },
     transaction: (fn) => withTransaction(pool, (c) => fn(transactionOf(c))),
     ...(vectorSearch ? { vectorSearch } : {}),
-    async close() {
-      if (closed) return;
-      closed = true;
-      if (owned) await pool.end();
-    },
+    close,
   };
 }
 

@@ -1,4 +1,25 @@
-import type { PostgresMigration } from '../pgSupport.js';
+import type pg from 'pg';
+import { type PostgresMigration, runPostgresMigrations, storeErrors } from '../pgSupport.js';
+
+/**
+ * Apply the pending migrations of one store component (`identity`, `identity-pgvector`, `audit`),
+ * recorded in `<schema>.sc_store_migrations`.
+ * @returns the versions applied now
+ * @internal
+ */
+export function migrateStoreComponent(
+  pool: pg.Pool,
+  schema: string,
+  component: string,
+  migrations: readonly PostgresMigration[],
+): Promise<number[]> {
+  return runPostgresMigrations(
+    pool,
+    schema,
+    { table: 'sc_store_migrations', component, codes: storeErrors },
+    migrations,
+  );
+}
 
 /** Identity store schema (component `identity`). */
 export const identityMigrations: readonly PostgresMigration[] = [

@@ -239,9 +239,10 @@ describe.skipIf(!available)('PostgreSQL identity store', () => {
       },
     );
 
-    it('gives store/connection-lost and writes nothing when the backend is terminated mid-import', async () => {
+    /** A store on one named connection in a fresh schema, so a test can find its backend and terminate it. */
+    const openOneConnectionStore = async (appPrefix: string) => {
       const sch = newSchema();
-      const app = `sc-test-${sch}`;
+      const app = `${appPrefix}${sch}`;
       const store = await createPostgresIdentityStore({
         connectionString: postgresUrl,
         schema: sch,
@@ -249,6 +250,11 @@ describe.skipIf(!available)('PostgreSQL identity store', () => {
         applicationName: app,
         maxConnections: 1,
       });
+      return { sch, app, store };
+    };
+
+    it('gives store/connection-lost and writes nothing when the backend is terminated mid-import', async () => {
+      const { sch, app, store } = await openOneConnectionStore('sc-test-');
       const many = Array.from({ length: 120_000 }, (_, i) => ({
         idNumber: `0${String(10_000_000_000 + i).slice(-11)}`,
         fullName: 'Người Thử',
@@ -289,15 +295,7 @@ describe.skipIf(!available)('PostgreSQL identity store', () => {
     });
 
     it('gives store/connection-lost on a single write when the connection is gone', async () => {
-      const sch = newSchema();
-      const app = `sc-test-single-${sch}`;
-      const store = await createPostgresIdentityStore({
-        connectionString: postgresUrl,
-        schema: sch,
-        faceSearch: 'scan',
-        applicationName: app,
-        maxConnections: 1,
-      });
+      const { sch, app, store } = await openOneConnectionStore('sc-test-single-');
       await store.upsert({ idNumber: '001099012345' });
       // Lock the row from another session so the next upsert waits, then kill the waiting backend.
       const blocker = await admin?.connect();

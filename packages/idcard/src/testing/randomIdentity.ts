@@ -1,13 +1,6 @@
 import { centuryDigits, formatDate, type PartialDate, provinceCodes, type Rng, type Sex } from '@smart-citizen/core';
 import { formatVietnamTd1Mrz } from '@smart-citizen/core';
-import {
-  familyNames,
-  givenNamesFemale,
-  givenNamesMale,
-  middleNamesFemale,
-  middleNamesMale,
-  streetNames,
-} from '@smart-citizen/qr/testing';
+import { vietnameseNames } from '@smart-citizen/qr/testing';
 import type { CardFieldName, CardType } from '../cardTypes.js';
 
 /** Lists to draw names from: `[name, weight]` pairs (weights are relative frequencies). */
@@ -64,9 +57,9 @@ const RELIGION = ['Không', 'Không', 'Không', 'Phật giáo', 'Công giáo'];
 
 /** The built-in name lists (from `@smart-citizen/qr/testing`), used when `../shared/data/names` is absent. */
 export const builtinNameLists: NameLists = {
-  family: familyNames.map((n) => [n, 1] as const),
-  givenMale: middleNamesMale.flatMap((m) => givenNamesMale.map((g) => `${m} ${g}`)),
-  givenFemale: middleNamesFemale.flatMap((m) => givenNamesFemale.map((g) => `${m} ${g}`)),
+  family: vietnameseNames.family.map((n) => [n, 1] as const),
+  givenMale: vietnameseNames.middleMale.flatMap((m) => vietnameseNames.givenMale.map((g) => `${m} ${g}`)),
+  givenFemale: vietnameseNames.middleFemale.flatMap((m) => vietnameseNames.givenFemale.map((g) => `${m} ${g}`)),
 };
 
 function weighted(rng: Rng, items: readonly (readonly [string, number])[]): string {
@@ -141,7 +134,7 @@ export function randomIdentity(
   const home = rng.pick(units);
   const afterReform =
     cardType === 'cancuoc-2024' && (issueDate.year > 2025 || (issueDate.year === 2025 && (issueDate.month ?? 1) >= 7));
-  const street = `Số ${rng.int(1, 300)} ${rng.pick(streetNames)}`;
+  const street = `Số ${rng.int(1, 300)} ${rng.pick(vietnameseNames.streets)}`;
   const placeOfResidence = afterReform ? `${street}, ${newAddress(home)}` : `${street}, ${oldAddress(home)}`;
   const expiryDate =
     cardType === 'cmnd-9'

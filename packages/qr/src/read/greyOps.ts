@@ -338,6 +338,13 @@ export function sampleBilinear(img: RasterImage, u: number, v: number): number {
   );
 }
 
+/** A black grey image `k` times the size of `img` (rounded), for the warps that enlarge as they resample. */
+function blankEnlarged(img: RasterImage, k: number): { width: number; height: number; channels: 1; data: Uint8Array } {
+  const width = Math.round(img.width * k);
+  const height = Math.round(img.height * k);
+  return { width, height, channels: 1, data: new Uint8Array(width * height) };
+}
+
 /** Parameters of a smooth sinusoidal warp (see {@link waveWarp}). */
 export interface WaveWarp {
   /** Horizontal shift amplitude (source pixels), varying along y. */
@@ -362,10 +369,8 @@ export interface WaveWarp {
  * @param k - Enlargement factor.
  */
 export function waveWarp(img: RasterImage, w: WaveWarp, k: number): RasterImage {
-  const { width, height } = img;
-  const W = Math.round(width * k);
-  const H = Math.round(height * k);
-  const out = new Uint8Array(W * H);
+  const enlarged = blankEnlarged(img, k);
+  const { width: W, height: H, data: out } = enlarged;
   const sx = new Float32Array(W);
   const sy = new Float32Array(H);
   for (let x = 0; x < W; x++) sx[x] = w.ay * Math.sin((2 * Math.PI * x) / k / w.lx + w.py);
@@ -375,7 +380,7 @@ export function waveWarp(img: RasterImage, w: WaveWarp, k: number): RasterImage 
       out[y * W + x] = sampleBilinear(img, x / k + (sy[y] ?? 0), y / k + (sx[x] ?? 0));
     }
   }
-  return { width: W, height: H, channels: 1, data: out };
+  return enlarged;
 }
 
 /**
@@ -433,9 +438,8 @@ export interface RadialWarp {
  */
 export function radialWarp(img: RasterImage, w: RadialWarp, k: number): RasterImage {
   const { width, height } = img;
-  const W = Math.round(width * k);
-  const H = Math.round(height * k);
-  const out = new Uint8Array(W * H);
+  const enlarged = blankEnlarged(img, k);
+  const { width: W, height: H, data: out } = enlarged;
   const cx = w.cx * width;
   const cy = w.cy * height;
   const sigma = Math.max(1, w.sigma * Math.min(width, height));
@@ -448,7 +452,7 @@ export function radialWarp(img: RasterImage, w: RadialWarp, k: number): RasterIm
       out[y * W + x] = sampleBilinear(img, cx + dx * f, cy + dy * f);
     }
   }
-  return { width: W, height: H, channels: 1, data: out };
+  return enlarged;
 }
 
 /**

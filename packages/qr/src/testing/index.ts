@@ -9,14 +9,7 @@ export type { Degradation, RenderCardImageOptions } from './renderCardImage.js';
 export { generateCardQrSet } from './generateCardQrSet.js';
 export type { GenerateCardQrSetOptions, GeneratedCardImage } from './generateCardQrSet.js';
 export { fuzzPayload } from './fuzzPayload.js';
-export {
-  familyNames,
-  givenNamesFemale,
-  givenNamesMale,
-  middleNamesFemale,
-  middleNamesMale,
-  streetNames,
-} from './vietnameseNames.js';
+export { vietnameseNames } from './vietnameseNames.js';
 export { drawHardDegradation, generateHardQrSet, hardCategories } from './generateHardQrSet.js';
 export type { GenerateHardQrSetOptions, GeneratedHardImage, HardCategory } from './generateHardQrSet.js';
 export { evaluationHalf } from './split.js';

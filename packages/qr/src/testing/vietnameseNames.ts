@@ -139,3 +139,18 @@ export const districtNames = [
   'Thành phố Biên Hòa',
   'Huyện Quỳnh Lưu',
 ] as const;
+
+/**
+ * The made-up-identity word lists in one object: family names, middle and given names by sex,
+ * street, ward and district names (the QR payload and the ID-card generators draw from them).
+ */
+export const vietnameseNames = {
+  family: familyNames,
+  middleMale: middleNamesMale,
+  middleFemale: middleNamesFemale,
+  givenMale: givenNamesMale,
+  givenFemale: givenNamesFemale,
+  streets: streetNames,
+  wards: wardNames,
+  districts: districtNames,
+} as const;

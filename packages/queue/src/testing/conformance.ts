@@ -81,7 +81,11 @@ export interface ConformanceOptions {
 
 const T0 = Date.UTC(2026, 0, 5, 1, 0, 0); // 08:00 in Vietnam
 
-function req(
+/**
+ * An issue request for tests: prefix from the service id's first letter, 3 digits, one series,
+ * weight 1.
+ */
+export function testIssueRequest(
   serviceId: string,
   groupId: string,
   priority: number,
@@ -102,6 +106,7 @@ function req(
     ...extra,
   };
 }
+const req = testIssueRequest;
 
 function call(
   counterId: string,
