@@ -232,12 +232,9 @@ describe('SmartQueue', () => {
       { ...config, counters: [{ id: 'c', label: 'c', services: [] }] },
     ];
     for (const c of bad) {
-      try {
-        validateQueueConfig(c);
-        throw new Error('accepted');
-      } catch (err) {
-        expect(isSmartCitizenError(err, 'queue/invalid-config')).toBe(true);
-      }
+      expect(() => validateQueueConfig(c)).toThrow(
+        expect.objectContaining({ pkg: 'queue', code: 'queue/invalid-config' }),
+      );
     }
   });
 });

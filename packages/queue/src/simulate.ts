@@ -274,12 +274,7 @@ class EventHeap {
 }
 
 /** @internal */
-export function summarise(waits: number[]): {
-  served: number;
-  meanWaitMinutes: number;
-  p90WaitMinutes: number;
-  maxWaitMinutes: number;
-} {
+export function summarise(waits: number[]): Omit<SimulatedGroup, 'groupId'> {
   let sum = 0;
   let max = 0;
   for (const w of waits) {
@@ -304,6 +299,25 @@ export interface WaitSamples {
   busy: number[];
   served: number[];
   span: number[];
+}
+
+/** Empty samples for `counters` counters. @internal */
+export function emptyWaitSamples(counters: number): WaitSamples {
+  const zeros = () => Array.from({ length: counters }, () => 0);
+  return { all: [], waitsByGroup: new Map(), waitsByService: new Map(), busy: zeros(), served: zeros(), span: zeros() };
+}
+
+/** Record one wait (minutes) of a ticket of `groupId` at `serviceId`. @internal */
+export function recordWait(m: WaitSamples, w: number, groupId: string, serviceId: string): void {
+  m.all.push(w);
+  for (const [map, key] of [
+    [m.waitsByGroup, groupId],
+    [m.waitsByService, serviceId],
+  ] as const) {
+    const list = map.get(key);
+    if (list) list.push(w);
+    else map.set(key, [w]);
+  }
 }
 
 /** The wait and utilisation tables of one policy. @internal */
@@ -365,12 +379,8 @@ export function simulateQueue(config: SimulationConfig): SimulationResult {
 
   const meanHandlingMs = new Map(c.services.map((sv) => [sv.id, distributionMean(sv.handling) * 60_000]));
   for (const { name, routing } of policies) {
-    const waitsByGroup = new Map<string, number[]>();
-    const waitsByService = new Map<string, number[]>();
-    const all: number[] = [];
-    const busy = c.counters.map(() => 0);
-    const served = c.counters.map(() => 0);
-    const span = c.counters.map(() => 0);
+    const m = emptyWaitSamples(c.counters.length);
+    const { busy, served, span } = m;
     let overtime = 0;
     let noShows = 0;
     let inRange = 0;
@@ -411,14 +421,7 @@ export function simulateQueue(config: SimulationConfig): SimulationResult {
           else if (waitMs <= range[1]) inRange++;
           absError += Math.abs(waitMs - (range[0] + range[1]) / 2);
         }
-        const w = waitMs / 60_000;
-        all.push(w);
-        const list = waitsByGroup.get(a.groupId) ?? [];
-        if (list.length === 0) waitsByGroup.set(a.groupId, list);
-        list.push(w);
-        const sl = waitsByService.get(a.serviceId) ?? [];
-        if (sl.length === 0) waitsByService.set(a.serviceId, sl);
-        sl.push(w);
+        recordWait(m, waitMs / 60_000, a.groupId, a.serviceId);
         q.transition({ action: 'start', ticketId: t.id, now });
         serving[k] = t.id;
         const h = a.handling * 60_000;
@@ -475,7 +478,7 @@ export function simulateQueue(config: SimulationConfig): SimulationResult {
       for (let k = 0; k < c.counters.length; k++) span[k]! += Math.max(c.openMinutes * 60_000, horizon[k]!);
     }
     results.push({
-      ...waitTables(c, groups, { all, waitsByGroup, waitsByService, busy, served, span }),
+      ...waitTables(c, groups, m),
       policy: name,
       routing,
       overtimeMinutes: overtime / days,

@@ -5,7 +5,9 @@ import {
   type SimulatedPolicy,
   type SimulationConfig,
   type SimulationResult,
+  emptyWaitSamples,
   prepareSimulation,
+  recordWait,
   waitTables,
 } from './simulate.js';
 import type { RoutingPolicy, Ticket } from './types.js';
@@ -108,12 +110,8 @@ export async function simulateOnBackend(
       longestOutageMs: 0,
       wallMs: 0,
     };
-    const waitsByGroup = new Map<string, number[]>();
-    const waitsByService = new Map<string, number[]>();
-    const all: number[] = [];
-    const busy = c.counters.map(() => 0);
-    const served = c.counters.map(() => 0);
-    const span = c.counters.map(() => 0);
+    const m = emptyWaitSamples(c.counters.length);
+    const { busy, served, span } = m;
     let overtime = 0;
     for (const [day, arrivals] of dayArrivals.entries()) {
       const run = { policy: name, day };
@@ -140,17 +138,7 @@ export async function simulateOnBackend(
           if (t.status === 'no-show') delivery.noShows++;
           if (t.calledAt === undefined || t.status === 'no-show') continue;
           const a = day$.arrivalOf.get(t.id);
-          const w = (t.calledAt - t.enqueuedAt) / 60_000;
-          all.push(w);
-          const g = a?.groupId ?? t.groupId;
-          for (const [map, key] of [
-            [waitsByGroup, g],
-            [waitsByService, t.serviceId],
-          ] as const) {
-            const list = map.get(key);
-            if (list) list.push(w);
-            else map.set(key, [w]);
-          }
+          recordWait(m, (t.calledAt - t.enqueuedAt) / 60_000, a?.groupId ?? t.groupId, t.serviceId);
           const k = c.counters.findIndex((x) => x.id === t.counterId);
           if (k >= 0 && t.doneAt !== undefined && t.servingAt !== undefined) {
             busy[k]! += t.doneAt - t.servingAt;
@@ -165,7 +153,7 @@ export async function simulateOnBackend(
       }
     }
     results.push({
-      ...waitTables(c, groups, { all, waitsByGroup, waitsByService, busy, served, span }),
+      ...waitTables(c, groups, m),
       policy: name,
       routing,
       overtimeMinutes: overtime / days,
