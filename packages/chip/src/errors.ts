@@ -1,4 +1,4 @@
-import { SmartCitizenError } from '@smart-citizen/core';
+import { errorClass } from '@smart-citizen/core';
 
 /** Codes of the errors `@smart-citizen/chip` throws on purpose. */
 export type ChipErrorCode =
@@ -30,16 +30,7 @@ export type ChipErrorCode =
  * a garbage or truncated response, a refused key, malformed TLV. Authentication outcomes
  * (a hash mismatch, an untrusted signer, a cloned chip) are results, not errors.
  */
-export class ChipError extends SmartCitizenError<ChipErrorCode> {
-  override readonly name: string = 'ChipError';
-  constructor(
-    code: ChipErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: Record<string, unknown> } = {},
-  ) {
-    super(code, message, { ...options, pkg: 'chip' });
-  }
-}
+export class ChipError extends errorClass<ChipErrorCode>('chip', 'ChipError') {}
 
 /** True when `err` is a {@link ChipError}, optionally with the given code. */
 export function isChipError(err: unknown, code?: ChipErrorCode): err is ChipError {

@@ -1,4 +1,4 @@
-import { SmartCitizenError } from '@smart-citizen/core';
+import { errorClass } from '@smart-citizen/core';
 
 /** Codes of the errors `@smart-citizen/face` throws on purpose. */
 export type FaceErrorCode =
@@ -15,13 +15,4 @@ export type FaceErrorCode =
  * match its SHA-256, a runtime that cannot be loaded, an image that cannot be decoded, a call
  * after `close()`. Domain outcomes (no face, low quality) are results, not errors.
  */
-export class FaceError extends SmartCitizenError<FaceErrorCode> {
-  override readonly name: string = 'FaceError';
-  constructor(
-    code: FaceErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: Record<string, unknown> } = {},
-  ) {
-    super(code, message, { ...options, pkg: 'face' });
-  }
-}
+export class FaceError extends errorClass<FaceErrorCode>('face', 'FaceError') {}

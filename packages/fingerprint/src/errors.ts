@@ -1,4 +1,4 @@
-import { SmartCitizenError } from '@smart-citizen/core';
+import { errorClass } from '@smart-citizen/core';
 
 /** Codes of the errors `@smart-citizen/fingerprint` throws on purpose. */
 export type FingerprintErrorCode =
@@ -16,13 +16,4 @@ export type FingerprintErrorCode =
  * fingerprint, a wrong dpi, a corrupt or hostile template. Domain outcomes (a low-quality
  * print, a non-match) are results, not errors.
  */
-export class FingerprintError extends SmartCitizenError<FingerprintErrorCode> {
-  override readonly name: string = 'FingerprintError';
-  constructor(
-    code: FingerprintErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: Record<string, unknown> } = {},
-  ) {
-    super(code, message, { ...options, pkg: 'fingerprint' });
-  }
-}
+export class FingerprintError extends errorClass<FingerprintErrorCode>('fingerprint', 'FingerprintError') {}

@@ -1,4 +1,4 @@
-import { SmartCitizenError } from '@smart-citizen/core';
+import { errorClass } from '@smart-citizen/core';
 
 /** Codes of the errors `@smart-citizen/forms` throws on purpose. */
 export type FormsErrorCode =
@@ -24,13 +24,4 @@ export type FormsErrorCode =
  * Error thrown by `@smart-citizen/forms` for unusable input or set-up. What a form finds wrong
  * with an identity or the answers (a missing field, a contradiction) comes back as issues.
  */
-export class FormsError extends SmartCitizenError<FormsErrorCode> {
-  override readonly name: string = 'FormsError';
-  constructor(
-    code: FormsErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: Record<string, unknown> } = {},
-  ) {
-    super(code, message, { ...options, pkg: 'forms' });
-  }
-}
+export class FormsError extends errorClass<FormsErrorCode>('forms', 'FormsError') {}

@@ -1,4 +1,4 @@
-import { SmartCitizenError } from '@smart-citizen/core';
+import { errorClass } from '@smart-citizen/core';
 
 /** Codes of the errors `@smart-citizen/idcard` throws on purpose. */
 export type IdCardErrorCode =
@@ -22,13 +22,4 @@ export type IdCardErrorCode =
  * missing engine, a call after `close()`. What a photo shows (no card, a card cut off, a blurred
  * card, a field that could not be read) comes back as data in the result, never as an error.
  */
-export class IdCardError extends SmartCitizenError<IdCardErrorCode> {
-  override readonly name: string = 'IdCardError';
-  constructor(
-    code: IdCardErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: Record<string, unknown> } = {},
-  ) {
-    super(code, message, { ...options, pkg: 'idcard' });
-  }
-}
+export class IdCardError extends errorClass<IdCardErrorCode>('idcard', 'IdCardError') {}

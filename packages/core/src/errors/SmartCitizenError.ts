@@ -57,3 +57,29 @@ export type ErrorFactory<Code extends string> = <C extends Code>(
 export function errorFactory<Code extends string>(pkg: string): ErrorFactory<Code> {
   return (code, message, options = {}) => new SmartCitizenError(code, message, { ...options, pkg });
 }
+
+/** The constructor {@link errorClass} returns: a package's error class, before it is named. */
+export interface PackageErrorClass<Code extends string> {
+  new (code: Code, message: string, options?: PackageErrorOptions): SmartCitizenError<Code>;
+  readonly prototype: SmartCitizenError<Code>;
+}
+
+/**
+ * The base of a package's own error subclass: a {@link SmartCitizenError} whose `code` is the
+ * package's union, whose message names the package, and whose `name` is the subclass's, so the
+ * package declares only its code union and its class.
+ * @param pkg - the package name the messages carry, e.g. `chip` for `[@smart-citizen/chip] …`
+ * @param name - the `name` of its errors, e.g. `ChipError`
+ * @returns a class to extend
+ * @example
+ * export class ChipError extends errorClass<ChipErrorCode>('chip', 'ChipError') {}
+ * throw new ChipError('chip/timeout', 'the card did not answer', { details: { ms: 2000 } });
+ */
+export function errorClass<Code extends string>(pkg: string, name: string): PackageErrorClass<Code> {
+  return class extends SmartCitizenError<Code> {
+    override readonly name: string = name;
+    constructor(code: Code, message: string, options: PackageErrorOptions = {}) {
+      super(code, message, { ...options, pkg });
+    }
+  };
+}
