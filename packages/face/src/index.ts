@@ -1,19 +1,8 @@
 // Public API of @smart-citizen/face.
-export { FaceVerifier } from './FaceVerifier.js';
-export type {
-  AnalyzeOptions,
-  DetectedFace,
-  EmbedResult,
-  FaceImageInput,
-  FacePick,
-  FaceVerifierOptions,
-  LivenessResult,
-  StageTimings,
-  VerifyResult,
-} from './FaceVerifier.js';
-export { faceEvidenceVerifiers } from './evidence.js';
-export { FaceError } from './errors.js';
-export type { FaceErrorCode } from './errors.js';
+// `export *` where a module's whole surface is public; a named list where it keeps internals.
+export * from './FaceVerifier.js';
+export * from './evidence.js';
+export * from './errors.js';
 export {
   ARCFACE_TEMPLATE_112,
   builtinProfiles,
@@ -37,20 +26,11 @@ export type {
   UltrafaceDetectorSpec,
   YunetDetectorSpec,
 } from './profiles.js';
-export { faceProfileSchema, parseFaceProfile } from './profileSchema.js';
-export type { ProfileProblem } from './profileSchema.js';
+export * from './profileSchema.js';
 export type { FaceBackend, ModelLocations, ModelSource, RuntimeOptions } from './runtime.js';
 export { assessQuality, defaultQualityLimits, facePixelMask, laplacianVariance } from './quality.js';
 export type { AlignedFaceGeometry, FaceQuality, QualityLimits, ReferenceType } from './quality.js';
-export { estimatePose, eyeAspectRatio, eyesAspectRatio } from './pose.js';
-export { createActiveChallenge, runActiveChallenge } from './challenge.js';
-export type {
-  ActiveChallenge,
-  ActiveChallengeOptions,
-  ActiveChallengeResult,
-  ChallengeFrame,
-  ChallengeKind,
-} from './challenge.js';
-export { allPairs, crossValidateByIdentity, evaluateScores } from './evaluate.js';
-export type { CrossValidation, LabelledScore, ScoreEvaluation } from './evaluate.js';
+export * from './pose.js';
+export * from './challenge.js';
+export * from './evaluate.js';
 export type { Box } from './geometry.js';

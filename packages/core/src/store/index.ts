@@ -1,19 +1,9 @@
-export { createIdentityStore } from './createIdentityStore.js';
-export type { CreateIdentityStoreOptions, FullIdentityStore, IdentityStoreOptions } from './createIdentityStore.js';
-export { createMemoryIdentityDriver, createMemoryIdentityStore } from './createMemoryIdentityStore.js';
-export type { MemoryIdentityStoreOptions } from './createMemoryIdentityStore.js';
-export type {
-  DriverVectorSearch,
-  IdentityStoreDriver,
-  IdentityStoreTransaction,
-  SealedTemplateRow,
-  TemplatePage,
-  TemplateScan,
-} from './IdentityStoreDriver.js';
-export { FaceScanIndex } from './FaceScanIndex.js';
-export type { FaceHashPrefilter } from './FaceScanIndex.js';
-export { cosineTemplateIndex } from './TemplateIndex.js';
-export type { TemplateIndex, TemplateIndexFactory } from './TemplateIndex.js';
+// `export *` where a module's whole surface is public; a named list where it keeps internals.
+export * from './createIdentityStore.js';
+export * from './createMemoryIdentityStore.js';
+export * from './IdentityStoreDriver.js';
+export * from './FaceScanIndex.js';
+export * from './TemplateIndex.js';
 export {
   MAX_TEMPLATE_BYTES,
   checkTemplateInput,
@@ -30,24 +20,5 @@ export {
   normalizeVector,
   templateAad,
 } from './validateRecord.js';
-export type {
-  BiometricTemplate,
-  BulkUpsertResult,
-  ChangeEntry,
-  ChangeOp,
-  CitizenRecord,
-  FaceScanItem,
-  FaceScanOptions,
-  FaceScanPage,
-  FaceSearchHit,
-  FaceSearchOptions,
-  IdentityStore,
-  ListChangesOptions,
-  StoredIdentity,
-  TemplateInfo,
-  TemplateInput,
-  TemplateKind,
-  TemplateSearchHit,
-  TemplateSearchOptions,
-} from './IdentityStore.js';
+export * from './IdentityStore.js';
 export * from './dedupe/index.js';
