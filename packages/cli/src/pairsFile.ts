@@ -1,4 +1,6 @@
+import { dirname, resolve } from 'node:path';
 import { type CliIO, printJson } from './command.js';
+import { readBytes } from './files.js';
 
 /** A file that could not be loaded, kept as data so one bad line does not stop a pairs run. */
 export interface LoadFailure {
@@ -34,14 +36,17 @@ export interface PairOutcome {
 }
 
 export interface PairsFileOptions<T> {
-  /** The file's text: one `a<TAB>b` pair per line; blank lines and `#` comments are skipped. */
-  text: string;
+  /**
+   * The pairs file as named on the command line (relative to the working directory): one `a<TAB>b`
+   * pair per line, paths relative to the file's folder; blank lines and `#` comments are skipped.
+   */
+  file: string;
   io: CliIO;
   json: boolean;
   /** JSON keys for the two names of a line, e.g. `['a', 'b']` or `['probe', 'reference']`. */
   keys: readonly [string, string];
-  /** Loads the first (`0`) or second (`1`) file of a line, relative to the pairs file. */
-  load(name: string, side: 0 | 1): Promise<T | LoadFailure>;
+  /** Loads the first (`0`) or second (`1`) file of a line, by its path resolved against the pairs file's folder. */
+  load(path: string, side: 0 | 1): Promise<T | LoadFailure>;
   /** Compares two loaded files; `startedAt` is `performance.now()` before they were loaded. */
   compare(a: T, b: T, startedAt: number): PairOutcome;
 }
@@ -53,9 +58,11 @@ export interface PairsFileOptions<T> {
  */
 export async function runPairsFile<T>(options: PairsFileOptions<T>): Promise<number> {
   const { io, json, keys } = options;
+  const file = resolve(io.cwd, options.file);
+  const text = new TextDecoder().decode(await readBytes(file));
   let failures = 0;
   let lineNo = 0;
-  for (const raw of options.text.split(/\r?\n/)) {
+  for (const raw of text.split(/\r?\n/)) {
     lineNo++;
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
@@ -68,8 +75,8 @@ export async function runPairsFile<T>(options: PairsFileOptions<T>): Promise<num
       continue;
     }
     const t0 = performance.now();
-    const la = await options.load(a, 0);
-    const lb = await options.load(b, 1);
+    const la = await options.load(resolve(dirname(file), a), 0);
+    const lb = await options.load(resolve(dirname(file), b), 1);
     const names = { [keys[0]]: a, [keys[1]]: b };
     if (isFailure(la) || isFailure(lb)) {
       failures++;

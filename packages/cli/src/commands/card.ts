@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { extractCardPrint, type FingerprintTemplate, writeMinutiaeRecord } from '@smart-citizen/fingerprint';
 import { type CardCrop, IdCardReader, type SideResult } from '@smart-citizen/idcard';
 import { encodePng } from '@smart-citizen/image';
-import { type CliIO, CliUsageError, type Command, parseCommandArgs, printJson } from '../command.js';
+import { CliUsageError, defineCommand, printJson } from '../command.js';
 
 const usage = `Usage: smart-citizen card <front> [<back>] [--json] [--crops DIR] [--no-ocr]
 
@@ -77,17 +77,12 @@ function summary(r: SideResult, prints?: { leftIndex: PrintTemplate; rightIndex:
 }
 
 /** `smart-citizen card`: read an ID card from photos. */
-export const cardCommand: Command = {
+export const cardCommand = defineCommand({
   name: 'card',
   summary: 'find, rectify, classify and read a Vietnamese ID card photo (fields, MRZ, portrait, prints)',
   usage,
-  async run(argv: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseCommandArgs({
-      args: argv,
-      options: { json: { type: 'boolean' }, crops: { type: 'string' }, 'no-ocr': { type: 'boolean' } },
-      allowPositionals: true,
-      strict: true,
-    });
+  options: { crops: 'string', 'no-ocr': 'boolean' },
+  async run({ values, positionals }, io) {
     if (positionals.length === 0 || positionals.length > 2) throw new CliUsageError('give one or two photos');
     const photos = positionals.map((p) => {
       try {
@@ -149,4 +144,4 @@ export const cardCommand: Command = {
       await reader.close();
     }
   },
-};
+});

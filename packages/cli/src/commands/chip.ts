@@ -1,6 +1,5 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   type CertificateInfo,
   type ChipFileName,
@@ -13,7 +12,7 @@ import {
 } from '@smart-citizen/chip';
 import { createPcscTransport } from '@smart-citizen/chip/node';
 import { formatDate } from '@smart-citizen/core';
-import { type CliIO, CliUsageError, type Command, printJson } from '../command.js';
+import { type CliIO, CliUsageError, type Command, parseOptions, printJson } from '../command.js';
 
 const usage = `Usage:
   smart-citizen chip read --can NNNNNN [--mrz DOCNO,YYMMDD,YYMMDD] [--reader NAME] [--csca DIR] [--photo FILE] [--json]
@@ -110,19 +109,11 @@ function printText(
 }
 
 async function readCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      can: { type: 'string' },
-      mrz: { type: 'string' },
-      reader: { type: 'string' },
-      csca: { type: 'string' },
-      photo: { type: 'string' },
-      wait: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    strict: true,
-  });
+  const { values } = parseOptions(
+    argv,
+    { can: 'string', mrz: 'string', reader: 'string', csca: 'string', photo: 'string', wait: 'string' },
+    false,
+  );
   const mrz = parseMrzKey(values.mrz);
   if (values.can === undefined && !mrz) throw new CliUsageError('give --can (and/or --mrz)');
   if (values.can !== undefined && !/^\d{6}$/.test(values.can)) throw new CliUsageError('--can: 6 digits');
@@ -159,12 +150,7 @@ async function readCommand(argv: string[], io: CliIO): Promise<number> {
 }
 
 async function parseCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { csca: { type: 'string' }, json: { type: 'boolean' } },
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } = parseOptions(argv, { csca: 'string' });
   const dir = positionals[0];
   if (!dir) throw new CliUsageError('chip parse: give the folder of data-group files');
   const full = resolve(io.cwd, dir);
@@ -200,14 +186,8 @@ export const chipCommand: Command = {
   usage,
   async run(argv: string[], io: CliIO): Promise<number> {
     const [sub, ...rest] = argv;
-    try {
-      if (sub === 'read') return await readCommand(rest, io);
-      if (sub === 'parse') return await parseCommand(rest, io);
-    } catch (err) {
-      if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
-        throw new CliUsageError(err.message);
-      throw err;
-    }
+    if (sub === 'read') return readCommand(rest, io);
+    if (sub === 'parse') return parseCommand(rest, io);
     throw new CliUsageError('chip: give read or parse');
   },
 };

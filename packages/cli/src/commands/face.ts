@@ -7,7 +7,8 @@ import type {
   ReferenceType,
   VerifyResult,
 } from '@smart-citizen/face';
-import { type CliIO, CliUsageError, type Command, parseCommandArgs, printJson } from '../command.js';
+import { type CliIO, CliUsageError, defineCommand, printJson } from '../command.js';
+import { parseJsonFile, readBytes } from '../files.js';
 import { loadOnce, runPairsFile } from '../pairsFile.js';
 
 const usage = `Usage:
@@ -83,16 +84,6 @@ function verifyText(r: VerifyResult): string {
   }`;
 }
 
-async function readBytes(path: string): Promise<Uint8Array> {
-  const { readFile } = await import('node:fs/promises');
-  try {
-    const b = await readFile(path);
-    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  } catch (cause) {
-    throw new CliUsageError(`cannot read ${path}: ${(cause as Error).message}`);
-  }
-}
-
 async function createVerifier(
   values: { profile?: string | undefined; models?: string | undefined },
   io: CliIO,
@@ -103,14 +94,7 @@ async function createVerifier(
   const { FaceVerifier, parseFaceProfile } = await import('@smart-citizen/face');
   let profile: BuiltinProfileId | FaceModelProfile;
   if (name.endsWith('.json')) {
-    const text = new TextDecoder().decode(await readBytes(resolve(io.cwd, name)));
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (cause) {
-      throw new CliUsageError(`${name} is not JSON: ${(cause as Error).message}`);
-    }
-    profile = parseFaceProfile(json);
+    profile = parseFaceProfile(parseJsonFile(await readBytes(resolve(io.cwd, name)), name));
   } else if (name === 'default' || name === 'faceplugin' || name === 'yunet-minifasnet') {
     profile = name;
   } else {
@@ -131,7 +115,7 @@ async function runVerify(
   referenceType: ReferenceType,
   io: CliIO,
 ): Promise<number> {
-  const { dirname, resolve } = await import('node:path');
+  const { resolve } = await import('node:path');
   const threshold = fv.thresholds[referenceType];
   if (pairs === undefined) {
     const [a, b] = args;
@@ -145,18 +129,14 @@ async function runVerify(
     return r.status === 'compared' ? 0 : 1;
   }
   if (args.length > 0) throw new CliUsageError('give either --pairs FILE or two images, not both');
-  const file = resolve(io.cwd, pairs);
-  const base = dirname(file);
-  const text = new TextDecoder().decode(await readBytes(file));
   // Each image is embedded once per reference type it is used with.
   const once = loadOnce<EmbedResult>();
   return runPairsFile({
-    text,
+    file: pairs,
     io,
     json,
     keys: ['probe', 'reference'],
-    load: (name, side) => {
-      const path = resolve(base, name);
+    load: (path, side) => {
       const type: ReferenceType = side === 0 ? 'photo' : referenceType;
       return once(`${type}\u0000${path}`, () =>
         readBytes(path).then((bytes) => fv.embed(bytes, { referenceType: type })),
@@ -170,22 +150,12 @@ async function runVerify(
 }
 
 /** `smart-citizen face`: 1:1 face verification and passive liveness. */
-export const faceCommand: Command = {
+export const faceCommand = defineCommand({
   name: 'face',
   summary: 'Verify a face against a reference photo or card portrait; passive liveness',
   usage,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        pairs: { type: 'string' },
-        profile: { type: 'string' },
-        models: { type: 'string' },
-        'reference-type': { type: 'string' },
-      },
-    });
+  options: { pairs: 'string', profile: 'string', models: 'string', 'reference-type': 'string' },
+  async run({ values, positionals }, io) {
     const [sub, ...rest] = positionals;
     const referenceType = values['reference-type'] ?? 'photo';
     if (referenceType !== 'photo' && referenceType !== 'id-card-portrait' && referenceType !== 'chip-portrait') {
@@ -246,4 +216,4 @@ export const faceCommand: Command = {
     }
     throw new CliUsageError(sub === undefined ? 'missing subcommand: verify or liveness' : `unknown subcommand ${sub}`);
   },
-};
+});

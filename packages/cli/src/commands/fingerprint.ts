@@ -1,5 +1,6 @@
 import type { FingerprintTemplate } from '@smart-citizen/fingerprint';
-import { type CliIO, CliUsageError, type Command, parseCommandArgs, printJson } from '../command.js';
+import { type CliIO, CliUsageError, type OptionValues, defineCommand, printJson } from '../command.js';
+import { parseJsonFile, readBytes } from '../files.js';
 import { loadOnce, runPairsFile } from '../pairsFile.js';
 
 const usage = `Usage:
@@ -22,16 +23,6 @@ Options:
   -o, --output F   Where extract writes the template
   --json           JSON on stdout`;
 
-async function readBytes(path: string): Promise<Uint8Array> {
-  const { readFile } = await import('node:fs/promises');
-  try {
-    const b = await readFile(path);
-    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  } catch (cause) {
-    throw new CliUsageError(`cannot read ${path}: ${(cause as Error).message}`);
-  }
-}
-
 /** A template from a file: a minutiae record, a native template, JSON, or an image to extract. */
 async function loadTemplate(path: string, dpi: number): Promise<FingerprintTemplate> {
   const fp = await import('@smart-citizen/fingerprint');
@@ -39,35 +30,21 @@ async function loadTemplate(path: string, dpi: number): Promise<FingerprintTempl
   const head = String.fromCharCode(...bytes.slice(0, 4));
   if (head === 'FMR\u0000') return fp.readMinutiaeRecord(bytes);
   if (head === 'SCF1') return fp.decodeTemplate(bytes);
-  if (bytes[0] === 0x7b) {
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder().decode(bytes));
-    } catch (cause) {
-      throw new CliUsageError(`${path} is not JSON: ${(cause as Error).message}`);
-    }
-    return fp.parseTemplate(json);
-  }
+  if (bytes[0] === 0x7b) return fp.parseTemplate(parseJsonFile(bytes, path));
   const { decodeImage } = await import('@smart-citizen/image');
   return fp.extractTemplate(await decodeImage(bytes), { dpi });
 }
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
-function parse(argv: string[]) {
-  return parseCommandArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      pairs: { type: 'string' },
-      dpi: { type: 'string' },
-      threshold: { type: 'string' },
-      format: { type: 'string' },
-      output: { type: 'string', short: 'o' },
-    },
-  });
-}
+const options = {
+  pairs: 'string',
+  dpi: 'string',
+  threshold: 'string',
+  format: 'string',
+  output: { type: 'string', short: 'o' },
+} as const;
+type Values = OptionValues<typeof options>;
 
 function numberOption(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -76,7 +53,7 @@ function numberOption(value: string | undefined, name: string, fallback: number)
   return n;
 }
 
-async function runExtract(args: string[], values: ReturnType<typeof parse>['values'], io: CliIO): Promise<number> {
+async function runExtract(args: string[], values: Values, io: CliIO): Promise<number> {
   const { resolve } = await import('node:path');
   const [image] = args;
   if (image === undefined || args.length > 1) throw new CliUsageError('extract needs one <image>');
@@ -118,8 +95,8 @@ async function runExtract(args: string[], values: ReturnType<typeof parse>['valu
   return 0;
 }
 
-async function runMatch(args: string[], values: ReturnType<typeof parse>['values'], io: CliIO): Promise<number> {
-  const { dirname, resolve } = await import('node:path');
+async function runMatch(args: string[], values: Values, io: CliIO): Promise<number> {
+  const { resolve } = await import('node:path');
   const fp = await import('@smart-citizen/fingerprint');
   const dpi = numberOption(values.dpi, 'dpi', 500);
   const threshold = numberOption(values.threshold, 'threshold', fp.DEFAULT_THRESHOLD);
@@ -144,19 +121,13 @@ async function runMatch(args: string[], values: ReturnType<typeof parse>['values
     return 0;
   }
   if (args.length > 0) throw new CliUsageError('give either --pairs FILE or two files, not both');
-  const file = resolve(io.cwd, values.pairs);
-  const base = dirname(file);
-  const text = new TextDecoder().decode(await readBytes(file));
   const once = loadOnce<FingerprintTemplate>();
   return runPairsFile({
-    text,
+    file: values.pairs,
     io,
     json: values.json,
     keys: ['a', 'b'],
-    load: (name) => {
-      const path = resolve(base, name);
-      return once(path, () => loadTemplate(path, dpi));
-    },
+    load: (path) => once(path, () => loadTemplate(path, dpi)),
     compare: (a, b, t0) => {
       const r = compare(a, b, t0);
       return { json: r, text: `${r.match ? 'match' : 'no match'}\t${r.score}`, failed: false };
@@ -165,15 +136,15 @@ async function runMatch(args: string[], values: ReturnType<typeof parse>['values
 }
 
 /** `smart-citizen fingerprint`: extract templates and match fingerprints. */
-export const fingerprintCommand: Command = {
+export const fingerprintCommand = defineCommand({
   name: 'fingerprint',
   summary: 'Extract fingerprint templates (ISO/ANSI/native/JSON) and match fingerprints 1:1',
   usage,
-  async run(argv, io) {
-    const { values, positionals } = parse(argv);
+  options,
+  async run({ values, positionals }, io) {
     const [sub, ...rest] = positionals;
     if (sub === 'extract') return runExtract(rest, values, io);
     if (sub === 'match') return runMatch(rest, values, io);
     throw new CliUsageError(`unknown fingerprint subcommand ${sub ?? '(none)'}; use extract or match`);
   },
-};
+});

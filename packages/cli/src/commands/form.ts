@@ -1,7 +1,7 @@
 import { type CitizenIdentity, parseDate, parseSex } from '@smart-citizen/core';
 import { type FillResult, FormsError, defaultFormRegistry, fillForm } from '@smart-citizen/forms';
 import { renderFormPdf } from '@smart-citizen/forms/pdf';
-import { type CliIO, CliUsageError, type Command, parseCommandArgs, printJson } from '../command.js';
+import { type CliIO, CliUsageError, defineCommand, printJson } from '../command.js';
 import { cliError } from '../errors.js';
 
 const usage = `Usage:
@@ -91,24 +91,12 @@ function printHuman(io: CliIO, r: FillResult, pdf?: { path: string; pages: numbe
 }
 
 /** `smart-citizen form`: list the forms, fill one from an identity file. */
-export const formCommand: Command = {
+export const formCommand = defineCommand({
   name: 'form',
   summary: 'list electronic forms; fill one from a card identity and answers (JSON, PDF)',
   usage,
-  async run(argv: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseCommandArgs({
-      args: argv,
-      options: {
-        identity: { type: 'string' },
-        answers: { type: 'string' },
-        pdf: { type: 'string' },
-        today: { type: 'string' },
-        'keep-address': { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
+  options: { identity: 'string', answers: 'string', pdf: 'string', today: 'string', 'keep-address': 'boolean' },
+  async run({ values, positionals }, io) {
     const [sub, formId, ...extra] = positionals;
     const registry = defaultFormRegistry();
     if (sub === 'list') {
@@ -170,4 +158,4 @@ export const formCommand: Command = {
     } else printHuman(io, result, pdf);
     return hasError ? 1 : 0;
   },
-};
+});

@@ -9,7 +9,7 @@ import {
   provinceByCode,
   validateIdNumber,
 } from '@smart-citizen/core';
-import { type CliIO, CliUsageError, type Command, parseCommandArgs, describeIssue, printJson } from '../command.js';
+import { CliUsageError, defineCommand, describeIssue, printJson } from '../command.js';
 
 const usage = `Usage: smart-citizen id <number> [--dob DD/MM/YYYY] [--sex Nam|Nữ] [--today YYYY-MM-DD] [--json]
 
@@ -34,21 +34,12 @@ function parseOptionDate(value: string, flag: string): PartialDate {
 }
 
 /** `smart-citizen id`: parse and validate a 12-digit identification number. */
-export const idCommand: Command = {
+export const idCommand = defineCommand({
   name: 'id',
   summary: 'parse and check a 12-digit identification number (province, century, sex, birth year)',
   usage,
-  async run(argv: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseCommandArgs({
-      args: argv,
-      options: {
-        dob: { type: 'string' },
-        sex: { type: 'string' },
-        today: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-      allowPositionals: true,
-    });
+  options: { dob: 'string', sex: 'string', today: 'string' },
+  async run({ values, positionals }, io) {
     if (positionals.length === 0) throw new CliUsageError('missing <number>');
     const text = positionals.join('');
 
@@ -110,4 +101,4 @@ export const idCommand: Command = {
     }
     return hasError ? 1 : 0;
   },
-};
+});

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatDate, type ParsedMrz, parseMrz } from '@smart-citizen/core';
 import { IdCardReader } from '@smart-citizen/idcard';
-import { type CliIO, CliUsageError, type Command, parseCommandArgs, describeIssue, printJson } from '../command.js';
+import { CliUsageError, defineCommand, describeIssue, printJson } from '../command.js';
 
 const usage = `Usage: smart-citizen mrz --text "LINE1\\nLINE2\\nLINE3" [--no-repair] [--today YYYY-MM-DD] [--json]
        smart-citizen mrz <image> [--today YYYY-MM-DD] [--json]
@@ -23,22 +23,12 @@ Exit codes: 0 every check holds, 1 a check or field is invalid (or, for an image
 read), 2 not a TD1 zone or bad arguments.`;
 
 /** `smart-citizen mrz`: parse and check a TD1 machine-readable zone. */
-export const mrzCommand: Command = {
+export const mrzCommand = defineCommand({
   name: 'mrz',
   summary: 'parse and check an ID-card machine-readable zone (TD1) with every check digit',
   usage,
-  async run(argv: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseCommandArgs({
-      args: argv,
-      options: {
-        text: { type: 'string' },
-        'no-repair': { type: 'boolean' },
-        today: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
+  options: { text: 'string', 'no-repair': 'boolean', today: 'string' },
+  async run({ values, positionals }, io) {
     if (values.text === undefined && positionals.length !== 1)
       throw new CliUsageError('give --text or one image of the back of a card');
     if (values.text !== undefined && positionals.length > 0)
@@ -106,4 +96,4 @@ export const mrzCommand: Command = {
     }
     return r.valid ? 0 : 1;
   },
-};
+});

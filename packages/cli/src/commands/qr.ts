@@ -1,6 +1,6 @@
 import { formatDate, type Issue, isSmartCitizenError, issue } from '@smart-citizen/core';
 import { type QrFormat, type ReadCardQrResult, readCardQr } from '@smart-citizen/qr';
-import { type CliIO, CliUsageError, type Command, parseCommandArgs, describeIssue, printJson } from '../command.js';
+import { CliUsageError, defineCommand, describeIssue, printJson } from '../command.js';
 
 const usage = `Usage: smart-citizen qr <image...> [--pdf417] [--any] [--budget MS] [--today YYYY-MM-DD] [--json]
 
@@ -49,23 +49,12 @@ function describe(line: QrLine): string {
 }
 
 /** `smart-citizen qr`: read and parse card QR codes from image files. */
-export const qrCommand: Command = {
+export const qrCommand = defineCommand({
   name: 'qr',
   summary: 'read the QR code (or 2016 PDF417) of card photos and parse the identity',
   usage,
-  async run(argv: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseCommandArgs({
-      args: argv,
-      options: {
-        pdf417: { type: 'boolean' },
-        any: { type: 'boolean' },
-        budget: { type: 'string' },
-        today: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
+  options: { pdf417: 'boolean', any: 'boolean', budget: 'string', today: 'string' },
+  async run({ values, positionals }, io) {
     if (positionals.length === 0) throw new CliUsageError('missing <image>');
     const budget = values.budget === undefined ? 300 : Number(values.budget);
     if (!Number.isFinite(budget) || budget < 0)
@@ -126,4 +115,4 @@ export const qrCommand: Command = {
     }
     return exit;
   },
-};
+});

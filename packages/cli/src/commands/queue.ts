@@ -10,7 +10,7 @@ import {
   simulateQueue,
   vietnamPriorityPolicy,
 } from '@smart-citizen/queue';
-import { type CliIO, CliUsageError, type Command, parseCommandArgs, printJson } from '../command.js';
+import { type CliIO, CliUsageError, type Command, parseOptions, printJson } from '../command.js';
 import { cliError } from '../errors.js';
 
 const usage = `Usage: smart-citizen queue <subcommand> [options]
@@ -142,19 +142,11 @@ export const queueCommand: Command = {
   usage,
   async run(argv: string[], io: CliIO): Promise<number> {
     const [sub, ...rest] = argv;
-    const { values } = parseCommandArgs({
-      args: rest,
-      options: {
-        config: { type: 'string' },
-        seed: { type: 'string' },
-        days: { type: 'string' },
-        json: { type: 'boolean' },
-        backend: { type: 'string' },
-        speed: { type: 'string' },
-        policy: { type: 'string' },
-      },
-      strict: true,
-    });
+    const { values } = parseOptions(
+      rest,
+      { config: 'string', seed: 'string', days: 'string', backend: 'string', speed: 'string', policy: 'string' },
+      false,
+    );
     if (sub === 'groups') {
       const groups = vietnamPriorityPolicy.groups.map(({ criteria, ...g }) => ({ ...g, criteria }));
       if (values.json) printJson(io, { ok: true, defaultGroupId: vietnamPriorityPolicy.defaultGroupId, groups });

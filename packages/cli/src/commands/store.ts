@@ -14,7 +14,7 @@ import {
   parseSex,
   validateIdNumber,
 } from '@smart-citizen/core';
-import { type CliIO, CliUsageError, type Command, parseCommandArgs, printJson } from '../command.js';
+import { type CliIO, CliUsageError, type OptionValues, defineCommand, printJson } from '../command.js';
 import { cliError } from '../errors.js';
 import {
   DEDUPE_PURPOSE,
@@ -357,16 +357,16 @@ async function runGet(id: string, values: Values, io: CliIO): Promise<number> {
   return 0;
 }
 
-interface Values {
-  store?: string;
-  schema?: string;
-  purpose?: string;
-  json?: boolean;
-  batch?: string;
-  threshold?: string;
-  report?: string;
-  checkpoint?: string;
-}
+const options = {
+  store: 'string',
+  schema: 'string',
+  purpose: 'string',
+  batch: 'string',
+  threshold: 'string',
+  report: 'string',
+  checkpoint: 'string',
+} as const;
+type Values = OptionValues<typeof options>;
 
 async function runEnrolFace(args: string[], values: Values, io: CliIO): Promise<number> {
   const { resolve } = await import('node:path');
@@ -458,26 +458,12 @@ async function runDedupe(args: string[], values: Values, io: CliIO): Promise<num
 }
 
 /** `smart-citizen store`: import citizens from JSONL, read one back. */
-export const storeCommand: Command = {
+export const storeCommand = defineCommand({
   name: 'store',
   summary: 'identity store: import citizens from JSONL, get one by ID number (SQLite or PostgreSQL)',
   usage,
-  async run(argv: string[], io: CliIO): Promise<number> {
-    const parsed = parseCommandArgs({
-      args: argv,
-      options: {
-        store: { type: 'string' },
-        schema: { type: 'string' },
-        purpose: { type: 'string' },
-        json: { type: 'boolean' },
-        batch: { type: 'string' },
-        threshold: { type: 'string' },
-        report: { type: 'string' },
-        checkpoint: { type: 'string' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
+  options,
+  async run(parsed, io) {
     const [sub, arg, ...extra] = parsed.positionals;
     if (sub === 'enrol-face') return runEnrolFace(parsed.positionals.slice(1), parsed.values, io);
     if (sub === 'dedupe') return runDedupe(parsed.positionals.slice(1), parsed.values, io);
@@ -494,4 +480,4 @@ export const storeCommand: Command = {
       sub ? `unknown subcommand ${sub}` : 'missing subcommand (import, get, enrol-face or dedupe)',
     );
   },
-};
+});
