@@ -109,6 +109,10 @@ export interface Cylinders {
   /** Which bit words are non-zero, `count × occupancyWords` (most are zero: neighbours are few). */
   occupancy: Int32Array;
   occupancyWords: number;
+  /** The non-zero bit words of cylinder k: `occWord[occStart[k] .. occStart[k + 1])`, and each one's word within its layer. */
+  occStart: Uint32Array;
+  occWord: Uint8Array;
+  occLayerWord: Uint8Array;
   /** In-circle cells of a layer. */
   inCircle: number;
   params: MccParams;
@@ -307,14 +311,20 @@ export function buildCylinders(p: PreparedTemplate, params: MccParams = DEFAULT_
   for (let k = 0; k < count; k++) ones[k] = maskedOnes(bits, k * words, words, valid, k * layerWords, layerWords);
   const occupancyWords = (words + 31) >>> 5;
   const occupancy = new Int32Array(count * occupancyWords);
+  const occStart = new Uint32Array(count + 1);
+  const occWordAll: number[] = [];
   for (let k = 0; k < count; k++) {
     for (let w = 0; w < words; w++) {
       if ((bits[k * words + w] as number) !== 0) {
         const o = k * occupancyWords + (w >>> 5);
         occupancy[o] = (occupancy[o] as number) | (1 << (w & 31));
+        occWordAll.push(w);
       }
     }
+    occStart[k + 1] = occWordAll.length;
   }
+  const occWord = Uint8Array.from(occWordAll);
+  const occLayerWord = Uint8Array.from(occWordAll, (w) => w % layerWords);
   return {
     count,
     index: index.slice(0, count),
@@ -328,6 +338,9 @@ export function buildCylinders(p: PreparedTemplate, params: MccParams = DEFAULT_
     full: full.slice(0, count),
     occupancy,
     occupancyWords,
+    occStart,
+    occWord,
+    occLayerWord,
     inCircle,
     params,
   };
@@ -351,6 +364,20 @@ function maskedOnes(bits: Int32Array, off: number, words: number, mask: Int32Arr
     let acc = 0;
     for (let w = 0; w < lw; w++) acc += pop8((bits[off + l + w] as number) & (mask[moff + w] as number));
     n += popSum(acc);
+  }
+  return n;
+}
+
+/** Popcount of cylinder `k` of `c` masked by the valid cells `mask[moff ..]`, over its non-zero words only. */
+function occupiedOnes(c: Cylinders, k: number, mask: Int32Array, moff: number): number {
+  const { bits, occWord, occLayerWord } = c;
+  const off = k * c.words;
+  const end = c.occStart[k + 1] as number;
+  let n = 0;
+  for (let q = c.occStart[k] as number; q < end; q++) {
+    n += popSum(
+      pop8((bits[off + (occWord[q] as number)] as number) & (mask[moff + (occLayerWord[q] as number)] as number)),
+    );
   }
   return n;
 }
@@ -405,8 +432,8 @@ export function cylinderSimilarity(
       both ^= low;
     }
   }
-  const na = aInB ? (a.ones[ia] as number) : maskedOnes(aBits, ba, words, bValid, vb, lw);
-  const nb = bInA ? (b.ones[ib] as number) : maskedOnes(bBits, bb, words, aValid, va, lw);
+  const na = aInB ? (a.ones[ia] as number) : occupiedOnes(a, ia, bValid, vb);
+  const nb = bInA ? (b.ones[ib] as number) : occupiedOnes(b, ib, aValid, va);
   const den = Math.sqrt(na) + Math.sqrt(nb);
   if (den === 0) return 0;
   // ‖x ⊕ y‖² = ‖x‖² + ‖y‖² − 2‖x ∧ y‖²
@@ -417,10 +444,16 @@ function sigmoid(v: number, mu: number, tau: number): number {
   return 1 / (1 + Math.exp(-tau * (v - mu)));
 }
 
+/** Buckets of the lazy sort of pair keys: the top 8 bits of the 16-bit quantised dissimilarity. */
+const BUCKETS = 256;
+
 /** Work buffers reused across comparisons. @internal */
 export class MccWorkspace {
   sim = new Float32Array(256 * 256);
-  order = new Float64Array(256 * 256);
+  /** Sort keys of the comparable cylinder pairs: quantised dissimilarity × 65536 + pair index. */
+  order = new Uint32Array(256 * 256);
+  sorted = new Uint32Array(256 * 256);
+  bucketStart = new Int32Array(BUCKETS + 1);
   usedA = new Uint8Array(256);
   usedB = new Uint8Array(256);
   pa = new Int32Array(256);
@@ -428,7 +461,12 @@ export class MccWorkspace {
   lambda = new Float64Array(256);
   next = new Float64Array(256);
   rho = new Float64Array(256 * 256);
+  /** Non-zero compatibilities of each selected pair: `rhoIdx[s * 256 .. s * 256 + rhoCount[s])`, ascending. */
+  rhoIdx = new Uint8Array(256 * 256);
+  rhoCount = new Int32Array(256);
   eff = new Float64Array(256);
+  ratio = new Float64Array(256);
+  rank = new Int32Array(256);
 }
 
 /** Result of an MCC comparison. @internal */
@@ -437,6 +475,32 @@ export interface MccResult {
   score: number;
   /** Pairs consolidated into the score. */
   pairs: number;
+}
+
+/** Relaxed compatibilities below this change no relaxed similarity visibly and are left at 0. */
+const MIN_COMPATIBILITY = 1e-3;
+
+/**
+ * The distance disagreement beyond which the distance sigmoid alone is below
+ * {@link MIN_COMPATIBILITY} (the sigmoid falls with the disagreement when τ1 < 0), with a
+ * margin so that values near the cut still go through the exact test.
+ */
+function distanceCut(params: MccParams): number {
+  if (params.tau1 >= 0) return Number.POSITIVE_INFINITY;
+  return params.mu1 + Math.log(1 / MIN_COMPATIBILITY - 1) / -params.tau1 + 1e-6;
+}
+
+/** Sort `keys[from .. to)` ascending (insertion sort: buckets hold a handful of keys). */
+function insertionSort(keys: Uint32Array, from: number, to: number): void {
+  for (let q = from + 1; q < to; q++) {
+    const v = keys[q] as number;
+    let p = q - 1;
+    while (p >= from && (keys[p] as number) > v) {
+      keys[p + 1] = keys[p] as number;
+      p--;
+    }
+    keys[p + 1] = v;
+  }
 }
 
 /**
@@ -455,10 +519,10 @@ export function mccCompare(
   const nb = b.count;
   if (na === 0 || nb === 0) return { score: 0, pairs: 0 };
   const minCells = params.minMatchable * a.inCircle;
-  const sim = ws.sim;
-  const order = ws.order;
+  const { sim, order, sorted, bucketStart } = ws;
   let nz = 0;
   const cosMax = Math.cos(params.maxRotation);
+  bucketStart.fill(0);
   for (let i = 0; i < na; i++) {
     const ca = a.cos[i] as number;
     const sa = a.sin[i] as number;
@@ -469,7 +533,12 @@ export function mccCompare(
       const v = cylinderSimilarity(a, i, b, j, minCells);
       sim[k] = v;
       // Sort key: similarity descending (quantised to 1/65536), then the cell index.
-      if (v > 0) order[nz++] = Math.round((1 - v) * 65535) * 65536 + k;
+      if (v > 0) {
+        const key = Math.round((1 - v) * 65535) * 65536 + k;
+        order[nz++] = key;
+        const bucket = key >>> 24;
+        bucketStart[bucket + 1] = (bucketStart[bucket + 1] as number) + 1;
+      }
     }
   }
   if (nz === 0) return { score: 0, pairs: 0 };
@@ -478,28 +547,45 @@ export function mccCompare(
     params.minPairs +
       Math.round(sigmoid(Math.min(na, nb), params.muP, params.tauP) * (params.maxPairs - params.minPairs)),
   );
+  // Keys into buckets by their top byte (counting sort); each bucket is sorted when the
+  // preselection reaches it, so the order is that of a full sort of the keys.
+  for (let h = 0; h < BUCKETS; h++) bucketStart[h + 1] = (bucketStart[h + 1] as number) + (bucketStart[h] as number);
+  const fill = ws.next;
+  for (let h = 0; h < BUCKETS; h++) fill[h] = bucketStart[h] as number;
+  for (let q = 0; q < nz; q++) {
+    const key = order[q] as number;
+    const h = key >>> 24;
+    sorted[fill[h] as number] = key;
+    fill[h] = (fill[h] as number) + 1;
+  }
   // Preselection: the best min(na, nb) pairs by local similarity, each minutia used once.
-  const sorted = order.subarray(0, nz).sort();
   const nR = Math.min(na, nb);
-  const { usedA, usedB, lambda, next, rho, eff } = ws;
+  const { usedA, usedB, lambda, next, rho, rhoIdx, rhoCount, eff, ratio, rank } = ws;
   usedA.fill(0, 0, na);
   usedB.fill(0, 0, nb);
   const pA = ws.pa;
   const pB = ws.pb;
   let r = 0;
-  for (let q = 0; q < nz && r < nR; q++) {
-    const k = (sorted[q] as number) % 65536;
-    const i = (k / nb) | 0;
-    const j = k - i * nb;
-    if (usedA[i] || usedB[j]) continue;
-    usedA[i] = 1;
-    usedB[j] = 1;
-    pA[r] = a.index[i] as number;
-    pB[r] = b.index[j] as number;
-    lambda[r] = sim[k] as number;
-    r++;
+  for (let h = 0; h < BUCKETS && r < nR; h++) {
+    const end = bucketStart[h + 1] as number;
+    const start = bucketStart[h] as number;
+    if (end - start > 1) insertionSort(sorted, start, end);
+    for (let q = start; q < end && r < nR; q++) {
+      const k = (sorted[q] as number) & 0xffff;
+      const i = (k / nb) | 0;
+      const j = k - i * nb;
+      if (usedA[i] || usedB[j]) continue;
+      usedA[i] = 1;
+      usedB[j] = 1;
+      pA[r] = a.index[i] as number;
+      pB[r] = b.index[j] as number;
+      lambda[r] = sim[k] as number;
+      r++;
+    }
   }
   // Compatibility of every two selected pairs.
+  const cut1 = distanceCut(params);
+  rhoCount.fill(0, 0, r);
   for (let s = 0; s < r; s++) {
     const as = pA[s] as number;
     const bs = pB[s] as number;
@@ -512,46 +598,63 @@ export function mccCompare(
       const dby = (pb.y[bt] as number) - (pb.y[bs] as number);
       const la = Math.sqrt(dax * dax + day * day);
       const d1 = Math.abs(la - Math.sqrt(dbx * dbx + dby * dby)) - params.mu1Rel * la;
+      if (d1 > cut1) continue;
       const z1 = sigmoid(d1, params.mu1, params.tau1);
-      rho[s * 256 + t] = 0;
-      rho[t * 256 + s] = 0;
       // A compatibility below 1e-3 changes no relaxed similarity visibly: skip the angles.
-      if (z1 < 1e-3) continue;
+      if (z1 < MIN_COMPATIBILITY) continue;
       const thA = wrapPi((pa.angle[at] as number) - (pa.angle[as] as number));
       const thB = wrapPi((pb.angle[bt] as number) - (pb.angle[bs] as number));
       const d2 = Math.abs(wrapPi(thA - thB));
       const z2 = sigmoid(d2, params.mu2, params.tau2);
-      if (z1 * z2 < 1e-3) continue;
+      if (z1 * z2 < MIN_COMPATIBILITY) continue;
       const lineA = Math.atan2(day, dax);
       const lineB = Math.atan2(dby, dbx);
       const rA = wrapPi((pa.angle[as] as number) - lineA);
       const rB = wrapPi((pb.angle[bs] as number) - lineB);
       const d3 = Math.abs(wrapPi(rA - rB));
       const v = z1 * z2 * sigmoid(d3, params.mu3, params.tau3);
+      if (v === 0) continue;
       rho[s * 256 + t] = v;
       rho[t * 256 + s] = v;
+      // t rises within row s; s rises within row t: both lists stay ascending.
+      rhoIdx[s * 256 + (rhoCount[s] as number)] = t;
+      rhoCount[s] = (rhoCount[s] as number) + 1;
+      rhoIdx[t * 256 + (rhoCount[t] as number)] = s;
+      rhoCount[t] = (rhoCount[t] as number) + 1;
     }
   }
+  // Relaxation; a zero compatibility adds nothing, so only the non-zero ones are summed (in
+  // ascending order, as over the full row).
   const w = params.relaxWeight;
   for (let s = 0; s < r; s++) eff[s] = lambda[s] as number;
-  const initial = eff;
   const lam = lambda;
-  const nxt = next;
+  const norm = Math.max(1, r - 1);
   for (let it = 0; it < params.relaxIterations; it++) {
     for (let s = 0; s < r; s++) {
       let sum = 0;
-      for (let t = 0; t < r; t++) if (t !== s) sum += (rho[s * 256 + t] as number) * (lam[t] as number);
-      nxt[s] = w * (lam[s] as number) + ((1 - w) * sum) / Math.max(1, r - 1);
+      const row = s * 256;
+      const cnt = rhoCount[s] as number;
+      for (let q = 0; q < cnt; q++) {
+        const t = rhoIdx[row + q] as number;
+        sum += (rho[row + t] as number) * (lam[t] as number);
+      }
+      next[s] = w * (lam[s] as number) + ((1 - w) * sum) / norm;
     }
-    for (let s = 0; s < r; s++) lam[s] = nxt[s] as number;
+    for (let s = 0; s < r; s++) lam[s] = next[s] as number;
   }
-  // Efficiency: the pairs whose similarity survived the relaxation best.
-  const idx = Array.from({ length: r }, (_, s) => s).sort(
-    (x, y) => (lam[y] as number) / (initial[y] as number) - (lam[x] as number) / (initial[x] as number),
-  );
+  // Efficiency: the pairs whose similarity survived the relaxation best (stable sort, descending).
+  for (let s = 0; s < r; s++) {
+    ratio[s] = (lam[s] as number) / (eff[s] as number);
+    let p = s - 1;
+    while (p >= 0 && (ratio[rank[p] as number] as number) < (ratio[s] as number)) {
+      rank[p + 1] = rank[p] as number;
+      p--;
+    }
+    rank[p + 1] = s;
+  }
   const take = Math.min(nP, r);
   let sum = 0;
-  for (let q = 0; q < take; q++) sum += lam[idx[q] as number] as number;
+  for (let q = 0; q < take; q++) sum += lam[rank[q] as number] as number;
   return { score: take > 0 ? sum / take : 0, pairs: take };
 }
 
