@@ -31,6 +31,11 @@ export function postJson<T>(path: string, body?: unknown): Promise<T> {
   }).then((r) => parse<T>(r));
 }
 
+/** POSTs raw bytes (an image) and parses the JSON answer. */
+export function postBytes<T>(path: string, body: Blob, type: string): Promise<T> {
+  return fetch(path, { method: 'POST', headers: { 'content-type': type }, body }).then((r) => parse<T>(r));
+}
+
 /** Base64 of a blob, without the `data:` prefix. */
 export async function blobToBase64(blob: Blob): Promise<string> {
   const bytes = new Uint8Array(await blob.arrayBuffer());

@@ -18,6 +18,27 @@ const text = {
     en: 'Hold the card flat with its QR code (top right) facing the camera.',
   },
   cameraLabel: { vi: 'Hình ảnh từ camera', en: 'Camera view' },
+  // A card without a QR code: photographed and read by OCR on the server.
+  noQr: { vi: 'Thẻ không có mã QR', en: 'My card has no QR code' },
+  photoTitle: { vi: 'Chụp ảnh mặt trước thẻ', en: 'Photograph the front of your card' },
+  photoBackTitle: { vi: 'Lật thẻ: chụp ảnh mặt sau', en: 'Turn the card over: photograph the back' },
+  photoHelp: {
+    vi: 'Đưa cả thẻ vào khung hình, giữ thẳng và yên. Ki-ốt tự chụp; bạn cũng có thể bấm “Chụp ảnh”.',
+    en: 'Hold the whole card flat and still inside the picture. The kiosk takes the photo itself, or press “Take photo”.',
+  },
+  switchedToPhoto: {
+    vi: 'Không thấy mã QR trên thẻ: ki-ốt sẽ chụp ảnh thẻ để đọc.',
+    en: 'No QR code found on the card: the kiosk will photograph the card and read it.',
+  },
+  takePhoto: { vi: 'Chụp ảnh', en: 'Take photo' },
+  backToQr: { vi: 'Thẻ của tôi có mã QR', en: 'My card has a QR code' },
+  photoReading: { vi: 'Đang đọc thẻ…', en: 'Reading the card…' },
+  photoRetry: { vi: 'Chưa đọc được thẻ: thử lại', en: 'The card could not be read yet: try again' },
+  photoWait: { vi: 'Vui lòng chờ vài giây rồi thử lại', en: 'Please wait a few seconds and try again' },
+  photoGiveUp: {
+    vi: 'Chưa đọc được thẻ của bạn. Vui lòng đến quầy để được hỗ trợ.',
+    en: 'Your card could not be read. Please go to a counter.',
+  },
   loading: { vi: 'Đang tải bộ đọc…', en: 'Loading the readers…' },
   loadingModels: { vi: 'Đang tải mô hình nhận dạng khuôn mặt', en: 'Loading the face models' },
   cameraDenied: {
@@ -95,6 +116,47 @@ const text = {
   'several-faces': { vi: 'Chỉ một người đứng trước camera', en: 'Only one person in front of the camera, please' },
   'move-closer': { vi: 'Lại gần camera hơn', en: 'Come closer to the camera' },
   'hold-still': { vi: 'Giữ yên', en: 'Hold still' },
+  // The card reader's reasons (server, card photo) and the kiosk's own.
+  'idcard/no-card': { vi: 'Chưa thấy thẻ: đưa cả thẻ vào khung hình', en: 'No card seen: show the whole card' },
+  'idcard/card-cut-off': {
+    vi: 'Một phần thẻ nằm ngoài khung: đưa cả thẻ vào giữa',
+    en: 'Part of the card is outside the picture: move it to the middle',
+  },
+  'idcard/too-small': { vi: 'Thẻ quá nhỏ: đưa thẻ lại gần camera', en: 'The card is too small: bring it closer' },
+  'idcard/too-blurred': { vi: 'Ảnh bị mờ: giữ yên thẻ', en: 'The photo is blurred: hold the card still' },
+  'idcard/glare': {
+    vi: 'Ánh sáng chói che chữ trên thẻ: nghiêng thẻ một chút',
+    en: 'Glare covers the text: tilt the card a little',
+  },
+  'idcard/unknown-card': {
+    vi: 'Không nhận ra thẻ: dùng CMND, CCCD hoặc thẻ căn cước',
+    en: 'This does not look like a Vietnamese identity card',
+  },
+  'idcard/bad-image': { vi: 'Ảnh không dùng được: thử lại', en: 'The photo could not be used: try again' },
+  'idcard/image-too-large': { vi: 'Ảnh quá lớn', en: 'The photo is too large' },
+  'idcard/low-confidence': {
+    vi: 'Chưa đọc rõ chữ trên thẻ: giữ thẻ thẳng và yên',
+    en: 'Some text is not clear yet: hold the card flat and still',
+  },
+  'idcard/type-mismatch': { vi: 'Mặt sau không cùng thẻ với mặt trước', en: 'The back is not of the same card' },
+  'kiosk/field-unreadable': {
+    vi: 'Chưa đọc được số thẻ, họ tên hoặc ngày sinh: giữ thẻ thẳng và yên',
+    en: 'The number, name or date of birth is not readable yet: hold the card flat and still',
+  },
+  'kiosk/show-front': { vi: 'Đây là mặt sau: đưa mặt trước thẻ', en: 'That is the back: show the front' },
+  'kiosk/show-back': {
+    vi: 'Cần thêm mặt sau (dòng mã MRZ) để xác nhận',
+    en: 'The back (its MRZ lines) is needed to confirm',
+  },
+  'kiosk/card-differs-from-record': {
+    vi: 'Thông tin đọc được chưa khớp hồ sơ: chụp lại',
+    en: 'What was read does not match the record: taking the photo again',
+  },
+  'session/too-many-attempts': { vi: 'Đã thử quá số lần cho phép', en: 'Too many attempts' },
+  'idcard/unavailable': {
+    vi: 'Ki-ốt này không đọc được thẻ không có mã QR',
+    en: 'This kiosk cannot read cards without a QR code',
+  },
   'qr/not-found': { vi: 'Không đọc được mã QR trên ảnh thẻ', en: 'The QR code could not be read from the card' },
   'face/no-match': { vi: 'Khuôn mặt không khớp với thẻ', en: 'The face does not match the card' },
   'liveness/failed': { vi: 'Không xác nhận được người thật', en: 'Could not confirm a live person' },

@@ -5,6 +5,7 @@ import { createQrScanner } from '@smart-citizen/qr';
 import type { QrScanner } from '@smart-citizen/qr';
 import QrWorker from '@smart-citizen/qr/worker?worker';
 import { ApiError, blobToBase64, getJson, postJson } from './api.js';
+import { cardPhotoScreen } from './cardPhotoScreen.js';
 import type { CapturedFrame, FaceWorkerRequest, FaceWorkerResponse } from './faceWorker.js';
 import { type Lang, has, setLang, t } from './i18n.js';
 
@@ -50,6 +51,8 @@ const state: {
   sessionId?: string | undefined;
   challenge?: 'turn-left' | 'turn-right';
   face?: boolean;
+  /** The server reads cards without a QR code (card photo, OCR). */
+  cardOcr?: boolean;
   identity?: Shown | undefined;
   ticket?: TicketView | undefined;
   stream?: MediaStream | undefined;
@@ -163,42 +166,97 @@ function welcome(): void {
     welcome,
   );
   on('start', async () => {
-    const s = await postJson<{ sessionId: string; challenge: 'turn-left' | 'turn-right'; face: boolean }>(
-      '/api/sessions',
-    );
+    const s = await postJson<{
+      sessionId: string;
+      challenge: 'turn-left' | 'turn-right';
+      face: boolean;
+      cardOcr: boolean;
+    }>('/api/sessions');
     state.sessionId = s.sessionId;
     state.challenge = s.challenge;
     state.face = s.face;
+    state.cardOcr = s.cardOcr;
     if (s.face) startFaceWorker().catch(() => undefined);
     void card();
   });
 }
 
+function cameraError(kind: 'denied' | 'missing'): void {
+  show(
+    'camera-error',
+    `<h1>${t(kind === 'denied' ? 'cameraDenied' : 'cameraMissing')}</h1><div class="actions"><button type="button" id="home" class="primary">${t('finish')}</button></div>`,
+    () => undefined,
+  );
+  on('home', welcome);
+}
+
+/** The live QR scan gives way to a card photo after this long without seeing any code. */
+const NO_QR_SWITCH_MS = 20_000;
+
+/** The card without a QR code: photographed, read by OCR on the server (cardPhotoScreen.ts). */
+function cardPhoto(reason: 'button' | 'no-qr-seen'): void {
+  scanner?.close();
+  scanner = undefined;
+  void cardPhotoScreen(
+    {
+      sessionId: state.sessionId as string,
+      show,
+      on,
+      announce,
+      async attachCamera(video) {
+        const stream = await camera();
+        if (stream === 'denied' || stream === 'missing') {
+          cameraError(stream);
+          return false;
+        }
+        await attach(video, stream);
+        return true;
+      },
+      still: stillJpeg,
+      read(identity, known) {
+        state.identity = identity;
+        return known ? confirm() : unknown();
+      },
+      backToQr: () => void card(),
+      giveUp(reasons) {
+        stopCamera();
+        const why = reasons.filter(has).map(t);
+        show(
+          'card-unread',
+          `<h1>${t('photoGiveUp')}</h1>${why.length ? `<ul>${why.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : ''}
+           <div class="actions"><button type="button" id="home" class="primary">${t('finish')}</button></div>`,
+          () => undefined,
+        );
+        on('home', finish);
+      },
+      current: () => screen === 'card-photo',
+    },
+    reason,
+  );
+}
+
 let scanner: QrScanner | undefined;
 async function card(): Promise<void> {
-  const render = () =>
+  const render = () => {
     show(
       'card',
       `<h1>${t('cardTitle')}</h1><p>${t('cardHelp')}</p>
        <div class="camera"><video id="video" aria-label="${t('cameraLabel')}"></video></div>
-       <p id="guidance" class="guidance" aria-live="polite">${t('loading')}</p>`,
+       <p id="guidance" class="guidance" aria-live="polite">${t('loading')}</p>
+       ${state.cardOcr ? `<div class="actions"><button type="button" id="no-qr" class="primary">${t('noQr')}</button></div>` : ''}`,
       render,
     );
+    on('no-qr', () => cardPhoto('button'));
+  };
   render();
   const stream = await camera();
-  if (stream === 'denied' || stream === 'missing') {
-    const msg = t(stream === 'denied' ? 'cameraDenied' : 'cameraMissing');
-    show(
-      'camera-error',
-      `<h1>${msg}</h1><div class="actions"><button type="button" id="home" class="primary">${t('finish')}</button></div>`,
-      () => undefined,
-    );
-    on('home', welcome);
-    return;
-  }
+  if (stream === 'denied' || stream === 'missing') return cameraError(stream);
   const video = document.getElementById('video') as HTMLVideoElement;
   await attach(video, stream);
   let busy = false;
+  // No code seen at all for a while (not one that is merely hard to decode): photograph the card.
+  let codeSeenAt = performance.now();
+  let noCodeHints = 0;
   scanner?.close();
   scanner = createQrScanner({
     video,
@@ -207,6 +265,12 @@ async function card(): Promise<void> {
     onGuidance: (hint) => {
       const g = document.getElementById('guidance');
       if (g) g.textContent = t(hint);
+      if (hint !== 'no-code') {
+        codeSeenAt = performance.now();
+        noCodeHints = 0;
+      } else if (++noCodeHints >= 5 && state.cardOcr && performance.now() - codeSeenAt > NO_QR_SWITCH_MS) {
+        if (screen === 'card' && !busy) cardPhoto('no-qr-seen');
+      }
     },
     onResult: async (result) => {
       if (busy || !result.text) return;

@@ -10,37 +10,11 @@ import { createRng } from '@smart-citizen/core';
 import { FaceVerifier, estimatePose } from '@smart-citizen/face';
 import { cardLayout } from '@smart-citizen/idcard';
 import { type GeneratedIdentity, renderCardSide } from '@smart-citizen/idcard/testing';
-import { decodeImage, type RasterImage, resize, toRgb } from '@smart-citizen/image';
+import { decodeImage, type RasterImage, toRgb } from '@smart-citizen/image';
 import { createBarcodeWriter } from '@smart-citizen/qr/testing';
+import { FPS, FRAME_H, FRAME_W, place } from './cardFrames.js';
 
-export const FRAME_W = 960;
-export const FRAME_H = 720;
-export const FPS = 10;
-
-/** A frame filled with a soft grey gradient (a desk), RGB. */
-function background(): RasterImage {
-  const data = new Uint8Array(FRAME_W * FRAME_H * 3);
-  for (let y = 0; y < FRAME_H; y++)
-    for (let x = 0; x < FRAME_W; x++) {
-      const v = 70 + Math.round((40 * (x + y)) / (FRAME_W + FRAME_H));
-      data.set([v, v + 4, v + 10], (y * FRAME_W + x) * 3);
-    }
-  return { width: FRAME_W, height: FRAME_H, channels: 3, data };
-}
-
-/** Paste `img` (RGB) centred, scaled to fit `fraction` of the frame. */
-export function place(img: RasterImage, fraction: number): RasterImage {
-  const frame = background();
-  const s = Math.min((FRAME_W * fraction) / img.width, (FRAME_H * fraction) / img.height);
-  const w = Math.round(img.width * s);
-  const h = Math.round(img.height * s);
-  const small = toRgb(resize(img, { width: w, height: h }));
-  const ox = Math.round((FRAME_W - w) / 2);
-  const oy = Math.round((FRAME_H - h) / 2);
-  for (let y = 0; y < h; y++)
-    frame.data.set(small.data.subarray(y * w * 3, (y + 1) * w * 3), ((oy + y) * FRAME_W + ox) * 3);
-  return frame;
-}
+export { FPS, FRAME_H, FRAME_W, place } from './cardFrames.js';
 
 /**
  * Squeeze one side of column `xn` by `squeeze` and stretch the other so the width is kept.
@@ -131,19 +105,8 @@ export async function headTurns(
   };
 }
 
-/**
- * Build the Y4M clip.
- * @param citizen - A seeded citizen (with `qrText`).
- * @param portraitPhoto - Encoded photo printed on the card.
- * @param livePhoto - Encoded photo of the same person shown as the live face.
- * @param path - Where to write the `.y4m`.
- */
-export async function buildFakeCamera(
-  citizen: GeneratedIdentity,
-  portraitPhoto: Uint8Array,
-  livePhoto: Uint8Array,
-  path: string,
-): Promise<FakeCameraClip> {
+/** The citizen's CCCD 2021 front with its QR code, the photo printed as the portrait (RGB). */
+async function qrCardFront(citizen: GeneratedIdentity, portraitPhoto: Uint8Array): Promise<RasterImage> {
   const portrait = toRgb(await decodeImage(portraitPhoto, { maxDimension: 600 }));
   const writer = await createBarcodeWriter();
   const card = await renderCardSide(
@@ -152,7 +115,25 @@ export async function buildFakeCamera(
     { portrait, qr: await writer.write(citizen.qrText ?? '', 'QRCode', 'M') },
     createRng(7),
   );
-  const cardFrame = place(toRgb(card.image), 0.92);
+  return toRgb(card.image);
+}
+
+/**
+ * Build the Y4M clip.
+ * @param citizen - A seeded citizen (with `qrText`).
+ * @param portraitPhoto - Encoded photo printed on the card.
+ * @param livePhoto - Encoded photo of the same person shown as the live face.
+ * @param path - Where to write the `.y4m`.
+ * @param card - The card to show instead of the citizen's CCCD 2021 front (RGB, e.g. a card without a QR code).
+ */
+export async function buildFakeCamera(
+  citizen: GeneratedIdentity,
+  portraitPhoto: Uint8Array,
+  livePhoto: Uint8Array,
+  path: string,
+  card?: RasterImage,
+): Promise<FakeCameraClip> {
+  const cardFrame = place(card ?? (await qrCardFront(citizen, portraitPhoto)), 0.92);
   const live = toRgb(await decodeImage(livePhoto, { maxDimension: 1280 }));
   const faceFrame = place(live, 1);
   const fv = await FaceVerifier.create({ profile: 'default', liveness: false });

@@ -18,6 +18,7 @@ import {
   reduceDisplayBoard,
 } from '@smart-citizen/queue';
 import type { DisplayBoardState, QueueBackend, SmartQueue } from '@smart-citizen/queue';
+import { createCardOcrReader } from './cardOcr.js';
 import { type KioskCentre, defaultCentre } from './centre.js';
 import { type RateLimits, type Route, createRouter, defaultRateLimits, openApiDocument } from './http.js';
 import { type KioskChallenge, createKioskService } from './kioskService.js';
@@ -57,6 +58,13 @@ export interface KioskServerOptions {
   centre?: KioskCentre;
   /** Load the face verifier (and card portrait reader). @default true */
   face?: boolean;
+  /**
+   * Read cards without a QR code by OCR (one shared IdCardReader, tesseract.js workers started on
+   * the first photo). @default true
+   */
+  idcard?: boolean;
+  /** tesseract.js workers per language for card OCR. @default one per two cores, at most 2 */
+  idcardWorkers?: number;
   /** Counters opened at start. @default every counter */
   openCounters?: readonly string[];
   /** @default defaultRateLimits */
@@ -188,6 +196,10 @@ export async function createKioskServer(options: KioskServerOptions = {}): Promi
   const useFace = options.face ?? true;
   const face = useFace ? await FaceVerifier.create({ profile: 'default' }) : undefined;
   const cardReader = useFace ? await IdCardReader.create() : undefined;
+  const cardOcr =
+    options.idcard === false
+      ? undefined
+      : await createCardOcrReader(options.idcardWorkers ? { workers: options.idcardWorkers } : {});
   const service = createKioskService({
     store,
     audit,
@@ -195,6 +207,7 @@ export async function createKioskServer(options: KioskServerOptions = {}): Promi
     centre,
     ...(face ? { face } : {}),
     ...(cardReader ? { cardReader } : {}),
+    ...(cardOcr ? { cardOcr } : {}),
     clock,
     actor: options.actor ?? 'kiosk-1',
     ...(options.challenge ? { challenge: options.challenge } : {}),
@@ -325,6 +338,7 @@ export async function createKioskServer(options: KioskServerOptions = {}): Promi
       await queue.close();
       await face?.close();
       await cardReader?.close();
+      await cardOcr?.close();
       await audit.close();
       await store.close();
     },

@@ -9,7 +9,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 export type JsonSchema = Record<string, unknown>;
 
 /** Limits a route group shares. */
-export type RateGroup = 'kiosk' | 'biometric' | 'counter' | 'read';
+export type RateGroup = 'kiosk' | 'biometric' | 'card-ocr' | 'counter' | 'read';
 
 /** An error the API returns as `{ error: { code, message, issues? } }`. */
 export class HttpError extends Error {
@@ -56,19 +56,28 @@ export interface Route {
   handler(ctx: RequestContext): Promise<HandlerResult>;
 }
 
-/** Token-bucket limits per group: `burst` requests at once, refilled at `perMinute`. */
-export type RateLimits = Record<RateGroup, { burst: number; perMinute: number }>;
+/** Token-bucket limits of a group: `burst` requests at once, refilled at `perMinute`. */
+export interface RateLimit {
+  burst: number;
+  perMinute: number;
+}
+
+/** Limits per group; a group left out keeps its {@link defaultRateLimits} entry. */
+export type RateLimits = Partial<Record<RateGroup, RateLimit>>;
 
 /** Defaults sized for one kiosk or counter per address, with room for a retry. */
-export const defaultRateLimits: RateLimits = {
+export const defaultRateLimits: Record<RateGroup, RateLimit> = {
   kiosk: { burst: 30, perMinute: 120 },
   biometric: { burst: 6, perMinute: 20 },
+  // A card photo costs seconds of OCR on the server: a few retakes, not a stream.
+  'card-ocr': { burst: 10, perMinute: 30 },
   counter: { burst: 30, perMinute: 240 },
   read: { burst: 60, perMinute: 600 },
 };
 
 /** A per-key token bucket. */
-export function createRateLimiter(limits: RateLimits, now: () => number = Date.now) {
+export function createRateLimiter(given: RateLimits, now: () => number = Date.now) {
+  const limits = { ...defaultRateLimits, ...given };
   const buckets = new Map<string, { tokens: number; at: number }>();
   return {
     /** Takes a token; returns the seconds to wait when there is none. */

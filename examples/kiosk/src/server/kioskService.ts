@@ -23,6 +23,7 @@ import { qrEvidenceVerifiers, readCardQr, safeParseCardQr } from '@smart-citizen
 import { attributesFromIdentity } from '@smart-citizen/queue';
 import type { SmartQueue, Ticket } from '@smart-citizen/queue';
 import type { KioskCentre, KioskProcedure } from './centre.js';
+import { type CardPhotoState, cardOcrVerifiers, type OcrCard, readCardPhoto } from './cardOcr.js';
 import { HttpError } from './http.js';
 
 /** Purpose written to consents and audit entries of the kiosk. */
@@ -57,7 +58,10 @@ interface KioskSession {
   id: string;
   createdAt: number;
   challenge: KioskChallenge;
-  qrPayload?: string;
+  qrPayload?: string | undefined;
+  /** A card without QR: the photos so far, and the card read from them. */
+  cardPhotos?: CardPhotoState | undefined;
+  ocrCard?: OcrCard | undefined;
   idNumber?: string | undefined;
   /** The card portrait cut from the card image, PNG; dropped after the decision. */
   portrait?: Uint8Array | undefined;
@@ -78,6 +82,10 @@ export interface KioskServiceDeps {
   face?: FaceVerifier;
   /** Card reader for the portrait crop. */
   cardReader?: IdCardReader;
+  /** Card reader with OCR (tesseract.js) for cards without a QR code; without one the card-photo step answers 503. */
+  cardOcr?: IdCardReader;
+  /** Card photos allowed per session. @default 6 */
+  maxCardPhotos?: number;
   clock: Clock;
   /** Actor id written to the audit log. */
   actor: string;
@@ -114,10 +122,11 @@ export function createKioskService(deps: KioskServiceDeps) {
   const sessions = new Map<string, KioskSession>();
   const ttl = deps.sessionTtlMs ?? 15 * 60_000;
   const maxFace = deps.maxFaceAttempts ?? 3;
-  const verifiers = (withFace: boolean): EvidenceVerifiers =>
+  const verifiers = (withFace: boolean, card?: OcrCard): EvidenceVerifiers =>
     combineEvidenceVerifiers(
       qrEvidenceVerifiers({ today: new Date(deps.clock.now()) }),
       withFace && deps.face ? faceEvidenceVerifiers(deps.face, { referenceType: 'photo' }) : undefined,
+      card ? cardOcrVerifiers(card, new Date(deps.clock.now())) : undefined,
     );
 
   const sweep = () => {
@@ -135,11 +144,13 @@ export function createKioskService(deps: KioskServiceDeps) {
     const consent = s.consent?.accepted ? { scope: ['face'] as const, reference: s.consent.reference } : undefined;
     const raw: RawEvidence = {
       ...(s.qrPayload !== undefined ? { qrPayload: s.qrPayload } : {}),
+      ...(s.ocrCard ? { cardImage: s.ocrCard.image } : {}),
+      ...(s.ocrCard?.mrzText !== undefined ? { mrzText: s.ocrCard.mrzText } : {}),
       ...(faceImage ? { faceImage } : {}),
       ...(faceImage && s.portrait ? { documentPortrait: s.portrait } : {}),
       ...(consent ? { consent } : {}),
     };
-    return decideFromRawEvidence(raw, verifiers(faceImage !== undefined), deps.store, {
+    return decideFromRawEvidence(raw, verifiers(faceImage !== undefined, s.ocrCard), deps.store, {
       policy: { level: faceImage ? 2 : 1, purpose: KIOSK_PURPOSE },
       audit: deps.audit,
       actor: deps.actor,
@@ -150,6 +161,7 @@ export function createKioskService(deps: KioskServiceDeps) {
   return {
     procedures: () => deps.centre.procedures,
     faceAvailable: () => deps.face !== undefined,
+    cardOcrAvailable: () => deps.cardOcr !== undefined,
 
     /** Starts a kiosk session; the server picks the liveness challenge. */
     start() {
@@ -161,7 +173,13 @@ export function createKioskService(deps: KioskServiceDeps) {
         faceAttempts: 0,
       };
       sessions.set(s.id, s);
-      return { sessionId: s.id, challenge: s.challenge, expiresAt: s.createdAt + ttl, face: deps.face !== undefined };
+      return {
+        sessionId: s.id,
+        challenge: s.challenge,
+        expiresAt: s.createdAt + ttl,
+        face: deps.face !== undefined,
+        cardOcr: deps.cardOcr !== undefined,
+      };
     },
 
     /**
@@ -196,6 +214,7 @@ export function createKioskService(deps: KioskServiceDeps) {
       const idNumber = parsed.value.identity.idNumber;
       const record = idNumber ? await deps.store.get(idNumber) : undefined;
       s.qrPayload = text;
+      s.ocrCard = undefined;
       s.idNumber = idNumber;
       s.decision = undefined;
       s.ticket = undefined;
@@ -206,6 +225,39 @@ export function createKioskService(deps: KioskServiceDeps) {
         portrait: s.portrait !== undefined,
         issues: [...codes(parsed.value.issues), ...guidance],
       };
+    },
+
+    /**
+     * The card step for a card without a QR code: one photo (front, or the back when asked for)
+     * read by OCR on the server; the answer is the identity to confirm or what to photograph next.
+     */
+    async cardPhoto(id: string, image: Uint8Array) {
+      const s = get(id);
+      if (!deps.cardOcr) throw new HttpError(503, 'idcard/unavailable', 'card OCR is not configured');
+      s.cardPhotos ??= { photos: {}, attempts: 0 };
+      const r = await readCardPhoto(
+        {
+          reader: deps.cardOcr,
+          store: deps.store,
+          audit: deps.audit,
+          actor: deps.actor,
+          purpose: KIOSK_PURPOSE,
+          portrait: deps.face !== undefined,
+          maxAttempts: deps.maxCardPhotos ?? 6,
+        },
+        s.cardPhotos,
+        image,
+        s.id,
+      );
+      if (r.card) {
+        s.qrPayload = undefined;
+        s.ocrCard = r.card;
+        s.idNumber = r.record?.identity.idNumber;
+        s.portrait = r.portrait;
+        s.decision = undefined;
+        s.ticket = undefined;
+      }
+      return r.answer;
     },
 
     /** Records the citizen's answer; consent is stored (and audited) before any biometric step. */
@@ -234,6 +286,8 @@ export function createKioskService(deps: KioskServiceDeps) {
       if (!input.accepted) {
         // No biometrics: the card and the record alone (level 1); the counter checks the face.
         s.decision = await decide(s);
+        s.cardPhotos = undefined;
+        s.ocrCard = undefined;
       }
       return {
         accepted: input.accepted,
@@ -272,7 +326,11 @@ export function createKioskService(deps: KioskServiceDeps) {
       }
       const decision = await decide(s, input.frontal.image);
       s.decision = decision;
-      if (decision.outcome !== 'needs_review' || s.faceAttempts >= maxFace) s.portrait = undefined;
+      if (decision.outcome !== 'needs_review' || s.faceAttempts >= maxFace) {
+        s.portrait = undefined;
+        s.cardPhotos = undefined;
+        s.ocrCard = undefined;
+      }
       return { ...summary(decision), attemptsLeft: maxFace - s.faceAttempts };
     },
 

@@ -3,7 +3,7 @@
 // Configuration by environment: KIOSK_PORT, KIOSK_HOST, KIOSK_STORE (`:memory:`, a SQLite file or
 // postgres://…), KIOSK_QUEUE (memory, redis://… or postgres://…), KIOSK_QUEUE_NAMESPACE (Redis key
 // prefix / PostgreSQL schema of the queue), KIOSK_SEED_CITIZENS,
-// KIOSK_FACE=0 (card-only), KIOSK_STORE_KEY=KEYID:HEX (64 hex digits).
+// KIOSK_FACE=0 (card-only), KIOSK_IDCARD=0 (no OCR of cards without a QR code), KIOSK_STORE_KEY=KEYID:HEX (64 hex digits).
 // `--check` (or KIOSK_CHECK=1, the default when CI=true): start, request the app and the API once, print the result, stop
 // (what CI runs, so the demo command is proven without leaving a server behind).
 import { existsSync } from 'node:fs';
@@ -44,6 +44,7 @@ const server = await createKioskServer({
   ...(env.KIOSK_QUEUE_NAMESPACE ? { queueNamespace: env.KIOSK_QUEUE_NAMESPACE } : {}),
   ...(env.KIOSK_SEED_CITIZENS ? { seedCitizens: Number(env.KIOSK_SEED_CITIZENS) } : {}),
   ...(env.KIOSK_FACE === '0' ? { face: false } : {}),
+  ...(env.KIOSK_IDCARD === '0' ? { idcard: false } : {}),
   ...(keys ? { keys } : {}),
   // The demo's request log goes to stderr; --check keeps it quiet.
   log: check ? () => undefined : (line) => process.stderr.write(`${line}\n`),

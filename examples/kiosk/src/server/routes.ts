@@ -3,6 +3,7 @@
 // validate the requests, so the document cannot drift from what the server accepts.
 import type { SmartQueue, Ticket } from '@smart-citizen/queue';
 import type { KioskCentre } from './centre.js';
+import { cardPhotoRoute } from './cardPhotoRoute.js';
 import { HttpError, type JsonSchema, type Route } from './http.js';
 import type { KioskService } from './kioskService.js';
 
@@ -112,7 +113,14 @@ export function kioskRoutes(deps: {
       tags: ['meta'],
       rate: 'read',
       responses: { '200': { description: 'Up' } },
-      handler: async () => ({ json: { ok: true, face: service.faceAvailable(), sessions: service.sessionCount() } }),
+      handler: async () => ({
+        json: {
+          ok: true,
+          face: service.faceAvailable(),
+          cardOcr: service.cardOcrAvailable(),
+          sessions: service.sessionCount(),
+        },
+      }),
     },
     {
       method: 'GET',
@@ -168,6 +176,7 @@ export function kioskRoutes(deps: {
         };
       },
     },
+    cardPhotoRoute(service, sessionParams),
     {
       method: 'POST',
       path: '/api/sessions/{sessionId}/consent',
