@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FingerprintTemplate, Minutia } from '../types.js';
 import { buildCylinders, cylinderSimilarity, cylindersOf, MccWorkspace, mccCompare } from './mcc.js';
+import { MccKernel, mccKernelBytes } from './mccKernel.js';
 import { prepareTemplate } from './prepare.js';
 
 function lcg(seed: number): () => number {
@@ -69,5 +70,35 @@ describe('Minutia Cylinder-Code', () => {
     // Argument order changes the score only slightly.
     const other = moved(base, 0.3, 100);
     expect(Math.abs(score(base, other) - score(other, base))).toBeLessThan(0.1 * score(base, other));
+  });
+
+  it('gives bit-identical scores with the WebAssembly kernel and the JavaScript loop', () => {
+    const templates: FingerprintTemplate[] = [];
+    for (let f = 0; f < 6; f++) {
+      const base = randomTemplate(200 + f);
+      templates.push(base, moved(base, 0.4 * f - 1, 300 + f), moved(base, 0.2 - 0.3 * f, 400 + f));
+    }
+    const prepared = templates.map((t) => prepareTemplate(t));
+    const wasm = new MccWorkspace();
+    const js = new MccWorkspace({ useKernel: false });
+    let positive = 0;
+    for (const a of prepared) {
+      for (const b of prepared) {
+        const viaKernel = mccCompare(a, cylindersOf(a), b, cylindersOf(b), wasm);
+        expect(viaKernel).toEqual(mccCompare(a, cylindersOf(a), b, cylindersOf(b), js));
+        if (viaKernel.score > 0) positive++;
+      }
+    }
+    // The kernel really ran (WebAssembly is available in Node) and the comparison is not vacuous.
+    expect(wasm.kernel).toBeInstanceOf(MccKernel);
+    expect(js.kernel).toBeNull();
+    expect(positive).toBeGreaterThan(300);
+  });
+
+  it('assembles a valid WebAssembly module small enough to compile synchronously in a browser', () => {
+    const bytes = mccKernelBytes();
+    expect(WebAssembly.validate(bytes)).toBe(true);
+    // Chromium refuses synchronous compilation of modules over 4 KB on the main thread.
+    expect(bytes.length).toBeLessThan(4096);
   });
 });

@@ -1,3 +1,4 @@
+import { KERNEL_LAYER_WORDS, KERNEL_STRIDE, KERNEL_WORDS, MccKernel } from './mccKernel.js';
 import type { PreparedTemplate } from './prepare.js';
 
 /**
@@ -113,12 +114,19 @@ export interface Cylinders {
   occStart: Uint32Array;
   occWord: Uint8Array;
   occLayerWord: Uint8Array;
+  /**
+   * The cylinders as records for the WebAssembly kernel (`count × KERNEL_STRIDE` words: bits,
+   * valid cells, cos and sin as float32, full, ones); absent for a non-default cell layout.
+   */
+  records?: Int32Array;
   /** In-circle cells of a layer. */
   inCircle: number;
   params: MccParams;
 }
 
 function wrapPi(a: number): number {
+  // Already in range: the remainder below would return it unchanged.
+  if (a >= -Math.PI && a < Math.PI) return a;
   let r = a % TWO_PI;
   if (r < -Math.PI) r += TWO_PI;
   else if (r >= Math.PI) r -= TWO_PI;
@@ -325,6 +333,23 @@ export function buildCylinders(p: PreparedTemplate, params: MccParams = DEFAULT_
   }
   const occWord = Uint8Array.from(occWordAll);
   const occLayerWord = Uint8Array.from(occWordAll, (w) => w % layerWords);
+  const cos = Float32Array.from(index.subarray(0, count), (m) => Math.cos(angle[m] as number));
+  const sin = Float32Array.from(index.subarray(0, count), (m) => Math.sin(angle[m] as number));
+  let records: Int32Array | undefined;
+  if (words === KERNEL_WORDS && layerWords === KERNEL_LAYER_WORDS) {
+    records = new Int32Array(count * KERNEL_STRIDE);
+    const asFloat = new Float32Array(records.buffer);
+    for (let k = 0; k < count; k++) {
+      const o = k * KERNEL_STRIDE;
+      records.set(bits.subarray(k * words, (k + 1) * words), o);
+      records.set(valid.subarray(k * layerWords, (k + 1) * layerWords), o + words);
+      const meta = o + words + layerWords;
+      asFloat[meta] = cos[k] as number;
+      asFloat[meta + 1] = sin[k] as number;
+      records[meta + 2] = full[k] as number;
+      records[meta + 3] = ones[k] as number;
+    }
+  }
   return {
     count,
     index: index.slice(0, count),
@@ -333,9 +358,10 @@ export function buildCylinders(p: PreparedTemplate, params: MccParams = DEFAULT_
     bits: bits.slice(0, count * words),
     valid: valid.slice(0, count * layerWords),
     ones,
-    cos: Float32Array.from(index.subarray(0, count), (m) => Math.cos(angle[m] as number)),
-    sin: Float32Array.from(index.subarray(0, count), (m) => Math.sin(angle[m] as number)),
+    cos,
+    sin,
     full: full.slice(0, count),
+    ...(records ? { records } : {}),
     occupancy,
     occupancyWords,
     occStart,
@@ -444,22 +470,30 @@ function sigmoid(v: number, mu: number, tau: number): number {
   return 1 / (1 + Math.exp(-tau * (v - mu)));
 }
 
-/** Buckets of the lazy sort of pair keys: the top 8 bits of the 16-bit quantised dissimilarity. */
-const BUCKETS = 256;
+/** Most buckets of the lazy sort of pair keys. */
+const MAX_BUCKETS = 4096;
 
 /** Work buffers reused across comparisons. @internal */
 export class MccWorkspace {
+  /**
+   * The WebAssembly cylinder-pair kernel of this workspace (its own memory), undefined until
+   * first used, null when not used (unavailable, or `useKernel` false).
+   */
+  kernel: MccKernel | null | undefined;
+  constructor(options: { useKernel?: boolean } = {}) {
+    if (options.useKernel === false) this.kernel = null;
+  }
   sim = new Float32Array(256 * 256);
   /** Sort keys of the comparable cylinder pairs: quantised dissimilarity × 65536 + pair index. */
   order = new Uint32Array(256 * 256);
   sorted = new Uint32Array(256 * 256);
-  bucketStart = new Int32Array(BUCKETS + 1);
+  bucketStart = new Int32Array(MAX_BUCKETS + 1);
   usedA = new Uint8Array(256);
   usedB = new Uint8Array(256);
   pa = new Int32Array(256);
   pb = new Int32Array(256);
   lambda = new Float64Array(256);
-  next = new Float64Array(256);
+  next = new Float64Array(MAX_BUCKETS);
   rho = new Float64Array(256 * 256);
   /** Non-zero compatibilities of each selected pair: `rhoIdx[s * 256 .. s * 256 + rhoCount[s])`, ascending. */
   rhoIdx = new Uint8Array(256 * 256);
@@ -481,13 +515,13 @@ export interface MccResult {
 const MIN_COMPATIBILITY = 1e-3;
 
 /**
- * The distance disagreement beyond which the distance sigmoid alone is below
- * {@link MIN_COMPATIBILITY} (the sigmoid falls with the disagreement when τ1 < 0), with a
- * margin so that values near the cut still go through the exact test.
+ * The disagreement beyond which a compatibility sigmoid alone is below {@link MIN_COMPATIBILITY}
+ * (it falls with the disagreement when τ < 0; the product of sigmoids is then below it too),
+ * with a margin so that values near the cut still go through the exact test.
  */
-function distanceCut(params: MccParams): number {
-  if (params.tau1 >= 0) return Number.POSITIVE_INFINITY;
-  return params.mu1 + Math.log(1 / MIN_COMPATIBILITY - 1) / -params.tau1 + 1e-6;
+function sigmoidCut(mu: number, tau: number): number {
+  if (tau >= 0) return Number.POSITIVE_INFINITY;
+  return mu + Math.log(1 / MIN_COMPATIBILITY - 1) / -tau + 1e-6;
 }
 
 /** Sort `keys[from .. to)` ascending (insertion sort: buckets hold a handful of keys). */
@@ -519,25 +553,28 @@ export function mccCompare(
   const nb = b.count;
   if (na === 0 || nb === 0) return { score: 0, pairs: 0 };
   const minCells = params.minMatchable * a.inCircle;
-  const { sim, order, sorted, bucketStart } = ws;
-  let nz = 0;
   const cosMax = Math.cos(params.maxRotation);
-  bucketStart.fill(0);
-  for (let i = 0; i < na; i++) {
-    const ca = a.cos[i] as number;
-    const sa = a.sin[i] as number;
-    for (let j = 0; j < nb; j++) {
-      const k = i * nb + j;
-      // cos of the direction difference
-      if (ca * (b.cos[j] as number) + sa * (b.sin[j] as number) < cosMax) continue;
-      const v = cylinderSimilarity(a, i, b, j, minCells);
-      sim[k] = v;
-      // Sort key: similarity descending (quantised to 1/65536), then the cell index.
-      if (v > 0) {
-        const key = Math.round((1 - v) * 65535) * 65536 + k;
-        order[nz++] = key;
-        const bucket = key >>> 24;
-        bucketStart[bucket + 1] = (bucketStart[bucket + 1] as number) + 1;
+  if (ws.kernel === undefined) ws.kernel = MccKernel.create() ?? null;
+  const kernel = a.records && b.records ? ws.kernel : null;
+  let sim: Float32Array;
+  let order: Uint32Array;
+  let nz = 0;
+  if (kernel) {
+    nz = kernel.pairs(a.records as Int32Array, na, b.records as Int32Array, nb, cosMax, minCells);
+    ({ sim, order } = kernel);
+  } else {
+    ({ sim, order } = ws);
+    for (let i = 0; i < na; i++) {
+      const ca = a.cos[i] as number;
+      const sa = a.sin[i] as number;
+      for (let j = 0; j < nb; j++) {
+        const k = i * nb + j;
+        // cos of the direction difference
+        if (ca * (b.cos[j] as number) + sa * (b.sin[j] as number) < cosMax) continue;
+        const v = cylinderSimilarity(a, i, b, j, minCells);
+        sim[k] = v;
+        // Sort key: similarity descending (quantised to 1/65536), then the cell index.
+        if (v > 0) order[nz++] = Math.round((1 - v) * 65535) * 65536 + k;
       }
     }
   }
@@ -547,14 +584,30 @@ export function mccCompare(
     params.minPairs +
       Math.round(sigmoid(Math.min(na, nb), params.muP, params.tauP) * (params.maxPairs - params.minPairs)),
   );
-  // Keys into buckets by their top byte (counting sort); each bucket is sorted when the
-  // preselection reaches it, so the order is that of a full sort of the keys.
-  for (let h = 0; h < BUCKETS; h++) bucketStart[h + 1] = (bucketStart[h + 1] as number) + (bucketStart[h] as number);
+  // Keys into as many buckets as there are keys, by their quantised similarity between the
+  // lowest and the highest (counting sort); each bucket is sorted when the preselection reaches
+  // it, so the order is that of a full sort of the keys.
+  const { sorted, bucketStart } = ws;
+  let qLow = 65535;
+  let qHigh = 0;
+  for (let q = 0; q < nz; q++) {
+    const v = (order[q] as number) >>> 16;
+    if (v < qLow) qLow = v;
+    if (v > qHigh) qHigh = v;
+  }
+  const buckets = Math.min(nz, MAX_BUCKETS);
+  const scale = buckets / (qHigh - qLow + 1);
+  bucketStart.fill(0, 0, buckets + 1);
+  for (let q = 0; q < nz; q++) {
+    const h = ((((order[q] as number) >>> 16) - qLow) * scale) | 0;
+    bucketStart[h + 1] = (bucketStart[h + 1] as number) + 1;
+  }
+  for (let h = 0; h < buckets; h++) bucketStart[h + 1] = (bucketStart[h + 1] as number) + (bucketStart[h] as number);
   const fill = ws.next;
-  for (let h = 0; h < BUCKETS; h++) fill[h] = bucketStart[h] as number;
+  for (let h = 0; h < buckets; h++) fill[h] = bucketStart[h] as number;
   for (let q = 0; q < nz; q++) {
     const key = order[q] as number;
-    const h = key >>> 24;
+    const h = (((key >>> 16) - qLow) * scale) | 0;
     sorted[fill[h] as number] = key;
     fill[h] = (fill[h] as number) + 1;
   }
@@ -566,7 +619,7 @@ export function mccCompare(
   const pA = ws.pa;
   const pB = ws.pb;
   let r = 0;
-  for (let h = 0; h < BUCKETS && r < nR; h++) {
+  for (let h = 0; h < buckets && r < nR; h++) {
     const end = bucketStart[h + 1] as number;
     const start = bucketStart[h] as number;
     if (end - start > 1) insertionSort(sorted, start, end);
@@ -584,7 +637,8 @@ export function mccCompare(
     }
   }
   // Compatibility of every two selected pairs.
-  const cut1 = distanceCut(params);
+  const cut1 = sigmoidCut(params.mu1, params.tau1);
+  const cut2 = sigmoidCut(params.mu2, params.tau2);
   rhoCount.fill(0, 0, r);
   for (let s = 0; s < r; s++) {
     const as = pA[s] as number;
@@ -605,6 +659,7 @@ export function mccCompare(
       const thA = wrapPi((pa.angle[at] as number) - (pa.angle[as] as number));
       const thB = wrapPi((pb.angle[bt] as number) - (pb.angle[bs] as number));
       const d2 = Math.abs(wrapPi(thA - thB));
+      if (d2 > cut2) continue;
       const z2 = sigmoid(d2, params.mu2, params.tau2);
       if (z1 * z2 < MIN_COMPATIBILITY) continue;
       const lineA = Math.atan2(day, dax);
