@@ -1,19 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchTable } from '@smart-citizen/bench';
-import { cosineSimilarity, createRng } from '@smart-citizen/core';
-import { type CardType, cardLayout, mmBoxToPx, CANONICAL_HEIGHT, CANONICAL_WIDTH } from '@smart-citizen/idcard';
-import { loadGeneratorData, photographCard, randomIdentity, renderCardSide } from '@smart-citizen/idcard/testing';
-import {
-  crop,
-  decodeImage,
-  estimateHomography,
-  type Point,
-  type RasterImage,
-  resize,
-  toGrey,
-  warpPerspective,
-} from '@smart-citizen/image';
+import { cosineSimilarity } from '@smart-citizen/core';
+import type { CardType } from '@smart-citizen/idcard';
+import { type FaceBox, loadGeneratorData, photographedCardPortrait } from '@smart-citizen/idcard/testing';
+import { decodeImage, type RasterImage, resize, toGrey } from '@smart-citizen/image';
 import { evaluationHalf } from '@smart-citizen/qr/testing';
 import { sharedDataRoot } from '@smart-citizen/test-kit';
 import { allPairs, evaluateScores } from '../src/evaluate.js';
@@ -33,32 +24,6 @@ import { builtinProfiles, type FaceModelProfile, type YunetDetectorSpec } from '
 const CARD_TYPES: readonly CardType[] = ['cccd-2021', 'cancuoc-2024', 'cccd-2016', 'cmnd-12'];
 const pct = (v: number) => Math.round(v * 10000) / 100;
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
-
-/** Head-and-shoulders crop in the card portrait's aspect (w:h) around a detected face box. */
-function portraitCrop(img: RasterImage, box: { x: number; y: number; width: number; height: number }, aspect: number) {
-  const w = Math.min(img.width, box.width * 2.1);
-  const h = Math.min(img.height, w / aspect);
-  const cx = box.x + box.width / 2;
-  const cy = box.y + box.height * 0.55;
-  const x = Math.max(0, Math.min(img.width - w, cx - w / 2));
-  const y = Math.max(0, Math.min(img.height - h, cy - h * 0.47));
-  return crop(img, { x: Math.round(x), y: Math.round(y), width: Math.round(w), height: Math.round(h) });
-}
-
-/** Cut a card box (canonical px) out of a scene with the card's corners, at the canonical resolution. */
-function cutBox(
-  scene: RasterImage,
-  quad: readonly Point[],
-  box: { x: number; y: number; width: number; height: number },
-) {
-  const corners: Point[] = [
-    { x: -box.x, y: -box.y },
-    { x: CANONICAL_WIDTH - box.x, y: -box.y },
-    { x: CANONICAL_WIDTH - box.x, y: CANONICAL_HEIGHT - box.y },
-    { x: -box.x, y: CANONICAL_HEIGHT - box.y },
-  ];
-  return warpPerspective(scene, estimateHomography(quad, corners), { width: box.width, height: box.height });
-}
 
 /** Separation of the genuine and impostor score distributions (difference of means over pooled sd). */
 function dPrime(g: readonly number[], im: readonly number[]): number {
@@ -95,54 +60,44 @@ export const bench = defineDeepfaceBench({
     for (const f of files)
       photos.push(await decodeImage(new Uint8Array(readFileSync(join(dir, f))), { maxDimension: 1920 }));
 
-    // Portraits for the cards: a head-and-shoulders crop around the face YuNet finds.
+    // Face boxes for the cards' head-and-shoulders portraits: the face YuNet finds.
     const finder = await FaceVerifier.create({
       profile: builtinProfiles.default,
       models: { dir: modelsDir },
       liveness: false,
     });
-    const portraits: (RasterImage | undefined)[] = [];
-    for (let i = 0; i < photos.length; i++) {
-      const type = CARD_TYPES[i % CARD_TYPES.length] as CardType;
-      const box = cardLayout(type, 'front').portrait;
-      const r = await finder.embed(photos[i] as RasterImage);
-      portraits.push(
-        r.status === 'ok' && box ? portraitCrop(photos[i] as RasterImage, r.face.box, box.w / box.h) : undefined,
-      );
+    const faceBoxes: (FaceBox | undefined)[] = [];
+    for (const im of photos) {
+      const r = await finder.embed(im);
+      faceBoxes.push(r.status === 'ok' ? r.face.box : undefined);
     }
     await finder.close();
 
     // Generated, photographed cards (cached: the generator draws in plain JS and is slow).
     const cache = join(process.cwd(), 'node_modules/.cache/smart-citizen/face-card');
-    mkdirSync(cache, { recursive: true });
     const data = await loadGeneratorData(sharedDataRoot);
     const cards = new Map<number, (RasterImage | undefined)[]>();
     for (const level of levels) {
       const cut: (RasterImage | undefined)[] = [];
       for (let i = 0; i < photos.length; i++) {
-        const portrait = portraits[i];
-        if (!portrait) {
+        const faceBox = faceBoxes[i];
+        if (!faceBox) {
           cut.push(undefined);
           continue;
         }
         const type = CARD_TYPES[i % CARD_TYPES.length] as CardType;
-        const layout = cardLayout(type, 'front');
-        const key = join(cache, `${level}-${files[i]?.replace(/[^\w.-]/g, '_')}-${type}.json`);
-        let shot: { jpeg: Uint8Array; quad: Point[] };
-        if (existsSync(key)) {
-          const j = JSON.parse(readFileSync(key, 'utf8')) as { jpeg: string; quad: Point[] };
-          shot = { jpeg: new Uint8Array(Buffer.from(j.jpeg, 'base64')), quad: j.quad };
-        } else {
-          ctx.progress(`level ${level}: card ${i + 1}/${photos.length}`);
-          const rng = createRng(16_000 + level * 1009 + i * 31);
-          const identity = randomIdentity(rng, type, data.names, data.units);
-          const card = await renderCardSide(layout, identity, { portrait }, rng);
-          const photo = await photographCard(card.image, level, rng);
-          shot = { jpeg: photo.jpeg, quad: photo.quad };
-          writeFileSync(key, JSON.stringify({ jpeg: Buffer.from(photo.jpeg).toString('base64'), quad: photo.quad }));
-        }
-        const scene = await decodeImage(shot.jpeg);
-        cut.push(cutBox(scene, shot.quad, mmBoxToPx(layout.portrait ?? { x: 0, y: 0, w: 1, h: 1 }, 1)));
+        ctx.progress(`level ${level}: card ${i + 1}/${photos.length}`);
+        cut.push(
+          await photographedCardPortrait({
+            photo: photos[i] as RasterImage,
+            faceBox,
+            type,
+            level,
+            seed: 16_000 + level * 1009 + i * 31,
+            data,
+            cacheFile: join(cache, `${level}-${files[i]?.replace(/[^\w.-]/g, '_')}-${type}.json`),
+          }),
+        );
       }
       cards.set(level, cut);
     }

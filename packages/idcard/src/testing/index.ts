@@ -17,3 +17,5 @@ export type {
 } from './generateCardSet.js';
 export { cachedCardSet } from './cachedCardSet.js';
 export type { CachedCardPhoto } from './cachedCardSet.js';
+export { cutCardBox, headAndShouldersCrop, photographedCardPortrait } from './cardPortraits.js';
+export type { FaceBox, PhotographedPortraitOptions } from './cardPortraits.js';

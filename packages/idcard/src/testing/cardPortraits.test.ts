@@ -1,0 +1,71 @@
+import type { RasterImage } from '@smart-citizen/image';
+import { describe, expect, it } from 'vitest';
+import { CANONICAL_HEIGHT, CANONICAL_WIDTH, mmBoxToPx } from '../layout/canonical.js';
+import { cardLayout } from '../layout/layouts.js';
+import { cutCardBox, headAndShouldersCrop, loadGeneratorData, photographedCardPortrait } from './index.js';
+
+/** A grey ramp: the value at (x, y) says where a pixel came from. */
+function ramp(width: number, height: number): RasterImage {
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = (x + 2 * y) % 256;
+  return { width, height, channels: 1, data };
+}
+
+describe('card portraits for face benchmarks', () => {
+  it('headAndShouldersCrop keeps the portrait aspect, stays inside the image and centres the face', () => {
+    const img = ramp(400, 600);
+    const c = headAndShouldersCrop(img, { x: 150, y: 200, width: 100, height: 120 }, 0.75);
+    expect(c.width).toBe(210);
+    expect(c.height).toBe(280);
+    // Near the image edge the crop slides inside rather than padding.
+    const edge = headAndShouldersCrop(img, { x: 0, y: 0, width: 100, height: 120 }, 0.75);
+    expect(edge.width).toBe(210);
+    expect(edge.data[0]).toBe(img.data[0]);
+  });
+
+  it('cutCardBox on an unwarped canonical card returns the box itself', () => {
+    const card = ramp(CANONICAL_WIDTH, CANONICAL_HEIGHT);
+    const quad = [
+      { x: 0, y: 0 },
+      { x: CANONICAL_WIDTH, y: 0 },
+      { x: CANONICAL_WIDTH, y: CANONICAL_HEIGHT },
+      { x: 0, y: CANONICAL_HEIGHT },
+    ];
+    const box = { x: 40, y: 30, width: 50, height: 60 };
+    const cut = cutCardBox(card, quad, box);
+    expect([cut.width, cut.height]).toEqual([50, 60]);
+    for (const [x, y] of [
+      [5, 5],
+      [20, 40],
+      [45, 55],
+    ] as const)
+      expect(
+        Math.abs((cut.data[y * cut.width + x] ?? 0) - (card.data[(y + box.y) * card.width + x + box.x] ?? 0)),
+      ).toBeLessThanOrEqual(1);
+  });
+
+  it('photographedCardPortrait cuts a portrait of the layout box size from a photographed card', async () => {
+    const data = await loadGeneratorData(undefined);
+    const photo = ramp(300, 400);
+    const out = await photographedCardPortrait({
+      photo,
+      faceBox: { x: 100, y: 100, width: 100, height: 130 },
+      type: 'cccd-2021',
+      level: 1,
+      seed: 3,
+      data,
+    });
+    const box = mmBoxToPx(cardLayout('cccd-2021', 'front').portrait ?? { x: 0, y: 0, w: 0, h: 0 }, 1);
+    expect([out.width, out.height]).toEqual([box.width, box.height]);
+    await expect(
+      photographedCardPortrait({
+        photo,
+        faceBox: { x: 0, y: 0, width: 10, height: 10 },
+        type: 'cmnd-9',
+        level: 1,
+        seed: 1,
+        data,
+      }),
+    ).resolves.toBeDefined();
+  }, 120_000);
+});

@@ -1,0 +1,94 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRng } from '@smart-citizen/core';
+import {
+  crop,
+  decodeImage,
+  estimateHomography,
+  type Point,
+  type RasterImage,
+  warpPerspective,
+} from '@smart-citizen/image';
+import { CANONICAL_HEIGHT, CANONICAL_WIDTH, mmBoxToPx } from '../layout/canonical.js';
+import { cardLayout } from '../layout/layouts.js';
+import type { CardType } from '../cardTypes.js';
+import type { GeneratorData } from './generatorData.js';
+import { photographCard } from './photographCard.js';
+import { randomIdentity } from './randomIdentity.js';
+import { renderCardSide } from './renderCardSide.js';
+
+/** A face box in image pixels (what a face detector returns). */
+export interface FaceBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Head-and-shoulders crop in the card portrait's aspect (w:h) around a detected face box. */
+export function headAndShouldersCrop(img: RasterImage, box: FaceBox, aspect: number): RasterImage {
+  const w = Math.min(img.width, box.width * 2.1);
+  const h = Math.min(img.height, w / aspect);
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height * 0.55;
+  const x = Math.max(0, Math.min(img.width - w, cx - w / 2));
+  const y = Math.max(0, Math.min(img.height - h, cy - h * 0.47));
+  return crop(img, { x: Math.round(x), y: Math.round(y), width: Math.round(w), height: Math.round(h) });
+}
+
+/** Cut a box of the canonical card (px) out of a photographed scene, given the card's corners in the scene. */
+export function cutCardBox(scene: RasterImage, quad: readonly Point[], box: FaceBox): RasterImage {
+  const corners: Point[] = [
+    { x: -box.x, y: -box.y },
+    { x: CANONICAL_WIDTH - box.x, y: -box.y },
+    { x: CANONICAL_WIDTH - box.x, y: CANONICAL_HEIGHT - box.y },
+    { x: -box.x, y: CANONICAL_HEIGHT - box.y },
+  ];
+  return warpPerspective(scene, estimateHomography(quad, corners), { width: box.width, height: box.height });
+}
+
+export interface PhotographedPortraitOptions {
+  /** The photo of the person and the face box a detector found in it. */
+  photo: RasterImage;
+  faceBox: FaceBox;
+  type: CardType;
+  /** The generator's photo degradation level (0–5). */
+  level: number;
+  /** Seed of the card's identity and of the photograph's degradations. */
+  seed: number;
+  data: GeneratorData;
+  /** Where the photographed card (JPEG + corners) is cached between runs; the generator draws in plain JS and is slow. */
+  cacheFile?: string;
+}
+
+/**
+ * The portrait as a kiosk would cut it from a photographed card: the photo is cropped head and
+ * shoulders, printed as the portrait of a generated card of `type`, the card is photographed at
+ * `level` and the portrait box cut back out with the card's true corners (so the cut measures the
+ * face pipeline, not the card finder).
+ */
+export async function photographedCardPortrait(o: PhotographedPortraitOptions): Promise<RasterImage> {
+  const layout = cardLayout(o.type, 'front');
+  const box = layout.portrait;
+  if (!box) throw new Error(`card type ${o.type} prints no portrait on its front`);
+  let shot: { jpeg: Uint8Array; quad: Point[] } | undefined;
+  if (o.cacheFile && existsSync(o.cacheFile)) {
+    const j = JSON.parse(readFileSync(o.cacheFile, 'utf8')) as { jpeg: string; quad: Point[] };
+    shot = { jpeg: new Uint8Array(Buffer.from(j.jpeg, 'base64')), quad: j.quad };
+  } else {
+    const rng = createRng(o.seed);
+    const identity = randomIdentity(rng, o.type, o.data.names, o.data.units);
+    const portrait = headAndShouldersCrop(o.photo, o.faceBox, box.w / box.h);
+    const card = await renderCardSide(layout, identity, { portrait }, rng);
+    const photo = await photographCard(card.image, o.level, rng);
+    shot = { jpeg: photo.jpeg, quad: photo.quad };
+    if (o.cacheFile) {
+      mkdirSync(join(o.cacheFile, '..'), { recursive: true });
+      writeFileSync(
+        o.cacheFile,
+        JSON.stringify({ jpeg: Buffer.from(photo.jpeg).toString('base64'), quad: photo.quad }),
+      );
+    }
+  }
+  return cutCardBox(await decodeImage(shot.jpeg), shot.quad, mmBoxToPx(box, 1));
+}
