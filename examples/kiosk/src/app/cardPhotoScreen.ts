@@ -54,7 +54,7 @@ const guidance = (codes: readonly string[]) => {
  */
 export async function cardPhotoScreen(ctx: CardPhotoContext, reason: 'button' | 'no-qr-seen'): Promise<void> {
   let side: 'front' | 'back' = 'front';
-  let message = reason === 'no-qr-seen' ? t('switchedToPhoto') : t('photoHelp');
+  let message = reason === 'no-qr-seen' ? t('switchedToPhoto') : '';
   let busy = false;
   let done = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -142,6 +142,6 @@ export async function cardPhotoScreen(ctx: CardPhotoContext, reason: 'button' | 
     schedule();
   };
   render();
-  ctx.announce(message);
+  if (message) ctx.announce(message);
   await start();
 }

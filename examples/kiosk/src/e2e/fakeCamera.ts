@@ -124,22 +124,23 @@ async function qrCardFront(citizen: GeneratedIdentity, portraitPhoto: Uint8Array
  * @param portraitPhoto - Encoded photo printed on the card.
  * @param livePhoto - Encoded photo of the same person shown as the live face.
  * @param path - Where to write the `.y4m`.
- * @param card - The card to show instead of the citizen's CCCD 2021 front (RGB, e.g. a card without a QR code).
+ * @param options - `card`: the card to show instead of the citizen's CCCD 2021 front (RGB, e.g. a
+ *   card without a QR code); `cardSeconds`: how long it shows in each loop of the clip (default 4).
  */
 export async function buildFakeCamera(
   citizen: GeneratedIdentity,
   portraitPhoto: Uint8Array,
   livePhoto: Uint8Array,
   path: string,
-  card?: RasterImage,
+  options: { card?: RasterImage; cardSeconds?: number } = {},
 ): Promise<FakeCameraClip> {
-  const cardFrame = place(card ?? (await qrCardFront(citizen, portraitPhoto)), 0.92);
+  const cardFrame = place(options.card ?? (await qrCardFront(citizen, portraitPhoto)), 0.92);
   const live = toRgb(await decodeImage(livePhoto, { maxDimension: 1280 }));
   const faceFrame = place(live, 1);
   const fv = await FaceVerifier.create({ profile: 'default', liveness: false });
   const { left, right, yaw } = await headTurns(fv, faceFrame).finally(() => fv.close());
   const segments: [RasterImage, number][] = [
-    [cardFrame, 4],
+    [cardFrame, options.cardSeconds ?? 4],
     [faceFrame, 1.5],
     [left, 2],
     [faceFrame, 1.5],

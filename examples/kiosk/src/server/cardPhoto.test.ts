@@ -4,6 +4,7 @@
 // record, a photo with no card, a card cut off or too small, corrupt bytes and an oversize body
 // each get their answer. No ../shared needed (drawn portraits); face verification is off here
 // (the e2e test takes the OCR path through the face step in Chromium).
+import { loadavg } from 'node:os';
 import { encodePng, type RasterImage } from '@smart-citizen/image';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noQrCardFront, place } from '../e2e/cardFrames.js';
@@ -30,6 +31,33 @@ async function photo(id: string, bytes: Uint8Array, type = 'image/png') {
   return { status: r.status, json: (await r.json().catch(() => null)) as Record<string, unknown> };
 }
 const png = (img: RasterImage) => encodePng(img);
+
+/** Each card read by OCR here: CPU of this process (server + tesseract worker threads) and wall time. */
+const reads: { card: string; cpuMs: number; wallMs: number; load: number; number: boolean; name: string }[] = [];
+async function readCard(card: string, id: string, image: Uint8Array, truth: { number: string; name: string }) {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = await photo(id, image);
+  const cpu = process.cpuUsage(cpu0);
+  const shown = (r.json.identity ?? {}) as { idNumber?: string; fullName?: string };
+  reads.push({
+    card,
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    wallMs: Math.round(performance.now() - t0),
+    load: Number(loadavg()[0]?.toFixed(1)),
+    number: shown.idNumber === truth.number,
+    // As printed (upper case), or the record's spelling when the read name was doubtful but agreed without diacritics.
+    name:
+      shown.fullName === truth.name.toLocaleUpperCase('vi')
+        ? 'read'
+        : shown.fullName === truth.name
+          ? 'record'
+          : shown.fullName === undefined
+            ? 'not shown'
+            : 'wrong',
+  });
+  return r;
+}
 /** A seeded citizen old enough to have held a 9-digit CMND. */
 const withOldCmnd = () => citizens.find((c) => c.oldIdNumber) as SeededCitizen & { oldIdNumber: string };
 
@@ -39,14 +67,20 @@ beforeAll(async () => {
   server = await createKioskServer({ port: 0, face: false, seedCitizens: 10, rateLimits, log: (l) => logs.push(l) });
   citizens = await generateCitizens(10);
 }, 120_000);
-afterAll(async () => server?.close());
+afterAll(async () => {
+  await server?.close();
+  if (reads.length) console.table(reads);
+});
 
 describe('card photo (a card without a QR code, read by OCR on the server)', () => {
   it('reads an old 9-digit CMND, finds the citizen by the old number and verifies at level 1', async () => {
     const c = withOldCmnd();
     const { card } = await noQrCardFront(c, 'cmnd-9');
     const id = await session();
-    const r = await photo(id, png(place(card, 0.92)));
+    const r = await readCard('cmnd-9 (1st read: workers start)', id, png(place(card, 0.92)), {
+      number: c.oldIdNumber,
+      name: c.fullName,
+    });
     expect(r.status).toBe(200);
     // The name as printed, or (read without sure diacritics but equal without them) the record's.
     const shownName = (r.json.identity as { fullName?: string } | undefined)?.fullName ?? '';
@@ -83,7 +117,10 @@ describe('card photo (a card without a QR code, read by OCR on the server)', () 
   it('reads a CCCD 2016 (12 digits, no QR) of a seeded citizen', async () => {
     const c = citizens[2] as SeededCitizen;
     const { card } = await noQrCardFront(c, 'cccd-2016', { seed: 5 });
-    const r = await photo(await session(), png(place(card, 0.92)));
+    const r = await readCard('cccd-2016', await session(), png(place(card, 0.92)), {
+      number: c.idNumber,
+      name: c.fullName,
+    });
     expect(r.json).toMatchObject({
       status: 'read',
       known: true,
@@ -95,7 +132,10 @@ describe('card photo (a card without a QR code, read by OCR on the server)', () 
   it('asks for another photo when the printed name disagrees with the record, and shows nothing of the record', async () => {
     const c = citizens[4] as SeededCitizen;
     const { card } = await noQrCardFront(c, 'cccd-2016', { seed: 6, fullName: 'Lê Văn Tám' });
-    const r = await photo(await session(), png(place(card, 0.92)));
+    const r = await readCard('cccd-2016, another name', await session(), png(place(card, 0.92)), {
+      number: '(not shown)',
+      name: '(not shown)',
+    });
     expect(r.json).toMatchObject({ status: 'retake', side: 'front', issues: ['kiosk/card-differs-from-record'] });
     expect(JSON.stringify(r.json)).not.toContain(c.idNumber);
   }, 180_000);
@@ -107,7 +147,10 @@ describe('card photo (a card without a QR code, read by OCR on the server)', () 
     const number = `001${digit}${String(base.dateOfBirth.year % 100).padStart(2, '0')}012345`;
     const stranger = { ...base, idNumber: number, fullName: 'Trần Thị Mai' };
     const { card } = await noQrCardFront(stranger, 'cccd-2016', { seed: 7 });
-    const r = await photo(await session(), png(place(card, 0.92)));
+    const r = await readCard('cccd-2016, not in the store', await session(), png(place(card, 0.92)), {
+      number,
+      name: stranger.fullName,
+    });
     expect(r.json).toMatchObject({ status: 'read', known: false, identity: { idNumber: number } });
     // Not found: no consent and no ticket.
     const id = await session();
