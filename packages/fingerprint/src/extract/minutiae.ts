@@ -133,16 +133,25 @@ export function findMinutiae(
         if (skel[q] && stamp[q] !== stampId && nodeAt[q] !== ni && !starts.includes(q)) starts.push(q);
       }
     }
-    const firsts: number[] = [];
-    for (const q of starts) {
-      const qx = q % width;
-      const qy = (q / width) | 0;
-      let joined = false;
-      for (const f of firsts) {
-        if (Math.abs((f % width) - qx) <= 1 && Math.abs(((f / width) | 0) - qy) <= 1) joined = true;
+    // Starts that are 4-adjacent (directly or through other starts) are one ridge; diagonal
+    // neighbours are not: N and E of a junction pixel with NE unset are two ridges (before,
+    // they were merged and such bifurcations were dropped for having two branches: 8–16 true
+    // bifurcations per FVC image).
+    const group = starts.map((_, k) => k);
+    const root = (k: number): number => {
+      let r = k;
+      while (group[r] !== r) r = group[r] as number;
+      return r;
+    };
+    for (let a = 0; a < starts.length; a++) {
+      const qa = starts[a] as number;
+      for (let b = 0; b < a; b++) {
+        const qb = starts[b] as number;
+        const d = Math.abs((qa % width) - (qb % width)) + Math.abs(((qa / width) | 0) - ((qb / width) | 0));
+        if (d === 1) group[root(a)] = root(b);
       }
-      if (!joined) firsts.push(q);
     }
+    const firsts = starts.filter((_, k) => root(k) === k);
     for (const q of starts) stamp[q] = stampId;
     for (const q of firsts) {
       // Follow this ridge.
