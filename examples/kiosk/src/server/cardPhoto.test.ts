@@ -5,7 +5,11 @@
 // each get their answer. No ../shared needed (drawn portraits); face verification is off here
 // (the e2e test takes the OCR path through the face step in Chromium).
 import { loadavg } from 'node:os';
-import { encodePng, type RasterImage } from '@smart-citizen/image';
+import { createRng } from '@smart-citizen/core';
+import { cardLayout, type MmBox, mmBoxToPx } from '@smart-citizen/idcard';
+import { loadGeneratorData, renderCardSide } from '@smart-citizen/idcard/testing';
+import { encodePng, type RasterImage, toRgb } from '@smart-citizen/image';
+import { createBarcodeWriter } from '@smart-citizen/qr/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noQrCardFront, place } from '../e2e/cardFrames.js';
 import { createKioskServer, type KioskServer } from './createKioskServer.js';
@@ -58,6 +62,12 @@ async function readCard(card: string, id: string, image: Uint8Array, truth: { nu
   });
   return r;
 }
+/** Paints a box of an RGB image white (glare over a field). */
+function whiteOut(img: RasterImage, box: { x: number; y: number; width: number; height: number }): void {
+  for (let y = box.y; y < Math.min(img.height, box.y + box.height); y++)
+    img.data.fill(255, (y * img.width + box.x) * 3, (y * img.width + Math.min(img.width, box.x + box.width)) * 3);
+}
+
 /** A seeded citizen old enough to have held a 9-digit CMND. */
 const withOldCmnd = () => citizens.find((c) => c.oldIdNumber) as SeededCitizen & { oldIdNumber: string };
 
@@ -127,6 +137,45 @@ describe('card photo (a card without a QR code, read by OCR on the server)', () 
       cardType: 'cccd-2016',
       identity: { idNumber: c.idNumber },
     });
+  }, 180_000);
+
+  it('asks for the back when the front’s number is under glare (CCCD 2021, damaged QR), and reads its MRZ', async () => {
+    // A seeded citizen whose card has not expired (the MRZ carries the expiry).
+    const c = citizens.find((x) => !x.expiryDate || x.expiryDate.year > 2027) as SeededCitizen;
+    const rng = createRng(3);
+    const portrait = (await (await loadGeneratorData()).pickPortrait(rng)).image;
+    const writer = await createBarcodeWriter();
+    const front = await renderCardSide(
+      cardLayout('cccd-2021', 'front'),
+      c,
+      { portrait, qr: await writer.write(c.qrText ?? '', 'QRCode', 'M') },
+      rng,
+    );
+    const back = await renderCardSide(cardLayout('cccd-2021', 'back'), c, {}, rng);
+    const layout = cardLayout('cccd-2021', 'front');
+    const numberBox = layout.fields.find((f) => f.field === 'idNumber')?.lines[0];
+    const frontImage = toRgb(front.image);
+    // Glare over the number and across the QR code (damaged: no code to read live).
+    for (const box of [numberBox, layout.qr]) whiteOut(frontImage, mmBoxToPx(box as MmBox, 0.5));
+    const id = await session();
+    const first = await readCard('cccd-2021 front, number under glare', id, png(place(frontImage, 0.92)), {
+      number: '(asks for the back)',
+      name: '(asks for the back)',
+    });
+    expect(first.json).toMatchObject({ status: 'retake', side: 'back' });
+    expect(first.json.issues).toEqual(expect.arrayContaining(['kiosk/show-back', 'idcard/glare']));
+    const second = await readCard('cccd-2021 back (MRZ)', id, png(place(toRgb(back.image), 0.92)), {
+      number: c.idNumber,
+      name: c.fullName,
+    });
+    expect(second.json).toMatchObject({ status: 'read', known: true, identity: { idNumber: c.idNumber } });
+    const consent = await fetch(api(`/api/sessions/${id}/consent`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ accepted: false, scope: ['face'] }),
+    });
+    // The printed fields (ocr) and the MRZ (mrz, re-parsed) agree with each other and the record.
+    expect(((await consent.json()) as { decision: unknown }).decision).toMatchObject({ outcome: 'verified' });
   }, 180_000);
 
   it('asks for another photo when the printed name disagrees with the record, and shows nothing of the record', async () => {
