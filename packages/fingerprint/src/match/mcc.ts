@@ -125,9 +125,10 @@ export interface Cylinders {
 }
 
 function wrapPi(a: number): number {
-  // Already in range: the remainder below would return it unchanged.
+  // Already in range: the remainder below would return it unchanged; within a turn, the
+  // remainder is the value itself.
   if (a >= -Math.PI && a < Math.PI) return a;
-  let r = a % TWO_PI;
+  let r = a > -TWO_PI && a < TWO_PI ? a : a % TWO_PI;
   if (r < -Math.PI) r += TWO_PI;
   else if (r >= Math.PI) r -= TWO_PI;
   return r;
@@ -470,9 +471,6 @@ function sigmoid(v: number, mu: number, tau: number): number {
   return 1 / (1 + Math.exp(-tau * (v - mu)));
 }
 
-/** Most buckets of the lazy sort of pair keys. */
-const MAX_BUCKETS = 4096;
-
 /** Work buffers reused across comparisons. @internal */
 export class MccWorkspace {
   /**
@@ -484,21 +482,25 @@ export class MccWorkspace {
     if (options.useKernel === false) this.kernel = null;
   }
   sim = new Float32Array(256 * 256);
-  /** Sort keys of the comparable cylinder pairs: quantised dissimilarity × 65536 + pair index. */
+  /** Sort keys of the comparable cylinder pairs (JavaScript path). */
   order = new Uint32Array(256 * 256);
   sorted = new Uint32Array(256 * 256);
-  bucketStart = new Int32Array(MAX_BUCKETS + 1);
+  counts = new Int32Array(256);
+  selected = new Uint32Array(256);
   usedA = new Uint8Array(256);
   usedB = new Uint8Array(256);
   pa = new Int32Array(256);
   pb = new Int32Array(256);
   lambda = new Float64Array(256);
-  next = new Float64Array(MAX_BUCKETS);
+  next = new Float64Array(256);
   rho = new Float64Array(256 * 256);
   /** Non-zero compatibilities of each selected pair: `rhoIdx[s * 256 .. s * 256 + rhoCount[s])`, ascending. */
   rhoIdx = new Uint8Array(256 * 256);
   rhoCount = new Int32Array(256);
   eff = new Float64Array(256);
+  /** Position and direction (x, y, θ) of the preselected pairs' minutiae in each template. */
+  minA = new Float64Array(3 * 256);
+  minB = new Float64Array(3 * 256);
   ratio = new Float64Array(256);
   rank = new Int32Array(256);
 }
@@ -524,17 +526,66 @@ function sigmoidCut(mu: number, tau: number): number {
   return mu + Math.log(1 / MIN_COMPATIBILITY - 1) / -tau + 1e-6;
 }
 
-/** Sort `keys[from .. to)` ascending (insertion sort: buckets hold a handful of keys). */
-function insertionSort(keys: Uint32Array, from: number, to: number): void {
-  for (let q = from + 1; q < to; q++) {
-    const v = keys[q] as number;
-    let p = q - 1;
-    while (p >= from && (keys[p] as number) > v) {
-      keys[p + 1] = keys[p] as number;
-      p--;
-    }
-    keys[p + 1] = v;
+/** One stable counting-sort pass of `from[0 .. n)` into `to` by the byte of each key at `shift`. */
+function countingPass(from: Uint32Array, to: Uint32Array, n: number, shift: number, counts: Int32Array): void {
+  counts.fill(0);
+  for (let q = 0; q < n; q++) {
+    const h = ((from[q] as number) >>> shift) & 0xff;
+    counts[h] = (counts[h] as number) + 1;
   }
+  let sum = 0;
+  for (let h = 0; h < 256; h++) {
+    const c = counts[h] as number;
+    counts[h] = sum;
+    sum += c;
+  }
+  for (let q = 0; q < n; q++) {
+    const key = from[q] as number;
+    const h = (key >>> shift) & 0xff;
+    to[counts[h] as number] = key;
+    counts[h] = (counts[h] as number) + 1;
+  }
+}
+
+/**
+ * The JavaScript path of the kernel's `select`: sort the keys by their quantised dissimilarity
+ * (two stable passes, so ties stay in pair order), then take, in that order, each pair whose
+ * minutiae are both free, until `nR` are taken. Returns how many were.
+ */
+function preselect(
+  keys: Uint32Array,
+  tmp: Uint32Array,
+  counts: Int32Array,
+  nz: number,
+  usedA: Uint8Array,
+  na: number,
+  usedB: Uint8Array,
+  nb: number,
+  nR: number,
+  selected: Uint32Array,
+): number {
+  countingPass(keys, tmp, nz, 16, counts);
+  countingPass(tmp, keys, nz, 24, counts);
+  usedA.fill(0, 0, na);
+  usedB.fill(0, 0, nb);
+  let r = 0;
+  for (let q = 0; q < nz && r < nR; q++) {
+    const key = keys[q] as number;
+    const i = (key >>> 8) & 0xff;
+    const j = key & 0xff;
+    if (usedA[i] || usedB[j]) continue;
+    usedA[i] = 1;
+    usedB[j] = 1;
+    selected[r++] = key;
+  }
+  return r;
+}
+
+/** `(x, y, θ)` of minutia `m` of `p` into slot `s` of `into`. */
+function placeMinutia(into: Float64Array, s: number, p: PreparedTemplate, m: number): void {
+  into[3 * s] = p.x[m] as number;
+  into[3 * s + 1] = p.y[m] as number;
+  into[3 * s + 2] = p.angle[m] as number;
 }
 
 /**
@@ -556,27 +607,36 @@ export function mccCompare(
   const cosMax = Math.cos(params.maxRotation);
   if (ws.kernel === undefined) ws.kernel = MccKernel.create() ?? null;
   const kernel = a.records && b.records ? ws.kernel : null;
+  // Pairs of cylinders with a positive similarity, as keys q << 16 | i << 8 | j (q: the
+  // similarity quantised to 1/65535, descending), in pair order; then sorted by q (ties in pair
+  // order) and preselected: the best min(na, nb) pairs, each minutia used once.
+  const nR = Math.min(na, nb);
   let sim: Float32Array;
-  let order: Uint32Array;
-  let nz = 0;
+  let selected: Uint32Array;
+  let nz: number;
+  let r: number;
   if (kernel) {
     nz = kernel.pairs(a.records as Int32Array, na, b.records as Int32Array, nb, cosMax, minCells);
-    ({ sim, order } = kernel);
+    r = nz === 0 ? 0 : kernel.select(na, nb, nz, nR);
+    ({ sim, selected } = kernel);
   } else {
-    ({ sim, order } = ws);
+    ({ sim } = ws);
+    const order = ws.order;
+    nz = 0;
     for (let i = 0; i < na; i++) {
       const ca = a.cos[i] as number;
       const sa = a.sin[i] as number;
       for (let j = 0; j < nb; j++) {
-        const k = i * nb + j;
         // cos of the direction difference
         if (ca * (b.cos[j] as number) + sa * (b.sin[j] as number) < cosMax) continue;
         const v = cylinderSimilarity(a, i, b, j, minCells);
+        const k = (i << 8) | j;
         sim[k] = v;
-        // Sort key: similarity descending (quantised to 1/65536), then the cell index.
         if (v > 0) order[nz++] = Math.round((1 - v) * 65535) * 65536 + k;
       }
     }
+    selected = ws.selected;
+    r = nz === 0 ? 0 : preselect(order, ws.sorted, ws.counts, nz, ws.usedA, na, ws.usedB, nb, nR, selected);
   }
   if (nz === 0) return { score: 0, pairs: 0 };
   const nP = Math.min(
@@ -584,90 +644,53 @@ export function mccCompare(
     params.minPairs +
       Math.round(sigmoid(Math.min(na, nb), params.muP, params.tauP) * (params.maxPairs - params.minPairs)),
   );
-  // Keys into as many buckets as there are keys, by their quantised similarity between the
-  // lowest and the highest (counting sort); each bucket is sorted when the preselection reaches
-  // it, so the order is that of a full sort of the keys.
-  const { sorted, bucketStart } = ws;
-  let qLow = 65535;
-  let qHigh = 0;
-  for (let q = 0; q < nz; q++) {
-    const v = (order[q] as number) >>> 16;
-    if (v < qLow) qLow = v;
-    if (v > qHigh) qHigh = v;
-  }
-  const buckets = Math.min(nz, MAX_BUCKETS);
-  const scale = buckets / (qHigh - qLow + 1);
-  bucketStart.fill(0, 0, buckets + 1);
-  for (let q = 0; q < nz; q++) {
-    const h = ((((order[q] as number) >>> 16) - qLow) * scale) | 0;
-    bucketStart[h + 1] = (bucketStart[h + 1] as number) + 1;
-  }
-  for (let h = 0; h < buckets; h++) bucketStart[h + 1] = (bucketStart[h + 1] as number) + (bucketStart[h] as number);
-  const fill = ws.next;
-  for (let h = 0; h < buckets; h++) fill[h] = bucketStart[h] as number;
-  for (let q = 0; q < nz; q++) {
-    const key = order[q] as number;
-    const h = (((key >>> 16) - qLow) * scale) | 0;
-    sorted[fill[h] as number] = key;
-    fill[h] = (fill[h] as number) + 1;
-  }
-  // Preselection: the best min(na, nb) pairs by local similarity, each minutia used once.
-  const nR = Math.min(na, nb);
-  const { usedA, usedB, lambda, next, rho, rhoIdx, rhoCount, eff, ratio, rank } = ws;
-  usedA.fill(0, 0, na);
-  usedB.fill(0, 0, nb);
+  const { lambda, next, rho, rhoIdx, rhoCount, eff, ratio, rank } = ws;
   const pA = ws.pa;
   const pB = ws.pb;
-  let r = 0;
-  for (let h = 0; h < buckets && r < nR; h++) {
-    const end = bucketStart[h + 1] as number;
-    const start = bucketStart[h] as number;
-    if (end - start > 1) insertionSort(sorted, start, end);
-    for (let q = start; q < end && r < nR; q++) {
-      const k = (sorted[q] as number) & 0xffff;
-      const i = (k / nb) | 0;
-      const j = k - i * nb;
-      if (usedA[i] || usedB[j]) continue;
-      usedA[i] = 1;
-      usedB[j] = 1;
-      pA[r] = a.index[i] as number;
-      pB[r] = b.index[j] as number;
-      lambda[r] = sim[k] as number;
-      r++;
-    }
+  for (let s = 0; s < r; s++) {
+    const key = selected[s] as number;
+    pA[s] = a.index[(key >>> 8) & 0xff] as number;
+    pB[s] = b.index[key & 0xff] as number;
+    lambda[s] = sim[key & 0xffff] as number;
   }
   // Compatibility of every two selected pairs.
-  const cut1 = sigmoidCut(params.mu1, params.tau1);
-  const cut2 = sigmoidCut(params.mu2, params.tau2);
+  const { mu1, tau1, mu1Rel, mu2, tau2, mu3, tau3 } = params;
+  const cut1 = sigmoidCut(mu1, tau1);
+  const cut2 = sigmoidCut(mu2, tau2);
+  const { minA, minB } = ws;
+  for (let s = 0; s < r; s++) {
+    placeMinutia(minA, s, pa, pA[s] as number);
+    placeMinutia(minB, s, pb, pB[s] as number);
+  }
   rhoCount.fill(0, 0, r);
   for (let s = 0; s < r; s++) {
-    const as = pA[s] as number;
-    const bs = pB[s] as number;
+    const xas = minA[3 * s] as number;
+    const yas = minA[3 * s + 1] as number;
+    const tas = minA[3 * s + 2] as number;
+    const xbs = minB[3 * s] as number;
+    const ybs = minB[3 * s + 1] as number;
+    const tbs = minB[3 * s + 2] as number;
     for (let t = s + 1; t < r; t++) {
-      const at = pA[t] as number;
-      const bt = pB[t] as number;
-      const dax = (pa.x[at] as number) - (pa.x[as] as number);
-      const day = (pa.y[at] as number) - (pa.y[as] as number);
-      const dbx = (pb.x[bt] as number) - (pb.x[bs] as number);
-      const dby = (pb.y[bt] as number) - (pb.y[bs] as number);
+      const dax = (minA[3 * t] as number) - xas;
+      const day = (minA[3 * t + 1] as number) - yas;
+      const dbx = (minB[3 * t] as number) - xbs;
+      const dby = (minB[3 * t + 1] as number) - ybs;
       const la = Math.sqrt(dax * dax + day * day);
-      const d1 = Math.abs(la - Math.sqrt(dbx * dbx + dby * dby)) - params.mu1Rel * la;
+      const d1 = Math.abs(la - Math.sqrt(dbx * dbx + dby * dby)) - mu1Rel * la;
       if (d1 > cut1) continue;
-      const z1 = sigmoid(d1, params.mu1, params.tau1);
+      const z1 = sigmoid(d1, mu1, tau1);
       // A compatibility below 1e-3 changes no relaxed similarity visibly: skip the angles.
       if (z1 < MIN_COMPATIBILITY) continue;
-      const thA = wrapPi((pa.angle[at] as number) - (pa.angle[as] as number));
-      const thB = wrapPi((pb.angle[bt] as number) - (pb.angle[bs] as number));
+      const thA = wrapPi((minA[3 * t + 2] as number) - tas);
+      const thB = wrapPi((minB[3 * t + 2] as number) - tbs);
       const d2 = Math.abs(wrapPi(thA - thB));
       if (d2 > cut2) continue;
-      const z2 = sigmoid(d2, params.mu2, params.tau2);
+      const z2 = sigmoid(d2, mu2, tau2);
       if (z1 * z2 < MIN_COMPATIBILITY) continue;
-      const lineA = Math.atan2(day, dax);
-      const lineB = Math.atan2(dby, dbx);
-      const rA = wrapPi((pa.angle[as] as number) - lineA);
-      const rB = wrapPi((pb.angle[bs] as number) - lineB);
+      const rA = wrapPi(tas - Math.atan2(day, dax));
+      const rB = wrapPi(tbs - Math.atan2(dby, dbx));
       const d3 = Math.abs(wrapPi(rA - rB));
-      const v = z1 * z2 * sigmoid(d3, params.mu3, params.tau3);
+      const v = z1 * z2 * sigmoid(d3, mu3, tau3);
       if (v === 0) continue;
       rho[s * 256 + t] = v;
       rho[t * 256 + s] = v;
