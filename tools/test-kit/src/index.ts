@@ -5,8 +5,9 @@
  * Outside CI a missing resource makes the real-data tests skip with a plain message.
  * Under CI (`CI=true`) nothing may skip: a missing resource fails the run.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -93,6 +94,46 @@ export async function hasVpcd(): Promise<boolean> {
     (await canConnect('127.0.0.1', vpcdPort)) ||
     resourceMissing(`pcscd with vsmartcard-vpcd on 127.0.0.1:${vpcdPort} (.ci/install-chip.sh)`)
   );
+}
+
+/**
+ * Take one vpcd slot for this process: vpcd has two (ports 35963 and 35964) and several test
+ * files plug cards into them (chip, CLI, kiosk), possibly from parallel workers. A lock folder
+ * per port, holding the owner's pid; a lock whose owner died is taken over.
+ * @param port - the slot's vpcd port
+ * @param timeoutMs - how long to wait for the slot. @default 180000
+ * @returns the release function (idempotent)
+ * @throws Error when the slot stays taken for `timeoutMs`
+ */
+export async function lockVpcdSlot(port: number, timeoutMs = 180_000): Promise<() => void> {
+  const dir = join(tmpdir(), `smart-citizen-vpcd-${port}.lock`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'pid'), String(process.pid));
+      let held = true;
+      return () => {
+        if (held) rmSync(dir, { recursive: true, force: true });
+        held = false;
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let owner = Number.NaN; // not written yet: the owner is still taking it
+    try {
+      owner = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+    } catch {}
+    let alive = true;
+    try {
+      if (Number.isInteger(owner)) process.kill(owner, 0);
+    } catch {
+      alive = false;
+    }
+    if (!alive) rmSync(dir, { recursive: true, force: true });
+    else if (Date.now() > deadline) throw new Error(`vpcd slot ${port} is held by process ${owner}`);
+    else await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /** Path of a Chromium executable for browser tests, or `undefined` (throws under CI). */

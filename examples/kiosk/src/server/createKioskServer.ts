@@ -20,6 +20,8 @@ import {
 import type { DisplayBoardState, QueueBackend, SmartQueue } from '@smart-citizen/queue';
 import { createCardOcrReader } from './cardOcr.js';
 import { type KioskCentre, defaultCentre } from './centre.js';
+import { type KioskChipOption, openChipStation } from './chipStation.js';
+import { chipRoutes } from './chipRoutes.js';
 import { type RateLimits, type Route, createRouter, defaultRateLimits, openApiDocument } from './http.js';
 import { type KioskChallenge, createKioskService } from './kioskService.js';
 import { kioskRoutes } from './routes.js';
@@ -65,6 +67,16 @@ export interface KioskServerOptions {
   idcard?: boolean;
   /** tesseract.js workers per language for card OCR. @default one per two cores, at most 2 */
   idcardWorkers?: number;
+  /**
+   * The chip reader: `off`, `pcsc` (a PC/SC reader, required), `auto` (PC/SC when pcscd answers),
+   * or `{ slot }` (a software slot in tests). See chipStation.ts.
+   * @default 'off'
+   */
+  chip?: KioskChipOption;
+  /** Chip reader name filter (case-insensitive substring). @default the first reader */
+  chipReader?: string;
+  /** CSCA certificates (DER) the chip's passive authentication trusts. @default none (no chip is authenticated) */
+  chipCscas?: readonly Uint8Array[];
   /** Counters opened at start. @default every counter */
   openCounters?: readonly string[];
   /** @default defaultRateLimits */
@@ -200,6 +212,10 @@ export async function createKioskServer(options: KioskServerOptions = {}): Promi
     options.idcard === false
       ? undefined
       : await createCardOcrReader(options.idcardWorkers ? { workers: options.idcardWorkers } : {});
+  const chip = await openChipStation(options.chip ?? 'off', {
+    ...(options.chipReader ? { reader: options.chipReader } : {}),
+    ...(options.chipCscas ? { cscas: options.chipCscas } : {}),
+  });
   const service = createKioskService({
     store,
     audit,
@@ -208,6 +224,7 @@ export async function createKioskServer(options: KioskServerOptions = {}): Promi
     ...(face ? { face } : {}),
     ...(cardReader ? { cardReader } : {}),
     ...(cardOcr ? { cardOcr } : {}),
+    ...(chip ? { chip } : {}),
     clock,
     actor: options.actor ?? 'kiosk-1',
     ...(options.challenge ? { challenge: options.challenge } : {}),
@@ -252,7 +269,10 @@ export async function createKioskServer(options: KioskServerOptions = {}): Promi
       'Reception kiosk server: every piece of evidence is re-verified here with the SDK; the browser only captures. Requests are validated against the schemas of this document, size- and rate-limited.',
   };
   let doc: unknown;
-  const routes: Route[] = kioskRoutes({ service, queue, centre, board: boardView, openApi: () => doc, sse });
+  const routes: Route[] = [
+    ...kioskRoutes({ service, queue, centre, board: boardView, openApi: () => doc, sse }),
+    ...chipRoutes({ station: chip, read: (id, key) => service.chip(id, key) }),
+  ];
   doc = openApiDocument(routes, info);
   const router = createRouter(routes, { limits: options.rateLimits ?? defaultRateLimits, log });
 
@@ -339,6 +359,7 @@ export async function createKioskServer(options: KioskServerOptions = {}): Promi
       await face?.close();
       await cardReader?.close();
       await cardOcr?.close();
+      await chip?.close();
       await audit.close();
       await store.close();
     },

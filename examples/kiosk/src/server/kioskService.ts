@@ -24,6 +24,8 @@ import { attributesFromIdentity } from '@smart-citizen/queue';
 import type { SmartQueue, Ticket } from '@smart-citizen/queue';
 import type { KioskCentre, KioskProcedure } from './centre.js';
 import { type CardPhotoState, cardOcrVerifiers, type OcrCard, readCardPhoto } from './cardOcr.js';
+import type { ChipStation } from './chipStation.js';
+import { type ChipKeyInput, type ChipSessionEvidence, chipDecisionInput, readChipIntoSession } from './chipStep.js';
 import { HttpError } from './http.js';
 
 /** Purpose written to consents and audit entries of the kiosk. */
@@ -65,6 +67,8 @@ interface KioskSession {
   idNumber?: string | undefined;
   /** The card portrait cut from the card image, PNG; dropped after the decision. */
   portrait?: Uint8Array | undefined;
+  /** The chip read on the kiosk's reader (chipStep.ts); dropped with the session. */
+  chip?: ChipSessionEvidence | undefined;
   consent?: { accepted: boolean; reference: string };
   faceAttempts: number;
   decision?: RawDecision | undefined;
@@ -86,6 +90,8 @@ export interface KioskServiceDeps {
   cardOcr?: IdCardReader;
   /** Card photos allowed per session. @default 6 */
   maxCardPhotos?: number;
+  /** The kiosk's chip reader (chipStation.ts); without one the chip step answers 503. */
+  chip?: ChipStation;
   clock: Clock;
   /** Actor id written to the audit log. */
   actor: string;
@@ -122,11 +128,16 @@ export function createKioskService(deps: KioskServiceDeps) {
   const sessions = new Map<string, KioskSession>();
   const ttl = deps.sessionTtlMs ?? 15 * 60_000;
   const maxFace = deps.maxFaceAttempts ?? 3;
-  const verifiers = (withFace: boolean, card?: OcrCard): EvidenceVerifiers =>
+  // An authenticated chip's DG2 portrait is the face reference (ISO 19794-5 image, its own threshold).
+  const chipTrusted = (s: KioskSession) => s.chip?.reading.authenticated === true;
+  const verifiers = (s: KioskSession, withFace: boolean): EvidenceVerifiers =>
     combineEvidenceVerifiers(
       qrEvidenceVerifiers({ today: new Date(deps.clock.now()) }),
-      withFace && deps.face ? faceEvidenceVerifiers(deps.face, { referenceType: 'photo' }) : undefined,
-      card ? cardOcrVerifiers(card, new Date(deps.clock.now())) : undefined,
+      chipDecisionInput(s.chip)?.verifiers,
+      withFace && deps.face
+        ? faceEvidenceVerifiers(deps.face, { referenceType: chipTrusted(s) ? 'chip-portrait' : 'photo' })
+        : undefined,
+      s.ocrCard ? cardOcrVerifiers(s.ocrCard, new Date(deps.clock.now())) : undefined,
     );
 
   const sweep = () => {
@@ -146,12 +157,15 @@ export function createKioskService(deps: KioskServiceDeps) {
       ...(s.qrPayload !== undefined ? { qrPayload: s.qrPayload } : {}),
       ...(s.ocrCard ? { cardImage: s.ocrCard.image } : {}),
       ...(s.ocrCard?.mrzText !== undefined ? { mrzText: s.ocrCard.mrzText } : {}),
+      ...chipDecisionInput(s.chip)?.raw,
       ...(faceImage ? { faceImage } : {}),
-      ...(faceImage && s.portrait ? { documentPortrait: s.portrait } : {}),
+      ...(faceImage && s.portrait && !chipTrusted(s) ? { documentPortrait: s.portrait } : {}),
       ...(consent ? { consent } : {}),
     };
-    return decideFromRawEvidence(raw, verifiers(faceImage !== undefined, s.ocrCard), deps.store, {
-      policy: { level: faceImage ? 2 : 1, purpose: KIOSK_PURPOSE },
+    // Level 3 asks for an authenticated chip on top of the live face.
+    const level = faceImage ? (chipTrusted(s) ? 3 : 2) : 1;
+    return decideFromRawEvidence(raw, verifiers(s, faceImage !== undefined), deps.store, {
+      policy: { level, purpose: KIOSK_PURPOSE },
       audit: deps.audit,
       actor: deps.actor,
       clock: deps.clock,
@@ -216,6 +230,7 @@ export function createKioskService(deps: KioskServiceDeps) {
       s.qrPayload = text;
       s.ocrCard = undefined;
       s.idNumber = idNumber;
+      s.chip = undefined;
       s.decision = undefined;
       s.ticket = undefined;
       return {
@@ -252,12 +267,29 @@ export function createKioskService(deps: KioskServiceDeps) {
       if (r.card) {
         s.qrPayload = undefined;
         s.ocrCard = r.card;
+        s.chip = undefined;
         s.idNumber = r.record?.identity.idNumber;
         s.portrait = r.portrait;
         s.decision = undefined;
         s.ticket = undefined;
       }
       return r.answer;
+    },
+
+    /**
+     * The chip step: reads the card on the kiosk's reader with the key sent or the CAN of the
+     * card whose QR was read; the chip's identity replaces the QR's for confirmation.
+     */
+    async chip(id: string, input: ChipKeyInput) {
+      const s = get(id);
+      if (!deps.chip) throw new HttpError(503, 'chip/no-reader', 'chip: no chip reader is configured');
+      const r = await readChipIntoSession(s, input, { ...deps, station: deps.chip, purpose: KIOSK_PURPOSE });
+      s.decision = undefined;
+      s.ticket = undefined;
+      // Another card than the photographed one: its OCR reading is not this card's either.
+      if (r.issues.includes('kiosk/chip-other-card')) s.ocrCard = undefined;
+      const { reading, ...rest } = r;
+      return { status: 'read' as const, ...rest, identity: shown(reading.fields) };
     },
 
     /** Records the citizen's answer; consent is stored (and audited) before any biometric step. */

@@ -3,13 +3,16 @@
 // Configuration by environment: KIOSK_PORT, KIOSK_HOST, KIOSK_STORE (`:memory:`, a SQLite file or
 // postgres://…), KIOSK_QUEUE (memory, redis://… or postgres://…), KIOSK_QUEUE_NAMESPACE (Redis key
 // prefix / PostgreSQL schema of the queue), KIOSK_SEED_CITIZENS,
-// KIOSK_FACE=0 (card-only), KIOSK_IDCARD=0 (no OCR of cards without a QR code), KIOSK_STORE_KEY=KEYID:HEX (64 hex digits).
+// KIOSK_FACE=0 (card-only), KIOSK_IDCARD=0 (no OCR of cards without a QR code), KIOSK_STORE_KEY=KEYID:HEX (64 hex digits),
+// KIOSK_CHIP (auto: a PC/SC reader when pcscd answers; pcsc; off), KIOSK_CHIP_READER (reader name filter),
+// KIOSK_CHIP_CSCA (a folder of CSCA certificates, DER or PEM, that the chip's passive authentication trusts).
 // `--check` (or KIOSK_CHECK=1, the default when CI=true): start, request the app and the API once, print the result, stop
 // (what CI runs, so the demo command is proven without leaving a server behind).
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStaticKeyProvider } from '@smart-citizen/core';
 import { defaultProfile } from '@smart-citizen/face';
+import { type KioskChipOption, parseCscaFiles } from './chipStation.js';
 import { createKioskServer, defaultAppDir } from './createKioskServer.js';
 
 // Under CI the demo proves itself and exits, so `pnpm demo` in .ci/run cannot hang.
@@ -35,6 +38,12 @@ if (!existsSync(join(defaultAppDir, 'index.html'))) {
 }
 
 const keys = keysFromEnv();
+const chipMode = (env.KIOSK_CHIP ?? 'auto') as KioskChipOption;
+if (!['auto', 'pcsc', 'off'].includes(chipMode as string)) throw new RangeError('KIOSK_CHIP must be auto, pcsc or off');
+const cscaDir = env.KIOSK_CHIP_CSCA;
+const chipCscas = cscaDir
+  ? parseCscaFiles(readdirSync(cscaDir).map((f) => new Uint8Array(readFileSync(join(cscaDir, f)))))
+  : undefined;
 const t0 = performance.now();
 const server = await createKioskServer({
   port: env.KIOSK_PORT !== undefined ? Number(env.KIOSK_PORT) : check ? 0 : 8080,
@@ -46,6 +55,10 @@ const server = await createKioskServer({
   ...(env.KIOSK_FACE === '0' ? { face: false } : {}),
   ...(env.KIOSK_IDCARD === '0' ? { idcard: false } : {}),
   ...(keys ? { keys } : {}),
+  // The --check run proves the pages and API; it does not wait on a reader.
+  chip: check ? 'off' : chipMode,
+  ...(env.KIOSK_CHIP_READER ? { chipReader: env.KIOSK_CHIP_READER } : {}),
+  ...(chipCscas ? { chipCscas } : {}),
   // The demo's request log goes to stderr; --check keeps it quiet.
   log: check ? () => undefined : (line) => process.stderr.write(`${line}\n`),
 });
@@ -62,6 +75,7 @@ if (check) {
     'counter.html',
     'api/health',
     'api/openapi.json',
+    'api/chip/status',
     'runtime/zxing/zxing_reader.wasm',
     'runtime/ort/ort-wasm-simd-threaded.wasm',
     `runtime/models/${defaultProfile.detector.model.file}`,

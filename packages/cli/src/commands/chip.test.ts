@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectVirtualCard } from '@smart-citizen/chip/node';
 import { SoftwareCard, createTestDocument, createTestPki } from '@smart-citizen/chip/testing';
-import { hasVpcd, vpcdPort } from '@smart-citizen/test-kit';
+import { hasVpcd, lockVpcdSlot, vpcdPort } from '@smart-citizen/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectJson, runCaptured } from '../testing/runCaptured.js';
 
@@ -51,6 +51,8 @@ describe('smart-citizen chip parse', () => {
 const vpcd = await hasVpcd();
 describe.skipIf(!vpcd)('smart-citizen chip read (PC/SC, virtual reader)', () => {
   it('reads the software card in the virtual reader and prints identity, checks and times', async () => {
+    // The kiosk's PC/SC tests use this slot too.
+    const release = await lockVpcdSlot(vpcdPort + 1);
     const conn = await connectVirtualCard(new SoftwareCard(doc), { port: vpcdPort + 1 });
     try {
       const card = ['--can', doc.can, '--reader', 'Virtual PCD'];
@@ -63,6 +65,7 @@ describe.skipIf(!vpcd)('smart-citizen chip read (PC/SC, virtual reader)', () => 
     } finally {
       await conn.close();
       await new Promise((r) => setTimeout(r, 300));
+      release();
     }
   });
 });
