@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { type BenchTable, defineBench, percentile } from '@smart-citizen/bench';
 import { createRng, isSmartCitizenError } from '@smart-citizen/core';
@@ -153,10 +154,16 @@ export const bench = defineBench({
     const js = await createZxingJsEngine();
     const jsqr = await jsQrDecoder();
     const budget = 300;
+    // CPU ms each rung spent, per half (what orders the ladder: reads per CPU second on the tuning half).
+    const rungMs: Record<'tune' | 'report', Record<string, number>> = { tune: {}, report: {} };
+    let costHalf: 'tune' | 'report' | undefined;
+    const onStep = (strategy: string, ms: number) => {
+      if (costHalf) rungMs[costHalf][strategy] = (rungMs[costHalf][strategy] ?? 0) + ms;
+    };
     const ours = (accept: 'any' | 'card', extra: ReadCardQrOptions = {}): Decoder => ({
       name: 'readCardQr (this)',
       async read(img) {
-        const r = await readCardQr(img, { engine: wasm, accept, timeBudgetMs: budget, now: cpuNow, ...extra });
+        const r = await readCardQr(img, { engine: wasm, accept, timeBudgetMs: budget, now: cpuNow, onStep, ...extra });
         return { ...(r.text !== undefined ? { text: r.text } : {}), ...(r.strategy ? { strategy: r.strategy } : {}) };
       },
     });
@@ -213,9 +220,17 @@ export const bench = defineBench({
     const cpu: number[] = [];
     const foundBy: Record<string, Record<string, number>> = {};
     const reportSamples: { sample: Sample; accept: 'any' | 'card'; strategy?: string }[] = [];
+    const tuneSamples: { sample: Sample; accept: 'any' | 'card'; strategy?: string }[] = [];
+    const firstByHalf: Record<'tune' | 'report', Record<string, number>> = { tune: {}, report: {} };
+    const load0 = loadavg();
     for (const { set, accept, samples } of sets) {
       ctx.progress(`${set}: ${samples.length} images`);
-      const mine = await run(ours(accept), samples);
+      const mine: Outcome[] = [];
+      for (const sample of samples) {
+        costHalf = sample.half;
+        mine.push(...(await run(ours(accept), [sample])));
+      }
+      costHalf = undefined;
       const base = await run(raw, samples);
       for (const h of ['tune', 'report'] as const) {
         const idx = samples.map((s, i) => (s.half === h ? i : -1)).filter((i) => i >= 0);
@@ -234,6 +249,13 @@ export const bench = defineBench({
           'recovered %': rate(recovered, missed.length),
         });
       }
+      samples.forEach((sample, i) => {
+        const o = mine[i] as Outcome;
+        if (o.strategy) {
+          firstByHalf[sample.half][o.strategy] = (firstByHalf[sample.half][o.strategy] ?? 0) + 1;
+          if (sample.half === 'tune') tuneSamples.push({ sample, accept, strategy: o.strategy });
+        }
+      });
       const rep = samples.map((s, i) => (s.half === 'report' ? i : -1)).filter((i) => i >= 0);
       for (const i of rep) {
         const o = mine[i] as Outcome;
@@ -262,28 +284,54 @@ export const bench = defineBench({
     });
     tables.push({ title: 'Report halves: this reader and peers (same images)', rows: peerRows });
     data.foundBy = foundBy;
+    data.firstByHalf = firstByHalf;
+    data.rungCpuMs = rungMs;
+    tables.push({
+      title:
+        'Ladder rungs: codes each read first and CPU seconds each spent (all images of the run, by half); reads per CPU second on the tuning half order the ladder',
+      rows: readStrategies.map((rung) => {
+        const tuneS = (rungMs.tune[rung] ?? 0) / 1000;
+        const tuneReads = firstByHalf.tune[rung] ?? 0;
+        return {
+          rung,
+          'tune: read first': tuneReads,
+          'tune: CPU s': round(tuneS, 2),
+          'tune: reads per CPU s': tuneS > 0 ? round(tuneReads / tuneS, 2) : '-',
+          'report: read first': firstByHalf.report[rung] ?? 0,
+          'report: CPU s': round((rungMs.report[rung] ?? 0) / 1000, 2),
+        };
+      }),
+    });
 
     // Ablation on the report halves: each rung dropped in turn; only images that rung read
     // can change (the rungs before it are unaffected, misses would only gain budget).
     const ablation: Record<string, string | number>[] = [];
     const hits = reportSamples.filter((r) => r.strategy).length;
-    for (const rung of readStrategies) {
-      const found = reportSamples.filter((r) => r.strategy === rung);
+    const tuneImages = sets.reduce((n, x) => n + x.samples.filter((v) => v.half === 'tune').length, 0);
+    const lostWithout = async (found: typeof reportSamples, rung: string): Promise<number> => {
       let kept = 0;
       for (const r of found) {
         const [o] = await run(ours(r.accept, { ladder: readStrategies.filter((s) => s !== rung) }), [r.sample]);
         if (o?.ok) kept++;
       }
+      return found.length - kept;
+    };
+    for (const rung of readStrategies) {
+      const found = reportSamples.filter((r) => r.strategy === rung);
+      const lost = await lostWithout(found, rung);
+      const tuneFound = tuneSamples.filter((r) => r.strategy === rung);
       ablation.push({
         rung,
         'read first by it': found.length,
-        'still read without it': kept,
-        'lost without it': found.length - kept,
-        'report-half rate without it %': rate(hits - (found.length - kept), reportSamples.length),
+        'still read without it': found.length - lost,
+        'lost without it': lost,
+        'report-half rate without it %': rate(hits - lost, reportSamples.length),
+        'tune: read first': tuneFound.length,
+        'tune: lost without it': await lostWithout(tuneFound, rung),
       });
     }
     tables.push({
-      title: `Ablation on the report halves (${reportSamples.length} images, ${hits} read with the full ladder)`,
+      title: `Ablation on the report halves (${reportSamples.length} images, ${hits} read with the full ladder; tuning half ${tuneImages} images beside it)`,
       rows: ablation,
     });
 
@@ -371,6 +419,11 @@ export const bench = defineBench({
         ],
       });
     }
+    const load1 = loadavg();
+    data.loadAverage = { start: load0, end: load1 };
+    notes.push(
+      `load average (1, 5, 15 min) at the start ${load0.map((v) => v.toFixed(1)).join(' ')}, at the end ${load1.map((v) => v.toFixed(1)).join(' ')} (2 cores)`,
+    );
     notes.push(`ladder strategies, in order: ${readStrategies.join(', ')}; time budget ${budget} ms per image`);
     notes.push('CPU ms is process.cpuUsage around each call (one thread); wall time on this shared machine is noisier');
     wasm.close();

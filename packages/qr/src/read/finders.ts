@@ -101,12 +101,14 @@ function crossCheck(
  *
  * @param img - Grey image.
  * @param bin - Its binarisation (1 = dark), e.g. {@link binariseLocalMean}.
+ * @param expired - Polled every 16 rows: when it returns true the search stops with what it found.
  * @returns Finder patterns, surest first.
  */
-export function findFinderPatterns(img: RasterImage, bin: Uint8Array): FinderPattern[] {
+export function findFinderPatterns(img: RasterImage, bin: Uint8Array, expired?: () => boolean): FinderPattern[] {
   const { width: w, height: h } = img;
   const found: FinderPattern[] = [];
   for (let y = 0; y < h; y++) {
+    if (expired && (y & 15) === 0 && expired()) break;
     const row = y * w;
     // Runs of the row: colours alternate, starting with the first pixel's.
     const runs: number[] = [];

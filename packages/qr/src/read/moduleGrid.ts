@@ -419,6 +419,84 @@ export function classifyModules(values: Float32Array, size: number, version: num
   return bits;
 }
 
+/**
+ * Module values to bits by decision feedback: a linear model of each module's value — its
+ * own bit, the share of dark 4- and diagonal neighbours, the mean of the modules within 4
+ * modules (the light) — is fitted by least squares to all modules under the current bits
+ * (the fixed modules at their known colours), then every other module takes the bit whose
+ * predicted value is nearer its own, and again (`rounds`). The model learns how far this
+ * photo's blur spreads a module into its neighbours and subtracts it given the neighbours'
+ * own decisions, which a threshold or a per-module classifier cannot: on codes at 2–2.6 px
+ * per module it cuts the classifier's module errors several-fold.
+ *
+ * @param values - Module values from {@link sampleModules}.
+ * @param size - Modules per side.
+ * @param version - QR version (its fixed modules are pinned).
+ * @param init - First bits (e.g. {@link classifyModules}).
+ * @param rounds - Refit-and-decide rounds.
+ */
+export function decisionFeedback(
+  values: Float32Array,
+  size: number,
+  version: number,
+  init: Uint8Array,
+  rounds = 3,
+): Uint8Array {
+  const known = knownModules(version);
+  const fixed = new Int8Array(size * size).fill(-1);
+  for (let i = 0; i < known.dark.length; i++) fixed[(known.y[i] ?? 0) * size + (known.x[i] ?? 0)] = known.dark[i] ?? 0;
+  let bits = Uint8Array.from(init, (b, i) => ((fixed[i] ?? -1) >= 0 ? (fixed[i] as number) : b));
+  const local = localModuleMean(values, size, 4);
+  const dim = 5;
+  const f = new Float64Array(dim);
+  const features = (x: number, y: number, self: number): Float64Array => {
+    const b = (xx: number, yy: number) =>
+      xx < 0 || yy < 0 || xx >= size || yy >= size ? 0 : (bits[yy * size + xx] ?? 0);
+    f[0] = self;
+    f[1] = (b(x - 1, y) + b(x + 1, y) + b(x, y - 1) + b(x, y + 1)) / 4;
+    f[2] = (b(x - 1, y - 1) + b(x + 1, y - 1) + b(x - 1, y + 1) + b(x + 1, y + 1)) / 4;
+    f[3] = 1;
+    f[4] = local[y * size + x] ?? 0;
+    return f;
+  };
+  for (let r = 0; r < rounds; r++) {
+    const ata = Array.from({ length: dim }, () => new Array<number>(dim).fill(0));
+    const atb = new Array<number>(dim).fill(0);
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const ft = features(x, y, bits[y * size + x] ?? 0);
+        const v = values[y * size + x] ?? 0;
+        for (let i = 0; i < dim; i++) {
+          for (let j = 0; j < dim; j++) (ata[i] as number[])[j] = (ata[i]?.[j] ?? 0) + (ft[i] ?? 0) * (ft[j] ?? 0);
+          atb[i] = (atb[i] ?? 0) + (ft[i] ?? 0) * v;
+        }
+      }
+    }
+    for (let i = 0; i < dim; i++) (ata[i] as number[])[i] = (ata[i]?.[i] ?? 0) + 1e-3;
+    const w = solve(ata, atb);
+    if (!w) break;
+    const next = new Uint8Array(size * size);
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const i = y * size + x;
+        if ((fixed[i] ?? -1) >= 0) {
+          next[i] = fixed[i] as number;
+          continue;
+        }
+        // Only the own-bit term differs between the two hypotheses.
+        const ft = features(x, y, 0);
+        let p0 = 0;
+        for (let k = 0; k < dim; k++) p0 += (w[k] ?? 0) * (ft[k] ?? 0);
+        const p1 = p0 + (w[0] ?? 0);
+        const v = values[i] ?? 0;
+        next[i] = Math.abs(v - p1) < Math.abs(v - p0) ? 1 : 0;
+      }
+    }
+    bits = next;
+  }
+  return bits;
+}
+
 /** Mean of the module values within `radius` modules of each module. */
 function localModuleMean(values: Float32Array, size: number, radius: number): Float32Array {
   const out = new Float32Array(size * size);
@@ -544,6 +622,7 @@ export function finderTriples(
   finders: readonly FinderPattern[],
   groups: readonly { finders: readonly FinderPattern[] }[],
   maxPairs = 8,
+  expired: () => boolean = never,
 ): FinderTriple[] {
   const out: FinderTriple[] = [];
   const used = new Set<FinderPattern>();
@@ -582,6 +661,7 @@ export function finderTriples(
       tries.push({ at: { x: (p.x + q.x) / 2 + off.x / 2, y: (p.y + q.y) / 2 + off.y / 2 }, make: (t) => [t, p, q] });
     }
     for (const { at, make } of tries) {
+      if (expired()) return out;
       const t = confirmFinder(grey, at, along, across, m);
       if (!t) continue;
       const tri = orientTriple(make(t));
@@ -601,6 +681,12 @@ const VARIANTS: readonly (readonly [number, number, number])[] = [
   [0.1, 3, 0.8],
 ];
 
+/** Sample spread (modules) of the values {@link decisionFeedback} reads. */
+const FEEDBACK_SPREAD = 0.12;
+
+/** A deadline that never passes (the default of the `expired` parameters). */
+const never = (): boolean => false;
+
 /** Lowest fit score worth refining, and worth sampling (wrong triples and versions score far lower). */
 const MIN_COARSE_FIT = 0.4;
 const MIN_FIT = 0.6;
@@ -608,14 +694,20 @@ const MIN_FIT = 0.6;
 /**
  * Fitted grids of some triples, best first: every version near each triple's finder
  * spacing fitted coarsely, the best few refined, kept when they fit the code's fixed
- * patterns well.
+ * patterns well. `expired` is polled before each fit; when it returns true the grids so far are used.
  */
-export function fitTriples(grey: RasterImage, triples: readonly FinderTriple[], maxGrids = 3): FittedGrid[] {
+export function fitTriples(
+  grey: RasterImage,
+  triples: readonly FinderTriple[],
+  maxGrids = 3,
+  expired: () => boolean = never,
+): FittedGrid[] {
   const coarse: FittedGrid[] = [];
   for (const t of triples) {
     const [c, a, b] = t.finders;
     const uncertain = [...t.guessed, 3];
     for (const v of versionsNear(c, a, b)) {
+      if (expired()) break;
       const g = fitGrid(grey, c, a, b, v, uncertain);
       if (g && g.score >= MIN_COARSE_FIT) coarse.push(g);
     }
@@ -623,6 +715,7 @@ export function fitTriples(grey: RasterImage, triples: readonly FinderTriple[], 
   coarse.sort((p, q) => q.score - p.score);
   const fine = coarse
     .slice(0, maxGrids + 1)
+    .filter(() => !expired())
     .map((g) => refineGrid(grey, g))
     .filter((g) => g.score >= MIN_FIT);
   fine.sort((p, q) => q.score - p.score);
@@ -631,9 +724,9 @@ export function fitTriples(grey: RasterImage, triples: readonly FinderTriple[], 
 }
 
 /**
- * Bit matrices of a fitted grid, best first (lazily): the module values read by the
- * classifier trained on the code's fixed modules ({@link classifyModules}), then by
- * local thresholds.
+ * Bit matrices of a fitted grid, best first (lazily): the module values read by decision
+ * feedback ({@link decisionFeedback}), by the classifier trained on the code's fixed modules
+ * ({@link classifyModules}), then by local thresholds.
  */
 export function* gridBits(grey: RasterImage, grid: FittedGrid): Generator<Uint8Array> {
   const samples = new Map<number, Float32Array>();
@@ -645,6 +738,11 @@ export function* gridBits(grey: RasterImage, grid: FittedGrid): Generator<Uint8A
     }
     return v;
   };
+  // Decision feedback from the classifier's bits on values sampled near the module centres
+  // (blur already averages a module; wide sampling mixes in the neighbours), then the
+  // classifier's own bits.
+  const first = classifyModules(sampled(FEEDBACK_SPREAD), grid.size, grid.version);
+  if (first) yield decisionFeedback(sampled(FEEDBACK_SPREAD), grid.size, grid.version, first);
   const learnt = classifyModules(sampled(0.22), grid.size, grid.version);
   if (learnt) yield learnt;
   for (const [spread, radius, sharpen] of VARIANTS) yield thresholdModules(sampled(spread), grid.size, radius, sharpen);

@@ -22,7 +22,9 @@ import {
   normaliseLocalContrast,
   radialWarp,
   radialWarps,
+  type Region,
   sharpen,
+  upsampleBicubic,
   waveWarp,
   waveWarps,
 } from './greyOps.js';
@@ -70,6 +72,11 @@ export interface ReadCardQrOptions {
    * @default performance.now
    */
   now?: () => number;
+  /**
+   * Called after each step of the ladder (a rung's set-up and image, the engine call) with the
+   * rung's name and the step's time on the `now` clock: what each rung costs (benchmarks).
+   */
+  onStep?: (strategy: string, ms: number) => void;
 }
 
 /** Outcome of {@link readCardQr}. */
@@ -115,6 +122,71 @@ interface LadderContext {
   candidates?: CodeCandidate[];
   /** Module grids fitted to finder triples of small codes, computed on first use. */
   grids?: FittedGrid[];
+  /** Square high-contrast regions (code-like texture), computed on first use. */
+  regions?: Region[];
+  /** True once the time budget has passed: long set-ups (finder searches, grid fits) poll it and stop. */
+  expired: () => boolean;
+}
+
+/** Code-like regions of the frame (cached: the crop and upsampled-grid rungs share them). */
+function codeRegions(ctx: LadderContext): Region[] {
+  if (!ctx.regions) {
+    const { grey } = ctx;
+    const block = Math.max(4, Math.round(Math.min(grey.width, grey.height) / 48));
+    ctx.regions = findCodeRegions(grey, block, 3);
+  }
+  return ctx.regions;
+}
+
+/** Enlargement of the upsampled-grid rung's crops, and the largest enlarged side. */
+const UPSAMPLE = { factor: 3, maxSide: 1200 } as const;
+
+/**
+ * Module grids of codes too small for the full-frame finder search (1.5–3 px per module): each
+ * code-like region, with half its size around it, enlarged ×3 by cubic convolution, its finder
+ * patterns searched there (window ~4 px of the original), mapped back and the grids fitted on
+ * the frame itself (sampling the original pixels, not the interpolated ones). Grids the
+ * `module-grid` rung already read are left out.
+ */
+function* upsampledGrids(ctx: LadderContext): Generator<FittedGrid> {
+  const { grey } = ctx;
+  for (const region of codeRegions(ctx)) {
+    if (ctx.expired()) return;
+    const margin = Math.round(Math.max(region.width, region.height) * 0.5);
+    const x0 = Math.max(0, region.x - margin);
+    const y0 = Math.max(0, region.y - margin);
+    const crop = cropRegion(grey, region, 0.5);
+    const factor = Math.min(UPSAMPLE.factor, Math.floor(UPSAMPLE.maxSide / Math.max(crop.width, crop.height)));
+    if (factor < 2) continue;
+    const big = upsampleBicubic(crop, factor);
+    const finders = findFinderPatterns(big, binariseLocalMean(big, 4 * factor, 3), ctx.expired).map((f) => ({
+      x: x0 + (f.x + 0.5) / factor - 0.5,
+      y: y0 + (f.y + 0.5) / factor - 0.5,
+      module: f.module / factor,
+      hits: f.hits,
+    }));
+    const groups = groupFinders(finders, grey.width, grey.height, 3);
+    const triples = finderTriples(grey, finders, groups, undefined, ctx.expired);
+    for (const grid of fitTriples(grey, triples, undefined, ctx.expired)) {
+      const seen = (ctx.grids ?? []).some(
+        (g) =>
+          g.version === grid.version &&
+          Math.hypot(
+            (g.anchors[0]?.x ?? 0) - (grid.anchors[0]?.x ?? 0),
+            (g.anchors[0]?.y ?? 0) - (grid.anchors[0]?.y ?? 0),
+          ) <
+            2 * grid.module,
+      );
+      if (!seen) yield grid;
+    }
+  }
+}
+
+/** The attempts of a fitted grid: each bit matrix re-rendered as a crisp code, decoded in pure mode. */
+function* gridAttempts(grey: RasterImage, grid: FittedGrid): Generator<Attempt> {
+  const back = (p: QrPoint): QrPoint =>
+    gridToImage(grid, p.x / RENDER.scale - RENDER.quiet, p.y / RENDER.scale - RENDER.quiet);
+  for (const bits of gridBits(grey, grid)) yield { image: renderModules(bits, grid.size), options: PURE, back };
 }
 
 /** Where the finder patterns say codes are (cached per image). */
@@ -122,7 +194,7 @@ function finderCandidates(ctx: LadderContext): CodeCandidate[] {
   if (!ctx.candidates) {
     const { grey } = ctx;
     const radius = Math.max(8, Math.round(Math.min(grey.width, grey.height) / 24));
-    const finders = findFinderPatterns(grey, binariseLocalMean(grey, radius, 3));
+    const finders = findFinderPatterns(grey, binariseLocalMean(grey, radius, 3), ctx.expired);
     ctx.candidates = groupFinders(finders, grey.width, grey.height, 3);
   }
   return ctx.candidates;
@@ -137,9 +209,10 @@ function fittedGrids(ctx: LadderContext): FittedGrid[] {
   if (!ctx.grids) {
     const { grey } = ctx;
     const radius = Math.max(6, Math.round(Math.min(grey.width, grey.height) / 96));
-    const finders = findFinderPatterns(grey, binariseLocalMean(grey, radius, 3));
+    const finders = findFinderPatterns(grey, binariseLocalMean(grey, radius, 3), ctx.expired);
     const groups = groupFinders(finders, grey.width, grey.height, 3);
-    ctx.grids = fitTriples(grey, finderTriples(grey, finders, groups));
+    const triples = finderTriples(grey, finders, groups, undefined, ctx.expired);
+    ctx.grids = fitTriples(grey, triples, undefined, ctx.expired);
   }
   return ctx.grids;
 }
@@ -194,12 +267,15 @@ const LADDER: Strategy[] = [
       // Small, blurred, noisy codes: fit a projective module grid to the finders and the
       // code's fixed patterns, sample every module, threshold a few ways and let the engine
       // decode the re-rendered grid (see moduleGrid.ts).
-      for (const grid of fittedGrids(ctx)) {
-        const back = (p: QrPoint): QrPoint =>
-          gridToImage(grid, p.x / RENDER.scale - RENDER.quiet, p.y / RENDER.scale - RENDER.quiet);
-        for (const bits of gridBits(ctx.grey, grid))
-          yield { image: renderModules(bits, grid.size), options: PURE, back };
-      }
+      for (const grid of fittedGrids(ctx)) yield* gridAttempts(ctx.grey, grid);
+    },
+  },
+  {
+    name: 'upsampled-grid',
+    *run(ctx) {
+      // Codes at 1.5–3 px per module whose finders the full-frame search misses: located in
+      // code-like regions enlarged ×3 by cubic interpolation (see upsampledGrids).
+      for (const grid of upsampledGrids(ctx)) yield* gridAttempts(ctx.grey, grid);
     },
   },
   {
@@ -234,8 +310,7 @@ const LADDER: Strategy[] = [
       // Square high-contrast regions, enlarged to ~600 px and contrast-normalised: a code that
       // is a small part of a noisy photo decodes far better on its own.
       const { grey } = ctx;
-      const block = Math.max(4, Math.round(Math.min(grey.width, grey.height) / 48));
-      for (const region of findCodeRegions(grey, block, 3)) {
+      for (const region of codeRegions(ctx)) {
         const margin = Math.round(Math.max(region.width, region.height) * 0.2);
         const x0 = Math.max(0, region.x - margin);
         const y0 = Math.max(0, region.y - margin);
@@ -400,6 +475,7 @@ export async function readCardQr(
     grey: greyOf(raster),
     engineRotates: engine.name === 'zxing-wasm',
     cache: new Map(),
+    expired: () => now() - t0 > budget,
   };
   let attempts = 0;
   let foreign: { symbol: QrSymbol; error: SmartCitizenError; strategy: string } | undefined;
@@ -452,7 +528,9 @@ export async function readCardQr(
       const next = it.next();
       // A set-up that found nothing to try (no finder triple) still cost its time.
       if (next.done) {
-        if (step === 0) dearestFirst = Math.max(dearestFirst, now() - started);
+        const spent = now() - started;
+        if (step === 0) dearestFirst = Math.max(dearestFirst, spent);
+        options.onStep?.(strategy.name, spent);
         break;
       }
       const attempt = next.value;
@@ -466,6 +544,7 @@ export async function readCardQr(
         ...attempt.options,
       });
       const done = now();
+      options.onStep?.(strategy.name, done - started);
       if (step === 0) dearestFirst = Math.max(dearestFirst, done - started);
       dearest = Math.max(dearest, step === 0 ? done - decodeStart : done - started);
       // Several codes in view: the largest is the one the photo is of (a code printed inside
