@@ -64,25 +64,40 @@ describe('module grid', () => {
     }
   });
 
-  it('the classifier learns blur and uneven light from the fixed modules and reads the data modules', async () => {
+  /**
+   * Module values of a real code: `value(bit, x, y, size)` (the module's own and neighbours'
+   * colours, the light) plus uniform noise of `noise` grey levels, row by row.
+   */
+  async function syntheticModules(
+    text: string,
+    seed: number,
+    noise: number,
+    value: (bit: (x: number, y: number) => number, x: number, y: number, size: number) => number,
+  ) {
     const writer = await createBarcodeWriter();
-    const code = await writer.write('classifier test '.repeat(8), 'QRCode', 'M');
+    const code = await writer.write(text, 'QRCode', 'M');
     const size = code.width;
-    const version = (size - 17) / 4;
-    const rng = createRng(5);
+    const rng = createRng(seed);
     const bit = (x: number, y: number) =>
       x < 0 || y < 0 || x >= size || y >= size ? 0 : (code.modules[y * size + x] ?? 0);
-    // Each module's value: its own colour and 25% of each 4-neighbour's (blur), light falling
-    // off to one side, and noise.
     const values = new Float32Array(size * size);
     for (let y = 0; y < size; y++) {
-      for (let x = 0; x < size; x++) {
-        const dark = bit(x, y) + 0.25 * (bit(x - 1, y) + bit(x + 1, y) + bit(x, y - 1) + bit(x, y + 1));
-        const light = 200 - (70 * x) / size;
-        values[y * size + x] = light - 45 * dark + 16 * (rng.next() - 0.5);
-      }
+      for (let x = 0; x < size; x++) values[y * size + x] = value(bit, x, y, size) + noise * (rng.next() - 0.5);
     }
     const errors = (bits: Uint8Array) => bits.reduce((n, b, i) => n + (b === code.modules[i] ? 0 : 1), 0);
+    return { size, version: (size - 17) / 4, values, errors };
+  }
+
+  it('the classifier learns blur and uneven light from the fixed modules and reads the data modules', async () => {
+    // Each module's value: its own colour and 25% of each 4-neighbour's (blur), light falling
+    // off to one side, and noise.
+    const { size, version, values, errors } = await syntheticModules(
+      'classifier test '.repeat(8),
+      5,
+      16,
+      (bit, x, y, n) =>
+        200 - (70 * x) / n - 45 * (bit(x, y) + 0.25 * (bit(x - 1, y) + bit(x + 1, y) + bit(x, y - 1) + bit(x, y + 1))),
+    );
     const learnt = classifyModules(values, size, version);
     expect(learnt).toBeDefined();
     // ~1% of the modules (within what M-level Reed–Solomon corrects), a local threshold ~3.5%.
@@ -92,26 +107,20 @@ describe('module grid', () => {
   });
 
   it("decision feedback subtracts the neighbours' blur given their decided bits: fewer errors than the classifier", async () => {
-    const writer = await createBarcodeWriter();
-    const code = await writer.write('decision feedback test '.repeat(6), 'QRCode', 'M');
-    const size = code.width;
-    const version = (size - 17) / 4;
-    const rng = createRng(9);
-    const bit = (x: number, y: number) =>
-      x < 0 || y < 0 || x >= size || y >= size ? 0 : (code.modules[y * size + x] ?? 0);
     // Strong blur (45% of each 4-neighbour, 20% of each diagonal one), uneven light, noise:
     // a module's own colour moves its value less than its neighbours' together.
-    const values = new Float32Array(size * size);
-    for (let y = 0; y < size; y++) {
-      for (let x = 0; x < size; x++) {
-        const dark =
-          bit(x, y) +
-          0.45 * (bit(x - 1, y) + bit(x + 1, y) + bit(x, y - 1) + bit(x, y + 1)) +
-          0.2 * (bit(x - 1, y - 1) + bit(x + 1, y - 1) + bit(x - 1, y + 1) + bit(x + 1, y + 1));
-        values[y * size + x] = 210 - (60 * y) / size - 30 * dark + 14 * (rng.next() - 0.5);
-      }
-    }
-    const errors = (bits: Uint8Array) => bits.reduce((n, b, i) => n + (b === code.modules[i] ? 0 : 1), 0);
+    const { size, version, values, errors } = await syntheticModules(
+      'decision feedback test '.repeat(6),
+      9,
+      14,
+      (bit, x, y, n) =>
+        210 -
+        (60 * y) / n -
+        30 *
+          (bit(x, y) +
+            0.45 * (bit(x - 1, y) + bit(x + 1, y) + bit(x, y - 1) + bit(x, y + 1)) +
+            0.2 * (bit(x - 1, y - 1) + bit(x + 1, y - 1) + bit(x - 1, y + 1) + bit(x + 1, y + 1))),
+    );
     const learnt = classifyModules(values, size, version);
     expect(learnt).toBeDefined();
     const fed = decisionFeedback(values, size, version, learnt!);
