@@ -7,7 +7,7 @@
  * and writes `bench-results/<bench>.json` (and a timestamped copy) with the machine's
  * description so figures can be compared run to run.
  */
-import { cpus, totalmem, arch, platform, release } from 'node:os';
+import { cpus, totalmem, arch, platform, release, loadavg } from 'node:os';
 
 export type Cell = string | number | boolean | null;
 
@@ -46,6 +46,13 @@ export interface BenchDefinition {
 
 export function defineBench(def: BenchDefinition): BenchDefinition {
   return def;
+}
+
+/** The 1, 5 and 15-minute load averages, e.g. `"6.2 7.9 8.1"` (to print beside CPU and wall figures). */
+export function loadAverage(): string {
+  return loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 }
 
 /** Description of this machine, stored with every result. */

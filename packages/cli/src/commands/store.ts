@@ -22,6 +22,7 @@ import {
   enrolFaces,
   parseThreshold,
   readEnrolBatch,
+  parseMinZ,
   runDedupeJob,
   storeKeysFromEnv,
 } from './storeFaces.js';
@@ -31,7 +32,7 @@ const usage = `Usage:
   smart-citizen store get <id-number|old-cmnd-number> [--store …] [--schema NAME] [--purpose TEXT] [--json]
   smart-citizen store enrol-face <id-number> <image> [--store …] [--purpose TEXT] [--json]
   smart-citizen store enrol-face --batch FILE.tsv [--store …] [--purpose TEXT] [--json]
-  smart-citizen store dedupe [--store …] [--threshold T] [--report FILE.csv|FILE.html]
+  smart-citizen store dedupe [--store …] [--threshold T] [--min-z Z] [--report FILE.csv|FILE.html]
                              [--checkpoint FILE] [--purpose TEXT] [--json]
 
 Import citizens into the identity store, or read one back.
@@ -53,7 +54,9 @@ Import citizens into the identity store, or read one back.
            (threshold default: the default face profile's photo threshold), and list accounts
            whose card data agree while their faces do not. Nothing is merged. --report writes
            a CSV or HTML review sheet; --checkpoint FILE makes the job resumable (Ctrl-C stops
-           at the next page; run again to go on).
+           at the next page; run again to go on). --min-z Z adds a second check per pair: its
+           score against both accounts' impostor spread (needs 1,000 faces or more; the
+           measured setting is in the core README, "Account deduplication").
            Face templates are encrypted: both need SMART_CITIZEN_STORE_KEY=KEYID:HEX64.
 
   --store <url>      sqlite:PATH (default sqlite:smart-citizen.db) or postgres://user@host:port/db
@@ -363,6 +366,7 @@ const options = {
   purpose: 'string',
   batch: 'string',
   threshold: 'string',
+  'min-z': 'string',
   report: 'string',
   checkpoint: 'string',
 } as const;
@@ -422,6 +426,7 @@ async function runDedupe(args: string[], values: Values, io: CliIO): Promise<num
   const { resolve } = await import('node:path');
   const { defaultProfile } = await import('@smart-citizen/face');
   const threshold = parseThreshold(values.threshold, defaultProfile.thresholds.photo);
+  const minZ = parseMinZ(values['min-z']);
   if (values.report !== undefined && !/\.(csv|html?)$/i.test(values.report)) {
     throw new CliUsageError('--report must name a .csv or .html file');
   }
@@ -436,6 +441,7 @@ async function runDedupe(args: string[], values: Values, io: CliIO): Promise<num
       opened,
       {
         threshold,
+        ...(minZ !== undefined ? { minZ } : {}),
         purpose: values.purpose ?? DEDUPE_PURPOSE,
         actor: actor(),
         signal: ac.signal,

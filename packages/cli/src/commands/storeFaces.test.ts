@@ -17,7 +17,7 @@ async function run(...argv: string[]) {
 }
 
 describe('smart-citizen store enrol-face / dedupe: usage', () => {
-  it('needs the store key, a .csv/.html report and a sane threshold', async () => {
+  it('needs the store key, a .csv/.html report and a sane threshold and --min-z', async () => {
     const saved = process.env[STORE_KEY_ENV];
     delete process.env[STORE_KEY_ENV];
     try {
@@ -27,6 +27,7 @@ describe('smart-citizen store enrol-face / dedupe: usage', () => {
       process.env[STORE_KEY_ENV] = KEY;
       expect((await run('dedupe', '--threshold', '7')).code).toBe(2);
       expect((await run('dedupe', '--report', 'x.pdf')).code).toBe(2);
+      expect((await run('dedupe', '--min-z', 'high')).code).toBe(2);
       expect((await run('enrol-face', '001200000001')).code).toBe(2);
     } finally {
       if (saved === undefined) delete process.env[STORE_KEY_ENV];
@@ -113,6 +114,10 @@ describe.skipIf(!deepface || !qr)('smart-citizen store enrol-face + dedupe on th
     // Measured: one impostor pair at 0.4675 (just over 0.45) chains two people into one cluster.
     expect(atDefault.wrong).toBeLessThanOrEqual(1);
     expect(atDefault.found / atDefault.planted).toBeGreaterThanOrEqual(0.9);
+    // The normalised check needs a population to estimate impostor spreads: 61 faces are too few.
+    const small = await run('dedupe', '--store', db, '--min-z', '5', '--json');
+    expect(small.code).not.toBe(0);
+    expect(small.err).toContain('needs 1000 face templates');
     const csv = readFileSync(report, 'utf8').trim().split('\n');
     expect(csv).toHaveLength(
       1 + result.clusters.length + (result as unknown as { conflicts: unknown[] }).conflicts.length,

@@ -202,6 +202,8 @@ export function fileCheckpoint(path: string): DedupeCheckpointStore {
 /** Options of {@link runDedupeJob}. */
 export interface DedupeJobOptions {
   threshold: number;
+  /** Normalised-score check per pair (`dedupeFaces` `normalise.minZ`). */
+  minZ?: number;
   purpose: string;
   actor: string;
   checkpoint?: string;
@@ -214,6 +216,7 @@ export async function runDedupeJob(opened: FacesStore, o: DedupeJobOptions, io: 
   const result = await dedupeFaces(opened.store, {
     threshold: o.threshold,
     purpose: o.purpose,
+    ...(o.minZ !== undefined ? { normalise: { minZ: o.minZ } } : {}),
     ...(o.checkpoint ? { checkpoint: fileCheckpoint(o.checkpoint) } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     onProgress: (p) =>
@@ -231,6 +234,7 @@ export async function runDedupeJob(opened: FacesStore, o: DedupeJobOptions, io: 
     details: {
       status: result.status,
       threshold: o.threshold,
+      ...(o.minZ !== undefined ? { minZ: o.minZ } : {}),
       accounts: result.stats.accounts,
       searched: result.stats.searched,
       pairs: result.stats.pairs,
@@ -249,4 +253,12 @@ export function parseThreshold(text: string | undefined, fallback: number): numb
   const t = Number(text);
   if (!Number.isFinite(t) || t <= 0 || t > 1) throw new CliUsageError('--threshold must be a number in (0, 1]');
   return t;
+}
+
+/** Parse `--min-z`: the normalised pair score a match needs (a finite number). */
+export function parseMinZ(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const z = Number(text);
+  if (text.trim() === '' || !Number.isFinite(z)) throw new CliUsageError('--min-z must be a number');
+  return z;
 }

@@ -21,6 +21,7 @@ export const coreErrorCodes = [
   'dedupe/checkpoint-mismatch',
   'dedupe/invalid-decision',
   'dedupe/invalid-options',
+  'dedupe/too-few-faces',
   'store/closed',
   'store/encryption-required',
   'store/invalid-consent',

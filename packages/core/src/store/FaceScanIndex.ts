@@ -1,4 +1,5 @@
 import { createRng } from '../ports/random.js';
+import { HammingKernel } from './hammingKernel.js';
 import type { FaceSearchHit, FaceSearchOptions } from './IdentityStore.js';
 import { type Centroids, nearestCentroids, popcount, sphericalKmeans } from './sphericalKmeans.js';
 import { normalizeVector } from './validateRecord.js';
@@ -78,6 +79,8 @@ export class FaceScanIndex {
   private trainedAt = 0;
   /** A replacement or removal moved rows: the cells are rebuilt from `cellOf` before the next search. */
   private cellsStale = false;
+  /** The full code scan in WebAssembly (absent: no WebAssembly, or codes not a multiple of 64 bits). */
+  private readonly kernel: HammingKernel | undefined;
 
   /**
    * @param dimension - embedding length
@@ -106,6 +109,7 @@ export class FaceScanIndex {
     if (prefilter) {
       // Gaussian hyperplanes (Box–Muller over the project's RNG): a fixed seed gives fixed codes.
       const rng = createRng(prefilter.seed ?? 1).next;
+      this.kernel = HammingKernel.create(this.words);
       this.planes = new Float32Array(bits * dimension);
       for (let i = 0; i < this.planes.length; i++) {
         this.planes[i] = Math.sqrt(-2 * Math.log(Math.max(rng(), 1e-12))) * Math.cos(2 * Math.PI * rng());
@@ -173,6 +177,7 @@ export class FaceScanIndex {
     } else {
       this.owners[row] = idNumber;
       fresh = false;
+      this.kernel?.invalidateFrom(row);
     }
     this.data.set(unit, row * this.dimension);
     if (this.planes) this.encode(unit, this.codes, row * this.words);
@@ -219,6 +224,7 @@ export class FaceScanIndex {
       this.data.copyWithin(row * this.dimension, last * this.dimension, (last + 1) * this.dimension);
       this.codes.copyWithin(row * this.words, last * this.words, (last + 1) * this.words);
       if (this.cellOf.length > 0) this.cellOf[row] = this.cellOf[last] as number;
+      this.kernel?.invalidateFrom(row);
       this.ids[row] = lastId;
       this.owners[row] = this.owners[last] as string;
       this.slot.set(lastId, row);
@@ -239,6 +245,7 @@ export class FaceScanIndex {
     this.ids = [];
     this.owners = [];
     this.slot.clear();
+    this.kernel?.clear();
     this.centroids = undefined;
     this.cells = [];
     this.trainedAt = 0;
@@ -341,6 +348,7 @@ export class FaceScanIndex {
     const W = this.words;
     const qc = new Uint32Array(W);
     this.encode(q, qc, 0);
+    if (!this.centroids && this.kernel) return this.kernel.nearest(this.codes, this.ids.length, qc, this.candidates);
     const segments: Cell[] = this.centroids
       ? Array.from(nearestCentroids(this.centroids, q, 0, qc, 0, this.probe), (c) => this.cells[c] as Cell)
       : [{ rows: new Int32Array(0), codes: this.codes, count: this.ids.length }];

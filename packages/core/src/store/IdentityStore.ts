@@ -185,6 +185,11 @@ export interface IdentityStore {
   enrolTemplate(idNumber: string, template: TemplateInput): Promise<TemplateInfo>;
   /** A citizen's templates, decrypted, optionally of one kind. */
   getTemplates(idNumber: string, kind?: TemplateKind): Promise<BiometricTemplate[]>;
+  /**
+   * Optional: a citizen's templates without their data (nothing is decrypted; no keys needed),
+   * oldest first, optionally of one kind — what {@link IdentityStore.getTemplates} returns less `data`.
+   */
+  listTemplates?(idNumber: string, kind?: TemplateKind): Promise<TemplateInfo[]>;
   /** Delete one template; true when it existed. */
   deleteTemplate(templateId: string): Promise<boolean>;
   /** Record a consent. */

@@ -57,7 +57,14 @@ export type FullIdentityStore = IdentityStore &
   Required<
     Pick<
       IdentityStore,
-      'upsertMany' | 'enrolTemplates' | 'scanFaces' | 'searchFaces' | 'searchTemplates' | 'rotateKeys' | 'count'
+      | 'upsertMany'
+      | 'enrolTemplates'
+      | 'listTemplates'
+      | 'scanFaces'
+      | 'searchFaces'
+      | 'searchTemplates'
+      | 'rotateKeys'
+      | 'count'
     >
   >;
 
@@ -312,6 +319,10 @@ export function createIdentityStore(options: CreateIdentityStoreOptions): FullId
       const out: BiometricTemplate[] = [];
       for (const r of rows) out.push({ ...infoOf(r), data: await openRow(c, r) });
       return out;
+    },
+    async listTemplates(idNumber, kind) {
+      open();
+      return (await driver.listTemplates(idNumber, kind)).map(infoOf);
     },
     async deleteTemplate(templateId) {
       open();

@@ -244,6 +244,12 @@ export function describeIdentityStoreConformance(
       expect(got[0]?.data).toEqual(fp);
       expect((await store.getTemplates(a.idNumber, 'face'))[0]?.data).toEqual(face);
       expect(await store.getTemplates(b.idNumber)).toEqual([]);
+      if (store.listTemplates) {
+        // The same templates, oldest first, without their data.
+        expect(await store.listTemplates(a.idNumber)).toEqual(all.map(({ data: _data, ...rest }) => rest));
+        expect((await store.listTemplates(a.idNumber, 'face')).map((t) => t.kind)).toEqual(['face']);
+        expect(await store.listTemplates(b.idNumber)).toEqual([]);
+      }
       if (rawTemplateBytes) {
         const raw = await rawTemplateBytes(info.id);
         expect(raw).toBeDefined();

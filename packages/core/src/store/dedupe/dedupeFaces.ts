@@ -8,13 +8,14 @@ import { foldForCompare } from '../../text/foldDiacritics.js';
 import { decodeEmbedding } from '../embedding.js';
 import type { FaceScanItem, IdentityStore } from '../IdentityStore.js';
 import { cosineSimilarity } from '../validateRecord.js';
+import { ImpostorModel, type ImpostorModelJson, type ImpostorStats, normalisedScore } from './impostorModel.js';
 import { UnionFind } from './unionFind.js';
 
 /** Consent purpose the dedupe job looks for (scope `face-search`) unless told otherwise. */
 export const DEDUPE_PURPOSE = 'account-deduplication';
 
 /** What the job needs from a store: the public {@link IdentityStore} API with the face scan and 1:N face search. */
-export type DedupeStore = Pick<IdentityStore, 'get' | 'getTemplates' | 'listConsents' | 'count'> &
+export type DedupeStore = Pick<IdentityStore, 'get' | 'getTemplates' | 'listTemplates' | 'listConsents' | 'count'> &
   Required<Pick<IdentityStore, 'scanFaces' | 'searchFaces'>>;
 
 /** A group of accounts whose faces match (connected by hits at or above the threshold). */
@@ -33,6 +34,8 @@ export interface DedupePair {
   a: string;
   b: string;
   score: number;
+  /** With {@link DedupeOptions.normalise}: the score against both accounts' impostor spread. */
+  z?: number;
 }
 
 /** Why two accounts' card data agree. */
@@ -62,8 +65,10 @@ export interface DedupeStats {
   withoutFace: number;
   /** Hits dropped because the other account has no consent. */
   hitsWithoutConsent: number;
-  /** Matching pairs found. */
+  /** Matching pairs found (with `normalise`: pairs at or above the cosine threshold, before the normalised check). */
   pairs: number;
+  /** With `normalise`: pairs that also passed the normalised check (what the clusters are made of). */
+  normalisedPairs?: number;
   /** Times the job was resumed from a checkpoint. */
   resumes: number;
 }
@@ -100,6 +105,10 @@ export interface DedupeCheckpoint {
   /** First 64 bits of the SHA-256 of a card key (reason + value), hex → accounts having it. */
   cards: Record<string, string[]>;
   stats: DedupeStats;
+  /** With `normalise`: its settings, the population model, and `[mean, std]` of the accounts in pairs. */
+  normalise?: { minZ: number; sample: number };
+  model?: ImpostorModelJson;
+  norms?: Record<string, [number, number]>;
 }
 
 /** Where the checkpoint is kept between runs (a file, a table…). */
@@ -137,6 +146,14 @@ export interface DedupeOptions {
   pageSize?: number;
   /** Ask the store for an exact search where it would use an approximate index. */
   exact?: boolean;
+  /**
+   * Second check per pair (cohort normalisation, see {@link ImpostorModel}): before the scan the
+   * job estimates the population's impostor model from the first `sample` face templates of
+   * consenting accounts; a pair found at or above `threshold` (then a cosine floor) joins a cluster
+   * only when its normalised score is at least `minZ`. Needs 1,000 templates or more
+   * (`dedupe/too-few-faces` otherwise). `pnpm bench dedupe-job` chooses `minZ` on a tuning half.
+   */
+  normalise?: { minZ: number; sample?: number };
   /** Resume from and save to. */
   checkpoint?: DedupeCheckpointStore;
   /**
@@ -163,6 +180,12 @@ const emptyStats = (): DedupeStats => ({
   pairs: 0,
   resumes: 0,
 });
+
+/** Whether two faces at cosine `score` pass the normalised check. */
+function faceMatches(model: ImpostorModel, score: number, [x, y]: [Float32Array, Float32Array], minZ: number): boolean {
+  const [sx, sy] = [model.stats(x), model.stats(y)];
+  return sx !== undefined && sy !== undefined && normalisedScore(score, sx, sy) >= minZ;
+}
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
@@ -191,7 +214,20 @@ function checkOptions(o: DedupeOptions): void {
   if (o.pageSize !== undefined && (!Number.isInteger(o.pageSize) || o.pageSize < 1 || o.pageSize > 100_000)) {
     throw bad('pageSize must be 1…100000');
   }
+  const nz = o.normalise;
+  if (nz && !Number.isFinite(nz.minZ)) throw bad('normalise.minZ must be a number');
+  if (
+    nz?.sample !== undefined &&
+    (!Number.isInteger(nz.sample) || nz.sample < MIN_MODEL_SAMPLE || nz.sample > 1_000_000)
+  ) {
+    throw bad(`normalise.sample must be ${MIN_MODEL_SAMPLE}…1000000`);
+  }
 }
+
+/** Face templates the impostor model needs at least. */
+const MIN_MODEL_SAMPLE = 1000;
+const sameNormalise = (a: DedupeCheckpoint['normalise'], b: DedupeCheckpoint['normalise']) =>
+  a?.minZ === b?.minZ && a?.sample === b?.sample;
 
 /**
  * Find accounts that belong to one person: every face template of every consenting account is
@@ -217,6 +253,9 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
   const purpose = options.purpose ?? DEDUPE_PURPOSE;
   const pageSize = options.pageSize ?? 500;
   const clock = options.clock ?? systemClock;
+  const normalise = options.normalise
+    ? { minZ: options.normalise.minZ, sample: options.normalise.sample ?? 20_000 }
+    : undefined;
   let state: DedupeCheckpoint = {
     version: 2,
     threshold,
@@ -226,13 +265,20 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
     edges: {},
     cards: {},
     stats: emptyStats(),
+    ...(normalise ? { normalise } : {}),
   };
   const saved = await options.checkpoint?.load();
   if (saved) {
-    if (saved.version !== 2 || saved.threshold !== threshold || saved.k !== k || saved.purpose !== purpose) {
+    if (
+      saved.version !== 2 ||
+      saved.threshold !== threshold ||
+      saved.k !== k ||
+      saved.purpose !== purpose ||
+      !sameNormalise(saved.normalise, normalise)
+    ) {
       throw new SmartCitizenError(
         'dedupe/checkpoint-mismatch',
-        'the checkpoint was made with other options (threshold, k or purpose) or by an older version; remove it to start over',
+        'the checkpoint was made with other options (threshold, k, purpose or normalise) or by an older version; remove it to start over',
         { pkg: 'core' },
       );
     }
@@ -241,6 +287,7 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
   }
   const edges = new Map(Object.entries(state.edges));
   const cards = new Map(Object.entries(state.cards));
+  const norms = new Map(Object.entries(state.norms ?? {}));
   const stats = state.stats;
   const consentCache = new Map<string, boolean>();
   const consents = async (id: string) => {
@@ -253,12 +300,43 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
     return ok;
   };
 
+  // The impostor model: from the first `sample` face templates of consenting accounts (kept in
+  // the checkpoint, so a resumed job normalises with the same model).
+  let model = state.model ? ImpostorModel.fromJSON(state.model) : undefined;
+  if (normalise && !model) {
+    const sample: Float32Array[] = [];
+    for (let after: string | undefined; sample.length < normalise.sample; ) {
+      const page = await store.scanFaces({ ...(after !== undefined ? { after } : {}), limit: pageSize });
+      for (const item of page.items)
+        if (sample.length < normalise.sample && (await consents(item.idNumber))) sample.push(item.embedding);
+      if (page.next === undefined) break;
+      after = page.next;
+    }
+    if (sample.length < MIN_MODEL_SAMPLE && sample.length > 0) {
+      throw new SmartCitizenError(
+        'dedupe/too-few-faces',
+        `normalise needs ${MIN_MODEL_SAMPLE} face templates of consenting accounts or more; this store has ${sample.length}`,
+        { pkg: 'core' },
+      );
+    }
+    if (sample.length > 0) {
+      model = ImpostorModel.fit(sample, (sample[0] as Float32Array).length);
+      state.model = model.toJSON();
+    }
+  }
+  const normOf = (embedding: Float32Array): [number, number] | undefined => {
+    const st = model?.stats(embedding);
+    return st ? [st.mean, st.std] : undefined;
+  };
+
   // One template of the scan. The account's own work (consent count, card keys) is done at its
   // oldest face template, which the scan (in enrolment order) meets first: each account once.
   const processTemplate = async (item: FaceScanItem) => {
     stats.scanned++;
     const id = item.idNumber;
-    const mine = await store.getTemplates(id, 'face');
+    // Which face templates the account has now (the scan already decrypted this one's embedding:
+    // the list without data decrypts nothing; getTemplates only for stores that lack it).
+    const mine = store.listTemplates ? await store.listTemplates(id, 'face') : await store.getTemplates(id, 'face');
     if (!mine.some((t) => t.id === item.templateId)) return; // deleted since the page was read
     const first = mine[0]?.id === item.templateId;
     if (first) stats.accounts++;
@@ -288,6 +366,10 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
         stats.hitsWithoutConsent++;
         continue;
       }
+      if (model && !norms.has(id)) {
+        const own = normOf(item.embedding);
+        if (own) norms.set(id, own);
+      }
       const key = pairKey(id, h.idNumber);
       const prev = edges.get(key);
       if (prev === undefined || h.similarity > prev) edges.set(key, h.similarity);
@@ -296,7 +378,13 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
 
   const snapshot = (): DedupeCheckpoint => {
     stats.pairs = edges.size;
-    return { ...state, edges: Object.fromEntries(edges), cards: Object.fromEntries(cards), stats };
+    return {
+      ...state,
+      edges: Object.fromEntries(edges),
+      cards: Object.fromEntries(cards),
+      stats,
+      ...(normalise ? { norms: Object.fromEntries(norms) } : {}),
+    };
   };
 
   const saveEvery = options.checkpointEveryMs ?? 10_000;
@@ -345,8 +433,31 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
     stats.accounts = total;
   }
 
+  // The normalised check: every account of a pair needs its impostor stats (an account whose own
+  // search found nothing was not measured during the scan: read its oldest face template now).
+  const zOf = new Map<string, number>();
+  if (model) {
+    const statsOf = async (id: string): Promise<ImpostorStats | undefined> => {
+      let st = norms.get(id);
+      if (!st) {
+        const t = (await store.getTemplates(id, 'face'))[0];
+        st = t ? normOf(decodeEmbedding(t.data)) : undefined;
+        if (st) norms.set(id, st);
+      }
+      return st ? { mean: st[0], std: st[1] } : undefined;
+    };
+    for (const [key, score] of edges) {
+      const [a, b] = key.split('|') as [string, string];
+      const [sa, sb] = [await statsOf(a), await statsOf(b)];
+      const z = sa && sb ? normalisedScore(score, sa, sb) : -Infinity;
+      if (z >= (normalise as { minZ: number }).minZ) zOf.set(key, z);
+    }
+    stats.normalisedPairs = zOf.size;
+  }
+  const accepted = (key: string) => (model ? zOf.has(key) : edges.has(key));
   const uf = new UnionFind();
   for (const key of edges.keys()) {
+    if (!accepted(key)) continue;
     const [a, b] = key.split('|') as [string, string];
     uf.union(a, b);
   }
@@ -354,9 +465,11 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
   const clusterOf = new Map<string, DedupeCluster>();
   for (const c of clusters) for (const id of c.ids) clusterOf.set(id, c);
   for (const [key, score] of edges) {
+    if (!accepted(key)) continue;
     const [a, b] = key.split('|') as [string, string];
     const c = clusterOf.get(a) as DedupeCluster;
-    c.pairs.push({ a, b, score: round(score) });
+    const z = zOf.get(key);
+    c.pairs.push({ a, b, score: round(score), ...(z === undefined ? {} : { z: round(z) }) });
     c.minScore = Math.min(c.minScore, round(score));
     c.maxScore = Math.max(c.maxScore, round(score));
   }
@@ -381,16 +494,24 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
         // The card hashes are cut to 64 bits: the shared key is read again from the two records.
         const [a, b] = [group[i] as string, group[j] as string].sort() as [string, string];
         const key = pairKey(a, b);
-        if (edges.has(key) || reported.has(key)) continue;
+        if (accepted(key) || reported.has(key)) continue;
         const [ra, rb] = await Promise.all([store.get(a), store.get(b)]);
         if (!ra || !rb) continue;
         const kb = new Map(cardKeys(rb.identity).map(([r, v]) => [`${r}\u0000${v}`, r]));
         const shared = cardKeys(ra.identity).find(([r, v]) => kb.has(`${r}\u0000${v}`));
         if (!shared) continue;
         let best = -1;
+        let bestPair: [Float32Array, Float32Array] | undefined;
         for (const x of await facesOf(a))
-          for (const y of await facesOf(b)) best = Math.max(best, cosineSimilarity(x, y));
-        if (best >= threshold) continue;
+          for (const y of await facesOf(b)) {
+            const s = cosineSimilarity(x, y);
+            if (s > best) [best, bestPair] = [s, [x, y]];
+          }
+        if (
+          best >= threshold &&
+          !(model && bestPair && !faceMatches(model, best, bestPair, (normalise as { minZ: number }).minZ))
+        )
+          continue;
         reported.add(key);
         conflicts.push({ ids: [a, b], reason: shared[0], faceScore: round(best) });
       }

@@ -31,7 +31,9 @@ export function dedupeReportRows(f: DedupeFindings): DedupeReportRow[] {
     ids: c.ids,
     minScore: c.minScore,
     maxScore: c.maxScore,
-    why: `faces match at or above ${f.threshold}: ${c.pairs.map((p) => `${p.a}~${p.b} ${fmt(p.score)}`).join('; ')}`,
+    why: `faces match at or above ${f.threshold}${c.pairs.some((p) => p.z !== undefined) ? ' (z: normalised score)' : ''}: ${c.pairs
+      .map((p) => `${p.a}~${p.b} ${fmt(p.score)}${p.z === undefined ? '' : ` z ${p.z.toFixed(2)}`}`)
+      .join('; ')}`,
   }));
   for (const [i, c] of f.conflicts.entries()) {
     rows.push({

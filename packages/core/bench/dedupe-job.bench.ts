@@ -1,0 +1,269 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { type Cell, defineBench, loadAverage as load } from '@smart-citizen/bench';
+import {
+  cosineTemplateIndex,
+  createMemoryIdentityStore,
+  createStaticKeyProvider,
+  DEDUPE_PURPOSE,
+  type DedupeCheckpoint,
+  type DedupePair,
+  decodeEmbedding,
+  dedupeFaces,
+  encodeEmbedding,
+  UnionFind,
+} from '@smart-citizen/core';
+// The synthetic population and the real photos are the search bench's (adapter-postgres/bench).
+import { alignToSpectrum, dot, FaceData, meanStd, REAL_IMPOSTOR_STD } from '../../adapter-postgres/bench/faceData.js';
+import { realFaces } from '../../adapter-postgres/bench/realFaces.js';
+
+type Row = Record<string, Cell>;
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const idOf = (i: number) => `0790${String(i).padStart(8, '0')}`;
+
+/** Seeded split (CONVENTIONS: a seeded hash of the name): 'tune' or 'report'. */
+const halfOf = (name: string) =>
+  ((createHash('sha256').update(`dedupe-split-21:${name}`).digest()[0] as number) & 1) === 0 ? 'tune' : 'report';
+
+/** The deepface photos placed among the synthetic faces: the alignment whose impostor spread matches the real one. */
+async function plantedFaces(data: FaceData): Promise<{ label: string; v: Float32Array }[] | undefined> {
+  const real = await realFaces('default');
+  if (!real) return undefined;
+  const sample = Array.from({ length: 200 }, (_, i) => data.enrolled(20_000_000 + i));
+  const spread = (map: (x: Float32Array) => Float32Array) =>
+    meanStd(real.flatMap((r) => sample.map((s) => dot(map(r.embedding), s)))).std;
+  const maps = [1, 2, 3, 4, 5, 6, 7, 8].map((stride) =>
+    alignToSpectrum(
+      real.map((r) => r.embedding),
+      stride,
+    ),
+  );
+  const gaps = maps.map((m) => Math.abs(spread(m) - REAL_IMPOSTOR_STD));
+  const map = maps[gaps.indexOf(Math.min(...gaps))] as (x: Float32Array) => Float32Array;
+  return real.map((r) => ({ label: r.label, v: map(r.embedding) }));
+}
+
+interface Scored {
+  a: string;
+  b: string;
+  score: number;
+  z: number;
+}
+
+/**
+ * Clusters from the pairs passing `keep`, judged against the planted labels: planted same-person
+ * pairs found (both accounts in one cluster) and wrong clusters (two people: two labels, or a
+ * synthetic account — each is its own person — with anyone).
+ */
+function judge(pairs: Scored[], keep: (p: Scored) => boolean, labelOf: Map<string, string>, planted: string[]) {
+  const uf = new UnionFind();
+  for (const p of pairs) if (keep(p)) uf.union(p.a, p.b);
+  const groups = uf.groups();
+  const clusterOf = new Map<string, number>();
+  groups.forEach((ids, i) => {
+    for (const id of ids) clusterOf.set(id, i);
+  });
+  let total = 0;
+  let found = 0;
+  for (let i = 0; i < planted.length; i++)
+    for (let j = i + 1; j < planted.length; j++) {
+      const [a, b] = [planted[i] as string, planted[j] as string];
+      if (labelOf.get(a) !== labelOf.get(b)) continue;
+      total++;
+      if (clusterOf.has(a) && clusterOf.get(a) === clusterOf.get(b)) found++;
+    }
+  const kinds = { synthetic: 0, realAndSynthetic: 0, realPeople: 0 };
+  for (const ids of groups) {
+    const labels = new Set(ids.map((id) => labelOf.get(id) ?? id));
+    if (labels.size < 2) continue;
+    const real = ids.filter((id) => labelOf.has(id));
+    if (real.length === 0) kinds.synthetic++;
+    else if (real.length < ids.length) kinds.realAndSynthetic++;
+    else kinds.realPeople++;
+  }
+  const wrong = kinds.synthetic + kinds.realAndSynthetic + kinds.realPeople;
+  return { total, found, clusters: groups.length, wrong, kinds };
+}
+
+/**
+ * The whole dedupe job (#21) at n accounts, the in-process path: an in-memory store (sealed
+ * templates), the full sign-code scan in WebAssembly with exact re-rank, the deepface photos planted
+ * as separate accounts. The job runs once at a cosine floor with the normalised score of every pair
+ * kept; cosine and normalised thresholds are then chosen on the tuning half (planted identities and
+ * synthetic accounts split by a seeded hash) and reported on the other half.
+ */
+export const bench = defineBench({
+  name: 'dedupe-job',
+  pkg: 'core',
+  description:
+    'the whole dedupeFaces job, in process: n synthetic accounts + the deepface photos planted, CPU s, searches/s, peak RSS; planted pairs found and wrong clusters by cosine threshold (single link) and by the normalised score (cohort normalisation), threshold chosen on the tuning half, reported on the report half. Args: n=100000 (--quick 20000), floor=0.5, cand=300, sample=20000, normalise=0, real=0, checkpoint=FILE (resume across runs), stopat=UNIX_SECONDS, decrypt=twice (A/B: each template decrypted by the scan and again by getTemplates)',
+  async run(ctx) {
+    const arg = (name: string) => ctx.args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+    const n = Number(arg('n') ?? (ctx.quick ? 20_000 : 100_000));
+    const floor = Number(arg('floor') ?? 0.5);
+    const cand = Number(arg('cand') ?? 300);
+    const normalise = arg('normalise') !== '0';
+    const data = new FaceData('face');
+    const notes: string[] = [];
+
+    ctx.progress('embedding the deepface photos');
+    const planted = arg('real') === '0' ? [] : ((await plantedFaces(data)) ?? []);
+    if (planted.length === 0)
+      notes.push('No planted real photos (../shared/data/face/deepface or models missing, or real=0).');
+
+    const keys = createStaticKeyProvider({ keys: [{ id: 'bench', key: new Uint8Array(32).fill(21) }] });
+    const store = createMemoryIdentityStore({
+      keys,
+      indexes: { face: cosineTemplateIndex(decodeEmbedding, { bits: 256, candidates: cand }) },
+    });
+    const accounts = n + planted.length;
+    const labelOf = new Map<string, string>();
+    const e0 = process.cpuUsage();
+    for (let start = 0; start < accounts; start += 5000) {
+      const ids = Array.from({ length: Math.min(5000, accounts - start) }, (_, k) => start + k);
+      await store.upsertMany(ids.map((i) => ({ idNumber: idOf(i), fullName: `Account ${i}` })));
+      await store.enrolTemplates(
+        ids.map((i) => {
+          const p = planted[i - n];
+          if (p) labelOf.set(idOf(i), p.label);
+          const v = p ? p.v : data.enrolled(i);
+          return { idNumber: idOf(i), template: { kind: 'face' as const, format: 'f32', data: encodeEmbedding(v) } };
+        }),
+      );
+      for (const i of ids)
+        await store.recordConsent({ idNumber: idOf(i), purpose: DEDUPE_PURPOSE, scope: ['face-search'] });
+      if (start % 100_000 === 0) ctx.progress(`enrolled ${start} of ${accounts} (load ${load()})`);
+    }
+    const enrolCpuS = (process.cpuUsage(e0).user + process.cpuUsage(e0).system) / 1e6;
+
+    // The job, resumable across runs through a checkpoint file (the store is rebuilt identically).
+    const file = arg('checkpoint');
+    const checkpoint = file
+      ? {
+          load: async () =>
+            existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DedupeCheckpoint) : undefined,
+          save: async (c: DedupeCheckpoint) => writeFileSync(file, JSON.stringify(c)),
+        }
+      : undefined;
+    // stopat=<unix seconds>: stop at the next page boundary after then (checkpoint saved).
+    const stopAt = Number(arg('stopat') ?? 0);
+    const controller = new AbortController();
+    const timer =
+      stopAt > 0 ? setTimeout(() => controller.abort(), Math.max(0, stopAt * 1000 - Date.now())) : undefined;
+    ctx.progress(`job over ${accounts} accounts (load ${load()})`);
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    // decrypt=twice: the job without the store's listTemplates (it then reads each account's
+    // templates decrypted, as before session 7) — the A/B of the single decryption.
+    const { listTemplates: _single, ...withoutList } = store;
+    const jobStore = arg('decrypt') === 'twice' ? withoutList : store;
+    const r = await dedupeFaces(jobStore, {
+      threshold: floor,
+      pageSize: 1000,
+      ...(normalise ? { normalise: { minZ: -1000, sample: Number(arg('sample') ?? 20_000) } } : {}),
+      ...(checkpoint ? { checkpoint, checkpointEveryMs: 60_000 } : {}),
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.templates % 10_000 < 1000)
+          ctx.progress(
+            `job: ${p.templates} searched, ${p.pairs} pairs, ${Math.round((process.cpuUsage(c0).user + process.cpuUsage(c0).system) / 1e6)} s CPU (load ${load()})`,
+          );
+      },
+    });
+    clearTimeout(timer);
+    const cpu = process.cpuUsage(c0);
+    const cpuS = (cpu.user + cpu.system) / 1e6;
+    const wallS = (performance.now() - t0) / 1000;
+    const rssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+    const runRow: Row = {
+      accounts,
+      decryption: arg('decrypt') === 'twice' ? 'twice (getTemplates)' : 'once (listTemplates)',
+      status: r.status,
+      'templates searched (this run)': r.stats.templates,
+      resumes: r.stats.resumes,
+      'enrol CPU s': Math.round(enrolCpuS),
+      'job CPU s': Math.round(cpuS),
+      'job wall s': Math.round(wallS),
+      'searches/s (CPU)': Math.round(r.stats.templates / cpuS),
+      'pairs ≥ floor': r.stats.pairs,
+      'peak RSS MB': rssMB,
+      load: load(),
+    };
+    await store.close();
+    if (r.status !== 'complete')
+      return { tables: [{ title: 'The job (stopped: run again to resume)', rows: [runRow] }], notes };
+
+    const pairs: Scored[] = r.clusters.flatMap((c) =>
+      c.pairs.map((p: DedupePair) => ({ a: p.a, b: p.b, score: p.score, z: p.z ?? Number.NaN })),
+    );
+    const plantedIds = [...labelOf.keys()];
+    const inHalf = (id: string, half: string) => halfOf(labelOf.get(id) ?? id) === half;
+    const rows: Row[] = [];
+    const sweeps: [string, (t: number) => (p: Scored) => boolean, number[]][] = [
+      ['cosine', (t) => (p) => p.score >= t, Array.from({ length: 26 }, (_, i) => r3(0.5 + 0.01 * i))],
+    ];
+    if (normalise)
+      sweeps.push([
+        `normalised (cosine ≥ ${floor})`,
+        (t) => (p) => p.z >= t,
+        Array.from({ length: 19 }, (_, i) => 3.5 + 0.25 * i),
+      ]);
+    const chosen: Row[] = [];
+    for (const [score, keepAt, thresholds] of sweeps) {
+      const byHalf = (half: string | undefined, t: number) => {
+        const scope = half ? pairs.filter((p) => inHalf(p.a, half) && inHalf(p.b, half)) : pairs;
+        return judge(scope, keepAt(t), labelOf, half ? plantedIds.filter((id) => inHalf(id, half)) : plantedIds);
+      };
+      // Tune: the lowest threshold whose tuning half has ≤ 1% wrong clusters (most pairs found).
+      let pick: number | undefined;
+      for (const t of thresholds) {
+        const j = byHalf('tune', t);
+        for (const half of ['tune', 'report', undefined]) {
+          const h = half ? byHalf(half, t) : byHalf(undefined, t);
+          rows.push({
+            score,
+            threshold: t,
+            half: half ?? 'all',
+            'planted pairs found': `${h.found} / ${h.total}`,
+            'found share': r3(h.found / Math.max(1, h.total)),
+            clusters: h.clusters,
+            'wrong clusters': h.wrong,
+            'wrong share': r3(h.wrong / Math.max(1, h.clusters)),
+            'wrong: synthetic / real+synthetic / real people': `${h.kinds.synthetic} / ${h.kinds.realAndSynthetic} / ${h.kinds.realPeople}`,
+          });
+        }
+        if (pick === undefined && j.wrong <= 0.01 * j.clusters) pick = t;
+      }
+      if (pick !== undefined) {
+        const rep = byHalf('report', pick);
+        const all = byHalf(undefined, pick);
+        chosen.push({
+          score,
+          'threshold (tuning half)': pick,
+          'report half: planted pairs found': `${rep.found} / ${rep.total}`,
+          'report half: found share': r3(rep.found / Math.max(1, rep.total)),
+          'report half: wrong clusters': `${rep.wrong} / ${rep.clusters}`,
+          'all: planted pairs found': `${all.found} / ${all.total}`,
+          'all: wrong clusters': `${all.wrong} / ${all.clusters}`,
+          'targets met on report half': rep.found >= 0.99 * rep.total && rep.wrong <= 0.01 * rep.clusters,
+        });
+      }
+    }
+    notes.push(
+      `Halves: planted identities and synthetic accounts split by a seeded SHA-256 of the label / ID ('dedupe-split-21'); a half's figures use the pairs inside it. Planted: ${planted.length} photos of ${new Set(planted.map((p) => p.label)).size} people; every synthetic account is a different person.`,
+      'CPU from process.cpuUsage (the whole process: the job and its store), peak RSS from process.resourceUsage; load average beside each figure.',
+    );
+    return {
+      tables: [
+        {
+          title: 'The dedupe job in process (memory store, 256-bit code scan in WebAssembly + exact re-rank)',
+          rows: [runRow],
+        },
+        { title: 'Threshold chosen on the tuning half, reported on the report half', rows: chosen },
+        { title: 'Planted pairs found and wrong clusters by threshold and half', rows },
+      ],
+      notes,
+      data: { pairs: pairs.length },
+    };
+  },
+});

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../../ports/random.js';
+import { createStaticKeyProvider } from '../../privacy/KeyProvider.js';
+import { createMemoryIdentityStore } from '../createMemoryIdentityStore.js';
+import { encodeEmbedding } from '../embedding.js';
+import { normalizeVector } from '../validateRecord.js';
+import type { DedupeCheckpoint, DedupeCheckpointStore } from './dedupeFaces.js';
+import { DEDUPE_PURPOSE, dedupeFaces } from './dedupeFaces.js';
+import { ImpostorModel, normalisedScore } from './impostorModel.js';
+
+const DIM = 128;
+const keys = createStaticKeyProvider({ keys: [{ id: 'k1', key: new Uint8Array(32).fill(9) }] });
+const idOf = (i: number) => `0013${String(i).padStart(8, '0')}`;
+
+/** Anisotropic Gaussian faces (variance k^-0.8 along axis k, as face embeddings: a few strong directions). */
+function population(seed: number) {
+  const u = createRng(seed).next;
+  const gauss = () => Math.sqrt(-2 * Math.log(Math.max(u(), 1e-12))) * Math.cos(2 * Math.PI * u());
+  const face = () => normalizeVector(Float32Array.from({ length: DIM }, (_, k) => gauss() * (k + 1) ** -0.4));
+  const capture = (base: Float32Array, noise: number) =>
+    normalizeVector(base.map((x, k) => x + noise * gauss() * (k + 1) ** -0.4));
+  return { face, capture };
+}
+
+const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, k) => s + x * (b[k] as number), 0);
+
+describe('ImpostorModel', () => {
+  it('predicts each face’s mean and spread of cosine to strangers', () => {
+    const { face } = population(1);
+    const model = ImpostorModel.fit(
+      Array.from({ length: 4000 }, () => face()),
+      DIM,
+    );
+    const others = Array.from({ length: 3000 }, () => face());
+    const spreads: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const a = face();
+      const cos = others.map((x) => dot(a, x));
+      const mean = cos.reduce((s, c) => s + c, 0) / cos.length;
+      const std = Math.sqrt(cos.reduce((s, c) => s + (c - mean) ** 2, 0) / cos.length);
+      const st = model.stats(a);
+      expect(st?.mean).toBeCloseTo(mean, 1);
+      expect(Math.abs((st?.std ?? 0) / std - 1)).toBeLessThan(0.08);
+      spreads.push(std);
+    }
+    // Faces differ in spread: that is what the normalisation corrects.
+    expect(Math.max(...spreads) / Math.min(...spreads)).toBeGreaterThan(1.3);
+    // JSON round trip scores alike.
+    const again = ImpostorModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    const a = face();
+    expect(again.stats(a)?.std).toBeCloseTo(model.stats(a)?.std ?? 0, 4);
+    expect(model.stats(new Float32Array(3))).toBeUndefined();
+    expect(normalisedScore(0.5, { mean: 0, std: 0.1 }, { mean: 0.1, std: 0.2 })).toBeCloseTo(3.5, 6);
+  });
+});
+
+describe('dedupeFaces with normalise', () => {
+  /** 1,500 people, the first 12 with a second account; every account consents. */
+  async function gallery() {
+    const { face, capture } = population(11);
+    const store = createMemoryIdentityStore({ keys });
+    const person = new Map<string, number>();
+    const faces: Float32Array[] = [];
+    for (let p = 0; p < 1500; p++) faces.push(face());
+    let n = 0;
+    const items: { idNumber: string; template: { kind: 'face'; format: string; data: Uint8Array } }[] = [];
+    for (let p = 0; p < 1500; p++) {
+      for (let c = 0; c < (p < 12 ? 2 : 1); c++) {
+        const id = idOf(n++);
+        person.set(id, p);
+        const v = c === 0 ? (faces[p] as Float32Array) : capture(faces[p] as Float32Array, 0.3);
+        items.push({ idNumber: id, template: { kind: 'face', format: 'f32', data: encodeEmbedding(v) } });
+      }
+    }
+    await store.upsertMany([...person.keys()].map((idNumber) => ({ idNumber })));
+    await store.enrolTemplates(items);
+    for (const id of person.keys())
+      await store.recordConsent({ idNumber: id, purpose: DEDUPE_PURPOSE, scope: ['face-search'] });
+    return { store, person };
+  }
+  const wrong = (clusters: { ids: string[] }[], person: Map<string, number>) =>
+    clusters.filter((c) => new Set(c.ids.map((id) => person.get(id))).size > 1).length;
+
+  it('drops the strangers a fixed cosine joins, keeps the duplicates, and resumes with the same model', async () => {
+    const { store, person } = await gallery();
+    const plain = await dedupeFaces(store, { threshold: 0.55, pageSize: 200 });
+    const normal = await dedupeFaces(store, { threshold: 0.55, pageSize: 200, normalise: { minZ: 4, sample: 1500 } });
+    if (plain.status !== 'complete' || normal.status !== 'complete') throw new Error('not complete');
+    expect(wrong(plain.clusters, person)).toBeGreaterThan(0);
+    expect(wrong(normal.clusters, person)).toBe(0);
+    expect(normal.clusters).toHaveLength(12);
+    for (const p of normal.clusters.flatMap((c) => c.pairs)) expect(p.z).toBeGreaterThanOrEqual(4);
+    expect(normal.stats.normalisedPairs).toBe(12);
+    expect(normal.stats.pairs).toBe(plain.stats.pairs);
+
+    // Interrupted and resumed: the model travels in the checkpoint; same result.
+    let value: DedupeCheckpoint | undefined;
+    const cp: DedupeCheckpointStore = {
+      load: async () => (value ? (JSON.parse(JSON.stringify(value)) as DedupeCheckpoint) : undefined),
+      save: async (v) => {
+        value = JSON.parse(JSON.stringify(v)) as DedupeCheckpoint;
+      },
+    };
+    const ac = new AbortController();
+    let pages = 0;
+    const options = { threshold: 0.55, pageSize: 200, normalise: { minZ: 4, sample: 1500 }, checkpoint: cp };
+    const first = await dedupeFaces(store, {
+      ...options,
+      signal: ac.signal,
+      onProgress: () => ++pages === 3 && ac.abort(),
+    });
+    expect(first.status).toBe('stopped');
+    expect(value?.model?.count).toBe(1500);
+    const resumed = await dedupeFaces(store, options);
+    if (resumed.status !== 'complete') throw new Error(resumed.status);
+    expect(resumed.clusters).toEqual(normal.clusters);
+    await expect(dedupeFaces(store, { ...options, normalise: { minZ: 4.5, sample: 1500 } })).rejects.toMatchObject({
+      code: 'dedupe/checkpoint-mismatch',
+    });
+    await store.close();
+  });
+
+  it('refuses a store too small to estimate the model, and bad settings, with typed errors', async () => {
+    const store = createMemoryIdentityStore({ keys });
+    const { face } = population(3);
+    await store.upsertMany(Array.from({ length: 20 }, (_, i) => ({ idNumber: idOf(i) })));
+    await store.enrolTemplates(
+      Array.from({ length: 20 }, (_, i) => ({
+        idNumber: idOf(i),
+        template: { kind: 'face' as const, format: 'f32', data: encodeEmbedding(face()) },
+      })),
+    );
+    for (let i = 0; i < 20; i++)
+      await store.recordConsent({ idNumber: idOf(i), purpose: DEDUPE_PURPOSE, scope: ['face-search'] });
+    await expect(dedupeFaces(store, { threshold: 0.5, normalise: { minZ: 4 } })).rejects.toMatchObject({
+      code: 'dedupe/too-few-faces',
+    });
+    for (const normalise of [{ minZ: Number.NaN }, { minZ: 4, sample: 10 }]) {
+      await expect(dedupeFaces(store, { threshold: 0.5, normalise })).rejects.toMatchObject({
+        code: 'dedupe/invalid-options',
+      });
+    }
+    await store.close();
+  });
+});
