@@ -173,3 +173,35 @@ export function alignToSpectrum(xs: Float32Array[], stride = 1): (x: Float32Arra
     return out;
   };
 }
+
+/**
+ * A fixed pseudo-random rotation of R^512 (three rounds of random sign flips and the normalised
+ * Walsh–Hadamard transform): orthogonal, so every cosine is unchanged, but it spreads the `face`
+ * spectrum over all coordinates. Axis-aligned, the synthetic data has independent coordinate signs
+ * (impostor Hamming distance of `binary_quantize` codes std 11 of 512 bits) where the real
+ * `fr_feature` embeddings have correlated ones (std 19); rotated, the synthetic data has std 19, as
+ * do the real embeddings after their alignment into the synthetic space. Use it wherever a
+ * representation depends on the coordinates (sign codes, float16), not only on cosines.
+ */
+export function randomRotation(seed = 12345, dim = DIM): (x: Float32Array) => Float32Array {
+  if ((dim & (dim - 1)) !== 0) throw new RangeError('randomRotation needs a power-of-two dimension');
+  const u = createRng(seed).next;
+  const rounds = Array.from({ length: 3 }, () => Float64Array.from({ length: dim }, () => (u() < 0.5 ? -1 : 1)));
+  const norm = 1 / Math.sqrt(dim);
+  return (x) => {
+    const y = Float64Array.from(x);
+    for (const signs of rounds) {
+      for (let i = 0; i < dim; i++) y[i] = (y[i] as number) * (signs[i] as number);
+      for (let h = 1; h < dim; h *= 2)
+        for (let i = 0; i < dim; i += 2 * h)
+          for (let j = i; j < i + h; j++) {
+            const a = y[j] as number;
+            const b = y[j + h] as number;
+            y[j] = a + b;
+            y[j + h] = a - b;
+          }
+      for (let i = 0; i < dim; i++) y[i] = (y[i] as number) * norm;
+    }
+    return Float32Array.from(y);
+  };
+}

@@ -27,6 +27,13 @@ import {
   quoteSchema,
   withTransaction,
 } from '../pgSupport.js';
+import {
+  type FaceIndexOptions,
+  type FaceIndexPlan,
+  faceIndexMigrations,
+  faceSearchSql,
+  planFaceIndex,
+} from './faceIndex.js';
 import { faceVectorMigrations, identityMigrations, migrateStoreComponent } from './migrations.js';
 
 /** How 1:N face search runs. */
@@ -62,6 +69,14 @@ export type PostgresIdentityDriverOptions = PostgresTarget & {
    * @default { m: 16, efConstruction: 64, efSearch: 400 } (efSearch 400 reached recall@1 0.98 on 100,000 unstructured 512-d vectors; 100 only 0.78)
    */
   hnsw?: { m?: number; efConstruction?: number; efSearch?: number };
+  /**
+   * The index that answers approximate face search: HNSW or IVFFlat, over the float vector, a
+   * `halfvec` copy or binary sign codes, with exact re-ranking of the candidates by the full
+   * embedding, and pgvector's iterative scans. Created (once, recorded in `sc_store_migrations`)
+   * when the store opens. The full embedding is what is searchable in clear either way.
+   * @default { type: 'hnsw', quantization: 'none' } (the float HNSW index)
+   */
+  faceIndex?: FaceIndexOptions;
 };
 
 /** Options of {@link createPostgresIdentityStore}: the driver's options plus the store's. */
@@ -188,7 +203,13 @@ async function pgvectorAvailable(pool: pg.Pool, logger: Logger): Promise<boolean
 }
 
 /** Migrate the schema and settle the face search mode. */
-async function prepare(pool: pg.Pool, options: PostgresIdentityDriverOptions, schema: string, dimension: number) {
+async function prepare(
+  pool: pg.Pool,
+  options: PostgresIdentityDriverOptions,
+  schema: string,
+  dimension: number,
+  plan: FaceIndexPlan,
+) {
   const logger = options.logger ?? silentLogger;
   const applied = await migrateStoreComponent(pool, schema, 'identity', identityMigrations);
   if (applied.length) logger.info('identity store migrated', { versions: applied.join(',') });
@@ -198,9 +219,12 @@ async function prepare(pool: pg.Pool, options: PostgresIdentityDriverOptions, sc
     throw new SmartCitizenError('store/pgvector-unavailable', 'the pgvector extension is not available', { pkg: PKG });
   }
   if (mode === 'pgvector') {
-    const m = options.hnsw?.m ?? 16;
-    const efc = options.hnsw?.efConstruction ?? 64;
-    await migrateStoreComponent(pool, schema, 'identity-pgvector', faceVectorMigrations(dimension, m, efc));
+    await migrateStoreComponent(
+      pool,
+      schema,
+      'identity-pgvector',
+      faceVectorMigrations(dimension, plan.m, plan.efConstruction),
+    );
     const t = await query<{ t: string }>(
       pool,
       `SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute
@@ -212,6 +236,19 @@ async function prepare(pool: pg.Pool, options: PostgresIdentityDriverOptions, sc
         details: { expected: dimension, found: t.rows[0]?.t ?? 'none' },
       });
     }
+    if (plan.iterativeScan !== 'off') {
+      // Iterative index scans came with pgvector 0.8.0.
+      const v = await query<{ v: string }>(pool, "SELECT extversion AS v FROM pg_extension WHERE extname = 'vector'");
+      const [major = 0, minor = 0] = (v.rows[0]?.v ?? '0.0').split('.').map(Number);
+      if (major === 0 && minor < 8) {
+        throw new SmartCitizenError('store/invalid-config', 'iterative index scans need pgvector 0.8.0 or later', {
+          pkg: PKG,
+          details: { installed: v.rows[0]?.v ?? 'none' },
+        });
+      }
+    }
+    const created = await migrateStoreComponent(pool, schema, plan.component, faceIndexMigrations(plan, dimension));
+    if (created.length) logger.info('face search index ready', { index: plan.name });
   }
   return mode;
 }
@@ -234,14 +271,14 @@ export async function createPostgresIdentityDriver(
   if (!Number.isInteger(dimension) || dimension < 1 || dimension > 16000) {
     throw new SmartCitizenError('store/invalid-config', 'faceDimension must be an integer in 1..16000', { pkg: PKG });
   }
-  const efSearch = options.hnsw?.efSearch ?? 400;
+  const plan = planFaceIndex(options.faceIndex, options.hnsw);
   const {
     pool,
     prepared: mode,
     close,
   } = await openStorePool(
     options,
-    (pool) => prepare(pool, options, schema, dimension),
+    (pool) => prepare(pool, options, schema, dimension, plan),
     (err) => logger.warn('idle PostgreSQL connection failed', { code: (err as { code?: string }).code ?? 'unknown' }),
   );
 
@@ -372,16 +409,22 @@ export async function createPostgresIdentityDriver(
           dimension,
           async search(_kind, vector, { k, exact }) {
             const vec = vectorBinary(vector);
+            const table = `${s}.sc_identity_face_vectors`;
             const rows = await withTransaction(pool, async (c) => {
-              await c.query(
-                exact ? 'SET LOCAL enable_indexscan = off' : `SET LOCAL hnsw.ef_search = ${Math.max(efSearch, k)}`,
-              );
-              const r = await c.query<{ template_id: string; id_number: string; distance: number }>(
-                `SELECT template_id, id_number, embedding <=> $1::vector AS distance
-                 FROM ${s}.sc_identity_face_vectors ORDER BY embedding <=> $1::vector LIMIT $2`,
-                [vec, k],
-              );
-              return r.rows;
+              type Hit = { template_id: string; id_number: string; distance: number };
+              if (exact) {
+                // Every index off: a sequential scan computing the exact cosine of each row.
+                await c.query('SET LOCAL enable_indexscan = off');
+                const r = await c.query<Hit>(
+                  `SELECT template_id, id_number, embedding <=> $1::vector AS distance
+                   FROM ${table} ORDER BY embedding <=> $1::vector LIMIT $2`,
+                  [vec, k],
+                );
+                return r.rows;
+              }
+              const q = faceSearchSql(plan, dimension, table, vec, k);
+              for (const setting of q.settings) await c.query(setting);
+              return (await c.query<Hit>(q.sql, q.params)).rows;
             });
             return rows.map((r) => ({
               idNumber: r.id_number,

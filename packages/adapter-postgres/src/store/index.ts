@@ -10,6 +10,7 @@ export type {
   PostgresIdentityStore,
   PostgresIdentityStoreOptions,
 } from './createPostgresIdentityStore.js';
+export type { FaceIndexOptions, FaceQuantization, IterativeScan } from './faceIndex.js';
 export { createPostgresAuditDriver, createPostgresAuditLog } from './createPostgresAuditLog.js';
 export type { PostgresAuditDriver, PostgresAuditLog, PostgresAuditLogOptions } from './createPostgresAuditLog.js';
 export { runPostgresMigrations, isConnectionLoss, queueErrors, storeErrors } from '../pgSupport.js';
