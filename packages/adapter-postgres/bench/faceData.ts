@@ -205,3 +205,32 @@ export function randomRotation(seed = 12345, dim = DIM): (x: Float32Array) => Fl
     return Float32Array.from(y);
   };
 }
+
+/** An alignment of real embeddings into the synthetic space, with the real-vs-synthetic cosine it gives. */
+export interface Alignment {
+  stride: number;
+  mean: number;
+  std: number;
+  map: (x: Float32Array) => Float32Array;
+}
+
+/**
+ * The {@link alignToSpectrum} stride whose real-vs-synthetic cosine std is closest to the real
+ * impostor std (stride 0: the identity map, for the isotropic data).
+ */
+export function bestAlignment(real: Float32Array[], sample: Float32Array[], strides: number[]): Alignment {
+  let best: Alignment | undefined;
+  for (const stride of strides) {
+    const map = stride === 0 ? (x: Float32Array) => x : alignToSpectrum(real, stride);
+    const cs: number[] = [];
+    for (const r of real) {
+      const a = map(r);
+      for (let i = 0; i < sample.length; i += 5) cs.push(dot(a, sample[i] as Float32Array));
+    }
+    const ms = meanStd(cs);
+    if (!best || Math.abs(ms.std - REAL_IMPOSTOR_STD) < Math.abs(best.std - REAL_IMPOSTOR_STD))
+      best = { stride, std: ms.std, mean: ms.mean, map };
+  }
+  if (!best) throw new RangeError('bestAlignment needs at least one stride');
+  return best;
+}

@@ -1,5 +1,4 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { defineBench, percentile } from '@smart-citizen/bench';
 import { createRng } from '@smart-citizen/core';
@@ -9,17 +8,14 @@ import { createPostgresIdentityDriver } from '../src/index.js';
 import type { FaceIndexOptions } from '../src/index.js';
 import { vectorBinary } from '../src/store/createPostgresIdentityStore.js';
 import { faceIndexMigrations, planFaceIndex } from '../src/store/faceIndex.js';
-import { alignToSpectrum, DIM, dot, FaceData, meanStd, REAL_IMPOSTOR_STD, randomRotation } from './faceData.js';
+import { bestAlignment, DIM, dot, FaceData, meanStd, randomRotation } from './faceData.js';
 import { withBackendCpu } from './pgCpu.js';
+import { loadAverages, type Row, round1, round3 } from './benchUtil.js';
 import { realFaces } from './realFaces.js';
 
-type Row = Record<string, string | number | boolean | null>;
-const load = () =>
-  loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ');
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
-const r1 = (x: number) => Math.round(x * 10) / 10;
+const load = loadAverages;
+const r3 = round3;
+const r1 = round1;
 const idOf = (i: number) => `0790${String(i).padStart(8, '0')}`;
 const uuidOf = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
 
@@ -32,28 +28,20 @@ interface IndexSpec {
   searches: { label: string; index: FaceIndexOptions; efSearch?: number }[];
 }
 
+const halfvecSpec = (m: number, efConstruction: number, memMBPerMillion: number): IndexSpec => ({
+  index: { type: 'hnsw', quantization: 'halfvec' },
+  hnsw: { m, efConstruction },
+  memMBPerMillion,
+  searches: [100, 400, 1000].map((ef) => ({
+    label: `ef_search ${ef}, re-rank 100`,
+    index: { type: 'hnsw', quantization: 'halfvec', rerank: 100 },
+    efSearch: ef,
+  })),
+});
 const lists = (n: number) => Math.max(16, Math.round(Math.sqrt(n)));
 const SPECS: Record<string, (n: number) => IndexSpec> = {
-  'halfvec-m16': () => ({
-    index: { type: 'hnsw', quantization: 'halfvec' },
-    hnsw: { m: 16, efConstruction: 64 },
-    memMBPerMillion: 2500,
-    searches: [100, 400, 1000].map((ef) => ({
-      label: `ef_search ${ef}, re-rank 100`,
-      index: { type: 'hnsw', quantization: 'halfvec', rerank: 100 },
-      efSearch: ef,
-    })),
-  }),
-  'halfvec-m32': () => ({
-    index: { type: 'hnsw', quantization: 'halfvec' },
-    hnsw: { m: 32, efConstruction: 128 },
-    memMBPerMillion: 3500,
-    searches: [100, 400, 1000].map((ef) => ({
-      label: `ef_search ${ef}, re-rank 100`,
-      index: { type: 'hnsw', quantization: 'halfvec', rerank: 100 },
-      efSearch: ef,
-    })),
-  }),
+  'halfvec-m16': () => halfvecSpec(16, 64, 2500),
+  'halfvec-m32': () => halfvecSpec(32, 128, 3500),
   'binary-m16': () => ({
     index: { type: 'hnsw', quantization: 'binary' },
     hnsw: { m: 16, efConstruction: 64 },
@@ -202,22 +190,12 @@ export const bench = defineBench({
         real.map((r) => r.embedding),
         real.map((r) => r.label),
       );
-      let best: { std: number; map: (x: Float32Array) => Float32Array } | undefined;
-      for (const stride of [1, 2, 3, 4, 5, 6, 7, 8]) {
-        const map = alignToSpectrum(
-          real.map((r) => r.embedding),
-          stride,
-        );
-        const cs: number[] = [];
-        for (const r of real) {
-          const a = map(r.embedding);
-          for (let i = 0; i < sample.length; i += 5) cs.push(dot(a, sample[i] as Float32Array));
-        }
-        const ms = meanStd(cs);
-        if (!best || Math.abs(ms.std - REAL_IMPOSTOR_STD) < Math.abs(best.std - REAL_IMPOSTOR_STD))
-          best = { std: ms.std, map };
-      }
-      const map = (best as { map: (x: Float32Array) => Float32Array }).map;
+      const best = bestAlignment(
+        real.map((r) => r.embedding),
+        sample,
+        [1, 2, 3, 4, 5, 6, 7, 8],
+      );
+      const map = best.map;
       const placed = real.map((r) => ({ label: r.label, v: rotate(map(r.embedding)) }));
       stats(
         'real, aligned and rotated (planted)',
@@ -233,7 +211,7 @@ export const bench = defineBench({
         }
       }
       notes.push(
-        `Planted: one photo of each of ${gallery.length} deepface people among the rows; the other ${mated.length} photos are the real probes (real-vs-synthetic impostor cosine std ${r3(best?.std ?? 0)}).`,
+        `Planted: one photo of each of ${gallery.length} deepface people among the rows; the other ${mated.length} photos are the real probes (real-vs-synthetic impostor cosine std ${r3(best.std)}).`,
       );
     } else {
       notes.push('../shared/data/face/deepface or models missing: no real faces planted.');

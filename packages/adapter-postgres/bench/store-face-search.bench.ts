@@ -5,7 +5,7 @@ import { postgresUrl } from '@smart-citizen/test-kit';
 import pg from 'pg';
 import { createPostgresIdentityStore } from '../src/index.js';
 import type { PostgresIdentityStore } from '../src/index.js';
-import { alignToSpectrum, DIM, dot, FaceData, type FaceDataKind, meanStd, REAL_IMPOSTOR_STD } from './faceData.js';
+import { bestAlignment, DIM, dot, FaceData, type FaceDataKind, meanStd, REAL_IMPOSTOR_STD } from './faceData.js';
 import { realFaces } from './realFaces.js';
 import { benchCitizen } from './store-citizens.js';
 
@@ -110,24 +110,11 @@ export const bench = defineBench({
       });
       // Place the real embeddings in the synthetic space: for 'face', the orthogonal alignment
       // whose real-vs-synthetic cosine std is closest to the real impostor std.
-      let best: { stride: number; std: number; mean: number; map: (x: Float32Array) => Float32Array } | undefined;
-      for (const stride of kind === 'face' ? [1, 2, 3, 4, 5, 6, 7, 8] : [0]) {
-        const map =
-          stride === 0
-            ? (x: Float32Array) => x
-            : alignToSpectrum(
-                real.map((r) => r.embedding),
-                stride,
-              );
-        const cs: number[] = [];
-        for (const r of real) {
-          const a = map(r.embedding);
-          for (let i = 0; i < sample.length; i += 5) cs.push(dot(a, sample[i] as Float32Array));
-        }
-        const ms = meanStd(cs);
-        if (!best || Math.abs(ms.std - REAL_IMPOSTOR_STD) < Math.abs(best.std - REAL_IMPOSTOR_STD))
-          best = { stride, std: ms.std, mean: ms.mean, map };
-      }
+      const best = bestAlignment(
+        real.map((r) => r.embedding),
+        sample,
+        kind === 'face' ? [1, 2, 3, 4, 5, 6, 7, 8] : [0],
+      );
       if (best) {
         dataRows.push({
           embeddings: `real vs synthetic '${kind}'${best.stride ? ` (aligned, stride ${best.stride})` : ''}`,

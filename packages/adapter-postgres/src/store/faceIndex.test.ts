@@ -1,7 +1,7 @@
 import { createStaticKeyProvider, encodeEmbedding, isSmartCitizenError } from '@smart-citizen/core';
-import { hasPostgres, postgresUrl, resourceMissing } from '@smart-citizen/test-kit';
-import pg from 'pg';
+import { postgresUrl } from '@smart-citizen/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openTestServer } from '../../test/pgTestSchemas.js';
 import { createPostgresIdentityStore } from './createPostgresIdentityStore.js';
 import { type FaceIndexOptions, faceIndexMigrations, planFaceIndex } from './faceIndex.js';
 
@@ -60,17 +60,9 @@ describe('planFaceIndex', () => {
   });
 });
 
-const available = await hasPostgres();
-const admin = available ? new pg.Pool({ connectionString: postgresUrl, max: 2 }) : undefined;
-const vector =
-  available &&
-  (((await admin?.query("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'"))?.rowCount ?? 0) > 0 ||
-    resourceMissing('the pgvector extension in PostgreSQL (bash .ci/install-pgvector.sh installs it)'));
-const created: string[] = [];
-afterAll(async () => {
-  for (const s of created) await admin?.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-  await admin?.end();
-});
+const server = await openTestServer('sc_test_fi_');
+const { admin, vector, newSchema } = server;
+afterAll(() => server.end());
 
 describe.skipIf(!vector)('quantised pgvector face search with exact re-ranking', () => {
   const keys = createStaticKeyProvider({ keys: [{ id: 'k1', key: new Uint8Array(32).fill(5) }] });
@@ -108,8 +100,7 @@ describe.skipIf(!vector)('quantised pgvector face search with exact re-ranking',
   ];
   for (const [title, faceIndex, indexdef] of cases) {
     it(`${title}: finds what the exact search finds, in exact order, through its own index`, async () => {
-      const schema = `sc_test_fi_${Math.random().toString(36).slice(2, 10)}`;
-      created.push(schema);
+      const schema = newSchema();
       // Rows first, index after: IVFFlat trains its lists on the rows present.
       const plain = await open(schema, {});
       await plain.upsertMany(Array.from({ length: n }, (_, i) => ({ idNumber: id(i) })));
@@ -167,8 +158,7 @@ describe.skipIf(!vector)('quantised pgvector face search with exact re-ranking',
   }
 
   it('keeps a small candidate list honest: re-rank 10 of a binary index still returns exact cosines, best first', async () => {
-    const schema = `sc_test_fi_${Math.random().toString(36).slice(2, 10)}`;
-    created.push(schema);
+    const schema = newSchema();
     const store = await open(schema, { quantization: 'binary', rerank: 10 });
     await store.upsertMany(Array.from({ length: 60 }, (_, i) => ({ idNumber: id(i) })));
     await store.enrolTemplates(

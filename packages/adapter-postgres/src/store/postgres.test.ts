@@ -6,34 +6,17 @@ import {
   verifyAuditChain,
 } from '@smart-citizen/core';
 import { describeAuditLogConformance, describeIdentityStoreConformance } from '@smart-citizen/core/testing';
-import { hasPostgres, postgresUrl, resourceMissing } from '@smart-citizen/test-kit';
+import { postgresUrl } from '@smart-citizen/test-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresQueueBackend } from '../queue/createPostgresQueueBackend.js';
 import { createPostgresAuditLog } from './createPostgresAuditLog.js';
+import { openTestServer } from '../../test/pgTestSchemas.js';
 import { createPostgresIdentityStore, vectorBinary, vectorLiteral } from './createPostgresIdentityStore.js';
 
-const available = await hasPostgres();
-const admin = available ? new pg.Pool({ connectionString: postgresUrl, max: 2 }) : undefined;
-// pgvector is a separate install (.ci/install-pgvector.sh): without it the plain store tests run
-// and the vector ones skip, except under CI.
-const vector =
-  available &&
-  (((await admin?.query("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'"))?.rowCount ?? 0) > 0 ||
-    resourceMissing('the pgvector extension in PostgreSQL (bash .ci/install-pgvector.sh installs it)'));
-const created: string[] = [];
-const newSchema = () => {
-  const name = `sc_test_${Math.random().toString(36).slice(2, 10)}`;
-  created.push(name);
-  return name;
-};
-const drop = async (schema: string) => {
-  await admin?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-};
-afterAll(async () => {
-  for (const s of created) await drop(s);
-  await admin?.end();
-});
+const server = await openTestServer();
+const { available, admin, vector, newSchema, drop } = server;
+afterAll(() => server.end());
 
 describe.skipIf(!available)('PostgreSQL identity store', () => {
   for (const faceSearch of vector ? (['pgvector', 'scan'] as const) : (['scan'] as const)) {
