@@ -52,6 +52,7 @@ const text = {
   checking: { vi: 'Đang kiểm tra…', en: 'Checking…' },
   confirmTitle: { vi: 'Thông tin của bạn có đúng không?', en: 'Are these your details?' },
   idNumber: { vi: 'Số định danh', en: 'ID number' },
+  oldIdNumber: { vi: 'Số CMND', en: 'ID card (CMND) number' },
   fullName: { vi: 'Họ và tên', en: 'Full name' },
   dateOfBirth: { vi: 'Ngày sinh', en: 'Date of birth' },
   sex: { vi: 'Giới tính', en: 'Sex' },

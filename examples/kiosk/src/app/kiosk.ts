@@ -319,7 +319,7 @@ function confirm(): void {
     `<h1>${t('confirmTitle')}</h1>
      <table class="identity"><tbody>
        <tr><th scope="row">${t('fullName')}</th><td>${esc(id.fullName)}</td></tr>
-       <tr><th scope="row">${t('idNumber')}</th><td>${esc(id.idNumber)}</td></tr>
+       <tr><th scope="row">${t(id.idNumber.length === 9 ? 'oldIdNumber' : 'idNumber')}</th><td>${esc(id.idNumber)}</td></tr>
        <tr><th scope="row">${t('dateOfBirth')}</th><td>${esc(id.dateOfBirth)}</td></tr>
        <tr><th scope="row">${t('sex')}</th><td>${sex}</td></tr>
      </tbody></table>
