@@ -19,7 +19,9 @@ const r1 = (v: number) => Math.round(v * 10) / 10;
 async function measure(engine: LineEngine, quick: boolean, progress: (m: string) => void) {
   const fixtures = lineFixtures().filter((_, i) => !quick || i % 5 === 0);
   const images = await Promise.all(fixtures.map((f) => loadLine(f.file)));
-  const ocr = await createLineRecognizer({ engine, tesseractWorkers: 1 });
+  // IDCARD_CTC_MODEL: score another checkpoint (e.g. one a running training just exported)
+  const model = process.env.IDCARD_CTC_MODEL;
+  const ocr = await createLineRecognizer({ engine, tesseractWorkers: 1, ...(model ? { ctc: { model } } : {}) });
   try {
     // first call loads the engine (tesseract: one worker per language): not counted
     await ocr.recognize(images[0] as never, { field: 'idNumber' });
@@ -52,7 +54,7 @@ export const bench = defineBench({
   description:
     'line OCR engines on the held-out rendered card lines (test/fixtures/lines): exact-line rate, character error rate, CPU ms per line',
   async run({ quick, progress }) {
-    const engines: LineEngine[] = ['tesseract'];
+    const engines = (process.env.IDCARD_OCR_ENGINES ?? 'tesseract,ctc').split(',') as LineEngine[];
     const rows: BenchTable['rows'] = [];
     const json: Record<string, unknown> = {};
     for (const engine of engines) {
@@ -76,7 +78,8 @@ export const bench = defineBench({
       }
     }
     const table: BenchTable = {
-      title: 'Line OCR per field type (CPU ms per line: process CPU time / lines; tesseract.js 1 worker)',
+      title:
+        'Line OCR per field type (CPU ms per line: process CPU time / lines; tesseract.js 1 worker, onnxruntime-node 1 thread)',
       rows,
     };
     const { loadavg } = await import('node:os');

@@ -30,4 +30,5 @@ export { classifyCard } from './geometry/classifyCard.js';
 export type { CardClassification } from './geometry/classifyCard.js';
 export * from './geometry/quality.js';
 export * from './ocr/createLineRecognizer.js';
+export * from './ocr/ctcLineReader.js';
 export * from './evidence.js';

@@ -53,10 +53,29 @@ def font_paths():
         "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
         "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf",
     ]
+    # the card generator's fonts (fontsource woff2 subsets: Latin + Vietnamese, tried glyph by glyph)
+    def fs(pkg, stem, weights):
+        d = _first(nm + f"/@fontsource+{pkg}@*/node_modules/@fontsource/{pkg}/files")
+        if not d:
+            return []
+        out = []
+        for w in weights:
+            chain = tuple(os.path.join(d, f"{stem}-{sub}-{w}-normal.woff2") for sub in ("latin", "vietnamese"))
+            if all(os.path.exists(p) for p in chain):
+                out.append(chain)
+        return out
+
+    card = fs("arimo", "arimo", ("400", "700")) + fs("tinos", "tinos", ("400", "700"))
+    # Arimo is what CCCD cards print in: draw it as often as all the other faces together
+    sans += card * 3
+    mrz_face = _first(nm + "/@fontsource+noto-sans-mono@*/node_modules/@fontsource/noto-sans-mono/files/noto-sans-mono-latin-500-normal.woff2")
+    if mrz_face:
+        mono += [mrz_face] * 2
     extra = os.environ.get("IDCARD_EXTRA_FONTS")
     if extra:
         sans += [p for p in extra.split(":") if p]
-    return [p for p in sans if p and os.path.exists(p)], [p for p in mono if os.path.exists(p)]
+    ok = lambda p: bool(p) and (all(os.path.exists(q) for q in p) if isinstance(p, tuple) else os.path.exists(p))
+    return [p for p in sans if ok(p)], [p for p in mono if ok(p)]
 
 
 def _read_tsv(path):
@@ -217,13 +236,64 @@ _font_cache = {}
 _coverage = {}
 
 
-def covers(path, text):
-    """True when the font has a glyph for every character (pdfjs-dist's Liberation Sans lacks ơ, ư, ạ …)."""
+def _glyphs(path):
     if path not in _coverage:
         f = ImageFont.truetype(path, 24)
         missing = bytes(f.getmask("\ue000"))
         _coverage[path] = {c for c in CHARS if c == " " or bytes(f.getmask(c)) != missing}
-    return set(text) <= _coverage[path]
+    return _coverage[path]
+
+
+def _chain(path):
+    return path if isinstance(path, tuple) else (path,)
+
+
+def covers(path, text):
+    """True when the font (or font chain) has a glyph for every character (pdfjs-dist's Liberation Sans lacks ơ, ư, ạ …)."""
+    have = set()
+    for p in _chain(path):
+        have |= _glyphs(p)
+    return set(text) <= have
+
+
+def _runs(path, text, size):
+    """Split text into runs drawn with the first font of the chain that has each glyph."""
+    chain = _chain(path)
+    runs = []
+    for c in text:
+        p = next((q for q in chain if c in _glyphs(q)), chain[-1])
+        if runs and runs[-1][0] == p:
+            runs[-1][1] += c
+        else:
+            runs.append([p, c])
+    return [(_font(p, size), t) for p, t in runs]
+
+
+class _ChainFont:
+    """Just enough of ImageFont's interface for render(): bbox, metrics, drawing run by run."""
+
+    def __init__(self, path, size):
+        self.path, self.size = path, size
+        self.first = _font(_chain(path)[0], size)
+
+    def getmetrics(self):
+        return self.first.getmetrics()
+
+    def getbbox(self, text):
+        x, l, t, r, b = 0.0, 0, 0, 0, 0
+        for i, (f, s) in enumerate(_runs(self.path, text, self.size)):
+            bl, bt, br, bb = f.getbbox(s)
+            if i == 0:
+                l = bl
+            t, b, r = min(t, bt), max(b, bb), max(r, int(x + br))
+            x += f.getlength(s)
+        return l, t, r, b
+
+    def draw(self, d, xy, text, fill):
+        x, y = xy
+        for f, s in _runs(self.path, text, self.size):
+            d.text((x, y), s, font=f, fill=fill)
+            x += f.getlength(s)
 
 
 def _font(path, size):
@@ -240,7 +310,7 @@ def render(text, rng, fonts, level=1.0, max_width=1024):
     pool = mono if (is_mrz and rng.random() < 0.8) else [p for p in sans if covers(p, text)]
     path = rng.choice(pool)
     size = rng.randint(22, 40)
-    font = _font(path, size)
+    font = _ChainFont(path, size)
     l, t, rr, b = font.getbbox(text)
     asc, desc = font.getmetrics()
     pad_x = int(rng.uniform(0.1, 1.2) * size * (level if level > 0 else 0.3)) + 2
@@ -267,11 +337,11 @@ def render(text, rng, fonts, level=1.0, max_width=1024):
     ink = tuple(int(rng.uniform(0, 70)) for _ in range(3)) if level > 0 else (0, 0, 0)
     if level > 0 and rng.random() < 0.2:
         ink = (int(rng.uniform(0, 40)), int(rng.uniform(0, 60)), int(rng.uniform(60, 140)))
-    d.text((pad_x - l, top_extra + 2 - ytop), text, font=font, fill=ink)
+    font.draw(d, (pad_x - l, top_extra + 2 - ytop), text, fill=ink)
     if level > 0 and rng.random() < 0.15:
         # a neighbouring line's descenders/ascenders intruding at the top or bottom
         y = -int(h * 0.8) if rng.random() < 0.5 else H - int(h * 0.2)
-        d.text((pad_x, y), text[::-1], font=font, fill=ink)
+        font.draw(d, (pad_x, y), text[::-1], fill=ink)
     if level > 0:
         angle = rng.uniform(-1.2, 1.2) * level
         img = img.rotate(angle, resample=Image.BILINEAR, expand=False, fillcolor=bg)

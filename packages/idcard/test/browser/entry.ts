@@ -1,18 +1,25 @@
-// Page script for the headless-Chromium test: the reader with tesseract.js, every file served
-// from 127.0.0.1 (worker, core WASM, traineddata), nothing from a CDN.
+// Page script for the headless-Chromium test: the reader with tesseract.js and the CTC line model
+// on onnxruntime-web, every file served from 127.0.0.1 (worker, core WASM, traineddata, ONNX
+// model, onnxruntime's WASM), nothing from a CDN.
 import { IdCardReader } from '../../src/IdCardReader.js';
 
 interface Job {
   image: { width: number; height: number; url: string };
   tesseract: { langPath: string; corePath: string; workerPath: string };
+  ctcModelUrl: string;
 }
 
 async function run(job: Job) {
   const data = new Uint8Array(await (await fetch(job.image.url)).arrayBuffer());
+  const model = new Uint8Array(await (await fetch(job.ctcModelUrl)).arrayBuffer());
   const t0 = performance.now();
   const reader = await IdCardReader.create({
     recognizer: 'tesseract',
-    tesseract: { tesseractWorkers: 1, tesseract: job.tesseract },
+    tesseract: {
+      tesseractWorkers: 1,
+      tesseract: job.tesseract,
+      ctc: { model, wasmPaths: new URL('/ort/', location.href).href },
+    },
   });
   try {
     const img = { width: job.image.width, height: job.image.height, channels: 3 as const, data };
