@@ -55,10 +55,12 @@ export const bench = defineBench({
     const sets: SetScores[] = [];
     const extractTimes: number[] = [];
     let matchCpu = 0;
+    let jsMatchCpu = 0;
     let edgeCpu = 0;
     let cylinderCpu = 0;
     let matchCount = 0;
     const ws = new MatchWorkspace();
+    const jsWs = new MatchWorkspace({ useKernel: false });
     for (const def of FVC_SETS) {
       const items = await loadFvcSet(sharedDataRoot, def);
       if (!items) {
@@ -91,6 +93,16 @@ export const bench = defineBench({
         }
       }
       matchCpu += cpuMs(t0);
+      // The same comparisons without the WebAssembly kernel (browsers without WebAssembly, or a
+      // CSP refusing it): the scores are bit-identical, checked here on every pair.
+      const j0 = process.cpuUsage();
+      for (let a = 0; a < items.length; a++) {
+        for (let b = a + 1; b < items.length; b++) {
+          const s = similarity(prepared[a] as PreparedTemplate, prepared[b] as PreparedTemplate, jsWs);
+          if (s !== scores.get(a * 1000 + b)) throw new Error('MCC kernel and JavaScript path disagree');
+        }
+      }
+      jsMatchCpu += cpuMs(j0);
       // The neighbour-edge pairing alone: the first stage of a 1:N search.
       const e0 = process.cpuUsage();
       for (let a = 0; a < items.length; a++) {
@@ -196,6 +208,12 @@ export const bench = defineBench({
         {
           measure: 'matches / s (prepared templates, MCC score)',
           mean: Math.round((matchCount / matchCpu) * 1000),
+          p50: null,
+          p95: null,
+        },
+        {
+          measure: 'matches / s, MCC without WebAssembly (JavaScript fallback, same scores)',
+          mean: Math.round((matchCount / jsMatchCpu) * 1000),
           p50: null,
           p95: null,
         },

@@ -5,7 +5,11 @@ import type { PreparedTemplate } from './prepare.js';
 /** Work buffers of both matching stages, reused across comparisons. @internal */
 export class MatchWorkspace {
   readonly pairing = new PairingWorkspace();
-  readonly mcc = new MccWorkspace();
+  readonly mcc: MccWorkspace;
+  /** @param options - `useKernel: false` keeps the cylinder pairs in JavaScript (as without WebAssembly). */
+  constructor(options: { useKernel?: boolean } = {}) {
+    this.mcc = new MccWorkspace(options);
+  }
 }
 
 /**

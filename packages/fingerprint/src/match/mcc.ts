@@ -1,4 +1,11 @@
-import { KERNEL_LAYER_WORDS, KERNEL_STRIDE, KERNEL_WORDS, MccKernel } from './mccKernel.js';
+import {
+  KERNEL_LAYER_WORDS,
+  KERNEL_META_AT,
+  KERNEL_PLANES_AT,
+  KERNEL_STRIDE,
+  KERNEL_WORDS,
+  MccKernel,
+} from './mccKernel.js';
 import type { PreparedTemplate } from './prepare.js';
 
 /**
@@ -344,11 +351,32 @@ export function buildCylinders(p: PreparedTemplate, params: MccParams = DEFAULT_
       const o = k * KERNEL_STRIDE;
       records.set(bits.subarray(k * words, (k + 1) * words), o);
       records.set(valid.subarray(k * layerWords, (k + 1) * layerWords), o + words);
-      const meta = o + words + layerWords;
+      // Layers set per cell, bit-sliced (a carry-save count over the layers; at most nd = 6).
+      let validCount = 0;
+      for (let w = 0; w < layerWords; w++) {
+        let p0 = 0;
+        let p1 = 0;
+        let p2 = 0;
+        for (let l = 0; l < nd; l++) {
+          const x = bits[k * words + l * layerWords + w] as number;
+          const c0 = p0 & x;
+          p0 ^= x;
+          const c1 = p1 & c0;
+          p1 ^= c0;
+          p2 |= c1;
+        }
+        const planes = o + KERNEL_PLANES_AT + w;
+        records[planes] = p0;
+        records[planes + layerWords] = p1;
+        records[planes + 2 * layerWords] = p2;
+        validCount += popSum(pop8(valid[k * layerWords + w] as number));
+      }
+      const meta = o + KERNEL_META_AT;
       asFloat[meta] = cos[k] as number;
       asFloat[meta + 1] = sin[k] as number;
       records[meta + 2] = full[k] as number;
       records[meta + 3] = ones[k] as number;
+      records[meta + 4] = validCount;
     }
   }
   return {

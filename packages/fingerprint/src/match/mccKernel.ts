@@ -13,14 +13,21 @@
  * @internal
  */
 
-/** 32-bit words of one cylinder's record: cell bits (48), valid cells (8), cos, sin, full, ones. */
-export const KERNEL_STRIDE = 60;
 /** Bit words and valid words per cylinder that the kernel is compiled for. */
 export const KERNEL_WORDS = 48;
 export const KERNEL_LAYER_WORDS = 8;
+/**
+ * Record of one cylinder, in 32-bit words: cell bits (48), valid cells (8), the number of
+ * layers set per cell as three bit planes (3 × 8), then cos, sin (float32), full, ones, valid
+ * cell count and a pad word.
+ */
+export const KERNEL_PLANES_AT = KERNEL_WORDS + KERNEL_LAYER_WORDS;
+export const KERNEL_META_AT = KERNEL_PLANES_AT + 3 * KERNEL_LAYER_WORDS;
+export const KERNEL_STRIDE = KERNEL_META_AT + 6;
 const STRIDE_BYTES = KERNEL_STRIDE * 4;
 const VALID_AT = KERNEL_WORDS * 4;
-const META_AT = VALID_AT + KERNEL_LAYER_WORDS * 4;
+const PLANES_AT = KERNEL_PLANES_AT * 4;
+const META_AT = KERNEL_META_AT * 4;
 const MAX_CYLINDERS = 256;
 
 // Memory map (bytes).
@@ -62,6 +69,7 @@ const op = {
   i32Eqz: 0x45,
   i32GeU: 0x4f,
   i64Eqz: 0x50,
+  i64Ne: 0x52,
   f64Eq: 0x61,
   f64Lt: 0x63,
   f64Le: 0x65,
@@ -76,6 +84,7 @@ const op = {
   i64And: 0x83,
   i64Or: 0x84,
   i64Xor: 0x85,
+  i64Shl: 0x86,
   f64Nearest: 0x9e,
   f64Sqrt: 0x9f,
   f64Add: 0xa0,
@@ -222,8 +231,8 @@ class Body {
 function pairsBody(): number[] {
   const f = new Body(4);
   const [na, nb, cosMax, minCells] = [0, 1, 2, 3];
-  f.locals(I32, 'i', 'j', 'pa', 'pb', 'fullA', 'onesA', 'k', 'nz');
-  f.locals(I64, 'acc', 'dA', 'dB', 'nab', 'nA', 'nB', 'm');
+  f.locals(I32, 'i', 'j', 'pa', 'pb', 'fullA', 'onesA', 'k', 'nz', 'partA', 'partB');
+  f.locals(I64, 'acc', 'nab', 'nA', 'nB');
   f.locals(F64, 'ca', 'sa', 'den', 'v', 'x', 'r');
   const load64 = (base: string, at: number) => {
     f.get(base);
@@ -243,7 +252,6 @@ function pairsBody(): number[] {
     }
     f.set(into);
   };
-  const validAt = (w: number) => VALID_AT + 8 * (w % (KERNEL_LAYER_WORDS / 2));
   /** Record address of cylinder `counter` in the table at `base`. */
   const record = (into: string, counter: string, base: number) => {
     f.get(counter);
@@ -280,55 +288,58 @@ function pairsBody(): number[] {
           f.emit(op.f64PromoteF32, op.f64Mul, op.f64Add);
           f.get(cosMax);
           f.emit(op.f64Lt, op.brIf, 0);
-          f.emit(op.i64Const, 0);
-          f.set('dA');
-          f.emit(op.i64Const, 0);
-          f.set('dB');
-          // Unless both are full: cells valid in both, and whether one valid set contains the other.
+          f.i32(0);
+          f.set('partA');
+          f.i32(0);
+          f.set('partB');
+          // Unless both are full: the cells valid in both, and whether each side's valid cells
+          // lie within the other's (then its masked popcount is its own total).
           f.get('fullA');
           loadAt(op.i32Load, 'pb', META_AT + 8);
           f.emit(op.i32And, op.i32Eqz, op.if, 0x40);
           f.emit(op.i64Const, 0);
-          f.set('acc');
           for (let w = 0; w < KERNEL_LAYER_WORDS / 2; w++) {
-            // m = x & y; dA |= m ^ x; dB |= m ^ y; acc += popcnt(m)
             load64('pa', VALID_AT + 8 * w);
             load64('pb', VALID_AT + 8 * w);
-            f.emit(op.i64And);
-            f.set('m');
-            for (const [d, side] of [
-              ['dA', 'pa'],
-              ['dB', 'pb'],
-            ] as const) {
-              f.get(d);
-              f.get('m');
-              load64(side, VALID_AT + 8 * w);
-              f.emit(op.i64Xor, op.i64Or);
-              f.set(d);
-            }
-            f.get('acc');
-            f.get('m');
-            f.emit(op.i64Popcnt, op.i64Add);
-            f.set('acc');
+            f.emit(op.i64And, op.i64Popcnt, op.i64Add);
           }
+          f.set('acc');
           f.get('acc');
           f.emit(op.f64ConvertI64S);
           f.get(minCells);
           f.emit(op.f64Lt, op.brIf, 1); // out of the if: next pair
+          for (const [part, side] of [
+            ['partA', 'pa'],
+            ['partB', 'pb'],
+          ] as const) {
+            f.get('acc');
+            loadAt(op.i32Load, side, META_AT + 16);
+            f.emit(op.i64ExtendI32U, op.i64Ne);
+            f.set(part);
+          }
           f.emit(op.end);
           popAnd('nab', 'pa', 'pb', (w) => 8 * w);
-          // ‖a‖ over the cells valid in b: its own total when a's valid cells lie within b's.
-          for (const [d, own, other, into] of [
-            ['dA', 'pa', 'pb', 'nA'],
-            ['dB', 'pb', 'pa', 'nB'],
+          // ‖a‖ over the cells valid in b: Σ layers-set count over b's valid cells, from the
+          // three bit planes of the count (its own total when it lies within b's valid cells).
+          for (const [part, own, other, into] of [
+            ['partA', 'pa', 'pb', 'nA'],
+            ['partB', 'pb', 'pa', 'nB'],
           ] as const) {
-            f.get(d);
-            f.emit(op.i64Eqz, op.if, I64);
+            f.get(part);
+            f.emit(op.if, I64);
+            f.emit(op.i64Const, 0);
+            for (let plane = 0; plane < 3; plane++) {
+              for (let w = 0; w < KERNEL_LAYER_WORDS / 2; w++) {
+                load64(own, PLANES_AT + 4 * KERNEL_LAYER_WORDS * plane + 8 * w);
+                load64(other, VALID_AT + 8 * w);
+                f.emit(op.i64And, op.i64Popcnt);
+                if (plane > 0) f.emit(op.i64Const, plane, op.i64Shl);
+                f.emit(op.i64Add);
+              }
+            }
+            f.emit(op.else);
             loadAt(op.i32Load, own, META_AT + 12);
-            f.emit(op.i64ExtendI32U, op.else);
-            popAnd(into, own, other, validAt);
-            f.get(into);
-            f.emit(op.end);
+            f.emit(op.i64ExtendI32U, op.end);
             f.set(into);
           }
           // den = √na + √nb; v = 1 − √max(0, na + nb − 2·nab) / den
