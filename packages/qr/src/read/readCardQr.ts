@@ -274,7 +274,10 @@ const LADDER: Strategy[] = [
     name: 'upsampled-grid',
     *run(ctx) {
       // Codes at 1.5–3 px per module whose finders the full-frame search misses: located in
-      // code-like regions enlarged ×3 by cubic interpolation (see upsampledGrids).
+      // code-like regions enlarged ×3 by cubic interpolation (see upsampledGrids). Frames
+      // only: small images get the whole-image `upscale` rung (on the real sets' small images
+      // this rung read nothing on either half and its time cost a later rung's read).
+      if (Math.max(ctx.grey.width, ctx.grey.height) <= 800) return;
       for (const grid of upsampledGrids(ctx)) yield* gridAttempts(ctx.grey, grid);
     },
   },
