@@ -16,7 +16,7 @@ export const CTC_CHARSET: readonly string[] = [...VIETNAMESE_LETTERS, ...'012345
 /** The shipped model: `models/idcard-line.onnx` of this package (trained by `training/train_ctc.py`). */
 export const CTC_MODEL = {
   file: 'idcard-line.onnx',
-  sha256: '203fc27a66a53f57594b4170392df84f2b43c74755c0dc5e05622b1ef17574c8',
+  sha256: '986da70910e644f0762bb22414739e758099af801ba2b4c2bc7063879afd6fd5',
   height: 32,
   stride: 4,
   input: 'image',
