@@ -170,6 +170,55 @@ const text = {
     en: 'The turned and the frontal frames are not the same person',
   },
   'liveness/challenge-no-face': { vi: 'Không thấy khuôn mặt trong ảnh gửi đi', en: 'No face in a frame sent' },
+  // The chip step (chipScreen.ts) and the reader's guidance codes (server chipStation.ts).
+  chipTitle: { vi: 'Đặt thẻ lên đầu đọc', en: 'Place your card on the reader' },
+  chipHelp: {
+    vi: 'Đặt mặt sau thẻ căn cước nằm yên trên đầu đọc chip cho đến khi đọc xong.',
+    en: 'Lay your identity card flat on the chip reader and keep it there until the read is done.',
+  },
+  useChip: { vi: 'Dùng đầu đọc chip', en: 'Use the chip reader' },
+  chipSkip: { vi: 'Tiếp tục không dùng chip', en: 'Continue without the chip' },
+  chipBack: { vi: 'Quay lại camera', en: 'Back to the camera' },
+  chipCanLabel: { vi: '6 số cuối của số định danh trên thẻ', en: 'The last 6 digits of the ID number on your card' },
+  chipCanHelp: { vi: 'Dùng để mở chip của thẻ (mã CAN).', en: 'They open the card’s chip (its CAN).' },
+  chipCanOk: { vi: 'Xác nhận', en: 'Confirm' },
+  chipCanInvalid: { vi: 'Nhập đủ 6 chữ số', en: 'Enter all 6 digits' },
+  chipProgress: { vi: 'Tiến độ đọc chip', en: 'Chip read progress' },
+  chipPlace: { vi: 'Đặt thẻ lên đầu đọc và giữ yên', en: 'Place the card on the reader and hold it still' },
+  chipReading: { vi: 'Đang đọc chip… giữ yên thẻ', en: 'Reading the chip… keep the card still' },
+  chipReadOk: { vi: 'Đã đọc và xác thực chip', en: 'Chip read and authenticated' },
+  chipReadNotAuthenticated: {
+    vi: 'Đã đọc chip nhưng chưa xác thực được chip',
+    en: 'Chip read, but the chip could not be authenticated',
+  },
+  'chip/no-reader': { vi: 'Không có đầu đọc chip', en: 'No chip reader is attached' },
+  'chip/no-card': { vi: 'Chưa thấy thẻ trên đầu đọc', en: 'No card on the reader yet' },
+  'chip/no-key': {
+    vi: 'Cần mã QR hoặc 6 số cuối của số định danh để mở chip',
+    en: 'The chip needs the QR code or the last 6 digits of the ID number',
+  },
+  'chip/busy': { vi: 'Đầu đọc đang bận, chờ một chút', en: 'The reader is busy: wait a moment' },
+  'chip/wrong-key': {
+    vi: 'Chip không nhận mã: kiểm tra đúng thẻ của bạn và 6 số cuối',
+    en: 'The chip refused the key: check it is your card and the last 6 digits',
+  },
+  'chip/card-removed': {
+    vi: 'Thẻ bị nhấc ra khi đang đọc: đặt lại thẻ và giữ yên',
+    en: 'The card was lifted during the read: place it again and hold it still',
+  },
+  'chip/timeout': { vi: 'Chip không trả lời: đặt lại thẻ', en: 'The chip stopped answering: place the card again' },
+  'chip/unreadable': {
+    vi: 'Không đọc được chip: đặt lại thẻ hoặc đến quầy',
+    en: 'The chip could not be read: place the card again or ask at a counter',
+  },
+  'chip/unsupported': {
+    vi: 'Chip này cần đọc tại quầy',
+    en: 'This chip has to be read at a counter',
+  },
+  'chip/clone-suspected': {
+    vi: 'Chip không xác thực được: vui lòng đến quầy',
+    en: 'The chip could not be authenticated: please go to a counter',
+  },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type TextKey = keyof typeof text;

@@ -6,6 +6,7 @@ import type { QrScanner } from '@smart-citizen/qr';
 import QrWorker from '@smart-citizen/qr/worker?worker';
 import { ApiError, blobToBase64, getJson, postJson } from './api.js';
 import { cardPhotoScreen } from './cardPhotoScreen.js';
+import { chipReaderAttached, chipScreen, watchChipReader } from './chipScreen.js';
 import type { CapturedFrame, FaceWorkerRequest, FaceWorkerResponse } from './faceWorker.js';
 import { type Lang, has, setLang, t } from './i18n.js';
 
@@ -243,10 +244,12 @@ async function card(): Promise<void> {
       `<h1>${t('cardTitle')}</h1><p>${t('cardHelp')}</p>
        <div class="camera"><video id="video" aria-label="${t('cameraLabel')}"></video></div>
        <p id="guidance" class="guidance" aria-live="polite">${t('loading')}</p>
-       ${state.cardOcr ? `<div class="actions"><button type="button" id="no-qr" class="primary">${t('noQr')}</button></div>` : ''}`,
+       <div class="actions">${state.cardOcr ? `<button type="button" id="no-qr" class="primary">${t('noQr')}</button>` : ''}
+       ${chipReaderAttached() ? `<button type="button" id="use-chip">${t('useChip')}</button>` : ''}</div>`,
       render,
     );
     on('no-qr', () => cardPhoto('button'));
+    on('use-chip', () => chip(true));
   };
   render();
   const stream = await camera();
@@ -287,6 +290,8 @@ async function card(): Promise<void> {
           scanner?.close();
           scanner = undefined;
           state.identity = r.identity;
+          // A reader is attached: the chip, opened with the QR's key, is read next.
+          if (chipReaderAttached()) return chip(false);
           if (!r.known) return unknown();
           return confirm();
         }
@@ -299,6 +304,30 @@ async function card(): Promise<void> {
     },
   });
   scanner.start();
+}
+
+/** The chip on the reader (chipScreen.ts); `needKey`: no QR was read, the citizen types the CAN. */
+function chip(needKey: boolean): void {
+  scanner?.close();
+  scanner = undefined;
+  stopCamera();
+  const fromQr = needKey ? undefined : state.identity;
+  chipScreen(
+    {
+      sessionId: state.sessionId as string,
+      show,
+      on,
+      announce,
+      read(identity, known) {
+        state.identity = identity;
+        return known ? confirm() : unknown();
+      },
+      // Without the chip: the identity the QR gave, or back to the camera.
+      skip: () => (fromQr ? confirm() : void card()),
+      skipLabel: t(fromQr ? 'chipSkip' : 'chipBack'),
+    },
+    needKey,
+  );
 }
 
 function unknown(): void {
@@ -576,4 +605,5 @@ async function finish(): Promise<void> {
   welcome();
 }
 
+watchChipReader();
 welcome();
