@@ -1,4 +1,11 @@
-import { cosineSimilarity, type Issue, issue, isSmartCitizenError, normalizeVector } from '@smart-citizen/core';
+import {
+  cosineSimilarity,
+  defaultOnnxBackend,
+  type Issue,
+  issue,
+  isSmartCitizenError,
+  normalizeVector,
+} from '@smart-citizen/core';
 import {
   decodeImage,
   estimateSimilarity,
@@ -40,7 +47,6 @@ import {
 import {
   createSession,
   type FaceBackend,
-  isNode,
   loadModelBytes,
   loadOrt,
   type ModelLocations,
@@ -237,7 +243,7 @@ export class FaceVerifier {
     } else {
       profile = parseFaceProfile(p);
     }
-    const backend = options.backend ?? (isNode() ? 'node' : 'web');
+    const backend = options.backend ?? defaultOnnxBackend();
     const where = options.models ?? {};
     const wantLiveness = options.liveness ?? true;
     const specs = profileModelFiles(profile).filter(

@@ -1,7 +1,20 @@
 import type * as OrtWeb from 'onnxruntime-web';
-import { sha256Hex } from '@smart-citizen/core';
+import {
+  type OnnxBackend,
+  type OnnxRuntimeOptions,
+  importOnnxRuntime,
+  type OnnxImporters,
+  isNode,
+  onnxSessionOptions,
+  sha256Hex,
+} from '@smart-citizen/core';
 import { FaceError } from './errors.js';
 import type { ModelFileSpec } from './profiles.js';
+
+const ORT_IMPORTERS: OnnxImporters = {
+  node: (specifier) => import(/* @vite-ignore */ /* webpackIgnore: true */ specifier),
+  web: () => import('onnxruntime-web'),
+};
 
 /** The part of the onnxruntime API the package uses; onnxruntime-node and -web share it. */
 export type Ort = Pick<typeof OrtWeb, 'InferenceSession' | 'Tensor'>;
@@ -9,7 +22,7 @@ export type Ort = Pick<typeof OrtWeb, 'InferenceSession' | 'Tensor'>;
 export type OrtSession = OrtWeb.InferenceSession;
 
 /** Which onnxruntime build runs the models. */
-export type FaceBackend = 'node' | 'web';
+export type FaceBackend = OnnxBackend;
 
 /** Bytes of a model or a path to it (a path works in Node only). Never fetched implicitly. */
 export type ModelSource = string | Uint8Array;
@@ -25,24 +38,9 @@ export interface ModelLocations {
 }
 
 /** Runtime options shared by every session. */
-export interface RuntimeOptions {
+export interface RuntimeOptions extends OnnxRuntimeOptions {
   /** @default 'node' in Node, 'web' elsewhere */
   backend?: FaceBackend;
-  /** Intra-op threads per session. @default 1 */
-  threads?: number;
-  /** Let idle onnxruntime-node threads spin (only helps on an otherwise idle many-core box). @default false */
-  allowSpinning?: boolean;
-  /**
-   * onnxruntime-web: where its `.wasm`/`.mjs` files are (a URL prefix or a map, passed to
-   * `ort.env.wasm.wasmPaths`). @default the files of the installed onnxruntime-web package
-   */
-  wasmPaths?: string | Record<string, string>;
-}
-
-/** True when running in Node.js. */
-export function isNode(): boolean {
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof p?.versions?.node === 'string';
 }
 
 const ortCache = new Map<string, Promise<Ort>>();
@@ -61,19 +59,8 @@ export function loadOrt(backend: FaceBackend, options: RuntimeOptions = {}): Pro
   return p;
 }
 
-async function importOrt(backend: FaceBackend, options: RuntimeOptions): Promise<Ort> {
-  if (backend === 'node') {
-    // The specifier is a variable so browser bundlers do not follow it: an app that also has
-    // onnxruntime-node installed would otherwise get its native .node binaries in the bundle.
-    const nodeRuntime = 'onnxruntime-node';
-    const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ nodeRuntime)) as Ort & { default?: Ort };
-    return mod.InferenceSession ? mod : (mod.default as Ort);
-  }
-  const mod = (await import('onnxruntime-web')) as typeof OrtWeb;
-  mod.env.wasm.numThreads = Math.max(1, options.threads ?? 1);
-  mod.env.wasm.proxy = false;
-  if (options.wasmPaths !== undefined) mod.env.wasm.wasmPaths = options.wasmPaths;
-  return mod;
+function importOrt(backend: FaceBackend, options: RuntimeOptions): Promise<Ort> {
+  return importOnnxRuntime<Ort>(backend, options, ORT_IMPORTERS);
 }
 
 /** `models/` of the installed `@smart-citizen/face-models` package (Node only). */
@@ -152,18 +139,7 @@ export async function createSession(
   backend: FaceBackend,
   options: RuntimeOptions,
 ): Promise<OrtSession> {
-  const threads = Math.max(1, options.threads ?? 1);
-  const spin = options.allowSpinning ? '1' : '0';
-  const sessionOptions: OrtWeb.InferenceSession.SessionOptions =
-    backend === 'node'
-      ? {
-          intraOpNumThreads: threads,
-          interOpNumThreads: 1,
-          executionMode: 'sequential',
-          graphOptimizationLevel: 'all',
-          extra: { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } },
-        }
-      : { executionProviders: ['wasm'], graphOptimizationLevel: 'all', executionMode: 'sequential' };
+  const sessionOptions = onnxSessionOptions(backend, options);
   let session: OrtSession;
   try {
     session = await ort.InferenceSession.create(bytes, sessionOptions);

@@ -6,3 +6,5 @@ export { createRng } from './random.js';
 export type { Rng } from './random.js';
 export { createExclusiveLock } from './ExclusiveLock.js';
 export type { ExclusiveLock } from './ExclusiveLock.js';
+export { defaultOnnxBackend, importOnnxRuntime, isNode, onnxSessionOptions } from './onnxRuntime.js';
+export type { OnnxBackend, OnnxImporters, OnnxRuntimeOptions, OnnxSessionOptions } from './onnxRuntime.js';

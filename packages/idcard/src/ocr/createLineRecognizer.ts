@@ -2,7 +2,7 @@ import { IdCardError } from '../errors.js';
 import { CtcLineReader, type CtcOptions } from './ctcLineReader.js';
 import type { LineRecognizer } from './LineRecognizer.js';
 import { lineAlphabets, type LineField } from './lineAlphabets.js';
-import { isNode } from './isNode.js';
+import { isNode } from '@smart-citizen/core';
 import { TesseractLineReader, type TesseractPaths } from './tesseractLineReader.js';
 
 /** Which engine reads a line: tesseract.js, or the package's own CTC recogniser on onnxruntime. */

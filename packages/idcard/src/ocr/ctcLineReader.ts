@@ -1,11 +1,22 @@
 import type * as OrtWeb from 'onnxruntime-web';
-import { sha256Hex } from '@smart-citizen/core';
+import {
+  defaultOnnxBackend,
+  importOnnxRuntime,
+  type OnnxImporters,
+  isNode,
+  onnxSessionOptions,
+  sha256Hex,
+} from '@smart-citizen/core';
 import type { RasterImage } from '@smart-citizen/image';
 import { IdCardError } from '../errors.js';
 import { allowedClasses, ctcGreedyDecode, type RecognizedLine } from './ctcDecode.js';
-import { isNode } from './isNode.js';
 import { lineAlphabets, VIETNAMESE_LETTERS, type LineField } from './lineAlphabets.js';
 import { prepareLine } from './prepareLine.js';
+
+const ORT_IMPORTERS: OnnxImporters = {
+  node: (specifier) => import(/* @vite-ignore */ /* webpackIgnore: true */ specifier),
+  web: () => import('onnxruntime-web'),
+};
 
 /**
  * The recogniser's 206 symbols in class order (class k = `CTC_CHARSET[k - 1]`, 0 = blank): the
@@ -36,20 +47,6 @@ export interface CtcOptions {
 }
 
 type Ort = Pick<typeof OrtWeb, 'InferenceSession' | 'Tensor'>;
-
-async function importOrt(backend: 'node' | 'web', options: CtcOptions): Promise<Ort> {
-  if (backend === 'node') {
-    // a variable specifier keeps browser bundlers from following it into native binaries
-    const nodeRuntime = 'onnxruntime-node';
-    const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ nodeRuntime)) as Ort & { default?: Ort };
-    return mod.InferenceSession ? mod : (mod.default as Ort);
-  }
-  const mod = (await import('onnxruntime-web')) as typeof OrtWeb;
-  mod.env.wasm.numThreads = Math.max(1, options.threads ?? 1);
-  mod.env.wasm.proxy = false;
-  if (options.wasmPaths !== undefined) mod.env.wasm.wasmPaths = options.wasmPaths;
-  return mod;
-}
 
 /** `models/idcard-line.onnx` of the installed package (Node). */
 async function defaultModelPath(): Promise<string> {
@@ -96,24 +93,12 @@ export class CtcLineReader {
     if (options.model === undefined && CTC_MODEL.sha256 && (await sha256Hex(bytes)) !== CTC_MODEL.sha256) {
       throw new IdCardError('idcard/model-missing', `${CTC_MODEL.file} does not match its SHA-256`);
     }
-    const backend = options.backend ?? (isNode() ? 'node' : 'web');
+    const backend = options.backend ?? defaultOnnxBackend();
     let session: OrtWeb.InferenceSession;
     let ort: Ort;
     try {
-      ort = await importOrt(backend, options);
-      const threads = Math.max(1, options.threads ?? 1);
-      session = await ort.InferenceSession.create(
-        bytes,
-        backend === 'node'
-          ? {
-              intraOpNumThreads: threads,
-              interOpNumThreads: 1,
-              executionMode: 'sequential',
-              graphOptimizationLevel: 'all',
-              extra: { session: { intra_op: { allow_spinning: '0' } } },
-            }
-          : { executionProviders: ['wasm'], graphOptimizationLevel: 'all' },
-      );
+      ort = await importOnnxRuntime<Ort>(backend, options, ORT_IMPORTERS);
+      session = await ort.InferenceSession.create(bytes, onnxSessionOptions(backend, options));
     } catch (cause) {
       throw new IdCardError('idcard/engine-unavailable', `onnxruntime-${backend} cannot run ${CTC_MODEL.file}`, {
         cause,

@@ -3,7 +3,7 @@ import type Tesseract from 'tesseract.js';
 import { IdCardError } from '../errors.js';
 import type { RecognizedChar, RecognizedLine } from './ctcDecode.js';
 import { lineAlphabets, type LineField } from './lineAlphabets.js';
-import { isNode } from './isNode.js';
+import { isNode } from '@smart-citizen/core';
 
 /** Where tesseract.js finds its worker, core and language data. */
 export interface TesseractPaths {

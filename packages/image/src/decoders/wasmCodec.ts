@@ -1,3 +1,4 @@
+import { isNode } from '@smart-citizen/core';
 import { imageError } from '../imageErrors.js';
 
 /** Where a decoder's WebAssembly comes from: a compiled module or the `.wasm` bytes. */
@@ -97,10 +98,7 @@ function compile(source: WasmSource): Promise<WebAssembly.Module> {
   return WebAssembly.compile(source instanceof Uint8Array ? source.slice() : source);
 }
 
-/** @internal True in Node (not in a browser or a worker). */
-export function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-}
+export { isNode };
 
 /**
  * @internal Node's `require` for this file, created at run time so bundlers neither follow nor
