@@ -119,10 +119,7 @@ export const bench = defineBench({
       ctx.progress(`card portraits at level(s) ${cardLevels.join(', ')}`);
       const finder = await FaceVerifier.create({ profile: 'default', liveness: false });
       const boxes: (FaceBox | undefined)[] = [];
-      for (const im of photos) {
-        const r = await finder.embed(im);
-        boxes.push(r.status === 'ok' ? r.face.box : undefined);
-      }
+      for (const im of photos) boxes.push((await finder.detect(im)).faces[0]?.box);
       await finder.close();
       const data = await loadGeneratorData(sharedDataRoot);
       const cache = join(process.cwd(), 'node_modules/.cache/smart-citizen/face-card');

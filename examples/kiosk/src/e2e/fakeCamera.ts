@@ -7,6 +7,8 @@
 // builder checks with the face landmarks that each turn reads as more than the challenge's 20°.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { createRng } from '@smart-citizen/core';
+import { chromiumArgs } from '@smart-citizen/test-kit';
+import type { Browser } from 'playwright-core';
 import { FaceVerifier, estimatePose } from '@smart-citizen/face';
 import { cardLayout } from '@smart-citizen/idcard';
 import { type GeneratedIdentity, renderCardSide } from '@smart-citizen/idcard/testing';
@@ -161,4 +163,22 @@ export async function buildFakeCamera(
     closeSync(fd);
   }
   return { path, seconds: segments.reduce((s, [, t]) => s + t, 0), yaw, cardFrame, faceFrame };
+}
+
+/**
+ * Launch headless Chromium whose webcam plays `clipPath` (a Y4M clip from {@link buildFakeCamera})
+ * and whose camera permission prompt is answered yes. One clip per launch: Chromium's fake
+ * camera plays the file it was started with.
+ */
+export async function launchWithFakeCamera(executablePath: string, clipPath: string): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath,
+    args: [
+      ...chromiumArgs,
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${clipPath}`,
+      '--use-fake-ui-for-media-stream',
+    ],
+  });
 }

@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeImage, toRgb } from '@smart-citizen/image';
-import { chromiumArgs, chromiumPath, sharedData } from '@smart-citizen/test-kit';
+import { chromiumPath, sharedData } from '@smart-citizen/test-kit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKioskServer, defaultAppDir, type KioskServer } from '../server/createKioskServer.js';
 import { generateCitizens, type SeededCitizen } from '../server/seed.js';
 import { noQrCardFront } from './cardFrames.js';
-import { buildFakeCamera, type FakeCameraClip } from './fakeCamera.js';
+import { buildFakeCamera, type FakeCameraClip, launchWithFakeCamera } from './fakeCamera.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const kioskDir = resolve(here, '../..');
@@ -73,16 +73,7 @@ describe.skipIf(!chromium || !deepface)('kiosk end to end in Chromium with a fak
     const photo = (f: string) => new Uint8Array(readFileSync(join(deepface as string, f)));
     // deepface img1 and img2 are the same person (identities.json).
     clip = await buildFakeCamera(citizen, photo('img1.jpg'), photo('img2.jpg'), join(work, 'camera.y4m'));
-    const { chromium: pw } = await import('playwright-core');
-    browser = await pw.launch({
-      executablePath: chromium as string,
-      args: [
-        ...chromiumArgs,
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-video-capture=${clip.path}`,
-        '--use-fake-ui-for-media-stream',
-      ],
-    });
+    browser = await launchWithFakeCamera(chromium as string, clip.path);
   }, 300_000);
 
   afterAll(async () => {
@@ -219,16 +210,7 @@ describe.skipIf(!chromium || !deepface)('kiosk end to end in Chromium with a fak
       card,
       cardSeconds: 8,
     });
-    const { chromium: pw } = await import('playwright-core');
-    const cmndBrowser = await pw.launch({
-      executablePath: chromium as string,
-      args: [
-        ...chromiumArgs,
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-video-capture=${cmndClip.path}`,
-        '--use-fake-ui-for-media-stream',
-      ],
-    });
+    const cmndBrowser = await launchWithFakeCamera(chromium as string, cmndClip.path);
     try {
       const context = await cmndBrowser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 1000 } });
       const page = await context.newPage();

@@ -17,13 +17,13 @@ import { SoftwareCard, createTestPki } from '@smart-citizen/chip/testing';
 import { readDecisionAudit } from '@smart-citizen/core';
 import { decodeImage, resize, toRgb } from '@smart-citizen/image';
 import { encodeJpeg2000 } from '@smart-citizen/image/testing';
-import { chromiumArgs, chromiumPath, hasVpcd, lockVpcdSlot, sharedData, vpcdPort } from '@smart-citizen/test-kit';
+import { chromiumPath, hasVpcd, lockVpcdSlot, sharedData, vpcdPort } from '@smart-citizen/test-kit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chipCardFor } from '../server/chipTestCard.js';
 import { createKioskServer, defaultAppDir, type KioskServer } from '../server/createKioskServer.js';
 import { generateCitizens } from '../server/seed.js';
-import { buildFakeCamera, FRAME_H, FRAME_W } from './fakeCamera.js';
+import { buildFakeCamera, FRAME_H, FRAME_W, launchWithFakeCamera } from './fakeCamera.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const kioskDir = resolve(here, '../..');
@@ -92,16 +92,7 @@ describe.skipIf(!chromium || !vpcd || !deepface)('kiosk chip path in Chromium wi
       chipCscas: [pki.csca.der],
       log: (l) => logs.push(l),
     });
-    const { chromium: pw } = await import('playwright-core');
-    browser = await pw.launch({
-      executablePath: chromium as string,
-      args: [
-        ...chromiumArgs,
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-video-capture=${clip.path}`,
-        '--use-fake-ui-for-media-stream',
-      ],
-    });
+    browser = await launchWithFakeCamera(chromium as string, clip.path);
   }, 300_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,5 +1,5 @@
-import { hasVpcd, vpcdPort } from '@smart-citizen/test-kit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { hasVpcd, lockVpcdSlot, vpcdPort } from '@smart-citizen/test-kit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChipReader } from '../ChipReader.js';
 import { isChipError } from '../errors.js';
 import { SoftwareCard, createTestDocument } from '../testing.js';
@@ -11,6 +11,15 @@ import { createPcscTransport } from './pcscTransport.js';
 const available = await hasVpcd();
 const doc = createTestDocument();
 let connection: VirtualCardConnection | undefined;
+// vpcd's first slot, by its full name: "Virtual PCD 00" alone also matches the second slot
+// ("Virtual PCD 00 01"), where the CLI and kiosk tests plug their cards.
+const readerName = 'Virtual PCD 00 00';
+let release: (() => void) | undefined;
+
+beforeAll(async () => {
+  if (available) release = await lockVpcdSlot(vpcdPort);
+}, 200_000);
+afterAll(() => release?.());
 
 afterEach(async () => {
   await connection?.close();
@@ -22,8 +31,8 @@ afterEach(async () => {
 describe.skipIf(!available)('PC/SC through pcscd + vsmartcard-vpcd', () => {
   it('reads and authenticates the software card end to end', async () => {
     connection = await connectVirtualCard(new SoftwareCard(doc), { port: vpcdPort });
-    const transport = await createPcscTransport({ reader: 'Virtual PCD 00', waitMs: 10_000 });
-    expect(transport.readerName).toContain('Virtual PCD');
+    const transport = await createPcscTransport({ reader: readerName, waitMs: 10_000 });
+    expect(transport.readerName).toBe(readerName);
     const reader = await ChipReader.create({ transport });
     const r = await reader.read({ key: { can: doc.can }, cscas: [doc.pki.csca.der] });
     await reader.close();
@@ -37,7 +46,7 @@ describe.skipIf(!available)('PC/SC through pcscd + vsmartcard-vpcd', () => {
 
   it('falls back to BAC over PC/SC when the chip refuses PACE', async () => {
     connection = await connectVirtualCard(new SoftwareCard(doc, { refusePace: true }), { port: vpcdPort });
-    const transport = await createPcscTransport({ reader: 'Virtual PCD 00' });
+    const transport = await createPcscTransport({ reader: readerName });
     const reader = await ChipReader.create({ transport });
     const r = await reader.read({ key: { can: doc.can, mrz: doc.mrzKey }, files: ['DG1', 'DG13', 'SOD'] });
     await reader.close();
@@ -49,7 +58,7 @@ describe.skipIf(!available)('PC/SC through pcscd + vsmartcard-vpcd', () => {
     const card = new SoftwareCard(doc);
     const conn = await connectVirtualCard(card, { port: vpcdPort });
     connection = conn;
-    const transport = await createPcscTransport({ reader: 'Virtual PCD 00' });
+    const transport = await createPcscTransport({ reader: readerName });
     const reader = await ChipReader.create({ transport, timeoutMs: 5000 });
     const err = await reader
       .read({
