@@ -6,6 +6,7 @@ const DIM = 64;
 function vec(rng: () => number): Float32Array {
   return Float32Array.from({ length: DIM }, () => rng() * 2 - 1);
 }
+const near = (v: Float32Array, rng: () => number) => v.map((x) => x + 0.4 * (rng() * 2 - 1));
 
 describe('FaceScanIndex sign-hash prefilter', () => {
   it('finds what the exact scan finds for noisy captures of enrolled faces, and forgets removed ones', () => {
@@ -35,6 +36,42 @@ describe('FaceScanIndex sign-hash prefilter', () => {
     expect(hashed.search(stored[4999] as Float32Array, { k: 1 })[0]?.templateId).toBe('t4999');
     expect(hashed.size).toBe(4999);
   });
+
+  it.each([1, 2])(
+    'searchMany (%i threads) gives each probe the hits search gives it, for new captures and indexed templates',
+    async (threads) => {
+      const rng = createRng(13).next;
+      // More rows than one tile of the batch scan (8,192), probes not a multiple of its block.
+      const index = new FaceScanIndex(DIM, 16, { bits: 128, candidates: 60, threads });
+      const stored: Float32Array[] = [];
+      for (let i = 0; i < 9000; i++) {
+        stored.push(vec(rng));
+        index.add(`t${i}`, `p${i}`, stored[i] as Float32Array);
+      }
+      const probes = [
+        ...Array.from({ length: 21 }, (_, q) => ({ embedding: near(stored[(q * 389) % 9000] as Float32Array, rng) })),
+        ...Array.from({ length: 14 }, (_, q) => ({
+          embedding: stored[q * 600] as Float32Array,
+          templateId: `t${q * 600}`,
+        })),
+        { embedding: new Float32Array(DIM + 1) },
+      ];
+      const options = { k: 4, minSimilarity: 0.1 };
+      const many = await index.searchMany(probes, options);
+      expect(many).toHaveLength(probes.length);
+      for (const [q, p] of probes.entries()) expect(many[q]).toEqual(index.search(p.embedding, options));
+      // An indexed template finds itself first.
+      expect(many[21]?.[0]?.templateId).toBe('t0');
+      expect(many[21]?.[0]?.similarity).toBeCloseTo(1, 6);
+      expect(many[probes.length - 1]).toEqual([]);
+      // Rows added after a batch are scanned by the next one.
+      index.add('late', 'p-late', probes[0]?.embedding as Float32Array);
+      const again = await index.searchMany(probes.slice(0, 20), options);
+      expect(again[0]?.[0]?.templateId).toBe('late');
+      await index.close();
+      await index.close();
+    },
+  );
 
   it('with a coarse partition, scans a few cells and still finds the enrolled face; keeps up with adds, replacements and removals', () => {
     const rng = createRng(11).next;

@@ -36,6 +36,43 @@ export interface FaceHashPrefilter {
    * @default 16
    */
   probe?: number;
+  /**
+   * Threads of {@link FaceScanIndex.searchMany}'s code scan: 2 splits each batch with a second
+   * thread (a Node worker over shared WebAssembly memory, started at the first batch, stopped by
+   * {@link FaceScanIndex.close}); elsewhere, or with 1, the calling thread does it all.
+   * @default 1
+   */
+  threads?: number;
+}
+
+/** A probe of {@link FaceScanIndex.searchMany}. */
+export interface FaceScanProbe {
+  embedding: Float32Array;
+  /**
+   * The probe is this indexed template (e.g. from a scan of the store): the index's own unit vector
+   * and sign code of it are used, nothing is normalised or encoded again. Ignored when not indexed.
+   */
+  templateId?: string;
+}
+
+/**
+ * Dot product of `q` with the row of `data` at `base`, four running sums (independent additions
+ * the CPU can overlap: about three times the speed of one sum over 512 dimensions).
+ */
+function dotAt(data: Float32Array, base: number, q: Float32Array, d: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < d; i += 4) {
+    s0 += (data[base + i] as number) * (q[i] as number);
+    s1 += (data[base + i + 1] as number) * (q[i + 1] as number);
+    s2 += (data[base + i + 2] as number) * (q[i + 2] as number);
+    s3 += (data[base + i + 3] as number) * (q[i + 3] as number);
+  }
+  for (; i < d; i++) s0 += (data[base + i] as number) * (q[i] as number);
+  return s0 + s1 + (s2 + s3);
 }
 
 /** Embeddings per cell needed before the partition is built. */
@@ -109,7 +146,7 @@ export class FaceScanIndex {
     if (prefilter) {
       // Gaussian hyperplanes (Box–Muller over the project's RNG): a fixed seed gives fixed codes.
       const rng = createRng(prefilter.seed ?? 1).next;
-      this.kernel = HammingKernel.create(this.words);
+      this.kernel = HammingKernel.create(this.words, prefilter.threads ?? 1);
       this.planes = new Float32Array(bits * dimension);
       for (let i = 0; i < this.planes.length; i++) {
         this.planes[i] = Math.sqrt(-2 * Math.log(Math.max(rng(), 1e-12))) * Math.cos(2 * Math.PI * rng());
@@ -123,12 +160,7 @@ export class FaceScanIndex {
     const d = this.dimension;
     for (let w = 0; w < this.words; w++) {
       let word = 0;
-      for (let b = 0; b < 32; b++) {
-        const base = (w * 32 + b) * d;
-        let dot = 0;
-        for (let i = 0; i < d; i++) dot += (planes[base + i] as number) * (unit[i] as number);
-        if (dot > 0) word |= 1 << b;
-      }
+      for (let b = 0; b < 32; b++) if (dotAt(planes, (w * 32 + b) * d, unit, d) > 0) word |= 1 << b;
       out[at + w] = word >>> 0;
     }
   }
@@ -143,6 +175,11 @@ export class FaceScanIndex {
         throw new RangeError('[@smart-citizen/core] effort must be ≥ 1');
     if (effort.candidates !== undefined) this.candidates = effort.candidates;
     if (effort.probe !== undefined) this.probe = effort.probe;
+  }
+
+  /** Stop the scan thread of {@link searchMany}, if it started one. Idempotent; the index stays usable. */
+  async close(): Promise<void> {
+    await this.kernel?.close();
   }
 
   /** Number of embeddings held. */
@@ -306,22 +343,66 @@ export class FaceScanIndex {
     const min = options.minSimilarity ?? -1;
     if (query.length !== this.dimension || k <= 0) return [];
     const q = normalizeVector(query);
-    const d = this.dimension;
-    const data = this.data;
     const n = this.ids.length;
     let rows: Int32Array | undefined;
     if (this.planes && n > 2 * this.candidates && !options.exact) {
       this.prepare();
       rows = this.nearestCodes(q);
     }
+    return this.rank(q, rows, k, min);
+  }
+
+  /**
+   * {@link search} for many probes: the same hits per probe. Without cells, the sign-code pass is
+   * one tiled all-pairs scan ({@link HammingKernel.nearestMany}) instead of a scan per probe, and a
+   * probe that is an indexed template (`templateId`) reuses its stored unit vector and code — the
+   * dedupe job's case, where every probe is a template of the index.
+   * @param probes - embeddings (any length; another dimension gives no hits)
+   * @returns hits per probe, in the probes' order
+   */
+  async searchMany(probes: readonly FaceScanProbe[], options: FaceSearchOptions = {}): Promise<FaceSearchHit[][]> {
+    const k = options.k ?? 5;
+    const min = options.minSimilarity ?? -1;
+    const n = this.ids.length;
+    const batch = !!this.planes && !!this.kernel && !this.centroids && this.cellCount === 0;
+    if (!batch || options.exact || n <= 2 * this.candidates || k <= 0)
+      return probes.map((p) => this.search(p.embedding, options));
+    const d = this.dimension;
+    const W = this.words;
+    const live = probes.flatMap((p, i) => (p.embedding.length === d ? [i] : []));
+    const units: Float32Array[] = [];
+    const qcodes = new Uint32Array(live.length * W);
+    live.forEach((i, j) => {
+      const p = probes[i] as FaceScanProbe;
+      const row = p.templateId === undefined ? undefined : this.slot.get(p.templateId);
+      if (row !== undefined) {
+        units.push(this.data.subarray(row * d, (row + 1) * d));
+        qcodes.set(this.codes.subarray(row * W, (row + 1) * W), j * W);
+      } else {
+        const q = normalizeVector(p.embedding);
+        units.push(q);
+        this.encode(q, qcodes, j * W);
+      }
+    });
+    const rows = await (this.kernel as HammingKernel).nearestManyParallel(this.codes, n, qcodes, this.candidates);
+    const out: FaceSearchHit[][] = probes.map(() => []);
+    live.forEach((i, j) => {
+      out[i] = this.rank(units[j] as Float32Array, rows[j] as Int32Array, k, min);
+    });
+    return out;
+  }
+
+  /** The best `k` of `rows` (every row when absent) by exact cosine with the unit probe `q`. */
+  private rank(q: Float32Array, rows: Int32Array | undefined, k: number, min: number): FaceSearchHit[] {
+    const d = this.dimension;
+    const data = this.data;
+    const n = this.ids.length;
     // Keep the best k in a small sorted array: k is tiny next to the number of rows.
     const bestScore: number[] = [];
     const bestRow: number[] = [];
     for (let j = 0, m = rows ? rows.length : n; j < m; j++) {
       const r = rows ? (rows[j] as number) : j;
-      let dot = 0;
-      const base = r * d;
-      for (let i = 0; i < d; i++) dot += (data[base + i] as number) * (q[i] as number);
+      const dot = dotAt(data, r * d, q, d);
       if (dot < min) continue;
       if (bestScore.length === k && dot <= (bestScore[k - 1] as number)) continue;
       let pos = bestScore.length;

@@ -106,6 +106,13 @@ export interface FaceScanOptions {
   limit?: number;
 }
 
+/** A probe of {@link IdentityStore.searchFacesMany}. */
+export interface FaceProbe {
+  embedding: Float32Array;
+  /** The enrolled face template the embedding is (from {@link IdentityStore.scanFaces}), if any. */
+  templateId?: string;
+}
+
 /** Options of {@link IdentityStore.searchFaces}. */
 export interface FaceSearchOptions {
   /**
@@ -217,6 +224,13 @@ export interface IdentityStore {
   scanFaces?(options?: FaceScanOptions): Promise<FaceScanPage>;
   /** Optional: 1:N search over enrolled `face` templates (format `f32`) by cosine similarity. */
   searchFaces?(embedding: Float32Array, options?: FaceSearchOptions): Promise<FaceSearchHit[]>;
+  /**
+   * Optional: {@link IdentityStore.searchFaces} for many probes, hits per probe in their order. An
+   * in-process sign-code index answers a batch with one tiled scan of its codes (the dedupe job's
+   * all-pairs pass); a probe with the `templateId` of an enrolled face template (as
+   * {@link IdentityStore.scanFaces} gives it) is searched with that template's indexed vector.
+   */
+  searchFacesMany?(probes: readonly FaceProbe[], options?: FaceSearchOptions): Promise<FaceSearchHit[][]>;
   /**
    * Optional: 1:N search over enrolled templates of one kind through the index registered for it
    * (`createIdentityStore({ indexes })`, e.g. a fingerprint matcher); `face` uses the face index.

@@ -1,5 +1,5 @@
 import { type FaceHashPrefilter, FaceScanIndex } from './FaceScanIndex.js';
-import type { TemplateSearchHit } from './IdentityStore.js';
+import type { FaceSearchHit, TemplateSearchHit } from './IdentityStore.js';
 
 /**
  * An in-process 1:N index over the templates of one kind. `createIdentityStore` fills it from
@@ -17,10 +17,26 @@ export interface TemplateIndex<Probe = unknown> {
   removeOwner(idNumber: string): void;
   /** The best `k` hits at or above `minScore`, best first. */
   search(probe: Probe, options: { k: number; minScore?: number }): TemplateSearchHit[];
+  /**
+   * Optional: {@link search} for many probes at once (same hits per probe), for an index that can
+   * share work between them; `templateId` names a probe that is one of the indexed templates.
+   */
+  searchMany?(
+    probes: readonly { probe: Probe; templateId?: string }[],
+    options: { k: number; minScore?: number },
+  ): Promise<TemplateSearchHit[][]>;
+  /** Optional: release what the index started (a scan thread); the store calls it when it drops the index. */
+  close?(): Promise<void>;
 }
 
 /** Makes an empty {@link TemplateIndex} able to answer `probe`. */
 export type TemplateIndexFactory<Probe = unknown> = (probe: Probe) => TemplateIndex<Probe>;
+
+const hitOf = (h: FaceSearchHit): TemplateSearchHit => ({
+  idNumber: h.idNumber,
+  templateId: h.templateId,
+  score: h.similarity,
+});
 
 /**
  * The default index of a vector kind (`face`): an exact cosine scan ({@link FaceScanIndex}) of
@@ -43,10 +59,15 @@ export function cosineTemplateIndex(
       add: (id, owner, template) => scan.add(id, owner, toVector(template)),
       remove: (id) => scan.remove(id),
       removeOwner: (owner) => scan.removeOwner(owner),
-      search: (p, o) =>
-        scan
-          .search(p, { k: o.k, minSimilarity: o.minScore ?? -1 })
-          .map((h) => ({ idNumber: h.idNumber, templateId: h.templateId, score: h.similarity })),
+      search: (p, o) => scan.search(p, { k: o.k, minSimilarity: o.minScore ?? -1 }).map(hitOf),
+      close: () => scan.close(),
+      searchMany: async (probes, o) =>
+        (
+          await scan.searchMany(
+            probes.map(({ probe, templateId }) => ({ embedding: probe, ...(templateId ? { templateId } : {}) })),
+            { k: o.k, minSimilarity: o.minScore ?? -1 },
+          )
+        ).map((hits) => hits.map(hitOf)),
     };
   };
 }

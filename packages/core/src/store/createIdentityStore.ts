@@ -62,6 +62,7 @@ export type FullIdentityStore = IdentityStore &
       | 'listTemplates'
       | 'scanFaces'
       | 'searchFaces'
+      | 'searchFacesMany'
       | 'searchTemplates'
       | 'rotateKeys'
       | 'count'
@@ -133,6 +134,7 @@ export function createIdentityStore(options: CreateIdentityStoreOptions): FullId
         state.seq = sorted[sorted.length - 1] as number;
         apply?.(state.index, kind);
       } else {
+        void state.index.close?.();
         indexes.delete(kind);
       }
     }
@@ -143,7 +145,8 @@ export function createIdentityStore(options: CreateIdentityStoreOptions): FullId
     const toVector = templateModality(kind)?.vector;
     return toVector ? (cosineTemplateIndex(toVector) as TemplateIndexFactory<unknown>) : undefined;
   };
-  const searchIndex = async (kind: TemplateKind, probe: unknown, k: number, minScore?: number) => {
+  /** The kind's index, loaded (or reloaded after another process wrote) to answer `probe`. */
+  const loadIndex = async (kind: TemplateKind, probe: unknown): Promise<TemplateIndex<unknown>> => {
     const factory = indexFactory(kind);
     if (!factory) {
       throw new SmartCitizenError('store/no-index', `no 1:N index is registered for ${String(kind)} templates`, {
@@ -164,12 +167,15 @@ export function createIdentityStore(options: CreateIdentityStoreOptions): FullId
         if (page.rows.length < SCAN_PAGE) break;
       }
       // Writes made while loading moved the head on: the next search reloads.
+      if (state) void state.index.close?.();
       state = { index, seq: head };
       indexes.set(kind, state);
       logger.debug('template index loaded', { kind, size });
     }
-    return state.index.search(probe, { k, ...(minScore === undefined ? {} : { minScore }) });
+    return state.index;
   };
+  const searchIndex = async (kind: TemplateKind, probe: unknown, k: number, minScore?: number) =>
+    (await loadIndex(kind, probe)).search(probe, { k, ...(minScore === undefined ? {} : { minScore }) });
   const enrol = async (items: readonly { idNumber: string; template: TemplateInput }[]): Promise<TemplateInfo[]> => {
     open();
     const modalities = items.map((it) => checkTemplateInput(it.template, pkg, options.faceDimension));
@@ -248,6 +254,37 @@ export function createIdentityStore(options: CreateIdentityStoreOptions): FullId
     }
     const hits = await searchIndex('face', embedding, k, min);
     return hits.map((h) => ({ idNumber: h.idNumber, templateId: h.templateId, similarity: h.score }));
+  };
+
+  const searchFacesMany: FullIdentityStore['searchFacesMany'] = async (probes, opts = {}) => {
+    open();
+    const k = opts.k ?? 5;
+    const first = probes[0];
+    if (k <= 0 || !first) return probes.map(() => []);
+    if (vectors?.kinds.includes('face')) {
+      const out: FaceSearchHit[][] = [];
+      for (const p of probes) out.push(await searchFaces(p.embedding, opts));
+      return out;
+    }
+    const index = await loadIndex('face', first.embedding);
+    const min = opts.minSimilarity ?? -1;
+    const toHits = (hits: TemplateSearchHit[]) =>
+      hits.map((h) => ({ idNumber: h.idNumber, templateId: h.templateId, similarity: h.score }));
+    const fitting = probes.filter((p) => index.fits(p.embedding));
+    const found = index.searchMany
+      ? await index.searchMany(
+          fitting.map((p) => ({ probe: p.embedding, ...(p.templateId ? { templateId: p.templateId } : {}) })),
+          { k, minScore: min },
+        )
+      : fitting.map((p) => index.search(p.embedding, { k, minScore: min }));
+    const out: FaceSearchHit[][] = [];
+    let j = 0;
+    // A probe the index does not fit (another dimension) is searched alone, as searchFaces would.
+    for (const p of probes)
+      out.push(
+        index.fits(p.embedding) ? toHits(found[j++] as TemplateSearchHit[]) : await searchFaces(p.embedding, opts),
+      );
+    return out;
   };
 
   return {
@@ -363,6 +400,7 @@ export function createIdentityStore(options: CreateIdentityStoreOptions): FullId
     },
     scanFaces,
     searchFaces,
+    searchFacesMany,
     async searchTemplates(kind, probe, opts = {}): Promise<TemplateSearchHit[]> {
       open();
       const k = opts.k ?? 5;
@@ -406,7 +444,9 @@ export function createIdentityStore(options: CreateIdentityStoreOptions): FullId
     async close() {
       if (closed) return;
       closed = true;
+      const open = [...indexes.values()];
       indexes.clear();
+      for (const { index } of open) await index.close?.();
       await driver.close();
     },
   };

@@ -3,7 +3,8 @@ import { createRng } from '../../ports/random.js';
 import { createMemoryAuditLog } from '../../privacy/index.js';
 import { createStaticKeyProvider } from '../../privacy/KeyProvider.js';
 import { createMemoryIdentityStore } from '../createMemoryIdentityStore.js';
-import { encodeEmbedding } from '../embedding.js';
+import { decodeEmbedding, encodeEmbedding } from '../embedding.js';
+import { cosineTemplateIndex } from '../TemplateIndex.js';
 import type { FullIdentityStore } from '../createIdentityStore.js';
 import type { DedupeCheckpoint, DedupeCheckpointStore } from './dedupeFaces.js';
 import { DEDUPE_PURPOSE, dedupeFaces } from './dedupeFaces.js';
@@ -186,6 +187,41 @@ describe('dedupeFaces', () => {
       code: 'dedupe/checkpoint-mismatch',
     });
     await store.close();
+  });
+
+  it('with a sign-code index, the batch search per page gives what one search per template gives', async () => {
+    const { store: exactStore } = await world();
+    const store = createMemoryIdentityStore({
+      keys,
+      indexes: { face: cosineTemplateIndex(decodeEmbedding, { bits: 64, candidates: 8 }) },
+    });
+    for (let i = 0; i < 47; i++) {
+      const id = idOf(i);
+      const record = await exactStore.get(id);
+      if (!record) continue;
+      await store.upsert(record.identity);
+      for (const t of await exactStore.getTemplates(id, 'face'))
+        await store.enrolTemplate(id, { kind: 'face', format: 'f32', data: t.data });
+      for (const c of await exactStore.listConsents(id))
+        await store.recordConsent({ idNumber: id, purpose: c.purpose, scope: c.scope });
+    }
+    const { searchFacesMany, ...onePerTemplate } = store;
+    expect(searchFacesMany).toBeDefined();
+    let batches = 0;
+    const counted = {
+      ...store,
+      searchFacesMany: (...args: Parameters<typeof searchFacesMany>) => {
+        batches++;
+        return searchFacesMany(...args);
+      },
+    };
+    const batched = await dedupeFaces(counted, { threshold: 0.8, pageSize: 10 });
+    const single = await dedupeFaces(onePerTemplate, { threshold: 0.8, pageSize: 10 });
+    expect(batches).toBeGreaterThan(3);
+    expect(batched.status).toBe('complete');
+    expect(batched).toEqual(single);
+    await store.close();
+    await exactStore.close();
   });
 
   it('a store without consent records gives a typed result', async () => {

@@ -6,7 +6,7 @@ import { sha256Hex } from '../../privacy/AuditLog.js';
 import { findActiveConsent } from '../../privacy/consent.js';
 import { foldForCompare } from '../../text/foldDiacritics.js';
 import { decodeEmbedding } from '../embedding.js';
-import type { FaceScanItem, IdentityStore } from '../IdentityStore.js';
+import type { FaceScanItem, FaceSearchHit, IdentityStore } from '../IdentityStore.js';
 import { cosineSimilarity } from '../validateRecord.js';
 import { ImpostorModel, type ImpostorModelJson, type ImpostorStats, normalisedScore } from './impostorModel.js';
 import { UnionFind } from './unionFind.js';
@@ -15,7 +15,10 @@ import { UnionFind } from './unionFind.js';
 export const DEDUPE_PURPOSE = 'account-deduplication';
 
 /** What the job needs from a store: the public {@link IdentityStore} API with the face scan and 1:N face search. */
-export type DedupeStore = Pick<IdentityStore, 'get' | 'getTemplates' | 'listTemplates' | 'listConsents' | 'count'> &
+export type DedupeStore = Pick<
+  IdentityStore,
+  'get' | 'getTemplates' | 'listTemplates' | 'listConsents' | 'count' | 'searchFacesMany'
+> &
   Required<Pick<IdentityStore, 'scanFaces' | 'searchFaces'>>;
 
 /** A group of accounts whose faces match (connected by hits at or above the threshold). */
@@ -331,18 +334,19 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
 
   // One template of the scan. The account's own work (consent count, card keys) is done at its
   // oldest face template, which the scan (in enrolment order) meets first: each account once.
-  const processTemplate = async (item: FaceScanItem) => {
+  // Resolves to the template's search (hits wanted) when it is to be searched.
+  const prepareTemplate = async (item: FaceScanItem): Promise<{ item: FaceScanItem; want: number } | undefined> => {
     stats.scanned++;
     const id = item.idNumber;
     // Which face templates the account has now (the scan already decrypted this one's embedding:
     // the list without data decrypts nothing; getTemplates only for stores that lack it).
     const mine = store.listTemplates ? await store.listTemplates(id, 'face') : await store.getTemplates(id, 'face');
-    if (!mine.some((t) => t.id === item.templateId)) return; // deleted since the page was read
+    if (!mine.some((t) => t.id === item.templateId)) return undefined; // deleted since the page was read
     const first = mine[0]?.id === item.templateId;
     if (first) stats.accounts++;
     if (!(await consents(id))) {
       if (first) stats.withoutConsent++;
-      return;
+      return undefined;
     }
     if (first) {
       stats.searched++;
@@ -355,11 +359,10 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
       }
     }
     stats.templates++;
-    const hits = await store.searchFaces(item.embedding, {
-      k: k + mine.length,
-      minSimilarity: threshold,
-      ...(options.exact ? { exact: true } : {}),
-    });
+    return { item, want: k + mine.length };
+  };
+  const recordHits = async (item: FaceScanItem, hits: readonly FaceSearchHit[]) => {
+    const id = item.idNumber;
     for (const h of hits) {
       if (h.idNumber === id || h.similarity < threshold) continue;
       if (!(await consents(h.idNumber))) {
@@ -373,6 +376,31 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
       const key = pairKey(id, h.idNumber);
       const prev = edges.get(key);
       if (prev === undefined || h.similarity > prev) edges.set(key, h.similarity);
+    }
+  };
+  const searchOptions = (want: number) => ({
+    k: want,
+    minSimilarity: threshold,
+    ...(options.exact ? { exact: true } : {}),
+  });
+  // A page: the store's batch search when it has one (one tiled pass over its codes for the
+  // page), else one search per template. Each template keeps its own best `want` hits either way.
+  const processPage = async (items: readonly FaceScanItem[]) => {
+    const todo: { item: FaceScanItem; want: number }[] = [];
+    for (const item of items) {
+      const t = await prepareTemplate(item);
+      if (t) todo.push(t);
+    }
+    if (store.searchFacesMany && todo.length > 1) {
+      const most = Math.max(...todo.map((t) => t.want));
+      const many = await store.searchFacesMany(
+        todo.map(({ item }) => ({ embedding: item.embedding, templateId: item.templateId })),
+        searchOptions(most),
+      );
+      for (const [j, { item, want }] of todo.entries()) await recordHits(item, (many[j] ?? []).slice(0, want));
+    } else {
+      for (const { item, want } of todo)
+        await recordHits(item, await store.searchFaces(item.embedding, searchOptions(want)));
     }
   };
 
@@ -410,7 +438,7 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
       ...(state.cursor !== undefined ? { after: state.cursor } : {}),
       limit: pageSize,
     });
-    for (const item of page.items) await processTemplate(item);
+    await processPage(page.items);
     if (page.next === undefined) state.done = true;
     else state.cursor = page.next;
     unsaved = true;
