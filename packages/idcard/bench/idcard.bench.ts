@@ -15,6 +15,7 @@ interface Tally {
   classified: number;
   cornerMm: number[];
   cpuMs: number[];
+  wallMs: number[];
 }
 interface FieldTally {
   n: number;
@@ -53,15 +54,21 @@ export const bench = defineBench({
   description:
     'ID-card reader on generated photos (report half): outline, type/side, per-field exact match and CER after post-processing, MRZ, CPU ms per side; whole-image tesseract + regex baseline',
   async run(ctx) {
-    const levels = [0, 1, 2, 3, 4];
-    const count = ctx.quick ? 1 : 2;
-    const reader = await IdCardReader.create({ recognizer: 'tesseract' });
+    // `pnpm bench idcard count=6 levels=2 nobaseline`: more photos of fewer levels, without the baseline
+    const arg = (k: string) => ctx.args.find((a) => a.startsWith(`${k}=`))?.slice(k.length + 1);
+    const levels = (arg('levels') ?? '0,1,2,3,4').split(',').map(Number);
+    const count = Number(arg('count') ?? (ctx.quick ? 1 : 2));
+    const withBaseline = !ctx.args.includes('nobaseline');
+    // IDCARD_CTC_MODEL: score another checkpoint of the line model on the cards
+    const model = process.env.IDCARD_CTC_MODEL;
+    const reader = await IdCardReader.create({ recognizer: 'tesseract', tesseract: model ? { ctc: { model } } : {} });
     const require = createRequire(import.meta.url);
     const langPath = join(dirname(require.resolve('@tesseract.js-data/vie/package.json')), '4.0.0_best_int');
     const baseline = await Tesseract.createWorker('vie', 1, { langPath, gzip: true, cacheMethod: 'none' });
     const byGroup = new Map<string, Tally>();
     const fields = new Map<string, FieldTally>();
     const baseFields = new Map<string, FieldTally>();
+    const fieldsByType = new Map<string, FieldTally>();
     const mrz = new Map<number, { sides: number; valid: number }>();
     const baseCpu: number[] = [];
     const loads: number[] = [];
@@ -85,15 +92,17 @@ export const bench = defineBench({
         photos++;
         const { truth } = s;
         const key = `${truth.type}|${truth.side}|${truth.level}`;
-        const t = byGroup.get(key) ?? { photos: 0, read: 0, classified: 0, cornerMm: [], cpuMs: [] };
+        const t0 = performance.now();
+        const t = byGroup.get(key) ?? { photos: 0, read: 0, classified: 0, cornerMm: [], cpuMs: [], wallMs: [] };
         byGroup.set(key, t);
         t.photos++;
         const cpu0 = process.cpuUsage();
         const r = await reader.readSide(s.jpeg);
         t.cpuMs.push(cpuMs(cpu0));
+        t.wallMs.push(performance.now() - t0);
         loads.push(loadavg()[0] ?? 0);
         ctx.progress(`${s.name}: ${r.status}`);
-        if (truth.side === 'front' && (truth.level === 2 || !ctx.quick)) {
+        if (withBaseline && truth.side === 'front' && (truth.level === 2 || !ctx.quick)) {
           const b0 = process.cpuUsage();
           const { data } = await baseline.recognize(Buffer.from(s.jpeg));
           baseCpu.push(cpuMs(b0));
@@ -114,6 +123,7 @@ export const bench = defineBench({
           const got = right ? r.fields[name as keyof typeof r.fields] : undefined;
           tally(fields, `${name}|${truth.level}`, want, got?.value, got?.confidence);
           tally(fields, `${name}|all`, want, got?.value, got?.confidence);
+          tally(fieldsByType, `${name}|${truth.type}`, want, got?.value, got?.confidence);
         }
         if (r.status !== 'read') continue;
         t.read++;
@@ -146,19 +156,29 @@ export const bench = defineBench({
           'worst-corner error mm, p90': corners.length ? Number(percentile(corners, 90).toFixed(2)) : null,
           'CPU ms / side, median (incl. line OCR)': cpu.length ? Math.round(percentile(cpu, 50)) : null,
           'CPU ms / side, p90': cpu.length ? Math.round(percentile(cpu, 90)) : null,
+          'wall ms / side, median': cpu.length
+            ? Math.round(
+                percentile(
+                  ts.flatMap((t) => t.wallMs),
+                  50,
+                ),
+              )
+            : null,
         };
       }),
     };
     const byType: BenchTable = {
-      title: 'Type/side right per card type and side (all levels)',
+      title: `Type/side right and CPU per card type and side (levels ${levels.join(', ')})`,
       rows: cardTypes.flatMap((type) =>
         (['front', 'back'] as const).map((side) => {
           const ts = [...byGroup.entries()].filter(([k]) => k.startsWith(`${type}|${side}|`)).map(([, t]) => t);
+          const cpu = ts.flatMap((t) => t.cpuMs);
           return {
             type,
             side,
             photos: sum(ts, 'photos'),
             'type+side right %': pct(sum(ts, 'classified'), sum(ts, 'photos')),
+            'CPU ms / side, median': cpu.length ? Math.round(percentile(cpu, 50)) : null,
           };
         }),
       ),
@@ -185,6 +205,15 @@ export const bench = defineBench({
         }),
       ),
     };
+    const typeTable: BenchTable = {
+      title: `Fields per card type (levels ${levels.join(', ')})`,
+      rows: fieldNames.flatMap((field) =>
+        cardTypes.flatMap((type) => {
+          const row = fieldRow(fieldsByType, `${field}|${type}`);
+          return row ? [{ field, type, ...row }] : [];
+        }),
+      ),
+    };
     const baseTable: BenchTable = {
       title: 'Baseline: tesseract.js vie on the whole photo + regular expressions (fronts)',
       rows: ['idNumber', 'dateOfBirth', 'fullName'].flatMap((field) =>
@@ -206,9 +235,17 @@ export const bench = defineBench({
     };
     const load = `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`;
     return {
-      tables: [geometry, byType, fieldTable, mrzTable, baseTable],
-      data: { loadAverage: { min: Math.min(...loads), max: Math.max(...loads) }, photos, baselineCpuMs: baseCpu },
+      tables: [geometry, byType, fieldTable, typeTable, mrzTable, ...(withBaseline ? [baseTable] : [])],
+      data: {
+        loadAverage: { min: Math.min(...loads), max: Math.max(...loads) },
+        photos,
+        count,
+        levels,
+        model: model ?? 'shipped',
+        baselineCpuMs: baseCpu,
+      },
       notes: [
+        `line model: ${model ?? 'the shipped models/idcard-line.onnx'}`,
         `${photos} photos of the report half; load average (1 min) during the run: ${load} on 2 cores — CPU time, not wall time`,
         'each photo is one side of its own random holder, read alone (readSide): the front is not cross-checked with a back MRZ here',
         `baseline CPU per photo (median): ${baseCpu.length ? Math.round(percentile(baseCpu, 50)) : '—'} ms`,

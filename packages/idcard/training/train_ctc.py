@@ -132,6 +132,65 @@ class Pool:
         return out
 
 
+# card field -> field type of the held-out scores
+FIELD_TYPE = {"idNumber": "id", "dateOfBirth": "date", "issueDate": "date", "expiryDate": "date", "fullName": "name",
+              "placeOfOrigin": "address", "placeOfResidence": "address", "placeOfBirthRegistration": "address", "mrz": "mrz"}
+
+
+def load_crops(dirs, drop_levels=()):
+    """Line crops cut from generated card photos by the reader (`dump_card_lines.ts`): 32-px-high
+    ink bytes in `lines.u8`, one JSON record per crop in `lines.jsonl`. Returned as (grey, text,
+    field) with grey = 255 - ink, the form `render` gives."""
+    out = []
+    for d in [d for d in dirs.split(",") if d and os.path.exists(os.path.join(d, "lines.jsonl"))]:
+        raw = np.fromfile(os.path.join(d, "lines.u8"), dtype=np.uint8)
+        with open(os.path.join(d, "lines.jsonl"), encoding="utf-8") as f:
+            for line in f:
+                if not line.endswith("\n"):
+                    break  # a record still being written
+                r = json.loads(line)
+                if r["level"] in drop_levels or r["w"] > 1200:
+                    continue
+                text = "".join(c for c in r["text"] if c in INDEX).strip()
+                if not text:
+                    continue
+                if r["off"] + HEIGHT * r["w"] > raw.size:
+                    break  # bytes not written yet (or a dump that was cut short)
+                a = 255 - raw[r["off"]:r["off"] + HEIGHT * r["w"]].reshape(HEIGHT, r["w"])
+                out.append((a, text, r["field"]))
+    return out
+
+
+def freeze_bn(model):
+    """Fine-tuning a model loaded from its ONNX export: batch norm was folded into the
+    convolutions there, so the BN layers are identities with a bias and must stay in eval mode."""
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.eval()
+
+
+def load_onnx(model, path):
+    """Load the weights of an exported model (BN folded into each conv: conv weight and bias)
+    into a fresh LineNet: each conv takes the folded weight, its BN becomes y = x + bias."""
+    import onnx
+    from onnx import numpy_helper
+    g = onnx.load(path).graph
+    inits = {i.name: numpy_helper.to_array(i) for i in g.initializer}
+    convs = [n for n in g.node if n.op_type == "Conv"]
+    blocks = [m for m in model.modules() if isinstance(m, nn.Sequential) and len(m) == 3 and isinstance(m[1], nn.BatchNorm2d)]
+    assert len(convs) == len(blocks) + 1, (len(convs), len(blocks))
+    with torch.no_grad():
+        for node, blk in zip(convs[:-1], blocks):
+            conv, bn = blk[0], blk[1]
+            conv.weight.copy_(torch.from_numpy(inits[node.input[1]].copy()))
+            bn.weight.fill_(1.0)
+            bn.bias.copy_(torch.from_numpy(inits[node.input[2]].copy()))
+            bn.running_mean.zero_()
+            bn.running_var.fill_(1.0 - bn.eps)
+        model.head.weight.copy_(torch.from_numpy(inits[convs[-1].input[1]].copy()))
+        model.head.bias.copy_(torch.from_numpy(inits[convs[-1].input[2]].copy()))
+
+
 def collate(items):
     W = max(a.shape[1] for a, _ in items)
     W = max(8, int(math.ceil(W / 4) * 4))
@@ -183,9 +242,10 @@ def held_out(n_per_field, seed):
     return out
 
 
-def evaluate(model, ctc, val):
+def evaluate(model, ctc, val, frozen_bn=False):
     model.eval()
     per = {f: [0, 0, 0, 0] for f in EVAL_FIELDS}  # lines, exact, edits, chars
+    per.update({f: [0, 0, 0, 0] for f, _, _ in val if f not in per})
     loss_sum = 0.0
     with torch.no_grad():
         order = sorted(range(len(val)), key=lambda i: val[i][1].shape[1])
@@ -201,6 +261,9 @@ def evaluate(model, ctc, val):
                 e[2] += edit_distance(p, s)
                 e[3] += len(s)
     model.train()
+    if frozen_bn:
+        freeze_bn(model)
+    per = {f: v for f, v in per.items() if v[0]}
     tot = [sum(v[i] for v in per.values()) for i in range(4)]
     return loss_sum / len(val), tot[2] / tot[3], tot[1] / tot[0], {f: (v[1] / v[0], v[2] / v[3]) for f, v in per.items()}
 
@@ -219,24 +282,63 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--resume", default="")
+    ap.add_argument("--resume-onnx", default="", help="start from an exported model (BN folded: trained with BN frozen)")
+    ap.add_argument("--mix", default="", help="text mix of the rendered lines, e.g. name=0.35,address=0.35,mrz=0.08")
+    ap.add_argument("--crops", default="", help="folders of reader line crops (dump_card_lines.ts), comma-separated")
+    ap.add_argument("--crop-share", type=float, default=0.5, help="share of each batch taken from the crops")
+    ap.add_argument("--heldout-crops", default="", help="reader crops of another seed: scored, and the checkpoint chosen on them")
+    ap.add_argument("--short-start", type=float, default=0.6, help="share of short pieces at the start (curriculum)")
     args = ap.parse_args()
+    if args.mix:
+        given = dict((k, float(v)) for k, v in (kv.split("=") for kv in args.mix.split(",")))
+        FIELD_MIX[:] = [(k, given.get(k, w)) for k, w in FIELD_MIX]
+        total = sum(w for _, w in FIELD_MIX)
+        FIELD_MIX[:] = [(k, w / total) for k, w in FIELD_MIX]
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
     t0 = time.time()
     model = LineNet(len(CHARS) + 1)
+    frozen = bool(args.resume_onnx)
     if args.resume:
         model.load_state_dict(torch.load(args.resume))
-    print("parameters", sum(p.numel() for p in model.parameters()), flush=True)
+    if args.resume_onnx:
+        load_onnx(model, args.resume_onnx)
+    if frozen:
+        freeze_bn(model)
+    print("parameters", sum(p.numel() for p in model.parameters()), "mix", FIELD_MIX, flush=True)
     val = held_out(args.val_per_field, seed=args.seed * 7919 + 13)
-    pool = Pool(args.pool, args.seed, short_p=0.6)
+    pool = Pool(args.pool, args.seed, short_p=args.short_start)
+    crops = load_crops(args.crops)
+    hold = [(FIELD_TYPE.get(f, "misc"), a, t) for a, t, f in load_crops(args.heldout_crops)]
+    print(f"{len(crops)} training crops, {len(hold)} held-out crops", flush=True)
     print(f"pool of {args.pool} lines and {len(val)} held-out lines rendered in {time.time() - t0:.0f}s", flush=True)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     curve = open(os.path.join(args.out, "curve.tsv"), "a", encoding="utf-8")
     curve.write("step\tseen\tminutes\tcpu_minutes\tlr\ttrain_loss\tval_loss\tval_cer\tval_exact\t" + "\t".join(f"{f}_exact\t{f}_cer" for f in EVAL_FIELDS) + "\n")
+    hcurve = open(os.path.join(args.out, "curve-crops.tsv"), "a", encoding="utf-8") if hold else None
     t0, c0 = time.time(), time.process_time()
     budget = args.minutes * 60
+    crng = random.Random(args.seed + 1)
+
+    def mixed_batches():
+        """Pool batches of similar width, each with a share of card crops of similar width."""
+        out = pool.batches(args.batch - round(args.batch * args.crop_share) if crops else args.batch)
+        if not crops:
+            return out
+        k = round(args.batch * args.crop_share)
+        picked = sorted(crng.sample(range(len(crops)), k * len(out)), key=lambda i: crops[i][0].shape[1])
+        groups = [[crops[i][:2] for i in picked[g * k:(g + 1) * k]] for g in range(len(out))]
+        out.sort(key=lambda b: max(a.shape[1] for a, _ in b))
+        return [b + c for b, c in zip(out, groups)]
+
+    if hold:
+        vl, cer, ex, per = evaluate(model, ctc, hold, frozen)
+        print(f"CROPS step 0 loss {vl:.3f} CER {cer:.4f} exact {ex:.3f} " + " ".join(f"{f}:{e:.3f}/{c:.4f}" for f, (e, c) in per.items()), flush=True)
+        hcurve.write("step\tseen\tminutes\tcpu_minutes\tloss\tcer\texact\t" + "\t".join(f"{f}_exact\t{f}_cer" for f in per) + "\n")
+        hcurve.write(f"0\t0\t0\t0\t{vl:.3f}\t{cer:.4f}\t{ex:.3f}\t" + "\t".join(f"{e:.3f}\t{c:.4f}" for e, c in per.values()) + "\n")
+        hcurve.flush()
     step, ema, seen, best = 0, None, 0, 9.0
     queue = []
     while time.time() - t0 < budget:
@@ -247,9 +349,9 @@ def main():
         for g in opt.param_groups:
             g["lr"] = lr
         # curriculum: short pieces early, whole lines later
-        pool.short_p = max(0.15, 0.6 - 0.6 * frac)
+        pool.short_p = max(0.15, args.short_start - args.short_start * frac)
         if not queue:
-            queue = pool.batches(args.batch)
+            queue = mixed_batches()
         items = queue.pop()
         x, tg, tl, il = collate(items)
         logp = model(x)
@@ -265,17 +367,30 @@ def main():
         if step % 25 == 0:
             print(f"step {step} seen {seen} {(time.time() - t0) / 60:.1f}min cpu {(time.process_time() - c0) / 60:.1f}min lr {lr:.5f} loss {ema:.3f}", flush=True)
         if step % args.eval_every == 0:
-            vl, cer, ex, per = evaluate(model, ctc, val)
+            vl, cer, ex, per = evaluate(model, ctc, val, frozen)
             curve.write(f"{step}\t{seen}\t{(time.time() - t0) / 60:.1f}\t{(time.process_time() - c0) / 60:.1f}\t{lr:.5f}\t{ema:.3f}\t{vl:.3f}\t{cer:.4f}\t{ex:.3f}\t"
                         + "\t".join(f"{e:.3f}\t{c:.4f}" for e, c in per.values()) + "\n")
             curve.flush()
             print(f"EVAL step {step} val loss {vl:.3f} CER {cer:.4f} exact {ex:.3f} " + " ".join(f"{f}:{e:.2f}/{c:.3f}" for f, (e, c) in per.items()), flush=True)
             torch.save(model.state_dict(), os.path.join(args.out, "idcard-line.last.pt"))
+            if args.crops:
+                # the crop folders may still be growing (dump_card_lines.ts running beside the training)
+                crops = load_crops(args.crops)
+                print(f"{len(crops)} training crops", flush=True)
+            if hold:
+                # the checkpoint is chosen on the reader's own crops of held-out cards
+                vl, cer, ex, per = evaluate(model, ctc, hold, frozen)
+                hcurve.write(f"{step}\t{seen}\t{(time.time() - t0) / 60:.1f}\t{(time.process_time() - c0) / 60:.1f}\t{vl:.3f}\t{cer:.4f}\t{ex:.3f}\t"
+                             + "\t".join(f"{e:.3f}\t{c:.4f}" for e, c in per.values()) + "\n")
+                hcurve.flush()
+                print(f"CROPS step {step} loss {vl:.3f} CER {cer:.4f} exact {ex:.3f} " + " ".join(f"{f}:{e:.3f}/{c:.4f}" for f, (e, c) in per.items()), flush=True)
             if cer < best:
                 best = cer
                 torch.save(model.state_dict(), os.path.join(args.out, "idcard-line.pt"))
                 export(model, args.out)
                 model.train()
+                if frozen:
+                    freeze_bn(model)
     curve.close()
     torch.save(model.state_dict(), os.path.join(args.out, "idcard-line.last.pt"))
 

@@ -104,6 +104,14 @@ describe('readName', () => {
     expect(readName(lineOf('  ')).value).toBeUndefined();
   });
 
+  it('restores the marks of a family name that only its marks keep from a known one', () => {
+    const r = readName(lineOf('NGUYÊN VĂN AN', 0.97));
+    expect(r.value).toBe('NGUYỄN VĂN AN');
+    expect(codes(r)).toContain('idcard/name-repaired');
+    // a given name is an open set: the same mark lost there is kept as read
+    expect(readName(lineOf('LÊ VĂN TUÂN', 0.97)).value).toBe('LÊ VĂN TUÂN');
+  });
+
   it('builds lexicons from lists and TSV', () => {
     const lex = createNameLexicon({ family: parseNameTsv('name\tcount\nĐàm\t3\n'), middle: [], given: ['Hiệp'] });
     expect(lex.family.get('ĐÀM')).toBe(3);

@@ -96,10 +96,24 @@ function repairWord(
 }
 
 /**
+ * The family name whose letters without marks are the word's (`NGUYÊN` → `NGUYỄN`), when
+ * exactly one known family name folds to them. Family names are close to a closed set (a few
+ * hundred cover nearly everyone), so a word that is none of them but spells one of them
+ * without its marks is that name read with a mark lost or changed — the commonest OCR error
+ * on these cards (stacked marks on circumflex letters).
+ */
+function familyByFold(word: string, lexicon: NameLexicon): string | undefined {
+  const folded = foldDiacritics(word).toUpperCase();
+  const found = [...lexicon.family.keys()].filter((w) => foldDiacritics(w).toUpperCase() === folded);
+  return found.length === 1 ? found[0] : undefined;
+}
+
+/**
  * The full name from its OCR line (upper case with diacritics). Each word is looked up in the
  * name lexicon by its role (family, middle, given); a word not in it keeps its reading but
  * lowers confidence — names are an open set. A word with a doubtful character that is one edit
- * from a known word is repaired to it (and said so). With an MRZ, the letters must agree once
+ * from a known word is repaired to it (and said so), and so is a family name that differs from
+ * exactly one known family name only in its marks. With an MRZ, the letters must agree once
  * diacritics are removed: agreement confirms the letters (and restores lost spaces), a
  * disagreement is an error with low confidence.
  */
@@ -138,7 +152,8 @@ export function readName(line: RecognizedLine, options: ReadNameOptions = {}): F
       return;
     }
     const mrzWord = mrzWords?.length === words.length ? mrzWords[i] : undefined;
-    const fixed = repairWord(w, role, lexicon, below, mrzWord);
+    const fixed =
+      repairWord(w, role, lexicon, below, mrzWord) ?? (role === 'family' ? familyByFold(w.text, lexicon) : undefined);
     if (fixed) {
       out.push(fixed);
       issues.push(
