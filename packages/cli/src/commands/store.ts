@@ -1,8 +1,12 @@
 import {
   type AuditLog,
   type CitizenIdentity,
+  DEDUPE_PREFILTER,
   type FullIdentityStore,
   type IdentityStore,
+  type IdentityStoreOptions,
+  cosineTemplateIndex,
+  decodeEmbedding,
   type Issue,
   type KeyProvider,
   type PartialDate,
@@ -80,14 +84,20 @@ interface OpenStore {
 }
 
 /** Open the store named by `--store`. Adapters are imported lazily: `get` on SQLite never loads pg. */
-async function openStore(url: string, schema: string | undefined, cwd: string, keys?: KeyProvider): Promise<OpenStore> {
+async function openStore(
+  url: string,
+  schema: string | undefined,
+  cwd: string,
+  keys?: KeyProvider,
+  indexes?: IdentityStoreOptions['indexes'],
+): Promise<OpenStore> {
   if (url.startsWith('sqlite:')) {
     const { resolve } = await import('node:path');
     const file = url.slice('sqlite:'.length);
     if (!file) throw new CliUsageError('--store sqlite:PATH needs a path');
     const path = file === ':memory:' ? file : resolve(cwd, file);
     const { createSqliteIdentityStore, createSqliteAuditLog } = await import('@smart-citizen/adapter-sqlite');
-    const store = createSqliteIdentityStore({ path, ...(keys ? { keys } : {}) });
+    const store = createSqliteIdentityStore({ path, ...(keys ? { keys } : {}), ...(indexes ? { indexes } : {}) });
     const audit = createSqliteAuditLog({ database: store.database });
     return {
       store,
@@ -108,6 +118,7 @@ async function openStore(url: string, schema: string | undefined, cwd: string, k
       faceSearch: 'scan',
       applicationName: 'smart-citizen-cli',
       ...(keys ? { keys } : {}),
+      ...(indexes ? { indexes } : {}),
       ...(schema ? { schema } : {}),
     });
     const audit = await createPostgresAuditLog({ pool: store.pool, ...(schema ? { schema } : {}) });
@@ -431,7 +442,10 @@ async function runDedupe(args: string[], values: Values, io: CliIO): Promise<num
     throw new CliUsageError('--report must name a .csv or .html file');
   }
   const keys = storeKeysFromEnv();
-  const opened = await openStore(values.store ?? 'sqlite:smart-citizen.db', values.schema, io.cwd, keys);
+  // The job searches with sign codes and a batch scan on two threads, not the exact scan per account.
+  const opened = await openStore(values.store ?? 'sqlite:smart-citizen.db', values.schema, io.cwd, keys, {
+    face: cosineTemplateIndex(decodeEmbedding, DEDUPE_PREFILTER),
+  });
   const ac = new AbortController();
   const stop = () => ac.abort();
   process.once('SIGINT', stop);

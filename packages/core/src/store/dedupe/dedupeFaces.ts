@@ -6,6 +6,7 @@ import { sha256Hex } from '../../privacy/AuditLog.js';
 import { findActiveConsent } from '../../privacy/consent.js';
 import { foldForCompare } from '../../text/foldDiacritics.js';
 import { decodeEmbedding } from '../embedding.js';
+import type { FaceHashPrefilter } from '../FaceScanIndex.js';
 import type { FaceScanItem, FaceSearchHit, IdentityStore } from '../IdentityStore.js';
 import { cosineSimilarity } from '../validateRecord.js';
 import { ImpostorModel, type ImpostorModelJson, type ImpostorStats, normalisedScore } from './impostorModel.js';
@@ -13,6 +14,15 @@ import { UnionFind } from './unionFind.js';
 
 /** Consent purpose the dedupe job looks for (scope `face-search`) unless told otherwise. */
 export const DEDUPE_PURPOSE = 'account-deduplication';
+
+/**
+ * The face index a store should search with while the dedupe job runs
+ * (`indexes: { face: cosineTemplateIndex(decodeEmbedding, DEDUPE_PREFILTER) }`): 256-bit sign codes,
+ * the 300 nearest codes re-ranked exactly, the batch code scan on two threads. The job then does
+ * one tiled all-pairs pass per page instead of an exact scan per account (figures: core README,
+ * *Account dedupe*).
+ */
+export const DEDUPE_PREFILTER: Readonly<FaceHashPrefilter> = Object.freeze({ bits: 256, candidates: 300, threads: 2 });
 
 /** What the job needs from a store: the public {@link IdentityStore} API with the face scan and 1:N face search. */
 export type DedupeStore = Pick<
