@@ -114,12 +114,13 @@ export interface LivenessSpec {
 
 /**
  * Decision thresholds of a profile (cosine similarity of L2-normalised embeddings). The
- * built-in values are the threshold at FAR 1e-3 measured by `pnpm bench face` on
- * ../shared/data/face/deepface (rounded up to 0.01): `photo` on all photo pairs,
- * `id-card-portrait` on photo-versus-shrunk-copy pairs. That set is small (1690 impostor
- * pairs) and also the evaluation set: held out by identity (`crossValidateByIdentity`), the
- * same rule gave FAR 0.36% on photos instead of 0.1%. Recalibrate on your own captures with
- * `evaluateScores`.
+ * built-in values are the threshold at FAR 1e-3 measured on ../shared/data/face/deepface
+ * (rounded up to 0.01): `photo` on all photo pairs (`pnpm bench face`); for the default profile,
+ * `id-card-portrait` on live photos against portraits cut from photographed generated cards,
+ * levels 1–3 pooled, tuning half (`pnpm bench face-card`: 0.365 → 0.37; report-half FAR 0–0.1%,
+ * FRR 0–1.4% per level); the `faceplugin` profile keeps its photo-versus-shrunk-copy estimate.
+ * That set is small (13 people) and held out by identity (`crossValidateByIdentity`) the rule
+ * gives FAR 0.4% instead of 0.1% on both. Recalibrate on your own captures with `evaluateScores`.
  */
 export interface ProfileThresholds {
   /** Probe against a live capture or a good photo. */
