@@ -36,7 +36,7 @@ const DEFAULT_SHORTLIST = 100;
  * hash), so each first-stage comparison is a hash look-up per gallery edge plus the pairing
  * growth. The best `shortlist` entries by that pairing are then scored by the Minutia
  * Cylinder-Code matcher, which gives the same calibrated score as {@link matchTemplates}
- * (an entry's cylinders, about 6 KB, are kept once it has been shortlisted). A false match
+ * (an entry's cylinders are kept once it has been shortlisted: 360 bytes per minutia with a cylinder, held once as the records the WebAssembly kernel reads, about 15 KB for an FVC template). A false match
  * rate per comparison of p gives about N·p false candidates over a gallery of N: raise the
  * threshold with the gallery (e.g. 40 for 10,000 entries keeps the expectation near 1).
  */

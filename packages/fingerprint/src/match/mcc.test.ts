@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FingerprintTemplate, Minutia } from '../types.js';
 import { buildCylinders, cylinderSimilarity, cylindersOf, MccWorkspace, mccCompare } from './mcc.js';
-import { MccKernel, mccKernelBytes } from './mccKernel.js';
+import { MccKernel, mccKernelBytes, mccRelaxBytes } from './mccKernel.js';
 import { prepareTemplate } from './prepare.js';
 
 function lcg(seed: number): () => number {
@@ -95,10 +95,39 @@ describe('Minutia Cylinder-Code', () => {
     expect(positive).toBeGreaterThan(300);
   });
 
-  it('assembles a valid WebAssembly module small enough to compile synchronously in a browser', () => {
-    const bytes = mccKernelBytes();
-    expect(WebAssembly.validate(bytes)).toBe(true);
-    // Chromium refuses synchronous compilation of modules over 4 KB on the main thread.
-    expect(bytes.length).toBeLessThan(4096);
+  it("computes exp and atan2 in the kernel with the bits of the engine's Math (fdlibm)", () => {
+    const kernel = MccKernel.create() as MccKernel;
+    const rnd = lcg(99);
+    let checked = 0;
+    for (let k = 0; k < 20_000; k++) {
+      // exp over the sigmoids' range and beyond; atan2 of integer and fractional offsets, zeros included
+      const x = (rnd() - 0.5) * 200 * rnd();
+      expect(Object.is(kernel.exp(x), Math.exp(x))).toBe(true);
+      const dy = k % 3 === 0 ? Math.round((rnd() - 0.5) * 400) : (rnd() - 0.5) * 400 * rnd() ** 3;
+      const dx = k % 5 === 0 ? 0 : Math.round((rnd() - 0.5) * 400);
+      expect(Object.is(kernel.atan2(dy, dx), Math.atan2(dy, dx))).toBe(true);
+      checked++;
+    }
+    for (const [y, x] of [
+      [0, 0],
+      [0, -3],
+      [-2, 0],
+      [5, 1],
+      [1, 1],
+    ] as const) {
+      expect(Object.is(kernel.atan2(y, x), Math.atan2(y, x))).toBe(true);
+    }
+    for (const x of [1, 0, -0, 1e-300, 709, 710, -745, -746, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(Object.is(kernel.exp(x), Math.exp(x))).toBe(true);
+    }
+    expect(checked).toBe(20_000);
+  });
+
+  it('assembles valid WebAssembly modules small enough to compile synchronously in a browser', () => {
+    for (const bytes of [mccKernelBytes(), mccRelaxBytes()]) {
+      expect(WebAssembly.validate(bytes)).toBe(true);
+      // Chromium refuses synchronous compilation of modules over 4 KB on the main thread.
+      expect(bytes.length).toBeLessThan(4096);
+    }
   });
 });

@@ -1,10 +1,12 @@
 import {
+  type CylinderLayout,
+  cylinderLayout,
   KERNEL_LAYER_WORDS,
-  KERNEL_META_AT,
-  KERNEL_PLANES_AT,
-  KERNEL_STRIDE,
+  KERNEL_LAYOUT,
   KERNEL_WORDS,
+  META,
   MccKernel,
+  MIN_COMPATIBILITY,
 } from './mccKernel.js';
 import type { PreparedTemplate } from './prepare.js';
 
@@ -95,37 +97,20 @@ export const DEFAULT_MCC_PARAMS: MccParams = {
 
 const TWO_PI = Math.PI * 2;
 
-/** Cylinders of one template. @internal */
+/**
+ * Cylinders of one template, kept once: as records in the layout of `mccKernel.ts`, which the
+ * WebAssembly kernel copies in as they are and the JavaScript path reads in place.
+ * @internal
+ */
 export interface Cylinders {
   /** Minutiae with a valid cylinder, as indices into the prepared template. */
   count: number;
   index: Uint8Array;
-  /** Words per spatial layer, words per cylinder. */
-  layerWords: number;
-  words: number;
-  /** Cell bits, `count × words`: layer after layer. */
-  bits: Int32Array;
-  /** Valid spatial cells, `count × layerWords`. */
-  valid: Int32Array;
-  /** Set bits per cylinder. */
-  ones: Uint16Array;
-  /** Direction of each cylinder's minutia as cosine and sine. */
-  cos: Float32Array;
-  sin: Float32Array;
-  /** 1 when every in-circle cell of the cylinder is valid. */
-  full: Uint8Array;
-  /** Which bit words are non-zero, `count × occupancyWords` (most are zero: neighbours are few). */
-  occupancy: Int32Array;
-  occupancyWords: number;
-  /** The non-zero bit words of cylinder k: `occWord[occStart[k] .. occStart[k + 1])`, and each one's word within its layer. */
-  occStart: Uint32Array;
-  occWord: Uint8Array;
-  occLayerWord: Uint8Array;
-  /**
-   * The cylinders as records for the WebAssembly kernel (`count × KERNEL_STRIDE` words: bits,
-   * valid cells, cos and sin as float32, full, ones); absent for a non-default cell layout.
-   */
-  records?: Int32Array;
+  layout: CylinderLayout;
+  /** `count × layout.stride` words: cell bits (layer after layer), valid cells, bit planes, meta, occupancy. */
+  records: Int32Array;
+  /** The same words as float32 (cos, sin, x, y, direction). */
+  floats: Float32Array;
   /** In-circle cells of a layer. */
   inCircle: number;
   params: MccParams;
@@ -322,83 +307,54 @@ export function buildCylinders(p: PreparedTemplate, params: MccParams = DEFAULT_
     full[count] = validCells === inCircle ? 1 : 0;
     index[count++] = m;
   }
-  const ones = new Uint16Array(count);
-  // Bits lie inside the cylinder's own valid cells, so masking by them counts every bit.
-  for (let k = 0; k < count; k++) ones[k] = maskedOnes(bits, k * words, words, valid, k * layerWords, layerWords);
-  const occupancyWords = (words + 31) >>> 5;
-  const occupancy = new Int32Array(count * occupancyWords);
-  const occStart = new Uint32Array(count + 1);
-  const occWordAll: number[] = [];
+  const layout =
+    words === KERNEL_WORDS && layerWords === KERNEL_LAYER_WORDS ? KERNEL_LAYOUT : cylinderLayout(words, layerWords);
+  const { stride, planesAt, metaAt, occupancyAt } = layout;
+  const records = new Int32Array(count * stride);
+  const floats = new Float32Array(records.buffer);
   for (let k = 0; k < count; k++) {
+    const o = k * stride;
+    const bOff = k * words;
+    const vOff = k * layerWords;
+    records.set(bits.subarray(bOff, bOff + words), o);
+    records.set(valid.subarray(vOff, vOff + layerWords), o + words);
+    // Layers set per cell, bit-sliced (a carry-save count over the layers; the kernel's layout
+    // has nd = 6 < 8, so three planes hold it).
+    let validCount = 0;
+    for (let w = 0; w < layerWords; w++) {
+      let p0 = 0;
+      let p1 = 0;
+      let p2 = 0;
+      for (let l = 0; l < nd; l++) {
+        const x = bits[bOff + l * layerWords + w] as number;
+        const c0 = p0 & x;
+        p0 ^= x;
+        const c1 = p1 & c0;
+        p1 ^= c0;
+        p2 |= c1;
+      }
+      records[o + planesAt + w] = p0;
+      records[o + planesAt + layerWords + w] = p1;
+      records[o + planesAt + 2 * layerWords + w] = p2;
+      validCount += popSum(pop8(valid[vOff + w] as number));
+    }
     for (let w = 0; w < words; w++) {
-      if ((bits[k * words + w] as number) !== 0) {
-        const o = k * occupancyWords + (w >>> 5);
-        occupancy[o] = (occupancy[o] as number) | (1 << (w & 31));
-        occWordAll.push(w);
-      }
+      const at = o + occupancyAt + (w >>> 5);
+      if ((bits[bOff + w] as number) !== 0) records[at] = (records[at] as number) | (1 << (w & 31));
     }
-    occStart[k + 1] = occWordAll.length;
+    const m = index[k] as number;
+    const meta = o + metaAt;
+    floats[meta + META.cos] = Math.cos(angle[m] as number);
+    floats[meta + META.sin] = Math.sin(angle[m] as number);
+    records[meta + META.full] = full[k] as number;
+    // Bits lie inside the cylinder's own valid cells, so masking by them counts every bit.
+    records[meta + META.ones] = maskedOnes(bits, bOff, words, valid, vOff, layerWords);
+    records[meta + META.validCount] = validCount;
+    floats[meta + META.x] = xs[m] as number;
+    floats[meta + META.y] = ys[m] as number;
+    floats[meta + META.angle] = angle[m] as number;
   }
-  const occWord = Uint8Array.from(occWordAll);
-  const occLayerWord = Uint8Array.from(occWordAll, (w) => w % layerWords);
-  const cos = Float32Array.from(index.subarray(0, count), (m) => Math.cos(angle[m] as number));
-  const sin = Float32Array.from(index.subarray(0, count), (m) => Math.sin(angle[m] as number));
-  let records: Int32Array | undefined;
-  if (words === KERNEL_WORDS && layerWords === KERNEL_LAYER_WORDS) {
-    records = new Int32Array(count * KERNEL_STRIDE);
-    const asFloat = new Float32Array(records.buffer);
-    for (let k = 0; k < count; k++) {
-      const o = k * KERNEL_STRIDE;
-      records.set(bits.subarray(k * words, (k + 1) * words), o);
-      records.set(valid.subarray(k * layerWords, (k + 1) * layerWords), o + words);
-      // Layers set per cell, bit-sliced (a carry-save count over the layers; at most nd = 6).
-      let validCount = 0;
-      for (let w = 0; w < layerWords; w++) {
-        let p0 = 0;
-        let p1 = 0;
-        let p2 = 0;
-        for (let l = 0; l < nd; l++) {
-          const x = bits[k * words + l * layerWords + w] as number;
-          const c0 = p0 & x;
-          p0 ^= x;
-          const c1 = p1 & c0;
-          p1 ^= c0;
-          p2 |= c1;
-        }
-        const planes = o + KERNEL_PLANES_AT + w;
-        records[planes] = p0;
-        records[planes + layerWords] = p1;
-        records[planes + 2 * layerWords] = p2;
-        validCount += popSum(pop8(valid[k * layerWords + w] as number));
-      }
-      const meta = o + KERNEL_META_AT;
-      asFloat[meta] = cos[k] as number;
-      asFloat[meta + 1] = sin[k] as number;
-      records[meta + 2] = full[k] as number;
-      records[meta + 3] = ones[k] as number;
-      records[meta + 4] = validCount;
-    }
-  }
-  return {
-    count,
-    index: index.slice(0, count),
-    layerWords,
-    words,
-    bits: bits.slice(0, count * words),
-    valid: valid.slice(0, count * layerWords),
-    ones,
-    cos,
-    sin,
-    full: full.slice(0, count),
-    ...(records ? { records } : {}),
-    occupancy,
-    occupancyWords,
-    occStart,
-    occWord,
-    occLayerWord,
-    inCircle,
-    params,
-  };
+  return { count, index: index.slice(0, count), layout, records, floats, inCircle, params };
 }
 
 /** Byte-wise popcount partial (each byte holds its own count, ≤ 8). */
@@ -425,14 +381,18 @@ function maskedOnes(bits: Int32Array, off: number, words: number, mask: Int32Arr
 
 /** Popcount of cylinder `k` of `c` masked by the valid cells `mask[moff ..]`, over its non-zero words only. */
 function occupiedOnes(c: Cylinders, k: number, mask: Int32Array, moff: number): number {
-  const { bits, occWord, occLayerWord } = c;
-  const off = k * c.words;
-  const end = c.occStart[k + 1] as number;
+  const { records, layout } = c;
+  const off = k * layout.stride;
+  const lw = layout.layerWords;
   let n = 0;
-  for (let q = c.occStart[k] as number; q < end; q++) {
-    n += popSum(
-      pop8((bits[off + (occWord[q] as number)] as number) & (mask[moff + (occLayerWord[q] as number)] as number)),
-    );
+  for (let o = 0; o < layout.occupancyWords; o++) {
+    let occ = records[off + layout.occupancyAt + o] as number;
+    while (occ !== 0) {
+      const low = occ & -occ;
+      const w = (o << 5) + 31 - Math.clz32(low);
+      n += popSum(pop8((records[off + w] as number) & (mask[moff + (w % lw)] as number)));
+      occ ^= low;
+    }
   }
   return n;
 }
@@ -452,43 +412,41 @@ export function cylinderSimilarity(
   ib: number,
   minMatchableCells: number,
 ): number {
-  const lw = a.layerWords;
-  const va = ia * lw;
-  const vb = ib * lw;
-  const aValid = a.valid;
-  const bValid = b.valid;
+  const { layout } = a;
+  const { words, layerWords: lw, stride, metaAt, occupancyAt, occupancyWords } = layout;
+  const ar = a.records;
+  const br = b.records;
+  const oa = ia * stride;
+  const ob = ib * stride;
+  const va = oa + words;
+  const vb = ob + words;
   let acc = 0;
   let aInB = true;
   let bInA = true;
   // Two full cylinders have the same valid cells: nothing to check.
-  const bothFull = (a.full[ia] as number) & (b.full[ib] as number);
+  const bothFull = (ar[oa + metaAt + META.full] as number) & (br[ob + metaAt + META.full] as number);
   for (let w = bothFull ? lw : 0; w < lw; w++) {
-    const x = aValid[va + w] as number;
-    const y = bValid[vb + w] as number;
+    const x = ar[va + w] as number;
+    const y = br[vb + w] as number;
     const m = x & y;
     if (m !== x) aInB = false;
     if (m !== y) bInA = false;
     acc += pop8(m);
   }
   if (!bothFull && popSum(acc) < minMatchableCells) return 0;
-  const { words, bits: aBits } = a;
-  const bBits = b.bits;
-  const ba = ia * words;
-  const bb = ib * words;
   // x ∧ y only over the words non-zero in both.
   let nab = 0;
-  const ow = a.occupancyWords;
-  for (let o = 0; o < ow; o++) {
-    let both = (a.occupancy[ia * ow + o] as number) & (b.occupancy[ib * ow + o] as number);
+  for (let o = 0; o < occupancyWords; o++) {
+    let both = (ar[oa + occupancyAt + o] as number) & (br[ob + occupancyAt + o] as number);
     while (both !== 0) {
       const low = both & -both;
       const w = (o << 5) + 31 - Math.clz32(low);
-      nab += popSum(pop8((aBits[ba + w] as number) & (bBits[bb + w] as number)));
+      nab += popSum(pop8((ar[oa + w] as number) & (br[ob + w] as number)));
       both ^= low;
     }
   }
-  const na = aInB ? (a.ones[ia] as number) : occupiedOnes(a, ia, bValid, vb);
-  const nb = bInA ? (b.ones[ib] as number) : occupiedOnes(b, ib, aValid, va);
+  const na = aInB ? (ar[oa + metaAt + META.ones] as number) : occupiedOnes(a, ia, br, vb);
+  const nb = bInA ? (br[ob + metaAt + META.ones] as number) : occupiedOnes(b, ib, ar, va);
   const den = Math.sqrt(na) + Math.sqrt(nb);
   if (den === 0) return 0;
   // ‖x ⊕ y‖² = ‖x‖² + ‖y‖² − 2‖x ∧ y‖²
@@ -540,9 +498,6 @@ export interface MccResult {
   /** Pairs consolidated into the score. */
   pairs: number;
 }
-
-/** Relaxed compatibilities below this change no relaxed similarity visibly and are left at 0. */
-const MIN_COMPATIBILITY = 1e-3;
 
 /**
  * The disagreement beyond which a compatibility sigmoid alone is below {@link MIN_COMPATIBILITY}
@@ -634,44 +589,65 @@ export function mccCompare(
   const minCells = params.minMatchable * a.inCircle;
   const cosMax = Math.cos(params.maxRotation);
   if (ws.kernel === undefined) ws.kernel = MccKernel.create() ?? null;
-  const kernel = a.records && b.records ? ws.kernel : null;
+  const kernel = a.layout === KERNEL_LAYOUT && b.layout === KERNEL_LAYOUT ? ws.kernel : null;
   // Pairs of cylinders with a positive similarity, as keys q << 16 | i << 8 | j (q: the
   // similarity quantised to 1/65535, descending), in pair order; then sorted by q (ties in pair
   // order) and preselected: the best min(na, nb) pairs, each minutia used once.
   const nR = Math.min(na, nb);
-  let sim: Float32Array;
-  let selected: Uint32Array;
-  let nz: number;
-  let r: number;
+  /** Pairs consolidated into the score: from minPairs to maxPairs, growing with the smaller count. */
+  const pairsTaken = (nz: number) =>
+    Math.min(
+      nz,
+      params.minPairs +
+        Math.round(sigmoid(Math.min(na, nb), params.muP, params.tauP) * (params.maxPairs - params.minPairs)),
+    );
+  const { mu1, tau1, mu1Rel, mu2, tau2, mu3, tau3 } = params;
+  const cut1 = sigmoidCut(mu1, tau1);
+  const cut2 = sigmoidCut(mu2, tau2);
   if (kernel) {
-    nz = kernel.pairs(a.records as Int32Array, na, b.records as Int32Array, nb, cosMax, minCells);
-    r = nz === 0 ? 0 : kernel.select(na, nb, nz, nR);
-    ({ sim, selected } = kernel);
-  } else {
-    ({ sim } = ws);
-    const order = ws.order;
-    nz = 0;
-    for (let i = 0; i < na; i++) {
-      const ca = a.cos[i] as number;
-      const sa = a.sin[i] as number;
-      for (let j = 0; j < nb; j++) {
-        // cos of the direction difference
-        if (ca * (b.cos[j] as number) + sa * (b.sin[j] as number) < cosMax) continue;
-        const v = cylinderSimilarity(a, i, b, j, minCells);
-        const k = (i << 8) | j;
-        sim[k] = v;
-        if (v > 0) order[nz++] = Math.round((1 - v) * 65535) * 65536 + k;
-      }
+    const nz = kernel.pairs(a.records, na, b.records, nb, cosMax, minCells);
+    if (nz === 0) return { score: 0, pairs: 0 };
+    const r = kernel.select(na, nb, nz, nR);
+    const nP = pairsTaken(nz);
+    const score = kernel.relax(
+      r,
+      nP,
+      mu1,
+      tau1,
+      mu1Rel,
+      cut1,
+      mu2,
+      tau2,
+      cut2,
+      mu3,
+      tau3,
+      params.relaxWeight,
+      params.relaxIterations,
+    );
+    return { score, pairs: Math.min(nP, r) };
+  }
+  const { sim, order, selected } = ws;
+  const { stride, metaAt } = a.layout;
+  const af = a.floats;
+  const bf = b.floats;
+  let nz = 0;
+  for (let i = 0; i < na; i++) {
+    const ca = af[i * stride + metaAt + META.cos] as number;
+    const sa = af[i * stride + metaAt + META.sin] as number;
+    for (let j = 0; j < nb; j++) {
+      // cos of the direction difference
+      const cb = bf[j * stride + metaAt + META.cos] as number;
+      const sb = bf[j * stride + metaAt + META.sin] as number;
+      if (ca * cb + sa * sb < cosMax) continue;
+      const v = cylinderSimilarity(a, i, b, j, minCells);
+      const k = (i << 8) | j;
+      sim[k] = v;
+      if (v > 0) order[nz++] = Math.round((1 - v) * 65535) * 65536 + k;
     }
-    selected = ws.selected;
-    r = nz === 0 ? 0 : preselect(order, ws.sorted, ws.counts, nz, ws.usedA, na, ws.usedB, nb, nR, selected);
   }
   if (nz === 0) return { score: 0, pairs: 0 };
-  const nP = Math.min(
-    nz,
-    params.minPairs +
-      Math.round(sigmoid(Math.min(na, nb), params.muP, params.tauP) * (params.maxPairs - params.minPairs)),
-  );
+  const r = preselect(order, ws.sorted, ws.counts, nz, ws.usedA, na, ws.usedB, nb, nR, selected);
+  const nP = pairsTaken(nz);
   const { lambda, next, rho, rhoIdx, rhoCount, eff, ratio, rank } = ws;
   const pA = ws.pa;
   const pB = ws.pb;
@@ -682,9 +658,6 @@ export function mccCompare(
     lambda[s] = sim[key & 0xffff] as number;
   }
   // Compatibility of every two selected pairs.
-  const { mu1, tau1, mu1Rel, mu2, tau2, mu3, tau3 } = params;
-  const cut1 = sigmoidCut(mu1, tau1);
-  const cut2 = sigmoidCut(mu2, tau2);
   const { minA, minB } = ws;
   for (let s = 0; s < r; s++) {
     placeMinutia(minA, s, pa, pA[s] as number);
@@ -706,13 +679,14 @@ export function mccCompare(
       const la = Math.sqrt(dax * dax + day * day);
       const d1 = Math.abs(la - Math.sqrt(dbx * dbx + dby * dby)) - mu1Rel * la;
       if (d1 > cut1) continue;
-      const z1 = sigmoid(d1, mu1, tau1);
-      // A compatibility below 1e-3 changes no relaxed similarity visibly: skip the angles.
-      if (z1 < MIN_COMPATIBILITY) continue;
+      // Both cuts before either sigmoid: exp is the costly part, and the cuts are pure tests.
       const thA = wrapPi((minA[3 * t + 2] as number) - tas);
       const thB = wrapPi((minB[3 * t + 2] as number) - tbs);
       const d2 = Math.abs(wrapPi(thA - thB));
       if (d2 > cut2) continue;
+      const z1 = sigmoid(d1, mu1, tau1);
+      // A compatibility below 1e-3 changes no relaxed similarity visibly: skip the bearings.
+      if (z1 < MIN_COMPATIBILITY) continue;
       const z2 = sigmoid(d2, mu2, tau2);
       if (z1 * z2 < MIN_COMPATIBILITY) continue;
       const rA = wrapPi(tas - Math.atan2(day, dax));
