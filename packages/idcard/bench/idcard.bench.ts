@@ -6,6 +6,7 @@ import { evaluationHalf } from '@smart-citizen/qr/testing';
 import Tesseract from 'tesseract.js';
 import { cardTypes } from '../src/cardTypes.js';
 import { IdCardReader } from '../src/IdCardReader.js';
+import type { LineEngine } from '../src/ocr/createLineRecognizer.js';
 import { editDistance } from '../src/ocr/evaluateLines.js';
 import { benchCardSet } from './cardSets.js';
 
@@ -61,7 +62,12 @@ export const bench = defineBench({
     const withBaseline = !ctx.args.includes('nobaseline');
     // IDCARD_CTC_MODEL: score another checkpoint of the line model on the cards
     const model = process.env.IDCARD_CTC_MODEL;
-    const reader = await IdCardReader.create({ recognizer: 'tesseract', tesseract: model ? { ctc: { model } } : {} });
+    // engine=ctc | engine=tesseract: one engine for every field instead of DEFAULT_LINE_ENGINES
+    const engine = arg('engine') as LineEngine | undefined;
+    const reader = await IdCardReader.create({
+      recognizer: 'tesseract',
+      tesseract: { ...(model ? { ctc: { model } } : {}), ...(engine ? { engine } : {}) },
+    });
     const require = createRequire(import.meta.url);
     const langPath = join(dirname(require.resolve('@tesseract.js-data/vie/package.json')), '4.0.0_best_int');
     const baseline = await Tesseract.createWorker('vie', 1, { langPath, gzip: true, cacheMethod: 'none' });
@@ -242,10 +248,11 @@ export const bench = defineBench({
         count,
         levels,
         model: model ?? 'shipped',
+        engine: engine ?? 'DEFAULT_LINE_ENGINES',
         baselineCpuMs: baseCpu,
       },
       notes: [
-        `line model: ${model ?? 'the shipped models/idcard-line.onnx'}`,
+        `line model: ${model ?? 'the shipped models/idcard-line.onnx'}; engines: ${engine ? `${engine} for every field` : 'DEFAULT_LINE_ENGINES'}`,
         `${photos} photos of the report half; load average (1 min) during the run: ${load} on 2 cores — CPU time, not wall time`,
         'each photo is one side of its own random holder, read alone (readSide): the front is not cross-checked with a back MRZ here',
         `baseline CPU per photo (median): ${baseCpu.length ? Math.round(percentile(baseCpu, 50)) : '—'} ms`,

@@ -30,6 +30,18 @@ describe('mrzFromLines', () => {
     expect(r.mrz?.repairs.length).toBeGreaterThan(0);
   });
 
+  it('reads a digit in the name line as its look-alike letter: the name line holds no digits', () => {
+    const read = [issue1[0], issue1[1], 'UNG<<H0ANG<HIEP<<<<<<<<<<<<<<<'];
+    const r = mrzFromLines(
+      read.map((l) => lineOf(l as string, 0.95)),
+      { today },
+    );
+    expect(r.mrz?.valid).toBe(true);
+    expect(r.mrz?.lines[2]).toBe(issue1[2]);
+    expect(r.issues.map((i) => i.code)).toContain('idcard/mrz-name-repaired');
+    expect(r.fieldConfidence.name).toBeLessThanOrEqual(0.7);
+  });
+
   it('says so when a check digit fails instead of returning a confident MRZ', () => {
     const wrong = [
       'IDVNM0930470641001093047064<<2',

@@ -32,6 +32,33 @@ function stripSpaces(line: RecognizedLine): RecognizedLine {
   return { text: chars.map((c) => c.char).join(''), confidence: line.confidence, chars };
 }
 
+/**
+ * TD1's third line is the name alone: letters and `<`, never a digit. A digit read there is its
+ * OCR-B look-alike letter (`B0I` → `BOI`); no check digit covers the name, the line's alphabet
+ * is what confirms the repair (and the printed name is still checked against it).
+ */
+const LETTER_FOR_DIGIT: Readonly<Record<string, string>> = {
+  '0': 'O',
+  '1': 'I',
+  '2': 'Z',
+  '5': 'S',
+  '6': 'G',
+  '8': 'B',
+};
+
+function nameLineLetters(line: RecognizedLine): { line: RecognizedLine; repaired: boolean } {
+  let repaired = false;
+  const chars = line.chars.map((c) => {
+    const to = LETTER_FOR_DIGIT[c.char];
+    if (to === undefined) return c;
+    repaired = true;
+    return { char: to, confidence: Math.min(c.confidence, 0.7) };
+  });
+  return repaired
+    ? { line: { ...line, text: chars.map((c) => c.char).join(''), chars }, repaired }
+    : { line, repaired };
+}
+
 /** Check digits whose ranges cover [start, start + length) of a line. */
 function coveringChecks(line: number, start: number, length: number) {
   return td1Checks.filter((c) => c.ranges.some(([l, s, e]) => l === line && s < start + length && start < e));
@@ -43,6 +70,8 @@ function coveringChecks(line: number, start: number, length: number) {
  */
 export function mrzFromLines(lines: readonly RecognizedLine[], options: ParseMrzOptions = {}): MrzReading {
   const ocr = lines.map(stripSpaces);
+  const name = ocr[2] ? nameLineLetters(ocr[2]) : undefined;
+  if (name?.repaired) ocr[2] = name.line;
   const parsed = safeParseMrz(
     ocr.map((l) => l.text),
     options,
@@ -73,6 +102,15 @@ export function mrzFromLines(lines: readonly RecognizedLine[], options: ParseMrz
   const values = Object.values(fieldConfidence);
   const confidence = mrz.valid && values.length ? Math.min(...values) : Math.min(0.3, ...values);
   const issues = [...mrz.issues];
+  if (name?.repaired)
+    issues.push(
+      issue(
+        'idcard/mrz-name-repaired',
+        'info',
+        'digits read in the MRZ name line were taken as their look-alike letters',
+        'mrz',
+      ),
+    );
   if (!mrz.valid) issues.push(issue('idcard/mrz-invalid', 'error', 'a check digit of the MRZ does not hold', 'mrz'));
   return { ocr, mrz, fieldConfidence, confidence, issues };
 }
