@@ -186,12 +186,25 @@ function convexHull(xs: Float32Array, ys: Float32Array, n: number): number[] {
   return lower.concat(upper);
 }
 
-/** Whether (x, y) is inside the hull or within `offset` of it. */
+/**
+ * Whether (x, y) is inside the hull or within `offset` of it. Inside is decided first, from the
+ * edges' cross products alone: most cells of most cylinders are, and need no distance.
+ */
 function nearHull(hull: number[], xs: Float32Array, ys: Float32Array, x: number, y: number, offset: number): boolean {
   const h = hull.length;
   if (h === 0) return false;
-  let inside = h >= 3;
-  let best = Number.POSITIVE_INFINITY;
+  if (h >= 3) {
+    let inside = true;
+    for (let k = 0; k < h && inside; k++) {
+      const a = hull[k] as number;
+      const b = hull[(k + 1) % h] as number;
+      const ax = xs[a] as number;
+      const ay = ys[a] as number;
+      if (((xs[b] as number) - ax) * (y - ay) - ((ys[b] as number) - ay) * (x - ax) < 0) inside = false;
+    }
+    if (inside) return true;
+  }
+  const limit = offset * offset;
   for (let k = 0; k < h; k++) {
     const a = hull[k] as number;
     const b = hull[(k + 1) % h] as number;
@@ -201,15 +214,13 @@ function nearHull(hull: number[], xs: Float32Array, ys: Float32Array, x: number,
     const ey = (ys[b] as number) - ay;
     const px = x - ax;
     const py = y - ay;
-    if (ex * py - ey * px < 0) inside = false;
     const len2 = ex * ex + ey * ey;
     const t = len2 > 0 ? Math.max(0, Math.min(1, (px * ex + py * ey) / len2)) : 0;
     const dx = px - t * ex;
     const dy = py - t * ey;
-    const d2 = dx * dx + dy * dy;
-    if (d2 < best) best = d2;
+    if (dx * dx + dy * dy <= limit) return true;
   }
-  return inside || best <= offset * offset;
+  return false;
 }
 
 /**
@@ -243,7 +254,16 @@ export function buildCylinders(p: PreparedTemplate, params: MccParams = DEFAULT_
       if (u * u + v * v <= radius * radius) inCircle++;
     }
   }
-  const sums = new Float32Array(nd);
+  // Per cell of the current cylinder: centre (x, y), whether valid, and the summed contribution
+  // per layer. Filled neighbour by neighbour, each over the cells within its 3σS reach only; a
+  // cell's sums still add its neighbours in the same order as a cell-by-cell loop would.
+  const cellX = new Float64Array(cells);
+  const cellY = new Float64Array(cells);
+  const cellValid = new Uint8Array(cells);
+  const sums = new Float32Array(cells * nd);
+  const half = (ns - 1) / 2;
+  // Cells beyond this from a neighbour, in either axis of the cylinder, are past the cut (1 px margin).
+  const boxReach = 3 * sigmaS + 1;
   const neigh: number[] = [];
   let count = 0;
   for (let m = 0; m < n; m++) {
@@ -264,38 +284,58 @@ export function buildCylinders(p: PreparedTemplate, params: MccParams = DEFAULT_
     let validCells = 0;
     for (let i = 0; i < ns; i++) {
       for (let j = 0; j < ns; j++) {
-        const u = (i - (ns - 1) / 2) * delta;
-        const v = (j - (ns - 1) / 2) * delta;
+        const cell = i * ns + j;
+        cellValid[cell] = 0;
+        const u = (i - half) * delta;
+        const v = (j - half) * delta;
         if (u * u + v * v > radius * radius) continue;
         const px = mx + c * u - s * v;
         const py = my + s * u + c * v;
         if (!nearHull(hull, xs, ys, px, py, params.hullOffset)) continue;
-        const cell = i * ns + j;
-        const w = cell >>> 5;
-        const bit = 1 << (cell & 31);
-        valid[vOff + w] = (valid[vOff + w] as number) | bit;
+        cellX[cell] = px;
+        cellY[cell] = py;
+        cellValid[cell] = 1;
+        valid[vOff + (cell >>> 5)] = (valid[vOff + (cell >>> 5)] as number) | (1 << (cell & 31));
         validCells++;
-        sums.fill(0);
-        let any = false;
-        for (const t of neigh) {
-          const dx = (xs[t] as number) - px;
-          const dy = (ys[t] as number) - py;
+      }
+    }
+    sums.fill(0);
+    for (const t of neigh) {
+      const tx = xs[t] as number;
+      const ty = ys[t] as number;
+      const dtheta = wrapPi((angle[t] as number) - (angle[m] as number));
+      let step = (((dtheta + Math.PI) / TWO_PI) * DIR_TABLE_SIZE) | 0;
+      if (step >= DIR_TABLE_SIZE) step = DIR_TABLE_SIZE - 1;
+      const row = step * nd;
+      // The neighbour in the cylinder's frame, and the cells around it.
+      const ut = c * (tx - mx) + s * (ty - my);
+      const vt = -s * (tx - mx) + c * (ty - my);
+      const i0 = Math.max(0, Math.ceil((ut - boxReach) / delta + half));
+      const i1 = Math.min(ns - 1, Math.floor((ut + boxReach) / delta + half));
+      const j0 = Math.max(0, Math.ceil((vt - boxReach) / delta + half));
+      const j1 = Math.min(ns - 1, Math.floor((vt + boxReach) / delta + half));
+      for (let i = i0; i <= i1; i++) {
+        for (let j = j0; j <= j1; j++) {
+          const cell = i * ns + j;
+          if (cellValid[cell] === 0) continue;
+          const dx = tx - (cellX[cell] as number);
+          const dy = ty - (cellY[cell] as number);
           const d2 = dx * dx + dy * dy;
           if (d2 > cut2) continue;
           const cs = gNorm * Math.exp(-d2 * g2);
-          const dtheta = wrapPi((angle[t] as number) - (angle[m] as number));
-          let step = (((dtheta + Math.PI) / TWO_PI) * DIR_TABLE_SIZE) | 0;
-          if (step >= DIR_TABLE_SIZE) step = DIR_TABLE_SIZE - 1;
-          const row = step * nd;
-          for (let k = 0; k < nd; k++) sums[k] = (sums[k] as number) + cs * (table[row + k] as number);
-          any = true;
+          const o = cell * nd;
+          for (let k = 0; k < nd; k++) sums[o + k] = (sums[o + k] as number) + cs * (table[row + k] as number);
         }
-        if (!any) continue;
-        for (let k = 0; k < nd; k++) {
-          if ((sums[k] as number) >= muPsi) {
-            const o = bOff + k * layerWords + w;
-            bits[o] = (bits[o] as number) | bit;
-          }
+      }
+    }
+    for (let cell = 0; cell < cells; cell++) {
+      if (cellValid[cell] === 0) continue;
+      const w = cell >>> 5;
+      const bit = 1 << (cell & 31);
+      for (let k = 0; k < nd; k++) {
+        if ((sums[cell * nd + k] as number) >= muPsi) {
+          const o = bOff + k * layerWords + w;
+          bits[o] = (bits[o] as number) | bit;
         }
       }
     }
