@@ -317,7 +317,11 @@ export async function photographCard(
   }
   const canvas = createCanvas(W, H);
   canvas.getContext('2d').putImageData(new ImageData(out, W, H), 0, 0);
-  const jpeg = new Uint8Array(await canvas.encode('jpeg', jpegQuality));
+  // encodeSync, not the threaded `encode`: @napi-rs/canvas 0.1.100 crashes the process
+  // (SIGSEGV) when an async encode runs while ImageData objects are collected — 2 of 2 stress
+  // runs of 3,000 getImageData + encode('jpeg') died, the same loop with encodeSync never did;
+  // the card benches died the same way part-way through generation.
+  const jpeg = new Uint8Array(canvas.encodeSync('jpeg', jpegQuality));
   return {
     jpeg,
     width: W,
