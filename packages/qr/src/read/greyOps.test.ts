@@ -1,6 +1,6 @@
 import type { RasterImage } from '@smart-citizen/image';
 import { describe, expect, it } from 'vitest';
-import { radialWarp, radialWarps, upsampleBicubic } from './greyOps.js';
+import { radialWarp, radialWarps } from './greyOps.js';
 
 function gradient(w: number, h: number): RasterImage {
   const data = new Uint8Array(w * h);
@@ -65,32 +65,5 @@ describe('localMean', () => {
         expect(m[y * w + x]).toBeCloseTo(s / n, 3);
       }
     }
-  });
-});
-
-describe('upsampleBicubic', () => {
-  it('keeps a linear ramp and the mean, k times the size', () => {
-    const img = gradient(30, 10);
-    const out = upsampleBicubic(img, 3);
-    expect(out.width).toBe(90);
-    expect(out.height).toBe(30);
-    // Pixel centres aligned: output x samples input (x + 0.5) / 3 − 0.5.
-    for (const x of [10, 40, 70]) {
-      const expected = (((x + 0.5) / 3 - 0.5) * 255) / 29;
-      expect(Math.abs((out.data[15 * 90 + x] ?? 0) - expected)).toBeLessThanOrEqual(1.01);
-    }
-  });
-
-  it('gives a steeper edge than bilinear interpolation between two flat sides', () => {
-    const w = 12;
-    const data = new Uint8Array(w * 4);
-    for (let y = 0; y < 4; y++) for (let x = 0; x < w; x++) data[y * w + x] = x < 6 ? 40 : 220;
-    const out = upsampleBicubic({ width: w, height: 4, channels: 1, data }, 4);
-    // Output x 24 samples source x (24 + 0.5) / 4 − 0.5 = 5.625, just right of the edge at 5.5:
-    // bilinear gives 40 + 180 · 0.625 = 152.5; Catmull-Rom (a = −0.5) gives 157.8, steeper.
-    const v = out.data[2 * out.width + 24] ?? 0;
-    expect(v).toBeGreaterThanOrEqual(156);
-    expect(out.data[2 * out.width]).toBe(40);
-    expect(out.data[2 * out.width + out.width - 1]).toBe(220);
   });
 });

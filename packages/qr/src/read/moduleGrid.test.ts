@@ -159,7 +159,7 @@ describe('module grid', () => {
     expect(read).toBeGreaterThanOrEqual(2);
   }, 180_000);
 
-  it('reads codes at 2.2–2.8 px per module that raw zxing-wasm misses through the upsampled-grid rung alone', async () => {
+  it('reads codes at 2.2–2.8 px per module that raw zxing-wasm misses through the template-grid rung alone', async () => {
     // Tuning-half photos of the `small` category of another seed than the bench's.
     const engine = await createZxingWasmEngine();
     const set = (await generateHardQrSet({ count: 16, seed: 99, categories: ['small'] })).filter((s) =>
@@ -169,7 +169,7 @@ describe('module grid', () => {
     for (const s of set) {
       expect(s.degradation.pxPerModule).toBeLessThan(3);
       expect(engine.decode(s.image)[0]?.text).not.toBe(s.text);
-      const r = await readCardQr(s.image, { today, engine, ladder: ['upsampled-grid'], timeBudgetMs: 5000 });
+      const r = await readCardQr(s.image, { today, engine, ladder: ['template-grid'], timeBudgetMs: 5000 });
       if (r.ok && r.text === s.text) read++;
     }
     expect(read).toBeGreaterThanOrEqual(2);

@@ -713,11 +713,13 @@ export function fitTriples(
     }
   }
   coarse.sort((p, q) => q.score - p.score);
-  const fine = coarse
-    .slice(0, maxGrids + 1)
-    .filter(() => !expired())
-    .map((g) => refineGrid(grey, g))
-    .filter((g) => g.score >= MIN_FIT);
+  // The deadline is polled before each refinement (a chained filter would poll them all first).
+  const fine: FittedGrid[] = [];
+  for (const g of coarse.slice(0, maxGrids + 1)) {
+    if (expired()) break;
+    const r = refineGrid(grey, g);
+    if (r.score >= MIN_FIT) fine.push(r);
+  }
   fine.sort((p, q) => q.score - p.score);
   const best = fine[0]?.score ?? 0;
   return fine.filter((g) => g.score >= best - 0.1).slice(0, maxGrids);

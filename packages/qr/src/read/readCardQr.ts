@@ -4,7 +4,14 @@ import { decodeImage, type RasterImage, resize, rotate90 } from '@smart-citizen/
 import type { QrEngine, QrEngineOptions, QrFormat, QrPoint, QrSymbol } from '../engine/QrEngine.js';
 import { createZxingWasmEngine } from '../engine/createZxingWasmEngine.js';
 import { safeParseCardQr } from '../parse/parseCardQr.js';
-import { binariseLocalMean, type CodeCandidate, findFinderPatterns, groupFinders } from './finders.js';
+import {
+  binariseLocalMean,
+  type CodeCandidate,
+  type FinderPattern,
+  findFinderPatterns,
+  groupFinders,
+} from './finders.js';
+import { findTemplateFinders } from './templateFinders.js';
 import {
   type FittedGrid,
   finderTriples,
@@ -24,7 +31,6 @@ import {
   radialWarps,
   type Region,
   sharpen,
-  upsampleBicubic,
   waveWarp,
   waveWarps,
 } from './greyOps.js';
@@ -122,13 +128,15 @@ interface LadderContext {
   candidates?: CodeCandidate[];
   /** Module grids fitted to finder triples of small codes, computed on first use. */
   grids?: FittedGrid[];
+  /** Every grid a grid rung has tried (later grid rungs skip the same code and version). */
+  tried: FittedGrid[];
   /** Square high-contrast regions (code-like texture), computed on first use. */
   regions?: Region[];
   /** True once the time budget has passed: long set-ups (finder searches, grid fits) poll it and stop. */
   expired: () => boolean;
 }
 
-/** Code-like regions of the frame (cached: the crop and upsampled-grid rungs share them). */
+/** Code-like regions of the frame (cached: the crop and template-grid rungs share them). */
 function codeRegions(ctx: LadderContext): Region[] {
   if (!ctx.regions) {
     const { grey } = ctx;
@@ -138,51 +146,53 @@ function codeRegions(ctx: LadderContext): Region[] {
   return ctx.regions;
 }
 
-/** Enlargement of the upsampled-grid rung's crops, and the largest enlarged side. */
-const UPSAMPLE = { factor: 3, maxSide: 1200 } as const;
+/** Margin around a code-like region searched by template correlation (share of its side): the region holds the code. */
+const TEMPLATE_MARGIN = 0.25;
 
 /**
- * Module grids of codes too small for the full-frame finder search (1.5–3 px per module): each
- * code-like region, with half its size around it, enlarged ×3 by cubic convolution, its finder
- * patterns searched there (window ~4 px of the original), mapped back and the grids fitted on
- * the frame itself (sampling the original pixels, not the interpolated ones). Grids the
- * `module-grid` rung already read are left out.
+ * Codes at 1.5–3 px per module whose finders the run-length search misses: each code-like
+ * region (with a quarter of its size around it) searched by template correlation
+ * ({@link findTemplateFinders}), grids fitted and sampled on the frame's pixels.
  */
-function* upsampledGrids(ctx: LadderContext): Generator<FittedGrid> {
+function* templateGrids(ctx: LadderContext): Generator<FittedGrid> {
   const { grey } = ctx;
   for (const region of codeRegions(ctx)) {
     if (ctx.expired()) return;
-    const margin = Math.round(Math.max(region.width, region.height) * 0.5);
+    const margin = Math.round(Math.max(region.width, region.height) * TEMPLATE_MARGIN);
     const x0 = Math.max(0, region.x - margin);
     const y0 = Math.max(0, region.y - margin);
-    const crop = cropRegion(grey, region, 0.5);
-    const factor = Math.min(UPSAMPLE.factor, Math.floor(UPSAMPLE.maxSide / Math.max(crop.width, crop.height)));
-    if (factor < 2) continue;
-    const big = upsampleBicubic(crop, factor);
-    const finders = findFinderPatterns(big, binariseLocalMean(big, 4 * factor, 3), ctx.expired).map((f) => ({
-      x: x0 + (f.x + 0.5) / factor - 0.5,
-      y: y0 + (f.y + 0.5) / factor - 0.5,
-      module: f.module / factor,
-      hits: f.hits,
+    const crop = cropRegion(grey, region, TEMPLATE_MARGIN);
+    const finders = findTemplateFinders(crop, { expired: ctx.expired }).map((f) => ({
+      ...f,
+      x: x0 + f.x,
+      y: y0 + f.y,
     }));
-    const groups = groupFinders(finders, grey.width, grey.height, 3);
-    const triples = finderTriples(grey, finders, groups, undefined, ctx.expired);
-    for (const grid of fitTriples(grey, triples, undefined, ctx.expired)) {
-      const seen = (ctx.grids ?? []).some(
-        (g) =>
-          g.version === grid.version &&
-          Math.hypot(
-            (g.anchors[0]?.x ?? 0) - (grid.anchors[0]?.x ?? 0),
-            (g.anchors[0]?.y ?? 0) - (grid.anchors[0]?.y ?? 0),
-          ) <
-            2 * grid.module,
-      );
-      if (!seen) yield grid;
-    }
+    yield* newGrids(ctx, finders);
   }
 }
 
-/** The attempts of a fitted grid: each bit matrix re-rendered as a crisp code, decoded in pure mode. */
+/** Grids fitted to triples of `finders` (frame pixels) that no earlier grid rung tried. */
+function* newGrids(ctx: LadderContext, finders: FinderPattern[]): Generator<FittedGrid> {
+  const { grey } = ctx;
+  const groups = groupFinders(finders, grey.width, grey.height, 3);
+  const triples = finderTriples(grey, finders, groups, undefined, ctx.expired);
+  for (const grid of fitTriples(grey, triples, undefined, ctx.expired)) {
+    // The same code and version fitted again: worth sampling only when some anchor moved by
+    // half a module or more (a grid that far off reads different bits).
+    const seen = ctx.tried.some(
+      (g) =>
+        g.version === grid.version &&
+        g.anchors.every((p, i) => {
+          const q = grid.anchors[i];
+          return q !== undefined && Math.hypot(p.x - q.x, p.y - q.y) < 0.5 * grid.module;
+        }),
+    );
+    if (seen) continue;
+    ctx.tried.push(grid);
+    yield grid;
+  }
+}
+
 function* gridAttempts(grey: RasterImage, grid: FittedGrid): Generator<Attempt> {
   const back = (p: QrPoint): QrPoint =>
     gridToImage(grid, p.x / RENDER.scale - RENDER.quiet, p.y / RENDER.scale - RENDER.quiet);
@@ -213,6 +223,7 @@ function fittedGrids(ctx: LadderContext): FittedGrid[] {
     const groups = groupFinders(finders, grey.width, grey.height, 3);
     const triples = finderTriples(grey, finders, groups, undefined, ctx.expired);
     ctx.grids = fitTriples(grey, triples, undefined, ctx.expired);
+    ctx.tried.push(...ctx.grids);
   }
   return ctx.grids;
 }
@@ -271,14 +282,16 @@ const LADDER: Strategy[] = [
     },
   },
   {
-    name: 'upsampled-grid',
+    name: 'template-grid',
     *run(ctx) {
-      // Codes at 1.5–3 px per module whose finders the full-frame search misses: located in
-      // code-like regions enlarged ×3 by cubic interpolation (see upsampledGrids). Frames
-      // only: small images get the whole-image `upscale` rung (on the real sets' small images
-      // this rung read nothing on either half and its time cost a later rung's read).
+      // Codes at 1.5–3 px per module whose finders no run-length search finds (their light
+      // ring is a pixel or two wide): finders found by template correlation in code-like
+      // regions (see templateGrids). Frames only: small images get the whole-image `upscale`
+      // rung. It replaced `upsampled-grid` (run-length finders on a ×3 cubic enlargement of the
+      // same regions): on the tuning halves it reads 3 more of 40 `small` misses and 4 more of
+      // 26 graded-level photos, for less CPU.
       if (Math.max(ctx.grey.width, ctx.grey.height) <= 800) return;
-      for (const grid of upsampledGrids(ctx)) yield* gridAttempts(ctx.grey, grid);
+      for (const grid of templateGrids(ctx)) yield* gridAttempts(ctx.grey, grid);
     },
   },
   {
@@ -478,6 +491,7 @@ export async function readCardQr(
     grey: greyOf(raster),
     engineRotates: engine.name === 'zxing-wasm',
     cache: new Map(),
+    tried: [],
     expired: () => now() - t0 > budget,
   };
   let attempts = 0;
