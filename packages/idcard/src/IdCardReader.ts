@@ -39,9 +39,12 @@ export interface IdCardReaderOptions {
   /**
    * Reads each field's line crop. Without one the reader still finds, rectifies, classifies
    * and crops the card, and says so with an `idcard/ocr-not-configured` info issue.
+   * `'tesseract'` (a name kept from when tesseract.js read every field) is the package's own
+   * recogniser, {@link createLineRecognizer} with `tesseract` as its options: by
+   * {@link DEFAULT_LINE_ENGINES} the CTC model for every field, tesseract.js where asked.
    */
   recognizer?: FieldLineRecognizer | 'tesseract';
-  /** Options of the tesseract.js recogniser when `recognizer` is `'tesseract'`. */
+  /** Options of the built-in line recogniser when `recognizer` is `'tesseract'` (engines per field, CTC model, tesseract paths). */
   tesseract?: LineRecognizerOptions;
   /** Name words by role for the name checks. @default the small list shipped with the package */
   names?: NameLexicon;

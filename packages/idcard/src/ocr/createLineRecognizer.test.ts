@@ -4,7 +4,7 @@ import { createLineRecognizer } from './createLineRecognizer.js';
 
 describe('createLineRecognizer (real tesseract.js)', () => {
   it('reads a card line through the field it is given, then refuses calls after close', async () => {
-    const ocr = await createLineRecognizer({ tesseractWorkers: 1 });
+    const ocr = await createLineRecognizer({ engine: 'tesseract', tesseractWorkers: 1 });
     const id = lineFixtures().find((f) => f.group === 'id') as { file: string; text: string };
     const img = await loadLine(id.file);
     const r = await ocr.recognize(img, { field: 'idNumber' });

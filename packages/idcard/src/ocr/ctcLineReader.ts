@@ -27,7 +27,7 @@ export const CTC_CHARSET: readonly string[] = [...VIETNAMESE_LETTERS, ...'012345
 /** The shipped model: `models/idcard-line.onnx` of this package (trained by `training/train_ctc.py`). */
 export const CTC_MODEL = {
   file: 'idcard-line.onnx',
-  sha256: '986da70910e644f0762bb22414739e758099af801ba2b4c2bc7063879afd6fd5',
+  sha256: '4d03bc7a1bd1fa9ab10851b1503660dce2c616f649ef0a1789ca897eaf123f57',
   height: 32,
   stride: 4,
   input: 'image',
