@@ -220,6 +220,24 @@ describe('dedupeFaces', () => {
     expect(batches).toBeGreaterThan(3);
     expect(batched.status).toBe('complete');
     expect(batched).toEqual(single);
+    // Stopped after two pages and resumed from its checkpoint: the same findings, each account once.
+    const cp = memoryCheckpoint();
+    const ac = new AbortController();
+    let pages = 0;
+    const stopped = await dedupeFaces(store, {
+      threshold: 0.8,
+      pageSize: 10,
+      checkpoint: cp,
+      signal: ac.signal,
+      onProgress: () => {
+        if (++pages === 2) ac.abort();
+      },
+    });
+    expect(stopped.status).toBe('stopped');
+    const resumed = await dedupeFaces(store, { threshold: 0.8, pageSize: 10, checkpoint: cp });
+    if (resumed.status !== 'complete' || batched.status !== 'complete') throw new Error('not complete');
+    expect(resumed.clusters).toEqual(batched.clusters);
+    expect({ ...resumed.stats, resumes: 0 }).toEqual(batched.stats);
     await store.close();
     await exactStore.close();
   });
