@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Cell, defineBench, loadAverage as load } from '@smart-citizen/bench';
 import {
   cosineTemplateIndex,
@@ -8,6 +10,7 @@ import {
   DEDUPE_PURPOSE,
   type DedupeCheckpoint,
   type DedupeStore,
+  type FullIdentityStore,
   type DedupePair,
   decodeEmbedding,
   dedupeFaces,
@@ -94,7 +97,7 @@ export const bench = defineBench({
   name: 'dedupe-job',
   pkg: 'core',
   description:
-    'the whole dedupeFaces job, in process: n synthetic accounts + the deepface photos planted, CPU s, searches/s, peak RSS; planted pairs found and wrong clusters by cosine threshold (single link) and by the normalised score (cohort normalisation), threshold chosen on the tuning half, reported on the report half. Args: n=100000 (--quick 20000), floor=0.5, cand=300, sample=20000, normalise=0, real=0, checkpoint=FILE (resume across runs), stopat=UNIX_SECONDS, decrypt=twice (A/B: each template decrypted by the scan and again by getTemplates), threads=2 (scan threads of the batch search; 1: one), probes=S (search only the first S accounts, planted first, each against all)',
+    'the whole dedupeFaces job, in process: n synthetic accounts + the deepface photos planted, CPU s, searches/s, peak RSS; planted pairs found and wrong clusters by cosine threshold (single link) and by the normalised score (cohort normalisation), threshold chosen on the tuning half, reported on the report half. Args: n=100000 (--quick 20000), floor=0.5, cand=300, sample=20000, normalise=0, real=0, checkpoint=FILE (resume across runs), stopat=UNIX_SECONDS, decrypt=twice (A/B: each template decrypted by the scan and again by getTemplates), threads=2 (scan threads of the batch search; 1: one), probes=S (search only the first S accounts, planted first, each against all), store=sqlite (the embedded default, a temp file; default memory)',
   async run(ctx) {
     const arg = (name: string) => ctx.args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
     const n = Number(arg('n') ?? (ctx.quick ? 20_000 : 100_000));
@@ -111,10 +114,16 @@ export const bench = defineBench({
 
     const threads = Number(arg('threads') ?? 2);
     const keys = createStaticKeyProvider({ keys: [{ id: 'bench', key: new Uint8Array(32).fill(21) }] });
-    const store = createMemoryIdentityStore({
-      keys,
-      indexes: { face: cosineTemplateIndex(decodeEmbedding, { bits: 256, candidates: cand, threads }) },
-    });
+    const indexes = { face: cosineTemplateIndex(decodeEmbedding, { bits: 256, candidates: cand, threads }) };
+    // store=sqlite: the embedded default, a SQLite file (WAL) in the temp directory, removed after.
+    const sqliteFile = arg('store') === 'sqlite' ? join(tmpdir(), `sc-dedupe-job-${process.pid}.db`) : undefined;
+    const store: FullIdentityStore = sqliteFile
+      ? (await import('../../adapter-sqlite/src/index.js')).createSqliteIdentityStore({
+          path: sqliteFile,
+          keys,
+          indexes,
+        })
+      : createMemoryIdentityStore({ keys, indexes });
     const accounts = n + planted.length;
     const labelOf = new Map<string, string>();
     const e0 = process.cpuUsage();
@@ -203,6 +212,7 @@ export const bench = defineBench({
     const rssMB = Math.round(process.resourceUsage().maxRSS / 1024);
     const runRow: Row = {
       accounts,
+      store: sqliteFile ? 'SQLite file' : 'memory',
       decryption: arg('decrypt') === 'twice' ? 'twice (getTemplates)' : 'once (listTemplates)',
       status: r.status,
       'templates searched (this run)': r.stats.templates,
@@ -220,6 +230,7 @@ export const bench = defineBench({
       load: load(),
     };
     await store.close();
+    if (sqliteFile) for (const f of [sqliteFile, `${sqliteFile}-wal`, `${sqliteFile}-shm`]) rmSync(f, { force: true });
     if (r.status !== 'complete')
       return { tables: [{ title: 'The job (stopped: run again to resume)', rows: [runRow] }], notes };
 
@@ -286,7 +297,7 @@ export const bench = defineBench({
     return {
       tables: [
         {
-          title: 'The dedupe job in process (memory store, 256-bit code scan in WebAssembly + exact re-rank)',
+          title: 'The dedupe job in process (256-bit code scan in WebAssembly, tiled, + exact re-rank)',
           rows: [runRow],
         },
         { title: 'Threshold chosen on the tuning half, reported on the report half', rows: chosen },
