@@ -11,3 +11,4 @@ export * from './text/index.js';
 export * from './store/index.js';
 export * from './privacy/index.js';
 export * from './session/index.js';
+export * as wasmAssembler from './wasm/assembler.js';

@@ -10,20 +10,7 @@
  * candidate buffers.
  */
 
-/** Unsigned LEB128. */
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+import { MODULE_HEADER, name, section, sleb, uleb, vec } from '../wasm/assembler.js';
 
 // Opcodes used below.
 const I32 = 0x7f;
@@ -37,16 +24,8 @@ const brIf = (depth: number) => [0x0d, depth];
 const get = (i: number) => [0x20, i];
 const set = (i: number) => [0x21, i];
 const i32c = (v: number) => [0x41, v]; // small non-negative constants only (< 64)
-/** Signed LEB128 of a non-negative i32 constant. */
-const i32Const = (v: number) => {
-  const out = uleb(v);
-  // A set sign bit (0x40) in the last byte would read negative: add a zero byte.
-  if (((out[out.length - 1] as number) & 0x40) !== 0) {
-    out[out.length - 1] = (out[out.length - 1] as number) | 0x80;
-    out.push(0);
-  }
-  return [0x41, ...out];
-};
+/** `i32.const v` (signed LEB128). */
+const i32Const = (v: number) => [0x41, ...sleb(v)];
 const I32_ADD = 0x6a;
 const I32_MUL = 0x6c;
 const I32_LE_S = 0x4c;
@@ -254,14 +233,7 @@ function moduleBytes(words64: number, shared: boolean): Uint8Array<ArrayBuffer> 
   const blockType = [0x60, ...vec(Array.from({ length: 9 }, () => [I32])), 0];
   const block = blockBody(words64, PROBES_PER_BLOCK);
   return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
+    ...MODULE_HEADER,
     ...section(1, vec([scanType, collectType, blockType])),
     // Imported memory: min 1 page; shared (flag 3) with its maximum, for the scan thread.
     ...section(

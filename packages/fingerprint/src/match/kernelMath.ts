@@ -1,4 +1,7 @@
-import { Body, F64, I32, op, VOID } from './wasm.js';
+import { wasmAssembler } from '@smart-citizen/core';
+
+const { Body, F64, I32, op, VOID } = wasmAssembler;
+type Body = wasmAssembler.Body;
 
 /**
  * `exp`, `atan`, `atan2` and the wrap of an angle into [−π, π) as WebAssembly function bodies for

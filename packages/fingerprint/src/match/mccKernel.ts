@@ -1,5 +1,7 @@
 import { atan2Body, ATAN_TABLE, atanBody, expBody, wrapPiBody } from './kernelMath.js';
-import { Body, F64, funcType, I32, I64, name, op, section, uleb, VOID } from './wasm.js';
+import { wasmAssembler } from '@smart-citizen/core';
+
+const { Body, F64, funcType, I32, I64, name, op, section, uleb, VOID } = wasmAssembler;
 
 /**
  * The MCC matcher's work after the cylinders are built, as a small WebAssembly module assembled
@@ -787,7 +789,7 @@ function relaxBody(): number[] {
   return f.encode();
 }
 
-const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+const HEADER = wasmAssembler.MODULE_HEADER;
 
 function exportSection(exports: [string, number, number][]): number[] {
   return section(7, [exports.length, ...exports.flatMap(([n, kind, index]) => [...name(n), kind, ...uleb(index)])]);

@@ -1,7 +1,8 @@
 /**
- * Just enough of a WebAssembly 1.0 assembler for the MCC kernel: opcodes, LEB128, sections and a
- * function-body emitter with named locals and structured loops. The kernel is assembled from
- * these when first needed, so no binary is shipped.
+ * Just enough of a WebAssembly 1.0 assembler for the project's small kernels (the face index's
+ * Hamming scan here in core, the fingerprint package's MCC matcher): opcodes, LEB128, sections,
+ * a module header and a function-body emitter with named locals and structured loops. Kernels
+ * are assembled from these when first needed, so no binary is shipped.
  * @internal
  */
 
@@ -113,6 +114,14 @@ export function sleb(n: number): number[] {
   }
 }
 
+/** The module header: magic `\0asm` and version 1. */
+export const MODULE_HEADER: readonly number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+/** A vector: its length, then the items. */
+export function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
 export function section(id: number, body: number[]): number[] {
   return [id, ...uleb(body.length), ...body];
 }
@@ -156,7 +165,7 @@ export class Body {
 
   #index(n: string): number {
     const k = this.#locals.get(n);
-    if (k === undefined) throw new Error(`mcc kernel: no local ${n}`);
+    if (k === undefined) throw new Error(`wasm assembler: no local ${n}`);
     return k;
   }
 
