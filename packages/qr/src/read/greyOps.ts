@@ -18,8 +18,8 @@ export function greyOf(img: RasterImage): RasterImage {
   return { width, height, channels: 1, data: out };
 }
 
-/** Summed-area table with one extra row and column of zeros. */
-function integral(img: RasterImage, square = false): Float64Array {
+/** Summed-area table with one extra row and column of zeros (of the values, or their squares). */
+export function integral(img: RasterImage, square = false): Float64Array {
   const { width: w, height: h, data } = img;
   const t = new Float64Array((w + 1) * (h + 1));
   for (let y = 0; y < h; y++) {
@@ -31,57 +31,6 @@ function integral(img: RasterImage, square = false): Float64Array {
     }
   }
   return t;
-}
-
-function boxSum(t: Float64Array, w: number, x0: number, y0: number, x1: number, y1: number): number {
-  const W = w + 1;
-  return (t[y1 * W + x1] ?? 0) - (t[y0 * W + x1] ?? 0) - (t[y1 * W + x0] ?? 0) + (t[y0 * W + x0] ?? 0);
-}
-
-/**
- * Local contrast normalisation: each pixel becomes `128 + gain · (v − mean) / (std + floor)`
- * over a square window. Flattens uneven light, shadows and low contrast before binarisation.
- *
- * @param img - Grey image.
- * @param radius - Half window size in pixels.
- */
-export function normaliseLocalContrast(img: RasterImage, radius: number): RasterImage {
-  const { width: w, height: h, data } = img;
-  const s = integral(img);
-  const s2 = integral(img, true);
-  const out = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const y0 = Math.max(0, y - radius);
-    const y1 = Math.min(h, y + radius + 1);
-    for (let x = 0; x < w; x++) {
-      const x0 = Math.max(0, x - radius);
-      const x1 = Math.min(w, x + radius + 1);
-      const area = (x1 - x0) * (y1 - y0);
-      const mean = boxSum(s, w, x0, y0, x1, y1) / area;
-      const variance = Math.max(0, boxSum(s2, w, x0, y0, x1, y1) / area - mean * mean);
-      const v = 128 + (64 * ((data[y * w + x] ?? 0) - mean)) / (Math.sqrt(variance) + 8);
-      out[y * w + x] = v < 0 ? 0 : v > 255 ? 255 : v;
-    }
-  }
-  return { width: w, height: h, channels: 1, data: out };
-}
-
-/**
- * Unsharp mask: `v + amount · (v − boxBlur(v))`.
- *
- * @param img - Grey image.
- * @param radius - Blur radius in pixels.
- * @param amount - Strength.
- */
-export function sharpen(img: RasterImage, radius: number, amount: number): RasterImage {
-  const mean = localMean(img, radius);
-  const out = new Uint8Array(mean.length);
-  for (let i = 0; i < out.length; i++) {
-    const v0 = img.data[i] ?? 0;
-    const v = v0 + amount * (v0 - (mean[i] ?? 0));
-    out[i] = v < 0 ? 0 : v > 255 ? 255 : v;
-  }
-  return { width: img.width, height: img.height, channels: 1, data: out };
 }
 
 /**
@@ -343,74 +292,6 @@ function blankEnlarged(img: RasterImage, k: number): { width: number; height: nu
   const width = Math.round(img.width * k);
   const height = Math.round(img.height * k);
   return { width, height, channels: 1, data: new Uint8Array(width * height) };
-}
-
-/** Parameters of a smooth sinusoidal warp (see {@link waveWarp}). */
-export interface WaveWarp {
-  /** Horizontal shift amplitude (source pixels), varying along y. */
-  ax: number;
-  /** Vertical shift amplitude (source pixels), varying along x. */
-  ay: number;
-  /** Wavelengths in source pixels. */
-  lx: number;
-  ly: number;
-  /** Phases in radians. */
-  px: number;
-  py: number;
-}
-
-/**
- * Resample an image through a smooth sinusoidal displacement, enlarged `k` times. Codes
- * printed on cloth or a bent card are not planar: the engine's projective grid drifts off the
- * modules; a displacement that happens to cancel part of the wave lets it lock on again.
- *
- * @param img - Grey image.
- * @param w - The warp.
- * @param k - Enlargement factor.
- */
-export function waveWarp(img: RasterImage, w: WaveWarp, k: number): RasterImage {
-  const enlarged = blankEnlarged(img, k);
-  const { width: W, height: H, data: out } = enlarged;
-  const sx = new Float32Array(W);
-  const sy = new Float32Array(H);
-  for (let x = 0; x < W; x++) sx[x] = w.ay * Math.sin((2 * Math.PI * x) / k / w.lx + w.py);
-  for (let y = 0; y < H; y++) sy[y] = w.ax * Math.sin((2 * Math.PI * y) / k / w.ly + w.px);
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      out[y * W + x] = sampleBilinear(img, x / k + (sy[y] ?? 0), y / k + (sx[x] ?? 0));
-    }
-  }
-  return enlarged;
-}
-
-/**
- * A fixed, evenly spread set of warps (a Halton-like low-discrepancy walk over amplitude ±4 px,
- * wavelength 60–360 px and phase), so the ladder is deterministic.
- *
- * @param count - How many.
- */
-export function waveWarps(count: number): WaveWarp[] {
-  const halton = (i: number, b: number): number => {
-    let f = 1;
-    let r = 0;
-    for (let n = i; n > 0; n = Math.floor(n / b)) {
-      f /= b;
-      r += f * (n % b);
-    }
-    return r;
-  };
-  const out: WaveWarp[] = [];
-  for (let i = 1; i <= count; i++) {
-    out.push({
-      ax: (halton(i, 2) * 2 - 1) * 4,
-      ay: (halton(i, 3) * 2 - 1) * 4,
-      lx: 60 + halton(i, 5) * 300,
-      ly: 60 + halton(i, 7) * 300,
-      px: halton(i, 11) * 2 * Math.PI,
-      py: halton(i, 13) * 2 * Math.PI,
-    });
-  }
-  return out;
 }
 
 /** Parameters of a smooth radial displacement (see {@link radialWarp}). */

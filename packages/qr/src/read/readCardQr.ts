@@ -21,19 +21,7 @@ import {
   RENDER,
   renderModules,
 } from './moduleGrid.js';
-import {
-  boxBlur,
-  cropRegion,
-  findCodeRegions,
-  greyOf,
-  normaliseLocalContrast,
-  radialWarp,
-  radialWarps,
-  type Region,
-  sharpen,
-  waveWarp,
-  waveWarps,
-} from './greyOps.js';
+import { boxBlur, cropRegion, findCodeRegions, greyOf, radialWarp, radialWarps, type Region } from './greyOps.js';
 
 /** Options of {@link readCardQr}. */
 export interface ReadCardQrOptions {
@@ -235,7 +223,6 @@ const PURE: QrEngineOptions = { pure: true, tryHarder: false, tryRotate: false, 
 const MAX_CROP_SIDE = 1000;
 
 const identityMap = (p: QrPoint): QrPoint => p;
-const WARPS = waveWarps(20);
 const RADIAL_WARPS = radialWarps();
 /** Default time budget for still images (see {@link ReadCardQrOptions.timeBudgetMs}). */
 const DEFAULT_BUDGET_MS = 600;
@@ -321,34 +308,6 @@ const LADDER: Strategy[] = [
     },
   },
   {
-    name: 'crop',
-    *run(ctx) {
-      // Square high-contrast regions, enlarged to ~600 px and contrast-normalised: a code that
-      // is a small part of a noisy photo decodes far better on its own.
-      const { grey } = ctx;
-      for (const region of codeRegions(ctx)) {
-        const margin = Math.round(Math.max(region.width, region.height) * 0.2);
-        const x0 = Math.max(0, region.x - margin);
-        const y0 = Math.max(0, region.y - margin);
-        const crop = cropRegion(grey, region, 0.2);
-        const factor = Math.max(1, Math.min(3, 600 / Math.max(crop.width, crop.height)));
-        const width = Math.round(crop.width * factor);
-        const height = Math.round(crop.height * factor);
-        const big = factor > 1 ? resize(crop, { width, height, method: 'bilinear' }) : crop;
-        const back = (p: QrPoint): QrPoint => ({ x: x0 + p.x / factor, y: y0 + p.y / factor });
-        yield { image: normaliseLocalContrast(big, 12), back };
-        yield { image: big, options: { binarizer: 'global' }, back };
-        yield { image: sharpen(big, 2, 1.5), back };
-      }
-    },
-  },
-  {
-    name: 'global-binarizer',
-    *run(ctx) {
-      yield { image: ctx.grey, options: { binarizer: 'global' }, back: identityMap };
-    },
-  },
-  {
     name: 'upscale',
     *run(ctx) {
       // Small codes (under ~3 px per module) decode after interpolation.
@@ -356,28 +315,6 @@ const LADDER: Strategy[] = [
       const a = scaled(ctx, 2);
       yield a;
       yield { ...a, options: { binarizer: 'global' } };
-    },
-  },
-  {
-    name: 'local-contrast',
-    *run(ctx) {
-      const r = Math.max(6, Math.round(Math.min(ctx.grey.width, ctx.grey.height) / 24));
-      const image = cached(ctx, 'lcn', () => normaliseLocalContrast(ctx.grey, r));
-      yield { image, back: identityMap };
-    },
-  },
-  {
-    name: 'denoise',
-    *run(ctx) {
-      yield { image: ctx.grey, options: { tryDenoise: true }, back: identityMap };
-    },
-  },
-  {
-    name: 'sharpen',
-    *run(ctx) {
-      const image = cached(ctx, 'sharp', () => sharpen(ctx.grey, 2, 1.5));
-      yield { image, back: identityMap };
-      yield { image, options: { binarizer: 'global' }, back: identityMap };
     },
   },
   {
@@ -402,19 +339,6 @@ const LADDER: Strategy[] = [
         const image = radialWarp(ctx.grey, w, 2);
         yield { image, options: { binarizer: 'global' }, back };
         yield { image, back };
-      }
-    },
-  },
-  {
-    name: 'wave-warp',
-    *run(ctx) {
-      // Codes on cloth or bent cards: resample through smooth waves (small images only; each
-      // try costs a decode of a 2× enlargement).
-      if (Math.max(ctx.grey.width, ctx.grey.height) > 640) return;
-      for (const w of WARPS) {
-        const image = waveWarp(ctx.grey, w, 2);
-        yield { image, options: { binarizer: 'global' }, back: (p) => ({ x: p.x / 2, y: p.y / 2 }) };
-        yield { image, back: (p) => ({ x: p.x / 2, y: p.y / 2 }) };
       }
     },
   },
@@ -455,10 +379,11 @@ function validateOptions(options: ReadCardQrOptions): void {
 /**
  * Read the QR code of a CCCD / Căn cước card (or the PDF417 of a 2016 CCCD) from a photo,
  * scan or camera frame, and parse it. Beyond one engine call it climbs a ladder of
- * strategies within a time budget — the image as is, a global-histogram binariser, 2×
- * interpolation for small codes, local contrast normalisation for uneven light, denoising,
- * crops of code-like regions, sharpening (and 90° rotations for engines that do not rotate)
- * — and stops at the first payload that parses as a card payload.
+ * strategies within a time budget — the image as is, module grids fitted to finder patterns
+ * found by run lengths and by template correlation and read by this package, crops around
+ * finder triples, 2× interpolation for small images, (90° rotations for engines that do not
+ * rotate), local warps for bent codes — and stops at the first payload that parses as a card
+ * payload.
  *
  * @param image - Encoded image bytes (JPEG, PNG, WebP, BMP, GIF) or a decoded image.
  * @param options - {@link ReadCardQrOptions}.
@@ -487,12 +412,23 @@ export async function readCardQr(
   const acceptAny = options.accept === 'any';
   const formats = options.formats ?? ['QRCode'];
   const parseOptions = options.today ? { today: options.today } : {};
+  let lastPoll: number | undefined;
+  let longestGap = 0;
   const ctx: LadderContext = {
     grey: greyOf(raster),
     engineRotates: engine.name === 'zxing-wasm',
     cache: new Map(),
     tried: [],
-    expired: () => now() - t0 > budget,
+    // A set-up polls the deadline between pieces it cannot stop inside (a binarisation, a
+    // block of rows, one grid refinement). It stops when the time left is under the longest
+    // gap between polls seen so far, so the piece it would start next still ends inside the
+    // budget (the gap is counted from the start of each ladder step, not across steps).
+    expired: () => {
+      const t = now();
+      if (lastPoll !== undefined) longestGap = Math.max(longestGap, t - lastPoll);
+      lastPoll = t;
+      return t - t0 + longestGap > budget;
+    },
   };
   let attempts = 0;
   let foreign: { symbol: QrSymbol; error: SmartCitizenError; strategy: string } | undefined;
@@ -542,6 +478,7 @@ export async function readCardQr(
       if (attempts > 0 && started - t0 + price > budget) {
         return notFound(attempts, started - t0, foreign);
       }
+      lastPoll = started;
       const next = it.next();
       // A set-up that found nothing to try (no finder triple) still cost its time.
       if (next.done) {

@@ -16,6 +16,7 @@
  */
 import type { RasterImage } from '@smart-citizen/image';
 import type { FinderPattern } from './finders.js';
+import { integral } from './greyOps.js';
 
 /** Module sizes (px) the box stage looks for: steps of ~20% over 1.5–3.1 px (the template stage tries ±18%). */
 const SCALES = [1.5, 1.8, 2.15, 2.6, 3.1] as const;
@@ -87,26 +88,6 @@ export interface TemplateFinderOptions {
   expired?: () => boolean;
 }
 
-/** Summed-area table with one extra row and column of zeros, values and squares. */
-function integrals(img: RasterImage): { s: Float64Array; q: Float64Array } {
-  const { width: w, height: h, data } = img;
-  const W = w + 1;
-  const s = new Float64Array(W * (h + 1));
-  const q = new Float64Array(W * (h + 1));
-  for (let y = 0; y < h; y++) {
-    let rs = 0;
-    let rq = 0;
-    for (let x = 0; x < w; x++) {
-      const v = data[y * w + x] ?? 0;
-      rs += v;
-      rq += v * v;
-      s[(y + 1) * W + x + 1] = (s[y * W + x + 1] ?? 0) + rs;
-      q[(y + 1) * W + x + 1] = (q[y * W + x + 1] ?? 0) + rq;
-    }
-  }
-  return { s, q };
-}
-
 /**
  * Find finder patterns of small codes by template correlation (see the file comment).
  *
@@ -120,7 +101,8 @@ export function findTemplateFinders(grey: RasterImage, options: TemplateFinderOp
   const maxPeaks = options.maxPeaks ?? 40;
   const minRing = options.minRing ?? 0.35;
   const expired = options.expired ?? (() => false);
-  const { s, q } = integrals(grey);
+  const s = integral(grey);
+  const q = integral(grey, true);
   const W = w + 1;
 
   // Box stage: best ring contrast per pixel over the scales.
