@@ -11,6 +11,15 @@ const TEXT_WIDTH_PER_CHAR = 0.5;
 const DISCRIMINATE_BELOW = 0.12;
 /** The discriminating correlation gap is reported on the scale of the whole-card margin. */
 const DISCRIMINATE_MARGIN_SCALE = 0.25;
+/**
+ * Expected ink of a field label. Labels are small regular (not bold) text: on photos they
+ * darken few pixels of their 2 mm cells, much less than the bold headers and titles. At 0.8
+ * (the titles' weight) the bilingual labels of CCCD 2016 and Căn cước 2024, which are longer
+ * than CMND 12's, dominated the cells that decide between those look-alikes and CCCD 2016
+ * fronts went to CMND 12. Chosen on the tuning half of the bench set (165 sides, levels 0–4):
+ * misclassified sides 11 at 0.8, 3 at 0.5, 2 at 0.2–0.4.
+ */
+const LABEL_INK = 0.3;
 const GX = Math.floor(85.6 / CELL_MM);
 const GY = Math.floor(53.98 / CELL_MM);
 
@@ -44,7 +53,7 @@ function expectedInk(layout: CardLayout): Float32Array {
   };
   for (const t of layout.staticTexts) paint(textBox(t.box, t.text, t.align), 0.8);
   for (const f of layout.fields) {
-    if (f.label) paint(textBox(f.label.box, f.label.text), 0.8);
+    if (f.label) paint(textBox(f.label.box, f.label.text), LABEL_INK);
     // Values vary in length: expect ink over the first third of each line box.
     for (const l of f.lines) paint({ ...l, w: l.w / 3 }, 0.5);
   }
