@@ -396,20 +396,20 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
   // A page: the store's batch search when it has one (one tiled pass over its codes for the
   // page), else one search per template. Each template keeps its own best `want` hits either way.
   const processPage = async (items: readonly FaceScanItem[]) => {
-    const todo: { item: FaceScanItem; want: number }[] = [];
+    const searchable: { item: FaceScanItem; want: number }[] = [];
     for (const item of items) {
       const t = await prepareTemplate(item);
-      if (t) todo.push(t);
+      if (t) searchable.push(t);
     }
-    if (store.searchFacesMany && todo.length > 1) {
-      const most = Math.max(...todo.map((t) => t.want));
+    if (store.searchFacesMany && searchable.length > 1) {
+      const most = Math.max(...searchable.map((t) => t.want));
       const many = await store.searchFacesMany(
-        todo.map(({ item }) => ({ embedding: item.embedding, templateId: item.templateId })),
+        searchable.map(({ item }) => ({ embedding: item.embedding, templateId: item.templateId })),
         searchOptions(most),
       );
-      for (const [j, { item, want }] of todo.entries()) await recordHits(item, (many[j] ?? []).slice(0, want));
+      for (const [j, { item, want }] of searchable.entries()) await recordHits(item, (many[j] ?? []).slice(0, want));
     } else {
-      for (const { item, want } of todo)
+      for (const { item, want } of searchable)
         await recordHits(item, await store.searchFaces(item.embedding, searchOptions(want)));
     }
   };
