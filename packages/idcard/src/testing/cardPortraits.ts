@@ -9,7 +9,7 @@ import {
   type RasterImage,
   warpPerspective,
 } from '@smart-citizen/image';
-import { CANONICAL_HEIGHT, CANONICAL_WIDTH, mmBoxToPx } from '../layout/canonical.js';
+import { CANONICAL_HEIGHT, CANONICAL_PX_PER_MM, CANONICAL_WIDTH, mmBoxToPx } from '../layout/canonical.js';
 import { cardLayout } from '../layout/layouts.js';
 import type { CardType } from '../cardTypes.js';
 import type { GeneratorData } from './generatorData.js';
@@ -36,13 +36,23 @@ export function headAndShouldersCrop(img: RasterImage, box: FaceBox, aspect: num
   return crop(img, { x: Math.round(x), y: Math.round(y), width: Math.round(w), height: Math.round(h) });
 }
 
-/** Cut a box of the canonical card (px) out of a photographed scene, given the card's corners in the scene. */
-export function cutCardBox(scene: RasterImage, quad: readonly Point[], box: FaceBox): RasterImage {
+/**
+ * Cut a box of the card (px at `pxPerMm`, the canonical 12 by default) out of a photographed
+ * scene, given the card's corners in the scene.
+ */
+export function cutCardBox(
+  scene: RasterImage,
+  quad: readonly Point[],
+  box: FaceBox,
+  pxPerMm = CANONICAL_PX_PER_MM,
+): RasterImage {
+  const w = (CANONICAL_WIDTH * pxPerMm) / CANONICAL_PX_PER_MM;
+  const h = (CANONICAL_HEIGHT * pxPerMm) / CANONICAL_PX_PER_MM;
   const corners: Point[] = [
     { x: -box.x, y: -box.y },
-    { x: CANONICAL_WIDTH - box.x, y: -box.y },
-    { x: CANONICAL_WIDTH - box.x, y: CANONICAL_HEIGHT - box.y },
-    { x: -box.x, y: CANONICAL_HEIGHT - box.y },
+    { x: w - box.x, y: -box.y },
+    { x: w - box.x, y: h - box.y },
+    { x: -box.x, y: h - box.y },
   ];
   return warpPerspective(scene, estimateHomography(quad, corners), { width: box.width, height: box.height });
 }
@@ -71,24 +81,32 @@ export async function photographedCardPortrait(o: PhotographedPortraitOptions): 
   const layout = cardLayout(o.type, 'front');
   const box = layout.portrait;
   if (!box) throw new Error(`card type ${o.type} prints no portrait on its front`);
-  let shot: { jpeg: Uint8Array; quad: Point[] } | undefined;
-  if (o.cacheFile && existsSync(o.cacheFile)) {
-    const j = JSON.parse(readFileSync(o.cacheFile, 'utf8')) as { jpeg: string; quad: Point[] };
-    shot = { jpeg: new Uint8Array(Buffer.from(j.jpeg, 'base64')), quad: j.quad };
-  } else {
+  const shot = await cachedCardShot(o.cacheFile, async () => {
     const rng = createRng(o.seed);
     const identity = randomIdentity(rng, o.type, o.data.names, o.data.units);
     const portrait = headAndShouldersCrop(o.photo, o.faceBox, box.w / box.h);
     const card = await renderCardSide(layout, identity, { portrait }, rng);
-    const photo = await photographCard(card.image, o.level, rng);
-    shot = { jpeg: photo.jpeg, quad: photo.quad };
-    if (o.cacheFile) {
-      mkdirSync(join(o.cacheFile, '..'), { recursive: true });
-      writeFileSync(
-        o.cacheFile,
-        JSON.stringify({ jpeg: Buffer.from(photo.jpeg).toString('base64'), quad: photo.quad }),
-      );
-    }
-  }
+    return photographCard(card.image, o.level, rng);
+  });
   return cutCardBox(await decodeImage(shot.jpeg), shot.quad, mmBoxToPx(box, 1));
+}
+
+/**
+ * A photographed card (JPEG + the card's corners) read from `cacheFile` when it is there, else
+ * made by `shoot` and stored there; the generator draws in plain JS and is slow.
+ */
+export async function cachedCardShot(
+  cacheFile: string | undefined,
+  shoot: () => Promise<{ jpeg: Uint8Array; quad: Point[] }>,
+): Promise<{ jpeg: Uint8Array; quad: Point[] }> {
+  if (cacheFile && existsSync(cacheFile)) {
+    const j = JSON.parse(readFileSync(cacheFile, 'utf8')) as { jpeg: string; quad: Point[] };
+    return { jpeg: new Uint8Array(Buffer.from(j.jpeg, 'base64')), quad: j.quad };
+  }
+  const photo = await shoot();
+  if (cacheFile) {
+    mkdirSync(join(cacheFile, '..'), { recursive: true });
+    writeFileSync(cacheFile, JSON.stringify({ jpeg: Buffer.from(photo.jpeg).toString('base64'), quad: photo.quad }));
+  }
+  return { jpeg: photo.jpeg, quad: photo.quad };
 }

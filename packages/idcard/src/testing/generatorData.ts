@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Rng } from '@smart-citizen/core';
-import { decodeImage, type RasterImage, resize } from '@smart-citizen/image';
+import { decodeImage, type RasterImage, resize, toGrey } from '@smart-citizen/image';
+import { CANONICAL_PX_PER_MM } from '../layout/canonical.js';
 import { canvasToRaster, loadCanvas } from './canvasRuntime.js';
 import { type AdminUnit, builtinNameLists, type NameLists } from './randomIdentity.js';
 
@@ -13,7 +14,7 @@ export interface GeneratorData {
   portrait(rng: Rng): Promise<RasterImage>;
   /** The same with the file it came from (relative to the shared data folder; absent for a drawn stand-in). */
   pickPortrait(rng: Rng): Promise<{ image: RasterImage; source?: string }>;
-  /** A fingerprint image (`fingerprint/fvc*`), or a drawn ridge pattern. */
+  /** A fingerprint image (`fingerprint/fvc*`) at the card's resolution, or a drawn ridge pattern. */
   print(rng: Rng): Promise<RasterImage>;
   /** Which sources are real (`shared`) and which are generated stand-ins. */
   sources: { names: 'shared' | 'builtin'; faces: 'shared' | 'generated'; prints: 'shared' | 'generated' };
@@ -79,6 +80,83 @@ async function drawnPortrait(rng: Rng): Promise<RasterImage> {
   ctx.arc(w / 2, h * 0.53, 22, 0.2 * Math.PI, 0.8 * Math.PI);
   ctx.stroke();
   return canvasToRaster(ctx, w, h);
+}
+
+/** The resolution of an FVC image by its folder (../shared/data/README.md: FVC2002 DB2 is 569 dpi, the others 500). */
+export function fvcDpi(file: string): number {
+  return /fvc2002[\\/]DB2_B/.test(file) ? 569 : 500;
+}
+
+/**
+ * A print of `dpi` (see {@link liveImageAsInk}) resampled to the card's own resolution
+ * ({@link CANONICAL_PX_PER_MM}), so the generator prints it at life size.
+ */
+export function printAtCardScale(image: RasterImage, dpi: number): RasterImage {
+  const f = CANONICAL_PX_PER_MM / (dpi / 25.4);
+  return resize(image, {
+    width: Math.max(1, Math.round(image.width * f)),
+    height: Math.max(1, Math.round(image.height * f)),
+    method: 'area',
+  });
+}
+
+/**
+ * A live scan turned into what an inked finger leaves on a card: ink where the ridges touched,
+ * bare card elsewhere. A sensor image carries its own background (a capacitive sensor's is mid
+ * grey); printing it as it is would put a grey square into the print box. Ridges are found by
+ * local contrast (mean and deviation over a window of about two ridge periods), the ink density
+ * follows the ridge/valley signal, and areas without ridges (deviation well under the image's
+ * typical one) are left without ink.
+ */
+export function liveImageAsInk(image: RasterImage): RasterImage {
+  const g = toGrey(image);
+  const { width: w, height: h } = g;
+  const r = 10;
+  const sum = new Float64Array((w + 1) * (h + 1));
+  const sq = new Float64Array((w + 1) * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let rs = 0;
+    let rq = 0;
+    for (let x = 0; x < w; x++) {
+      const v = g.data[y * w + x] as number;
+      rs += v;
+      rq += v * v;
+      const i = (y + 1) * (w + 1) + x + 1;
+      sum[i] = (sum[i - w - 1] as number) + rs;
+      sq[i] = (sq[i - w - 1] as number) + rq;
+    }
+  }
+  const mean = new Float32Array(w * h);
+  const dev = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const y0 = Math.max(0, y - r);
+    const y1 = Math.min(h, y + r + 1);
+    for (let x = 0; x < w; x++) {
+      const x0 = Math.max(0, x - r);
+      const x1 = Math.min(w, x + r + 1);
+      const n = (y1 - y0) * (x1 - x0);
+      const at = (a: Float64Array) =>
+        (a[y1 * (w + 1) + x1] as number) -
+        (a[y0 * (w + 1) + x1] as number) -
+        (a[y1 * (w + 1) + x0] as number) +
+        (a[y0 * (w + 1) + x0] as number);
+      const m = at(sum) / n;
+      mean[y * w + x] = m;
+      dev[y * w + x] = Math.sqrt(Math.max(0, at(sq) / n - m * m));
+    }
+  }
+  const sorted = Float32Array.from(dev).sort();
+  const typical = (sorted[Math.floor(sorted.length * 0.9)] as number) || 1;
+  const out = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) {
+    const d = dev[i] as number;
+    const t = Math.min(1, Math.max(0, (d / typical - 0.25) / 0.2));
+    const fg = t * t * (3 - 2 * t);
+    const n = ((g.data[i] as number) - (mean[i] as number)) / (2 * d + 1);
+    const ink = Math.min(1, Math.max(0, 0.5 - 1.2 * n)) * fg;
+    out[i] = Math.round(255 - ink * 215);
+  }
+  return { width: w, height: h, channels: 1, data: out };
 }
 
 /** A drawn loop/whorl ridge pattern when no fingerprint images are available. */
@@ -161,10 +239,8 @@ export async function loadGeneratorData(sharedDir?: string): Promise<GeneratorDa
     pickPortrait,
     print: async (rng) => {
       if (!printFiles.length) return drawnPrint(rng);
-      const img = await decodeSmall(rng.pick(printFiles), 640);
-      return img.width > 400
-        ? resize(img, { width: Math.round(img.width / 2), height: Math.round(img.height / 2) })
-        : img;
+      const file = rng.pick(printFiles);
+      return printAtCardScale(liveImageAsInk(await decodeSmall(file, 640)), fvcDpi(file));
     },
   };
 }

@@ -1,6 +1,6 @@
 // @smart-citizen/idcard/testing: the card generator (Node; draws with @napi-rs/canvas and
 // fontsource fonts, which are dev dependencies of this package).
-export { loadGeneratorData } from './generatorData.js';
+export { fvcDpi, liveImageAsInk, loadGeneratorData, printAtCardScale } from './generatorData.js';
 export type { GeneratorData } from './generatorData.js';
 export { builtinNameLists, printedFieldText, randomIdentity } from './randomIdentity.js';
 export type { AdminUnit, GeneratedIdentity, NameLists } from './randomIdentity.js';
@@ -19,3 +19,5 @@ export { cachedCardSet } from './cachedCardSet.js';
 export type { CachedCardPhoto } from './cachedCardSet.js';
 export { cutCardBox, headAndShouldersCrop, photographedCardPortrait } from './cardPortraits.js';
 export type { FaceBox, PhotographedPortraitOptions } from './cardPortraits.js';
+export { photographedCardPrints } from './cardPrints.js';
+export type { PhotographedPrintsOptions, PrintSource } from './cardPrints.js';

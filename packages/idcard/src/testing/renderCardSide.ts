@@ -10,6 +10,7 @@ import { type GeneratedIdentity, printedFieldText } from './randomIdentity.js';
 /** Pictures and codes drawn on a card side. */
 export interface CardSideAssets {
   portrait?: RasterImage;
+  /** The index-finger prints, at the card's resolution ({@link CANONICAL_PX_PER_MM}): drawn at life size, centred in their boxes. */
   leftIndex?: RasterImage;
   rightIndex?: RasterImage;
   qr?: ModuleMatrix;
@@ -122,13 +123,22 @@ async function drawImage(ctx: Ctx, img: RasterImage, b: MmBox, mode: 'cover' | '
   src.getContext('2d').putImageData(new ImageData(rasterToRgba(img), img.width, img.height), 0, 0);
   const bw = b.w * S;
   const bh = b.h * S;
-  // cover: crop the source to the box's aspect ratio around its centre.
-  const scale = Math.max(bw / img.width, bh / img.height);
-  const sw = bw / scale;
-  const sh = bh / scale;
   ctx.save();
-  if (mode === 'ink') ctx.globalCompositeOperation = 'multiply';
-  ctx.drawImage(src, (img.width - sw) / 2, (img.height - sh) / 2, sw, sh, b.x * S, b.y * S, bw, bh);
+  if (mode === 'ink') {
+    // ink: a print at life size (the image is at the card's own resolution), centred in the box
+    // and clipped to it, multiplied into the card's background like ink.
+    ctx.globalCompositeOperation = 'multiply';
+    ctx.beginPath();
+    ctx.rect(b.x * S, b.y * S, bw, bh);
+    ctx.clip();
+    ctx.drawImage(src, b.x * S + (bw - img.width) / 2, b.y * S + (bh - img.height) / 2);
+  } else {
+    // cover: crop the source to the box's aspect ratio around its centre.
+    const scale = Math.max(bw / img.width, bh / img.height);
+    const sw = bw / scale;
+    const sh = bh / scale;
+    ctx.drawImage(src, (img.width - sw) / 2, (img.height - sh) / 2, sw, sh, b.x * S, b.y * S, bw, bh);
+  }
   ctx.restore();
 }
 
