@@ -12,10 +12,11 @@ import {
 import { CANONICAL_HEIGHT, CANONICAL_PX_PER_MM, CANONICAL_WIDTH, mmBoxToPx } from '../layout/canonical.js';
 import { cardLayout } from '../layout/layouts.js';
 import type { CardType } from '../cardTypes.js';
+import type { CardLayout } from '../layout/CardLayout.js';
 import type { GeneratorData } from './generatorData.js';
 import { photographCard } from './photographCard.js';
 import { randomIdentity } from './randomIdentity.js';
-import { renderCardSide } from './renderCardSide.js';
+import { type CardSideAssets, renderCardSide } from './renderCardSide.js';
 
 /** A face box in image pixels (what a face detector returns). */
 export interface FaceBox {
@@ -81,14 +82,26 @@ export async function photographedCardPortrait(o: PhotographedPortraitOptions): 
   const layout = cardLayout(o.type, 'front');
   const box = layout.portrait;
   if (!box) throw new Error(`card type ${o.type} prints no portrait on its front`);
-  const shot = await cachedCardShot(o.cacheFile, async () => {
+  const portrait = headAndShouldersCrop(o.photo, o.faceBox, box.w / box.h);
+  const shot = await shootGeneratedSide(o, layout, { portrait });
+  return cutCardBox(await decodeImage(shot.jpeg), shot.quad, mmBoxToPx(box, 1));
+}
+
+/**
+ * A side of a random holder's card of `o.type` with these assets, photographed at `o.level` (the
+ * same seed gives the same card and photo), through {@link cachedCardShot}.
+ */
+export async function shootGeneratedSide(
+  o: { type: CardType; level: number; seed: number; data: GeneratorData; cacheFile?: string },
+  layout: CardLayout,
+  assets: CardSideAssets,
+): Promise<{ jpeg: Uint8Array; quad: Point[] }> {
+  return cachedCardShot(o.cacheFile, async () => {
     const rng = createRng(o.seed);
     const identity = randomIdentity(rng, o.type, o.data.names, o.data.units);
-    const portrait = headAndShouldersCrop(o.photo, o.faceBox, box.w / box.h);
-    const card = await renderCardSide(layout, identity, { portrait }, rng);
+    const card = await renderCardSide(layout, identity, assets, rng);
     return photographCard(card.image, o.level, rng);
   });
-  return cutCardBox(await decodeImage(shot.jpeg), shot.quad, mmBoxToPx(box, 1));
 }
 
 /**

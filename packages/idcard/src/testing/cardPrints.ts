@@ -1,13 +1,9 @@
-import { createRng } from '@smart-citizen/core';
 import { decodeImage, type RasterImage } from '@smart-citizen/image';
 import type { CardType } from '../cardTypes.js';
 import { CANONICAL_PX_PER_MM, mmBoxToPx } from '../layout/canonical.js';
 import { cardLayout } from '../layout/layouts.js';
-import { cachedCardShot, cutCardBox } from './cardPortraits.js';
+import { cutCardBox, shootGeneratedSide } from './cardPortraits.js';
 import { type GeneratorData, liveImageAsInk, printAtCardScale } from './generatorData.js';
-import { photographCard } from './photographCard.js';
-import { randomIdentity } from './randomIdentity.js';
-import { renderCardSide } from './renderCardSide.js';
 
 /** A live fingerprint image and its resolution. */
 export interface PrintSource {
@@ -46,15 +42,9 @@ export async function photographedCardPrints(
   const layout = cardLayout(o.type, 'back');
   const boxes = layout.fingerprints;
   if (!boxes) throw new Error(`card type ${o.type} prints no fingerprints on its back`);
-  const shot = await cachedCardShot(o.cacheFile, async () => {
-    const rng = createRng(o.seed);
-    const identity = randomIdentity(rng, o.type, o.data.names, o.data.units);
-    const assets = {
-      leftIndex: printAtCardScale(liveImageAsInk(o.leftIndex.image), o.leftIndex.dpi),
-      rightIndex: printAtCardScale(liveImageAsInk(o.rightIndex.image), o.rightIndex.dpi),
-    };
-    const card = await renderCardSide(layout, identity, assets, rng);
-    return photographCard(card.image, o.level, rng);
+  const shot = await shootGeneratedSide(o, layout, {
+    leftIndex: printAtCardScale(liveImageAsInk(o.leftIndex.image), o.leftIndex.dpi),
+    rightIndex: printAtCardScale(liveImageAsInk(o.rightIndex.image), o.rightIndex.dpi),
   });
   const scene = await decodeImage(shot.jpeg);
   const s = o.pxPerMm ?? CANONICAL_PX_PER_MM;
