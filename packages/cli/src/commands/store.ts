@@ -36,8 +36,8 @@ const usage = `Usage:
   smart-citizen store get <id-number|old-cmnd-number> [--store …] [--schema NAME] [--purpose TEXT] [--json]
   smart-citizen store enrol-face <id-number> <image> [--store …] [--purpose TEXT] [--json]
   smart-citizen store enrol-face --batch FILE.tsv [--store …] [--purpose TEXT] [--json]
-  smart-citizen store dedupe [--store …] [--threshold T] [--min-z Z] [--report FILE.csv|FILE.html]
-                             [--checkpoint FILE] [--purpose TEXT] [--json]
+  smart-citizen store dedupe [--store …] [--threshold T] [--min-z Z [--corroborated-z Z2]]
+                             [--report FILE.csv|FILE.html] [--checkpoint FILE] [--purpose TEXT] [--json]
 
 Import citizens into the identity store, or read one back.
 
@@ -61,6 +61,8 @@ Import citizens into the identity store, or read one back.
            at the next page; run again to go on). --min-z Z adds a second check per pair: its
            score against both accounts' impostor spread (needs 1,000 faces or more; the
            measured setting is in the core README, "Account deduplication").
+           --corroborated-z Z2 (below Z) lets a pair between Z2 and Z join when a third
+           account matches both of its accounts at Z2 or more.
            Face templates are encrypted: both need SMART_CITIZEN_STORE_KEY=KEYID:HEX64.
 
   --store <url>      sqlite:PATH (default sqlite:smart-citizen.db) or postgres://user@host:port/db
@@ -378,6 +380,7 @@ const options = {
   batch: 'string',
   threshold: 'string',
   'min-z': 'string',
+  'corroborated-z': 'string',
   report: 'string',
   checkpoint: 'string',
 } as const;
@@ -438,6 +441,10 @@ async function runDedupe(args: string[], values: Values, io: CliIO): Promise<num
   const { defaultProfile } = await import('@smart-citizen/face');
   const threshold = parseThreshold(values.threshold, defaultProfile.thresholds.photo);
   const minZ = parseMinZ(values['min-z']);
+  const corroboratedZ = parseMinZ(values['corroborated-z'], '--corroborated-z');
+  if (corroboratedZ !== undefined && (minZ === undefined || corroboratedZ > minZ)) {
+    throw new CliUsageError('--corroborated-z needs --min-z and must not be above it');
+  }
   if (values.report !== undefined && !/\.(csv|html?)$/i.test(values.report)) {
     throw new CliUsageError('--report must name a .csv or .html file');
   }
@@ -456,6 +463,7 @@ async function runDedupe(args: string[], values: Values, io: CliIO): Promise<num
       {
         threshold,
         ...(minZ !== undefined ? { minZ } : {}),
+        ...(corroboratedZ !== undefined ? { corroboratedZ } : {}),
         purpose: values.purpose ?? DEDUPE_PURPOSE,
         actor: actor(),
         signal: ac.signal,

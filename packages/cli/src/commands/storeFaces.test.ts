@@ -28,6 +28,8 @@ describe('smart-citizen store enrol-face / dedupe: usage', () => {
       expect((await run('dedupe', '--threshold', '7')).code).toBe(2);
       expect((await run('dedupe', '--report', 'x.pdf')).code).toBe(2);
       expect((await run('dedupe', '--min-z', 'high')).code).toBe(2);
+      expect((await run('dedupe', '--corroborated-z', '4')).code).toBe(2);
+      expect((await run('dedupe', '--min-z', '4', '--corroborated-z', '5')).code).toBe(2);
       expect((await run('enrol-face', '001200000001')).code).toBe(2);
     } finally {
       if (saved === undefined) delete process.env[STORE_KEY_ENV];

@@ -204,6 +204,8 @@ export interface DedupeJobOptions {
   threshold: number;
   /** Normalised-score check per pair (`dedupeFaces` `normalise.minZ`). */
   minZ?: number;
+  /** Lower bar for pairs a third account backs (`dedupe` `normalise.corroboratedZ`; needs `minZ`). */
+  corroboratedZ?: number;
   purpose: string;
   actor: string;
   checkpoint?: string;
@@ -216,7 +218,9 @@ export async function runDedupeJob(opened: FacesStore, o: DedupeJobOptions, io: 
   const result = await dedupeFaces(opened.store, {
     threshold: o.threshold,
     purpose: o.purpose,
-    ...(o.minZ !== undefined ? { normalise: { minZ: o.minZ } } : {}),
+    ...(o.minZ !== undefined
+      ? { normalise: { minZ: o.minZ, ...(o.corroboratedZ !== undefined ? { corroboratedZ: o.corroboratedZ } : {}) } }
+      : {}),
     ...(o.checkpoint ? { checkpoint: fileCheckpoint(o.checkpoint) } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     onProgress: (p) =>
@@ -235,6 +239,7 @@ export async function runDedupeJob(opened: FacesStore, o: DedupeJobOptions, io: 
       status: result.status,
       threshold: o.threshold,
       ...(o.minZ !== undefined ? { minZ: o.minZ } : {}),
+      ...(o.corroboratedZ !== undefined ? { corroboratedZ: o.corroboratedZ } : {}),
       accounts: result.stats.accounts,
       searched: result.stats.searched,
       pairs: result.stats.pairs,
@@ -255,10 +260,10 @@ export function parseThreshold(text: string | undefined, fallback: number): numb
   return t;
 }
 
-/** Parse `--min-z`: the normalised pair score a match needs (a finite number). */
-export function parseMinZ(text: string | undefined): number | undefined {
+/** Parse `--min-z` / `--corroborated-z` (`flag`): a normalised pair score (a finite number). */
+export function parseMinZ(text: string | undefined, flag = '--min-z'): number | undefined {
   if (text === undefined) return undefined;
   const z = Number(text);
-  if (text.trim() === '' || !Number.isFinite(z)) throw new CliUsageError('--min-z must be a number');
+  if (text.trim() === '' || !Number.isFinite(z)) throw new CliUsageError(`${flag} must be a number`);
   return z;
 }

@@ -115,6 +115,35 @@ describe('FaceScanIndex sign-hash prefilter', () => {
     expect(cells.size).toBe(4499);
   });
 
+  it('without bits, widens its 256-bit codes to 512 at widenAt: then it searches as a 512-bit index with the same seed', async () => {
+    const rng = createRng(21).next;
+    const auto = new FaceScanIndex(DIM, 16, { candidates: 50, widenAt: 3000 });
+    const b256 = new FaceScanIndex(DIM, 16, { bits: 256, candidates: 50 });
+    const b512 = new FaceScanIndex(DIM, 16, { bits: 512, candidates: 50 });
+    const stored: Float32Array[] = [];
+    const addAll = (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        stored.push(vec(rng));
+        for (const x of [auto, b256, b512]) x.add(`t${i}`, `p${i}`, stored[i] as Float32Array);
+      }
+    };
+    const probes = () =>
+      Array.from({ length: 30 }, (_, q) => near(stored[(q * 131) % stored.length] as Float32Array, rng));
+    addAll(0, 2999);
+    for (const p of probes()) expect(auto.search(p, { k: 5 })).toEqual(b256.search(p, { k: 5 }));
+    addAll(2999, 4000);
+    const after = probes().map((embedding) => ({ embedding }));
+    for (const { embedding } of after)
+      expect(auto.search(embedding, { k: 5 })).toEqual(b512.search(embedding, { k: 5 }));
+    expect(await auto.searchMany(after, { k: 5 })).toEqual(await b512.searchMany(after, { k: 5 }));
+    // Added after the widening: encoded with 512 bits.
+    addAll(4000, 4100);
+    const late = [{ embedding: stored[4050] as Float32Array }];
+    expect(await auto.searchMany(late, { k: 3 })).toEqual(await b512.searchMany(late, { k: 3 }));
+    for (const x of [auto, b256, b512]) await x.close();
+    expect(() => new FaceScanIndex(DIM, 16, { widenAt: 0 })).toThrow(RangeError);
+  });
+
   it('refuses a code length that is not a multiple of 32', () => {
     expect(() => new FaceScanIndex(DIM, 16, { bits: 100 })).toThrow(RangeError);
     expect(() => new FaceScanIndex(DIM, 16, { cells: -1 })).toThrow(RangeError);

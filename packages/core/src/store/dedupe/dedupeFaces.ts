@@ -49,6 +49,11 @@ export interface DedupePair {
   score: number;
   /** With {@link DedupeOptions.normalise}: the score against both accounts' impostor spread. */
   z?: number;
+  /**
+   * A pair below `normalise.minZ` that joined because a third account matches both at or above
+   * `normalise.corroboratedZ`: that account.
+   */
+  via?: string;
 }
 
 /** Why two accounts' card data agree. */
@@ -82,6 +87,8 @@ export interface DedupeStats {
   pairs: number;
   /** With `normalise`: pairs that also passed the normalised check (what the clusters are made of). */
   normalisedPairs?: number;
+  /** With `normalise.corroboratedZ`: of those, pairs below `minZ` that a third account corroborates. */
+  corroboratedPairs?: number;
   /** Times the job was resumed from a checkpoint. */
   resumes: number;
 }
@@ -119,7 +126,7 @@ export interface DedupeCheckpoint {
   cards: Record<string, string[]>;
   stats: DedupeStats;
   /** With `normalise`: its settings, the population model, and `[mean, std]` of the accounts in pairs. */
-  normalise?: { minZ: number; sample: number };
+  normalise?: { minZ: number; sample: number; corroboratedZ?: number };
   model?: ImpostorModelJson;
   norms?: Record<string, [number, number]>;
 }
@@ -165,8 +172,16 @@ export interface DedupeOptions {
    * consenting accounts; a pair found at or above `threshold` (then a cosine floor) joins a cluster
    * only when its normalised score is at least `minZ`. Needs 1,000 templates or more
    * (`dedupe/too-few-faces` otherwise). `pnpm bench dedupe-job` chooses `minZ` on a tuning half.
+   *
+   * `corroboratedZ` (below `minZ`) is the second check per cluster: a pair whose normalised score
+   * is at least `corroboratedZ` but below `minZ` joins only when a third account matches both of
+   * its accounts at or above `corroboratedZ` too (they form a triangle). Stranger pairs pulled
+   * above a bar by the size of the gallery are single, unrelated pairs; three accounts of one
+   * person back each other. So `minZ` — the bar for a pair on its own, which has to rise with the
+   * gallery (figures: core README, *Account dedupe*) — can stay high while a person's weaker photos
+   * still join through the others. Two accounts of one person with no third are judged by `minZ`.
    */
-  normalise?: { minZ: number; sample?: number };
+  normalise?: { minZ: number; sample?: number; corroboratedZ?: number };
   /** Resume from and save to. */
   checkpoint?: DedupeCheckpointStore;
   /**
@@ -229,6 +244,9 @@ function checkOptions(o: DedupeOptions): void {
   }
   const nz = o.normalise;
   if (nz && !Number.isFinite(nz.minZ)) throw bad('normalise.minZ must be a number');
+  if (nz?.corroboratedZ !== undefined && !(Number.isFinite(nz.corroboratedZ) && nz.corroboratedZ <= nz.minZ)) {
+    throw bad('normalise.corroboratedZ must be a number ≤ normalise.minZ');
+  }
   if (
     nz?.sample !== undefined &&
     (!Number.isInteger(nz.sample) || nz.sample < MIN_MODEL_SAMPLE || nz.sample > 1_000_000)
@@ -240,7 +258,46 @@ function checkOptions(o: DedupeOptions): void {
 /** Face templates the impostor model needs at least. */
 const MIN_MODEL_SAMPLE = 1000;
 const sameNormalise = (a: DedupeCheckpoint['normalise'], b: DedupeCheckpoint['normalise']) =>
-  a?.minZ === b?.minZ && a?.sample === b?.sample;
+  a?.minZ === b?.minZ && a?.sample === b?.sample && a?.corroboratedZ === b?.corroboratedZ;
+
+/**
+ * The pairs that join clusters, by normalised score: those at or above `minZ`, and those at or above
+ * `corroboratedZ` whose two accounts both match a common third account at or above `corroboratedZ`
+ * (→ `via`: that account, the first in sort order).
+ * @param scored - `a|b` → normalised score
+ * @returns accepted `a|b` keys → the corroborating account, or undefined for a pair at `minZ` or above
+ */
+export function acceptPairs(
+  scored: ReadonlyMap<string, number>,
+  minZ: number,
+  corroboratedZ = minZ,
+): Map<string, string | undefined> {
+  const near = new Map<string, Set<string>>();
+  const link = (x: string, y: string) => {
+    const s = near.get(x);
+    if (s) s.add(y);
+    else near.set(x, new Set([y]));
+  };
+  for (const [key, z] of scored) {
+    if (z < corroboratedZ) continue;
+    const [a, b] = key.split('|') as [string, string];
+    link(a, b);
+    link(b, a);
+  }
+  const out = new Map<string, string | undefined>();
+  for (const [key, z] of scored) {
+    if (z >= minZ) out.set(key, undefined);
+    else if (z >= corroboratedZ) {
+      const [a, b] = key.split('|') as [string, string];
+      const [na, nb] = [near.get(a) as Set<string>, near.get(b) as Set<string>];
+      const [small, large] = na.size <= nb.size ? [na, nb] : [nb, na];
+      let via: string | undefined;
+      for (const c of small) if (c !== a && c !== b && large.has(c) && (via === undefined || c < via)) via = c;
+      if (via !== undefined) out.set(key, via);
+    }
+  }
+  return out;
+}
 
 /**
  * Find accounts that belong to one person: every face template of every consenting account is
@@ -267,7 +324,11 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
   const pageSize = options.pageSize ?? 500;
   const clock = options.clock ?? systemClock;
   const normalise = options.normalise
-    ? { minZ: options.normalise.minZ, sample: options.normalise.sample ?? 20_000 }
+    ? {
+        minZ: options.normalise.minZ,
+        sample: options.normalise.sample ?? 20_000,
+        ...(options.normalise.corroboratedZ === undefined ? {} : { corroboratedZ: options.normalise.corroboratedZ }),
+      }
     : undefined;
   let state: DedupeCheckpoint = {
     version: 2,
@@ -474,6 +535,7 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
   // The normalised check: every account of a pair needs its impostor stats (an account whose own
   // search found nothing was not measured during the scan: read its oldest face template now).
   const zOf = new Map<string, number>();
+  let joined = new Map<string, string | undefined>();
   if (model) {
     const statsOf = async (id: string): Promise<ImpostorStats | undefined> => {
       let st = norms.get(id);
@@ -484,15 +546,19 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
       }
       return st ? { mean: st[0], std: st[1] } : undefined;
     };
+    const { minZ, corroboratedZ } = normalise as NonNullable<typeof normalise>;
+    const lowest = corroboratedZ ?? minZ;
     for (const [key, score] of edges) {
       const [a, b] = key.split('|') as [string, string];
       const [sa, sb] = [await statsOf(a), await statsOf(b)];
       const z = sa && sb ? normalisedScore(score, sa, sb) : -Infinity;
-      if (z >= (normalise as { minZ: number }).minZ) zOf.set(key, z);
+      if (z >= lowest) zOf.set(key, z);
     }
-    stats.normalisedPairs = zOf.size;
+    joined = acceptPairs(zOf, minZ, lowest);
+    stats.normalisedPairs = joined.size;
+    if (corroboratedZ !== undefined) stats.corroboratedPairs = [...joined.values()].filter((v) => v).length;
   }
-  const accepted = (key: string) => (model ? zOf.has(key) : edges.has(key));
+  const accepted = (key: string) => (model ? joined.has(key) : edges.has(key));
   const uf = new UnionFind();
   for (const key of edges.keys()) {
     if (!accepted(key)) continue;
@@ -507,7 +573,14 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
     const [a, b] = key.split('|') as [string, string];
     const c = clusterOf.get(a) as DedupeCluster;
     const z = zOf.get(key);
-    c.pairs.push({ a, b, score: round(score), ...(z === undefined ? {} : { z: round(z) }) });
+    const via = joined.get(key);
+    c.pairs.push({
+      a,
+      b,
+      score: round(score),
+      ...(z === undefined ? {} : { z: round(z) }),
+      ...(via === undefined ? {} : { via }),
+    });
     c.minScore = Math.min(c.minScore, round(score));
     c.maxScore = Math.max(c.maxScore, round(score));
   }

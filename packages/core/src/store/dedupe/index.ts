@@ -1,4 +1,4 @@
-export { DEDUPE_PREFILTER, DEDUPE_PURPOSE, dedupeFaces } from './dedupeFaces.js';
+export { acceptPairs, DEDUPE_PREFILTER, DEDUPE_PURPOSE, dedupeFaces } from './dedupeFaces.js';
 export type {
   ConflictReason,
   DedupeCheckpoint,

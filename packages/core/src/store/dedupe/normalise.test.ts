@@ -5,7 +5,7 @@ import { createMemoryIdentityStore } from '../createMemoryIdentityStore.js';
 import { encodeEmbedding } from '../embedding.js';
 import { normalizeVector } from '../validateRecord.js';
 import type { DedupeCheckpoint, DedupeCheckpointStore } from './dedupeFaces.js';
-import { DEDUPE_PURPOSE, dedupeFaces } from './dedupeFaces.js';
+import { acceptPairs, DEDUPE_PURPOSE, dedupeFaces } from './dedupeFaces.js';
 import { ImpostorModel, normalisedScore } from './impostorModel.js';
 
 const DIM = 128;
@@ -55,8 +55,8 @@ describe('ImpostorModel', () => {
 });
 
 describe('dedupeFaces with normalise', () => {
-  /** 1,500 people, the first 12 with a second account; every account consents. */
-  async function gallery() {
+  /** 1,500 people, the first 12 with a second account (and the next `triples` with a second and a third, closer captures); every account consents. */
+  async function gallery(triples = 0) {
     const { face, capture } = population(11);
     const store = createMemoryIdentityStore({ keys });
     const person = new Map<string, number>();
@@ -65,10 +65,10 @@ describe('dedupeFaces with normalise', () => {
     let n = 0;
     const items: { idNumber: string; template: { kind: 'face'; format: string; data: Uint8Array } }[] = [];
     for (let p = 0; p < 1500; p++) {
-      for (let c = 0; c < (p < 12 ? 2 : 1); c++) {
+      for (let c = 0; c < (p < 12 ? 2 : p < 12 + triples ? 3 : 1); c++) {
         const id = idOf(n++);
         person.set(id, p);
-        const v = c === 0 ? (faces[p] as Float32Array) : capture(faces[p] as Float32Array, 0.3);
+        const v = c === 0 ? (faces[p] as Float32Array) : capture(faces[p] as Float32Array, p < 12 ? 0.3 : 0.2);
         items.push({ idNumber: id, template: { kind: 'face', format: 'f32', data: encodeEmbedding(v) } });
       }
     }
@@ -118,6 +118,60 @@ describe('dedupeFaces with normalise', () => {
       code: 'dedupe/checkpoint-mismatch',
     });
     await store.close();
+  });
+
+  it('with corroboratedZ, a pair below minZ joins only when a third account matches both', async () => {
+    const { store, person } = await gallery(4);
+    const options = { threshold: 0.55, pageSize: 300 };
+    const normal = await dedupeFaces(store, { ...options, normalise: { minZ: 4, sample: 1500 } });
+    // No pair passes on its own (minZ 100): only the triangles of the three-account people remain.
+    const corroborated = await dedupeFaces(store, {
+      ...options,
+      normalise: { minZ: 100, sample: 1500, corroboratedZ: 4 },
+    });
+    if (normal.status !== 'complete' || corroborated.status !== 'complete') throw new Error('not complete');
+    expect(normal.clusters).toHaveLength(16);
+    expect(wrong(normal.clusters, person)).toBe(0);
+    expect(corroborated.clusters.map((c) => c.ids)).toEqual(
+      normal.clusters.filter((c) => c.ids.length === 3).map((c) => c.ids),
+    );
+    expect(corroborated.clusters).toHaveLength(4);
+    for (const c of corroborated.clusters)
+      for (const p of c.pairs) {
+        expect(c.ids).toContain(p.via);
+        expect([p.a, p.b]).not.toContain(p.via);
+      }
+    expect(corroborated.stats.corroboratedPairs).toBe(12);
+    // corroboratedZ = minZ is the plain normalised check.
+    const same = await dedupeFaces(store, { ...options, normalise: { minZ: 4, sample: 1500, corroboratedZ: 4 } });
+    if (same.status !== 'complete') throw new Error(same.status);
+    expect(same.clusters).toEqual(normal.clusters);
+    await expect(dedupeFaces(store, { ...options, normalise: { minZ: 4, corroboratedZ: 5 } })).rejects.toMatchObject({
+      code: 'dedupe/invalid-options',
+    });
+    await store.close();
+  });
+
+  it('acceptPairs: alone at minZ, through a common third account at corroboratedZ', () => {
+    const scored = new Map([
+      ['a|b', 3.8],
+      ['a|c', 3.9],
+      ['b|c', 3.6],
+      ['d|e', 4.9],
+      ['e|f', 3.7],
+      ['f|g', 5.1],
+      ['c|x', 3.2],
+    ]);
+    expect(acceptPairs(scored, 5, 3.5)).toEqual(
+      new Map([
+        ['a|b', 'c'],
+        ['a|c', 'b'],
+        ['b|c', 'a'],
+        ['f|g', undefined],
+      ]),
+    );
+    // Without corroboratedZ: the pair bar alone.
+    expect([...acceptPairs(scored, 3.8).keys()]).toEqual(['a|b', 'a|c', 'd|e', 'f|g']);
   });
 
   it('refuses a store too small to estimate the model, and bad settings, with typed errors', async () => {

@@ -32,7 +32,10 @@ export function dedupeReportRows(f: DedupeFindings): DedupeReportRow[] {
     minScore: c.minScore,
     maxScore: c.maxScore,
     why: `faces match at or above ${f.threshold}${c.pairs.some((p) => p.z !== undefined) ? ' (z: normalised score)' : ''}: ${c.pairs
-      .map((p) => `${p.a}~${p.b} ${fmt(p.score)}${p.z === undefined ? '' : ` z ${p.z.toFixed(2)}`}`)
+      .map(
+        (p) =>
+          `${p.a}~${p.b} ${fmt(p.score)}${p.z === undefined ? '' : ` z ${p.z.toFixed(2)}`}${p.via === undefined ? '' : ` (both match ${p.via})`}`,
+      )
       .join('; ')}`,
   }));
   for (const [i, c] of f.conflicts.entries()) {
