@@ -5,7 +5,8 @@ import { IdCardError } from './errors.js';
 import { classifyCard } from './geometry/classifyCard.js';
 import { findCardQuad, type Quad } from './geometry/findCardQuad.js';
 import { cardSharpness, fieldsUnderGlare } from './geometry/quality.js';
-import { rectifyCard, rotate180 } from './geometry/rectify.js';
+import { cardToPhoto, rectifyCard, rotate180 } from './geometry/rectify.js';
+import { registerToLayout } from './geometry/registerToLayout.js';
 import type { MmBox } from './layout/CardLayout.js';
 import { mmBoxToPx, type PxBox } from './layout/canonical.js';
 import { cardLayout } from './layout/layouts.js';
@@ -316,18 +317,32 @@ export class IdCardReader {
     const rect = rectifyCard(img, quad);
     const turnedImage = rotate180(rect.image);
     const cls = classifyCard(rect.image, turnedImage);
-    const card = cls.turned ? turnedImage : rect.image;
-    const cardQuad: Quad = cls.turned ? [quad[2], quad[3], quad[0], quad[1]] : quad;
-    const toPhoto = cls.turned ? rectifyCard(img, quad, true).toPhoto : rect.toPhoto;
-    if (cls.score < (o.minLayoutScore ?? 0.2))
-      return {
-        result: problem('unknown-card', 'the card does not look like a Vietnamese ID card', started, cardQuad),
-      };
+    if (cls.score < (o.minLayoutScore ?? 0.2)) {
+      const q: Quad = cls.turned ? [quad[2], quad[3], quad[0], quad[1]] : quad;
+      return { result: problem('unknown-card', 'the card does not look like a Vietnamese ID card', started, q) };
+    }
+    const layout = cardLayout(cls.type, cls.side);
+    // a portrait's or print box's border taken for a faint card edge: move that side out to the layout's edge
+    const reg = registerToLayout(
+      img,
+      cls.turned ? [quad[2], quad[3], quad[0], quad[1]] : quad,
+      cls.turned ? turnedImage : rect.image,
+      cls.turned ? cardToPhoto(quad, true) : rect.toPhoto,
+      layout,
+    );
+    const { image: card, quad: cardQuad, toPhoto } = reg;
     const sharpness = cardSharpness(card);
     if (sharpness < (o.minSharpness ?? 0.12))
       return { result: problem('too-blurred', 'the card is too blurred: hold still and focus', started, cardQuad) };
-    const layout = cardLayout(cls.type, cls.side);
     const issues: Issue[] = [];
+    if (reg.moved)
+      issues.push(
+        issue(
+          'idcard/outline-corrected',
+          'info',
+          `the card's ${reg.moved.edge} edge was moved out ${reg.moved.mm.toFixed(1)} mm to match the layout`,
+        ),
+      );
     if (cls.margin < 0.03)
       issues.push(
         issue('idcard/type-uncertain', 'warning', 'the card type is uncertain: another layout scores almost as well'),

@@ -23,19 +23,27 @@ const CANONICAL_CORNERS = [
  * @param img - The photo.
  * @param quad - Card corners (top-left first, long side first).
  * @param turned - The card is upside down in the quad: start from the opposite corner.
+ * @param scale - Size of the image relative to the canonical frame (a cheaper, smaller warp for
+ *   layout checks); `toPhoto` still maps canonical pixels. @default 1
  */
-export function rectifyCard(img: RasterImage, quad: Quad, turned = false): RectifiedCard {
+export function rectifyCard(img: RasterImage, quad: Quad, turned = false, scale = 1): RectifiedCard {
   const corners = turned ? [quad[2], quad[3], quad[0], quad[1]] : quad;
-  const toPhoto = estimateHomography(CANONICAL_CORNERS, corners);
+  const width = Math.round(CANONICAL_WIDTH * scale);
+  const height = Math.round(CANONICAL_HEIGHT * scale);
+  const frame = CANONICAL_CORNERS.map((p) => ({
+    x: (p.x * width) / CANONICAL_WIDTH,
+    y: (p.y * height) / CANONICAL_HEIGHT,
+  }));
   const rgb = img.channels === 3 ? img : toRgb(img);
   return {
-    image: warpPerspective(rgb, estimateHomography(corners, CANONICAL_CORNERS), {
-      width: CANONICAL_WIDTH,
-      height: CANONICAL_HEIGHT,
-      fill: [255, 255, 255],
-    }),
-    toPhoto,
+    image: warpPerspective(rgb, estimateHomography(corners, frame), { width, height, fill: [255, 255, 255] }),
+    toPhoto: cardToPhoto(quad, turned),
   };
+}
+
+/** The homography from canonical card pixels to the photo, without warping anything. */
+export function cardToPhoto(quad: Quad, turned = false): Matrix3x3 {
+  return estimateHomography(CANONICAL_CORNERS, turned ? [quad[2], quad[3], quad[0], quad[1]] : quad);
 }
 
 /** Rotate an image by 180°. */
