@@ -7,7 +7,7 @@ import { decodeImage, type RasterImage, toRgba } from '@smart-citizen/image';
 import { sharedDataRoot } from '@smart-citizen/test-kit';
 import { createZxingJsEngine } from '../src/engine/createZxingJsEngine.js';
 import { createZxingWasmEngine } from '../src/engine/createZxingWasmEngine.js';
-import type { QrEngine } from '../src/engine/QrEngine.js';
+import type { QrEngine, QrFormat } from '../src/engine/QrEngine.js';
 import { parseCardQr } from '../src/parse/parseCardQr.js';
 import { createMultiFrameReader } from '../src/read/multiFrame.js';
 import { type ReadCardQrOptions, readCardQr, readStrategies } from '../src/read/readCardQr.js';
@@ -15,6 +15,7 @@ import { fuzzPayload } from '../src/testing/fuzzPayload.js';
 import { type CardClip, generateCardClips } from '../src/testing/generateCardClip.js';
 import { generateCardQrSet } from '../src/testing/generateCardQrSet.js';
 import { generateHardQrSet, hardCategories } from '../src/testing/generateHardQrSet.js';
+import { generatePdf417Set, pdf417Levels } from '../src/testing/generatePdf417Set.js';
 import { randomCardPayload } from '../src/testing/randomCardPayload.js';
 import { degradationLevels } from '../src/testing/renderCardImage.js';
 import { type EvaluationHalf, evaluationHalf } from '../src/testing/split.js';
@@ -72,11 +73,11 @@ async function jsQrDecoder(): Promise<Decoder> {
   };
 }
 
-function engineDecoder(name: string, engine: QrEngine): Decoder {
+function engineDecoder(name: string, engine: QrEngine, formats: readonly QrFormat[] = ['QRCode']): Decoder {
   return {
     name,
     async read(img) {
-      const text = engine.decode(img)[0]?.text;
+      const text = engine.decode(img, { formats })[0]?.text;
       return text === undefined ? {} : { text };
     },
   };
@@ -149,7 +150,7 @@ export const bench = defineBench({
     const notes: string[] = [];
     const data: Record<string, unknown> = {};
     // `pnpm bench qr-read hard` (or real, levels, video, fuzz) runs one part.
-    const only = ctx.args.find((a) => ['real', 'levels', 'hard', 'video', 'fuzz'].includes(a));
+    const only = ctx.args.find((a) => ['real', 'levels', 'hard', 'pdf417', 'video', 'fuzz'].includes(a));
     const wasm = await createZxingWasmEngine();
     const js = await createZxingJsEngine();
     const jsqr = await jsQrDecoder();
@@ -169,9 +170,12 @@ export const bench = defineBench({
     });
     const raw = engineDecoder('zxing-wasm 3.1.6 raw', wasm);
     const peers = [engineDecoder('@zxing/library 0.23', js), jsqr];
+    // PDF417 sets: the engines asked for PDF417 only (jsQR reads QR codes only).
+    const rawPdf = engineDecoder('zxing-wasm 3.1.6 raw', wasm, ['PDF417']);
+    const peersPdf = [engineDecoder('@zxing/library 0.23', js, ['PDF417'])];
 
     // The sets: real photos (any text), graded card photos and hard categories (card payloads).
-    const sets: { set: string; accept: 'any' | 'card'; samples: Sample[] }[] = [];
+    const sets: { set: string; accept: 'any' | 'card'; samples: Sample[]; pdf417?: boolean }[] = [];
     const half = (name: string) => evaluationHalf(name);
     if (!only || only === 'real') {
       for (const set of ['zxing-cpp', 'zxing-blackbox']) {
@@ -214,24 +218,37 @@ export const bench = defineBench({
       }
     }
 
+    if (!only || only === 'pdf417') {
+      ctx.progress(`generating ${perCategory} 2016 CCCD backs (PDF417) per level`);
+      const backs = await generatePdf417Set({ count: perCategory, seed: 16 });
+      for (const level of pdf417Levels) {
+        const samples = backs
+          .filter((g) => g.level === level)
+          .map((g) => ({ set: `pdf417 ${level}`, name: g.name, half: half(g.name), image: g.image, expected: g.text }));
+        sets.push({ set: `pdf417 ${level}`, accept: 'any', samples, pdf417: true });
+      }
+    }
+
     // Decode: this reader and raw zxing-wasm on both halves, the peers on the report half.
     const halfRows: Record<string, string | number>[] = [];
     const peerRows: Record<string, string | number>[] = [];
     const cpu: number[] = [];
     const foundBy: Record<string, Record<string, number>> = {};
-    const reportSamples: { sample: Sample; accept: 'any' | 'card'; strategy?: string }[] = [];
-    const tuneSamples: { sample: Sample; accept: 'any' | 'card'; strategy?: string }[] = [];
+    type Read = { sample: Sample; accept: 'any' | 'card'; strategy?: string; pdf417?: boolean };
+    const reportSamples: Read[] = [];
+    const tuneSamples: Read[] = [];
     const firstByHalf: Record<'tune' | 'report', Record<string, number>> = { tune: {}, report: {} };
     const load0 = loadavg();
-    for (const { set, accept, samples } of sets) {
+    const pdfOptions: ReadCardQrOptions = { formats: ['PDF417'] };
+    for (const { set, accept, samples, pdf417 } of sets) {
       ctx.progress(`${set}: ${samples.length} images`);
       const mine: Outcome[] = [];
       for (const sample of samples) {
         costHalf = sample.half;
-        mine.push(...(await run(ours(accept), [sample])));
+        mine.push(...(await run(ours(accept, pdf417 ? pdfOptions : {}), [sample])));
       }
       costHalf = undefined;
-      const base = await run(raw, samples);
+      const base = await run(pdf417 ? rawPdf : raw, samples);
       for (const h of ['tune', 'report'] as const) {
         const idx = samples.map((s, i) => (s.half === h ? i : -1)).filter((i) => i >= 0);
         const m = idx.map((i) => mine[i] as Outcome);
@@ -253,13 +270,19 @@ export const bench = defineBench({
         const o = mine[i] as Outcome;
         if (o.strategy) {
           firstByHalf[sample.half][o.strategy] = (firstByHalf[sample.half][o.strategy] ?? 0) + 1;
-          if (sample.half === 'tune') tuneSamples.push({ sample, accept, strategy: o.strategy });
+          if (sample.half === 'tune')
+            tuneSamples.push({ sample, accept, strategy: o.strategy, ...(pdf417 ? { pdf417 } : {}) });
         }
       });
       const rep = samples.map((s, i) => (s.half === 'report' ? i : -1)).filter((i) => i >= 0);
       for (const i of rep) {
         const o = mine[i] as Outcome;
-        reportSamples.push({ sample: samples[i] as Sample, accept, ...(o.strategy ? { strategy: o.strategy } : {}) });
+        reportSamples.push({
+          sample: samples[i] as Sample,
+          accept,
+          ...(o.strategy ? { strategy: o.strategy } : {}),
+          ...(pdf417 ? { pdf417 } : {}),
+        });
         if (o.strategy) {
           foundBy[set] ??= {};
           (foundBy[set] as Record<string, number>)[o.strategy] =
@@ -274,7 +297,8 @@ export const bench = defineBench({
         'this %': rate(rep.filter((i) => mine[i]?.ok).length, rep.length),
         'zxing-wasm raw %': rate(rep.filter((i) => base[i]?.ok).length, rep.length),
       };
-      for (const p of peers) row[`${p.name} %`] = rate(count(await run(p, repSamples)), rep.length);
+      for (const p of pdf417 ? peersPdf : peers) row[`${p.name} %`] = rate(count(await run(p, repSamples)), rep.length);
+      if (pdf417) row['jsQR 1.4 %'] = '-';
       peerRows.push(row);
     }
     tables.push({
@@ -311,7 +335,8 @@ export const bench = defineBench({
     const lostWithout = async (found: typeof reportSamples, rung: string): Promise<number> => {
       let kept = 0;
       for (const r of found) {
-        const [o] = await run(ours(r.accept, { ladder: readStrategies.filter((s) => s !== rung) }), [r.sample]);
+        const ladder = readStrategies.filter((s) => s !== rung);
+        const [o] = await run(ours(r.accept, { ladder, ...(r.pdf417 ? pdfOptions : {}) }), [r.sample]);
         if (o?.ok) kept++;
       }
       return found.length - kept;

@@ -54,7 +54,11 @@ export async function createZxingJsEngine(): Promise<QrEngine> {
           format === 'QRCode' ? BarcodeFormat.QR_CODE : BarcodeFormat.PDF_417,
         ]);
         const r = reader.decode(bitmap, hints);
-        const pts = r.getResultPoints().map((p) => ({ x: p.getX(), y: p.getY() }));
+        // PDF417 results can hold null points (a row indicator it did not find).
+        const pts = r
+          .getResultPoints()
+          .filter((p) => p !== null && p !== undefined)
+          .map((p) => ({ x: p.getX(), y: p.getY() }));
         const symbol: QrSymbol = { text: r.getText(), bytes: new Uint8Array(r.getRawBytes() ?? []), format };
         // QR result points: bottom-left, top-left, top-right finder centres (+ alignment).
         if (format === 'QRCode' && pts.length >= 3) {

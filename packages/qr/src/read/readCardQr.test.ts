@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createZxingJsEngine } from '../engine/createZxingJsEngine.js';
 import { createZxingWasmEngine } from '../engine/createZxingWasmEngine.js';
 import { generateCardQrSet } from '../testing/generateCardQrSet.js';
+import { generatePdf417Set } from '../testing/generatePdf417Set.js';
 import { createBarcodeWriter } from '../testing/qrWriter.js';
 import { degradationLevels, renderCardImage } from '../testing/renderCardImage.js';
 import { createRng } from '@smart-citizen/core';
@@ -67,6 +68,27 @@ describe('readCardQr', () => {
     expect(r.format).toBe('PDF417');
     expect(r.text).toBe(text);
     expect(r.issues.map((i) => i.code)).toEqual(['qr/pdf417-format-unknown']);
+  });
+
+  it('reads a turned, tilted PDF417 on a card back by locating and rectifying it, only when PDF417 is asked for', async () => {
+    const text = '079199012345|Trần Thị Bình|15081999|Nữ';
+    const code = await (await createBarcodeWriter()).write(text, 'PDF417');
+    const d = { ...degradationLevels[1]!, pxPerModule: 4, rotationDeg: 25, perspective: 0.1, jpegQuality: 0 };
+    const img = renderCardImage(code, d, createRng(12), { layout: 'pdf417-back', keepCodeInView: true });
+    const r = await readCardQr(img, { today, formats: ['PDF417'], timeBudgetMs: 5000 });
+    expect(r.ok).toBe(true);
+    expect(r.text).toBe(text);
+    expect(r.corners).toHaveLength(4);
+    const qrOnly = await readCardQr(img, { today, timeBudgetMs: 5000 });
+    expect(qrOnly.ok).toBe(false);
+  });
+
+  it('the pure-JS engine returns PDF417 results whose corner points it did not find without throwing', async () => {
+    // This back made @zxing/library return a result with null points (a TypeError before).
+    const [, , back] = await generatePdf417Set({ count: 3, levels: [0], seed: 16 });
+    const engine = await createZxingJsEngine();
+    expect(() => engine.decode(back!.image, { formats: ['PDF417'] })).not.toThrow();
+    engine.close();
   });
 
   it('works with the pure-JS engine, rotating by itself', async () => {

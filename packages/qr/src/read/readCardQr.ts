@@ -11,6 +11,7 @@ import {
   findFinderPatterns,
   groupFinders,
 } from './finders.js';
+import { locatePdf417, rectifyPdf417 } from './pdf417Locate.js';
 import { findTemplateFinders } from './templateFinders.js';
 import {
   type FittedGrid,
@@ -110,6 +111,10 @@ interface Attempt {
 
 interface LadderContext {
   grey: RasterImage;
+  /** Symbologies asked for (the PDF417 rung runs only when PDF417 is among them). */
+  formats: readonly QrFormat[];
+  /** Local-mean binarisation with a window of ~1/12 of the short side (finder-crop and PDF417 search share it). */
+  coarse?: Uint8Array;
   engineRotates: boolean;
   cache: Map<string, RasterImage>;
   /** Code candidates from the finder-pattern search, computed on first use. */
@@ -187,12 +192,21 @@ function* gridAttempts(grey: RasterImage, grid: FittedGrid): Generator<Attempt> 
   for (const bits of gridBits(grey, grid)) yield { image: renderModules(bits, grid.size), options: PURE, back };
 }
 
+/** Local-mean binarisation with a window of ~1/12 of the short side (cached per image). */
+function coarseBinary(ctx: LadderContext): Uint8Array {
+  if (!ctx.coarse) {
+    const { grey } = ctx;
+    const radius = Math.max(8, Math.round(Math.min(grey.width, grey.height) / 24));
+    ctx.coarse = binariseLocalMean(grey, radius, 3);
+  }
+  return ctx.coarse;
+}
+
 /** Where the finder patterns say codes are (cached per image). */
 function finderCandidates(ctx: LadderContext): CodeCandidate[] {
   if (!ctx.candidates) {
     const { grey } = ctx;
-    const radius = Math.max(8, Math.round(Math.min(grey.width, grey.height) / 24));
-    const finders = findFinderPatterns(grey, binariseLocalMean(grey, radius, 3), ctx.expired);
+    const finders = findFinderPatterns(grey, coarseBinary(ctx), ctx.expired);
     ctx.candidates = groupFinders(finders, grey.width, grey.height, 3);
   }
   return ctx.candidates;
@@ -218,6 +232,10 @@ function fittedGrids(ctx: LadderContext): FittedGrid[] {
 
 /** Engine options for a re-rendered module grid: one upright crisp code, nothing to search. */
 const PURE: QrEngineOptions = { pure: true, tryHarder: false, tryRotate: false, tryInvert: false, tryDownscale: false };
+
+/** Located PDF417 symbols tried per image, and the module width they are warped to. */
+const PDF417_TRIES = 2;
+const PDF417_MODULE_PX = 3;
 
 /** Largest side of an enlarged crop (bigger costs more than it gains). */
 const MAX_CROP_SIDE = 1000;
@@ -260,11 +278,27 @@ const LADDER: Strategy[] = [
     },
   },
   {
+    name: 'pdf417-rectify',
+    *run(ctx) {
+      // The 2016 CCCD's PDF417 (only when asked for): start and stop patterns found on every
+      // row and column, the symbol's quadrilateral from their edges, warped upright at 3 px per
+      // module (small codes enlarged, perspective and rotation removed) for the engine.
+      if (!ctx.formats.includes('PDF417')) return;
+      const { grey } = ctx;
+      const located = locatePdf417(coarseBinary(ctx), grey.width, grey.height, { expired: ctx.expired });
+      for (const loc of located.slice(0, PDF417_TRIES)) {
+        const r = rectifyPdf417(grey, loc, PDF417_MODULE_PX);
+        if (r) yield { image: r.image, options: { formats: ['PDF417'] }, back: r.back };
+      }
+    },
+  },
+  {
     name: 'module-grid',
     *run(ctx) {
       // Small, blurred, noisy codes: fit a projective module grid to the finders and the
       // code's fixed patterns, sample every module, threshold a few ways and let the engine
       // decode the re-rendered grid (see moduleGrid.ts).
+      if (!ctx.formats.includes('QRCode')) return;
       for (const grid of fittedGrids(ctx)) yield* gridAttempts(ctx.grey, grid);
     },
   },
@@ -277,7 +311,7 @@ const LADDER: Strategy[] = [
       // rung. It replaced `upsampled-grid` (run-length finders on a ×3 cubic enlargement of the
       // same regions): on the tuning halves it reads 3 more of 40 `small` misses and 4 more of
       // 26 graded-level photos, for less CPU.
-      if (Math.max(ctx.grey.width, ctx.grey.height) <= 800) return;
+      if (Math.max(ctx.grey.width, ctx.grey.height) <= 800 || !ctx.formats.includes('QRCode')) return;
       for (const grid of templateGrids(ctx)) yield* gridAttempts(ctx.grey, grid);
     },
   },
@@ -287,6 +321,7 @@ const LADDER: Strategy[] = [
       // Candidates from finder patterns, cut out and enlarged to about 5 px per module (the
       // finders give the module size): small codes, codes beside other codes, codes in a
       // cluttered frame that the engine's whole-frame search loses.
+      if (!ctx.formats.includes('QRCode')) return;
       for (const c of finderCandidates(ctx)) {
         const crop = cropRegion(ctx.grey, { ...c, score: 1 }, 0);
         const factor = Math.max(1, Math.min(4, 5 / c.module, MAX_CROP_SIDE / Math.max(crop.width, crop.height)));
@@ -416,6 +451,7 @@ export async function readCardQr(
   let longestGap = 0;
   const ctx: LadderContext = {
     grey: greyOf(raster),
+    formats,
     engineRotates: engine.name === 'zxing-wasm',
     cache: new Map(),
     tried: [],

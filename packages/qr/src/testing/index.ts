@@ -11,3 +11,4 @@ export { vietnameseNames } from './vietnameseNames.js';
 export * from './generateHardQrSet.js';
 export * from './split.js';
 export * from './generateCardClip.js';
+export * from './generatePdf417Set.js';

@@ -192,12 +192,12 @@ function drawCard(
   rng: Rng,
   modulePx: number,
 ): { tex: Float32Array; tw: number; th: number; codeBox: [number, number, number, number] } {
-  const rowHeight = layout === 'pdf417-back' ? 3 : 1;
+  // The writer's PDF417 matrix already repeats each row (rows 3 modules high).
   const codeW = code.width * modulePx;
-  const codeH = code.height * modulePx * rowHeight;
-  // Card 85.6 × 53.98 mm; the chip-CCCD QR is about 15 mm wide, the 2016 PDF417 about 60 mm.
+  const codeH = code.height * modulePx;
+  // Card 85.6 × 53.98 mm; the chip-CCCD QR is about 15 mm wide, the 2016 PDF417 about 70 mm.
   const cardMm = 85.6;
-  const codeMm = layout === 'pdf417-back' ? 60 : layout === 'plain' ? 40 : 15;
+  const codeMm = layout === 'pdf417-back' ? 70 : layout === 'plain' ? 40 : 15;
   const pxPerMm = codeW / codeMm;
   const tw = Math.round(cardMm * pxPerMm);
   const th = Math.round(53.98 * pxPerMm);
@@ -251,7 +251,7 @@ function drawCard(
   for (let my = 0; my < code.height; my++) {
     for (let mx = 0; mx < code.width; mx++) {
       if (code.modules[my * code.width + mx]) {
-        fill(codeX + mx * modulePx, codeY + my * modulePx * rowHeight, modulePx, modulePx * rowHeight, 20);
+        fill(codeX + mx * modulePx, codeY + my * modulePx, modulePx, modulePx, 20);
       }
     }
   }
