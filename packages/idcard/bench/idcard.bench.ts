@@ -65,8 +65,8 @@ export const bench = defineBench({
     // engine=ctc | engine=tesseract: one engine for every field instead of DEFAULT_LINE_ENGINES
     const engine = arg('engine') as LineEngine | undefined;
     const reader = await IdCardReader.create({
-      recognizer: 'tesseract',
-      tesseract: { ...(model ? { ctc: { model } } : {}), ...(engine ? { engine } : {}) },
+      recognizer: 'builtin',
+      lineRecognizer: { ...(model ? { ctc: { model } } : {}), ...(engine ? { engine } : {}) },
     });
     const require = createRequire(import.meta.url);
     const langPath = join(dirname(require.resolve('@tesseract.js-data/vie/package.json')), '4.0.0_best_int');

@@ -94,15 +94,20 @@ describe('IdCardReader fields (post-processing wired in)', () => {
     expect(r.issues.map((i) => i.code)).toContain('idcard/place-repaired');
   });
 
-  it.each(['ctc', 'tesseract'] as const)(
-    'reads a CMND 9 front with the real %s line OCR: number and date exact, doubt said',
-    async (engine) => {
+  it.each([
+    ['ctc', 'builtin'],
+    ['tesseract', 'builtin'],
+    // the deprecated name of the built-in recogniser and of its options still work
+    ['ctc', 'tesseract'],
+  ] as const)(
+    'reads a CMND 9 front with the real %s line OCR (recognizer %s): number and date exact, doubt said',
+    async (engine, recognizer) => {
       const f = await generateCardSide('cmnd-9', 'front', data, createRng(5));
       const photo = await photographCard(f.card.image, 1, createRng(9));
-      await using reader = await IdCardReader.create({
-        recognizer: 'tesseract',
-        tesseract: { engine, tesseractWorkers: 1 },
-      });
+      const options = { engine, tesseractWorkers: 1 };
+      await using reader = await IdCardReader.create(
+        recognizer === 'builtin' ? { recognizer, lineRecognizer: options } : { recognizer, tesseract: options },
+      );
       const r = await reader.readSide(photo.jpeg);
       if (r.status !== 'read') throw new Error(r.status);
       expect(r.fields.idNumber?.value).toBe(f.card.fields.idNumber);

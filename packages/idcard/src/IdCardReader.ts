@@ -40,12 +40,16 @@ export interface IdCardReaderOptions {
   /**
    * Reads each field's line crop. Without one the reader still finds, rectifies, classifies
    * and crops the card, and says so with an `idcard/ocr-not-configured` info issue.
-   * `'tesseract'` (a name kept from when tesseract.js read every field) is the package's own
-   * recogniser, {@link createLineRecognizer} with `tesseract` as its options: by
-   * {@link DEFAULT_LINE_ENGINES} the CTC model for every field, tesseract.js where asked.
+   * `'builtin'` is the package's own recogniser, {@link createLineRecognizer} with
+   * {@link IdCardReaderOptions.lineRecognizer} as its options: by {@link DEFAULT_LINE_ENGINES}
+   * the shipped CTC model for every field, tesseract.js only for the fields given to it.
+   * `'tesseract'` is a deprecated alias of `'builtin'` (the name dates from when tesseract.js read
+   * every field; it never meant "tesseract only").
    */
-  recognizer?: FieldLineRecognizer | 'tesseract';
-  /** Options of the built-in line recogniser when `recognizer` is `'tesseract'` (engines per field, CTC model, tesseract paths). */
+  recognizer?: FieldLineRecognizer | 'builtin' | 'tesseract';
+  /** Options of the built-in line recogniser (engines per field, CTC model, tesseract.js paths). @default {} */
+  lineRecognizer?: LineRecognizerOptions;
+  /** @deprecated Use {@link IdCardReaderOptions.lineRecognizer} (same options); used only when that is absent. */
   tesseract?: LineRecognizerOptions;
   /** Name words by role for the name checks. @default the small list shipped with the package */
   names?: NameLexicon;
@@ -173,8 +177,8 @@ export class IdCardReader {
       if (v !== undefined && !(Number.isFinite(v) && v > 0))
         throw new IdCardError('idcard/bad-options', `${k} must be a positive number`);
     }
-    if (options.recognizer === 'tesseract') {
-      const ocr = await createLineRecognizer(options.tesseract ?? {});
+    if (options.recognizer === 'builtin' || options.recognizer === 'tesseract') {
+      const ocr = await createLineRecognizer(options.lineRecognizer ?? options.tesseract ?? {});
       return new IdCardReader(options, ocr);
     }
     return new IdCardReader(options, options.recognizer);
@@ -410,7 +414,7 @@ export class IdCardReader {
     return raw ? { result, raw } : { result };
   }
 
-  /** Close the recogniser (the one given, or the one the reader created for `'tesseract'`); idempotent. */
+  /** Close the recogniser (the one given, or the one the reader created for `'builtin'`); idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

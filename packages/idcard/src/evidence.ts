@@ -154,7 +154,7 @@ export interface IdCardEvidenceOptions {
  * card throws `idcard/unreadable-photo`, naming the reason (no card, cut off, blurred…), which the
  * session records as `evidence/ocr-unreadable`.
  * @example
- * await using reader = await IdCardReader.create({ recognizer: 'tesseract' });
+ * await using reader = await IdCardReader.create({ recognizer: 'builtin' });
  * const verifiers = combineEvidenceVerifiers(qrEvidenceVerifiers(), idcardEvidenceVerifiers({ reader }));
  * const decision = await decideFromRawEvidence({ qrPayload, cardImage }, verifiers, store, { audit });
  */

@@ -55,7 +55,7 @@ const PRINTED: Record<NamingField, string> = {
  */
 export function createCardOcrReader(options: { workers?: number } = {}): Promise<IdCardReader> {
   const workers = options.workers ?? Math.max(1, Math.min(2, Math.floor(availableParallelism() / 2)));
-  return IdCardReader.create({ recognizer: 'tesseract', tesseract: { tesseractWorkers: workers } });
+  return IdCardReader.create({ recognizer: 'builtin', lineRecognizer: { tesseractWorkers: workers } });
 }
 
 /**

@@ -91,7 +91,7 @@ export const cardCommand = defineCommand({
         throw new CliUsageError(`cannot read ${p}`);
       }
     });
-    const reader = await IdCardReader.create(values['no-ocr'] ? {} : { recognizer: 'tesseract' });
+    const reader = await IdCardReader.create(values['no-ocr'] ? {} : { recognizer: 'builtin' });
     try {
       // read together, so the front's fields are checked against the MRZ on the back
       const both = await reader.read({ front: photos[0] as Uint8Array, ...(photos[1] ? { back: photos[1] } : {}) });

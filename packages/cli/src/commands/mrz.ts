@@ -53,7 +53,7 @@ export const mrzCommand = defineCommand({
       } catch {
         throw new CliUsageError(`cannot read ${file}`);
       }
-      const reader = await IdCardReader.create({ recognizer: 'tesseract', ...(today ? { today } : {}) });
+      const reader = await IdCardReader.create({ recognizer: 'builtin', ...(today ? { today } : {}) });
       try {
         const side = await reader.readSide(bytes);
         const mrz = side.status === 'read' ? side.mrz : undefined;

@@ -14,8 +14,8 @@ async function run(job: Job) {
   const model = new Uint8Array(await (await fetch(job.ctcModelUrl)).arrayBuffer());
   const t0 = performance.now();
   const reader = await IdCardReader.create({
-    recognizer: 'tesseract',
-    tesseract: {
+    recognizer: 'builtin',
+    lineRecognizer: {
       tesseractWorkers: 1,
       tesseract: job.tesseract,
       ctc: { model, wasmPaths: new URL('/ort/', location.href).href },
