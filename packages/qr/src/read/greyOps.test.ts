@@ -1,6 +1,6 @@
 import type { RasterImage } from '@smart-citizen/image';
 import { describe, expect, it } from 'vitest';
-import { radialWarp, radialWarps } from './greyOps.js';
+import { radialWarp, radialWarps, unsharpMask } from './greyOps.js';
 
 function gradient(w: number, h: number): RasterImage {
   const data = new Uint8Array(w * h);
@@ -65,5 +65,31 @@ describe('localMean', () => {
         expect(m[y * w + x]).toBeCloseTo(s / n, 3);
       }
     }
+  });
+});
+
+describe('unsharpMask', () => {
+  it('steepens an edge, leaves flat areas and stays within 0–255', () => {
+    // A blurred step: 60 … 60, 100, 140, 180 … 180.
+    const w = 20;
+    const data = new Uint8Array(w * 5);
+    for (let y = 0; y < 5; y++)
+      for (let x = 0; x < w; x++) data[y * w + x] = x < 9 ? 60 : x === 9 ? 100 : x === 10 ? 140 : 180;
+    const img: RasterImage = { width: w, height: 5, channels: 1, data };
+    const out = unsharpMask(img, 2, 1);
+    // Flat far from the edge: unchanged.
+    expect(out.data[2 * w + 2]).toBe(60);
+    expect(out.data[2 * w + 17]).toBe(180);
+    // Next to the edge the dark side darkens and the light side lightens (over- and undershoot).
+    expect(out.data[2 * w + 8]!).toBeLessThan(60);
+    expect(out.data[2 * w + 11]!).toBeGreaterThan(180);
+    const white: RasterImage = {
+      width: 3,
+      height: 3,
+      channels: 1,
+      data: new Uint8Array([255, 255, 255, 255, 0, 255, 255, 255, 255]),
+    };
+    expect(Math.min(...unsharpMask(white, 1, 5).data)).toBe(0);
+    expect(Math.max(...unsharpMask(white, 1, 5).data)).toBe(255);
   });
 });

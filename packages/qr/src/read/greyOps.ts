@@ -92,6 +92,25 @@ export function boxBlur(img: RasterImage, radius: number): RasterImage {
 }
 
 /**
+ * Unsharp mask: `img + amount · (img − localMean(img, radius))`, clamped (restores the thin
+ * bars and spaces a little blur has merged).
+ *
+ * @param img - Grey image.
+ * @param radius - Half window of the mean, pixels.
+ * @param amount - Gain of the detail.
+ */
+export function unsharpMask(img: RasterImage, radius: number, amount: number): RasterImage {
+  const mean = localMean(img, radius);
+  const data = new Uint8Array(mean.length);
+  for (let i = 0; i < mean.length; i++) {
+    const v = img.data[i] as number;
+    const s = v + amount * (v - (mean[i] as number));
+    data[i] = s <= 0 ? 0 : s >= 255 ? 255 : (s + 0.5) | 0;
+  }
+  return { width: img.width, height: img.height, channels: 1, data };
+}
+
+/**
  * Stretch the histogram so the 1st and 99th percentiles map to 0 and 255 (global contrast).
  *
  * @param img - Grey image.

@@ -22,7 +22,16 @@ import {
   RENDER,
   renderModules,
 } from './moduleGrid.js';
-import { boxBlur, cropRegion, findCodeRegions, greyOf, radialWarp, radialWarps, type Region } from './greyOps.js';
+import {
+  boxBlur,
+  cropRegion,
+  findCodeRegions,
+  greyOf,
+  radialWarp,
+  radialWarps,
+  type Region,
+  unsharpMask,
+} from './greyOps.js';
 
 /** Options of {@link readCardQr}. */
 export interface ReadCardQrOptions {
@@ -282,13 +291,15 @@ const LADDER: Strategy[] = [
     *run(ctx) {
       // The 2016 CCCD's PDF417 (only when asked for): start and stop patterns found on every
       // row and column, the symbol's quadrilateral from their edges, warped upright at 3 px per
-      // module (small codes enlarged, perspective and rotation removed) for the engine.
+      // module (small codes enlarged, perspective and rotation removed) and unsharp-masked
+      // (radius 2 px, gain 1: on the tuning halves it reads 11 of 19 raw misses, the plain
+      // warp 10, none the sharpened one misses) for the engine.
       if (!ctx.formats.includes('PDF417')) return;
       const { grey } = ctx;
       const located = locatePdf417(coarseBinary(ctx), grey.width, grey.height, { expired: ctx.expired });
       for (const loc of located.slice(0, PDF417_TRIES)) {
         const r = rectifyPdf417(grey, loc, PDF417_MODULE_PX);
-        if (r) yield { image: r.image, options: { formats: ['PDF417'] }, back: r.back };
+        if (r) yield { image: unsharpMask(r.image, 2, 1), options: { formats: ['PDF417'] }, back: r.back };
       }
     },
   },
