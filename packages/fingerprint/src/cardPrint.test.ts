@@ -23,6 +23,29 @@ describe('preprocessCardPrint on bad input', () => {
   });
 });
 
+describe('preprocessCardPrint sharpening', () => {
+  it('gives back ridge contrast that blur took, and sharpen: 0 leaves the resampled image as it is', () => {
+    // soft ridges (period 5.5 px at 12 px/mm, low contrast) in the middle of a light crop
+    const w = 204;
+    const h = 252;
+    const data = new Uint8Array(w * h).fill(225);
+    for (let y = 40; y < 212; y++)
+      for (let x = 30; x < 174; x++) data[y * w + x] = Math.round(160 + 40 * Math.sin((2 * Math.PI * x) / 5.5));
+    const img: RasterImage = { width: w, height: h, channels: 1, data };
+    const spread = (r: RasterImage) => {
+      const row = Array.from(
+        r.data.subarray((r.height >> 1) * r.width + (r.width >> 2), (r.height >> 1) * r.width + (r.width >> 1)),
+      );
+      return Math.max(...row) - Math.min(...row);
+    };
+    const plain = preprocessCardPrint(img, { sharpen: 0 });
+    const sharp = preprocessCardPrint(img);
+    expect(sharp.image.width).toBe(plain.image.width);
+    expect(spread(sharp.image)).toBeGreaterThan(spread(plain.image) * 1.5);
+    expect(spread(plain.image)).toBeLessThanOrEqual(81);
+  });
+});
+
 describe.skipIf(!hasSharedData('fingerprint/fvc2002/DB2_B'))('card prints made from FVC2002 DB2', () => {
   it('brings a 12 px/mm card-like print to 500 dpi at a plausible ridge period and matches it to its finger', async () => {
     const def = FVC_SETS[1] as (typeof FVC_SETS)[number];
