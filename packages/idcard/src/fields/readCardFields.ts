@@ -1,5 +1,5 @@
 import { type Issue, type ParsedMrz, type PartialDate, type Sex, formatDate, issue } from '@smart-citizen/core';
-import type { CardFieldName } from '../cardTypes.js';
+import type { CardFieldName, CardType } from '../cardTypes.js';
 import type { RecognizedLine } from '../ocr/ctcDecode.js';
 import type { FieldFormat } from '../layout/CardLayout.js';
 import { type FieldReading, LOW_CONFIDENCE, joinLines } from './FieldReading.js';
@@ -10,6 +10,7 @@ import { readIdNumber } from './readIdNumber.js';
 import { readName } from './readName.js';
 import { readNationality } from './readNationality.js';
 import { readSex } from './readSex.js';
+import { reconcileBirth } from './reconcileBirth.js';
 
 /** One field of a card after post-processing: the value in its printed form, and how sure the reader is. */
 export interface FieldValue {
@@ -37,6 +38,8 @@ export interface ReadCardFieldsOptions {
   otherSide?: Partial<Record<CardFieldName, FieldValue>> | undefined;
   /** @default new Date() */
   today?: Date;
+  /** The card's type: on CCCD and Căn cước cards the expiry is a birthday (see {@link reconcileBirth}). */
+  cardType?: CardType | undefined;
 }
 
 /** The raw OCR of one field: its lines, and how the layout says it is written. */
@@ -91,7 +94,28 @@ export function readCardFields(
     return v;
   };
   const byField = new Map(raw.map((f) => [f.field, f]));
-  const line = (f: FieldLines): RecognizedLine => joinLines(f.lines);
+  const joined = new Map(raw.map((f) => [f.field, joinLines(f.lines)]));
+  const sexRead = byField.get('sex');
+  const idField = raw.find((f) => f.format === 'id-number');
+  // the date of birth against the ID number's birth-year digits and a CCCD's expiry (a birthday)
+  const birth = reconcileBirth(
+    {
+      idNumber: idField ? joined.get(idField.field) : undefined,
+      dateOfBirth: joined.get('dateOfBirth'),
+      expiryDate: joined.get('expiryDate'),
+    },
+    {
+      expiryIsBirthday: options.cardType !== undefined && !options.cardType.startsWith('cmnd'),
+      sex: sexRead ? readSex(joinLines(sexRead.lines), mrz?.sex).value : undefined,
+    },
+  );
+  issues.push(...birth.issues);
+  for (const k of ['dateOfBirth', 'expiryDate'] as const) {
+    const l = birth.lines[k];
+    if (l) joined.set(k, l);
+  }
+  const line = (f: FieldLines): RecognizedLine =>
+    (f.format === 'id-number' ? birth.lines.idNumber : undefined) ?? (joined.get(f.field) as RecognizedLine);
   // sex and date of birth first: the ID number's digits are checked against them
   let sex: Sex | undefined;
   let dob: PartialDate | undefined;
@@ -133,7 +157,8 @@ export function readCardFields(
         take(readName(l, { lexicon: options.lexicon, mrzName: mrz?.fullName }), f.field);
         break;
       case 'place':
-        if (options.places) take(options.places.read(l, f.field), f.field);
+        if (options.places && f.field === 'issuePlace') take(options.places.readIssuePlace(l, f.field), f.field);
+        else if (options.places) take(options.places.read(l, f.field), f.field);
         else fields[f.field] = plainText(l, f.field, issues);
         break;
       default:

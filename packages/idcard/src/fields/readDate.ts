@@ -1,4 +1,5 @@
-import { type Issue, type PartialDate, issue, safeParseDate } from '@smart-citizen/core';
+import { foldDiacritics, type Issue, type PartialDate, issue, safeParseDate } from '@smart-citizen/core';
+import { editDistance } from '../ocr/evaluateLines.js';
 import type { RecognizedLine } from '../ocr/ctcDecode.js';
 import { type FieldReading, LOW_CONFIDENCE } from './FieldReading.js';
 
@@ -17,6 +18,9 @@ export interface ReadDateOptions {
 }
 
 const NO_EXPIRY = /kh[oô]ng\s*th[oờ]i\s*h[aạ]n/i;
+const NO_EXPIRY_FOLDED = 'khong thoi han';
+/** A third of its letters may be misread: no other text is printed in an expiry's place. */
+const NO_EXPIRY_MAX_EDITS = 4;
 const defaultPath: Record<CardDateKind, string> = { birth: 'dateOfBirth', expiry: 'expiryDate', issue: 'issueDate' };
 
 const sameDate = (a: PartialDate, b: PartialDate): boolean =>
@@ -38,6 +42,14 @@ export function readDate(line: RecognizedLine, options: ReadDateOptions): FieldR
     return { value: 'none', text, confidence: line.confidence, issues };
   }
   const digits = text.replace(/\D/g, '');
+  // "Không thời hạn" with a few letters misread ("Không thùi can"): no date has letters in place of its digits
+  if (options.kind === 'expiry' && digits.length === 0) {
+    const folded = foldDiacritics(text).toLowerCase().replace(/\s+/g, ' ');
+    if (editDistance(folded, NO_EXPIRY_FOLDED) <= NO_EXPIRY_MAX_EDITS) {
+      issues.push(issue('idcard/no-expiry-repaired', 'info', '"Không thời hạn" was read with letters misread', path));
+      return { value: 'none', text, confidence: line.confidence * 0.9, issues };
+    }
+  }
   let value: PartialDate | undefined;
   let confidence = line.confidence;
   if (digits.length === 8) {
