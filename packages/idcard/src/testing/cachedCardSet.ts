@@ -4,6 +4,12 @@ import { sha256Hex } from '@smart-citizen/core';
 import { cardTypes } from '../cardTypes.js';
 import { type CardPhotoTruth, type GenerateCardSetOptions, generateCardSet } from './generateCardSet.js';
 
+/**
+ * Bumped whenever the generator draws differently for the same seed, so that a cached set is
+ * never a mix of old and new renders (2: prints at life size as ink, session 9).
+ */
+const GENERATOR_VERSION = 2;
+
 /** A generated photo as stored: the JPEG and its ground truth, with a stable name for the tune/report split. */
 export interface CachedCardPhoto {
   /** `<type>-<side>-L<level>-<index>`: stable across runs with the same seed. */
@@ -30,7 +36,12 @@ export async function* cachedCardSet(
   const { data, count, types = cardTypes, sides = ['front', 'back'] as const, levels = [0, 1, 2, 3, 4] } = options;
   const key = (
     await sha256Hex(
-      JSON.stringify({ v: 1, seed: options.seed ?? 1, photo: options.photo ?? {}, sources: data.sources }),
+      JSON.stringify({
+        v: GENERATOR_VERSION,
+        seed: options.seed ?? 1,
+        photo: options.photo ?? {},
+        sources: data.sources,
+      }),
     )
   ).slice(0, 16);
   const dir = join(cacheDir, key);
