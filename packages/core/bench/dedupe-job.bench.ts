@@ -103,6 +103,153 @@ function judgeGroups(uf: UnionFind, labelOf: Map<string, string>, planted: strin
   return { total, found, clusters: groups.length, wrong, kinds };
 }
 
+const qualityTableList = (chosen: Row[], rows: Row[], grid: Row[]) => [
+  { title: 'Threshold chosen on the tuning half, reported on the report half', rows: chosen },
+  { title: 'Planted pairs found and wrong clusters by threshold and half', rows },
+  {
+    title:
+      'Normalised score with corroboration: pairs at the pair bar join alone, pairs at the corroborated bar with a common third account (halves: planted people; synthetic accounts in both)',
+    rows: grid,
+  },
+];
+
+/** A pairs=FILE dump: accounts, planted [id, person number, half], pairs [a, b, cosine, z, …]. */
+interface PairsDump {
+  accounts: number;
+  searched?: number;
+  planted: [string, number, string][];
+  pairs: [string, string, number, number, ...number[]][];
+}
+
+/** rule=MINZ,CORROBORATEDZ */
+const ruleArg = (text: string | undefined): [number, number] | undefined => {
+  const r = text?.split(',').map(Number);
+  return r?.length === 2 && r.every(Number.isFinite) ? [r[0] as number, r[1] as number] : undefined;
+};
+
+/**
+ * The quality tables from the job's pairs: cosine and normalised thresholds (halves split planted
+ * people and synthetic accounts), and the corroborated grid (halves split planted people only).
+ */
+function qualityTables(
+  pairs: Scored[],
+  labelOf: Map<string, string>,
+  halfOfPlanted: (id: string) => string,
+  normalise: boolean,
+  floor: number,
+  rule: [number, number] | undefined,
+): { chosen: Row[]; rows: Row[]; grid: Row[] } {
+  const plantedIds = [...labelOf.keys()];
+  const inHalf = (id: string, half: string) => (labelOf.has(id) ? halfOfPlanted(id) : halfOf(id)) === half;
+  const rows: Row[] = [];
+  const sweeps: [string, (t: number) => (p: Scored) => boolean, number[]][] = [
+    ['cosine', (t) => (p) => p.score >= t, Array.from({ length: 26 }, (_, i) => r3(0.5 + 0.01 * i))],
+  ];
+  if (normalise)
+    sweeps.push([
+      `normalised (cosine ≥ ${floor})`,
+      (t) => (p) => p.z >= t,
+      Array.from({ length: 19 }, (_, i) => 3.5 + 0.25 * i),
+    ]);
+  const chosen: Row[] = [];
+  for (const [score, keepAt, thresholds] of sweeps) {
+    const byHalf = (half: string | undefined, t: number) => {
+      const scope = half ? pairs.filter((p) => inHalf(p.a, half) && inHalf(p.b, half)) : pairs;
+      return judge(scope, keepAt(t), labelOf, half ? plantedIds.filter((id) => inHalf(id, half)) : plantedIds);
+    };
+    // Tune: the lowest threshold whose tuning half has ≤ 1% wrong clusters (most pairs found).
+    let pick: number | undefined;
+    for (const t of thresholds) {
+      const j = byHalf('tune', t);
+      for (const half of ['tune', 'report', undefined]) {
+        const h = half ? byHalf(half, t) : byHalf(undefined, t);
+        rows.push({
+          score,
+          threshold: t,
+          half: half ?? 'all',
+          'planted pairs found': `${h.found} / ${h.total}`,
+          'found share': r3(h.found / Math.max(1, h.total)),
+          clusters: h.clusters,
+          'wrong clusters': h.wrong,
+          'wrong share': r3(h.wrong / Math.max(1, h.clusters)),
+          'wrong: synthetic / real+synthetic / real people': `${h.kinds.synthetic} / ${h.kinds.realAndSynthetic} / ${h.kinds.realPeople}`,
+        });
+      }
+      if (pick === undefined && j.wrong <= 0.01 * j.clusters) pick = t;
+    }
+    if (pick !== undefined) {
+      const rep = byHalf('report', pick);
+      const all = byHalf(undefined, pick);
+      chosen.push({
+        score,
+        'threshold (tuning half)': pick,
+        'report half: planted pairs found': `${rep.found} / ${rep.total}`,
+        'report half: found share': r3(rep.found / Math.max(1, rep.total)),
+        'report half: wrong clusters': `${rep.wrong} / ${rep.clusters}`,
+        'all: planted pairs found': `${all.found} / ${all.total}`,
+        'all: wrong clusters': `${all.wrong} / ${all.clusters}`,
+        'targets met on report half': rep.found >= 0.99 * rep.total && rep.wrong <= 0.01 * rep.clusters,
+      });
+    }
+  }
+  // The second check per cluster (normalise.corroboratedZ): a grid of the pair bar (minZ) and the
+  // corroborated bar, chosen on the tuning half (most planted pairs found with ≤ 1% wrong clusters;
+  // on a tie the lowest bars), reported on the report half. rule=MINZ,CORROBORATEDZ: also that rule.
+  // Here the halves split the planted people only; every synthetic account is in both: the bars
+  // are calibrated against the whole gallery's strangers (as a portal would, on its own gallery)
+  // and the held-out part is the planted people. A half of the synthetic accounts holds a quarter
+  // of the stranger pairs, so bars chosen on it are too low for the whole gallery.
+  const grid: Row[] = [];
+  if (normalise) {
+    const inPlantedHalf = (id: string, half: string) => !labelOf.has(id) || inHalf(id, half);
+    const scopeOf = (half: string | undefined) =>
+      half ? pairs.filter((p) => inPlantedHalf(p.a, half) && inPlantedHalf(p.b, half)) : pairs;
+    const plantedOf = (half: string | undefined) => (half ? plantedIds.filter((id) => inHalf(id, half)) : plantedIds);
+    const scopes = ['tune', 'report', undefined].map((h) => ({ pairs: scopeOf(h), planted: plantedOf(h) }));
+    const cell = (h: ReturnType<typeof judge>) => `${h.found} / ${h.total}, ${h.wrong} / ${h.clusters}`;
+    const evaluate = (minZ: number, corroboratedZ: number) => {
+      const [tu, re, al] = scopes.map((sc) =>
+        judgeCorroborated(sc.pairs, minZ, corroboratedZ, labelOf, sc.planted),
+      ) as [ReturnType<typeof judge>, ReturnType<typeof judge>, ReturnType<typeof judge>];
+      return { tu, re, al };
+    };
+    const ruleRow = (label: string, minZ: number, corroboratedZ: number) => {
+      const { re, al } = evaluate(minZ, corroboratedZ);
+      return {
+        score: label,
+        'threshold (tuning half)': `minZ ${minZ}, corroboratedZ ${corroboratedZ}`,
+        'report half: planted pairs found': `${re.found} / ${re.total}`,
+        'report half: found share': r3(re.found / Math.max(1, re.total)),
+        'report half: wrong clusters': `${re.wrong} / ${re.clusters}`,
+        'all: planted pairs found': `${al.found} / ${al.total}`,
+        'all: wrong clusters': `${al.wrong} / ${al.clusters}`,
+        'targets met on report half': re.found >= 0.99 * re.total && re.wrong <= 0.01 * re.clusters,
+        'targets met on all': al.found >= 0.99 * al.total && al.wrong <= 0.01 * al.clusters,
+      };
+    };
+    let best: { minZ: number; corroboratedZ: number; found: number } | undefined;
+    for (let i = 0; i <= 12; i++) {
+      const minZ = 3.75 + 0.25 * i;
+      for (let j = 0; j <= 10 && 3 + 0.25 * j <= minZ; j++) {
+        const corroboratedZ = 3 + 0.25 * j;
+        const { tu, re, al } = evaluate(minZ, corroboratedZ);
+        grid.push({
+          'pair bar (minZ)': minZ,
+          'corroborated bar (corroboratedZ)': corroboratedZ,
+          'tune: found, wrong clusters': cell(tu),
+          'report: found, wrong clusters': cell(re),
+          'all: found, wrong clusters': cell(al),
+        });
+        if (tu.wrong <= 0.01 * tu.clusters && (!best || tu.found > best.found))
+          best = { minZ, corroboratedZ, found: tu.found };
+      }
+    }
+    if (best) chosen.push(ruleRow('normalised, corroborated (chosen)', best.minZ, best.corroboratedZ));
+    if (rule) chosen.push(ruleRow('normalised, corroborated (rule=)', rule[0], rule[1]));
+  }
+  return { chosen, rows, grid };
+}
+
 /**
  * The whole dedupe job (#21) at n accounts, the in-process path: an in-memory store (sealed
  * templates), the full sign-code scan in WebAssembly with exact re-rank, the deepface photos planted
@@ -114,7 +261,7 @@ export const bench = defineBench({
   name: 'dedupe-job',
   pkg: 'core',
   description:
-    'the whole dedupeFaces job, in process: n synthetic accounts + the deepface photos planted, CPU s, searches/s, peak RSS; planted pairs found and wrong clusters by cosine threshold (single link) and by the normalised score (cohort normalisation), threshold chosen on the tuning half, reported on the report half. Args: n=100000 (--quick 20000), floor=0.5, cand=300, sample=20000, normalise=0, real=0, checkpoint=FILE (resume across runs), stopat=UNIX_SECONDS, decrypt=twice (A/B: each template decrypted by the scan and again by getTemplates), threads=2 (scan threads of the batch search; 1: one), probes=S (search only the first S accounts, planted first, each against all), store=sqlite (the embedded default, a temp file; default memory)',
+    'the whole dedupeFaces job, in process: n synthetic accounts + the deepface photos planted, CPU s, searches/s, peak RSS; planted pairs found and wrong clusters by cosine threshold (single link) and by the normalised score (cohort normalisation), threshold chosen on the tuning half, reported on the report half. Args: n=100000 (--quick 20000), floor=0.5, cand=300, sample=20000, normalise=0, real=0, checkpoint=FILE (resume across runs), stopat=UNIX_SECONDS, pairs=FILE (dump the pairs: IDs, scores, planted person numbers and halves), from=FILE (tables from such a dump, no job), rule=MINZ,CORROBORATEDZ (report this corroborated rule too), decrypt=twice (A/B: each template decrypted by the scan and again by getTemplates), threads=2 (scan threads of the batch search; 1: one), probes=S (search only the first S accounts, planted first, each against all), store=sqlite (the embedded default, a temp file; default memory)',
   async run(ctx) {
     const arg = (name: string) => ctx.args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
     const n = Number(arg('n') ?? (ctx.quick ? 20_000 : 100_000));
@@ -124,6 +271,19 @@ export const bench = defineBench({
     const data = new FaceData('face');
     const notes: string[] = [];
 
+    // from=FILE: the quality tables from an earlier run's pairs=FILE dump (no population, no job).
+    const from = arg('from');
+    if (from) {
+      const dumped = JSON.parse(readFileSync(from, 'utf8')) as PairsDump;
+      const labelOf = new Map(dumped.planted.map(([id, person]) => [id, `person ${person}`]));
+      const halfById = new Map(dumped.planted.map(([id, , half]) => [id, half]));
+      const pairs = dumped.pairs.map(([a, b, score, z]) => ({ a, b, score, z }));
+      const half = (id: string) => halfById.get(id) as string;
+      const { chosen, rows, grid } = qualityTables(pairs, labelOf, half, true, floor, ruleArg(arg('rule')));
+      const searched = dumped.searched ? `, the first ${dumped.searched} of them searched` : '';
+      notes.push(`From ${dumped.pairs.length} pairs ≥ ${floor} of a run over ${dumped.accounts} accounts${searched}.`);
+      return { tables: qualityTableList(chosen, rows, grid), notes };
+    }
     ctx.progress('embedding the deepface photos');
     const planted = arg('real') === '0' ? [] : ((await plantedFaces(data)) ?? []);
     if (planted.length === 0)
@@ -272,115 +432,20 @@ export const bench = defineBench({
         dump,
         JSON.stringify({
           accounts,
+          ...(probeLimit > 0 ? { searched: Math.min(probeLimit, accounts) } : {}),
           planted: plantedIds.map((id) => [id, who(id), halfOf(labelOf.get(id) as string)]),
           pairs: pairs.map((p) => [p.a, p.b, p.score, p.z, who(p.a), who(p.b)]),
         }),
       );
     }
-    const inHalf = (id: string, half: string) => halfOf(labelOf.get(id) ?? id) === half;
-    const rows: Row[] = [];
-    const sweeps: [string, (t: number) => (p: Scored) => boolean, number[]][] = [
-      ['cosine', (t) => (p) => p.score >= t, Array.from({ length: 26 }, (_, i) => r3(0.5 + 0.01 * i))],
-    ];
-    if (normalise)
-      sweeps.push([
-        `normalised (cosine ≥ ${floor})`,
-        (t) => (p) => p.z >= t,
-        Array.from({ length: 19 }, (_, i) => 3.5 + 0.25 * i),
-      ]);
-    const chosen: Row[] = [];
-    for (const [score, keepAt, thresholds] of sweeps) {
-      const byHalf = (half: string | undefined, t: number) => {
-        const scope = half ? pairs.filter((p) => inHalf(p.a, half) && inHalf(p.b, half)) : pairs;
-        return judge(scope, keepAt(t), labelOf, half ? plantedIds.filter((id) => inHalf(id, half)) : plantedIds);
-      };
-      // Tune: the lowest threshold whose tuning half has ≤ 1% wrong clusters (most pairs found).
-      let pick: number | undefined;
-      for (const t of thresholds) {
-        const j = byHalf('tune', t);
-        for (const half of ['tune', 'report', undefined]) {
-          const h = half ? byHalf(half, t) : byHalf(undefined, t);
-          rows.push({
-            score,
-            threshold: t,
-            half: half ?? 'all',
-            'planted pairs found': `${h.found} / ${h.total}`,
-            'found share': r3(h.found / Math.max(1, h.total)),
-            clusters: h.clusters,
-            'wrong clusters': h.wrong,
-            'wrong share': r3(h.wrong / Math.max(1, h.clusters)),
-            'wrong: synthetic / real+synthetic / real people': `${h.kinds.synthetic} / ${h.kinds.realAndSynthetic} / ${h.kinds.realPeople}`,
-          });
-        }
-        if (pick === undefined && j.wrong <= 0.01 * j.clusters) pick = t;
-      }
-      if (pick !== undefined) {
-        const rep = byHalf('report', pick);
-        const all = byHalf(undefined, pick);
-        chosen.push({
-          score,
-          'threshold (tuning half)': pick,
-          'report half: planted pairs found': `${rep.found} / ${rep.total}`,
-          'report half: found share': r3(rep.found / Math.max(1, rep.total)),
-          'report half: wrong clusters': `${rep.wrong} / ${rep.clusters}`,
-          'all: planted pairs found': `${all.found} / ${all.total}`,
-          'all: wrong clusters': `${all.wrong} / ${all.clusters}`,
-          'targets met on report half': rep.found >= 0.99 * rep.total && rep.wrong <= 0.01 * rep.clusters,
-        });
-      }
-    }
-    // The second check per cluster (normalise.corroboratedZ): a grid of the pair bar (minZ) and the
-    // corroborated bar, chosen on the tuning half (most planted pairs found with ≤ 1% wrong clusters;
-    // on a tie the lowest bars), reported on the report half. rule=MINZ,CORROBORATEDZ: also that rule.
-    const grid: Row[] = [];
-    if (normalise) {
-      const scopeOf = (half: string | undefined) =>
-        half ? pairs.filter((p) => inHalf(p.a, half) && inHalf(p.b, half)) : pairs;
-      const plantedOf = (half: string | undefined) => (half ? plantedIds.filter((id) => inHalf(id, half)) : plantedIds);
-      const scopes = ['tune', 'report', undefined].map((h) => ({ pairs: scopeOf(h), planted: plantedOf(h) }));
-      const cell = (h: ReturnType<typeof judge>) => `${h.found} / ${h.total}, ${h.wrong} / ${h.clusters}`;
-      const evaluate = (minZ: number, corroboratedZ: number) => {
-        const [tu, re, al] = scopes.map((sc) =>
-          judgeCorroborated(sc.pairs, minZ, corroboratedZ, labelOf, sc.planted),
-        ) as [ReturnType<typeof judge>, ReturnType<typeof judge>, ReturnType<typeof judge>];
-        return { tu, re, al };
-      };
-      const ruleRow = (label: string, minZ: number, corroboratedZ: number) => {
-        const { re, al } = evaluate(minZ, corroboratedZ);
-        return {
-          score: label,
-          'threshold (tuning half)': `minZ ${minZ}, corroboratedZ ${corroboratedZ}`,
-          'report half: planted pairs found': `${re.found} / ${re.total}`,
-          'report half: found share': r3(re.found / Math.max(1, re.total)),
-          'report half: wrong clusters': `${re.wrong} / ${re.clusters}`,
-          'all: planted pairs found': `${al.found} / ${al.total}`,
-          'all: wrong clusters': `${al.wrong} / ${al.clusters}`,
-          'targets met on report half': re.found >= 0.99 * re.total && re.wrong <= 0.01 * re.clusters,
-          'targets met on all': al.found >= 0.99 * al.total && al.wrong <= 0.01 * al.clusters,
-        };
-      };
-      let best: { minZ: number; corroboratedZ: number; found: number } | undefined;
-      for (let i = 0; i <= 12; i++) {
-        const minZ = 3.75 + 0.25 * i;
-        for (let j = 0; j <= 10 && 3 + 0.25 * j <= minZ; j++) {
-          const corroboratedZ = 3 + 0.25 * j;
-          const { tu, re, al } = evaluate(minZ, corroboratedZ);
-          grid.push({
-            'pair bar (minZ)': minZ,
-            'corroborated bar (corroboratedZ)': corroboratedZ,
-            'tune: found, wrong clusters': cell(tu),
-            'report: found, wrong clusters': cell(re),
-            'all: found, wrong clusters': cell(al),
-          });
-          if (tu.wrong <= 0.01 * tu.clusters && (!best || tu.found > best.found))
-            best = { minZ, corroboratedZ, found: tu.found };
-        }
-      }
-      if (best) chosen.push(ruleRow('normalised, corroborated (chosen)', best.minZ, best.corroboratedZ));
-      const rule = arg('rule')?.split(',').map(Number);
-      if (rule?.length === 2 && rule.every(Number.isFinite))
-        chosen.push(ruleRow('normalised, corroborated (rule=)', rule[0] as number, rule[1] as number));
-    }
+    const { chosen, rows, grid } = qualityTables(
+      pairs,
+      labelOf,
+      (id) => halfOf(labelOf.get(id) as string),
+      normalise,
+      floor,
+      ruleArg(arg('rule')),
+    );
     notes.push(
       `Halves: planted identities and synthetic accounts split by a seeded SHA-256 of the label / ID ('dedupe-split-21'); a half's figures use the pairs inside it. Planted: ${planted.length} photos of ${new Set(planted.map((p) => p.label)).size} people; every synthetic account is a different person.`,
       'CPU from process.cpuUsage (the whole process: the job and its store), peak RSS from process.resourceUsage; load average beside each figure.',
@@ -391,13 +456,7 @@ export const bench = defineBench({
           title: 'The dedupe job in process (256-bit code scan in WebAssembly, tiled, + exact re-rank)',
           rows: [runRow],
         },
-        { title: 'Threshold chosen on the tuning half, reported on the report half', rows: chosen },
-        { title: 'Planted pairs found and wrong clusters by threshold and half', rows },
-        {
-          title:
-            'Normalised score with corroboration: pairs at the pair bar join alone, pairs at the corroborated bar with a common third account',
-          rows: grid,
-        },
+        ...qualityTableList(chosen, rows, grid),
       ],
       notes,
       data: { pairs: pairs.length },
