@@ -26,11 +26,13 @@ describe('BiometricCipher (AES-256-GCM through WebCrypto)', () => {
     const sealed = await c.seal(new Uint8Array([1, 2, 3, 4]), 'citizen-1|face');
     const flipped = sealed.ciphertext.slice();
     flipped[0] = (flipped[0] as number) ^ 1;
+    // Each attempt starts only when it is awaited: two started together leave the second's
+    // rejection without a handler while the first is awaited (an unhandled rejection under load).
     for (const attempt of [
-      c.open({ ...sealed, ciphertext: flipped }, 'citizen-1|face'),
-      c.open(sealed, 'citizen-2|face'),
+      () => c.open({ ...sealed, ciphertext: flipped }, 'citizen-1|face'),
+      () => c.open(sealed, 'citizen-2|face'),
     ]) {
-      await expect(attempt).rejects.toSatisfy((e: unknown) => isSmartCitizenError(e, 'privacy/decrypt-failed'));
+      await expect(attempt()).rejects.toSatisfy((e: unknown) => isSmartCitizenError(e, 'privacy/decrypt-failed'));
     }
     const other = createBiometricCipher(createStaticKeyProvider({ keys: [{ id: 'a', key: key(2) }] }));
     await expect(other.open(sealed, 'citizen-1|face')).rejects.toSatisfy((e: unknown) =>
