@@ -63,15 +63,22 @@ function judge(pairs: Scored[], keep: (p: Scored) => boolean, labelOf: Map<strin
   return judgeGroups(uf, labelOf, planted);
 }
 
-/** {@link judge} for the pairs {@link acceptPairs} joins: z ≥ minZ, or ≥ corroboratedZ with a common third account. */
-function judgeCorroborated(
-  pairs: Scored[],
-  minZ: number,
-  corroboratedZ: number,
-  labelOf: Map<string, string>,
-  planted: string[],
-) {
-  const joined = acceptPairs(new Map(pairs.map((p) => [`${p.a}|${p.b}`, p.z])), minZ, corroboratedZ);
+/** A corroborated rule: `normalise: { minZ, corroboratedZ, corroboratedBy: by, corroboratedShare: share }`. */
+interface Rule {
+  minZ: number;
+  corroboratedZ: number;
+  by: number;
+  share: number;
+}
+const ruleText = (r: Rule) =>
+  `minZ ${r.minZ}, corroboratedZ ${r.corroboratedZ}${r.by !== 1 || r.share !== 0 ? `, corroboratedBy ${r.by}, corroboratedShare ${r.share}` : ''}`;
+
+/** {@link judge} for the pairs {@link acceptPairs} joins: z ≥ minZ, or ≥ corroboratedZ with common other accounts. */
+function judgeCorroborated(pairs: Scored[], rule: Rule, labelOf: Map<string, string>, planted: string[]) {
+  const joined = acceptPairs(new Map(pairs.map((p) => [`${p.a}|${p.b}`, p.z])), rule.minZ, rule.corroboratedZ, {
+    corroboratedBy: rule.by,
+    corroboratedShare: rule.share,
+  });
   return judge(pairs, (p) => joined.has(`${p.a}|${p.b}`), labelOf, planted);
 }
 
@@ -100,7 +107,14 @@ function judgeGroups(uf: UnionFind, labelOf: Map<string, string>, planted: strin
     else kinds.realPeople++;
   }
   const wrong = kinds.synthetic + kinds.realAndSynthetic + kinds.realPeople;
-  return { total, found, clusters: groups.length, wrong, kinds };
+  // Merging wrong clusters into one makes fewer wrong clusters: the accounts in them and the
+  // largest cluster say how far a chain went (the count alone is not monotonic in the bars).
+  const wrongAccounts = groups.reduce(
+    (sum, ids) => sum + (new Set(ids.map((id) => labelOf.get(id) ?? id)).size > 1 ? ids.length : 0),
+    0,
+  );
+  const largest = groups.reduce((most, ids) => Math.max(most, ids.length), 0);
+  return { total, found, clusters: groups.length, wrong, kinds, wrongAccounts, largest };
 }
 
 const qualityTableList = (chosen: Row[], rows: Row[], grid: Row[]) => [
@@ -108,7 +122,7 @@ const qualityTableList = (chosen: Row[], rows: Row[], grid: Row[]) => [
   { title: 'Planted pairs found and wrong clusters by threshold and half', rows },
   {
     title:
-      'Normalised score with corroboration: pairs at the pair bar join alone, pairs at the corroborated bar with a common third account (halves: planted people; synthetic accounts in both)',
+      'Normalised score with corroboration: pairs at the pair bar join alone, pairs at the corroborated bar with common other accounts — at least corroboratedBy, and at least corroboratedShare of all the accounts either matches at the corroborated bar (halves: planted people; synthetic accounts in both)',
     rows: grid,
   },
 ];
@@ -121,11 +135,26 @@ interface PairsDump {
   pairs: [string, string, number, number, ...number[]][];
 }
 
-/** rule=MINZ,CORROBORATEDZ */
-const ruleArg = (text: string | undefined): [number, number] | undefined => {
-  const r = text?.split(',').map(Number);
-  return r?.length === 2 && r.every(Number.isFinite) ? [r[0] as number, r[1] as number] : undefined;
-};
+/** rule=MINZ,CORROBORATEDZ[,BY,SHARE][/…]: one or more rules. */
+const ruleArg = (text: string | undefined): Rule[] =>
+  (text?.split('/') ?? []).flatMap((one) => {
+    const r = one.split(',').map(Number);
+    if (!(r.length === 2 || r.length === 4) || !r.every(Number.isFinite)) return [];
+    const [minZ, corroboratedZ, by = 1, share = 0] = r as [number, number, number?, number?];
+    return [{ minZ, corroboratedZ, by, share }];
+  });
+
+/**
+ * The corroboration settings the grid tries ([corroboratedBy, corroboratedShare]): a triangle (the
+ * session 9 rule), two common accounts, and two or three that are a share of all either matches.
+ */
+const CORROBORATION: readonly [number, number][] = [
+  [1, 0],
+  [2, 0],
+  [2, 0.25],
+  [2, 0.5],
+  [3, 0.5],
+];
 
 /**
  * The quality tables from the job's pairs: cosine and normalised thresholds (halves split planted
@@ -137,7 +166,7 @@ function qualityTables(
   halfOfPlanted: (id: string) => string,
   normalise: boolean,
   floor: number,
-  rule: [number, number] | undefined,
+  rules: Rule[],
 ): { chosen: Row[]; rows: Row[]; grid: Row[] } {
   const plantedIds = [...labelOf.keys()];
   const inHalf = (id: string, half: string) => (labelOf.has(id) ? halfOfPlanted(id) : halfOf(id)) === half;
@@ -192,9 +221,10 @@ function qualityTables(
       });
     }
   }
-  // The second check per cluster (normalise.corroboratedZ): a grid of the pair bar (minZ) and the
-  // corroborated bar, chosen on the tuning half (most planted pairs found with ≤ 1% wrong clusters;
-  // on a tie the lowest bars), reported on the report half. rule=MINZ,CORROBORATEDZ: also that rule.
+  // The second check per cluster (normalise.corroboratedZ): a grid of the pair bar (minZ), the
+  // corroborated bar and the corroboration asked (corroboratedBy, corroboratedShare), chosen on the
+  // tuning half (most planted pairs found with ≤ 1% wrong clusters; on a tie the lowest bars and the
+  // weakest corroboration), reported on the report half. rule=…: also those rules.
   // Here the halves split the planted people only; every synthetic account is in both: the bars
   // are calibrated against the whole gallery's strangers (as a portal would, on its own gallery)
   // and the held-out part is the planted people. A half of the synthetic accounts holds a quarter
@@ -207,17 +237,19 @@ function qualityTables(
     const plantedOf = (half: string | undefined) => (half ? plantedIds.filter((id) => inHalf(id, half)) : plantedIds);
     const scopes = ['tune', 'report', undefined].map((h) => ({ pairs: scopeOf(h), planted: plantedOf(h) }));
     const cell = (h: ReturnType<typeof judge>) => `${h.found} / ${h.total}, ${h.wrong} / ${h.clusters}`;
-    const evaluate = (minZ: number, corroboratedZ: number) => {
-      const [tu, re, al] = scopes.map((sc) =>
-        judgeCorroborated(sc.pairs, minZ, corroboratedZ, labelOf, sc.planted),
-      ) as [ReturnType<typeof judge>, ReturnType<typeof judge>, ReturnType<typeof judge>];
+    const evaluate = (rule: Rule) => {
+      const [tu, re, al] = scopes.map((sc) => judgeCorroborated(sc.pairs, rule, labelOf, sc.planted)) as [
+        ReturnType<typeof judge>,
+        ReturnType<typeof judge>,
+        ReturnType<typeof judge>,
+      ];
       return { tu, re, al };
     };
-    const ruleRow = (label: string, minZ: number, corroboratedZ: number) => {
-      const { re, al } = evaluate(minZ, corroboratedZ);
+    const ruleRow = (label: string, rule: Rule) => {
+      const { re, al } = evaluate(rule);
       return {
         score: label,
-        'threshold (tuning half)': `minZ ${minZ}, corroboratedZ ${corroboratedZ}`,
+        'threshold (tuning half)': ruleText(rule),
         'report half: planted pairs found': `${re.found} / ${re.total}`,
         'report half: found share': r3(re.found / Math.max(1, re.total)),
         'report half: wrong clusters': `${re.wrong} / ${re.clusters}`,
@@ -227,25 +259,34 @@ function qualityTables(
         'targets met on all': al.found >= 0.99 * al.total && al.wrong <= 0.01 * al.clusters,
       };
     };
-    let best: { minZ: number; corroboratedZ: number; found: number } | undefined;
+    // Lowest bars first, then the weakest corroboration: the first cell with the most tuning-half
+    // pairs found is the most permissive one that keeps the tuning half's clusters right.
+    let best: { rule: Rule; found: number } | undefined;
     for (let i = 0; i <= 12; i++) {
       const minZ = 3.75 + 0.25 * i;
       for (let j = 0; j <= 10 && 3 + 0.25 * j <= minZ; j++) {
         const corroboratedZ = 3 + 0.25 * j;
-        const { tu, re, al } = evaluate(minZ, corroboratedZ);
-        grid.push({
-          'pair bar (minZ)': minZ,
-          'corroborated bar (corroboratedZ)': corroboratedZ,
-          'tune: found, wrong clusters': cell(tu),
-          'report: found, wrong clusters': cell(re),
-          'all: found, wrong clusters': cell(al),
-        });
-        if (tu.wrong <= 0.01 * tu.clusters && (!best || tu.found > best.found))
-          best = { minZ, corroboratedZ, found: tu.found };
+        for (const [by, share] of CORROBORATION) {
+          // The stricter corroborations only where they matter (pair bars of 4.5…6).
+          if ((by !== 1 || share !== 0) && (minZ < 4.5 || minZ > 6)) continue;
+          const rule = { minZ, corroboratedZ, by, share };
+          const { tu, re, al } = evaluate(rule);
+          grid.push({
+            'pair bar (minZ)': minZ,
+            'corroborated bar (corroboratedZ)': corroboratedZ,
+            'common accounts (corroboratedBy)': by,
+            'share (corroboratedShare)': share,
+            'tune: found, wrong clusters': cell(tu),
+            'report: found, wrong clusters': cell(re),
+            'all: found, wrong clusters': cell(al),
+            'all: accounts in wrong clusters, largest cluster': `${al.wrongAccounts}, ${al.largest}`,
+          });
+          if (tu.wrong <= 0.01 * tu.clusters && (!best || tu.found > best.found)) best = { rule, found: tu.found };
+        }
       }
     }
-    if (best) chosen.push(ruleRow('normalised, corroborated (chosen)', best.minZ, best.corroboratedZ));
-    if (rule) chosen.push(ruleRow('normalised, corroborated (rule=)', rule[0], rule[1]));
+    if (best) chosen.push(ruleRow('normalised, corroborated (chosen)', best.rule));
+    for (const rule of rules) chosen.push(ruleRow('normalised, corroborated (rule=)', rule));
   }
   return { chosen, rows, grid };
 }
@@ -261,7 +302,7 @@ export const bench = defineBench({
   name: 'dedupe-job',
   pkg: 'core',
   description:
-    'the whole dedupeFaces job, in process: n synthetic accounts + the deepface photos planted, CPU s, searches/s, peak RSS; planted pairs found and wrong clusters by cosine threshold (single link) and by the normalised score (cohort normalisation), threshold chosen on the tuning half, reported on the report half. Args: n=100000 (--quick 20000), floor=0.5, cand=300, sample=20000, normalise=0, real=0, checkpoint=FILE (resume across runs), stopat=UNIX_SECONDS, pairs=FILE (dump the pairs: IDs, scores, planted person numbers and halves), from=FILE (tables from such a dump, no job), rule=MINZ,CORROBORATEDZ (report this corroborated rule too), decrypt=twice (A/B: each template decrypted by the scan and again by getTemplates), threads=2 (scan threads of the batch search; 1: one), probes=S (search only the first S accounts, planted first, each against all), store=sqlite (the embedded default, a temp file; default memory)',
+    'the whole dedupeFaces job, in process: n synthetic accounts + the deepface photos planted, CPU s, searches/s, peak RSS; planted pairs found and wrong clusters by cosine threshold (single link) and by the normalised score (cohort normalisation), threshold chosen on the tuning half, reported on the report half. Args: n=100000 (--quick 20000), floor=0.5, cand=300, sample=20000, normalise=0, real=0, checkpoint=FILE (resume across runs), stopat=UNIX_SECONDS, pairs=FILE (dump the pairs: IDs, scores, planted person numbers and halves), from=FILE (tables from such a dump, no job), rule=MINZ,CORROBORATEDZ[,BY,SHARE][/…] (report these corroborated rules too: pair bar, corroborated bar, corroboratedBy, corroboratedShare), decrypt=twice (A/B: each template decrypted by the scan and again by getTemplates), threads=2 (scan threads of the batch search; 1: one), probes=S (search only the first S accounts, planted first, each against all), store=sqlite (the embedded default, a temp file; default memory)',
   async run(ctx) {
     const arg = (name: string) => ctx.args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
     const n = Number(arg('n') ?? (ctx.quick ? 20_000 : 100_000));

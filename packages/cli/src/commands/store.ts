@@ -24,6 +24,8 @@ import {
   DEDUPE_PURPOSE,
   type EnrolOutcome,
   enrolFaces,
+  parseCorroboratedBy,
+  parseCorroboratedShare,
   parseThreshold,
   readEnrolBatch,
   parseMinZ,
@@ -36,7 +38,8 @@ const usage = `Usage:
   smart-citizen store get <id-number|old-cmnd-number> [--store …] [--schema NAME] [--purpose TEXT] [--json]
   smart-citizen store enrol-face <id-number> <image> [--store …] [--purpose TEXT] [--json]
   smart-citizen store enrol-face --batch FILE.tsv [--store …] [--purpose TEXT] [--json]
-  smart-citizen store dedupe [--store …] [--threshold T] [--min-z Z [--corroborated-z Z2]]
+  smart-citizen store dedupe [--store …] [--threshold T] [--min-z Z [--corroborated-z Z2
+                             [--corroborated-by N] [--corroborated-share F]]]
                              [--report FILE.csv|FILE.html] [--checkpoint FILE] [--purpose TEXT] [--json]
 
 Import citizens into the identity store, or read one back.
@@ -62,7 +65,9 @@ Import citizens into the identity store, or read one back.
            score against both accounts' impostor spread (needs 1,000 faces or more; the
            measured setting is in the core README, "Account deduplication").
            --corroborated-z Z2 (below Z) lets a pair between Z2 and Z join when a third
-           account matches both of its accounts at Z2 or more.
+           account matches both of its accounts at Z2 or more; --corroborated-by N asks for
+           N such accounts (default 1), --corroborated-share F for them to be at least F of
+           all the accounts either matches at Z2 (default 0).
            Face templates are encrypted: both need SMART_CITIZEN_STORE_KEY=KEYID:HEX64.
 
   --store <url>      sqlite:PATH (default sqlite:smart-citizen.db) or postgres://user@host:port/db
@@ -381,6 +386,8 @@ const options = {
   threshold: 'string',
   'min-z': 'string',
   'corroborated-z': 'string',
+  'corroborated-by': 'string',
+  'corroborated-share': 'string',
   report: 'string',
   checkpoint: 'string',
 } as const;
@@ -445,6 +452,11 @@ async function runDedupe(args: string[], values: Values, io: CliIO): Promise<num
   if (corroboratedZ !== undefined && (minZ === undefined || corroboratedZ > minZ)) {
     throw new CliUsageError('--corroborated-z needs --min-z and must not be above it');
   }
+  const corroboratedBy = parseCorroboratedBy(values['corroborated-by']);
+  const corroboratedShare = parseCorroboratedShare(values['corroborated-share']);
+  if ((corroboratedBy !== undefined || corroboratedShare !== undefined) && corroboratedZ === undefined) {
+    throw new CliUsageError('--corroborated-by and --corroborated-share need --corroborated-z');
+  }
   if (values.report !== undefined && !/\.(csv|html?)$/i.test(values.report)) {
     throw new CliUsageError('--report must name a .csv or .html file');
   }
@@ -464,6 +476,8 @@ async function runDedupe(args: string[], values: Values, io: CliIO): Promise<num
         threshold,
         ...(minZ !== undefined ? { minZ } : {}),
         ...(corroboratedZ !== undefined ? { corroboratedZ } : {}),
+        ...(corroboratedBy !== undefined ? { corroboratedBy } : {}),
+        ...(corroboratedShare !== undefined ? { corroboratedShare } : {}),
         purpose: values.purpose ?? DEDUPE_PURPOSE,
         actor: actor(),
         signal: ac.signal,

@@ -30,6 +30,14 @@ describe('smart-citizen store enrol-face / dedupe: usage', () => {
       expect((await run('dedupe', '--min-z', 'high')).code).toBe(2);
       expect((await run('dedupe', '--corroborated-z', '4')).code).toBe(2);
       expect((await run('dedupe', '--min-z', '4', '--corroborated-z', '5')).code).toBe(2);
+      expect((await run('dedupe', '--min-z', '5', '--corroborated-by', '2')).code).toBe(2);
+      for (const [flag, value] of [
+        ['--corroborated-by', '0'],
+        ['--corroborated-by', '1.5'],
+        ['--corroborated-share', '2'],
+        ['--corroborated-share', 'half'],
+      ] as const)
+        expect((await run('dedupe', '--min-z', '5', '--corroborated-z', '3.5', flag, value)).code).toBe(2);
       expect((await run('enrol-face', '001200000001')).code).toBe(2);
     } finally {
       if (saved === undefined) delete process.env[STORE_KEY_ENV];

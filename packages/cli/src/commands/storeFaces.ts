@@ -206,6 +206,10 @@ export interface DedupeJobOptions {
   minZ?: number;
   /** Lower bar for pairs a third account backs (`dedupe` `normalise.corroboratedZ`; needs `minZ`). */
   corroboratedZ?: number;
+  /** Common accounts such a pair needs (`normalise.corroboratedBy`; needs `corroboratedZ`). */
+  corroboratedBy?: number;
+  /** Share of either account's matches they must be (`normalise.corroboratedShare`; needs `corroboratedZ`). */
+  corroboratedShare?: number;
   purpose: string;
   actor: string;
   checkpoint?: string;
@@ -219,7 +223,14 @@ export async function runDedupeJob(opened: FacesStore, o: DedupeJobOptions, io: 
     threshold: o.threshold,
     purpose: o.purpose,
     ...(o.minZ !== undefined
-      ? { normalise: { minZ: o.minZ, ...(o.corroboratedZ !== undefined ? { corroboratedZ: o.corroboratedZ } : {}) } }
+      ? {
+          normalise: {
+            minZ: o.minZ,
+            ...(o.corroboratedZ !== undefined ? { corroboratedZ: o.corroboratedZ } : {}),
+            ...(o.corroboratedBy !== undefined ? { corroboratedBy: o.corroboratedBy } : {}),
+            ...(o.corroboratedShare !== undefined ? { corroboratedShare: o.corroboratedShare } : {}),
+          },
+        }
       : {}),
     ...(o.checkpoint ? { checkpoint: fileCheckpoint(o.checkpoint) } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
@@ -240,6 +251,8 @@ export async function runDedupeJob(opened: FacesStore, o: DedupeJobOptions, io: 
       threshold: o.threshold,
       ...(o.minZ !== undefined ? { minZ: o.minZ } : {}),
       ...(o.corroboratedZ !== undefined ? { corroboratedZ: o.corroboratedZ } : {}),
+      ...(o.corroboratedBy !== undefined ? { corroboratedBy: o.corroboratedBy } : {}),
+      ...(o.corroboratedShare !== undefined ? { corroboratedShare: o.corroboratedShare } : {}),
       accounts: result.stats.accounts,
       searched: result.stats.searched,
       pairs: result.stats.pairs,
@@ -258,6 +271,24 @@ export function parseThreshold(text: string | undefined, fallback: number): numb
   const t = Number(text);
   if (!Number.isFinite(t) || t <= 0 || t > 1) throw new CliUsageError('--threshold must be a number in (0, 1]');
   return t;
+}
+
+/** Parse `--corroborated-by`: a whole number of accounts ≥ 1. */
+export function parseCorroboratedBy(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || n < 1)
+    throw new CliUsageError('--corroborated-by must be a whole number ≥ 1');
+  return n;
+}
+
+/** Parse `--corroborated-share`: a share in [0, 1]. */
+export function parseCorroboratedShare(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const f = Number(text);
+  if (text.trim() === '' || !(f >= 0 && f <= 1))
+    throw new CliUsageError('--corroborated-share must be a number in [0, 1]');
+  return f;
 }
 
 /** Parse `--min-z` / `--corroborated-z` (`flag`): a normalised pair score (a finite number). */

@@ -126,7 +126,7 @@ export interface DedupeCheckpoint {
   cards: Record<string, string[]>;
   stats: DedupeStats;
   /** With `normalise`: its settings, the population model, and `[mean, std]` of the accounts in pairs. */
-  normalise?: { minZ: number; sample: number; corroboratedZ?: number };
+  normalise?: { minZ: number; sample: number; corroboratedZ?: number } & CorroborationOptions;
   model?: ImpostorModelJson;
   norms?: Record<string, [number, number]>;
 }
@@ -180,8 +180,13 @@ export interface DedupeOptions {
    * person back each other. So `minZ` — the bar for a pair on its own, which has to rise with the
    * gallery (figures: core README, *Account dedupe*) — can stay high while a person's weaker photos
    * still join through the others. Two accounts of one person with no third are judged by `minZ`.
+   *
+   * `corroboratedBy` and `corroboratedShare` ask more of that third account (see {@link acceptPairs}):
+   * at least `corroboratedBy` accounts matching both, which are at least `corroboratedShare` of all
+   * the accounts either matches at `corroboratedZ`. A triangle of strangers has one common account;
+   * a lookalike that matches a few of a person's many photos shares a small part of their matches.
    */
-  normalise?: { minZ: number; sample?: number; corroboratedZ?: number };
+  normalise?: { minZ: number; sample?: number; corroboratedZ?: number } & CorroborationOptions;
   /** Resume from and save to. */
   checkpoint?: DedupeCheckpointStore;
   /**
@@ -247,6 +252,15 @@ function checkOptions(o: DedupeOptions): void {
   if (nz?.corroboratedZ !== undefined && !(Number.isFinite(nz.corroboratedZ) && nz.corroboratedZ <= nz.minZ)) {
     throw bad('normalise.corroboratedZ must be a number ≤ normalise.minZ');
   }
+  if (nz && (nz.corroboratedBy !== undefined || nz.corroboratedShare !== undefined) && nz.corroboratedZ === undefined) {
+    throw bad('normalise.corroboratedBy and corroboratedShare need normalise.corroboratedZ');
+  }
+  if (nz?.corroboratedBy !== undefined && !(Number.isInteger(nz.corroboratedBy) && nz.corroboratedBy >= 1)) {
+    throw bad('normalise.corroboratedBy must be an integer ≥ 1');
+  }
+  if (nz?.corroboratedShare !== undefined && !(nz.corroboratedShare >= 0 && nz.corroboratedShare <= 1)) {
+    throw bad('normalise.corroboratedShare must be 0…1');
+  }
   if (
     nz?.sample !== undefined &&
     (!Number.isInteger(nz.sample) || nz.sample < MIN_MODEL_SAMPLE || nz.sample > 1_000_000)
@@ -258,12 +272,33 @@ function checkOptions(o: DedupeOptions): void {
 /** Face templates the impostor model needs at least. */
 const MIN_MODEL_SAMPLE = 1000;
 const sameNormalise = (a: DedupeCheckpoint['normalise'], b: DedupeCheckpoint['normalise']) =>
-  a?.minZ === b?.minZ && a?.sample === b?.sample && a?.corroboratedZ === b?.corroboratedZ;
+  a?.minZ === b?.minZ &&
+  a?.sample === b?.sample &&
+  a?.corroboratedZ === b?.corroboratedZ &&
+  a?.corroboratedBy === b?.corroboratedBy &&
+  a?.corroboratedShare === b?.corroboratedShare;
+
+/** How much a pair below `minZ` needs its accounts' other matches to agree (see {@link acceptPairs}). */
+export interface CorroborationOptions {
+  /**
+   * Accounts that must match both accounts of the pair at or above `corroboratedZ`.
+   * @default 1
+   */
+  corroboratedBy?: number;
+  /**
+   * Share of the accounts either account of the pair matches at or above `corroboratedZ` (other than
+   * each other) that must match both: 0…1.
+   * @default 0
+   */
+  corroboratedShare?: number;
+}
 
 /**
  * The pairs that join clusters, by normalised score: those at or above `minZ`, and those at or above
- * `corroboratedZ` whose two accounts both match a common third account at or above `corroboratedZ`
- * (→ `via`: that account, the first in sort order).
+ * `corroboratedZ` whose two accounts both match at least `corroboratedBy` common other accounts at
+ * or above `corroboratedZ`, which are at least `corroboratedShare` of all the other accounts either
+ * of them matches there (→ `via`: a common account, the first in sort order). With the defaults
+ * (1, 0) one common account is enough: a triangle.
  * @param scored - `a|b` → normalised score
  * @returns accepted `a|b` keys → the corroborating account, or undefined for a pair at `minZ` or above
  */
@@ -271,6 +306,7 @@ export function acceptPairs(
   scored: ReadonlyMap<string, number>,
   minZ: number,
   corroboratedZ = minZ,
+  { corroboratedBy = 1, corroboratedShare = 0 }: CorroborationOptions = {},
 ): Map<string, string | undefined> {
   const near = new Map<string, Set<string>>();
   const link = (x: string, y: string) => {
@@ -292,8 +328,15 @@ export function acceptPairs(
       const [na, nb] = [near.get(a) as Set<string>, near.get(b) as Set<string>];
       const [small, large] = na.size <= nb.size ? [na, nb] : [nb, na];
       let via: string | undefined;
-      for (const c of small) if (c !== a && c !== b && large.has(c) && (via === undefined || c < via)) via = c;
-      if (via !== undefined) out.set(key, via);
+      let common = 0;
+      for (const c of small)
+        if (c !== a && c !== b && large.has(c)) {
+          common++;
+          if (via === undefined || c < via) via = c;
+        }
+      // Each set holds the other account of the pair: the rest is what either matches besides.
+      const either = na.size - 1 + (nb.size - 1) - common;
+      if (via !== undefined && common >= corroboratedBy && common >= corroboratedShare * either) out.set(key, via);
     }
   }
   return out;
@@ -328,6 +371,10 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
         minZ: options.normalise.minZ,
         sample: options.normalise.sample ?? 20_000,
         ...(options.normalise.corroboratedZ === undefined ? {} : { corroboratedZ: options.normalise.corroboratedZ }),
+        ...(options.normalise.corroboratedBy === undefined ? {} : { corroboratedBy: options.normalise.corroboratedBy }),
+        ...(options.normalise.corroboratedShare === undefined
+          ? {}
+          : { corroboratedShare: options.normalise.corroboratedShare }),
       }
     : undefined;
   let state: DedupeCheckpoint = {
@@ -546,7 +593,7 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
       }
       return st ? { mean: st[0], std: st[1] } : undefined;
     };
-    const { minZ, corroboratedZ } = normalise as NonNullable<typeof normalise>;
+    const { minZ, corroboratedZ, corroboratedBy, corroboratedShare } = normalise as NonNullable<typeof normalise>;
     const lowest = corroboratedZ ?? minZ;
     for (const [key, score] of edges) {
       const [a, b] = key.split('|') as [string, string];
@@ -554,7 +601,10 @@ export async function dedupeFaces(store: DedupeStore, options: DedupeOptions): P
       const z = sa && sb ? normalisedScore(score, sa, sb) : -Infinity;
       if (z >= lowest) zOf.set(key, z);
     }
-    joined = acceptPairs(zOf, minZ, lowest);
+    joined = acceptPairs(zOf, minZ, lowest, {
+      ...(corroboratedBy === undefined ? {} : { corroboratedBy }),
+      ...(corroboratedShare === undefined ? {} : { corroboratedShare }),
+    });
     stats.normalisedPairs = joined.size;
     if (corroboratedZ !== undefined) stats.corroboratedPairs = [...joined.values()].filter((v) => v).length;
   }

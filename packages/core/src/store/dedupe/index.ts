@@ -1,6 +1,7 @@
 export { acceptPairs, DEDUPE_PREFILTER, DEDUPE_PURPOSE, dedupeFaces } from './dedupeFaces.js';
 export type {
   ConflictReason,
+  CorroborationOptions,
   DedupeCheckpoint,
   DedupeCheckpointStore,
   DedupeCluster,

@@ -142,6 +142,14 @@ describe('dedupeFaces with normalise', () => {
         expect([p.a, p.b]).not.toContain(p.via);
       }
     expect(corroborated.stats.corroboratedPairs).toBe(12);
+    // Two common accounts: a three-account person has one for each pair, so nothing joins.
+    const byTwo = await dedupeFaces(store, {
+      ...options,
+      normalise: { minZ: 100, sample: 1500, corroboratedZ: 4, corroboratedBy: 2 },
+    });
+    if (byTwo.status !== 'complete') throw new Error(byTwo.status);
+    expect(byTwo.clusters).toEqual([]);
+    expect(byTwo.stats.corroboratedPairs).toBe(0);
     // corroboratedZ = minZ is the plain normalised check.
     const same = await dedupeFaces(store, { ...options, normalise: { minZ: 4, sample: 1500, corroboratedZ: 4 } });
     if (same.status !== 'complete') throw new Error(same.status);
@@ -174,6 +182,61 @@ describe('dedupeFaces with normalise', () => {
     expect([...acceptPairs(scored, 3.8).keys()]).toEqual(['a|b', 'a|c', 'd|e', 'f|g']);
   });
 
+  it('acceptPairs with corroboratedBy / corroboratedShare: keeps out stranger triangles and a lookalike, not a weak photo', () => {
+    const scored = new Map<string, number>();
+    const pair = (a: string, b: string, z: number) => scored.set(a < b ? `${a}|${b}` : `${b}|${a}`, z);
+    // One person, six photos p1…p6 all matching each other below minZ; a seventh, weaker photo p7
+    // matching four of them.
+    const person = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
+    for (const [i, a] of person.entries()) for (const b of person.slice(i + 1)) pair(a, b, 4.3);
+    for (const b of ['p1', 'p2', 'p3', 'p4']) pair('p7', b, 3.9);
+    // A lookalike matching three of the photos; three strangers matching each other.
+    for (const b of ['p1', 'p2', 'p3']) pair('lk', b, 3.9);
+    pair('s1', 's2', 4);
+    pair('s1', 's3', 4);
+    pair('s2', 's3', 4);
+    const members = (accepted: Map<string, string | undefined>) =>
+      [...new Set([...accepted.keys()].flatMap((k) => k.split('|')))].sort();
+    // A triangle is enough by default: everyone joins.
+    expect(members(acceptPairs(scored, 5, 3.75))).toEqual([...person, 'lk', 'p7', 's1', 's2', 's3'].sort());
+    // Two common accounts: the stranger triangle (one each) stays out; the lookalike still has two.
+    expect(members(acceptPairs(scored, 5, 3.75, { corroboratedBy: 2 }))).toEqual([...person, 'lk', 'p7'].sort());
+    // And half of what either matches: lk–p1 share p2, p3 of {p2…p7} (2 / 6); p7–p1 share p2, p3,
+    // p4 of {p2…p6, lk} (3 / 6).
+    const strict = acceptPairs(scored, 5, 3.75, { corroboratedBy: 2, corroboratedShare: 0.5 });
+    expect(members(strict)).toEqual([...person, 'p7'].sort());
+    expect(strict.get('p1|p7')).toBe('p2');
+    // A pair at minZ needs no corroboration.
+    pair('s1', 's2', 5);
+    expect(acceptPairs(scored, 5, 3.75, { corroboratedBy: 2, corroboratedShare: 0.5 }).get('s1|s2')).toBeUndefined();
+    expect(acceptPairs(scored, 5, 3.75, { corroboratedBy: 2, corroboratedShare: 0.5 }).has('s1|s2')).toBe(true);
+  });
+
+  it('acceptPairs: a lower corroborated bar or fewer common accounts never drops a pair (the clusters only merge)', () => {
+    // Session 9's grid counted fewer wrong clusters at a lower bar (minZ 5: 3 → 12, 3.25 → 237): the
+    // accepted pairs grow with every step down, so clusters merge — at 1,000,000 into one chain.
+    // (Not so with a share: a lower bar adds matches to the share's denominator too.)
+    let seed = 21;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const scored = new Map<string, number>();
+    for (let i = 0; i < 600; i++) {
+      const [a, b] = [Math.floor(random() * 60), Math.floor(random() * 60)];
+      if (a !== b) scored.set(a < b ? `n${a}|n${b}` : `n${b}|n${a}`, 3 + 2.5 * random());
+    }
+    const settings = [{ corroboratedBy: 1 }, { corroboratedBy: 2 }, { corroboratedBy: 3 }];
+    for (const [i, looser] of settings.entries())
+      for (const stricter of settings.slice(i))
+        for (let cz = 3; cz < 5; cz += 0.25) {
+          const low = acceptPairs(scored, 5, cz, looser);
+          const high = acceptPairs(scored, 5, cz + 0.25, stricter);
+          for (const key of high.keys()) expect(low.has(key)).toBe(true);
+        }
+    expect(acceptPairs(scored, 5, 3).size).toBeGreaterThan(acceptPairs(scored, 5, 4, settings[2]).size);
+  });
+
   it('refuses a store too small to estimate the model, and bad settings, with typed errors', async () => {
     const store = createMemoryIdentityStore({ keys });
     const { face } = population(3);
@@ -189,7 +252,14 @@ describe('dedupeFaces with normalise', () => {
     await expect(dedupeFaces(store, { threshold: 0.5, normalise: { minZ: 4 } })).rejects.toMatchObject({
       code: 'dedupe/too-few-faces',
     });
-    for (const normalise of [{ minZ: Number.NaN }, { minZ: 4, sample: 10 }]) {
+    for (const normalise of [
+      { minZ: Number.NaN },
+      { minZ: 4, sample: 10 },
+      { minZ: 5, corroboratedBy: 2 },
+      { minZ: 5, corroboratedZ: 4, corroboratedBy: 0 },
+      { minZ: 5, corroboratedZ: 4, corroboratedShare: 1.5 },
+      { minZ: 5, corroboratedZ: 4, corroboratedShare: Number.NaN },
+    ]) {
       await expect(dedupeFaces(store, { threshold: 0.5, normalise })).rejects.toMatchObject({
         code: 'dedupe/invalid-options',
       });
