@@ -116,21 +116,9 @@ export function findTextureRegions(grey: RasterImage, options: TextureRegionOpti
     members.length = 0;
     stack.push(i);
     label[i] = i;
-    let sxx = 0;
-    let syy = 0;
-    let sxy = 0;
-    let sc4 = 0;
-    let ss4 = 0;
-    let sum = 0;
     while (stack.length > 0) {
       const j = stack.pop() as number;
       members.push(j);
-      sxx += jxx[j] as number;
-      syy += jyy[j] as number;
-      sxy += jxy[j] as number;
-      sc4 += c4[j] as number;
-      ss4 += s4[j] as number;
-      sum += energy[j] as number;
       const jx = j % bw;
       const jy = (j - jx) / bw;
       for (const k of [
@@ -146,6 +134,15 @@ export function findTextureRegions(grey: RasterImage, options: TextureRegionOpti
       }
     }
     if (members.length < 6) continue;
+    const total = (a: Float64Array) => members.reduce((t, j) => t + (a[j] as number), 0);
+    const [sxx, syy, sxy, sc4, ss4, sum] = [jxx, jyy, jxy, c4, s4, energy].map(total) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     // The grid's axes (mod 90°) from the fourth harmonic; of the two, the row direction is
     // the one the summed tensor puts more gradient energy along.
     let theta = 0.25 * Math.atan2(ss4, sc4);
