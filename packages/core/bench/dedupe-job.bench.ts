@@ -73,13 +73,27 @@ interface Rule {
 const ruleText = (r: Rule) =>
   `minZ ${r.minZ}, corroboratedZ ${r.corroboratedZ}${r.by !== 1 || r.share !== 0 ? `, corroboratedBy ${r.by}, corroboratedShare ${r.share}` : ''}`;
 
-/** {@link judge} for the pairs {@link acceptPairs} joins: z ≥ minZ, or ≥ corroboratedZ with common other accounts. */
-function judgeCorroborated(pairs: Scored[], rule: Rule, labelOf: Map<string, string>, planted: string[]) {
-  const joined = acceptPairs(new Map(pairs.map((p) => [`${p.a}|${p.b}`, p.z])), rule.minZ, rule.corroboratedZ, {
+/**
+ * {@link judge} for the pairs {@link acceptPairs} joins: z ≥ minZ, or ≥ corroboratedZ with common
+ * other accounts. `scored`: `a|b` → z of the pairs (those below every corroborated bar tried can be
+ * left out: they join nothing).
+ */
+function judgeCorroborated(
+  scored: ReadonlyMap<string, number>,
+  rule: Rule,
+  labelOf: Map<string, string>,
+  planted: string[],
+) {
+  const joined = acceptPairs(scored, rule.minZ, rule.corroboratedZ, {
     corroboratedBy: rule.by,
     corroboratedShare: rule.share,
   });
-  return judge(pairs, (p) => joined.has(`${p.a}|${p.b}`), labelOf, planted);
+  const uf = new UnionFind();
+  for (const key of joined.keys()) {
+    const [a, b] = key.split('|') as [string, string];
+    uf.union(a, b);
+  }
+  return judgeGroups(uf, labelOf, planted);
 }
 
 function judgeGroups(uf: UnionFind, labelOf: Map<string, string>, planted: string[]) {
@@ -181,9 +195,12 @@ function qualityTables(
       Array.from({ length: 19 }, (_, i) => 3.5 + 0.25 * i),
     ]);
   const chosen: Row[] = [];
+  const halfPairs = Object.fromEntries(
+    ['tune', 'report'].map((half) => [half, pairs.filter((p) => inHalf(p.a, half) && inHalf(p.b, half))]),
+  );
   for (const [score, keepAt, thresholds] of sweeps) {
     const byHalf = (half: string | undefined, t: number) => {
-      const scope = half ? pairs.filter((p) => inHalf(p.a, half) && inHalf(p.b, half)) : pairs;
+      const scope = half ? (halfPairs[half] as Scored[]) : pairs;
       return judge(scope, keepAt(t), labelOf, half ? plantedIds.filter((id) => inHalf(id, half)) : plantedIds);
     };
     // Tune: the lowest threshold whose tuning half has ≤ 1% wrong clusters (most pairs found).
@@ -235,10 +252,15 @@ function qualityTables(
     const scopeOf = (half: string | undefined) =>
       half ? pairs.filter((p) => inPlantedHalf(p.a, half) && inPlantedHalf(p.b, half)) : pairs;
     const plantedOf = (half: string | undefined) => (half ? plantedIds.filter((id) => inHalf(id, half)) : plantedIds);
-    const scopes = ['tune', 'report', undefined].map((h) => ({ pairs: scopeOf(h), planted: plantedOf(h) }));
+    // Pairs below the lowest corroborated bar join nothing: left out once, not in every cell.
+    const lowest = Math.min(3, ...rules.map((r) => r.corroboratedZ));
+    const scopes = ['tune', 'report', undefined].map((h) => ({
+      scored: new Map(scopeOf(h).flatMap((p) => (p.z >= lowest ? [[`${p.a}|${p.b}`, p.z] as const] : []))),
+      planted: plantedOf(h),
+    }));
     const cell = (h: ReturnType<typeof judge>) => `${h.found} / ${h.total}, ${h.wrong} / ${h.clusters}`;
     const evaluate = (rule: Rule) => {
-      const [tu, re, al] = scopes.map((sc) => judgeCorroborated(sc.pairs, rule, labelOf, sc.planted)) as [
+      const [tu, re, al] = scopes.map((sc) => judgeCorroborated(sc.scored, rule, labelOf, sc.planted)) as [
         ReturnType<typeof judge>,
         ReturnType<typeof judge>,
         ReturnType<typeof judge>,
