@@ -13,6 +13,8 @@ export * from './orientation.js';
 export * from './resize.js';
 export * from './convert.js';
 export * from './crop.js';
+export * from './deconvolve.js';
+export * from './filters.js';
 export * from './encodePng.js';
 export { applyAffine, invertAffine, invert3x3, applyHomography, multiply3x3 } from './geometry.js';
 export type { Point, Matrix2x3, Matrix3x3, GeometryErrorCode } from './geometry.js';

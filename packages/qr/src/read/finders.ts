@@ -1,5 +1,5 @@
 import type { RasterImage } from '@smart-citizen/image';
-import { localMean } from './greyOps.js';
+import { localMean } from '@smart-citizen/image';
 
 /** A QR finder pattern (the 7×7 square in three corners): centre and module size in pixels. */
 export interface FinderPattern {

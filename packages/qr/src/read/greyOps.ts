@@ -1,7 +1,8 @@
 /**
- * Grey-image operations the reading ladder uses: contrast normalisation against the local
- * mean, unsharp masking, and a search for square high-contrast regions (code candidates).
- * All work on 1-channel {@link RasterImage}s and return new images.
+ * Grey-image operations the reading ladder uses: contrast stretching, a search for square
+ * high-contrast regions (code candidates), crops and radial warps (the local mean, box blur and
+ * unsharp mask are in @smart-citizen/image). All work on 1-channel {@link RasterImage}s and
+ * return new images.
  * @internal
  */
 import type { RasterImage } from '@smart-citizen/image';
@@ -31,83 +32,6 @@ export function integral(img: RasterImage, square = false): Float64Array {
     }
   }
   return t;
-}
-
-/**
- * Mean of a square window (2·radius + 1, clipped at the borders) around every pixel.
- *
- * @param img - Grey image.
- * @param radius - Half window size in pixels.
- * @returns One float per pixel.
- */
-export function localMean(img: RasterImage, radius: number): Float32Array {
-  // Separable running sums (exact integers, so the same means as a summed-area table) in
-  // two passes over typed arrays: a 1280×960 frame in a few milliseconds.
-  const { width: w, height: h, data } = img;
-  const r = Math.max(0, Math.floor(radius));
-  const rows = new Int32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const o = y * w;
-    let s = 0;
-    for (let x = 0; x < Math.min(w, r); x++) s += data[o + x] as number;
-    for (let x = 0; x < w; x++) {
-      if (x + r < w) s += data[o + x + r] as number;
-      if (x - r - 1 >= 0) s -= data[o + x - r - 1] as number;
-      rows[o + x] = s;
-    }
-  }
-  const out = new Float32Array(w * h);
-  const col = new Int32Array(w);
-  const ylim = Math.min(h, r);
-  for (let y = 0; y < ylim; y++) for (let x = 0; x < w; x++) col[x] = (col[x] as number) + (rows[y * w + x] as number);
-  for (let y = 0; y < h; y++) {
-    if (y + r < h) {
-      const o = (y + r) * w;
-      for (let x = 0; x < w; x++) col[x] = (col[x] as number) + (rows[o + x] as number);
-    }
-    if (y - r - 1 >= 0) {
-      const o = (y - r - 1) * w;
-      for (let x = 0; x < w; x++) col[x] = (col[x] as number) - (rows[o + x] as number);
-    }
-    const dy = Math.min(h, y + r + 1) - Math.max(0, y - r);
-    const o = y * w;
-    for (let x = 0; x < w; x++) {
-      const dx = Math.min(w, x + r + 1) - Math.max(0, x - r);
-      out[o + x] = (col[x] as number) / (dx * dy);
-    }
-  }
-  return out;
-}
-
-/**
- * Box blur: the {@link localMean} as a grey image (removes a screen's pixel grid, moiré and
- * sensor noise finer than the window).
- */
-export function boxBlur(img: RasterImage, radius: number): RasterImage {
-  // A plain loop: Uint8Array.from(…, Math.round) took ~0.4 s on a 1280×960 frame.
-  const mean = localMean(img, radius);
-  const data = new Uint8Array(mean.length);
-  for (let i = 0; i < mean.length; i++) data[i] = ((mean[i] as number) + 0.5) | 0;
-  return { width: img.width, height: img.height, channels: 1, data };
-}
-
-/**
- * Unsharp mask: `img + amount · (img − localMean(img, radius))`, clamped (restores the thin
- * bars and spaces a little blur has merged).
- *
- * @param img - Grey image.
- * @param radius - Half window of the mean, pixels.
- * @param amount - Gain of the detail.
- */
-export function unsharpMask(img: RasterImage, radius: number, amount: number): RasterImage {
-  const mean = localMean(img, radius);
-  const data = new Uint8Array(mean.length);
-  for (let i = 0; i < mean.length; i++) {
-    const v = img.data[i] as number;
-    const s = v + amount * (v - (mean[i] as number));
-    data[i] = s <= 0 ? 0 : s >= 255 ? 255 : (s + 0.5) | 0;
-  }
-  return { width: img.width, height: img.height, channels: 1, data };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type CitizenIdentity, type Issue, issue, type SmartCitizenError } from '@smart-citizen/core';
 import { qrError } from '../errors.js';
-import { decodeImage, type RasterImage, resize, rotate90 } from '@smart-citizen/image';
+import { boxBlur, decodeImage, type RasterImage, resize, rotate90, unsharpMask } from '@smart-citizen/image';
 import type { QrEngine, QrEngineOptions, QrFormat, QrPoint, QrSymbol } from '../engine/QrEngine.js';
 import { createZxingWasmEngine } from '../engine/createZxingWasmEngine.js';
 import { safeParseCardQr } from '../parse/parseCardQr.js';
@@ -23,16 +23,7 @@ import {
   RENDER,
   renderModules,
 } from './moduleGrid.js';
-import {
-  boxBlur,
-  cropRegion,
-  findCodeRegions,
-  greyOf,
-  radialWarp,
-  radialWarps,
-  type Region,
-  unsharpMask,
-} from './greyOps.js';
+import { cropRegion, findCodeRegions, greyOf, radialWarp, radialWarps, type Region } from './greyOps.js';
 
 /** Options of {@link readCardQr}. */
 export interface ReadCardQrOptions {
