@@ -13,8 +13,7 @@
  * 3. The region is resampled with its rows along x, enlarged (see {@link uprightCrop}).
  * @internal
  */
-import type { RasterImage } from '@smart-citizen/image';
-import { unsharpMask } from './greyOps.js';
+import { type RasterImage, unsharpMask } from '@smart-citizen/image';
 
 type Pt = { x: number; y: number };
 
