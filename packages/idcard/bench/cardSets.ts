@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
+import type { CardType } from '../src/cardTypes.js';
 import { sharedDataRoot } from '@smart-citizen/test-kit';
-import { cachedCardSet, type GeneratorData, loadGeneratorData } from '../src/testing/index.js';
+import { cachedCardPairSet, cachedCardSet, type GeneratorData, loadGeneratorData } from '../src/testing/index.js';
 
 /** Generated photo sets are cached here (gitignored): the generator costs about 1 s of CPU per photo. */
 export const cardSetCache = fileURLToPath(new URL('../../../.cache/idcard-sets', import.meta.url));
@@ -11,4 +12,13 @@ let data: Promise<GeneratorData> | undefined;
 export async function* benchCardSet(count: number, levels: readonly number[]) {
   data ??= loadGeneratorData(sharedDataRoot);
   yield* cachedCardSet({ data: await data, count, levels, seed: 2 }, cardSetCache);
+}
+
+/** The paired bench set: `count` cards per type and level, each photographed front and back on its own (seed 3). */
+export async function* benchCardPairSet(count: number, levels: readonly number[], types?: readonly CardType[]) {
+  data ??= loadGeneratorData(sharedDataRoot);
+  yield* cachedCardPairSet(
+    { data: await data, count, levels, seed: 3, ...(types?.length ? { types } : {}) },
+    cardSetCache,
+  );
 }

@@ -134,21 +134,91 @@ export async function* generateCardSet(options: GenerateCardSetOptions): AsyncGe
           yield {
             jpeg: photo.jpeg,
             card,
-            truth: {
-              type,
-              side,
-              level,
-              quad: photo.quad,
-              fields: card.fields,
-              fieldLines: card.fieldLines,
-              ...(identity.mrz && cardLayout(type, side).mrz ? { mrz: identity.mrz } : {}),
-              ...(identity.qrText && cardLayout(type, side).qr ? { qrText: identity.qrText } : {}),
-              ...(portraitSource ? { portraitSource } : {}),
-              parameters: photo.parameters,
-            },
+            truth: photoTruth(type, side, level, identity, card, photo, portraitSource),
           };
         }
       }
     }
   }
+}
+
+/** One card photographed on both sides: the same holder, each side drawn and photographed on its own. */
+export interface GeneratedCardPair {
+  front: GeneratedCardPhoto;
+  back: GeneratedCardPhoto;
+  identity: GeneratedIdentity;
+}
+
+/** Options of {@link generateCardPair}. */
+export interface GenerateCardPairOptions {
+  /** Reuse one barcode writer across cards. */
+  writer?: BarcodeWriter;
+  photo?: PhotographCardOptions;
+}
+
+function photoTruth(
+  type: CardType,
+  side: CardSide,
+  level: number,
+  identity: GeneratedIdentity,
+  card: RenderedCardSide,
+  photo: Awaited<ReturnType<typeof photographCard>>,
+  portraitSource: string | undefined,
+): CardPhotoTruth {
+  const layout = cardLayout(type, side);
+  return {
+    type,
+    side,
+    level,
+    quad: photo.quad,
+    fields: card.fields,
+    fieldLines: card.fieldLines,
+    ...(identity.mrz && layout.mrz ? { mrz: identity.mrz } : {}),
+    ...(identity.qrText && layout.qr ? { qrText: identity.qrText } : {}),
+    ...(portraitSource ? { portraitSource } : {}),
+    parameters: photo.parameters,
+  };
+}
+
+/**
+ * Render the front and the back of one random card and photograph each side on its own at the
+ * same level (two photos, each with its own drawn perspective, light, glare, blur and noise), as
+ * a citizen would hold the card up twice.
+ *
+ * @param type - Card type (every type has two sides).
+ * @param level - Index into {@link photoDegradationLevels}.
+ * @param data - {@link GeneratorData}.
+ * @param rng - Seeded random source (one per pair, so a pair does not depend on the ones before it).
+ * @param options - {@link GenerateCardPairOptions}.
+ */
+export async function generateCardPair(
+  type: CardType,
+  level: number,
+  data: GeneratorData,
+  rng: Rng,
+  options: GenerateCardPairOptions = {},
+): Promise<GeneratedCardPair> {
+  const writer = options.writer ?? (await createBarcodeWriter());
+  const f = await generateCardSide(type, 'front', data, rng, { writer });
+  const b = await generateCardSide(type, 'back', data, rng, { writer, identity: f.identity });
+  const frontPhoto = await photographCard(f.card.image, level, rng, options.photo);
+  const backPhoto = await photographCard(b.card.image, level, rng, options.photo);
+  return {
+    identity: f.identity,
+    front: {
+      jpeg: frontPhoto.jpeg,
+      card: f.card,
+      truth: photoTruth(type, 'front', level, f.identity, f.card, frontPhoto, f.portraitSource),
+    },
+    back: {
+      jpeg: backPhoto.jpeg,
+      card: b.card,
+      truth: photoTruth(type, 'back', level, f.identity, b.card, backPhoto, b.portraitSource),
+    },
+  };
+}
+
+/** The random source of pair `index` of a cell: each pair is drawn on its own, so a set can grow pair by pair. */
+export function cardPairRng(seed: number, type: CardType, level: number, index: number): Rng {
+  return createRng((seed * 104_729 + cardTypes.indexOf(type) * 7_919 + level * 613 + index * 31 + 17) | 0);
 }

@@ -8,15 +8,17 @@ export { renderCardSide } from './renderCardSide.js';
 export type { CardSideAssets, RenderedCardSide } from './renderCardSide.js';
 export { photoDegradationLevels, photographCard } from './photographCard.js';
 export type { CardPhoto, PhotoDegradation, PhotographCardOptions, PhotoParameters } from './photographCard.js';
-export { generateCardSet, generateCardSide } from './generateCardSet.js';
+export { cardPairRng, generateCardPair, generateCardSet, generateCardSide } from './generateCardSet.js';
 export type {
   CardPhotoTruth,
   GenerateCardSetOptions,
+  GenerateCardPairOptions,
   GenerateCardSideOptions,
+  GeneratedCardPair,
   GeneratedCardPhoto,
 } from './generateCardSet.js';
-export { cachedCardSet } from './cachedCardSet.js';
-export type { CachedCardPhoto } from './cachedCardSet.js';
+export { cachedCardPairSet, cachedCardSet } from './cachedCardSet.js';
+export type { CachedCardPair, CachedCardPhoto, CardPairSetOptions } from './cachedCardSet.js';
 export { cutCardBox, headAndShouldersCrop, photographedCardPortrait } from './cardPortraits.js';
 export type { FaceBox, PhotographedPortraitOptions } from './cardPortraits.js';
 export { photographedCardPrints } from './cardPrints.js';
