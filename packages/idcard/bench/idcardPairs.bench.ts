@@ -51,6 +51,7 @@ export const bench = defineBench({
     const cpu = new Map<string, number[]>();
     const loads: number[] = [];
     const kinds = new Map<string, number>();
+    const qr = new Map<string, { n: number; read: number }>();
     let pairs = 0;
     const tally = (key: string, truth: string, got: string | undefined, conf = 0) => {
       const f = fields.get(key) ?? { n: 0, exact: 0, edits: 0, chars: 0, confidentWrong: 0 };
@@ -73,6 +74,14 @@ export const bench = defineBench({
         for (const lv of [String(level), 'all']) {
           tally(`${mode}|${half}|${lv}|${name}`, want, got?.value, got?.confidence);
           tally(`${mode}|${half}|${lv}|${name}|${truth.type}`, want, got?.value, got?.confidence);
+        }
+      }
+      if (truth.qrText && mode === 'side') {
+        for (const lv of [String(level), 'all']) {
+          const q = qr.get(`${half}|${lv}`) ?? { n: 0, read: 0 };
+          qr.set(`${half}|${lv}`, q);
+          q.n++;
+          if (r?.status === 'read' && !r.issues.some((i) => i.code === 'idcard/qr-unreadable')) q.read++;
         }
       }
       if (truth.mrz) {
@@ -183,6 +192,16 @@ export const bench = defineBench({
         }),
       ),
     };
+    const qrTable: BenchTable = {
+      title:
+        'QR code read from its zone of the rectified card (CCCD 2021 fronts, Căn cước 2024 backs), sides read alone',
+      rows: levelKeys.flatMap((level) =>
+        (['tune', 'report'] as const).map((half) => {
+          const q = qr.get(`${half}|${level}`);
+          return { level, half, sides: q?.n ?? 0, 'read %': q ? pct(q.read, q.n) : null };
+        }),
+      ),
+    };
     const cpuTable: BenchTable = {
       title: 'CPU ms (process CPU, all threads): per side read alone and per card (front + back together)',
       rows: levels.flatMap((level) =>
@@ -200,7 +219,7 @@ export const bench = defineBench({
     };
     const load = loads.length ? `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}` : '—';
     return {
-      tables: [fieldTable, typeTable, mrzTable, cpuTable],
+      tables: [fieldTable, typeTable, mrzTable, qrTable, cpuTable],
       data: {
         loadAverage: loads.length ? { min: Math.min(...loads), max: Math.max(...loads) } : null,
         pairs,

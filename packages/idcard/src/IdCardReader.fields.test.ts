@@ -54,7 +54,7 @@ describe('IdCardReader fields (post-processing wired in)', () => {
     expect(r.front.issues.filter((i) => i.severity === 'error')).toEqual([]);
   });
 
-  it('flags a printed name or number that the MRZ contradicts, and keeps its confidence low', async () => {
+  it('flags a printed name or date that the MRZ contradicts, gives the field the value the MRZ and QR vouch for, below the confidence floor', async () => {
     const c = await cardPair('cancuoc-2024', 43);
     const lines = { ...c.front.card.fieldLines, ...c.back.card.fieldLines };
     const forged = printedTextRecognizer(lines, c.identity.mrz, (field, text) => {
@@ -68,8 +68,13 @@ describe('IdCardReader fields (post-processing wired in)', () => {
     const codes = r.front.issues.map((i) => i.code);
     expect(codes).toContain('idcard/name-mrz-mismatch');
     expect(codes).toContain('idcard/date-mrz-mismatch');
-    expect(r.front.fields.fullName?.confidence).toBeLessThanOrEqual(0.3);
-    expect(r.front.fields.dateOfBirth?.confidence).toBeLessThanOrEqual(0.3);
+    // the print was read surely and differs: a misread or a forged print, which the session must look at
+    expect(r.front.fields.fullName?.confidence).toBeLessThan(0.6);
+    expect(r.front.fields.dateOfBirth?.confidence).toBeLessThan(0.6);
+    // the MRZ's check digit (date) and the back's QR code (name with its marks) give the values
+    expect(r.front.fields.dateOfBirth?.value).toBe(c.front.card.fields.dateOfBirth);
+    expect(r.front.fields.fullName?.value).toBe(c.front.card.fields.fullName);
+    expect(codes).toContain('idcard/fused-from-mrz');
     // read alone, the front has no MRZ to contradict it
     const alone = await reader.readSide(c.front.photo.jpeg);
     if (alone.status !== 'read') throw new Error(alone.status);

@@ -1,4 +1,4 @@
-import { type Issue, issue, isSmartCitizenError, type ParsedMrz } from '@smart-citizen/core';
+import { type CitizenIdentity, type Issue, issue, isSmartCitizenError, type ParsedMrz } from '@smart-citizen/core';
 import { applyHomography, crop, decodeImage, type Point, type RasterImage, resize } from '@smart-citizen/image';
 import type { CardFieldName, CardSide, CardType } from './cardTypes.js';
 import { IdCardError } from './errors.js';
@@ -12,10 +12,19 @@ import { mmBoxToPx, type PxBox } from './layout/canonical.js';
 import { cardLayout } from './layout/layouts.js';
 import type { NameLexicon } from './fields/nameLexicon.js';
 import { PlaceMatcher } from './fields/PlaceMatcher.js';
+import {
+  confirmedByMrz,
+  confirmedByQr,
+  mergeConfirmed,
+  mrzFromPrint,
+  type PrintedMrzFields,
+  repairMrzFromPrint,
+} from './fields/fuseSources.js';
 import { type FieldLines, type FieldValue, readCardFields } from './fields/readCardFields.js';
 import type { RecognizedChar, RecognizedLine } from './ocr/ctcDecode.js';
 import { createLineRecognizer, type LineRecognizerOptions } from './ocr/createLineRecognizer.js';
 import { type MrzReading, mrzFromLines } from './ocr/readMrz.js';
+import type { ReadCardQrOptions, ReadCardQrResult } from '@smart-citizen/qr';
 
 /** A card photo: encoded bytes (JPEG, PNG, WebP, BMP) or decoded pixels. */
 export type CardImageInput = Uint8Array | RasterImage;
@@ -70,6 +79,15 @@ export interface IdCardReaderOptions {
   minSharpness?: number;
   /** Classification score below which the card is not a known Vietnamese card. @default 0.2 */
   minLayoutScore?: number;
+  /**
+   * The QR code printed on a CCCD 2021 front or a Căn cước 2024 back is read from its zone of the
+   * rectified card with `readCardQr` (`@smart-citizen/qr`) and its fields (number, name with
+   * diacritics, date of birth, sex, residence, issue date) win over a disagreeing reading of the
+   * print. Options go to `readCardQr` (in a browser its `engine`, e.g. a zxing-wasm engine with a
+   * self-hosted `wasmUrl`: without one the code is not read and the side says `idcard/qr-unreadable`);
+   * `false` skips the QR. @default `{ timeBudgetMs: 300 }`
+   */
+  qr?: false | Pick<ReadCardQrOptions, 'engine' | 'timeBudgetMs'>;
 }
 
 /** A picture cut from the card, with where it is. */
@@ -137,7 +155,24 @@ interface RawSide {
   lines: FieldLines[];
   glare: Set<CardFieldName>;
   mrz?: MrzReading;
+  /** The identity of the side's QR payload, when it has a QR zone and the code was read. */
+  qr?: CitizenIdentity;
 }
+
+type RawRead = { result: SideResult; raw?: RawSide | undefined };
+
+/** The sources of a card that vouch for its printed fields. */
+interface CardSources {
+  mrz?: ParsedMrz | undefined;
+  mrzConfidence?: number | undefined;
+  /** The MRZ was repaired from the print (see {@link repairMrzFromPrint}). */
+  mrzRepaired?: boolean;
+  confirmed: ReturnType<typeof mergeConfirmed>['confirmed'];
+  issues: Issue[];
+}
+
+/** A QR zone is cut with this margin: the code's quiet zone and a millimetre of registration error. */
+const QR_PAD_MM = 2;
 
 function problem(status: SideProblem, message: string, started: number, quad?: Quad): SideResult {
   return {
@@ -158,6 +193,7 @@ export class IdCardReader {
   readonly #options: IdCardReaderOptions;
   readonly #recognizer: FieldLineRecognizer | undefined;
   #places: Promise<PlaceMatcher | undefined> | undefined;
+  #qr: Promise<typeof import('@smart-citizen/qr').readCardQr> | undefined;
   #closed = false;
 
   private constructor(options: IdCardReaderOptions, recognizer: FieldLineRecognizer | undefined) {
@@ -209,11 +245,12 @@ export class IdCardReader {
     const result: IdCardReadResult = { issues: [] };
     const front = input.front !== undefined ? await this.#readRaw(input.front) : undefined;
     const back = input.back !== undefined ? await this.#readRaw(input.back) : undefined;
-    const mrz = back?.raw?.mrz?.mrz ?? front?.raw?.mrz?.mrz;
-    if (front) result.front = await this.#finish(front, mrz);
+    const sources = this.#sources([front, back]);
+    result.issues.push(...sources.issues);
+    if (front) result.front = await this.#finish(front, sources);
     if (back) {
       const other = result.front?.status === 'read' ? result.front.fields : undefined;
-      result.back = await this.#finish(back, mrz, other);
+      result.back = await this.#finish(back, sources, other);
     }
     for (const [slot, r] of [
       ['front', result.front],
@@ -242,12 +279,70 @@ export class IdCardReader {
    */
   async readSide(input: CardImageInput): Promise<SideResult> {
     const raw = await this.#readRaw(input);
-    return this.#finish(raw, raw.raw?.mrz?.mrz);
+    const sources = this.#sources([raw]);
+    const r = await this.#finish(raw, sources);
+    r.issues.push(...sources.issues);
+    return r;
+  }
+
+  /**
+   * What the card's machine-readable parts vouch for: the MRZ (repaired from the print of any side
+   * where its check digits fail and the print makes them hold) and the QR payload, merged.
+   */
+  #sources(sides: readonly (RawRead | undefined)[]): CardSources {
+    const raws = sides.flatMap((s) => (s?.raw && s.result.status === 'read' ? [{ raw: s.raw, result: s.result }] : []));
+    const reading = raws.find((s) => s.raw.mrz?.mrz)?.raw.mrz ?? raws.find((s) => s.raw.mrz)?.raw.mrz;
+    let mrz = reading?.mrz;
+    let mrzConfidence = reading?.confidence;
+    let mrzRepaired = false;
+    const issues: Issue[] = [];
+    if (reading && !mrz?.valid) {
+      const printed: PrintedMrzFields = {};
+      for (const { raw, result } of raws) {
+        const { fields } = readCardFields(raw.lines, {
+          cardType: result.documentType,
+          ...(this.#options.today ? { today: this.#options.today } : {}),
+        });
+        printed.idNumber ??= fields.idNumber?.value;
+        printed.fullName ??= fields.fullName?.value;
+        if (typeof fields.dateOfBirth?.parsed === 'object') printed.dateOfBirth ??= fields.dateOfBirth.parsed;
+        const sex = fields.sex?.parsed;
+        if (sex === 'M' || sex === 'F') printed.sex ??= sex;
+        const exp = fields.expiryDate?.parsed;
+        if (exp === 'none' || typeof exp === 'object') printed.expiryDate ??= exp;
+      }
+      const opts = this.#options.today ? { today: this.#options.today } : {};
+      const repaired =
+        (mrz ? repairMrzFromPrint(mrz.lines, printed, opts) : undefined) ??
+        mrzFromPrint(
+          reading.ocr.map((l) => l.text),
+          printed,
+          opts,
+        );
+      if (repaired) {
+        mrz = repaired;
+        mrzRepaired = true;
+        // every check digit holds now, each confirmed by the print: as sure as the print's reading
+        mrzConfidence = Math.max(mrzConfidence ?? 0, 0.9);
+        issues.push(
+          issue(
+            'idcard/mrz-repaired-from-print',
+            'warning',
+            'MRZ characters were taken from the printed fields, whose values make every check digit hold',
+            'mrz',
+          ),
+        );
+      }
+    }
+    const qr = raws.find((s) => s.raw.qr)?.raw.qr;
+    const merged = mergeConfirmed(mrz ? confirmedByMrz(mrz) : undefined, qr ? confirmedByQr(qr) : undefined);
+    issues.push(...merged.issues);
+    return { mrz, mrzConfidence, mrzRepaired, confirmed: merged.confirmed, issues };
   }
 
   async #finish(
-    side: { result: SideResult; raw?: RawSide | undefined },
-    mrz: ParsedMrz | undefined,
+    side: RawRead,
+    sources: CardSources,
     otherSide?: Partial<Record<CardFieldName, FieldValue>>,
   ): Promise<SideResult> {
     const r = side.result;
@@ -256,11 +351,12 @@ export class IdCardReader {
     const started = performance.now();
     const places = raw.lines.some((l) => l.format === 'place') ? await this.#placeMatcher() : undefined;
     const { fields, issues } = readCardFields(raw.lines, {
-      mrz,
+      mrz: sources.mrz,
       lexicon: this.#options.names,
       places,
       otherSide,
       cardType: r.documentType,
+      confirmed: sources.confirmed,
       ...(this.#options.today ? { today: this.#options.today } : {}),
     });
     for (const f of raw.glare) {
@@ -268,10 +364,17 @@ export class IdCardReader {
       if (v) v.underGlare = true;
     }
     if (raw.mrz) {
-      issues.push(...raw.mrz.issues);
-      if (raw.mrz.mrz) {
-        r.mrz = raw.mrz.mrz;
-        r.mrzConfidence = raw.mrz.confidence;
+      if (sources.mrzRepaired && sources.mrz) {
+        // the issues of the MRZ as read describe check digits that hold now
+        issues.push(...raw.mrz.issues.filter((i) => i.severity === 'info'));
+        r.mrz = sources.mrz;
+        if (sources.mrzConfidence !== undefined) r.mrzConfidence = sources.mrzConfidence;
+      } else {
+        issues.push(...raw.mrz.issues);
+        if (raw.mrz.mrz) {
+          r.mrz = raw.mrz.mrz;
+          r.mrzConfidence = raw.mrz.confidence;
+        }
       }
     }
     r.fields = fields;
@@ -280,7 +383,25 @@ export class IdCardReader {
     return r;
   }
 
-  async #readRaw(input: CardImageInput): Promise<{ result: SideResult; raw?: RawSide }> {
+  /** The side's QR code, read from its zone of the rectified card (`undefined` when it does not read). */
+  async #readQr(image: RasterImage): Promise<ReadCardQrResult | undefined> {
+    const o = this.#options.qr;
+    if (o === false) return undefined;
+    try {
+      this.#qr ??= import('@smart-citizen/qr').then((m) => m.readCardQr);
+      const readCardQr = await this.#qr;
+      return await readCardQr(image, {
+        timeBudgetMs: 300,
+        ...o,
+        ...(this.#options.today ? { today: this.#options.today } : {}),
+      });
+    } catch {
+      // no QR engine here (a browser page without the zxing-wasm binary): the print is read alone
+      return undefined;
+    }
+  }
+
+  async #readRaw(input: CardImageInput): Promise<RawRead> {
     if (this.#closed) throw new IdCardError('idcard/closed', 'the reader is closed');
     const started = performance.now();
     const o = this.#options;
@@ -388,6 +509,14 @@ export class IdCardReader {
       for (const [i, f] of layout.fields.entries())
         raw.lines.push({ field: f.field, format: f.format, lines: await (reads[i] as Promise<RecognizedLine[]>) });
       if (mrzReads) raw.mrz = mrzFromLines(await mrzReads, o.today ? { today: o.today } : {});
+      if (layout.qr && o.qr !== false) {
+        const qr = await this.#readQr(crop(card, mmBoxToPx(layout.qr, QR_PAD_MM)));
+        if (qr?.ok && qr.identity) raw.qr = qr.identity;
+        else
+          issues.push(
+            issue('idcard/qr-unreadable', 'info', 'the QR code was not read: the printed fields are read alone', 'qr'),
+          );
+      }
     } else {
       issues.push(issue('idcard/ocr-not-configured', 'info', 'no line recogniser is configured: fields were not read'));
     }

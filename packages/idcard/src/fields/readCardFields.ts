@@ -3,6 +3,7 @@ import type { CardFieldName, CardType } from '../cardTypes.js';
 import type { RecognizedLine } from '../ocr/ctcDecode.js';
 import type { FieldFormat } from '../layout/CardLayout.js';
 import { type FieldReading, LOW_CONFIDENCE, joinLines } from './FieldReading.js';
+import { type ConfirmedFields, fuseConfirmed } from './fuseSources.js';
 import type { NameLexicon } from './nameLexicon.js';
 import type { PlaceMatcher } from './PlaceMatcher.js';
 import { type CardDateKind, readDate } from './readDate.js';
@@ -40,6 +41,12 @@ export interface ReadCardFieldsOptions {
   today?: Date;
   /** The card's type: on CCCD and Căn cước cards the expiry is a birthday (see {@link reconcileBirth}). */
   cardType?: CardType | undefined;
+  /**
+   * Values the card's MRZ check digits or QR payload vouch for ({@link confirmedByMrz},
+   * {@link confirmedByQr}): they win over a disagreeing reading of the print, which stays
+   * reported (see {@link fuseConfirmed}).
+   */
+  confirmed?: ConfirmedFields | undefined;
 }
 
 /** The raw OCR of one field: its lines, and how the layout says it is written. */
@@ -165,6 +172,10 @@ export function readCardFields(
         if (f.field === 'nationality') take(readNationality(l, mrz?.nationality), f.field);
         else fields[f.field] = plainText(l, f.field, issues);
     }
+  }
+  if (options.confirmed) {
+    const ocr = new Map(raw.map((f) => [f.field, line(f)]));
+    fuseConfirmed(fields, issues, options.confirmed, ocr);
   }
   return { fields, issues };
 }

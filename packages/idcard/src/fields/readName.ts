@@ -2,6 +2,7 @@ import { type Issue, foldDiacritics, issue } from '@smart-citizen/core';
 import type { RecognizedChar, RecognizedLine } from '../ocr/ctcDecode.js';
 import { editDistance } from '../ocr/evaluateLines.js';
 import { type FieldReading, LOW_CONFIDENCE, spanConfidence } from './FieldReading.js';
+import { DOUBTFUL_CHAR } from './fuseSources.js';
 import { type NameLexicon, type NameRole, fallbackNameLexicon } from './nameLexicon.js';
 
 /** Options of {@link readName}. */
@@ -95,6 +96,42 @@ function repairWord(
   return best && !tie ? best.w : undefined;
 }
 
+const foldWord = (w: string) => foldDiacritics(w).toUpperCase();
+
+/** Characters with their marks split off (NFD), so an edit distance counts a lost mark as one edit, not a letter. */
+const marks = (w: string) => w.normalize('NFD');
+
+/**
+ * The word to print where the print's letters differ from the MRZ's: among the name list's words
+ * (any role) that fold to the MRZ word, the one closest to the printed reading, marks counted
+ * (ties: the commoner); else, when the printed word is not itself a known name, the MRZ's letters
+ * with the print's marks kept on each letter that the two spell alike.
+ */
+function wordForMrz(
+  word: string,
+  mrzWord: string,
+  role: NameRole,
+  lexicon: NameLexicon,
+  printedKnown: boolean,
+): { word: string; known: boolean } | undefined {
+  let best: { w: string; d: number; n: number } | undefined;
+  const lists = [lexicon[role], lexicon.family, lexicon.middle, lexicon.given];
+  const seen = new Set<string>();
+  for (const list of lists) {
+    for (const [w, n] of list) {
+      if (seen.has(w) || foldWord(w) !== mrzWord) continue;
+      seen.add(w);
+      const d = editDistance(marks(w), marks(word));
+      if (!best || d < best.d || (d === best.d && n > best.n)) best = { w, d, n };
+    }
+  }
+  if (best) return { word: best.w, known: true };
+  if (printedKnown) return undefined;
+  const p = [...word];
+  if (p.length !== mrzWord.length) return { word: mrzWord, known: false };
+  return { word: p.map((c, k) => (foldWord(c) === mrzWord[k] ? c : (mrzWord[k] as string))).join(''), known: false };
+}
+
 /**
  * The family name whose letters without marks are the word's (`NGUYÊN` → `NGUYỄN`), when
  * exactly one known family name folds to them. Family names are close to a closed set (a few
@@ -145,13 +182,26 @@ export function readName(line: RecognizedLine, options: ReadNameOptions = {}): F
   let confidence = spanConfidence(chars);
   const mrzWords = mrzName?.split(' ');
   const out: string[] = [];
+  let fromMrz = false;
   words.forEach((w, i) => {
     const role = roleOf(i, words.length);
+    const mrzWord = mrzWords?.length === words.length ? mrzWords[i] : undefined;
+    // the MRZ spells the word's letters otherwise: take the letters from it, the marks from the print
+    if (mrzWord !== undefined && foldWord(w.text) !== mrzWord) {
+      const picked = wordForMrz(w.text, mrzWord, role, lexicon, known(lexicon, role, w.text));
+      if (picked) {
+        out.push(picked.word);
+        fromMrz = true;
+        // a sure reading of other letters is a disagreement of two sure sources, not a misread
+        const sure = w.chars.every((c) => c.confidence >= DOUBTFUL_CHAR);
+        confidence = Math.min(confidence, sure ? 0.5 : picked.known ? 0.85 : 0.65);
+        return;
+      }
+    }
     if (known(lexicon, role, w.text)) {
       out.push(w.text);
       return;
     }
-    const mrzWord = mrzWords?.length === words.length ? mrzWords[i] : undefined;
     const fixed =
       repairWord(w, role, lexicon, below, mrzWord) ?? (role === 'family' ? familyByFold(w.text, lexicon) : undefined);
     if (fixed) {
@@ -168,7 +218,18 @@ export function readName(line: RecognizedLine, options: ReadNameOptions = {}): F
   });
   const value = out.join(' ');
   if (mrzName) {
-    if (foldDiacritics(value).toUpperCase() === mrzName) confidence = 1 - (1 - confidence) * 0.5;
+    if (fromMrz) {
+      // the print and the MRZ disagreed: said so (a misread or a forged print), letters taken from the MRZ
+      issues.push(
+        issue('idcard/name-mrz-mismatch', 'error', 'the printed name and the MRZ name differ in their letters', PATH),
+        issue(
+          'idcard/fused-from-mrz',
+          'info',
+          "the name's letters were taken from the MRZ, its marks from the print or the name list",
+          PATH,
+        ),
+      );
+    } else if (foldDiacritics(value).toUpperCase() === mrzName) confidence = 1 - (1 - confidence) * 0.5;
     else {
       issues.push(
         issue('idcard/name-mrz-mismatch', 'error', 'the printed name and the MRZ name differ in their letters', PATH),
