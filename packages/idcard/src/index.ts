@@ -22,6 +22,7 @@ export * from './fields/readName.js';
 export * from './fields/nameLexicon.js';
 export * from './fields/PlaceMatcher.js';
 export * from './fields/readCardFields.js';
+export * from './fields/fuseSources.js';
 export * from './IdCardReader.js';
 export * from './geometry/findCardQuad.js';
 export { rectifyCard } from './geometry/rectify.js';

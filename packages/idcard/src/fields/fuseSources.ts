@@ -352,7 +352,7 @@ export function mrzFromPrint(
 }
 
 /** The ASCII letters of a printed name as the MRZ would spell them. */
-export const mrzLetters = (name: string): string =>
+const mrzLetters = (name: string): string =>
   foldDiacritics(name)
     .toUpperCase()
     .replace(/[^A-Z ]/g, '');
