@@ -7,8 +7,8 @@ import Tesseract from 'tesseract.js';
 import { cardTypes } from '../src/cardTypes.js';
 import { IdCardReader } from '../src/IdCardReader.js';
 import type { LineEngine } from '../src/ocr/createLineRecognizer.js';
-import { editDistance } from '../src/ocr/evaluateLines.js';
 import { benchCardSet } from './cardSets.js';
+import { cpuMs, type FieldTally, pct, tallyField as tally } from './fieldTally.js';
 
 interface Tally {
   photos: number;
@@ -18,20 +18,6 @@ interface Tally {
   cpuMs: number[];
   wallMs: number[];
 }
-interface FieldTally {
-  n: number;
-  exact: number;
-  edits: number;
-  chars: number;
-  /** Fields given with confidence ≥ 0.6 that were wrong: the "confident wrong answers". */
-  confidentWrong: number;
-}
-
-const cpuMs = (since: NodeJS.CpuUsage) => {
-  const c = process.cpuUsage(since);
-  return (c.user + c.system) / 1000;
-};
-const pct = (a: number, b: number) => (b ? Math.round((1000 * a) / b) / 10 : null);
 
 /** The baseline: raw tesseract.js (vie) on the whole photo, then regular expressions. */
 function baselineFields(text: string): { idNumber?: string; dateOfBirth?: string; fullName?: string } {
@@ -79,18 +65,6 @@ export const bench = defineBench({
     const baseCpu: number[] = [];
     const loads: number[] = [];
     let photos = 0;
-    const tally = (map: Map<string, FieldTally>, key: string, truth: string, got: string | undefined, conf = 0) => {
-      const f = map.get(key) ?? { n: 0, exact: 0, edits: 0, chars: 0, confidentWrong: 0 };
-      map.set(key, f);
-      // sets cached before the generator mapped Ð (U+00D0) to Đ print the look-alike: score as Đ
-      const t = truth.normalize('NFC').replace(/\u00d0/g, '\u0110');
-      const g = (got ?? '').normalize('NFC');
-      f.n++;
-      if (g === t) f.exact++;
-      else if (got !== undefined && conf >= 0.6) f.confidentWrong++;
-      f.edits += editDistance(t, g);
-      f.chars += [...t].length;
-    };
     try {
       for await (const s of benchCardSet(count, levels)) {
         // the reader's thresholds were chosen on the other half; only the report half is scored

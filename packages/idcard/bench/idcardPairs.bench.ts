@@ -3,26 +3,9 @@ import { type BenchTable, defineBench, percentile } from '@smart-citizen/bench';
 import { evaluationHalf } from '@smart-citizen/qr/testing';
 import type { CardFieldName } from '../src/cardTypes.js';
 import { IdCardReader, type SideResult } from '../src/IdCardReader.js';
-import { editDistance } from '../src/ocr/evaluateLines.js';
 import type { CardPhotoTruth } from '../src/testing/index.js';
 import { benchCardPairSet } from './cardSets.js';
-
-interface FieldTally {
-  n: number;
-  exact: number;
-  edits: number;
-  chars: number;
-  /** Wrong values given with confidence ≥ 0.6: the confident wrong answers. */
-  confidentWrong: number;
-}
-
-const cpuMs = (since: NodeJS.CpuUsage) => {
-  const c = process.cpuUsage(since);
-  return (c.user + c.system) / 1000;
-};
-const pct = (a: number, b: number) => (b ? Math.round((1000 * a) / b) / 10 : null);
-// sets cached before the generator mapped Ð (U+00D0) to Đ print the look-alike: score as Đ
-const norm = (s: string) => s.normalize('NFC').replace(/\u00d0/g, '\u0110');
+import { cpuMs, type FieldTally, pct, tallyField } from './fieldTally.js';
 
 type Mode = 'side' | 'card';
 type Half = 'tune' | 'report';
@@ -53,17 +36,8 @@ export const bench = defineBench({
     const kinds = new Map<string, number>();
     const qr = new Map<string, { n: number; read: number }>();
     let pairs = 0;
-    const tally = (key: string, truth: string, got: string | undefined, conf = 0) => {
-      const f = fields.get(key) ?? { n: 0, exact: 0, edits: 0, chars: 0, confidentWrong: 0 };
-      fields.set(key, f);
-      const t = norm(truth);
-      const g = norm(got ?? '');
-      f.n++;
-      if (g === t) f.exact++;
-      else if (got !== undefined && conf >= 0.6) f.confidentWrong++;
-      f.edits += editDistance(t, g);
-      f.chars += [...t].length;
-    };
+    const tally = (key: string, truth: string, got: string | undefined, conf = 0) =>
+      tallyField(fields, key, truth, got, conf);
     const push = <K>(m: Map<K, number[]>, k: K, v: number) => m.set(k, [...(m.get(k) ?? []), v]);
     const count1 = (k: string) => kinds.set(k, (kinds.get(k) ?? 0) + 1);
     /** Score the fields printed on one side against what a read gave for that side. */

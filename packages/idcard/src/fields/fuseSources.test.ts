@@ -107,14 +107,16 @@ describe('fuseConfirmed', () => {
   });
 });
 
-describe('repairMrzFromPrint', () => {
-  const printed = {
-    idNumber: holder.personalNumber,
-    dateOfBirth: holder.dateOfBirth,
-    sex: holder.sex,
-    expiryDate: holder.expiryDate,
-  };
+/** The holder's printed fields, as a perfect reading of the print gives them. */
+const printed = {
+  idNumber: holder.personalNumber,
+  fullName: holder.fullName,
+  dateOfBirth: holder.dateOfBirth,
+  sex: holder.sex,
+  expiryDate: holder.expiryDate,
+};
 
+describe('repairMrzFromPrint', () => {
   it('takes misread digits from the print where the check digits then hold', () => {
     const misread = [set(lines[0], 20, '8'), set(lines[1], 3, '7'), lines[2]];
     expect(parseMrz(misread, { today }).valid).toBe(false);
@@ -172,14 +174,6 @@ describe('readName with the MRZ letters', () => {
 });
 
 describe('mrzFromPrint', () => {
-  const printed = {
-    idNumber: holder.personalNumber,
-    fullName: holder.fullName,
-    dateOfBirth: holder.dateOfBirth,
-    sex: holder.sex,
-    expiryDate: holder.expiryDate,
-  };
-
   it('recognises a zone that glare made unparseable when every check digit read sits where the print puts it', () => {
     // characters inserted and changed, as glare does; the check digits still read right
     const damaged = [
