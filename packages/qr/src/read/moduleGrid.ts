@@ -10,6 +10,9 @@
 import type { RasterImage } from '@smart-citizen/image';
 import type { FinderPattern } from './finders.js';
 import { sampleBilinear } from './greyOps.js';
+import { alignmentCentres, softCorrect } from './softDecode.js';
+
+export { alignmentCentres };
 
 /** A 3×3 homography, row-major: maps code coordinates (modules) to image pixels. */
 export type Homography = Float64Array;
@@ -49,17 +52,6 @@ function project(h: Homography, x: number, y: number): Pt {
     x: ((h[0] ?? 0) * x + (h[1] ?? 0) * y + (h[2] ?? 0)) / w,
     y: ((h[3] ?? 0) * x + (h[4] ?? 0) * y + (h[5] ?? 0)) / w,
   };
-}
-
-/** Centres of the alignment patterns along one axis (ISO/IEC 18004 table E.1). */
-export function alignmentCentres(version: number): number[] {
-  if (version < 2) return [];
-  const n = Math.floor(version / 7) + 2;
-  const size = 17 + 4 * version;
-  const step = version === 32 ? 26 : Math.ceil((version * 4 + 4) / (n * 2 - 2)) * 2;
-  const out = [6];
-  for (let pos = size - 7; out.length < n; pos -= step) out.splice(1, 0, pos);
-  return out;
 }
 
 /** The 18-bit version information block of versions 7 and up (BCH(18,6)). */
@@ -442,10 +434,26 @@ export function decisionFeedback(
   init: Uint8Array,
   rounds = 3,
 ): Uint8Array {
+  return decisionFeedbackSoft(values, size, version, init, rounds).bits;
+}
+
+/**
+ * {@link decisionFeedback} with each module's reliability: in the last round, how much nearer
+ * its value is to the chosen bit's prediction than to the other's, in units of the model's
+ * dark–light step (fixed modules: infinity).
+ */
+export function decisionFeedbackSoft(
+  values: Float32Array,
+  size: number,
+  version: number,
+  init: Uint8Array,
+  rounds = 3,
+): { bits: Uint8Array; reliability: Float32Array } {
   const known = knownModules(version);
   const fixed = new Int8Array(size * size).fill(-1);
   for (let i = 0; i < known.dark.length; i++) fixed[(known.y[i] ?? 0) * size + (known.x[i] ?? 0)] = known.dark[i] ?? 0;
   let bits = Uint8Array.from(init, (b, i) => ((fixed[i] ?? -1) >= 0 ? (fixed[i] as number) : b));
+  const reliability = new Float32Array(size * size).fill(Number.POSITIVE_INFINITY);
   const local = localModuleMean(values, size, 4);
   const dim = 5;
   const f = new Float64Array(dim);
@@ -489,12 +497,14 @@ export function decisionFeedback(
         for (let k = 0; k < dim; k++) p0 += (w[k] ?? 0) * (ft[k] ?? 0);
         const p1 = p0 + (w[0] ?? 0);
         const v = values[i] ?? 0;
-        next[i] = Math.abs(v - p1) < Math.abs(v - p0) ? 1 : 0;
+        const margin = Math.abs(v - p0) - Math.abs(v - p1);
+        next[i] = margin > 0 ? 1 : 0;
+        reliability[i] = Math.abs(v - (p0 + p1) / 2) / (Math.abs(w[0] ?? 0) + 1e-9);
       }
     }
     bits = next;
   }
-  return bits;
+  return { bits, reliability };
 }
 
 /** Mean of the module values within `radius` modules of each module. */
@@ -681,6 +691,69 @@ const VARIANTS: readonly (readonly [number, number, number])[] = [
   [0.1, 3, 0.8],
 ];
 
+/**
+ * Grid shifts (modules) whose decision-feedback readings {@link averagedFeedback} sums: on the
+ * tuning pool (small codes, seeds 5, 7, 21, 33, 99 and seed 16's tuning half) the sum of five
+ * readings has 2–12% fewer wrong modules than one, and its reliabilities pick the wrong
+ * codewords better.
+ */
+const SHIFTS: readonly (readonly [number, number])[] = [
+  [0.15, 0],
+  [-0.15, 0],
+  [0, 0.15],
+  [0, -0.15],
+];
+
+/** Largest reliability one reading adds to a module's sum (one confident reading must not outvote four). */
+const RELIABILITY_CAP = 3;
+
+/** Soft decoding: two spare check codewords per block, codeword doubt summed over bits (tuned on the tuning pool). */
+const SOFT_OPTIONS = { slack: 2, sharpness: 4 } as const;
+
+/** The grid moved by (dx, dy) modules. */
+function shiftGrid(grid: FittedGrid, dx: number, dy: number): FittedGrid {
+  const n = grid.size;
+  const corners = [
+    { x: 0, y: 0 },
+    { x: n, y: 0 },
+    { x: 0, y: n },
+    { x: n, y: n },
+  ];
+  const h = homography(
+    corners,
+    corners.map((p) => project(grid.h, p.x + dx, p.y + dy)),
+  );
+  return h ? { ...grid, h } : grid;
+}
+
+/**
+ * Decision feedback on the grid and on {@link SHIFTS} of it: each module's bit is the sign of
+ * the sum of its readings' signed reliabilities (capped), its reliability the sum's size.
+ */
+export function averagedFeedback(
+  grey: RasterImage,
+  grid: FittedGrid,
+  centre: { bits: Uint8Array; reliability: Float32Array },
+): { bits: Uint8Array; reliability: Float32Array } {
+  const n = grid.size * grid.size;
+  const sum = new Float32Array(n);
+  const add = (r: { bits: Uint8Array; reliability: Float32Array }) => {
+    for (let i = 0; i < n; i++) {
+      sum[i] = (sum[i] as number) + (r.bits[i] ? 1 : -1) * Math.min(RELIABILITY_CAP, r.reliability[i] as number);
+    }
+  };
+  add(centre);
+  for (const [dx, dy] of SHIFTS) {
+    const v = sampleModules(grey, shiftGrid(grid, dx, dy), FEEDBACK_SPREAD);
+    const init = classifyModules(v, grid.size, grid.version);
+    if (init) add(decisionFeedbackSoft(v, grid.size, grid.version, init));
+  }
+  return {
+    bits: Uint8Array.from(sum, (v) => (v > 0 ? 1 : 0)),
+    reliability: Float32Array.from(sum, (v) => Math.abs(v)),
+  };
+}
+
 /** Sample spread (modules) of the values {@link decisionFeedback} reads. */
 const FEEDBACK_SPREAD = 0.12;
 
@@ -744,7 +817,16 @@ export function* gridBits(grey: RasterImage, grid: FittedGrid): Generator<Uint8A
   // (blur already averages a module; wide sampling mixes in the neighbours), then the
   // classifier's own bits.
   const first = classifyModules(sampled(FEEDBACK_SPREAD), grid.size, grid.version);
-  if (first) yield decisionFeedback(sampled(FEEDBACK_SPREAD), grid.size, grid.version, first);
+  if (first) {
+    const soft = decisionFeedbackSoft(sampled(FEEDBACK_SPREAD), grid.size, grid.version, first);
+    yield soft.bits;
+    // Soft decision: the reading repeated on the grid shifted by a fraction of a module each
+    // way, each module's bit the sign of its summed (capped) reliabilities, and the least
+    // reliable codewords of each block erased for Reed–Solomon (see softDecode.ts).
+    const averaged = averagedFeedback(grey, grid, soft);
+    const corrected = softCorrect(averaged.bits, averaged.reliability, grid.size, SOFT_OPTIONS);
+    if (corrected) yield corrected;
+  }
   const learnt = classifyModules(sampled(0.22), grid.size, grid.version);
   if (learnt) yield learnt;
   for (const [spread, radius, sharpen] of VARIANTS) yield thresholdModules(sampled(spread), grid.size, radius, sharpen);
