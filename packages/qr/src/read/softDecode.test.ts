@@ -1,10 +1,5 @@
 import { createRng } from '@smart-citizen/core';
-import {
-  GenericGF,
-  QRCodeDecoderErrorCorrectionLevel,
-  QRCodeVersion,
-  ReedSolomonEncoder,
-} from '@zxing/library';
+import { GenericGF, QRCodeDecoderErrorCorrectionLevel, QRCodeVersion, ReedSolomonEncoder } from '@zxing/library';
 import { describe, expect, it } from 'vitest';
 import { createZxingWasmEngine } from '../engine/createZxingWasmEngine.js';
 import { createBarcodeWriter } from '../testing/qrWriter.js';

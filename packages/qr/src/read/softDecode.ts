@@ -75,7 +75,11 @@ export interface RsDecoded {
  * @returns The corrected block, or undefined when `2·errors + erasures > checks` or the
  *   result is not a codeword.
  */
-export function rsDecode(received: Uint8Array, checks: number, erasures: readonly number[] = []): RsDecoded | undefined {
+export function rsDecode(
+  received: Uint8Array,
+  checks: number,
+  erasures: readonly number[] = [],
+): RsDecoded | undefined {
   const n = received.length;
   const f = erasures.length;
   if (f > checks) return undefined;
@@ -146,18 +150,42 @@ export function rsDecode(received: Uint8Array, checks: number, erasures: readonl
 
 /** Error-correction codewords per block, by level (L, M, Q, H) then version 1–40 (ISO/IEC 18004 table 9). */
 const EC_PER_BLOCK: Record<'L' | 'M' | 'Q' | 'H', readonly number[]> = {
-  L: [7, 10, 15, 20, 26, 18, 20, 24, 30, 18, 20, 24, 26, 30, 22, 24, 28, 30, 28, 28, 28, 28, 30, 30, 26, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30],
-  M: [10, 16, 26, 18, 24, 16, 18, 22, 22, 26, 30, 22, 22, 24, 24, 28, 28, 26, 26, 26, 26, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28],
-  Q: [13, 22, 18, 26, 18, 24, 18, 22, 20, 24, 28, 26, 24, 20, 30, 24, 28, 28, 26, 30, 28, 30, 30, 30, 30, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30],
-  H: [17, 28, 22, 16, 22, 28, 26, 26, 24, 28, 24, 28, 22, 24, 24, 30, 28, 28, 26, 28, 30, 24, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30],
+  L: [
+    7, 10, 15, 20, 26, 18, 20, 24, 30, 18, 20, 24, 26, 30, 22, 24, 28, 30, 28, 28, 28, 28, 30, 30, 26, 28, 30, 30, 30,
+    30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+  ],
+  M: [
+    10, 16, 26, 18, 24, 16, 18, 22, 22, 26, 30, 22, 22, 24, 24, 28, 28, 26, 26, 26, 26, 28, 28, 28, 28, 28, 28, 28, 28,
+    28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28,
+  ],
+  Q: [
+    13, 22, 18, 26, 18, 24, 18, 22, 20, 24, 28, 26, 24, 20, 30, 24, 28, 28, 26, 30, 28, 30, 30, 30, 30, 28, 30, 30, 30,
+    30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+  ],
+  H: [
+    17, 28, 22, 16, 22, 28, 26, 26, 24, 28, 24, 28, 22, 24, 24, 30, 28, 28, 26, 28, 30, 24, 30, 30, 30, 30, 30, 30, 30,
+    30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+  ],
 };
 
 /** Reed–Solomon blocks, by level then version 1–40 (ISO/IEC 18004 table 9). */
 const BLOCKS: Record<'L' | 'M' | 'Q' | 'H', readonly number[]> = {
-  L: [1, 1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 4, 4, 6, 6, 6, 6, 7, 8, 8, 9, 9, 10, 12, 12, 12, 13, 14, 15, 16, 17, 18, 19, 19, 20, 21, 22, 24, 25],
-  M: [1, 1, 1, 2, 2, 4, 4, 4, 5, 5, 5, 8, 9, 9, 10, 10, 11, 13, 14, 16, 17, 17, 18, 20, 21, 23, 25, 26, 28, 29, 31, 33, 35, 37, 38, 40, 43, 45, 47, 49],
-  Q: [1, 1, 2, 2, 4, 4, 6, 6, 8, 8, 8, 10, 12, 16, 12, 17, 16, 18, 21, 20, 23, 23, 25, 27, 29, 34, 34, 35, 38, 40, 43, 45, 48, 51, 53, 56, 59, 62, 65, 68],
-  H: [1, 1, 2, 4, 4, 4, 5, 6, 8, 8, 11, 11, 16, 16, 18, 16, 19, 21, 25, 25, 25, 34, 30, 32, 35, 37, 40, 42, 45, 48, 51, 54, 57, 60, 63, 66, 70, 74, 77, 81],
+  L: [
+    1, 1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 4, 4, 6, 6, 6, 6, 7, 8, 8, 9, 9, 10, 12, 12, 12, 13, 14, 15, 16, 17, 18, 19, 19,
+    20, 21, 22, 24, 25,
+  ],
+  M: [
+    1, 1, 1, 2, 2, 4, 4, 4, 5, 5, 5, 8, 9, 9, 10, 10, 11, 13, 14, 16, 17, 17, 18, 20, 21, 23, 25, 26, 28, 29, 31, 33,
+    35, 37, 38, 40, 43, 45, 47, 49,
+  ],
+  Q: [
+    1, 1, 2, 2, 4, 4, 6, 6, 8, 8, 8, 10, 12, 16, 12, 17, 16, 18, 21, 20, 23, 23, 25, 27, 29, 34, 34, 35, 38, 40, 43, 45,
+    48, 51, 53, 56, 59, 62, 65, 68,
+  ],
+  H: [
+    1, 1, 2, 4, 4, 4, 5, 6, 8, 8, 11, 11, 16, 16, 18, 16, 19, 21, 25, 25, 25, 34, 30, 32, 35, 37, 40, 42, 45, 48, 51,
+    54, 57, 60, 63, 66, 70, 74, 77, 81,
+  ],
 };
 
 /** The error-correction level of the two format bits (01 L, 00 M, 11 Q, 10 H). */
@@ -378,7 +406,9 @@ export function softCorrect(
     let ok = true;
     for (const idx of index) {
       const block = Uint8Array.from(idx, (i) => raw[i] as number);
-      const byRel = idx.map((_, i) => i).sort((p, q) => (doubt[idx[q] as number] as number) - (doubt[idx[p] as number] as number));
+      const byRel = idx
+        .map((_, i) => i)
+        .sort((p, q) => (doubt[idx[q] as number] as number) - (doubt[idx[p] as number] as number));
       let decoded: RsDecoded | undefined;
       for (let f = 0; f <= layout.checks - slack && !decoded; f += 2) {
         const d = rsDecode(block, layout.checks, byRel.slice(0, f));
@@ -401,7 +431,9 @@ export function softCorrect(
       out[p] = (((fixed[k >>> 3] as number) >>> (7 - (k & 7))) & 1) ^ (masked(mask, x, y) ? 1 : 0);
     }
     const word = FORMAT_WORDS[d] as number;
-    for (const pos of [fa, fb]) pos.forEach((p, i) => (out[p] = (word >>> (14 - i)) & 1));
+    for (const pos of [fa, fb]) {
+      for (let i = 0; i < 15; i++) out[pos[i] as number] = (word >>> (14 - i)) & 1;
+    }
     out[(size - 8) * size + 8] = 1;
     return out;
   }
