@@ -456,51 +456,68 @@ export function decisionFeedbackSoft(
   const reliability = new Float32Array(size * size).fill(Number.POSITIVE_INFINITY);
   const local = localModuleMean(values, size, 4);
   const dim = 5;
+  // The bits on a grid with a light (0) border one module wide, so neighbours need no bounds checks.
+  const side = size + 2;
+  const padded = new Uint8Array(side * side);
+  const n4 = new Float64Array(size * size);
+  const d4 = new Float64Array(size * size);
+  const ata = new Float64Array(dim * dim);
+  const atb = new Float64Array(dim);
   const f = new Float64Array(dim);
-  const features = (x: number, y: number, self: number): Float64Array => {
-    const b = (xx: number, yy: number) =>
-      xx < 0 || yy < 0 || xx >= size || yy >= size ? 0 : (bits[yy * size + xx] ?? 0);
-    f[0] = self;
-    f[1] = (b(x - 1, y) + b(x + 1, y) + b(x, y - 1) + b(x, y + 1)) / 4;
-    f[2] = (b(x - 1, y - 1) + b(x + 1, y - 1) + b(x - 1, y + 1) + b(x + 1, y + 1)) / 4;
-    f[3] = 1;
-    f[4] = local[y * size + x] ?? 0;
-    return f;
-  };
   for (let r = 0; r < rounds; r++) {
-    const ata = Array.from({ length: dim }, () => new Array<number>(dim).fill(0));
-    const atb = new Array<number>(dim).fill(0);
+    for (let y = 0; y < size; y++) padded.set(bits.subarray(y * size, (y + 1) * size), (y + 1) * side + 1);
     for (let y = 0; y < size; y++) {
       for (let x = 0; x < size; x++) {
-        const ft = features(x, y, bits[y * size + x] ?? 0);
-        const v = values[y * size + x] ?? 0;
-        for (let i = 0; i < dim; i++) {
-          for (let j = 0; j < dim; j++) (ata[i] as number[])[j] = (ata[i]?.[j] ?? 0) + (ft[i] ?? 0) * (ft[j] ?? 0);
-          atb[i] = (atb[i] ?? 0) + (ft[i] ?? 0) * v;
-        }
+        const c = (y + 1) * side + x + 1;
+        const i = y * size + x;
+        n4[i] =
+          ((padded[c - 1] as number) +
+            (padded[c + 1] as number) +
+            (padded[c - side] as number) +
+            (padded[c + side] as number)) /
+          4;
+        d4[i] =
+          ((padded[c - side - 1] as number) +
+            (padded[c - side + 1] as number) +
+            (padded[c + side - 1] as number) +
+            (padded[c + side + 1] as number)) /
+          4;
       }
     }
-    for (let i = 0; i < dim; i++) (ata[i] as number[])[i] = (ata[i]?.[i] ?? 0) + 1e-3;
-    const w = solve(ata, atb);
-    if (!w) break;
-    const next = new Uint8Array(size * size);
-    for (let y = 0; y < size; y++) {
-      for (let x = 0; x < size; x++) {
-        const i = y * size + x;
-        if ((fixed[i] ?? -1) >= 0) {
-          next[i] = fixed[i] as number;
-          continue;
-        }
-        // Only the own-bit term differs between the two hypotheses.
-        const ft = features(x, y, 0);
-        let p0 = 0;
-        for (let k = 0; k < dim; k++) p0 += (w[k] ?? 0) * (ft[k] ?? 0);
-        const p1 = p0 + (w[0] ?? 0);
-        const v = values[i] ?? 0;
-        const margin = Math.abs(v - p0) - Math.abs(v - p1);
-        next[i] = margin > 0 ? 1 : 0;
-        reliability[i] = Math.abs(v - (p0 + p1) / 2) / (Math.abs(w[0] ?? 0) + 1e-9);
+    ata.fill(0);
+    atb.fill(0);
+    for (let i = 0; i < size * size; i++) {
+      f[0] = bits[i] as number;
+      f[1] = n4[i] as number;
+      f[2] = d4[i] as number;
+      f[3] = 1;
+      f[4] = local[i] as number;
+      const v = values[i] as number;
+      for (let a = 0; a < dim; a++) {
+        const fa = f[a] as number;
+        for (let b = 0; b < dim; b++) ata[a * dim + b] = (ata[a * dim + b] as number) + fa * (f[b] as number);
+        atb[a] = (atb[a] as number) + fa * v;
       }
+    }
+    const rows = Array.from({ length: dim }, (_, a) =>
+      Array.from(ata.subarray(a * dim, (a + 1) * dim), (v, b) => (a === b ? v + 1e-3 : v)),
+    );
+    const w = solve(rows, Array.from(atb));
+    if (!w) break;
+    const [w0, w1, w2, w3, w4] = w as [number, number, number, number, number];
+    const next = new Uint8Array(size * size);
+    for (let i = 0; i < size * size; i++) {
+      if ((fixed[i] as number) >= 0) {
+        next[i] = fixed[i] as number;
+        continue;
+      }
+      // Only the own-bit term differs between the two hypotheses.
+      const p0 = w1 * (n4[i] as number) + w2 * (d4[i] as number) + w3 + w4 * (local[i] as number);
+      const p1 = p0 + w0;
+      const v = values[i] as number;
+      const margin = Math.abs(v - p0) - Math.abs(v - p1);
+      next[i] = margin > 0 ? 1 : 0;
+      reliability[i] = Math.abs(v - (p0 + p1) / 2) / (Math.abs(w0) + 1e-9);
     }
     bits = next;
   }
