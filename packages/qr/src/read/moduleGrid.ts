@@ -820,7 +820,7 @@ export function fitTriples(
  * feedback ({@link decisionFeedback}), by the classifier trained on the code's fixed modules
  * ({@link classifyModules}), then by local thresholds.
  */
-export function* gridBits(grey: RasterImage, grid: FittedGrid): Generator<Uint8Array> {
+export function* gridBits(grey: RasterImage, grid: FittedGrid, expired: () => boolean = never): Generator<Uint8Array> {
   const samples = new Map<number, Float32Array>();
   const sampled = (spread: number): Float32Array => {
     let v = samples.get(spread);
@@ -840,8 +840,10 @@ export function* gridBits(grey: RasterImage, grid: FittedGrid): Generator<Uint8A
     // Soft decision: the reading repeated on the grid shifted by a fraction of a module each
     // way, each module's bit the sign of its summed (capped) reliabilities, and the least
     // reliable codewords of each block erased for Reed–Solomon (see softDecode.ts).
+    // Four more readings cost a few ms to tens of ms under load: not started past the deadline.
+    if (expired()) return;
     const averaged = averagedFeedback(grey, grid, soft);
-    const corrected = softCorrect(averaged.bits, averaged.reliability, grid.size, SOFT_OPTIONS);
+    const corrected = expired() ? undefined : softCorrect(averaged.bits, averaged.reliability, grid.size, SOFT_OPTIONS);
     if (corrected) yield corrected;
   }
   const learnt = classifyModules(sampled(0.22), grid.size, grid.version);

@@ -209,10 +209,12 @@ function triedBefore(ctx: LadderContext, grid: FittedGrid): boolean {
   );
 }
 
-function* gridAttempts(grey: RasterImage, grid: FittedGrid): Generator<Attempt> {
+function* gridAttempts(ctx: LadderContext, grid: FittedGrid): Generator<Attempt> {
+  const { grey } = ctx;
   const back = (p: QrPoint): QrPoint =>
     gridToImage(grid, p.x / RENDER.scale - RENDER.quiet, p.y / RENDER.scale - RENDER.quiet);
-  for (const bits of gridBits(grey, grid)) yield { image: renderModules(bits, grid.size), options: PURE, back };
+  for (const bits of gridBits(grey, grid, ctx.expired))
+    yield { image: renderModules(bits, grid.size), options: PURE, back };
 }
 
 /** Local-mean binarisation with a window of ~1/12 of the short side (cached per image). */
@@ -339,7 +341,7 @@ const LADDER: Strategy[] = [
       // code's fixed patterns, sample every module, threshold a few ways and let the engine
       // decode the re-rendered grid (see moduleGrid.ts).
       if (!ctx.formats.includes('QRCode')) return;
-      for (const grid of fittedGrids(ctx)) yield* gridAttempts(ctx.grey, grid);
+      for (const grid of fittedGrids(ctx)) yield* gridAttempts(ctx, grid);
     },
   },
   {
@@ -352,7 +354,7 @@ const LADDER: Strategy[] = [
       // same regions): on the tuning halves it reads 3 more of 40 `small` misses and 4 more of
       // 26 graded-level photos, for less CPU.
       if (Math.max(ctx.grey.width, ctx.grey.height) <= 800 || !ctx.formats.includes('QRCode')) return;
-      for (const grid of templateGrids(ctx)) yield* gridAttempts(ctx.grey, grid);
+      for (const grid of templateGrids(ctx)) yield* gridAttempts(ctx, grid);
     },
   },
   {
