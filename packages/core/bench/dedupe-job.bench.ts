@@ -30,6 +30,21 @@ const idOf = (i: number) => `0790${String(i).padStart(8, '0')}`;
 const halfOf = (name: string) =>
   ((createHash('sha256').update(`dedupe-split-21:${name}`).digest()[0] as number) & 1) === 0 ? 'tune' : 'report';
 
+/**
+ * Halves stratified by photos per person: people ranked by how many photos they have (most
+ * first, ties by the seeded hash), 'tune' and 'report' alternating down the ranking. The seeded
+ * split alone can put every many-photo person in one half.
+ */
+export function stratifiedHalves(labels: string[]): Map<string, string> {
+  const count = new Map<string, number>();
+  for (const l of labels) count.set(l, (count.get(l) ?? 0) + 1);
+  const key = (l: string) => createHash('sha256').update(`dedupe-split-21:${l}`).digest('hex');
+  const ranked = [...count.keys()].sort(
+    (a, b) => (count.get(b) as number) - (count.get(a) as number) || (key(a) < key(b) ? -1 : 1),
+  );
+  return new Map(ranked.map((l, i) => [l, i % 2 === 0 ? 'tune' : 'report']));
+}
+
 /** The deepface photos placed among the synthetic faces: the alignment whose impostor spread matches the real one. */
 async function plantedFaces(data: FaceData): Promise<{ label: string; v: Float32Array }[] | undefined> {
   const real = await realFaces('default');
@@ -324,7 +339,7 @@ export const bench = defineBench({
   name: 'dedupe-job',
   pkg: 'core',
   description:
-    'the whole dedupeFaces job, in process: n synthetic accounts + the deepface photos planted, CPU s, searches/s, peak RSS; planted pairs found and wrong clusters by cosine threshold (single link) and by the normalised score (cohort normalisation), threshold chosen on the tuning half, reported on the report half. Args: n=100000 (--quick 20000), floor=0.5, cand=300, sample=20000, normalise=0, real=0, checkpoint=FILE (resume across runs), stopat=UNIX_SECONDS, pairs=FILE (dump the pairs: IDs, scores, planted person numbers and halves), from=FILE (tables from such a dump, no job), rule=MINZ,CORROBORATEDZ[,BY,SHARE][/…] (report these corroborated rules too: pair bar, corroborated bar, corroboratedBy, corroboratedShare), decrypt=twice (A/B: each template decrypted by the scan and again by getTemplates), threads=2 (scan threads of the batch search; 1: one), probes=S (search only the first S accounts, planted first, each against all), store=sqlite (the embedded default, a temp file; default memory)',
+    'the whole dedupeFaces job, in process: n synthetic accounts + the deepface photos planted, CPU s, searches/s, peak RSS; planted pairs found and wrong clusters by cosine threshold (single link) and by the normalised score (cohort normalisation), threshold chosen on the tuning half, reported on the report half. Args: n=100000 (--quick 20000), floor=0.5, cand=300, sample=20000, normalise=0, real=0, checkpoint=FILE (resume across runs), stopat=UNIX_SECONDS, pairs=FILE (dump the pairs: IDs, scores, planted person numbers and halves), from=FILE (tables from such a dump, no job), split=stratified (with from=: halves alternate down the people ranked by photos), rule=MINZ,CORROBORATEDZ[,BY,SHARE][/…] (report these corroborated rules too: pair bar, corroborated bar, corroboratedBy, corroboratedShare), decrypt=twice (A/B: each template decrypted by the scan and again by getTemplates), threads=2 (scan threads of the batch search; 1: one), probes=S (search only the first S accounts, planted first, each against all), store=sqlite (the embedded default, a temp file; default memory)',
   async run(ctx) {
     const arg = (name: string) => ctx.args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
     const n = Number(arg('n') ?? (ctx.quick ? 20_000 : 100_000));
@@ -340,6 +355,12 @@ export const bench = defineBench({
       const dumped = JSON.parse(readFileSync(from, 'utf8')) as PairsDump;
       const labelOf = new Map(dumped.planted.map(([id, person]) => [id, `person ${person}`]));
       const halfById = new Map(dumped.planted.map(([id, , half]) => [id, half]));
+      // split=stratified: people ranked by photos (most first; ties by the seeded hash), halves
+      // alternating down the ranking, so the many-photo people are in both halves.
+      if (arg('split') === 'stratified') {
+        const halfOfPerson = stratifiedHalves(dumped.planted.map(([, person]) => `person ${person}`));
+        for (const [id, person] of dumped.planted) halfById.set(id, halfOfPerson.get(`person ${person}`) as string);
+      }
       const pairs = dumped.pairs.map(([a, b, score, z]) => ({ a, b, score, z }));
       const half = (id: string) => halfById.get(id) as string;
       const { chosen, rows, grid } = qualityTables(pairs, labelOf, half, true, floor, ruleArg(arg('rule')));
