@@ -10,7 +10,7 @@
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { type BenchTable, defineBench } from '@smart-citizen/bench';
+import { type BenchTable, cpuMs, defineBench } from '@smart-citizen/bench';
 import type { CardType } from '@smart-citizen/idcard';
 import { loadGeneratorData, photographedCardPrints } from '@smart-citizen/idcard/testing';
 import type { RasterImage } from '@smart-citizen/image';
@@ -25,10 +25,6 @@ import { FVC_SETS, fingerHalf, type Impression, loadFvcSet } from './fvc.js';
 const BACKS: readonly CardType[] = ['cmnd-9', 'cmnd-12', 'cccd-2016', 'cccd-2021'];
 const PRINTED_IMPRESSIONS = 2;
 const pct = (v: number) => Math.round(v * 1000) / 10;
-const cpuMs = (start: NodeJS.CpuUsage) => {
-  const u = process.cpuUsage(start);
-  return (u.user + u.system) / 1000;
-};
 const empty = (img: RasterImage): FingerprintTemplate => ({
   width: img.width,
   height: img.height,

@@ -1,5 +1,5 @@
 import { loadavg } from 'node:os';
-import { type BenchTable, defineBench } from '@smart-citizen/bench';
+import { type BenchTable, cpuMs, defineBench } from '@smart-citizen/bench';
 import { sharedDataRoot } from '@smart-citizen/test-kit';
 import { calibrate, DEFAULT_THRESHOLD, thresholdToFmr } from '../src/calibration.js';
 import { evaluateFvc, type FvcEvaluation } from '../src/evaluate.js';
@@ -24,10 +24,6 @@ const SOURCEAFIS_EER: Record<string, number> = {
 };
 
 const pct = (v: number) => Math.round(v * 1000) / 10;
-const cpuMs = (start: NodeJS.CpuUsage) => {
-  const u = process.cpuUsage(start);
-  return (u.user + u.system) / 1000;
-};
 
 interface SetScores {
   name: string;

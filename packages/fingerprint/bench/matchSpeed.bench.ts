@@ -1,5 +1,5 @@
 import { loadavg } from 'node:os';
-import { type BenchTable, defineBench } from '@smart-citizen/bench';
+import { type BenchTable, cpuMs, defineBench } from '@smart-citizen/bench';
 import type { RasterImage } from '@smart-citizen/image';
 import { sharedDataRoot } from '@smart-citizen/test-kit';
 import { extractTemplate } from '../src/extractTemplate.js';
@@ -7,11 +7,6 @@ import { MatchWorkspace, similarity } from '../src/match/compare.js';
 import { cylindersOf } from '../src/match/mcc.js';
 import { type PreparedTemplate, prepareTemplate } from '../src/match/prepare.js';
 import { FVC_SETS, loadFvcSet } from './fvc.js';
-
-const cpuMs = (start: NodeJS.CpuUsage) => {
-  const u = process.cpuUsage(start);
-  return (u.user + u.system) / 1000;
-};
 
 /**
  * Extraction and 1:1 match speed alone: every image is extracted once (not timed), then timed:

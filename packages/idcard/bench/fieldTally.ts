@@ -10,11 +10,7 @@ export interface FieldTally {
   confidentWrong: number;
 }
 
-/** Process CPU (all threads) since `since`, in ms. */
-export const cpuMs = (since: NodeJS.CpuUsage) => {
-  const c = process.cpuUsage(since);
-  return (c.user + c.system) / 1000;
-};
+export { cpuMs } from '@smart-citizen/bench';
 
 /** `a` of `b` in per cent with one decimal; `null` for an empty count. */
 export const pct = (a: number, b: number) => (b ? Math.round((1000 * a) / b) / 10 : null);

@@ -106,6 +106,12 @@ export function percentile(values: readonly number[], p: number): number {
   return a + (b - a) * (idx - lo);
 }
 
+/** Process CPU (user + system, all threads) since `since` (a `process.cpuUsage()`), in ms. */
+export function cpuMs(since: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(since);
+  return (c.user + c.system) / 1000;
+}
+
 /** Time an async function in milliseconds. */
 export async function timeMs<T>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
   const t0 = performance.now();
