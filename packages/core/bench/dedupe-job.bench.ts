@@ -21,6 +21,7 @@ import {
 // The synthetic population and the real photos are the search bench's (adapter-postgres/bench).
 import { bestAlignment, FaceData } from '../../adapter-postgres/bench/faceData.js';
 import { realFaces } from '../../adapter-postgres/bench/realFaces.js';
+import { pairBarFromTail, strangerTail, type WindowCell, widestWindow } from './dedupeTuning.js';
 
 type Row = Record<string, Cell>;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -143,11 +144,17 @@ function judgeGroups(uf: UnionFind, labelOf: Map<string, string>, planted: strin
     0,
   );
   const largest = groups.reduce((most, ids) => Math.max(most, ids.length), 0);
-  return { total, found, clusters: groups.length, wrong, kinds, wrongAccounts, largest };
+  const accounts = groups.reduce((sum, ids) => sum + ids.length, 0);
+  return { total, found, clusters: groups.length, wrong, kinds, wrongAccounts, largest, accounts };
 }
 
-const qualityTableList = (chosen: Row[], rows: Row[], grid: Row[]) => [
+const qualityTableList = (chosen: Row[], rows: Row[], grid: Row[], windows: Row[] = []) => [
   { title: 'Threshold chosen on the tuning half, reported on the report half', rows: chosen },
+  {
+    title:
+      "The documented rule's choice: minZ from the strangers' tail (no labels), then per corroboration setting the run of corroborated bars (0.025 steps) that meet the tuning-half targets",
+    rows: windows,
+  },
   { title: 'Planted pairs found and wrong clusters by threshold and half', rows },
   {
     title:
@@ -196,7 +203,8 @@ function qualityTables(
   normalise: boolean,
   floor: number,
   rules: Rule[],
-): { chosen: Row[]; rows: Row[]; grid: Row[] } {
+  accounts: number,
+): { chosen: Row[]; rows: Row[]; grid: Row[]; windows: Row[]; notes: string[] } {
   const plantedIds = [...labelOf.keys()];
   const inHalf = (id: string, half: string) => (labelOf.has(id) ? halfOfPlanted(id) : halfOf(id)) === half;
   const rows: Row[] = [];
@@ -262,6 +270,8 @@ function qualityTables(
   // and the held-out part is the planted people. A half of the synthetic accounts holds a quarter
   // of the stranger pairs, so bars chosen on it are too low for the whole gallery.
   const grid: Row[] = [];
+  const windows: Row[] = [];
+  const notes: string[] = [];
   if (normalise) {
     const inPlantedHalf = (id: string, half: string) => !labelOf.has(id) || inHalf(id, half);
     const scopeOf = (half: string | undefined) =>
@@ -284,9 +294,11 @@ function qualityTables(
     };
     const ruleRow = (label: string, rule: Rule) => {
       const { re, al } = evaluate(rule);
+      const { tu } = evaluate(rule);
       return {
         score: label,
         'threshold (tuning half)': ruleText(rule),
+        'tuning half: found, wrong clusters': cell(tu),
         'report half: planted pairs found': `${re.found} / ${re.total}`,
         'report half: found share': r3(re.found / Math.max(1, re.total)),
         'report half: wrong clusters': `${re.wrong} / ${re.clusters}`,
@@ -322,10 +334,65 @@ function qualityTables(
         }
       }
     }
-    if (best) chosen.push(ruleRow('normalised, corroborated (chosen)', best.rule));
+    // The documented rule's choice (session 11, written down before the 1,000,061 pairs were judged
+    // with it). 1. minZ from the strangers' tail, no labels, so held out by construction: the lowest
+    // z (0.05 steps) at which the gallery is expected to hold ≤ 0.1 pairs of all the job's pairs.
+    // 2. For each corroboration setting, corroboratedZ from 3 to minZ in 0.025 steps on the tuning
+    // half: a bar is feasible when the tuning half finds the most planted pairs any bar finds there
+    // and ≤ 1% of its clusters are wrong. The setting with the longest run of feasible bars (the
+    // first in CORROBORATION order on a tie), at the middle of that run: the loosest feasible bar
+    // (the grid above) sits next to a wrong cluster of the tuning half.
+    const tail = strangerTail(pairs.map((p) => p.z));
+    const minZ = pairBarFromTail(tail, 0.1);
+    const bars = Array.from({ length: Math.floor((minZ - 3) / 0.025 + 1e-9) + 1 }, (_, j) => r3(3 + 0.025 * j));
+    const tuned = CORROBORATION.map(([by, share]) => ({
+      by,
+      share,
+      cells: bars.map((corroboratedZ) => ({
+        corroboratedZ,
+        j: judgeCorroborated(
+          (scopes[0] as (typeof scopes)[0]).scored,
+          { minZ, corroboratedZ, by, share },
+          labelOf,
+          (scopes[0] as (typeof scopes)[0]).planted,
+        ),
+      })),
+    }));
+    const most = Math.max(...tuned.flatMap((t) => t.cells.map((c) => c.j.found)));
+    const feasible = (j: ReturnType<typeof judge>) => j.found === most && j.wrong <= 0.01 * j.clusters;
+    const windowed = tuned.map((t) => ({
+      ...t,
+      window: widestWindow(t.cells.map((c): WindowCell => ({ corroboratedZ: c.corroboratedZ, ok: feasible(c.j) }))),
+    }));
+    const widest = windowed.reduce<(typeof windowed)[0] | undefined>(
+      (w, t) => (t.window && (!w?.window || t.window.cells > w.window.cells) ? t : w),
+      undefined,
+    );
+    for (const t of windowed)
+      windows.push({
+        'pair bar (minZ, from the tail)': minZ,
+        'common accounts (corroboratedBy)': t.by,
+        'share (corroboratedShare)': t.share,
+        'feasible corroborated bars (tuning half)': t.window ? `${t.window.lo}–${t.window.hi}` : 'none',
+        bars: t.window?.cells ?? 0,
+        centre: t.window?.centre ?? '—',
+        chosen: t === widest,
+      });
+    if (widest?.window) {
+      const rule = { minZ, corroboratedZ: widest.window.centre, by: widest.by, share: widest.share };
+      chosen.push(ruleRow('normalised, corroborated: centre of the widest tuning window (chosen)', rule));
+      // Label-free, beside it: strangers expected to match an account of the proposed clusters at
+      // the corroborated bar (each such match is a lookalike the corroboration has to stop).
+      const al = judgeCorroborated((scopes[2] as (typeof scopes)[2]).scored, rule, labelOf, []);
+      const attach = (z: number) => (al.accounts * 2 * tail.at(z)) / accounts;
+      notes.push(
+        `minZ from the tail of all ${pairs.length} pairs: ${tail.n0} at z ≥ ${tail.z0}, ${tail.n1} at z ≥ ${tail.z1} (λ ${r3(tail.lambda)} per unit of z) → ≤ 0.1 pairs expected from z ${minZ}. The chosen rule proposes ${al.clusters} clusters of ${al.accounts} accounts; strangers expected to match one of them at the corroborated bar ${rule.corroboratedZ}: ${r3(attach(rule.corroboratedZ))} (at 3.85: ${r3(attach(3.85))}, at 4: ${r3(attach(4))}).`,
+      );
+    }
+    if (best) chosen.push(ruleRow('normalised, corroborated: loosest feasible grid cell (session 10)', best.rule));
     for (const rule of rules) chosen.push(ruleRow('normalised, corroborated (rule=)', rule));
   }
-  return { chosen, rows, grid };
+  return { chosen, rows, grid, windows, notes };
 }
 
 /**
@@ -363,10 +430,14 @@ export const bench = defineBench({
       }
       const pairs = dumped.pairs.map(([a, b, score, z]) => ({ a, b, score, z }));
       const half = (id: string) => halfById.get(id) as string;
-      const { chosen, rows, grid } = qualityTables(pairs, labelOf, half, true, floor, ruleArg(arg('rule')));
+      const split = arg('split') === 'stratified' ? 'stratified' : 'seeded';
+      const q = qualityTables(pairs, labelOf, half, true, floor, ruleArg(arg('rule')), dumped.accounts);
       const searched = dumped.searched ? `, the first ${dumped.searched} of them searched` : '';
-      notes.push(`From ${dumped.pairs.length} pairs ≥ ${floor} of a run over ${dumped.accounts} accounts${searched}.`);
-      return { tables: qualityTableList(chosen, rows, grid), notes };
+      notes.push(
+        `From ${dumped.pairs.length} pairs ≥ ${floor} of a run over ${dumped.accounts} accounts${searched}; halves: ${split}.`,
+        ...q.notes,
+      );
+      return { tables: qualityTableList(q.chosen, q.rows, q.grid, q.windows), notes };
     }
     ctx.progress('embedding the deepface photos');
     const planted = arg('real') === '0' ? [] : ((await plantedFaces(data)) ?? []);
@@ -522,14 +593,22 @@ export const bench = defineBench({
         }),
       );
     }
-    const { chosen, rows, grid } = qualityTables(
+    const {
+      chosen,
+      rows,
+      grid,
+      windows,
+      notes: tuning,
+    } = qualityTables(
       pairs,
       labelOf,
       (id) => halfOf(labelOf.get(id) as string),
       normalise,
       floor,
       ruleArg(arg('rule')),
+      accounts,
     );
+    notes.push(...tuning);
     notes.push(
       `Halves: planted identities and synthetic accounts split by a seeded SHA-256 of the label / ID ('dedupe-split-21'); a half's figures use the pairs inside it. Planted: ${planted.length} photos of ${new Set(planted.map((p) => p.label)).size} people; every synthetic account is a different person.`,
       'CPU from process.cpuUsage (the whole process: the job and its store), peak RSS from process.resourceUsage; load average beside each figure.',
@@ -540,7 +619,7 @@ export const bench = defineBench({
           title: 'The dedupe job in process (256-bit code scan in WebAssembly, tiled, + exact re-rank)',
           rows: [runRow],
         },
-        ...qualityTableList(chosen, rows, grid),
+        ...qualityTableList(chosen, rows, grid, windows),
       ],
       notes,
       data: { pairs: pairs.length },
