@@ -60,7 +60,7 @@ export function strangerTail(zs: readonly number[], z0 = 3.5, z1 = 4): StrangerT
 export function pairBarFromTail(tail: StrangerTail, expected = 0.1, step = 0.05): number {
   let z = Math.ceil(tail.z1 / step - 1e-9) * step;
   while (tail.at(z) > expected) z += step;
-  return Math.round(z / step) * step;
+  return Number((Math.round(z / step) * step).toFixed(6));
 }
 
 /** One corroborated bar tried on the tuning half: `ok` when it meets the tuning targets. */
