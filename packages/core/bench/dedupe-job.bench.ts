@@ -249,9 +249,11 @@ function qualityTables(
     if (pick !== undefined) {
       const rep = byHalf('report', pick);
       const all = byHalf(undefined, pick);
+      const tu = byHalf('tune', pick);
       chosen.push({
         score,
         'threshold (tuning half)': pick,
+        'tuning half: found, wrong clusters': `${tu.found} / ${tu.total}, ${tu.wrong} / ${tu.clusters}`,
         'report half: planted pairs found': `${rep.found} / ${rep.total}`,
         'report half: found share': r3(rep.found / Math.max(1, rep.total)),
         'report half: wrong clusters': `${rep.wrong} / ${rep.clusters}`,
