@@ -81,6 +81,59 @@ describe('IdCardReader fields (post-processing wired in)', () => {
     expect(alone.issues.map((i) => i.code)).not.toContain('idcard/name-mrz-mismatch');
   });
 
+  it('repairs an MRZ from the QR code where the print misread the same field, and says so', async () => {
+    const c = await cardPair('cancuoc-2024', 43);
+    const lines = { ...c.front.card.fieldLines, ...c.back.card.fieldLines };
+    const bump = (d: string) => String((Number(d) + 1) % 10);
+    // the day of birth misread on the front's print and in the MRZ, differently
+    const misread = printedTextRecognizer(lines, c.identity.mrz, (field, text) => {
+      if (field === 'dateOfBirth') return text.replace(/^(\d)(\d)/, (_, a: string, b: string) => `${a}${bump(b)}`);
+      if (field === 'mrz' && /^\d{7}[MF]/.test(text))
+        return `${text.slice(0, 5)}${bump(bump(text[5] as string))}${text.slice(6)}`;
+      return text;
+    });
+    await using reader = await IdCardReader.create({ recognizer: misread, today });
+    const r = await reader.read({ front: c.front.photo.jpeg, back: c.back.photo.jpeg });
+    if (r.back?.status !== 'read' || r.front?.status !== 'read')
+      throw new Error(`${r.front?.status} / ${r.back?.status}`);
+    expect(r.back.mrz?.valid).toBe(true);
+    expect(r.back.mrz?.lines).toEqual(c.identity.mrz);
+    const codes = r.issues.map((i) => i.code);
+    expect(codes).toContain('idcard/mrz-repaired-from-qr');
+    expect(codes).not.toContain('idcard/mrz-repaired-from-print');
+    expect(r.front.fields.dateOfBirth?.value).toBe(c.front.card.fields.dateOfBirth);
+    // without the QR the print alone does not make the check digits hold: the MRZ stays invalid
+    await using noQr = await IdCardReader.create({ recognizer: misread, today, qr: false });
+    const alone = await noQr.read({ front: c.front.photo.jpeg, back: c.back.photo.jpeg });
+    if (alone.back?.status !== 'read') throw new Error(String(alone.back?.status));
+    expect(alone.back.mrz?.valid ?? false).toBe(false);
+    expect(alone.issues.map((i) => i.code)).not.toContain('idcard/mrz-repaired-from-print');
+  });
+
+  it('gives a cut-off front the fields the MRZ of its back vouches for, said to come from there', async () => {
+    const c = await cardPair('cccd-2021', 41);
+    const cut = await photographCard(c.front.card.image, 0, createRng(44), { cutOff: true });
+    const lines = { ...c.front.card.fieldLines, ...c.back.card.fieldLines };
+    await using reader = await IdCardReader.create({ recognizer: printedTextRecognizer(lines, c.identity.mrz), today });
+    const r = await reader.read({ front: cut.jpeg, back: c.back.photo.jpeg });
+    expect(r.front?.status).toBe('card-cut-off');
+    if (!r.front || r.front.status === 'read') return;
+    expect(r.front.documentType).toBe('cccd-2021');
+    expect(r.front.side).toBe('front');
+    expect(r.front.fields?.idNumber?.value).toBe(c.front.card.fields.idNumber);
+    expect(r.front.fields?.dateOfBirth?.value).toBe(c.front.card.fields.dateOfBirth);
+    // a name the MRZ spells without its marks is not given; a QR read from the photo gives it with them
+    const name = r.front.fields?.fullName?.value;
+    if (name !== undefined) expect(name).toBe(c.front.card.fields.fullName);
+    expect(r.front.issues.filter((i) => i.code === 'idcard/field-from-other-side').map((i) => i.path)).toEqual(
+      expect.arrayContaining(['idNumber', 'dateOfBirth']),
+    );
+    // read alone, the cut-off side has nothing to stand in for its print
+    const alone = await reader.readSide(cut.jpeg);
+    expect(alone.status).toBe('card-cut-off');
+    if (alone.status !== 'read') expect(alone.fields).toBeUndefined();
+  });
+
   it('sets aside an unreadable number and repairs a place to the administrative unit', async () => {
     const c = await cardPair('cccd-2016', 47);
     const recognizer = printedTextRecognizer(c.front.card.fieldLines, undefined, (field, text) => {

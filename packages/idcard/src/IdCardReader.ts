@@ -15,12 +15,20 @@ import { PlaceMatcher } from './fields/PlaceMatcher.js';
 import {
   confirmedByMrz,
   confirmedByQr,
+  fuseConfirmed,
   mergeConfirmed,
-  mrzFromPrint,
+  type MrzSourceFields,
   type PrintedMrzFields,
-  repairMrzFromPrint,
+  rebuildMrzFromSources,
+  repairMrzFromSources,
 } from './fields/fuseSources.js';
-import { type FieldLines, type FieldValue, readCardFields } from './fields/readCardFields.js';
+import {
+  type FieldLines,
+  type FieldValue,
+  type ReadCardFieldsOptions,
+  readCardFields,
+} from './fields/readCardFields.js';
+import { type PrintedFields, readPrintedFields } from './fields/readPrintedFields.js';
 import type { RecognizedChar, RecognizedLine } from './ocr/ctcDecode.js';
 import { createLineRecognizer, type LineRecognizerOptions } from './ocr/createLineRecognizer.js';
 import { type MrzReading, mrzFromLines } from './ocr/readMrz.js';
@@ -130,7 +138,23 @@ export type SideResult =
       issues: Issue[];
       ms: number;
     }
-  | { status: SideProblem; issues: Issue[]; ms: number; quad?: Quad };
+  | {
+      status: SideProblem;
+      issues: Issue[];
+      ms: number;
+      quad?: Quad;
+      /** The card's type, when the other side of the card was read (`read({ front, back })`). */
+      documentType?: CardType;
+      /** Which side of that card this photo was given as. */
+      side?: CardSide;
+      /**
+       * The fields this side prints that the card's other sources vouch for — the MRZ where its
+       * check digits hold, the QR payload (read from the other side, or from this photo when only
+       * the card's edge is missing) — each with an `idcard/field-from-other-side` info issue:
+       * none of them was read from this side's print.
+       */
+      fields?: Partial<Record<CardFieldName, FieldValue>>;
+    };
 
 /** Result of {@link IdCardReader.read}. */
 export interface IdCardReadResult {
@@ -169,6 +193,70 @@ interface CardSources {
   mrzRepaired?: boolean;
   confirmed: ReturnType<typeof mergeConfirmed>['confirmed'];
   issues: Issue[];
+  /** The print of each side as read for an MRZ repair (no MRZ, no fusion yet), for #finish to reuse. */
+  printedPass: ReadonlyMap<RawSide, PrintedFields>;
+}
+
+/** The values of a QR payload for the fields the MRZ repeats. */
+function qrMrzFields(qr: CitizenIdentity): PrintedMrzFields {
+  return {
+    idNumber: qr.idNumber,
+    fullName: qr.fullName,
+    dateOfBirth: qr.dateOfBirth?.day && qr.dateOfBirth.month ? qr.dateOfBirth : undefined,
+    sex: qr.sex,
+    expiryDate: qr.noExpiry ? 'none' : qr.expiryDate,
+  };
+}
+
+/** A side's printed reading with the card's confirmed values put in ({@link fuseConfirmed}). */
+function fuseReading(
+  pass: PrintedFields,
+  confirmed: CardSources['confirmed'],
+): { fields: PrintedFields['fields']; issues: Issue[] } {
+  fuseConfirmed(pass.fields, pass.issues, confirmed, pass.lines);
+  return { fields: pass.fields, issues: pass.issues };
+}
+
+/** How sure a field that only the card's MRZ (check digits holding) or QR names is: its print was not read. */
+const FROM_OTHER_SIDE_CONFIDENCE = 0.9;
+
+/**
+ * A side that could not be read, of a card whose other side was: the fields its layout prints
+ * that the card's MRZ or QR vouch for, each said to come from there.
+ */
+function fillFromOtherSources(
+  r: Extract<SideResult, { status: SideProblem }>,
+  slot: CardSide,
+  other: Extract<SideResult, { status: 'read' }>,
+  sources: CardSources,
+): void {
+  const side: CardSide = other.side === 'front' ? 'back' : 'front';
+  const layout = cardLayout(other.documentType, side);
+  const fields: Partial<Record<CardFieldName, FieldValue>> = {};
+  for (const { field } of layout.fields) {
+    const c = sources.confirmed[field];
+    if (!c || fields[field]) continue;
+    fields[field] = {
+      value: c.value,
+      confidence: FROM_OTHER_SIDE_CONFIDENCE,
+      text: '',
+      ...(c.parsed !== undefined ? { parsed: c.parsed } : {}),
+    };
+    r.issues.push(
+      issue(
+        'idcard/field-from-other-side',
+        'info',
+        c.source === 'qr'
+          ? `the ${slot} was not read: the field is the card's QR code's value`
+          : `the ${slot} was not read: the field is the MRZ's value, whose check digit holds`,
+        field,
+      ),
+    );
+  }
+  if (Object.keys(fields).length === 0) return;
+  r.documentType = other.documentType;
+  r.side = side;
+  r.fields = fields;
 }
 
 /** A QR zone is cut with this margin: the code's quiet zone and a millimetre of registration error. */
@@ -245,13 +333,18 @@ export class IdCardReader {
     const result: IdCardReadResult = { issues: [] };
     const front = input.front !== undefined ? await this.#readRaw(input.front) : undefined;
     const back = input.back !== undefined ? await this.#readRaw(input.back) : undefined;
-    const sources = this.#sources([front, back]);
+    const sources = await this.#sources([front, back]);
     result.issues.push(...sources.issues);
     if (front) result.front = await this.#finish(front, sources);
     if (back) {
       const other = result.front?.status === 'read' ? result.front.fields : undefined;
       result.back = await this.#finish(back, sources, other);
     }
+    for (const [slot, r, other] of [
+      ['front', result.front, result.back],
+      ['back', result.back, result.front],
+    ] as const)
+      if (r && r.status !== 'read' && other?.status === 'read') fillFromOtherSources(r, slot, other, sources);
     for (const [slot, r] of [
       ['front', result.front],
       ['back', result.back],
@@ -279,7 +372,7 @@ export class IdCardReader {
    */
   async readSide(input: CardImageInput): Promise<SideResult> {
     const raw = await this.#readRaw(input);
-    const sources = this.#sources([raw]);
+    const sources = await this.#sources([raw]);
     const r = await this.#finish(raw, sources);
     r.issues.push(...sources.issues);
     return r;
@@ -289,20 +382,23 @@ export class IdCardReader {
    * What the card's machine-readable parts vouch for: the MRZ (repaired from the print of any side
    * where its check digits fail and the print makes them hold) and the QR payload, merged.
    */
-  #sources(sides: readonly (RawRead | undefined)[]): CardSources {
+  async #sources(sides: readonly (RawRead | undefined)[]): Promise<CardSources> {
     const raws = sides.flatMap((s) => (s?.raw && s.result.status === 'read' ? [{ raw: s.raw, result: s.result }] : []));
     const reading = raws.find((s) => s.raw.mrz?.mrz)?.raw.mrz ?? raws.find((s) => s.raw.mrz)?.raw.mrz;
     let mrz = reading?.mrz;
     let mrzConfidence = reading?.confidence;
     let mrzRepaired = false;
     const issues: Issue[] = [];
+    const printedPass = new Map<RawSide, PrintedFields>();
+    // a QR code read from a photo whose card was cut off counts too
+    const qr = raws.find((s) => s.raw.qr)?.raw.qr ?? sides.find((s) => s?.raw?.qr)?.raw?.qr;
     if (reading && !mrz?.valid) {
       const printed: PrintedMrzFields = {};
       for (const { raw, result } of raws) {
-        const { fields } = readCardFields(raw.lines, {
-          cardType: result.documentType,
-          ...(this.#options.today ? { today: this.#options.today } : {}),
-        });
+        // read as #finish would read it without an MRZ: if the MRZ stays unrepaired, #finish takes this reading
+        const pass = readPrintedFields(raw.lines, await this.#fieldOptions(raw, result.documentType));
+        printedPass.set(raw, pass);
+        const { fields } = pass;
         printed.idNumber ??= fields.idNumber?.value;
         printed.fullName ??= fields.fullName?.value;
         if (typeof fields.dateOfBirth?.parsed === 'object') printed.dateOfBirth ??= fields.dateOfBirth.parsed;
@@ -311,33 +407,57 @@ export class IdCardReader {
         const exp = fields.expiryDate?.parsed;
         if (exp === 'none' || typeof exp === 'object') printed.expiryDate ??= exp;
       }
+      // the QR first: a name line that no check digit covers is taken from it on a tie
+      const values: MrzSourceFields[] = [
+        ...(qr ? [{ ...qrMrzFields(qr), source: 'qr' as const }] : []),
+        { ...printed, source: 'print' },
+      ];
       const opts = this.#options.today ? { today: this.#options.today } : {};
       const repaired =
-        (mrz ? repairMrzFromPrint(mrz.lines, printed, opts) : undefined) ??
-        mrzFromPrint(
+        (mrz ? repairMrzFromSources(mrz.lines, values, opts) : undefined) ??
+        rebuildMrzFromSources(
           reading.ocr.map((l) => l.text),
-          printed,
+          values,
           opts,
         );
       if (repaired) {
-        mrz = repaired;
+        mrz = repaired.mrz;
         mrzRepaired = true;
-        // every check digit holds now, each confirmed by the print: as sure as the print's reading
+        // every check digit holds now, each confirmed by the values taken: as sure as the print's reading
         mrzConfidence = Math.max(mrzConfidence ?? 0, 0.9);
-        issues.push(
-          issue(
-            'idcard/mrz-repaired-from-print',
-            'warning',
-            'MRZ characters were taken from the printed fields, whose values make every check digit hold',
-            'mrz',
-          ),
-        );
+        if (repaired.from.includes('print'))
+          issues.push(
+            issue(
+              'idcard/mrz-repaired-from-print',
+              'warning',
+              'MRZ characters were taken from the printed fields, whose values make every check digit hold',
+              'mrz',
+            ),
+          );
+        if (repaired.from.includes('qr'))
+          issues.push(
+            issue(
+              'idcard/mrz-repaired-from-qr',
+              'warning',
+              "MRZ characters were taken from the QR code's values, which make every check digit read hold",
+              'mrz',
+            ),
+          );
       }
     }
-    const qr = raws.find((s) => s.raw.qr)?.raw.qr;
     const merged = mergeConfirmed(mrz ? confirmedByMrz(mrz) : undefined, qr ? confirmedByQr(qr) : undefined);
     issues.push(...merged.issues);
-    return { mrz, mrzConfidence, mrzRepaired, confirmed: merged.confirmed, issues };
+    return { mrz, mrzConfidence, mrzRepaired, confirmed: merged.confirmed, issues, printedPass };
+  }
+
+  /** The options of a side's field reading that do not depend on the card's other sources. */
+  async #fieldOptions(raw: RawSide, cardType: CardType): Promise<ReadCardFieldsOptions> {
+    return {
+      lexicon: this.#options.names,
+      places: raw.lines.some((l) => l.format === 'place') ? await this.#placeMatcher() : undefined,
+      cardType,
+      ...(this.#options.today ? { today: this.#options.today } : {}),
+    };
   }
 
   async #finish(
@@ -349,16 +469,18 @@ export class IdCardReader {
     const raw = side.raw;
     if (r.status !== 'read' || !raw) return r;
     const started = performance.now();
-    const places = raw.lines.some((l) => l.format === 'place') ? await this.#placeMatcher() : undefined;
-    const { fields, issues } = readCardFields(raw.lines, {
-      mrz: sources.mrz,
-      lexicon: this.#options.names,
-      places,
-      otherSide,
-      cardType: r.documentType,
-      confirmed: sources.confirmed,
-      ...(this.#options.today ? { today: this.#options.today } : {}),
-    });
+    const pass = sources.printedPass.get(raw);
+    // the reading done for the MRZ repair is this one when the MRZ stays unrepaired (an invalid MRZ
+    // is not cross-checked) and no other side's fields could change it (they help an ID number only)
+    const reuse = pass && !sources.mrzRepaired && (!otherSide || !raw.lines.some((l) => l.format === 'id-number'));
+    const { fields, issues } = reuse
+      ? fuseReading(pass, sources.confirmed)
+      : readCardFields(raw.lines, {
+          ...(await this.#fieldOptions(raw, r.documentType)),
+          mrz: sources.mrz,
+          otherSide,
+          confirmed: sources.confirmed,
+        });
     for (const f of raw.glare) {
       const v = fields[f];
       if (v) v.underGlare = true;
@@ -431,8 +553,13 @@ export class IdCardReader {
     const found = findCardQuad(img);
     if (found.status === 'not-found')
       return { result: problem('no-card', 'no card outline was found in the photo', started) };
-    if (found.status === 'cut-off')
-      return { result: problem('card-cut-off', 'the card runs off the edge of the photo', started, found.quad) };
+    if (found.status === 'cut-off') {
+      const result = problem('card-cut-off', 'the card runs off the edge of the photo', started, found.quad);
+      // the card's QR code may still lie whole in the photo: its values can stand in for the unread print
+      const qr = this.#recognizer ? await this.#readQr(img) : undefined;
+      result.ms = performance.now() - started;
+      return qr?.ok && qr.identity ? { result, raw: { lines: [], glare: new Set(), qr: qr.identity } } : { result };
+    }
     const quad = found.quad;
     const longSide = Math.max(
       Math.hypot(quad[1].x - quad[0].x, quad[1].y - quad[0].y),

@@ -8,7 +8,9 @@ import {
   fuseConfirmed,
   mergeConfirmed,
   mrzFromPrint,
+  rebuildMrzFromSources,
   repairMrzFromPrint,
+  repairMrzFromSources,
 } from './fuseSources.js';
 import type { FieldValue } from './readCardFields.js';
 import { readName } from './readName.js';
@@ -190,5 +192,64 @@ describe('mrzFromPrint', () => {
     expect(mrzFromPrint(damaged, { ...printed, idNumber: '001093047065' }, { today })).toBeUndefined();
     expect(mrzFromPrint(damaged, { ...printed, sex: undefined }, { today })).toBeUndefined();
     expect(mrzFromPrint(['garbage', 'x', ''], printed, { today })).toBeUndefined();
+  });
+});
+
+describe('repairMrzFromSources: the QR payload beside the print', () => {
+  const qr = { ...printed, fullName: 'Ung Hoàng Hiệp', source: 'qr' as const };
+  const dobMisread = [lines[0], set(lines[1], 3, '7'), lines[2]];
+
+  it('takes a value from the QR where the print misread it and the check digits confirm the QR', () => {
+    const badPrint = { ...printed, dateOfBirth: { year: 1993, month: 1, day: 8 }, source: 'print' as const };
+    expect(repairMrzFromSources(dobMisread, [badPrint], { today })).toBeUndefined();
+    const fixed = repairMrzFromSources(dobMisread, [qr, badPrint], { today });
+    expect(fixed?.mrz.lines).toEqual(lines);
+    expect(fixed?.from).toEqual(['qr']);
+  });
+
+  it('says the print when the print gave the value too', () => {
+    expect(repairMrzFromSources(dobMisread, [qr, { ...printed, source: 'print' }], { today })?.from).toEqual(['print']);
+  });
+
+  it('never takes a QR value that the check digits read do not confirm', () => {
+    // the QR names another date of birth: the MRZ's date check digit and composite hold for neither
+    const forgedQr = { ...qr, dateOfBirth: { year: 1993, month: 1, day: 7 } };
+    expect(repairMrzFromSources(dobMisread, [forgedQr], { today })).toBeUndefined();
+    // beside a print that reads it right, the print's value is the one taken
+    const fixed = repairMrzFromSources(dobMisread, [forgedQr, { ...printed, source: 'print' }], { today });
+    expect(fixed?.mrz.lines).toEqual(lines);
+    expect(fixed?.from).toEqual(['print']);
+    expect(fixed?.mrz.dateOfBirthRaw).toBe('930105');
+  });
+});
+
+describe('rebuildMrzFromSources', () => {
+  const damaged = [
+    `${lines[0].slice(0, 3)}72${lines[0].slice(5)}`,
+    `${lines[1].slice(0, 2)}0${lines[1].slice(2)}`,
+    lines[2],
+  ];
+  const badIdPrint = { ...printed, idNumber: '001093047065', source: 'print' as const };
+
+  it('rebuilds the zone from the QR number where the print misread it', () => {
+    expect(rebuildMrzFromSources(damaged, [badIdPrint], { today })).toBeUndefined();
+    const qr = { idNumber: holder.personalNumber, fullName: 'Ung Hoàng Hiệp', source: 'qr' as const };
+    const r = rebuildMrzFromSources(damaged, [qr, badIdPrint], { today });
+    expect(r?.mrz.lines).toEqual(lines);
+    expect(r?.from).toEqual(['print', 'qr']);
+  });
+
+  it('refuses a QR number that disagrees with the check digits read', () => {
+    const qr = { idNumber: '001093047066', fullName: 'Ung Hoàng Hiệp', source: 'qr' as const };
+    expect(rebuildMrzFromSources(damaged, [qr, badIdPrint], { today })).toBeUndefined();
+  });
+
+  it('takes the source name closest to a name line that is not a clean line of letters', () => {
+    const smudged = [damaged[0], damaged[1], `UNG<<H0ANG<HIEP${'<'.repeat(15)}`] as string[];
+    const qr = { fullName: 'Ung Hoàng Hiệp', source: 'qr' as const };
+    const print = { ...printed, fullName: 'UNG HOÀNG HIỆT', source: 'print' as const };
+    const r = rebuildMrzFromSources(smudged, [print, qr], { today });
+    expect(r?.mrz.lines[2]).toBe(lines[2]);
+    expect(r?.from).toEqual(['print', 'qr']);
   });
 });

@@ -211,41 +211,90 @@ const yymmdd = (d: PartialDate) =>
     ? `${String(d.year % 100).padStart(2, '0')}${String(d.month).padStart(2, '0')}${String(d.day).padStart(2, '0')}`
     : undefined;
 
-/** One way to rewrite a span of the MRZ from the print: [line, start, text]. */
+/** One way to rewrite a span of the MRZ: [line, start, text]. */
 type Edit = readonly [number, number, string];
 
+/** Where a value offered to the MRZ repair comes from: the card's print or its QR payload. */
+export type MrzValueSource = 'print' | 'qr';
+
+/** The values one source of the card gives for the fields the MRZ repeats. */
+export interface MrzSourceFields extends PrintedMrzFields {
+  source: MrzValueSource;
+}
+
+/** An MRZ repaired or rebuilt from the card's other sources, and which sources gave it characters. */
+export interface MrzFromSources {
+  mrz: ParsedMrz;
+  /**
+   * The sources whose values went into the zone: `print` wherever the print gave a value that
+   * was taken, `qr` only for values the QR gave and the print did not (never empty).
+   */
+  from: MrzValueSource[];
+}
+
+/** One way to rewrite a field of the MRZ, and the sources that offer it. */
+interface Alternative {
+  edits: Edit[];
+  from: Set<MrzValueSource>;
+}
+
+/** Offer `alt` in `group`, merging it with the same rewrite offered by another source. */
+function offerAlternative(group: Alternative[], edits: Edit[], source: MrzValueSource): void {
+  const key = JSON.stringify(edits);
+  const same = group.find((a) => JSON.stringify(a.edits) === key);
+  if (same) same.from.add(source);
+  else group.push({ edits, from: new Set([source]) });
+}
+
+/** `print` where the print offered a value taken, otherwise `qr`. */
+const attribution = (alts: readonly Alternative[]): MrzValueSource[] => {
+  const from = new Set<MrzValueSource>(alts.map((a) => (a.from.has('print') ? 'print' : 'qr')));
+  return (['print', 'qr'] as const).filter((s) => from.has(s));
+};
+
+const isId = (v: string | undefined): v is string => !!v && /^\d{12}$/.test(v);
+const checkOf = (data: string) => (data === '<<<<<<' ? '<' : String(mrzCheckDigit(data) ?? '<'));
+
 /**
- * An MRZ whose check digits fail, repaired from the printed fields of the same card: each MRZ
- * field the print also carries (number, personal number, date of birth, sex, expiry) may take
- * the printed value, and a check digit may be recomputed where the MRZ and the print read the
- * same value. A repair is kept only when every check digit then holds — the check digits read
- * from the MRZ confirm the printed values, and the print confirms the MRZ's — and the fewest
- * characters change. `undefined` when no such repair exists.
+ * An MRZ whose check digits fail, repaired from the values the card's other sources give for
+ * the fields it repeats (number, personal number, date of birth, sex, expiry): each field may
+ * take one source's value, and a check digit may be recomputed where the MRZ reads the same
+ * value as a source. A repair is kept only when every check digit then holds — the check
+ * digits read from the MRZ confirm the values taken, and the values confirm the MRZ's — with
+ * the fewest characters changed; two different repairs of that size are ambiguous and refused.
+ * A source's value that the check digits read do not confirm is never taken.
+ *
+ * @param lines - The three 30-character lines as parsed.
+ * @param sources - Values per source (the print, the QR payload), in order of preference.
+ * @returns The repaired MRZ and the sources it took from, or `undefined` when no repair holds.
  */
-export function repairMrzFromPrint(
+export function repairMrzFromSources(
   lines: readonly string[],
-  printed: PrintedMrzFields,
+  sources: readonly MrzSourceFields[],
   options: ParseMrzOptions = {},
-): ParsedMrz | undefined {
+): MrzFromSources | undefined {
   if (lines.length !== 3 || lines.some((l) => l.length !== 30)) return undefined;
-  const groups: Edit[][] = [];
-  const id = printed.idNumber && /^\d{12}$/.test(printed.idNumber) ? printed.idNumber : undefined;
-  const check = (data: string) => (data === '<<<<<<' ? '<' : String(mrzCheckDigit(data) ?? '<'));
-  // a field the MRZ reads as printed may have its check digit recomputed; one it reads otherwise takes the print
-  const offer = (line: number, start: number, value: string, checkAt: number) => {
+  // one group per MRZ field: the rewrites the sources offer for it
+  const groups: Alternative[][] = [[], [], [], [], []];
+  // a field the MRZ reads as the source gives it may have its check digit recomputed; one it reads otherwise takes the value
+  const offer = (g: number, source: MrzValueSource, line: number, start: number, value: string, checkAt: number) => {
     const read = lines[line]?.slice(start, start + value.length);
-    if (read !== value) groups.push([[line, start, value]]);
-    else if (lines[line]?.[checkAt] !== check(value)) groups.push([[line, checkAt, check(value)]]);
+    if (read !== value) offerAlternative(groups[g] as Alternative[], [[line, start, value]], source);
+    else if (lines[line]?.[checkAt] !== checkOf(value))
+      offerAlternative(groups[g] as Alternative[], [[line, checkAt, checkOf(value)]], source);
   };
-  if (id) {
-    offer(0, 5, id.slice(3), 14);
-    offer(0, 15, id, 29);
+  for (const s of sources) {
+    if (isId(s.idNumber)) {
+      offer(0, s.source, 0, 5, s.idNumber.slice(3), 14);
+      offer(1, s.source, 0, 15, s.idNumber, 29);
+    }
+    const dob = s.dateOfBirth && yymmdd(s.dateOfBirth);
+    if (dob) offer(2, s.source, 1, 0, dob, 6);
+    if (s.sex && lines[1]?.[7] !== s.sex) offerAlternative(groups[3] as Alternative[], [[1, 7, s.sex]], s.source);
+    const exp = s.expiryDate === 'none' ? '<<<<<<' : s.expiryDate ? yymmdd(s.expiryDate) : undefined;
+    if (exp) offer(4, s.source, 1, 8, exp, 14);
   }
-  const dob = printed.dateOfBirth && yymmdd(printed.dateOfBirth);
-  if (dob) offer(1, 0, dob, 6);
-  if (printed.sex && lines[1]?.[7] !== printed.sex) groups.push([[1, 7, printed.sex]]);
-  const exp = printed.expiryDate === 'none' ? '<<<<<<' : printed.expiryDate ? yymmdd(printed.expiryDate) : undefined;
-  if (exp) offer(1, 8, exp, 14);
+  const offered = groups.filter((g) => g.length > 0);
   const apply = (edits: readonly Edit[]) => {
     const out = lines.map((l) => [...l]);
     for (const [l, s, t] of edits) for (let k = 0; k < t.length; k++) (out[l] as string[])[s + k] = t[k] as string;
@@ -253,18 +302,40 @@ export function repairMrzFromPrint(
   };
   const changed = (ls: readonly string[]) =>
     ls.reduce((n, l, i) => n + [...l].filter((ch, k) => ch !== lines[i]?.[k]).length, 0);
-  let best: { mrz: ParsedMrz; cost: number } | undefined;
-  // every subset of the offered edits (at most 5: 31 parses of 90 characters)
-  const n = groups.length;
-  for (let mask = 1; mask < 1 << n; mask++) {
-    const edits = groups.filter((_, g) => mask & (1 << g)).flat();
-    const candidate = apply(edits);
+  let best: { mrz: ParsedMrz; cost: number; alts: Alternative[]; ambiguous: boolean } | undefined;
+  // every choice of at most one rewrite per field (5 fields, at most 2 sources: 3^5 = 243 parses of 90 characters)
+  const choice = new Array<number>(offered.length).fill(-1);
+  for (;;) {
+    const alts = offered.flatMap((g, i) => (choice[i] === -1 ? [] : [g[choice[i] as number] as Alternative]));
+    const candidate = apply(alts.flatMap((a) => a.edits));
     const cost = changed(candidate);
-    if (cost === 0 || (best && cost >= best.cost)) continue;
-    const p = safeParseMrz(candidate, options);
-    if (p.ok && p.value.valid) best = { mrz: p.value, cost };
+    if (cost > 0 && (!best || cost <= best.cost)) {
+      const p = safeParseMrz(candidate, options);
+      if (p.ok && p.value.valid) {
+        if (best && cost === best.cost) best.ambiguous ||= p.value.lines.join() !== best.mrz.lines.join();
+        else best = { mrz: p.value, cost, alts, ambiguous: false };
+      }
+    }
+    // next choice (an odometer over the groups)
+    let i = 0;
+    while (i < offered.length && (choice[i] as number) + 1 >= (offered[i] as Alternative[]).length) choice[i++] = -1;
+    if (i === offered.length) break;
+    choice[i] = (choice[i] as number) + 1;
   }
-  return best?.mrz;
+  return best && !best.ambiguous ? { mrz: best.mrz, from: attribution(best.alts) } : undefined;
+}
+
+/**
+ * {@link repairMrzFromSources} with the printed fields as the only source.
+ *
+ * @returns The repaired MRZ, or `undefined` when no repair makes every check digit hold.
+ */
+export function repairMrzFromPrint(
+  lines: readonly string[],
+  printed: PrintedMrzFields,
+  options: ParseMrzOptions = {},
+): ParsedMrz | undefined {
+  return repairMrzFromSources(lines, [{ ...printed, source: 'print' }], options)?.mrz;
 }
 
 /** Check-digit columns of TD1 lines 1 and 2 (the name line has none). */
@@ -312,43 +383,106 @@ function alignTo(got: string, want: string): { at: (string | undefined)[]; dista
 
 /**
  * An MRZ too damaged to parse (glare that inserts or drops characters), recognised as the MRZ the
- * print would give: the print's values are formatted as a Vietnamese TD1 zone, and each OCR line
- * is aligned to it. It is taken only when every check digit read from the zone sits where the
- * print's zone has it and equals it (five digits, each a one-in-ten chance by accident), and no
- * line is more than {@link MAX_LINE_EDITS} edits away. The name line (no check digit) is kept as
- * read when it is a whole line of letters and fillers. `undefined` otherwise.
+ * card's other sources would give: their values (number, date of birth, sex, expiry; each field
+ * from any source that gives it) are formatted as a Vietnamese TD1 zone, and each OCR line is
+ * aligned to it. A zone is taken only when every check digit read from the MRZ sits where it has
+ * it and equals it (five digits, each a one-in-ten chance by accident), no line is more than
+ * {@link MAX_LINE_EDITS} edits away, and no other choice of values passes too (ambiguous). The
+ * name line (no check digit) is kept as read when it is a whole line of letters and fillers,
+ * otherwise it is the sources' name closest to the line read. `undefined` otherwise.
+ *
+ * @param ocrLines - The three lines as the OCR read them.
+ * @param sources - Values per source (the print, the QR payload), in order of preference for the name.
+ */
+export function rebuildMrzFromSources(
+  ocrLines: readonly string[],
+  sources: readonly MrzSourceFields[],
+  options: ParseMrzOptions = {},
+): MrzFromSources | undefined {
+  if (ocrLines.length !== 3) return undefined;
+  /** The distinct values of one field across the sources, each with the sources that give it. */
+  const values = <T>(pick: (s: MrzSourceFields) => T | undefined, key: (v: T) => string) => {
+    const out: { value: T; from: Set<MrzValueSource> }[] = [];
+    for (const s of sources) {
+      const v = pick(s);
+      if (v === undefined) continue;
+      const same = out.find((o) => key(o.value) === key(v));
+      if (same) same.from.add(s.source);
+      else out.push({ value: v, from: new Set([s.source]) });
+    }
+    return out;
+  };
+  const dateKey = (d: PartialDate | 'none') => (d === 'none' ? 'none' : (yymmdd(d) ?? ''));
+  const ids = values((s) => (isId(s.idNumber) ? s.idNumber : undefined), String);
+  const dobs = values((s) => (s.dateOfBirth?.day && s.dateOfBirth.month ? s.dateOfBirth : undefined), dateKey);
+  const sexes = values((s) => s.sex, String);
+  const exps = values((s) => s.expiryDate, dateKey);
+  const names = values((s) => (s.fullName ? mrzLetters(s.fullName) : undefined), String).filter((n) => n.value.trim());
+  const firstName = names[0]?.value;
+  if (!firstName) return undefined;
+  // lines 1 and 2 (number, dates, sex, composite) do not depend on the name
+  const passing: { lines: [string, string]; alts: Alternative[] }[] = [];
+  for (const id of ids)
+    for (const dob of dobs)
+      for (const sex of sexes)
+        for (const exp of exps) {
+          let want: [string, string, string];
+          try {
+            want = formatVietnamTd1Mrz({
+              personalNumber: id.value,
+              fullName: firstName,
+              dateOfBirth: dob.value,
+              sex: sex.value,
+              ...(exp.value === 'none' ? {} : { expiryDate: exp.value }),
+            });
+          } catch {
+            continue;
+          }
+          const fits = CHECK_COLUMNS.every((columns, l) => {
+            const { at, distance } = alignTo(ocrLines[l] as string, want[l] as string);
+            return distance <= MAX_LINE_EDITS && columns.every((c) => at[c] === want[l]?.[c]);
+          });
+          if (fits && !passing.some((p) => p.lines[0] === want[0] && p.lines[1] === want[1]))
+            passing.push({
+              lines: [want[0], want[1]],
+              alts: [id, dob, sex, exp].map((v) => ({ edits: [], from: v.from })),
+            });
+        }
+  if (passing.length !== 1) return undefined;
+  const [{ lines: top, alts }] = passing as [(typeof passing)[number]];
+  // the name line: as read when it is a whole line of letters and fillers (and near a source's
+  // name), otherwise the sources' name closest to it (the first source on a tie)
+  const read = ocrLines[2] as string;
+  const nameLines = names.map((n) => {
+    const line = formatVietnamTd1Mrz({
+      personalNumber: '000000000000',
+      fullName: n.value,
+      dateOfBirth: { year: 2000, month: 1, day: 1 },
+      sex: 'M',
+    })[2];
+    return { line, from: n.from, distance: alignTo(read, line).distance };
+  });
+  const closest = nameLines.reduce((a, b) => (b.distance < a.distance ? b : a));
+  let nameLine = closest.line;
+  if (/^[A-Z<]{30}$/.test(read)) {
+    if (closest.distance > MAX_LINE_EDITS) return undefined;
+    nameLine = read;
+  } else alts.push({ edits: [], from: closest.from });
+  const p = safeParseMrz([top[0], top[1], nameLine], options);
+  return p.ok && p.value.valid ? { mrz: p.value, from: attribution(alts) } : undefined;
+}
+
+/**
+ * {@link rebuildMrzFromSources} with the printed fields as the only source.
+ *
+ * @returns The MRZ the print gives, or `undefined` when the zone read does not confirm it.
  */
 export function mrzFromPrint(
   ocrLines: readonly string[],
   printed: PrintedMrzFields,
   options: ParseMrzOptions = {},
 ): ParsedMrz | undefined {
-  const { idNumber, fullName, dateOfBirth, sex, expiryDate } = printed;
-  if (ocrLines.length !== 3 || !idNumber || !/^\d{12}$/.test(idNumber) || !fullName || !dateOfBirth || !sex)
-    return undefined;
-  if (!dateOfBirth.day || !dateOfBirth.month || expiryDate === undefined) return undefined;
-  let want: [string, string, string];
-  try {
-    want = formatVietnamTd1Mrz({
-      personalNumber: idNumber,
-      fullName: mrzLetters(fullName),
-      dateOfBirth,
-      sex,
-      ...(expiryDate === 'none' ? {} : { expiryDate }),
-    });
-  } catch {
-    return undefined;
-  }
-  for (const [l, columns] of CHECK_COLUMNS.entries()) {
-    const { at, distance } = alignTo(ocrLines[l] as string, want[l] as string);
-    if (distance > MAX_LINE_EDITS) return undefined;
-    if (!columns.every((c) => at[c] === want[l]?.[c])) return undefined;
-  }
-  const name = ocrLines[2] as string;
-  const nameLine = /^[A-Z<]{30}$/.test(name) ? name : want[2];
-  if (alignTo(nameLine, want[2]).distance > MAX_LINE_EDITS) return undefined;
-  const p = safeParseMrz([want[0], want[1], nameLine], options);
-  return p.ok && p.value.valid ? p.value : undefined;
+  return rebuildMrzFromSources(ocrLines, [{ ...printed, source: 'print' }], options)?.mrz;
 }
 
 /** The ASCII letters of a printed name as the MRZ would spell them. */
