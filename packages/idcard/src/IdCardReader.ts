@@ -7,7 +7,7 @@ import { findCardQuad, type Quad } from './geometry/findCardQuad.js';
 import { cardSharpness, fieldsUnderGlare } from './geometry/quality.js';
 import { cardToPhoto, rectifyCard, rotate180 } from './geometry/rectify.js';
 import { registerToLayout } from './geometry/registerToLayout.js';
-import type { MmBox } from './layout/CardLayout.js';
+import type { CardLayout, MmBox } from './layout/CardLayout.js';
 import { mmBoxToPx, type PxBox } from './layout/canonical.js';
 import { cardLayout } from './layout/layouts.js';
 import type { NameLexicon } from './fields/nameLexicon.js';
@@ -31,6 +31,7 @@ import {
 import { type PrintedFields, readPrintedFields } from './fields/readPrintedFields.js';
 import type { RecognizedChar, RecognizedLine } from './ocr/ctcDecode.js';
 import { createLineRecognizer, type LineRecognizerOptions } from './ocr/createLineRecognizer.js';
+import { findMrzLines } from './ocr/findMrzLines.js';
 import { type MrzReading, mrzFromLines } from './ocr/readMrz.js';
 import type { ReadCardQrOptions, ReadCardQrResult } from '@smart-citizen/qr';
 
@@ -196,6 +197,9 @@ interface CardSources {
   /** The print of each side as read for an MRZ repair (no MRZ, no fusion yet), for #finish to reuse. */
   printedPass: ReadonlyMap<RawSide, PrintedFields>;
 }
+
+/** How many of a reading's MRZ check digits hold (−1: not parsed as TD1). */
+const validChecks = (r: MrzReading): number => (r.mrz ? r.mrz.checks.filter((c) => c.valid).length : -1);
 
 /** The values of a QR payload for the fields the MRZ repeats. */
 function qrMrzFields(qr: CitizenIdentity): PrintedMrzFields {
@@ -635,7 +639,7 @@ export class IdCardReader {
         : undefined;
       for (const [i, f] of layout.fields.entries())
         raw.lines.push({ field: f.field, format: f.format, lines: await (reads[i] as Promise<RecognizedLine[]>) });
-      if (mrzReads) raw.mrz = mrzFromLines(await mrzReads, o.today ? { today: o.today } : {});
+      if (mrzReads) raw.mrz = await this.#mrzFromZone(card, layout, await mrzReads, o.today);
       if (layout.qr && o.qr !== false) {
         const qr = await this.#readQr(crop(card, mmBoxToPx(layout.qr, QR_PAD_MM)));
         if (qr?.ok && qr.identity) raw.qr = qr.identity;
@@ -669,6 +673,31 @@ export class IdCardReader {
       ms: performance.now() - started,
     };
     return raw ? { result, raw } : { result };
+  }
+
+  /**
+   * The MRZ from the layout's three line boxes; when a check digit fails there (a card outline a
+   * few millimetres off skews the rectified card, so each box cuts across two printed lines), the
+   * lines are looked for in the MRZ zone ({@link findMrzLines}) and read again. The second reading
+   * is kept only when more of its check digits hold.
+   */
+  async #mrzFromZone(
+    card: RasterImage,
+    layout: CardLayout,
+    lines: RecognizedLine[],
+    today: Date | undefined,
+  ): Promise<MrzReading> {
+    const opts = today ? { today } : {};
+    const first = mrzFromLines(lines, opts);
+    const rec = this.#recognizer;
+    if (first.mrz?.valid || !layout.mrz || !rec) return first;
+    const found = findMrzLines(card, layout.mrz);
+    if (!found) return first;
+    const again = mrzFromLines(
+      await Promise.all(found.lines.map(async (l) => asLine(await rec.recognize(l, { field: 'mrz' })))),
+      opts,
+    );
+    return validChecks(again) > validChecks(first) ? again : first;
   }
 
   /** Close the recogniser (the one given, or the one the reader created for `'builtin'`); idempotent. */
