@@ -208,9 +208,12 @@ export const bench = defineBench({
     }
     const perCategory = ctx.quick ? 6 : 16;
     if (!only || only === 'hard') {
-      ctx.progress(`generating ${perCategory} hard photos per category`);
-      const hard = await generateHardQrSet({ count: perCategory, seed: 16 });
-      for (const category of hardCategories) {
+      // `pnpm bench qr-read hard small` (category names after `hard`) runs those categories only.
+      const named = hardCategories.filter((c) => ctx.args.includes(c));
+      const categories = named.length > 0 ? named : hardCategories;
+      ctx.progress(`generating ${perCategory} hard photos per category (${categories.join(', ')})`);
+      const hard = await generateHardQrSet({ count: perCategory, seed: 16, categories });
+      for (const category of categories) {
         const samples = hard
           .filter((g) => g.category === category)
           .map((g) => ({ set: category, name: g.name, half: half(g.name), image: g.image, expected: g.text }));

@@ -10,7 +10,7 @@
 import type { RasterImage } from '@smart-citizen/image';
 import type { FinderPattern } from './finders.js';
 import { sampleBilinear } from './greyOps.js';
-import { alignmentCentres, softCorrect } from './softDecode.js';
+import { alignmentCentres, type SoftDecoded, softDecodeBlocks } from './softDecode.js';
 
 export { alignmentCentres };
 
@@ -448,9 +448,11 @@ export function decisionFeedbackSoft(
   version: number,
   init: Uint8Array,
   rounds = 3,
+  /** More modules whose bit is known (0 or 1; −1 elsewhere), e.g. from decoded Reed–Solomon blocks. */
+  pinned?: Int8Array,
 ): { bits: Uint8Array; reliability: Float32Array } {
   const known = knownModules(version);
-  const fixed = new Int8Array(size * size).fill(-1);
+  const fixed = pinned ? Int8Array.from(pinned) : new Int8Array(size * size).fill(-1);
   for (let i = 0; i < known.dark.length; i++) fixed[(known.y[i] ?? 0) * size + (known.x[i] ?? 0)] = known.dark[i] ?? 0;
   let bits = Uint8Array.from(init, (b, i) => ((fixed[i] ?? -1) >= 0 ? (fixed[i] as number) : b));
   const reliability = new Float32Array(size * size).fill(Number.POSITIVE_INFINITY);
@@ -751,6 +753,7 @@ export function averagedFeedback(
   grey: RasterImage,
   grid: FittedGrid,
   centre: { bits: Uint8Array; reliability: Float32Array },
+  pinned?: Int8Array,
 ): { bits: Uint8Array; reliability: Float32Array } {
   const n = grid.size * grid.size;
   const sum = new Float32Array(n);
@@ -763,12 +766,28 @@ export function averagedFeedback(
   for (const [dx, dy] of SHIFTS) {
     const v = sampleModules(grey, shiftGrid(grid, dx, dy), FEEDBACK_SPREAD);
     const init = classifyModules(v, grid.size, grid.version);
-    if (init) add(decisionFeedbackSoft(v, grid.size, grid.version, init));
+    if (init) add(decisionFeedbackSoft(v, grid.size, grid.version, init, 3, pinned));
   }
   return {
     bits: Uint8Array.from(sum, (v) => (v > 0 ? 1 : 0)),
     reliability: Float32Array.from(sum, (v) => Math.abs(v)),
   };
+}
+
+/** Rounds of block feedback after the first soft decoding (see {@link gridBits}). */
+const BLOCK_FEEDBACK_ROUNDS = 2;
+
+/** The soft readings repeated with the modules of decoded blocks pinned, and decoded again. */
+function pinnedDecode(
+  grey: RasterImage,
+  grid: FittedGrid,
+  values: Float32Array,
+  init: Uint8Array,
+  known: Int8Array,
+): SoftDecoded {
+  const centre = decisionFeedbackSoft(values, grid.size, grid.version, init, 3, known);
+  const averaged = averagedFeedback(grey, grid, centre, known);
+  return softDecodeBlocks(averaged.bits, averaged.reliability, grid.size, SOFT_OPTIONS);
 }
 
 /** Sample spread (modules) of the values {@link decisionFeedback} reads. */
@@ -843,8 +862,19 @@ export function* gridBits(grey: RasterImage, grid: FittedGrid, expired: () => bo
     // Four more readings cost a few ms to tens of ms under load: not started past the deadline.
     if (expired()) return;
     const averaged = averagedFeedback(grey, grid, soft);
-    const corrected = expired() ? undefined : softCorrect(averaged.bits, averaged.reliability, grid.size, SOFT_OPTIONS);
-    if (corrected) yield corrected;
+    if (expired()) return;
+    let decoded = softDecodeBlocks(averaged.bits, averaged.reliability, grid.size, SOFT_OPTIONS);
+    // Block feedback: when some blocks decode, their codewords fix modules all over the code
+    // (interleaving spreads each block), so the readings are repeated with those modules
+    // pinned — the blur model then predicts their neighbours from true bits — and the blocks
+    // decoded again, while that decodes more of them.
+    for (let round = 0; round < BLOCK_FEEDBACK_ROUNDS && !decoded.corrected && decoded.known; round++) {
+      if (expired()) return;
+      const next = pinnedDecode(grey, grid, sampled(FEEDBACK_SPREAD), soft.bits, decoded.known);
+      if (!next.corrected && next.blocks <= decoded.blocks) break;
+      decoded = next;
+    }
+    if (decoded.corrected) yield decoded.corrected;
   }
   const learnt = classifyModules(sampled(0.22), grid.size, grid.version);
   if (learnt) yield learnt;

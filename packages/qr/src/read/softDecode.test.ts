@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createZxingWasmEngine } from '../engine/createZxingWasmEngine.js';
 import { createBarcodeWriter } from '../testing/qrWriter.js';
 import { renderModules } from './moduleGrid.js';
-import { blockLayout, rsDecode, softCorrect } from './softDecode.js';
+import { blockLayout, rsDecode, softCorrect, softDecodeBlocks } from './softDecode.js';
 
 /** A Reed–Solomon block of `data` random data and `checks` check codewords (zxing's encoder). */
 function encodeBlock(rng: ReturnType<typeof createRng>, data: number, checks: number): Uint8Array {
@@ -12,6 +12,28 @@ function encodeBlock(rng: ReturnType<typeof createRng>, data: number, checks: nu
   for (let i = 0; i < data; i++) words[i] = rng.int(0, 255);
   new ReedSolomonEncoder(GenericGF.QR_CODE_FIELD_256).encode(words, checks);
   return Uint8Array.from(words);
+}
+
+/** Flip each module outside the three finders with probability `rate`; `onFlip` sees each flipped index. */
+function flipModules(
+  bits: Uint8Array,
+  size: number,
+  rng: ReturnType<typeof createRng>,
+  rate: number,
+  onFlip: (i: number) => void = () => {},
+): number {
+  let flipped = 0;
+  for (let i = 0; i < bits.length; i++) {
+    const x = i % size;
+    const y = Math.floor(i / size);
+    if ((x < 9 && y < 9) || (x >= size - 8 && y < 9) || (x < 9 && y >= size - 8)) continue;
+    if (rng.next() < rate) {
+      bits[i] = (bits[i] as number) ^ 1;
+      onFlip(i);
+      flipped++;
+    }
+  }
+  return flipped;
 }
 
 describe('soft-decision Reed–Solomon', () => {
@@ -84,17 +106,9 @@ describe('soft-decision Reed–Solomon', () => {
     expect(softCorrect(bits, reliability, size)).toEqual(code.modules);
     // 3% of the modules flipped (beyond errors-only
     // correction, within erasures), each marked unsure.
-    let flipped = 0;
-    for (let i = 0; i < bits.length; i++) {
-      const x = i % size;
-      const y = Math.floor(i / size);
-      if ((x < 9 && y < 9) || (x >= size - 8 && y < 9) || (x < 9 && y >= size - 8)) continue;
-      if (rng.next() < 0.03) {
-        bits[i] = (bits[i] as number) ^ 1;
-        reliability[i] = 0.1 * rng.next();
-        flipped++;
-      }
-    }
+    const flipped = flipModules(bits, size, rng, 0.03, (i) => {
+      reliability[i] = 0.1 * rng.next();
+    });
     expect(flipped).toBeGreaterThan(40);
     expect(engine.decode(renderModules(bits, size), { pure: true })[0]?.text).toBeUndefined();
     const fixed = softCorrect(bits, reliability, size);
@@ -102,6 +116,39 @@ describe('soft-decision Reed–Solomon', () => {
     expect(engine.decode(renderModules(fixed!, size), { pure: true })[0]?.text).toBe(text);
     // Without the reliabilities (all equal) the same matrix cannot be corrected.
     expect(softCorrect(bits, new Float32Array(size * size).fill(1), size)).toBeUndefined();
+  });
+
+  it('returns the modules of the blocks that decode, right, when another block cannot be corrected', async () => {
+    const writer = await createBarcodeWriter();
+    const text = '001099012345|123456789|Trần Thị Bình|02021985|Nữ|Số 5, Phường 6, Quận 7, TP HCM|03032023';
+    const code = await writer.write(text, 'QRCode', 'M');
+    const size = code.width;
+    const bits = Uint8Array.from(code.modules);
+    const reliability = new Float32Array(size * size).fill(2);
+    // About 3.5% of the modules outside the finders flipped, all marked equally sure (no
+    // erasures help): with this seed some blocks get more wrong codewords than they can
+    // correct, the others fewer.
+    const rng = createRng(5);
+    const flipped = flipModules(bits, size, rng, 0.035);
+    expect(flipped).toBeGreaterThan(30);
+    const out = softDecodeBlocks(bits, reliability, size, { slack: 2 });
+    expect(out.corrected).toBeUndefined();
+    expect(out.blocks).toBeGreaterThan(0);
+    expect(out.blocks).toBeLessThan(blockLayout((size - 17) / 4, 'M').data.length);
+    const known = out.known as Int8Array;
+    let count = 0;
+    let fixedFlips = 0;
+    for (let i = 0; i < known.length; i++) {
+      if ((known[i] as number) < 0) continue;
+      count++;
+      expect(known[i]).toBe(code.modules[i]);
+      if (bits[i] !== code.modules[i]) fixedFlips++;
+    }
+    // The decoded blocks' modules are known, and some of the inverted ones are put right.
+    expect(count).toBeGreaterThan(size * 4);
+    expect(fixedFlips).toBeGreaterThan(0);
+    // The intact matrix: every block decodes.
+    expect(softDecodeBlocks(code.modules, reliability, size).corrected).toEqual(code.modules);
   });
 
   it('returns undefined for sizes that are not a QR version', () => {

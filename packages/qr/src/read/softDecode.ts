@@ -329,6 +329,20 @@ export interface SoftCorrectOptions {
   sharpness?: number;
 }
 
+/** Outcome of {@link softDecodeBlocks}. */
+export interface SoftDecoded {
+  /** The corrected matrix when every block decoded. */
+  corrected?: Uint8Array;
+  /**
+   * When some blocks did not decode: per module, the bit that the decoded blocks' codewords
+   * and the format word fix (0 or 1), −1 elsewhere — for a new reading with those modules
+   * pinned. Undefined when no block decoded.
+   */
+  known?: Int8Array;
+  /** Blocks decoded under the best format reading. */
+  blocks: number;
+}
+
 /**
  * Correct a module matrix with soft-decision Reed–Solomon decoding: format information read
  * from both copies, weighted by reliability; codewords unmasked and de-interleaved into their
@@ -347,8 +361,26 @@ export function softCorrect(
   size: number,
   options: SoftCorrectOptions = {},
 ): Uint8Array | undefined {
+  return softDecodeBlocks(bits, reliability, size, options).corrected;
+}
+
+/**
+ * {@link softCorrect}, and when some block does not decode, the modules the decoded blocks
+ * fix (a reading with them pinned models the blur around them better: block feedback).
+ *
+ * @param bits - Module matrix, row-major, 1 = dark.
+ * @param reliability - Per module, how sure its bit is (larger = surer).
+ * @param size - Modules per side.
+ * @returns The {@link SoftDecoded} outcome.
+ */
+export function softDecodeBlocks(
+  bits: Uint8Array,
+  reliability: Float32Array,
+  size: number,
+  options: SoftCorrectOptions = {},
+): SoftDecoded {
   const version = (size - 17) / 4;
-  if (!Number.isInteger(version) || version < 1 || version > 40) return undefined;
+  if (!Number.isInteger(version) || version < 1 || version > 40) return { blocks: 0 };
   const slack = options.slack ?? 4;
   const sharpness = options.sharpness ?? 4;
   const [fa, fb] = formatPositions(size);
@@ -364,6 +396,7 @@ export function softCorrect(
     return { d, cost };
   }).sort((p, q) => p.cost - q.cost);
   const order = codewordOrder(version);
+  let partial: SoftDecoded = { blocks: 0 };
   for (const { d } of costs.slice(0, options.formats ?? 2)) {
     const level = LEVEL_OF_BITS[d >>> 3] as 'L' | 'M' | 'Q' | 'H';
     const mask = d & 7;
@@ -389,7 +422,9 @@ export function softCorrect(
     for (let j = 0; j < nb; j++) if ((layout.data[j] as number) > shortData) (index[j] as number[]).push(r++);
     for (let i = 0; i < layout.checks; i++) for (let j = 0; j < nb; j++) (index[j] as number[]).push(r++);
     const fixed = Uint8Array.from(raw);
-    let ok = true;
+    // Codewords of the blocks that decoded (every block is tried, for block feedback).
+    const sure = new Uint8Array(layout.total);
+    let decodedBlocks = 0;
     for (const idx of index) {
       const block = Uint8Array.from(idx, (i) => raw[i] as number);
       const byRel = idx
@@ -400,28 +435,35 @@ export function softCorrect(
         const d = rsDecode(block, layout.checks, byRel.slice(0, f));
         if (d && (f === 0 || layout.checks - 2 * d.errors - f >= slack)) decoded = d;
       }
-      if (!decoded) {
-        ok = false;
-        break;
-      }
+      if (!decoded) continue;
+      decodedBlocks++;
       idx.forEach((rawIndex, i) => {
         fixed[rawIndex] = decoded.block[i] as number;
+        sure[rawIndex] = 1;
       });
     }
-    if (!ok) continue;
+    if (decodedBlocks === 0 || decodedBlocks <= partial.blocks) continue;
+    const word = FORMAT_WORDS[d] as number;
     const out = Uint8Array.from(bits);
+    const known = new Int8Array(size * size).fill(-1);
     for (let k = 0; k < layout.total * 8; k++) {
       const p = order[k] as number;
       const x = p % size;
       const y = (p - x) / size;
-      out[p] = (((fixed[k >>> 3] as number) >>> (7 - (k & 7))) & 1) ^ (masked(mask, x, y) ? 1 : 0);
+      const bit = (((fixed[k >>> 3] as number) >>> (7 - (k & 7))) & 1) ^ (masked(mask, x, y) ? 1 : 0);
+      out[p] = bit;
+      if (sure[k >>> 3]) known[p] = bit;
     }
-    const word = FORMAT_WORDS[d] as number;
     for (const pos of [fa, fb]) {
-      for (let i = 0; i < 15; i++) out[pos[i] as number] = (word >>> (14 - i)) & 1;
+      for (let i = 0; i < 15; i++) {
+        const bit = (word >>> (14 - i)) & 1;
+        out[pos[i] as number] = bit;
+        known[pos[i] as number] = bit;
+      }
     }
     out[(size - 8) * size + 8] = 1;
-    return out;
+    if (decodedBlocks === nb) return { corrected: out, blocks: nb };
+    partial = { known, blocks: decodedBlocks };
   }
-  return undefined;
+  return partial;
 }
