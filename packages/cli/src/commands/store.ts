@@ -63,7 +63,11 @@ Import citizens into the identity store, or read one back.
            a CSV or HTML review sheet; --checkpoint FILE makes the job resumable (Ctrl-C stops
            at the next page; run again to go on). --min-z Z adds a second check per pair: its
            score against both accounts' impostor spread (needs 1,000 faces or more; the
-           measured setting is in the core README, "Account deduplication").
+           measured setting is in the core README, "Account deduplication": --threshold 0.5
+           --min-z 5 --corroborated-z 3.85 --corroborated-by 2 --corroborated-share 0.5 met
+           both targets at 1,000,000 but was read off the whole test gallery; chosen on a
+           tuning half by the bench's written-down rule, --min-z 5.35 --corroborated-z 3.525
+           --corroborated-by 3 --corroborated-share 0.5, one report-half cluster of 6 was wrong).
            --corroborated-z Z2 (below Z) lets a pair between Z2 and Z join when a third
            account matches both of its accounts at Z2 or more; --corroborated-by N asks for
            N such accounts (default 1), --corroborated-share F for them to be at least F of
