@@ -170,9 +170,12 @@ function* templateGrids(ctx: LadderContext): Generator<FittedGrid> {
  * `module-grid`. A card code (versions 6–9) at 1.5–2.5 px per module gives regions of 100–140 px;
  * at 3.3 px and more (the graded levels, every other hard category) 180 px and more. Below it the
  * run-length finder search of `module-grid` finds no finder triple and costs 80–250 ms of CPU
- * first (on the tuning pool: 29 → 33 of 66 raw misses read within the 300 ms budget).
+ * first (on the tuning pool: 29 → 33 of 66 raw misses read within the 300 ms budget). Regions
+ * come in steps of the 20-px block: 170 takes the 160-px regions too (session 11: two tuning-pool
+ * codes at 2.6 and 2.8 px/module read, none lost; of the other sets' tuning halves one level-4
+ * photo has a 160-px region, unread either way; every other one 180 px and more, or ≤ 140).
  */
-const SMALL_CODE_REGION_PX = 150;
+const SMALL_CODE_REGION_PX = 170;
 
 /** Whether the frame's code looks small enough to try `template-grid` first (frames over 800 px only). */
 function smallCodeFirst(ctx: LadderContext): boolean {
