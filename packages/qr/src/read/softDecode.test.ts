@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createZxingWasmEngine } from '../engine/createZxingWasmEngine.js';
 import { createBarcodeWriter } from '../testing/qrWriter.js';
 import { renderModules } from './moduleGrid.js';
-import { blockLayout, rsDecode, softCorrect, softDecodeBlocks } from './softDecode.js';
+import { blockLayout, rsDecode, softDecodeBlocks } from './softDecode.js';
 
 /** A Reed–Solomon block of `data` random data and `checks` check codewords (zxing's encoder). */
 function encodeBlock(rng: ReturnType<typeof createRng>, data: number, checks: number): Uint8Array {
@@ -103,7 +103,7 @@ describe('soft-decision Reed–Solomon', () => {
     const reliability = new Float32Array(size * size);
     for (let i = 0; i < reliability.length; i++) reliability[i] = 1 + rng.next();
     // Clean: read back unchanged.
-    expect(softCorrect(bits, reliability, size)).toEqual(code.modules);
+    expect(softDecodeBlocks(bits, reliability, size).corrected).toEqual(code.modules);
     // 3% of the modules flipped (beyond errors-only
     // correction, within erasures), each marked unsure.
     const flipped = flipModules(bits, size, rng, 0.03, (i) => {
@@ -111,11 +111,11 @@ describe('soft-decision Reed–Solomon', () => {
     });
     expect(flipped).toBeGreaterThan(40);
     expect(engine.decode(renderModules(bits, size), { pure: true })[0]?.text).toBeUndefined();
-    const fixed = softCorrect(bits, reliability, size);
+    const fixed = softDecodeBlocks(bits, reliability, size).corrected;
     expect(fixed).toBeDefined();
     expect(engine.decode(renderModules(fixed!, size), { pure: true })[0]?.text).toBe(text);
     // Without the reliabilities (all equal) the same matrix cannot be corrected.
-    expect(softCorrect(bits, new Float32Array(size * size).fill(1), size)).toBeUndefined();
+    expect(softDecodeBlocks(bits, new Float32Array(size * size).fill(1), size).corrected).toBeUndefined();
   });
 
   it('returns the modules of the blocks that decode, right, when another block cannot be corrected', async () => {
@@ -152,6 +152,6 @@ describe('soft-decision Reed–Solomon', () => {
   });
 
   it('returns undefined for sizes that are not a QR version', () => {
-    expect(softCorrect(new Uint8Array(20 * 20), new Float32Array(20 * 20), 20)).toBeUndefined();
+    expect(softDecodeBlocks(new Uint8Array(20 * 20), new Float32Array(20 * 20), 20).corrected).toBeUndefined();
   });
 });

@@ -311,7 +311,7 @@ for (let d = 0; d < 32; d++) {
   FORMAT_WORDS.push(((d << 10) | rem) ^ 0x5412);
 }
 
-/** Options of {@link softCorrect}. */
+/** Options of {@link softDecodeBlocks}. */
 export interface SoftCorrectOptions {
   /**
    * Check codewords a block must keep unused after its errors and erasures (`2t − 2e − f`)
@@ -348,25 +348,9 @@ export interface SoftDecoded {
  * from both copies, weighted by reliability; codewords unmasked and de-interleaved into their
  * blocks; each block decoded with 0, 2, 4, … of its least reliable codewords erased (a
  * codeword is as reliable as its least reliable bit); the corrected codewords and a clean
- * format word written back.
- *
- * @param bits - Module matrix, row-major, 1 = dark.
- * @param reliability - Per module, how sure its bit is (larger = surer).
- * @param size - Modules per side.
- * @returns The corrected matrix, or undefined when some block cannot be decoded.
- */
-export function softCorrect(
-  bits: Uint8Array,
-  reliability: Float32Array,
-  size: number,
-  options: SoftCorrectOptions = {},
-): Uint8Array | undefined {
-  return softDecodeBlocks(bits, reliability, size, options).corrected;
-}
-
-/**
- * {@link softCorrect}, and when some block does not decode, the modules the decoded blocks
- * fix (a reading with them pinned models the blur around them better: block feedback).
+ * format word written back (`corrected`). When some block does not decode, the modules the
+ * decoded blocks fix (`known`: a reading with them pinned models the blur around them better —
+ * block feedback).
  *
  * @param bits - Module matrix, row-major, 1 = dark.
  * @param reliability - Per module, how sure its bit is (larger = surer).
