@@ -26,12 +26,8 @@ export interface StrangerTail {
  */
 export function strangerTail(zs: readonly number[], z0 = 3.5, z1 = 4): StrangerTail {
   if (!(z1 > z0)) throw new RangeError('z1 must be above z0');
-  const count = (z: number) => zs.reduce((n, x) => (x >= z ? n + 1 : n), 0);
-  const n0 = count(z0);
-  const n1 = count(z1);
-  // At least one pair at each end, so a thin tail still gives a finite, falling fit.
-  const lambda = Math.log(Math.max(n0, 2) / Math.max(Math.min(n1, n0 - 1), 1)) / (z1 - z0);
   const sorted = [...zs].sort((a, b) => a - b);
+  /** Pairs at or above `z` (binary search over the sorted scores). */
   const counted = (z: number) => {
     let lo = 0;
     let hi = sorted.length;
@@ -42,6 +38,10 @@ export function strangerTail(zs: readonly number[], z0 = 3.5, z1 = 4): StrangerT
     }
     return sorted.length - lo;
   };
+  const n0 = counted(z0);
+  const n1 = counted(z1);
+  // At least one pair at each end, so a thin tail still gives a finite, falling fit.
+  const lambda = Math.log(Math.max(n0, 2) / Math.max(Math.min(n1, n0 - 1), 1)) / (z1 - z0);
   return {
     at: (z) => (z < z1 ? counted(z) : Math.max(n1, 1) * Math.exp(-lambda * (z - z1))),
     lambda,
