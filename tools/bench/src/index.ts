@@ -81,7 +81,8 @@ function fmt(v: Cell): string {
 export function formatTable(table: BenchTable): string {
   const first = table.rows[0];
   if (!first) return `### ${table.title}\n(no rows)\n`;
-  const cols = Object.keys(first);
+  // Columns in order of first appearance over all rows: a row may carry a column the first lacks.
+  const cols = [...new Set(table.rows.flatMap((r) => Object.keys(r)))];
   const cells = table.rows.map((r) => cols.map((c) => fmt(r[c] ?? null)));
   const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => (row[i] ?? '').length)));
   const line = (vals: string[]) => `| ${vals.map((v, i) => v.padEnd(widths[i] ?? 0)).join(' | ')} |`;
