@@ -18,6 +18,8 @@ export * from './engine/QrEngine.js';
 export * from './read/readCardQr.js';
 export { createMultiFrameReader, frameSharpness } from './read/multiFrame.js';
 export type { MultiFrameReader, MultiFrameReaderOptions } from './read/multiFrame.js';
+export { warmUpQrReader } from './read/warmUp.js';
+export type { WarmUpQrReaderOptions } from './read/warmUp.js';
 export { fuseFrames } from './read/fuseFrames.js';
 export type { FusionWindow } from './read/fuseFrames.js';
 export * from './scanner/createQrScanner.js';

@@ -4,6 +4,7 @@ import { binariseLocalMean, findFinderPatterns, groupFinders } from './finders.j
 import { type FusionWindow, fuseFrames } from './fuseFrames.js';
 import { findCodeRegions, greyOf } from './greyOps.js';
 import { type ReadCardQrOptions, type ReadCardQrResult, readCardQr } from './readCardQr.js';
+import { warmUpQrReader } from './warmUp.js';
 
 /**
  * Sharpness of a frame: mean squared difference between pixels two apart, on every other row
@@ -84,7 +85,8 @@ export interface MultiFrameReader {
 /**
  * Create a reader for camera frames that combines evidence across frames: best-frame
  * selection (`pick`) and Fourier burst fusion of the last frames when a code is too blurred
- * in every single one.
+ * in every single one. The reader is warmed up once at creation ({@link warmUpQrReader}); the
+ * first `push` waits for it.
  *
  * @param options - {@link MultiFrameReaderOptions} (the `readCardQr` options apply to every decode).
  * @returns A {@link MultiFrameReader}.
@@ -96,6 +98,8 @@ export function createMultiFrameReader(options: MultiFrameReaderOptions = {}): M
     throw new RangeError('[@smart-citizen/qr] frames must be 1–32');
   if (!(Number.isInteger(minFrames) && minFrames >= 2))
     throw new RangeError('[@smart-citizen/qr] minFrames must be ≥ 2');
+  // Warmed up once at creation (see warmUpQrReader); the first push waits for it.
+  const warm = warmUpQrReader(options.engine ? { engine: options.engine } : {}).catch(() => []);
   const ring: { source: RasterImage; grey: RasterImage }[] = [];
   const remember = (frame: RasterImage): RasterImage => {
     const known = ring.find((r) => r.source === frame);
@@ -108,6 +112,7 @@ export function createMultiFrameReader(options: MultiFrameReaderOptions = {}): M
   };
   return {
     async push(frame) {
+      await warm;
       const grey = remember(frame);
       const single = await readCardQr(grey, options);
       if (single.ok || !options.fuse || ring.length < minFrames) return single;

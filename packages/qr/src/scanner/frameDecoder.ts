@@ -3,6 +3,7 @@ import type { RasterImage } from '@smart-citizen/image';
 import type { QrEngine, QrFormat } from '../engine/QrEngine.js';
 import { qrError } from '../errors.js';
 import { type ReadCardQrResult, readCardQr } from '../read/readCardQr.js';
+import { warmUpQrReader } from '../read/warmUp.js';
 import { type FrameAssessment, assessFrame } from './assessFrame.js';
 
 /** A decoded frame: the reading and the capture guidance for it. */
@@ -29,15 +30,20 @@ export interface FrameDecoderOptions {
 }
 
 /**
- * Decode frames on the calling thread (Node, tests, or a page that accepts the jank).
+ * Decode frames on the calling thread (Node, tests, or a page that accepts the jank). The
+ * reader is warmed up once at creation ({@link warmUpQrReader}); the first `decode` waits for
+ * it, so the first frame's budget is not spent compiling the reader.
  *
  * @param engine - The engine to use.
  * @param options - {@link FrameDecoderOptions}.
  * @returns A {@link FrameDecoder}.
  */
 export function createInlineFrameDecoder(engine: QrEngine, options: FrameDecoderOptions = {}): FrameDecoder {
+  // A failed warm-up is not the frame's error: the frame's own read reports what fails.
+  const warm = warmUpQrReader({ engine }).catch(() => []);
   return {
     async decode(frame) {
+      await warm;
       const result = await readCardQr(frame, {
         engine,
         timeBudgetMs: options.timeBudgetMs ?? 60,
