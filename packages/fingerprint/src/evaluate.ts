@@ -18,7 +18,8 @@ function sortedCopy(v: readonly number[]): Float64Array {
   return Float64Array.from(v).sort();
 }
 
-function countBelow(sorted: Float64Array, t: number): number {
+/** How many values of an ascending array are below `t` (binary search). @internal */
+export function countBelow(sorted: Float64Array, t: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

@@ -1,7 +1,8 @@
 /**
  * `pnpm bench [name...] [--quick]`: discovers `packages/* /bench/*.bench.ts`, `examples/* /bench/*.bench.ts` and `tools/* /bench/*.bench.ts`, runs the benches
- * whose package or bench name matches (all when none is given), prints their tables and
- * writes JSON results into `bench-results/`.
+ * whose package or bench name matches, or that are named `package/bench` (all when none is
+ * given), prints their tables and writes JSON results into `bench-results/`. The other words
+ * are the benches' own arguments.
  */
 import { mkdirSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
@@ -33,7 +34,10 @@ async function discover(): Promise<BenchDefinition[]> {
 }
 
 const all = await discover();
-const selected = names.length === 0 ? all : all.filter((b) => names.includes(b.pkg) || names.includes(b.name));
+/** Whether `name` selects bench `b`: its package, its name, or `package/name`. */
+const selects = (b: BenchDefinition, name: string) =>
+  name === b.pkg || name === b.name || name === `${b.pkg}/${b.name}`;
+const selected = names.length === 0 ? all : all.filter((b) => names.some((n) => selects(b, n)));
 if (selected.length === 0) {
   console.error(`No bench matches ${names.join(', ')}. Known: ${all.map((b) => `${b.pkg}/${b.name}`).join(', ')}`);
   process.exit(1);
@@ -51,14 +55,14 @@ for (const b of selected) {
   try {
     const result = await b.run({
       quick,
-      args: names.filter((n) => n !== b.pkg && n !== b.name),
+      args: names.filter((n) => !selects(b, n)),
       progress: (m) => process.stderr.write(`  … ${m}\n`),
     });
     for (const t of result.tables) console.log(formatTable(t));
     for (const n of result.notes ?? []) console.log(`> ${n}`);
     // A run of some parts (`pnpm bench qr-read hard`) gets its own file, so parts run in
     // parallel do not overwrite each other's results.
-    const args = names.filter((n) => n !== b.pkg && n !== b.name);
+    const args = names.filter((n) => !selects(b, n));
     const seconds = (performance.now() - t0) / 1000;
     const record = { bench: b.name, pkg: b.pkg, args, quick, machine, seconds, ...result };
     const json = `${JSON.stringify(record, null, 2)}\n`;
