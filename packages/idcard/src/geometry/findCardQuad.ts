@@ -56,8 +56,15 @@ function sobel(g: Float32Array, w: number, h: number): { mag: Float32Array; ang:
   return { mag, ang };
 }
 
+/** Two opponent chroma channels of the work image (red–green, yellow–blue) and its luminance; absent for grey photos. */
+interface Chroma {
+  rg: Float32Array;
+  yb: Float32Array;
+  lum: Float32Array;
+}
+
 /** Colour-aware grey: the larger of luminance and chroma edges shows a card on a same-brightness table. */
-function workImage(img: RasterImage): { g: Float32Array; w: number; h: number; scale: number } {
+function workImage(img: RasterImage): { g: Float32Array; chroma?: Chroma; w: number; h: number; scale: number } {
   const scale = Math.min(1, WORK_SIZE / Math.max(img.width, img.height));
   const small =
     scale < 1
@@ -70,13 +77,22 @@ function workImage(img: RasterImage): { g: Float32Array; w: number; h: number; s
   const h = small.height;
   const g = new Float32Array(w * h);
   const ch = small.channels;
+  let rg: Float32Array | undefined;
+  let yb: Float32Array | undefined;
+  let lum: Float32Array | undefined;
   if (ch >= 3) {
+    rg = new Float32Array(w * h);
+    yb = new Float32Array(w * h);
+    lum = new Float32Array(w * h);
     for (let i = 0; i < w * h; i++) {
       const r = small.data[i * ch] as number;
       const gg = small.data[i * ch + 1] as number;
       const b = small.data[i * ch + 2] as number;
       // luminance plus saturation: cards are pale, tables and cloth are often saturated.
-      g[i] = 0.299 * r + 0.587 * gg + 0.114 * b - 0.5 * (Math.max(r, gg, b) - Math.min(r, gg, b));
+      lum[i] = 0.299 * r + 0.587 * gg + 0.114 * b;
+      g[i] = (lum[i] as number) - 0.5 * (Math.max(r, gg, b) - Math.min(r, gg, b));
+      rg[i] = r - gg;
+      yb[i] = (r + gg) / 2 - b;
     }
   } else {
     const grey = toGrey(small);
@@ -90,7 +106,7 @@ function workImage(img: RasterImage): { g: Float32Array; w: number; h: number; s
       for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) acc += g[(y + dy) * w + x + dx] as number;
       s[y * w + x] = acc / 9;
     }
-  return { g: s, w, h, scale: small.width / img.width };
+  return { g: s, ...(rg && yb && lum ? { chroma: { rg, yb, lum } } : {}), w, h, scale: small.width / img.width };
 }
 
 function houghLines(mag: Float32Array, ang: Float32Array, w: number, h: number, threshold: number): Line[] {
@@ -188,6 +204,91 @@ function segmentSupport(
     if (ok) hits++;
   }
   return inside < n / 3 ? 0 : hits / inside;
+}
+
+/** Chroma distance, and luminance share, within which a sample just inside the outline counts as the card's stock. */
+const STOCK_CHROMA = 40;
+const STOCK_LUMINANCE = 0.35;
+/** Samples per side of the band inside the outline, and how many at each end belong to the corner. */
+const BAND_SAMPLES = 24;
+const CORNER_SAMPLES = 3;
+/** Score factor per corner that lies on something other than the card's stock. */
+const FOREIGN_CORNER_FACTOR = 0.6;
+
+/**
+ * How many corners of an outline lie on something other than the card: samples of the band 3 %
+ * of the short side inside each side, compared by chroma and luminance with the median of the
+ * whole band (the card's stock); a corner whose samples on both its sides are mostly not stock
+ * is foreign. An outline that took a distractor's or the table's edge for a side extends past
+ * the card, so a corner sits on the table or a paper of another colour — typically where the
+ * photo shows no corner at all, the two lines only meeting there — while the card's own corners
+ * have card all round them, whatever the background's contrast with the card along its sides.
+ * Only the corners are looked at: a side taken at a portrait's border (moved out later by
+ * `registerToLayout`) runs along the portrait, not the table.
+ */
+/** The 3×3 mean colour around a pixel (against JPEG and sensor noise). */
+function colourAt(chroma: Chroma, w: number, x: number, y: number): { rg: number; yb: number; lum: number } {
+  let rg = 0;
+  let yb = 0;
+  let lum = 0;
+  for (let dy = -1; dy <= 1; dy++)
+    for (let dx = -1; dx <= 1; dx++) {
+      const k = (y + dy) * w + x + dx;
+      rg += chroma.rg[k] as number;
+      yb += chroma.yb[k] as number;
+      lum += chroma.lum[k] as number;
+    }
+  return { rg: rg / 9, yb: yb / 9, lum: lum / 9 };
+}
+
+function foreignCorners(q: Quad, chroma: Chroma, w: number, h: number): number {
+  const cx = q.reduce((s, p) => s + p.x, 0) / 4;
+  const cy = q.reduce((s, p) => s + p.y, 0) / 4;
+  const short = Math.min(dist(q[1], q[2]), dist(q[3], q[0]));
+  const inset = Math.max(1.5, short * 0.03);
+  type Sample = { rg: number; yb: number; lum: number } | undefined;
+  const sides: Sample[][] = [];
+  for (let s = 0; s < 4; s++) {
+    const a = q[s] as Point;
+    const b = q[(s + 1) % 4] as Point;
+    const len = dist(a, b) || 1;
+    let nx = -(b.y - a.y) / len;
+    let ny = (b.x - a.x) / len;
+    // the normal pointing into the card
+    if (nx * (cx - (a.x + b.x) / 2) + ny * (cy - (a.y + b.y) / 2) < 0) {
+      nx = -nx;
+      ny = -ny;
+    }
+    const samples: Sample[] = [];
+    for (let i = 1; i < BAND_SAMPLES; i++) {
+      const t = i / BAND_SAMPLES;
+      const x = Math.round(a.x + (b.x - a.x) * t + nx * inset);
+      const y = Math.round(a.y + (b.y - a.y) * t + ny * inset);
+      samples.push(x < 1 || y < 1 || x >= w - 1 || y >= h - 1 ? undefined : colourAt(chroma, w, x, y));
+    }
+    sides.push(samples);
+  }
+  const all = sides.flat().filter((c) => c !== undefined);
+  if (all.length < 8) return 0;
+  const median = (xs: number[]) => {
+    const v = [...xs].sort((u, z) => u - z);
+    return v[v.length >> 1] as number;
+  };
+  const mrg = median(all.map((c) => c.rg));
+  const myb = median(all.map((c) => c.yb));
+  const mlum = median(all.map((c) => c.lum));
+  const stock = (c: NonNullable<Sample>) =>
+    Math.hypot(c.rg - mrg, c.yb - myb) <= STOCK_CHROMA && Math.abs(c.lum - mlum) <= STOCK_LUMINANCE * mlum;
+  let foreign = 0;
+  for (let s = 0; s < 4; s++) {
+    // corner s joins the end of side s − 1 and the start of side s
+    const near = [
+      ...(sides[(s + 3) % 4] as Sample[]).slice(-CORNER_SAMPLES),
+      ...(sides[s] as Sample[]).slice(0, CORNER_SAMPLES),
+    ].filter((c) => c !== undefined);
+    if (near.length >= CORNER_SAMPLES && near.filter(stock).length < near.length / 2) foreign++;
+  }
+  return foreign;
 }
 
 function polygonArea(q: readonly Point[]): number {
@@ -322,7 +423,7 @@ function refine(img: RasterImage, quad: Quad): Quad {
  * @returns The outline, `cut-off`, or `not-found`.
  */
 export function findCardQuad(img: RasterImage): FindCardResult {
-  const { g, w, h, scale } = workImage(img);
+  const { g, chroma, w, h, scale } = workImage(img);
   const { mag, ang } = sobel(g, w, h);
   const sortedMag = Float32Array.from(mag).sort();
   const threshold = Math.max(18, sortedMag[Math.floor(sortedMag.length * 0.9)] as number);
@@ -378,7 +479,11 @@ export function findCardQuad(img: RasterImage): FindCardResult {
       const support = supports.reduce((s, v) => s + v, 0) / 4;
       if (Math.min(...supports) < 0.3 || support < 0.5) continue;
       const aspectFit = usesBorder ? 0.8 : 1 - Math.min(0.5, Math.abs(Math.log(aspect / CARD_ASPECT)));
-      const score = support * support * Math.sqrt(area) * aspectFit * (usesBorder ? 0.85 : 1);
+      const edgeScore = support * support * Math.sqrt(area) * aspectFit * (usesBorder ? 0.85 : 1);
+      // the corners' colours only lower a score: looked at only where the outline could still win
+      if (best && edgeScore <= best.score) continue;
+      const foreign = chroma ? foreignCorners(q, chroma, w, h) : 0;
+      const score = edgeScore * FOREIGN_CORNER_FACTOR ** foreign;
       if (!best || score > best.score) best = { quad: q, score, support, area, border: usesBorder > 0 };
     }
   }
