@@ -10,7 +10,10 @@ import { registerToLayout } from './geometry/registerToLayout.js';
 import type { CardLayout, MmBox } from './layout/CardLayout.js';
 import { mmBoxToPx, type PxBox } from './layout/canonical.js';
 import { cardLayout } from './layout/layouts.js';
-import type { NameLexicon } from './fields/nameLexicon.js';
+import { fallbackNameLexicon, type NameLexicon } from './fields/nameLexicon.js';
+import { settleMrzName } from './fields/mrzName.js';
+import { readName } from './fields/readName.js';
+import { joinLines } from './fields/FieldReading.js';
 import { PlaceMatcher } from './fields/PlaceMatcher.js';
 import {
   confirmedByMrz,
@@ -190,8 +193,10 @@ type RawRead = { result: SideResult; raw?: RawSide | undefined };
 interface CardSources {
   mrz?: ParsedMrz | undefined;
   mrzConfidence?: number | undefined;
-  /** The MRZ was repaired from the print (see {@link repairMrzFromPrint}). */
+  /** The MRZ was repaired from the print or the QR (check digits, or letters of the name line). */
   mrzRepaired?: boolean;
+  /** The MRZ name line disagrees with the card's other sources and nothing settled it ({@link settleMrzName}). */
+  mrzNameUncertain?: boolean;
   confirmed: ReturnType<typeof mergeConfirmed>['confirmed'];
   issues: Issue[];
   /** The print of each side as read for an MRZ repair (no MRZ, no fusion yet), for #finish to reuse. */
@@ -262,6 +267,9 @@ function fillFromOtherSources(
   r.side = side;
   r.fields = fields;
 }
+
+/** The MRZ's confidence when its name line disagrees with the card's other sources and nothing settled it. */
+const MRZ_NAME_UNCERTAIN_CONFIDENCE = 0.5;
 
 /** A QR zone is cut with this margin: the code's quiet zone and a millimetre of registration error. */
 const QR_PAD_MM = 2;
@@ -449,9 +457,34 @@ export class IdCardReader {
           );
       }
     }
+    let mrzNameUncertain = false;
+    if (mrz) {
+      // the name line has no check digit: the QR's or the print's name settles a misread letter, or says it is unsure
+      const nameLine = raws.flatMap((s) => s.raw.lines).find((f) => f.field === 'fullName');
+      const ocrName = reading?.ocr[2];
+      const settled = settleMrzName(
+        mrz,
+        {
+          qrName: qr?.fullName,
+          printedName: nameLine
+            ? readName(joinLines(nameLine.lines), { lexicon: this.#options.names }).value
+            : undefined,
+          nameLineConfidences: ocrName?.chars.length === 30 ? ocrName.chars.map((c) => c.confidence) : undefined,
+        },
+        this.#options.names ?? fallbackNameLexicon(),
+        this.#options.today ? { today: this.#options.today } : {},
+      );
+      issues.push(...settled.issues);
+      if (settled.from) {
+        mrz = settled.mrz;
+        mrzRepaired = true;
+        mrzConfidence = Math.max(mrzConfidence ?? 0, 0.9);
+      }
+      mrzNameUncertain = settled.uncertain;
+    }
     const merged = mergeConfirmed(mrz ? confirmedByMrz(mrz) : undefined, qr ? confirmedByQr(qr) : undefined);
     issues.push(...merged.issues);
-    return { mrz, mrzConfidence, mrzRepaired, confirmed: merged.confirmed, issues, printedPass };
+    return { mrz, mrzConfidence, mrzRepaired, mrzNameUncertain, confirmed: merged.confirmed, issues, printedPass };
   }
 
   /** The options of a side's field reading that do not depend on the card's other sources. */
@@ -491,8 +524,9 @@ export class IdCardReader {
     }
     if (raw.mrz) {
       if (sources.mrzRepaired && sources.mrz) {
-        // the issues of the MRZ as read describe check digits that hold now
-        issues.push(...raw.mrz.issues.filter((i) => i.severity === 'info'));
+        // the issues of the MRZ as read describe check digits that hold now (all its issues stand when
+        // its check digits held and only letters of its name line were rewritten)
+        issues.push(...(raw.mrz.mrz?.valid ? raw.mrz.issues : raw.mrz.issues.filter((i) => i.severity === 'info')));
         r.mrz = sources.mrz;
         if (sources.mrzConfidence !== undefined) r.mrzConfidence = sources.mrzConfidence;
       } else {
@@ -503,6 +537,9 @@ export class IdCardReader {
         }
       }
     }
+    // a name line that the card's other sources contradict is not a sure reading, whatever its check digits
+    if (sources.mrzNameUncertain && r.mrzConfidence !== undefined)
+      r.mrzConfidence = Math.min(r.mrzConfidence, MRZ_NAME_UNCERTAIN_CONFIDENCE);
     r.fields = fields;
     r.issues.push(...issues);
     r.ms += performance.now() - started;

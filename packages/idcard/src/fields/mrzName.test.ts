@@ -1,0 +1,78 @@
+import { parseMrz } from '@smart-citizen/core';
+import { describe, expect, it } from 'vitest';
+import { settleMrzName } from './mrzName.js';
+import { createNameLexicon } from './nameLexicon.js';
+
+const today = new Date(Date.UTC(2026, 11, 6));
+/** Lines 1 and 2 of the issue's example zone (check digits holding), with a name line of its own. */
+const right: [string, string, string] = [
+  'IDVNM0930470641001093047064<<2',
+  '9301054M3301052VNM<<<<<<<<<<<8',
+  'LE<<VIET<QUYET'.padEnd(30, '<'),
+];
+/** The zone as read with the name's T read as I (no check digit covers line 3: it parses valid). */
+const misread = parseMrz([right[0], right[1], right[2].replace('VIET', 'VIEI')], { today });
+const lexicon = createNameLexicon({ family: ['LÊ', 'NGUYỄN'], middle: ['VIỆT', 'VĂN'], given: ['QUYẾT', 'HÙNG'] });
+/** The name line's character confidences: sure everywhere, `at` (the misread T) as given. */
+const confidences = (at: number) => Array.from({ length: 30 }, (_, k) => (k === 7 ? at : 0.99));
+
+describe('settleMrzName', () => {
+  it("takes the QR code's letters for a misread letter of the name line", () => {
+    expect(misread.valid).toBe(true);
+    const s = settleMrzName(misread, { qrName: 'Lê Việt Quyết' }, lexicon, { today });
+    expect(s.from).toBe('qr');
+    expect(s.mrz.lines).toEqual(right);
+    expect(s.mrz.valid).toBe(true);
+    expect(s.issues.map((i) => i.code)).toEqual(['idcard/mrz-name-from-qr']);
+  });
+
+  it("takes the print's letters where the print reads a known name, the MRZ none, and the OCR doubted the MRZ letter", () => {
+    const s = settleMrzName(misread, { printedName: 'LÊ VIỆT QUYẾT', nameLineConfidences: confidences(0.6) }, lexicon, {
+      today,
+    });
+    expect(s.from).toBe('print');
+    expect(s.mrz.lines[2]).toBe(right[2]);
+    expect(s.uncertain).toBe(false);
+  });
+
+  it('keeps a sure MRZ letter as read but says the name line is uncertain', () => {
+    const s = settleMrzName(
+      misread,
+      { printedName: 'LÊ VIỆT QUYẾT', nameLineConfidences: confidences(0.99) },
+      lexicon,
+      { today },
+    );
+    expect(s.from).toBeUndefined();
+    expect(s.mrz.lines[2]).toBe(misread.lines[2]);
+    expect(s.uncertain).toBe(true);
+    expect(s.issues.map((i) => i.code)).toEqual(['idcard/mrz-name-uncertain']);
+  });
+
+  it('leaves a right name line alone when the print is the one misread', () => {
+    const zone = parseMrz(right, { today });
+    // the print's VIEI is no known name, the MRZ's VIET is: readName takes the MRZ letters for the print
+    const s = settleMrzName(zone, { printedName: 'LÊ VIEI QUYẾT', nameLineConfidences: confidences(0.6) }, lexicon, {
+      today,
+    });
+    expect(s.mrz).toBe(zone);
+    expect(s.uncertain).toBe(false);
+    expect(s.issues).toEqual([]);
+  });
+
+  it("keeps the line's own split of a two-word family name that spells the QR's name", () => {
+    const zone = parseMrz([right[0], right[1], 'TON<NU<<BICH<HANH'.padEnd(30, '<')], { today });
+    const s = settleMrzName(zone, { qrName: 'Tôn Nữ Bích Hạnh' }, lexicon, { today });
+    expect(s.mrz).toBe(zone);
+    expect(s.uncertain).toBe(false);
+    // and a letter misread there is put back in place, the split kept
+    const bad = parseMrz([right[0], right[1], 'TON<NU<<BICH<HAMH'.padEnd(30, '<')], { today });
+    expect(settleMrzName(bad, { qrName: 'Tôn Nữ Bích Hạnh' }, lexicon, { today }).mrz.lines[2]).toBe(zone.lines[2]);
+  });
+
+  it('does not rewrite a name line into another name: a QR name far from it leaves it uncertain', () => {
+    const s = settleMrzName(misread, { qrName: 'Nguyễn Văn Hùng' }, lexicon, { today });
+    expect(s.from).toBeUndefined();
+    expect(s.mrz.lines[2]).toBe(misread.lines[2]);
+    expect(s.uncertain).toBe(true);
+  });
+});

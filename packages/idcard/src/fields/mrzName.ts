@@ -1,0 +1,158 @@
+import {
+  foldDiacritics,
+  type Issue,
+  issue,
+  type ParsedMrz,
+  type ParseMrzOptions,
+  safeParseMrz,
+} from '@smart-citizen/core';
+import { DOUBTFUL_CHAR } from './fuseSources.js';
+import type { NameLexicon } from './nameLexicon.js';
+
+/** @internal The name letters as the MRZ spells them: upper-case ASCII, words separated by one space. */
+export const mrzNameLetters = (name: string): string =>
+  foldDiacritics(name.normalize('NFC'))
+    .toUpperCase()
+    .replace(/[^A-Z ]/g, ' ')
+    .trim()
+    .replace(/\s+/g, ' ');
+
+/** @internal At most this many letters of the MRZ name line are rewritten from another source. */
+export const MAX_NAME_LETTER_REPAIRS = 2;
+
+const foldedNames = new WeakMap<NameLexicon, Set<string>>();
+
+/** Every name word of the lexicon (any role) without its marks. */
+function foldedLexicon(lexicon: NameLexicon): Set<string> {
+  let set = foldedNames.get(lexicon);
+  if (!set) {
+    set = new Set<string>();
+    for (const role of ['family', 'middle', 'given'] as const)
+      for (const w of lexicon[role].keys()) set.add(foldDiacritics(w).toUpperCase());
+    foldedNames.set(lexicon, set);
+  }
+  return set;
+}
+
+/** @internal Where the MRZ's name came from after {@link settleMrzName}, and what is said about it. */
+export interface SettledMrzName {
+  /** The MRZ, its name line rewritten when a source settled a misread letter. */
+  mrz: ParsedMrz;
+  /** `qr` / `print`: the name line took that source's letters. */
+  from?: 'qr' | 'print';
+  /** The name line disagrees with the card's other sources and nothing settled it: not a confident value. */
+  uncertain: boolean;
+  issues: Issue[];
+}
+
+/** The words of a name line (runs of letters between fillers) with where each starts. */
+function lineWords(line: string): { word: string; at: number }[] {
+  return [...line.matchAll(/[A-Z]+/g)].map((m) => ({ word: m[0], at: m.index ?? 0 }));
+}
+
+/**
+ * The MRZ name line, which no check digit covers, against the card's other sources: the QR's
+ * name (its error correction makes it the surer source) and the printed name as read (checked
+ * against the name list). Words are compared by their letters, whatever the line's split into
+ * primary and secondary identifier (a two-word family name sits before the `<<`); a line whose
+ * words spell a source's name is settled. A rewrite only replaces letters in place — the same
+ * words of the same lengths, at most {@link MAX_NAME_LETTER_REPAIRS} letters in all — and keeps
+ * the line's fillers. The QR's name rewrites the line so. The print's only where each MRZ word
+ * it changes spells no known name while the print's does, and the OCR doubted each MRZ letter
+ * changed (below {@link DOUBTFUL_CHAR}): the evidence that the MRZ, not the print, was misread
+ * (the name list is an open set: an unknown word alone is no proof). A QR name the line cannot
+ * be rewritten to, or a print that points at a misread MRZ word without that evidence, leaves
+ * the line as read and `uncertain`, so the reader does not report it as sure. A print that
+ * differs otherwise (an unknown printed word, a known MRZ word) is the print's misreading:
+ * `readName` takes the MRZ's letters for it, as before.
+ *
+ * @internal
+ * @param mrz - The parsed MRZ (its check digits are not touched: the name line has none).
+ * @param evidence - The QR payload's name and the printed name (with marks), where read; the
+ *   confidence of each of the name line's 30 characters as the OCR read them, where they line up.
+ * @param lexicon - Known name words.
+ */
+export function settleMrzName(
+  mrz: ParsedMrz,
+  evidence: {
+    qrName?: string | undefined;
+    printedName?: string | undefined;
+    nameLineConfidences?: readonly number[] | undefined;
+  },
+  lexicon: NameLexicon,
+  options: ParseMrzOptions = {},
+): SettledMrzName {
+  const read = mrz.lines[2];
+  const words = lineWords(read);
+  const settled: SettledMrzName = { mrz, uncertain: false, issues: [] };
+  /** The source's words spell the line's (a name cut at the line's end counts by what the line holds). */
+  const spells = (name: string[]) =>
+    name.length >= words.length &&
+    words.every(
+      (w, i) =>
+        w.word === name[i] ||
+        (i === words.length - 1 && w.at + w.word.length === 30 && (name[i] ?? '').startsWith(w.word)),
+    );
+  /** The line with the source's letters put in place of its words', when only letters change. */
+  const inPlace = (name: string[]): { line: string; changed: number[] } | undefined => {
+    if (name.length !== words.length || words.some((w, i) => w.word.length !== name[i]?.length)) return undefined;
+    const out = [...read];
+    const changed: number[] = [];
+    words.forEach((w, i) => {
+      for (let k = 0; k < w.word.length; k++)
+        if (w.word[k] !== name[i]?.[k]) {
+          out[w.at + k] = name[i]?.[k] as string;
+          changed.push(w.at + k);
+        }
+    });
+    return changed.length > 0 && changed.length <= MAX_NAME_LETTER_REPAIRS
+      ? { line: out.join(''), changed }
+      : undefined;
+  };
+  const rewrite = (line: string, from: 'qr' | 'print'): SettledMrzName | undefined => {
+    const p = safeParseMrz([mrz.lines[0], mrz.lines[1], line], options);
+    if (!p.ok || p.value.valid !== mrz.valid) return undefined;
+    return {
+      mrz: p.value,
+      from,
+      uncertain: false,
+      issues: [
+        issue(
+          from === 'qr' ? 'idcard/mrz-name-from-qr' : 'idcard/mrz-name-from-print',
+          'warning',
+          from === 'qr'
+            ? "letters of the MRZ name line were taken from the QR code's name"
+            : 'letters of the MRZ name line were taken from the printed name, a known name where the MRZ read none',
+          'mrz',
+        ),
+      ],
+    };
+  };
+  const uncertain = (message: string): SettledMrzName => ({
+    mrz,
+    uncertain: true,
+    issues: [issue('idcard/mrz-name-uncertain', 'warning', message, 'mrz')],
+  });
+  const qr = evidence.qrName ? mrzNameLetters(evidence.qrName).split(' ').filter(Boolean) : [];
+  if (qr.length) {
+    if (spells(qr)) return settled;
+    const put = inPlace(qr);
+    const done = put && rewrite(put.line, 'qr');
+    return done || uncertain("the MRZ name line and the QR code's name differ");
+  }
+  const printed = evidence.printedName ? mrzNameLetters(evidence.printedName).split(' ').filter(Boolean) : [];
+  if (!printed.length || spells(printed)) return settled;
+  const known = foldedLexicon(lexicon);
+  // the MRZ looks misread where it spells no known name and the print, at the same place, does
+  const suspect = (m: string, p: string | undefined) => p !== undefined && p !== m && known.has(p) && !known.has(m);
+  const sameWords = printed.length === words.length;
+  // otherwise a misread print (or an unknown name): readName takes the MRZ's letters for the print
+  if (!sameWords || !words.some((w, i) => suspect(w.word, printed[i]))) return settled;
+  const put = words.every((w, i) => w.word === printed[i] || suspect(w.word, printed[i]))
+    ? inPlace(printed)
+    : undefined;
+  const conf = evidence.nameLineConfidences;
+  const doubted = conf?.length === 30 && !!put && put.changed.every((k) => (conf[k] ?? 1) < DOUBTFUL_CHAR);
+  const done = doubted && put ? rewrite(put.line, 'print') : undefined;
+  return done ?? uncertain('the MRZ name line and the printed name differ in their letters');
+}
