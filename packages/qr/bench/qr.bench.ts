@@ -241,6 +241,8 @@ export const bench = defineBench({
     const halfRows: Record<string, string | number>[] = [];
     const peerRows: Record<string, string | number>[] = [];
     const cpu: number[] = [];
+    // Per report frame: name, CPU ms and the rung that read it (in the JSON, to see what sets the percentiles).
+    const cpuFrames: { name: string; ms: number; strategy?: string }[] = [];
     const foundBy: Record<string, Record<string, number>> = {};
     type Read = { sample: Sample; accept: 'any' | 'card'; strategy?: string; pdf417?: boolean };
     const reportSamples: Read[] = [];
@@ -296,7 +298,14 @@ export const bench = defineBench({
           (foundBy[set] as Record<string, number>)[o.strategy] =
             ((foundBy[set] as Record<string, number>)[o.strategy] ?? 0) + 1;
         }
-        if (samples[i]?.image.width === 1280 && samples[i]?.image.height === 960) cpu.push(o.cpuMs);
+        if (samples[i]?.image.width === 1280 && samples[i]?.image.height === 960) {
+          cpu.push(o.cpuMs);
+          cpuFrames.push({
+            name: (samples[i] as Sample).name,
+            ms: round(o.cpuMs),
+            ...(o.strategy ? { strategy: o.strategy } : {}),
+          });
+        }
       }
       const repSamples = rep.map((i) => samples[i] as Sample);
       const row: Record<string, string | number> = {
@@ -369,6 +378,7 @@ export const bench = defineBench({
     });
 
     if (cpu.length) {
+      data.reportFrameCpu = cpuFrames;
       tables.push({
         title: 'CPU ms per 1280×960 frame, this reader (report halves of the generated sets, one thread)',
         rows: [
