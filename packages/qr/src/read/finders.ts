@@ -34,7 +34,7 @@ export function binariseLocalMean(img: RasterImage, radius: number, offset = 2):
 }
 
 /** Runs 1:1:3:1:1 within tolerance; returns the module size or 0. */
-function finderRatio(r: readonly number[], at = 0): number {
+function finderRatio(r: ArrayLike<number>, at = 0): number {
   const a = r[at] ?? 0;
   const b = r[at + 1] ?? 0;
   const c = r[at + 2] ?? 0;
@@ -47,6 +47,14 @@ function finderRatio(r: readonly number[], at = 0): number {
   if (Math.abs(a - m) > tol || Math.abs(b - m) > tol || Math.abs(d - m) > tol || Math.abs(e - m) > tol) return 0;
   if (Math.abs(c - 3 * m) > 2.2 * tol) return 0;
   return m;
+}
+
+/** The binary image at (x + k·dx, y + k·dy) rounded, or −1 outside (a plain function: no closure per call). */
+function binAt(bin: Uint8Array, w: number, h: number, x: number, y: number, dx: number, dy: number, k: number): number {
+  const xx = Math.round(x + k * dx);
+  const yy = Math.round(y + k * dy);
+  if (xx < 0 || yy < 0 || xx >= w || yy >= h) return -1;
+  return bin[yy * w + xx] ?? 0;
 }
 
 /**
@@ -63,32 +71,26 @@ function crossCheck(
   dy: number,
   maxRun: number,
 ): [number, number] | undefined {
-  const at = (k: number) => {
-    const xx = Math.round(x + k * dx);
-    const yy = Math.round(y + k * dy);
-    if (xx < 0 || yy < 0 || xx >= w || yy >= h) return -1;
-    return bin[yy * w + xx] ?? 0;
-  };
-  if (at(0) !== 1) return undefined;
+  if (binAt(bin, w, h, x, y, dx, dy, 0) !== 1) return undefined;
   // Outwards in both directions: dark centre, light ring, dark ring.
   const runs = [0, 0, 0, 0, 0];
   let k = 0;
-  while (at(k) === 1 && k > -maxRun * 3) k--;
+  while (binAt(bin, w, h, x, y, dx, dy, k) === 1 && k > -maxRun * 3) k--;
   const c0 = k;
-  while (at(k) === 0 && c0 - k <= maxRun) k--;
+  while (binAt(bin, w, h, x, y, dx, dy, k) === 0 && c0 - k <= maxRun) k--;
   runs[1] = c0 - k;
   const r0 = k;
-  while (at(k) === 1 && r0 - k <= maxRun) k--;
+  while (binAt(bin, w, h, x, y, dx, dy, k) === 1 && r0 - k <= maxRun) k--;
   runs[0] = r0 - k;
-  if (at(k) === -1 && runs[0] === 0) return undefined;
+  if (binAt(bin, w, h, x, y, dx, dy, k) === -1 && runs[0] === 0) return undefined;
   k = 0;
-  while (at(k) === 1 && k < maxRun * 3) k++;
+  while (binAt(bin, w, h, x, y, dx, dy, k) === 1 && k < maxRun * 3) k++;
   const c1 = k;
   runs[2] = c1 - c0 - 1;
-  while (at(k) === 0 && k - c1 <= maxRun) k++;
+  while (binAt(bin, w, h, x, y, dx, dy, k) === 0 && k - c1 <= maxRun) k++;
   runs[3] = k - c1;
   const r1 = k;
-  while (at(k) === 1 && k - r1 <= maxRun) k++;
+  while (binAt(bin, w, h, x, y, dx, dy, k) === 1 && k - r1 <= maxRun) k++;
   runs[4] = k - r1;
   const m = finderRatio(runs);
   if (!m) return undefined;
@@ -107,25 +109,28 @@ function crossCheck(
 export function findFinderPatterns(img: RasterImage, bin: Uint8Array, expired?: () => boolean): FinderPattern[] {
   const { width: w, height: h } = img;
   const found: FinderPattern[] = [];
+  // Runs of a row (reused row to row: a row has at most w runs).
+  const runs = new Int32Array(w + 1);
+  const starts = new Int32Array(w + 1);
   for (let y = 0; y < h; y++) {
     if (expired && (y & 15) === 0 && expired()) break;
     const row = y * w;
     // Runs of the row: colours alternate, starting with the first pixel's.
-    const runs: number[] = [];
-    const starts: number[] = [];
+    let n = 0;
     let start = 0;
     for (let x = 1; x <= w; x++) {
       if (x === w || bin[row + x] !== bin[row + x - 1]) {
-        runs.push(x - start);
-        starts.push(start);
+        runs[n] = x - start;
+        starts[n] = start;
+        n++;
         start = x;
       }
     }
     const firstDark = bin[row] === 1;
-    for (let i = firstDark ? 0 : 1; i + 4 < runs.length; i += 2) {
+    for (let i = firstDark ? 0 : 1; i + 4 < n; i += 2) {
       const m = finderRatio(runs, i);
       if (!m) continue;
-      const cx = (starts[i + 2] ?? 0) + (runs[i + 2] ?? 0) / 2 - 0.5;
+      const cx = (starts[i + 2] as number) + (runs[i + 2] as number) / 2 - 0.5;
       const v = crossCheck(bin, w, h, cx, y, 0, 1, Math.ceil(m * 2.5));
       if (!v) continue;
       const cy = y + v[1];
