@@ -209,23 +209,17 @@ function segmentSupport(
 /** Chroma distance, and luminance share, within which a sample just inside the outline counts as the card's stock. */
 const STOCK_CHROMA = 40;
 const STOCK_LUMINANCE = 0.35;
-/** Samples per side of the band inside the outline, and how many at each end belong to the corner. */
+/** Samples per side of the bands inside and outside the outline, and how many at each end belong to the corner. */
 const BAND_SAMPLES = 24;
 const CORNER_SAMPLES = 3;
-/** Score factor per corner that lies on something other than the card's stock. */
+/** A side whose inside band holds less card stock than this, while its outside band holds at least {@link OUTSIDE_STOCK}, lies inside the card. */
+const INNER_STOCK = 0.4;
+const OUTSIDE_STOCK = 0.75;
+/** Score factor per foreign corner of an outline. */
 const FOREIGN_CORNER_FACTOR = 0.6;
+/** An outline further out that replaces one with a side inside the card scores at least this share of it. */
+const OUTER_MIN_SCORE = 0.5;
 
-/**
- * How many corners of an outline lie on something other than the card: samples of the band 3 %
- * of the short side inside each side, compared by chroma and luminance with the median of the
- * whole band (the card's stock); a corner whose samples on both its sides are mostly not stock
- * is foreign. An outline that took a distractor's or the table's edge for a side extends past
- * the card, so a corner sits on the table or a paper of another colour — typically where the
- * photo shows no corner at all, the two lines only meeting there — while the card's own corners
- * have card all round them, whatever the background's contrast with the card along its sides.
- * Only the corners are looked at: a side taken at a portrait's border (moved out later by
- * `registerToLayout`) runs along the portrait, not the table.
- */
 /** The 3×3 mean colour around a pixel (against JPEG and sensor noise). */
 function colourAt(chroma: Chroma, w: number, x: number, y: number): { rg: number; yb: number; lum: number } {
   let rg = 0;
@@ -241,13 +235,29 @@ function colourAt(chroma: Chroma, w: number, x: number, y: number): { rg: number
   return { rg: rg / 9, yb: yb / 9, lum: lum / 9 };
 }
 
-function foreignCorners(q: Quad, chroma: Chroma, w: number, h: number): number {
+/**
+ * The faults of an outline, by the colour of two bands 3 % of the short side inside and outside
+ * each side, compared by chroma and luminance with the median of the inside band (the card's
+ * stock):
+ * - a corner whose inside samples on both its sides are mostly not stock (foreign): an outline
+ *   that took a distractor's or the table's edge for a side extends past the card, so a corner
+ *   sits on the table or a paper of another colour — typically where the photo shows no corner,
+ *   the two lines only meeting there — while the card's own corners have card all round them,
+ *   whatever the background's contrast with the card along its sides;
+ * - a side whose inside band is mostly not stock while its outside band is (inner): a line
+ *   through the portrait or the emblem, with the strip of card between it and the card's edge
+ *   outside it. Only a reason to take an outline that differs in that side alone and lies
+ *   further out (see {@link findCardQuad}): where the card's own edge shows no line, the inner
+ *   outline is still the nearest to the card (`registerToLayout` moves such a side out later).
+ */
+function outlineFaults(q: Quad, chroma: Chroma, w: number, h: number): { foreign: number; inner: number } {
   const cx = q.reduce((s, p) => s + p.x, 0) / 4;
   const cy = q.reduce((s, p) => s + p.y, 0) / 4;
   const short = Math.min(dist(q[1], q[2]), dist(q[3], q[0]));
   const inset = Math.max(1.5, short * 0.03);
   type Sample = { rg: number; yb: number; lum: number } | undefined;
-  const sides: Sample[][] = [];
+  const inside: Sample[][] = [];
+  const outside: Sample[][] = [];
   for (let s = 0; s < 4; s++) {
     const a = q[s] as Point;
     const b = q[(s + 1) % 4] as Point;
@@ -259,17 +269,22 @@ function foreignCorners(q: Quad, chroma: Chroma, w: number, h: number): number {
       nx = -nx;
       ny = -ny;
     }
-    const samples: Sample[] = [];
-    for (let i = 1; i < BAND_SAMPLES; i++) {
-      const t = i / BAND_SAMPLES;
-      const x = Math.round(a.x + (b.x - a.x) * t + nx * inset);
-      const y = Math.round(a.y + (b.y - a.y) * t + ny * inset);
-      samples.push(x < 1 || y < 1 || x >= w - 1 || y >= h - 1 ? undefined : colourAt(chroma, w, x, y));
-    }
-    sides.push(samples);
+    const band = (d: number): Sample[] => {
+      const samples: Sample[] = [];
+      for (let i = 1; i < BAND_SAMPLES; i++) {
+        const t = i / BAND_SAMPLES;
+        const x = Math.round(a.x + (b.x - a.x) * t + nx * d);
+        const y = Math.round(a.y + (b.y - a.y) * t + ny * d);
+        samples.push(x < 1 || y < 1 || x >= w - 1 || y >= h - 1 ? undefined : colourAt(chroma, w, x, y));
+      }
+      return samples;
+    };
+    inside.push(band(inset));
+    outside.push(band(-inset));
   }
-  const all = sides.flat().filter((c) => c !== undefined);
-  if (all.length < 8) return 0;
+  const faults = { foreign: 0, inner: 0 };
+  const all = inside.flat().filter((c) => c !== undefined);
+  if (all.length < 8) return faults;
   const median = (xs: number[]) => {
     const v = [...xs].sort((u, z) => u - z);
     return v[v.length >> 1] as number;
@@ -279,16 +294,22 @@ function foreignCorners(q: Quad, chroma: Chroma, w: number, h: number): number {
   const mlum = median(all.map((c) => c.lum));
   const stock = (c: NonNullable<Sample>) =>
     Math.hypot(c.rg - mrg, c.yb - myb) <= STOCK_CHROMA && Math.abs(c.lum - mlum) <= STOCK_LUMINANCE * mlum;
-  let foreign = 0;
+  const stockShare = (xs: Sample[]) => {
+    const seen = xs.filter((c) => c !== undefined);
+    return seen.length >= CORNER_SAMPLES ? seen.filter(stock).length / seen.length : undefined;
+  };
   for (let s = 0; s < 4; s++) {
     // corner s joins the end of side s − 1 and the start of side s
-    const near = [
-      ...(sides[(s + 3) % 4] as Sample[]).slice(-CORNER_SAMPLES),
-      ...(sides[s] as Sample[]).slice(0, CORNER_SAMPLES),
-    ].filter((c) => c !== undefined);
-    if (near.length >= CORNER_SAMPLES && near.filter(stock).length < near.length / 2) foreign++;
+    const near = stockShare([
+      ...(inside[(s + 3) % 4] as Sample[]).slice(-CORNER_SAMPLES),
+      ...(inside[s] as Sample[]).slice(0, CORNER_SAMPLES),
+    ]);
+    if (near !== undefined && near < 0.5) faults.foreign++;
+    const within = stockShare(inside[s] as Sample[]);
+    const beyond = stockShare(outside[s] as Sample[]);
+    if (within !== undefined && beyond !== undefined && within < INNER_STOCK && beyond >= OUTSIDE_STOCK) faults.inner++;
   }
-  return foreign;
+  return faults;
 }
 
 function polygonArea(q: readonly Point[]): number {
@@ -447,7 +468,9 @@ export function findCardQuad(img: RasterImage): FindCardResult {
       pairs.push([a, b]);
     }
   }
-  let best: { quad: Quad; score: number; support: number; area: number; border: boolean } | undefined;
+  type Outline = { quad: Quad; lines: Line[]; edgeScore: number; support: number; area: number; border: boolean };
+  const outlines: Outline[] = [];
+  let best: (Outline & { score: number }) | undefined;
   for (let i = 0; i < pairs.length; i++) {
     for (let j = i + 1; j < pairs.length; j++) {
       const [a1, a2] = pairs[i] as [Line, Line];
@@ -480,14 +503,35 @@ export function findCardQuad(img: RasterImage): FindCardResult {
       if (Math.min(...supports) < 0.3 || support < 0.5) continue;
       const aspectFit = usesBorder ? 0.8 : 1 - Math.min(0.5, Math.abs(Math.log(aspect / CARD_ASPECT)));
       const edgeScore = support * support * Math.sqrt(area) * aspectFit * (usesBorder ? 0.85 : 1);
+      const outline = { quad: q, lines: [a1, a2, b1, b2], edgeScore, support, area, border: usesBorder > 0 };
+      outlines.push(outline);
       // the corners' colours only lower a score: looked at only where the outline could still win
       if (best && edgeScore <= best.score) continue;
-      const foreign = chroma ? foreignCorners(q, chroma, w, h) : 0;
+      const foreign = chroma ? outlineFaults(q, chroma, w, h).foreign : 0;
       const score = edgeScore * FOREIGN_CORNER_FACTOR ** foreign;
-      if (!best || score > best.score) best = { quad: q, score, support, area, border: usesBorder > 0 };
+      if (!best || score > best.score) best = { ...outline, score };
     }
   }
   if (!best) return { status: 'not-found' };
+  // a side through the portrait or the emblem: the outline that differs in that side alone and lies
+  // further out, free of faults, is the card's (its edge over a paler background drew fewer votes)
+  if (chroma && !best.border && outlineFaults(best.quad, chroma, w, h).inner > 0) {
+    const chosen = best;
+    const outer = outlines
+      .filter(
+        (o) =>
+          !o.border &&
+          o.area > chosen.area &&
+          o.edgeScore >= OUTER_MIN_SCORE * chosen.score &&
+          o.lines.filter((l) => chosen.lines.includes(l)).length === 3,
+      )
+      .sort((a, b) => b.edgeScore - a.edgeScore)
+      .find((o) => {
+        const f = outlineFaults(o.quad, chroma, w, h);
+        return f.foreign === 0 && f.inner === 0;
+      });
+    if (outer) best = { ...outer, score: outer.edgeScore };
+  }
   const full = best.quad.map((p) => ({ x: p.x / scale, y: p.y / scale })) as Quad;
   if (best.border) return { status: 'cut-off', quad: full, support: best.support, areaShare: best.area };
   return { status: 'found', quad: refine(img, full), support: best.support, areaShare: best.area };
