@@ -77,6 +77,18 @@ function fmt(v: Cell): string {
   return String(v);
 }
 
+/** Whether `name` names bench `b` itself: its name or `package/name`. */
+const isNamed = (b: BenchDefinition, name: string) => name === b.name || name === `${b.pkg}/${b.name}`;
+
+/**
+ * Whether `name` (a word of `pnpm bench`) selects bench `b` among `all`: the bench by its own name
+ * (`pnpm bench idcard` is the `idcard` bench, not also `idcard-pairs` and `idcard-ocr`), else every
+ * bench of a package of that name that has no bench of the same name (`pnpm bench adapter-postgres`).
+ */
+export function selects(all: readonly BenchDefinition[], b: BenchDefinition, name: string): boolean {
+  return isNamed(b, name) || (name === b.pkg && !all.some((other) => isNamed(other, name)));
+}
+
 /** Render a table as GitHub-flavoured Markdown (also readable in a terminal). */
 export function formatTable(table: BenchTable): string {
   const first = table.rows[0];

@@ -1,13 +1,13 @@
 /**
  * `pnpm bench [name...] [--quick]`: discovers `packages/* /bench/*.bench.ts`, `examples/* /bench/*.bench.ts` and `tools/* /bench/*.bench.ts`, runs the benches
- * whose package or bench name matches, or that are named `package/bench` (all when none is
- * given), prints their tables and writes JSON results into `bench-results/`. The other words
- * are the benches' own arguments.
+ * named (`bench` or `package/bench`), or all benches of a named package that has no bench of that
+ * name (all when none is given), prints their tables and writes JSON results into
+ * `bench-results/`. The other words are the benches' own arguments.
  */
 import { mkdirSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describeMachine, formatTable, type BenchDefinition } from './index.js';
+import { describeMachine, formatTable, selects, type BenchDefinition } from './index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const argv = process.argv.slice(2);
@@ -34,10 +34,7 @@ async function discover(): Promise<BenchDefinition[]> {
 }
 
 const all = await discover();
-/** Whether `name` selects bench `b`: its package, its name, or `package/name`. */
-const selects = (b: BenchDefinition, name: string) =>
-  name === b.pkg || name === b.name || name === `${b.pkg}/${b.name}`;
-const selected = names.length === 0 ? all : all.filter((b) => names.some((n) => selects(b, n)));
+const selected = names.length === 0 ? all : all.filter((b) => names.some((n) => selects(all, b, n)));
 if (selected.length === 0) {
   console.error(`No bench matches ${names.join(', ')}. Known: ${all.map((b) => `${b.pkg}/${b.name}`).join(', ')}`);
   process.exit(1);
@@ -55,14 +52,14 @@ for (const b of selected) {
   try {
     const result = await b.run({
       quick,
-      args: names.filter((n) => !selects(b, n)),
+      args: names.filter((n) => !selects(all, b, n)),
       progress: (m) => process.stderr.write(`  … ${m}\n`),
     });
     for (const t of result.tables) console.log(formatTable(t));
     for (const n of result.notes ?? []) console.log(`> ${n}`);
     // A run of some parts (`pnpm bench qr-read hard`) gets its own file, so parts run in
     // parallel do not overwrite each other's results.
-    const args = names.filter((n) => !selects(b, n));
+    const args = names.filter((n) => !selects(all, b, n));
     const seconds = (performance.now() - t0) / 1000;
     const record = { bench: b.name, pkg: b.pkg, args, quick, machine, seconds, ...result };
     const json = `${JSON.stringify(record, null, 2)}\n`;
