@@ -130,7 +130,7 @@ export function runExtraction(image: RasterImage, options: ExtractOptions): Extr
   }
   const periods = estimatePeriod(fields, seg.mask);
   const ridges = enhanceAndBinarise(fields, seg, periods);
-  const skeleton = Uint8Array.from(ridges);
+  const skeleton = ridges.slice();
   thin(skeleton, width, height);
   // Pixel reliability at each minutia: orientation certainty scaled by local contrast.
   let cohSum = 0;
@@ -138,16 +138,18 @@ export function runExtraction(image: RasterImage, options: ExtractOptions): Extr
   let inside = 0;
   let agree = 0;
   let magnitude = 0;
+  const { mask } = seg;
+  const { hw, coherence: cellCoherence, spread, norm } = fields;
   for (let y = 0; y < height; y++) {
     const row = y * width;
-    const hrow = (y >> 1) * fields.hw;
+    const hrow = (y >> 1) * hw;
     for (let x = 0; x < width; x++) {
-      if (!seg.mask[row + x]) continue;
+      if (!mask[row + x]) continue;
       const h = hrow + (x >> 1);
-      cohSum += fields.coherence[h] as number;
-      conSum += fields.spread[h] as number;
+      cohSum += cellCoherence[h] as number;
+      conSum += spread[h] as number;
       inside++;
-      let v = fields.norm[row + x] as number;
+      let v = norm[row + x] as number;
       v = v > 2 ? 2 : v < -2 ? -2 : v;
       agree += ridges[row + x] ? -v : v;
       magnitude += v < 0 ? -v : v;

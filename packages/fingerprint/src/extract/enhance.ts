@@ -55,15 +55,40 @@ function gaborAcross(tx: number, ty: number, stride: number, p: number, envelope
   return { offsets: o2, weights: w2 };
 }
 
-/** `across[envelope][orientation][period bin]`, envelope an index of {@link ENVELOPE}. */
-const cache = new Map<number, { along: Kernel[]; across: Kernel[][][] }>();
+/**
+ * All kernels of one padded row stride, flattened: the along-ridge Gaussian of orientation `o`
+ * at taps `o × (2·ALONG + 1)…`; the across-ridge Gabor profile of kernel
+ * `id = (envelope × ORIENTATIONS + o) × bins + period bin` at taps `acrossStart[id]…acrossStart[id + 1]`.
+ */
+interface KernelBank {
+  alongOffsets: Int32Array;
+  alongWeights: Float32Array;
+  acrossOffsets: Int32Array;
+  acrossWeights: Float32Array;
+  acrossStart: Int32Array;
+}
+
+const cache = new Map<number, KernelBank>();
+
+/** The kernels' taps end to end, and where each kernel's taps start (one entry more at the end). */
+function flatten(list: Kernel[]): { offsets: Int32Array; weights: Float32Array; start: Int32Array } {
+  const start = new Int32Array(list.length + 1);
+  for (let k = 0; k < list.length; k++) start[k + 1] = (start[k] as number) + (list[k] as Kernel).offsets.length;
+  const offsets = new Int32Array(start[list.length] as number);
+  const weights = new Float32Array(offsets.length);
+  for (let k = 0; k < list.length; k++) {
+    offsets.set((list[k] as Kernel).offsets, start[k] as number);
+    weights.set((list[k] as Kernel).weights, start[k] as number);
+  }
+  return { offsets, weights, start };
+}
 
 /** Sampling offsets and weights for one padded row stride, built once per stride. */
-function kernels(stride: number): { along: Kernel[]; across: Kernel[][][] } {
+function kernels(stride: number): KernelBank {
   const hit = cache.get(stride);
   if (hit) return hit;
   const along: Kernel[] = [];
-  const across: Kernel[][][] = ENVELOPE.map(() => []);
+  const across: Kernel[] = [];
   for (let o = 0; o < ORIENTATIONS; o++) {
     const theta = (o * Math.PI) / ORIENTATIONS;
     const tx = Math.cos(theta);
@@ -79,17 +104,61 @@ function kernels(stride: number): { along: Kernel[]; across: Kernel[][][] } {
     }
     for (let k = 0; k < w.length; k++) w[k] = (w[k] as number) / ws;
     along.push({ offsets: offs, weights: w });
-    for (const [e, envelope] of ENVELOPE.entries()) {
-      const perPeriod: Kernel[] = [];
+  }
+  for (const envelope of ENVELOPE) {
+    for (let o = 0; o < ORIENTATIONS; o++) {
+      const theta = (o * Math.PI) / ORIENTATIONS;
+      const tx = Math.cos(theta);
+      const ty = Math.sin(theta);
       for (let pb = 0; pb <= (PERIOD_MAX - PERIOD_MIN) * PERIOD_STEPS; pb++) {
-        perPeriod.push(gaborAcross(tx, ty, stride, PERIOD_MIN + pb / PERIOD_STEPS, envelope));
+        across.push(gaborAcross(tx, ty, stride, PERIOD_MIN + pb / PERIOD_STEPS, envelope));
       }
-      (across[e] as Kernel[][]).push(perPeriod);
     }
   }
-  const built = { along, across };
+  const alongFlat = flatten(along);
+  const acrossFlat = flatten(across);
+  const built: KernelBank = {
+    alongOffsets: alongFlat.offsets,
+    alongWeights: alongFlat.weights,
+    acrossOffsets: acrossFlat.offsets,
+    acrossWeights: acrossFlat.weights,
+    acrossStart: acrossFlat.start,
+  };
   cache.set(stride, built);
   return built;
+}
+
+/**
+ * Taps `from…to` of a kernel at the 2 × 2 pixels from `base` (row stride `stride`) into `sums`
+ * (top left, top right, bottom left, bottom right): each tap's offset and weight read once for
+ * four sums, each summed in tap order as a pixel alone would be.
+ */
+function cellSums(
+  src: Float32Array,
+  base: number,
+  stride: number,
+  offsets: Int32Array,
+  weights: Float32Array,
+  from: number,
+  to: number,
+  sums: Float64Array,
+): void {
+  let s00 = 0;
+  let s01 = 0;
+  let s10 = 0;
+  let s11 = 0;
+  for (let t = from; t < to; t++) {
+    const o = base + (offsets[t] as number);
+    const w = weights[t] as number;
+    s00 += (src[o] as number) * w;
+    s01 += (src[o + 1] as number) * w;
+    s10 += (src[o + stride] as number) * w;
+    s11 += (src[o + stride + 1] as number) * w;
+  }
+  sums[0] = s00;
+  sums[1] = s01;
+  sums[2] = s10;
+  sums[3] = s11;
 }
 
 /**
@@ -113,7 +182,7 @@ export function enhanceAndBinarise(fields: RidgeFields, seg: Segmentation, perio
       padded[dst + x] = v > 3 ? 3 : v < -3 ? -3 : v;
     }
   }
-  const { along, across } = kernels(pw);
+  const { alongOffsets, alongWeights, acrossOffsets, acrossWeights, acrossStart } = kernels(pw);
   // Quantised orientation on the half grid (the field is stored there).
   const orientH = new Uint8Array(hw * hh);
   for (let h = 0; h < hw * hh; h++) {
@@ -134,45 +203,67 @@ export function enhanceAndBinarise(fields: RidgeFields, seg: Segmentation, perio
     }
   }
   const smooth = new Float32Array(pw * ph);
-  for (let y = 0; y < height; y++) {
+  // Both passes go by half-grid cell: the 2 × 2 pixels of a cell share its orientation, period
+  // cell (16 pixels), block and so kernel ({@link cellSums}).
+  const alongTaps = 2 * ALONG + 1;
+  const sums = new Float64Array(4);
+  for (let hy = 0; hy < hh; hy++) {
+    const y = 2 * hy;
     const brow = ((y / BLOCK) | 0) * bw;
-    const hrow = (y >> 1) * hw;
-    for (let x = 0; x < width; x++) {
+    const lastRow = y + 1 < height;
+    for (let hx = 0; hx < hw; hx++) {
+      const x = 2 * hx;
       if (!near[brow + ((x / BLOCK) | 0)]) continue;
-      const k = along[orientH[hrow + (x >> 1)] as number] as Kernel;
+      const kb = (orientH[hy * hw + hx] as number) * alongTaps;
       const base = (y + PAD) * pw + x + PAD;
-      const offs = k.offsets;
-      const ws = k.weights;
-      let s = 0;
-      for (let t = 0; t < offs.length; t++) s += (padded[base + (offs[t] as number)] as number) * (ws[t] as number);
-      smooth[base] = s;
+      cellSums(padded, base, pw, alongOffsets, alongWeights, kb, kb + alongTaps, sums);
+      smooth[base] = sums[0] as number;
+      if (x + 1 < width) smooth[base + 1] = sums[1] as number;
+      if (lastRow) {
+        smooth[base + pw] = sums[2] as number;
+        if (x + 1 < width) smooth[base + pw + 1] = sums[3] as number;
+      }
     }
   }
   // Pass 2: Gabor profile across the ridge, its envelope by the orientation certainty.
   const { coherence } = fields;
   const out = new Uint8Array(width * height);
   const { step, gw, period } = periods;
-  for (let y = 0; y < height; y++) {
+  const bins = (PERIOD_MAX - PERIOD_MIN) * PERIOD_STEPS + 1;
+  for (let hy = 0; hy < hh; hy++) {
+    const y = 2 * hy;
     const grow = ((y / step) | 0) * gw;
-    const hrow = (y >> 1) * hw;
-    for (let x = 0; x < width; x++) {
+    const lastRow = y + 1 < height;
+    for (let hx = 0; hx < hw; hx++) {
+      const x = 2 * hx;
       const i = y * width + x;
-      if (!mask[i]) continue;
+      const right = x + 1 < width;
+      const m00 = mask[i] as number;
+      const m01 = right ? (mask[i + 1] as number) : 0;
+      const m10 = lastRow ? (mask[i + width] as number) : 0;
+      const m11 = lastRow && right ? (mask[i + width + 1] as number) : 0;
+      if (!(m00 | m01 | m10 | m11)) continue;
       const p = period[grow + ((x / step) | 0)] as number;
       let pb = Math.round((p - PERIOD_MIN) * PERIOD_STEPS);
       if (pb < 0) pb = 0;
-      const h = hrow + (x >> 1);
-      const perO = (across[(coherence[h] as number) > COHERENT ? 1 : 0] as Kernel[][])[
-        orientH[h] as number
-      ] as Kernel[];
-      if (pb >= perO.length) pb = perO.length - 1;
-      const k = perO[pb] as Kernel;
+      if (pb >= bins) pb = bins - 1;
+      const h = hy * hw + hx;
+      const id = (((coherence[h] as number) > COHERENT ? 1 : 0) * ORIENTATIONS + (orientH[h] as number)) * bins + pb;
       const base = (y + PAD) * pw + x + PAD;
-      const offs = k.offsets;
-      const ws = k.weights;
-      let s = 0;
-      for (let t = 0; t < offs.length; t++) s += (smooth[base + (offs[t] as number)] as number) * (ws[t] as number);
-      out[i] = s < 0 ? 1 : 0;
+      cellSums(
+        smooth,
+        base,
+        pw,
+        acrossOffsets,
+        acrossWeights,
+        acrossStart[id] as number,
+        acrossStart[id + 1] as number,
+        sums,
+      );
+      if (m00) out[i] = (sums[0] as number) < 0 ? 1 : 0;
+      if (m01) out[i + 1] = (sums[1] as number) < 0 ? 1 : 0;
+      if (m10) out[i + width] = (sums[2] as number) < 0 ? 1 : 0;
+      if (m11) out[i + width + 1] = (sums[3] as number) < 0 ? 1 : 0;
     }
   }
   return out;

@@ -86,25 +86,53 @@ export function computeRidgeFields(grey: Float32Array, width: number, height: nu
   const gxx = new Float32Array(hn);
   const gxy = new Float32Array(hn);
   const gmag = new Float32Array(hn);
+  // Along a row the 3 × 3 window slides one column at a time, and each cell's three sums stay
+  // in locals between its pixels, rounded to float32 at each step as stores would round them.
+  const f32 = Math.fround;
   for (let y = 1; y < height - 1; y++) {
     const hrow = (y >> 1) * hw;
+    const up = (y - 1) * width;
+    const mid = y * width;
+    const down = (y + 1) * width;
+    let a = norm[up] as number;
+    let b = norm[up + 1] as number;
+    let d = norm[mid] as number;
+    let e = norm[mid + 1] as number;
+    let g = norm[down] as number;
+    let h = norm[down + 1] as number;
+    let cell = hrow;
+    let sxx = gxx[cell] as number;
+    let sxy = gxy[cell] as number;
+    let smag = gmag[cell] as number;
     for (let x = 1; x < width - 1; x++) {
-      const i = y * width + x;
-      const a = norm[i - width - 1] as number;
-      const b = norm[i - width] as number;
-      const c = norm[i - width + 1] as number;
-      const d = norm[i - 1] as number;
-      const f = norm[i + 1] as number;
-      const g = norm[i + width - 1] as number;
-      const h = norm[i + width] as number;
-      const k = norm[i + width + 1] as number;
+      const c = norm[up + x + 1] as number;
+      const f = norm[mid + x + 1] as number;
+      const k = norm[down + x + 1] as number;
       const gx = c + 2 * f + k - a - 2 * d - g;
       const gy = g + 2 * h + k - a - 2 * b - c;
-      const cell = hrow + (x >> 1);
-      gxx[cell] = (gxx[cell] as number) + gx * gx - gy * gy;
-      gxy[cell] = (gxy[cell] as number) + 2 * gx * gy;
-      gmag[cell] = (gmag[cell] as number) + gx * gx + gy * gy;
+      const at = hrow + (x >> 1);
+      if (at !== cell) {
+        gxx[cell] = sxx;
+        gxy[cell] = sxy;
+        gmag[cell] = smag;
+        cell = at;
+        sxx = gxx[cell] as number;
+        sxy = gxy[cell] as number;
+        smag = gmag[cell] as number;
+      }
+      sxx = f32(sxx + gx * gx - gy * gy);
+      sxy = f32(sxy + 2 * gx * gy);
+      smag = f32(smag + gx * gx + gy * gy);
+      a = b;
+      b = c;
+      d = e;
+      e = f;
+      g = h;
+      h = k;
     }
+    gxx[cell] = sxx;
+    gxy[cell] = sxy;
+    gmag[cell] = smag;
   }
   for (let h = 0; h < hn; h++) {
     gxx[h] = (gxx[h] as number) * (inv[h] as number);
@@ -195,15 +223,23 @@ export function segment(fields: RidgeFields): Segmentation {
     blocks = next;
   }
   blocks = largestComponentFilled(blocks, bw, bh);
+  // Each block row's first pixel row is built once and copied to the block's other rows.
   const mask = new Uint8Array(width * height);
   let count = 0;
-  for (let y = 0; y < height; y++) {
-    const brow = ((y / BLOCK) | 0) * bw;
-    for (let x = 0; x < width; x++) {
-      const v = blocks[brow + ((x / BLOCK) | 0)] as number;
-      mask[y * width + x] = v;
-      count += v;
+  for (let by = 0; by < bh; by++) {
+    const y0 = by * BLOCK;
+    const y1 = Math.min(height, y0 + BLOCK);
+    const first = y0 * width;
+    let rowCount = 0;
+    for (let bx = 0; bx < bw; bx++) {
+      if (!blocks[by * bw + bx]) continue;
+      const x0 = bx * BLOCK;
+      const x1 = Math.min(width, x0 + BLOCK);
+      mask.fill(1, first + x0, first + x1);
+      rowCount += x1 - x0;
     }
+    for (let y = y0 + 1; y < y1; y++) mask.copyWithin(y * width, first, first + width);
+    count += rowCount * (y1 - y0);
   }
   return { bw, bh, blocks, mask, area: count / (width * height) };
 }
@@ -309,16 +345,28 @@ export function estimatePeriod(fields: RidgeFields, mask: Uint8Array): PeriodMap
       const ty = Math.sin(theta);
       const nx = -ty;
       const ny = tx;
+      // The window reaches at most L / 2 + W pixels from the centre: away from the image's
+      // edges no sample needs its bounds checked.
+      const reach = L / 2 + W + 1;
+      const inside = cx >= reach && cy >= reach && cx < width - reach && cy < height - reach;
       for (let k = 0; k < L; k++) {
         let sum = 0;
         let cnt = 0;
         const u = k - L / 2;
-        for (let d = -W; d <= W; d++) {
-          const x = Math.round(cx + u * nx + d * tx);
-          const y = Math.round(cy + u * ny + d * ty);
-          if (x < 0 || y < 0 || x >= width || y >= height) continue;
-          sum += norm[y * width + x] as number;
-          cnt++;
+        const ux = cx + u * nx;
+        const uy = cy + u * ny;
+        if (inside) {
+          for (let d = -W; d <= W; d++)
+            sum += norm[Math.round(uy + d * ty) * width + Math.round(ux + d * tx)] as number;
+          cnt = 2 * W + 1;
+        } else {
+          for (let d = -W; d <= W; d++) {
+            const x = Math.round(ux + d * tx);
+            const y = Math.round(uy + d * ty);
+            if (x < 0 || y < 0 || x >= width || y >= height) continue;
+            sum += norm[y * width + x] as number;
+            cnt++;
+          }
         }
         sig[k] = cnt ? sum / cnt : 0;
       }
