@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import { type BenchTable, defineBench, percentile } from '@smart-citizen/bench';
 import { evaluationHalf } from '@smart-citizen/qr/testing';
 import Tesseract from 'tesseract.js';
+import { sharedDataRoot } from '@smart-citizen/test-kit';
 import { cardTypes } from '../src/cardTypes.js';
+import { loadNameLexicon } from '../src/fields/nameLexicon.js';
 import { IdCardReader } from '../src/IdCardReader.js';
 import type { LineEngine } from '../src/ocr/createLineRecognizer.js';
 import { benchCardSet } from './cardSets.js';
@@ -50,7 +52,14 @@ export const bench = defineBench({
     const model = process.env.IDCARD_CTC_MODEL;
     // engine=ctc | engine=tesseract: one engine for every field instead of DEFAULT_LINE_ENGINES
     const engine = arg('engine') as LineEngine | undefined;
+    // names=shared: the name-frequency lists of ../shared/data/names instead of the shipped list; names=DIR: another folder
+    const namesArg = arg('names');
+    const names = namesArg
+      ? await loadNameLexicon(namesArg === 'shared' ? join(sharedDataRoot, 'names') : namesArg)
+      : undefined;
+    if (namesArg && !names) throw new Error(`names=${namesArg}: no family.tsv / middle.tsv / given.tsv there`);
     const reader = await IdCardReader.create({
+      ...(names ? { names } : {}),
       recognizer: 'builtin',
       lineRecognizer: { ...(model ? { ctc: { model } } : {}), ...(engine ? { engine } : {}) },
     });

@@ -98,6 +98,59 @@ function repairWord(
 
 const foldWord = (w: string) => foldDiacritics(w).toUpperCase();
 
+/** An alternative letter counts as the recogniser's evidence from this probability on. */
+const MIN_SUPPORT = 0.05;
+/** The best-fitting list word must fit this many times better than the next to be taken. */
+const CLEAR_MARGIN = 3;
+
+/**
+ * The marks of a word the recogniser doubted, settled by the name list: among the list's words
+ * that spell the same letters without marks (`TUÂN`, `TUẤN`, `TUẦN` …), each scored by how
+ * likely the recogniser made each of its letters (the letter read, or one of its alternatives
+ * at that place, at their probabilities; a letter it gave no weight rules the word out) times
+ * how common the word is. A list word replaces the reading only when it fits at least
+ * {@link CLEAR_MARGIN} times better than any other; two words that fit about equally leave the
+ * reading and say so (`ambiguous`). `undefined` when no character is doubtful or no list word
+ * has the word's letters.
+ */
+function marksFromAlternatives(
+  word: Word,
+  role: NameRole,
+  lexicon: NameLexicon,
+  below: number,
+): { word: string; ambiguous: boolean } | undefined {
+  if (!word.chars.some((c) => c.confidence < below)) return undefined;
+  const folded = foldWord(word.text);
+  const lists = role === 'middle' ? [lexicon.middle, lexicon.given, lexicon.family] : [lexicon[role]];
+  const counts = new Map<string, number>();
+  for (const list of lists)
+    for (const [w, n] of list)
+      if ([...w].length === word.chars.length && foldWord(w) === folded) counts.set(w, Math.max(counts.get(w) ?? 0, n));
+  if (counts.size === 0) return undefined;
+  // a reading no list word spells competes as a name as rare as the rarest on the list: names are an open set
+  if (!counts.has(word.text)) counts.set(word.text, Math.min(...lists.flatMap((l) => [...l.values()])));
+  const fit = (w: string): number => {
+    let p = 1;
+    [...w].forEach((ch, i) => {
+      const c = word.chars[i] as RecognizedChar;
+      if (ch === c.char) p *= c.confidence;
+      else {
+        const alt = c.confidence < below ? c.alternatives?.find((a) => a.char === ch)?.confidence : undefined;
+        p *= alt !== undefined && alt >= MIN_SUPPORT ? alt : 0;
+      }
+    });
+    return p;
+  };
+  const ranked = [...counts]
+    .map(([w, n]) => ({ w, score: fit(w) * n }))
+    .filter((c) => c.score > 0)
+    .sort((a, b) => b.score - a.score);
+  const [best, second] = ranked;
+  if (!best) return undefined;
+  if (second && best.score < CLEAR_MARGIN * second.score) return { word: word.text, ambiguous: true };
+  return { word: best.w, ambiguous: false };
+}
+
 /** Characters with their marks split off (NFD), so an edit distance counts a lost mark as one edit, not a letter. */
 const marks = (w: string) => w.normalize('NFD');
 
@@ -160,7 +213,13 @@ export function readName(line: RecognizedLine, options: ReadNameOptions = {}): F
   const issues: Issue[] = [];
   let chars: RecognizedChar[] = line.chars
     .filter((c) => /[\p{L} ]/u.test(c.char))
-    .map((c) => ({ char: c.char.normalize('NFC').toUpperCase(), confidence: c.confidence }));
+    .map((c) => ({
+      char: c.char.normalize('NFC').toUpperCase(),
+      confidence: c.confidence,
+      ...(c.alternatives
+        ? { alternatives: c.alternatives.map((a) => ({ ...a, char: a.char.normalize('NFC').toUpperCase() })) }
+        : {}),
+    }));
   const text = chars
     .map((c) => c.char)
     .join('')
@@ -197,6 +256,31 @@ export function readName(line: RecognizedLine, options: ReadNameOptions = {}): F
         confidence = Math.min(confidence, sure ? 0.5 : picked.known ? 0.85 : 0.65);
         return;
       }
+    }
+    // the recogniser doubted a mark: the list word of the same letters its alternatives fit best
+    const byMarks = marksFromAlternatives(w, role, lexicon, below);
+    if (byMarks?.ambiguous) {
+      issues.push(
+        issue(
+          'idcard/name-marks-ambiguous',
+          'warning',
+          `two spellings of the ${role} name fit its doubtful marks about equally`,
+          PATH,
+        ),
+      );
+      confidence = Math.min(confidence, 0.5);
+    } else if (byMarks && byMarks.word !== w.text) {
+      out.push(byMarks.word);
+      issues.push(
+        issue(
+          'idcard/name-marks-from-list',
+          'warning',
+          `the doubtful marks of a ${role} name word were taken from the name list`,
+          PATH,
+        ),
+      );
+      confidence = Math.min(confidence, 0.75);
+      return;
     }
     if (known(lexicon, role, w.text)) {
       out.push(w.text);

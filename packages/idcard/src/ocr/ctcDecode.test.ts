@@ -49,3 +49,23 @@ describe('ctcGreedyDecode', () => {
     expect(() => ctcGreedyDecode(new Float32Array(4), 1, 4, ['a'])).toThrow(RangeError);
   });
 });
+
+describe('ctcGreedyDecode alternatives', () => {
+  it("lists the other allowed classes' weight at the character's most certain frame, likeliest first", () => {
+    const lp = new Float32Array(2 * 4);
+    // frame 0: 'a' 0.6, 'b' 0.3, '1' 0.08, blank 0.02; frame 1: blank
+    [0.02, 0.6, 0.3, 0.08].forEach((p, k) => {
+      lp[k] = Math.log(p);
+    });
+    [0.97, 0.01, 0.01, 0.01].forEach((p, k) => {
+      lp[4 + k] = Math.log(p);
+    });
+    const r = ctcGreedyDecode(lp, 2, 4, charset);
+    expect(r.text).toBe('a');
+    expect(r.chars[0]?.alternatives?.map((a) => a.char)).toEqual(['b', '1']);
+    expect(r.chars[0]?.alternatives?.[0]?.confidence).toBeCloseTo(0.3, 5);
+    // a class the field's alphabet excludes is no alternative
+    const onlyA = ctcGreedyDecode(lp, 2, 4, charset, allowedClasses(charset, 'a1'));
+    expect(onlyA.chars[0]?.alternatives?.map((a) => a.char)).toEqual(['1']);
+  });
+});

@@ -3,7 +3,16 @@ export interface RecognizedChar {
   char: string;
   /** Probability of the character at its most certain frame, 0–1. */
   confidence: number;
+  /**
+   * Other characters the recogniser gave some weight at that frame (probability ≥ 0.01, the
+   * likeliest first, at most 3); only from decoders that know them.
+   */
+  alternatives?: { char: string; confidence: number }[];
 }
+
+/** Alternatives kept per character by {@link ctcGreedyDecode}. */
+const MAX_ALTERNATIVES = 3;
+const MIN_ALTERNATIVE = 0.01;
 
 /** The text of a line with its confidence. */
 export interface RecognizedLine {
@@ -29,6 +38,8 @@ export function ctcGreedyDecode(
   if (logProbs.length < steps * classes) throw new RangeError('ctcGreedyDecode: logProbs shorter than steps × classes');
   if (charset.length !== classes - 1) throw new RangeError('ctcGreedyDecode: charset must have classes - 1 symbols');
   const chars: RecognizedChar[] = [];
+  /** The frame at which each character was most certain. */
+  const peaks: number[] = [];
   let prev = 0;
   let blankMin = 1;
   for (let t = 0; t < steps; t++) {
@@ -48,12 +59,20 @@ export function ctcGreedyDecode(
       blankMin = Math.min(blankMin, p);
     } else if (best === prev) {
       const last = chars[chars.length - 1] as RecognizedChar;
-      last.confidence = Math.max(last.confidence, p);
+      if (p > last.confidence) {
+        last.confidence = p;
+        peaks[peaks.length - 1] = row;
+      }
     } else {
       chars.push({ char: charset[best - 1] as string, confidence: p });
+      peaks.push(row);
     }
     prev = best;
   }
+  chars.forEach((c, i) => {
+    const alternatives = frameAlternatives(logProbs, peaks[i] as number, classes, charset, allowed, c.char);
+    if (alternatives.length) c.alternatives = alternatives;
+  });
   const confidence = chars.length === 0 ? blankMin : Math.min(...chars.map((c) => c.confidence));
   return { text: chars.map((c) => c.char).join(''), confidence, chars };
 }
@@ -68,4 +87,23 @@ export function allowedClasses(charset: readonly string[], chars: string | undef
     if (set.has(c)) mask[i + 1] = 1;
   });
   return mask;
+}
+
+/** The likeliest non-blank classes at one frame other than `except`, above {@link MIN_ALTERNATIVE}. */
+function frameAlternatives(
+  logProbs: Float32Array,
+  row: number,
+  classes: number,
+  charset: readonly string[],
+  allowed: Uint8Array | undefined,
+  except: string,
+): { char: string; confidence: number }[] {
+  const out: { char: string; confidence: number }[] = [];
+  for (let k = 1; k < classes; k++) {
+    if (allowed && !allowed[k]) continue;
+    const p = Math.exp(logProbs[row + k] as number);
+    const char = charset[k - 1] as string;
+    if (p >= MIN_ALTERNATIVE && char !== except) out.push({ char, confidence: p });
+  }
+  return out.sort((a, b) => b.confidence - a.confidence).slice(0, MAX_ALTERNATIVES);
 }
