@@ -1,3 +1,4 @@
+import { SLOT, scratchFloat32 } from './scratch.js';
 import { BLOCK, type PeriodMap, type RidgeFields, type Segmentation } from './fields.js';
 
 const ORIENTATIONS = 16;
@@ -173,7 +174,7 @@ export function enhanceAndBinarise(fields: RidgeFields, seg: Segmentation, perio
   const mask = seg.mask;
   const pw = width + 2 * PAD;
   const ph = height + 2 * PAD;
-  const padded = new Float32Array(pw * ph);
+  const padded = scratchFloat32(SLOT.padded, pw * ph);
   for (let y = 0; y < height; y++) {
     const src = y * width;
     const dst = (y + PAD) * pw + PAD;
@@ -202,7 +203,7 @@ export function enhanceAndBinarise(fields: RidgeFields, seg: Segmentation, perio
       }
     }
   }
-  const smooth = new Float32Array(pw * ph);
+  const smooth = scratchFloat32(SLOT.smooth, pw * ph);
   // Both passes go by half-grid cell: the 2 × 2 pixels of a cell share its orientation, period
   // cell (16 pixels), block and so kernel ({@link cellSums}).
   const alongTaps = 2 * ALONG + 1;

@@ -1,4 +1,5 @@
 import type { RidgeFields } from './fields.js';
+import { SLOT, scratchInt32 } from './scratch.js';
 import { RING, RING_OFFSETS, ringCode } from './thin.js';
 
 /** A minutia candidate in image coordinates (y down), angle in radians (y down, clockwise). @internal */
@@ -76,7 +77,7 @@ export function findMinutiae(
     return true;
   };
   const ring = RING_OFFSETS(width);
-  const nodeAt = new Int32Array(width * height).fill(-1);
+  const nodeAt = scratchInt32(SLOT.nodeAt, width * height).fill(-1);
   const nodes: Node[] = [];
   // Endings and junction pixels.
   for (let y = 1; y < height - 1; y++) {
@@ -109,7 +110,7 @@ export function findMinutiae(
     }
   }
   // Trace every ridge leaving every node.
-  const stamp = new Int32Array(width * height);
+  const stamp = scratchInt32(SLOT.stamp, width * height);
   let stampId = 0;
   for (let ni = 0; ni < nodes.length; ni++) {
     const node = nodes[ni] as Node;
