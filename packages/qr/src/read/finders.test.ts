@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createBarcodeWriter } from '../testing/qrWriter.js';
 import { degradationLevels, renderCardImage } from '../testing/renderCardImage.js';
 import { createRng } from '@smart-citizen/core';
+import { localMean } from '@smart-citizen/image';
 import { binariseLocalMean, findFinderPatterns, groupFinders } from './finders.js';
 
 describe('finder patterns', () => {
@@ -44,5 +45,38 @@ describe('finder patterns', () => {
     expect(findFinderPatterns(flat, binariseLocalMean(flat, 8))).toEqual([]);
     const tiny: RasterImage = { width: 1, height: 1, channels: 1, data: new Uint8Array([0]) };
     expect(findFinderPatterns(tiny, binariseLocalMean(tiny, 8))).toEqual([]);
+  });
+
+  it('binarises exactly as the float local mean does (v < mean − offset), on every size, radius and offset', () => {
+    const rng = createRng(21);
+    // Smooth images with noise put many window means within a rounding step of an integer.
+    const shapes: [number, number][] = [
+      [1, 1],
+      [7, 3],
+      [40, 33],
+      [121, 97],
+      [300, 8],
+    ];
+    let compared = 0;
+    for (const [w, h] of shapes) {
+      const data = Uint8Array.from({ length: w * h }, (_, i) => {
+        const x = i % w;
+        const y = Math.floor(i / w);
+        return Math.max(
+          0,
+          Math.min(255, Math.round(128 + 90 * Math.sin(x / 5) * Math.cos(y / 7) + (rng.next() - 0.5) * 40)),
+        );
+      });
+      const img: RasterImage = { width: w, height: h, channels: 1, data };
+      for (const radius of [0, 1, 2.7, 10, 40, 127, 130]) {
+        for (const offset of [-3, 0, 2, 3, 2.5]) {
+          const mean = localMean(img, radius);
+          const want = Uint8Array.from(data, (v, i) => (v < (mean[i] as number) - offset ? 1 : 0));
+          expect(binariseLocalMean(img, radius, offset)).toEqual(want);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBe(5 * 7 * 5);
   });
 });

@@ -27,9 +27,97 @@ export interface CodeCandidate {
  * light and low contrast; `offset` keeps flat noisy areas from flickering.
  */
 export function binariseLocalMean(img: RasterImage, radius: number, offset = 2): Uint8Array {
+  const r = Math.floor(radius);
+  if (integerPathFits(img, r, offset)) return binariseWindowSums(img, r, offset);
   const mean = localMean(img, radius);
   const out = new Uint8Array(mean.length);
   for (let i = 0; i < out.length; i++) out[i] = (img.data[i] ?? 0) < (mean[i] ?? 0) - offset ? 1 : 0;
+  return out;
+}
+
+/**
+ * Largest radius of the integer path: a window of at most 255² pixels, so a mean that exceeds an
+ * integer by at least 1/area stays above it once rounded to float32 (`localMean`'s type) and the
+ * comparison in integers gives the same bits as the one on the float means.
+ */
+const MAX_FAST_RADIUS = 127;
+
+/**
+ * A well-formed grey image (others go to `localMean`, which converts or rejects them), a radius
+ * up to {@link MAX_FAST_RADIUS} and an integer offset small enough for 32-bit integer sums.
+ */
+function integerPathFits(img: RasterImage, r: number, offset: number): boolean {
+  const { width: w, height: h, channels, data } = img;
+  return (
+    channels === 1 &&
+    data instanceof Uint8Array &&
+    Number.isInteger(w) &&
+    Number.isInteger(h) &&
+    w > 0 &&
+    h > 0 &&
+    data.length === w * h &&
+    r >= 0 &&
+    r <= MAX_FAST_RADIUS &&
+    Number.isInteger(offset) &&
+    Math.abs(offset) <= 255
+  );
+}
+
+/** Column sums reused between calls on frames of the same width. */
+let colSums = new Int32Array(0);
+
+/**
+ * {@link binariseLocalMean} on a grey image in integers: the same window sums as `localMean`
+ * (exact, so the order does not matter: here running sums down the columns, then along each
+ * row), and `v < sum / area − offset` tested as `(v + offset) · area < sum`, with no image of
+ * float means in between.
+ */
+function binariseWindowSums(img: RasterImage, r: number, offset: number): Uint8Array {
+  const { width: w, height: h, data } = img;
+  if (colSums.length < w) colSums = new Int32Array(w);
+  const col = colSums;
+  col.fill(0, 0, w);
+  for (let y = 0; y < Math.min(h, r); y++) {
+    const o = y * w;
+    for (let x = 0; x < w; x++) col[x] = (col[x] as number) + (data[o + x] as number);
+  }
+  const out = new Uint8Array(w * h);
+  // Three stretches of a row: no column leaving the window yet, columns entering and leaving
+  // (every window full), none entering.
+  const noneLeaving = Math.min(w, r + 1);
+  const entering = Math.max(noneLeaving, w - r);
+  for (let y = 0; y < h; y++) {
+    const add = y + r < h ? (y + r) * w : -1;
+    const sub = y - r - 1 >= 0 ? (y - r - 1) * w : -1;
+    if (add >= 0 && sub >= 0) {
+      for (let x = 0; x < w; x++) col[x] = (col[x] as number) + (data[add + x] as number) - (data[sub + x] as number);
+    } else if (add >= 0) {
+      for (let x = 0; x < w; x++) col[x] = (col[x] as number) + (data[add + x] as number);
+    } else if (sub >= 0) {
+      for (let x = 0; x < w; x++) col[x] = (col[x] as number) - (data[sub + x] as number);
+    }
+    const dy = Math.min(h, y + r + 1) - Math.max(0, y - r);
+    const o = y * w;
+    let s = 0;
+    for (let x = 0; x < Math.min(w, r); x++) s += col[x] as number;
+    // 1 where (v + offset) · area < sum: the sign bit of the difference (no branch per pixel).
+    let x = 0;
+    for (; x < noneLeaving; x++) {
+      if (x + r < w) s += col[x + r] as number;
+      const area = (Math.min(w, x + r + 1) - Math.max(0, x - r)) * dy;
+      out[o + x] = (((data[o + x] as number) + offset) * area - s) >>> 31;
+    }
+    const full = (2 * r + 1) * dy;
+    for (; x < entering; x++) {
+      s += (col[x + r] as number) - (col[x - r - 1] as number);
+      out[o + x] = (((data[o + x] as number) + offset) * full - s) >>> 31;
+    }
+    for (; x < w; x++) {
+      s -= col[x - r - 1] as number;
+      const area = (Math.min(w, x + r + 1) - Math.max(0, x - r)) * dy;
+      out[o + x] = (((data[o + x] as number) + offset) * area - s) >>> 31;
+    }
+  }
   return out;
 }
 
@@ -116,16 +204,24 @@ export function findFinderPatterns(img: RasterImage, bin: Uint8Array, expired?: 
     if (expired && (y & 15) === 0 && expired()) break;
     const row = y * w;
     // Runs of the row: colours alternate, starting with the first pixel's.
+    // Without a branch per pixel (a textured row changes colour unpredictably): the open run is
+    // written at every pixel and kept (n advances) where the colour changes.
     let n = 0;
     let start = 0;
-    for (let x = 1; x <= w; x++) {
-      if (x === w || bin[row + x] !== bin[row + x - 1]) {
-        runs[n] = x - start;
-        starts[n] = start;
-        n++;
-        start = x;
-      }
+    let prev = bin[row] as number;
+    for (let x = 1; x < w; x++) {
+      const v = bin[row + x] as number;
+      const diff = v ^ prev;
+      const change = (diff | -diff) >>> 31;
+      runs[n] = x - start;
+      starts[n] = start;
+      n += change;
+      start += change * (x - start);
+      prev = v;
     }
+    runs[n] = w - start;
+    starts[n] = start;
+    n++;
     const firstDark = bin[row] === 1;
     for (let i = firstDark ? 0 : 1; i + 4 < n; i += 2) {
       const m = finderRatio(runs, i);

@@ -138,9 +138,33 @@ function fitScore(grey: RasterImage, h: Homography, known: KnownModules): number
   let sv = 0;
   let svv = 0;
   let sdv = 0;
+  // project() and sampleBilinear() written out (the same arithmetic in the same order, so the
+  // same scores): this loop runs for every step of every grid descent.
+  const h0 = h[0] ?? 0;
+  const h1 = h[1] ?? 0;
+  const h2 = h[2] ?? 0;
+  const h3 = h[3] ?? 0;
+  const h4 = h[4] ?? 0;
+  const h5 = h[5] ?? 0;
+  const h6 = h[6] ?? 0;
+  const h7 = h[7] ?? 0;
+  const h8 = h[8] ?? 1;
+  const { width, height, data } = grey;
   for (let i = 0; i < n; i++) {
-    const p = project(h, (known.x[i] ?? 0) + 0.5, (known.y[i] ?? 0) + 0.5);
-    const v = 255 - sampleBilinear(grey, p.x, p.y);
+    const x = (known.x[i] ?? 0) + 0.5;
+    const y = (known.y[i] ?? 0) + 0.5;
+    const w = h6 * x + h7 * y + h8;
+    const u = (h0 * x + h1 * y + h2) / w;
+    const t = (h3 * x + h4 * y + h5) / w;
+    const x0 = Math.max(0, Math.min(width - 2, Math.floor(u)));
+    const y0 = Math.max(0, Math.min(height - 2, Math.floor(t)));
+    const fx = Math.min(1, Math.max(0, u - x0));
+    const fy = Math.min(1, Math.max(0, t - y0));
+    const j = y0 * width + x0;
+    const v =
+      255 -
+      (((data[j] ?? 0) * (1 - fx) + (data[j + 1] ?? 0) * fx) * (1 - fy) +
+        ((data[j + width] ?? 0) * (1 - fx) + (data[j + width + 1] ?? 0) * fx) * fy);
     const d = known.dark[i] ?? 0;
     sd += d;
     sv += v;
