@@ -15,24 +15,6 @@ const WARM_UP_SIZE = 49;
 export const WARM_UP_TEXT =
   'smart-citizen qr reader warm-up: a fixed code read once at start-up so the first camera frame does not pay for compiling the reader.';
 
-function base64Bytes(s: string): Uint8Array {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  const out: number[] = [];
-  let acc = 0;
-  let n = 0;
-  for (const ch of s) {
-    const v = alphabet.indexOf(ch);
-    if (v < 0) continue;
-    acc = (acc << 6) | v;
-    n += 6;
-    if (n >= 8) {
-      n -= 8;
-      out.push((acc >>> n) & 0xff);
-    }
-  }
-  return Uint8Array.from(out);
-}
-
 /**
  * The warm-up frame: 1280×960 grey, the code at 3 px per module turned by 12° with its quiet
  * zone on a light card, softened (each pixel the bilinear blend of the four nearest modules)
@@ -42,7 +24,7 @@ function base64Bytes(s: string): Uint8Array {
 export function warmUpFrame(): RasterImage {
   const width = 1280;
   const height = 960;
-  const packed = base64Bytes(WARM_UP_CODE);
+  const packed = Uint8Array.from(atob(WARM_UP_CODE), (c) => c.charCodeAt(0));
   const n = WARM_UP_SIZE;
   const module = (x: number, y: number): number =>
     x < 0 || y < 0 || x >= n || y >= n ? 0 : ((packed[(y * n + x) >> 3] as number) >> (7 - ((y * n + x) & 7))) & 1;
