@@ -2,8 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchTable } from '@smart-citizen/bench';
 import { cosineSimilarity } from '@smart-citizen/core';
-import type { CardType } from '@smart-citizen/idcard';
-import { type FaceBox, loadGeneratorData, photographedCardPortrait } from '@smart-citizen/idcard/testing';
+import { type CardType, IdCardReader } from '@smart-citizen/idcard';
+import {
+  type FaceBox,
+  loadGeneratorData,
+  photographedCardPortrait,
+  photographedPortraitCard,
+} from '@smart-citizen/idcard/testing';
 import { decodeImage, type RasterImage, resize, toGrey } from '@smart-citizen/image';
 import { evaluationHalf } from '@smart-citizen/qr/testing';
 import { sharedDataRoot } from '@smart-citizen/test-kit';
@@ -53,6 +58,14 @@ export const bench = defineDeepfaceBench({
     const levels = ctx.quick ? [2] : [1, 2, 3, 4];
     // `only=default` (or another name fragment) measures just the matching pipelines.
     const only = ctx.args.find((a) => a.startsWith('only='))?.slice(5);
+    // `cut=reader`: the portrait IdCardReader cuts from the photographed card (its own outline,
+    // rectification and type), not the box at the card's true corners; a card it cannot read
+    // gives no portrait, which counts against every genuine pair of that photo.
+    const cutArg = ctx.args.find((a) => a.startsWith('cut='))?.slice(4) ?? 'true-corners';
+    if (cutArg !== 'true-corners' && cutArg !== 'reader') throw new Error(`cut=${cutArg}: true-corners or reader`);
+    const reader = cutArg === 'reader' ? await IdCardReader.create() : undefined;
+    /** Per level: photos whose card the reader did not read, read as another type, or cut no portrait of. */
+    const readerMisses = new Map<number, { unread: number; wrongType: number }>();
     const singles = listed.filter((p) => !p.file.includes('couple'));
     const files = singles.map((p) => p.file);
     const labels = singles.map((p) => p.label);
@@ -74,7 +87,8 @@ export const bench = defineDeepfaceBench({
     await finder.close();
 
     // Generated, photographed cards (cached: the generator draws in plain JS and is slow).
-    const cache = join(process.cwd(), 'node_modules/.cache/smart-citizen/face-card');
+    // v2: CCCD 2021 fronts print their QR since session 13 (the cards before had none).
+    const cache = join(process.cwd(), 'node_modules/.cache/smart-citizen/face-card-v2');
     const data = await loadGeneratorData(sharedDataRoot);
     const cards = new Map<number, (RasterImage | undefined)[]>();
     for (const level of levels) {
@@ -87,20 +101,30 @@ export const bench = defineDeepfaceBench({
         }
         const type = CARD_TYPES[i % CARD_TYPES.length] as CardType;
         ctx.progress(`level ${level}: card ${i + 1}/${photos.length}`);
-        cut.push(
-          await photographedCardPortrait({
-            photo: photos[i] as RasterImage,
-            faceBox,
-            type,
-            level,
-            seed: 16_000 + level * 1009 + i * 31,
-            data,
-            cacheFile: join(cache, `${level}-${files[i]?.replace(/[^\w.-]/g, '_')}-${type}.json`),
-          }),
-        );
+        const shot = {
+          photo: photos[i] as RasterImage,
+          faceBox,
+          type,
+          level,
+          seed: 16_000 + level * 1009 + i * 31,
+          data,
+          cacheFile: join(cache, `${level}-${files[i]?.replace(/[^\w.-]/g, '_')}-${type}.json`),
+        };
+        if (!reader) {
+          cut.push(await photographedCardPortrait(shot));
+          continue;
+        }
+        const r = await reader.readSide((await photographedPortraitCard(shot)).shot.jpeg);
+        const misses = readerMisses.get(level) ?? { unread: 0, wrongType: 0 };
+        readerMisses.set(level, misses);
+        if (r.status !== 'read' || !r.portrait) misses.unread++;
+        else if (r.documentType !== type) misses.wrongType++;
+        cut.push(r.status === 'read' ? r.portrait?.image : undefined);
       }
       cards.set(level, cut);
     }
+
+    await reader?.close();
 
     const yunet = builtinProfiles.default;
     const yunetDetector = yunet.detector as YunetDetectorSpec;
@@ -142,11 +166,13 @@ export const bench = defineDeepfaceBench({
         )
       ).filter(Boolean).length;
       const score = (a?: Float32Array, b?: Float32Array) => (a && b ? cosineSimilarity(a, b) : -1);
+      const keep = (v: number) => (Number.isNaN(v) ? [] : [v]);
       const tuneHalf = (i: number, j: number) => halves[i] === 'tune' && halves[j] === 'tune';
       const reportHalf = (i: number, j: number) => halves[i] === 'report' && halves[j] === 'report';
       const evalPairs = (sel: (i: number, j: number) => boolean, sc: (i: number, j: number) => number) => {
-        const g = genuine.filter(([i, j]) => sel(i, j)).map(([i, j]) => sc(i, j));
-        const im = impostor.filter(([i, j]) => sel(i, j)).map(([i, j]) => sc(i, j));
+        // NaN: a pair left out (a card the reader cut no portrait of, in the acquired-only rows)
+        const g = genuine.filter(([i, j]) => sel(i, j)).flatMap(([i, j]) => keep(sc(i, j)));
+        const im = impostor.filter(([i, j]) => sel(i, j)).flatMap(([i, j]) => keep(sc(i, j)));
         return { g, im };
       };
       const photoScore = (i: number, j: number) => score(emb[i], emb[j]);
@@ -195,6 +221,8 @@ export const bench = defineDeepfaceBench({
         }
         // Probe = live photo i, reference = card of another photo j (both orders of each pair).
         rowFor(`card level ${level}`, (i, j) => score(emb[i], cEmb[j]), true);
+        // The same without the cards the reader cut no portrait of (failure to acquire, in the notes).
+        if (reader) rowFor(`card level ${level}, cut portraits only`, (i, j) => (cut[j] ? score(emb[i], cEmb[j]) : Number.NaN), true);
         if (v.profile === yunet) {
           const cal = { scores: [] as LabelledScore[], tune: [] as boolean[], report: [] as boolean[] };
           for (let i = 0; i < photos.length; i++)
@@ -244,13 +272,17 @@ export const bench = defineDeepfaceBench({
           : []),
         {
           title:
-            'Live photo vs card portrait (photographed generated card, cut with its true corners) and photo vs photo; threshold from the tuning half applied to the report half',
+            `Live photo vs card portrait (photographed generated card, ${reader ? "cut by IdCardReader (its own outline and type)" : 'cut with its true corners'}) and photo vs photo; threshold from the tuning half applied to the report half`,
           rows,
         },
         { title: 'Detection and quality pass rate per pipeline', rows: detRows },
       ],
       notes: [
         `${files.length} deepface photos (couple.jpg left out), ${halves.filter((h) => h === 'report').length} in the report half; card types cycle ${CARD_TYPES.join(', ')}`,
+        ...[...readerMisses].map(
+          ([level, m]) =>
+            `level ${level}: IdCardReader cut no portrait of ${m.unread} of ${photos.length} cards (counted as rejections); ${m.wrongType} read as another card type (portrait still cut)`,
+        ),
       ],
     };
   },

@@ -2,7 +2,14 @@ import type { RasterImage } from '@smart-citizen/image';
 import { describe, expect, it } from 'vitest';
 import { CANONICAL_HEIGHT, CANONICAL_WIDTH, mmBoxToPx } from '../layout/canonical.js';
 import { cardLayout } from '../layout/layouts.js';
-import { cutCardBox, headAndShouldersCrop, loadGeneratorData, photographedCardPortrait } from './index.js';
+import { IdCardReader } from '../IdCardReader.js';
+import {
+  cutCardBox,
+  headAndShouldersCrop,
+  loadGeneratorData,
+  photographedCardPortrait,
+  photographedPortraitCard,
+} from './index.js';
 
 /** A grey ramp: the value at (x, y) says where a pixel came from. */
 function ramp(width: number, height: number): RasterImage {
@@ -67,5 +74,32 @@ describe('card portraits for face benchmarks', () => {
         data,
       }),
     ).resolves.toBeDefined();
+  }, 120_000);
+
+  it('photographedPortraitCard prints the whole front: a CCCD 2021 front with its QR reads as CCCD 2021 and its portrait is cut', async () => {
+    const data = await loadGeneratorData(undefined);
+    const { shot, box } = await photographedPortraitCard({
+      photo: ramp(300, 400),
+      faceBox: { x: 100, y: 100, width: 100, height: 130 },
+      type: 'cccd-2021',
+      level: 0,
+      seed: 5,
+      data,
+    });
+    expect(box).toEqual(cardLayout('cccd-2021', 'front').portrait);
+    expect(shot.quad).toHaveLength(4);
+    const reader = await IdCardReader.create({ recognizer: 'builtin' });
+    try {
+      const r = await reader.readSide(shot.jpeg);
+      expect(r.status).toBe('read');
+      if (r.status !== 'read') return;
+      // Without its QR this front is drawn like a CCCD 2016 front, and was read as one.
+      expect([r.documentType, r.side]).toEqual(['cccd-2021', 'front']);
+      expect(r.portrait?.image.width).toBeGreaterThan(0);
+      // The QR is there and read (without it the side says idcard/qr-unreadable).
+      expect(r.issues.map((i) => i.code)).not.toContain('idcard/qr-unreadable');
+    } finally {
+      await reader.close();
+    }
   }, 120_000);
 });

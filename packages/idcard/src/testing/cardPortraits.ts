@@ -12,7 +12,8 @@ import {
 import { CANONICAL_HEIGHT, CANONICAL_PX_PER_MM, CANONICAL_WIDTH, mmBoxToPx } from '../layout/canonical.js';
 import { cardLayout } from '../layout/layouts.js';
 import type { CardType } from '../cardTypes.js';
-import type { CardLayout } from '../layout/CardLayout.js';
+import type { CardLayout, MmBox } from '../layout/CardLayout.js';
+import { generateCardSide } from './generateCardSet.js';
 import type { GeneratorData } from './generatorData.js';
 import { photographCard } from './photographCard.js';
 import { randomIdentity } from './randomIdentity.js';
@@ -79,12 +80,30 @@ export interface PhotographedPortraitOptions {
  * face pipeline, not the card finder).
  */
 export async function photographedCardPortrait(o: PhotographedPortraitOptions): Promise<RasterImage> {
+  const { shot, box } = await photographedPortraitCard(o);
+  return cutCardBox(await decodeImage(shot.jpeg), shot.quad, mmBoxToPx(box, 1));
+}
+
+/**
+ * The photographed card front of {@link photographedCardPortrait} itself (JPEG + the card's true
+ * corners), for a caller that cuts the portrait its own way — with `IdCardReader`, say, to
+ * measure the face match of the portrait the reader cuts.
+ */
+export async function photographedPortraitCard(
+  o: PhotographedPortraitOptions,
+): Promise<{ shot: { jpeg: Uint8Array; quad: Point[] }; box: MmBox }> {
   const layout = cardLayout(o.type, 'front');
   const box = layout.portrait;
   if (!box) throw new Error(`card type ${o.type} prints no portrait on its front`);
   const portrait = headAndShouldersCrop(o.photo, o.faceBox, box.w / box.h);
-  const shot = await shootGeneratedSide(o, layout, { portrait });
-  return cutCardBox(await decodeImage(shot.jpeg), shot.quad, mmBoxToPx(box, 1));
+  // generateCardSide draws the whole front (a CCCD 2021 front prints its QR: without it the front
+  // is a CCCD 2016 to the eye and to the reader); the random draws are those of shootGeneratedSide.
+  const shot = await cachedCardShot(o.cacheFile, async () => {
+    const rng = createRng(o.seed);
+    const { card } = await generateCardSide(o.type, 'front', o.data, rng, { portrait });
+    return photographCard(card.image, o.level, rng);
+  });
+  return { shot, box };
 }
 
 /**
