@@ -222,7 +222,12 @@ export const bench = defineDeepfaceBench({
         // Probe = live photo i, reference = card of another photo j (both orders of each pair).
         rowFor(`card level ${level}`, (i, j) => score(emb[i], cEmb[j]), true);
         // The same without the cards the reader cut no portrait of (failure to acquire, in the notes).
-        if (reader) rowFor(`card level ${level}, cut portraits only`, (i, j) => (cut[j] ? score(emb[i], cEmb[j]) : Number.NaN), true);
+        if (reader)
+          rowFor(
+            `card level ${level}, cut portraits only`,
+            (i, j) => (cut[j] ? score(emb[i], cEmb[j]) : Number.NaN),
+            true,
+          );
         if (v.profile === yunet) {
           const cal = { scores: [] as LabelledScore[], tune: [] as boolean[], report: [] as boolean[] };
           for (let i = 0; i < photos.length; i++)
@@ -271,8 +276,7 @@ export const bench = defineDeepfaceBench({
             ]
           : []),
         {
-          title:
-            `Live photo vs card portrait (photographed generated card, ${reader ? "cut by IdCardReader (its own outline and type)" : 'cut with its true corners'}) and photo vs photo; threshold from the tuning half applied to the report half`,
+          title: `Live photo vs card portrait (photographed generated card, ${reader ? 'cut by IdCardReader (its own outline and type)' : 'cut with its true corners'}) and photo vs photo; threshold from the tuning half applied to the report half`,
           rows,
         },
         { title: 'Detection and quality pass rate per pipeline', rows: detRows },

@@ -19,7 +19,12 @@ export type {
 } from './generateCardSet.js';
 export { cachedCardPairSet, cachedCardSet } from './cachedCardSet.js';
 export type { CachedCardPair, CachedCardPhoto, CardPairSetOptions } from './cachedCardSet.js';
-export { cutCardBox, headAndShouldersCrop, photographedCardPortrait, photographedPortraitCard } from './cardPortraits.js';
+export {
+  cutCardBox,
+  headAndShouldersCrop,
+  photographedCardPortrait,
+  photographedPortraitCard,
+} from './cardPortraits.js';
 export type { FaceBox, PhotographedPortraitOptions } from './cardPortraits.js';
 export { photographedCardPrints } from './cardPrints.js';
 export type { PhotographedPrintsOptions, PrintSource } from './cardPrints.js';
