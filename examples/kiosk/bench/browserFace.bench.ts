@@ -25,16 +25,18 @@ import { fileURLToPath } from 'node:url';
 import { defineBench } from '@smart-citizen/bench';
 import { cosineSimilarity } from '@smart-citizen/core';
 import { allPairs, defaultProfile, evaluateScores, FaceVerifier } from '@smart-citizen/face';
-import type { CardType } from '@smart-citizen/idcard';
-import { type FaceBox, loadGeneratorData, photographedCardPortrait } from '@smart-citizen/idcard/testing';
+import {
+  type FaceBox,
+  faceBenchCard,
+  loadGeneratorData,
+  photographedCardPortrait,
+} from '@smart-citizen/idcard/testing';
 import { decodeImage, type RasterImage, resize, toRgb } from '@smart-citizen/image';
 import { quantile } from '@smart-citizen/queue';
 import { chromiumArgs, chromiumPath, sharedData, sharedDataRoot } from '@smart-citizen/test-kit';
 import { createKioskServer } from '../src/server/createKioskServer.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** The same card types and seeds as the face package's face-card bench, so the two share their cache. */
-const CARD_TYPES: readonly CardType[] = ['cccd-2021', 'cancuoc-2024', 'cccd-2016', 'cmnd-12'];
 const require = createRequire(import.meta.url);
 
 interface FaceBenchPage {
@@ -122,7 +124,6 @@ export const bench = defineBench({
       for (const im of photos) boxes.push((await finder.detect(im)).faces[0]?.box);
       await finder.close();
       const data = await loadGeneratorData(sharedDataRoot);
-      const cache = join(process.cwd(), 'node_modules/.cache/smart-citizen/face-card');
       /** Index of each level's first card image; a photo without a face box has no card (its pairs fail for both). */
       const cardAt = new Map<number, (number | undefined)[]>();
       for (const level of cardLevels) {
@@ -133,18 +134,19 @@ export const bench = defineBench({
             at.push(undefined);
             continue;
           }
-          const type = CARD_TYPES[i % CARD_TYPES.length] as CardType;
           at.push(images.length);
           addImage(
-            await photographedCardPortrait({
-              photo: photos[i] as RasterImage,
-              faceBox,
-              type,
-              level,
-              seed: 16_000 + level * 1009 + i * 31,
-              data,
-              cacheFile: join(cache, `${level}-${f.replace(/[^\w.-]/g, '_')}-${type}.json`),
-            }),
+            await photographedCardPortrait(
+              faceBenchCard({
+                photo: photos[i] as RasterImage,
+                faceBox,
+                index: i,
+                file: f,
+                level,
+                data,
+                cacheRoot: process.cwd(),
+              }),
+            ),
             true,
           );
         }

@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchTable } from '@smart-citizen/bench';
 import { cosineSimilarity } from '@smart-citizen/core';
-import { type CardType, IdCardReader } from '@smart-citizen/idcard';
+import { IdCardReader } from '@smart-citizen/idcard';
 import {
+  FACE_BENCH_CARD_TYPES,
   type FaceBox,
+  faceBenchCard,
   loadGeneratorData,
   photographedCardPortrait,
   photographedPortraitCard,
@@ -26,7 +28,6 @@ import { builtinProfiles, type FaceModelProfile, type YunetDetectorSpec } from '
  * Thresholds are chosen on the tuning half and applied to the report half.
  */
 
-const CARD_TYPES: readonly CardType[] = ['cccd-2021', 'cancuoc-2024', 'cccd-2016', 'cmnd-12'];
 const pct = (v: number) => Math.round(v * 10000) / 100;
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
 
@@ -87,8 +88,6 @@ export const bench = defineDeepfaceBench({
     await finder.close();
 
     // Generated, photographed cards (cached: the generator draws in plain JS and is slow).
-    // v2: CCCD 2021 fronts print their QR since session 13 (the cards before had none).
-    const cache = join(process.cwd(), 'node_modules/.cache/smart-citizen/face-card-v2');
     const data = await loadGeneratorData(sharedDataRoot);
     const cards = new Map<number, (RasterImage | undefined)[]>();
     for (const level of levels) {
@@ -99,17 +98,16 @@ export const bench = defineDeepfaceBench({
           cut.push(undefined);
           continue;
         }
-        const type = CARD_TYPES[i % CARD_TYPES.length] as CardType;
         ctx.progress(`level ${level}: card ${i + 1}/${photos.length}`);
-        const shot = {
+        const shot = faceBenchCard({
           photo: photos[i] as RasterImage,
           faceBox,
-          type,
+          index: i,
+          file: files[i] as string,
           level,
-          seed: 16_000 + level * 1009 + i * 31,
           data,
-          cacheFile: join(cache, `${level}-${files[i]?.replace(/[^\w.-]/g, '_')}-${type}.json`),
-        };
+          cacheRoot: process.cwd(),
+        });
         if (!reader) {
           cut.push(await photographedCardPortrait(shot));
           continue;
@@ -118,7 +116,7 @@ export const bench = defineDeepfaceBench({
         const misses = readerMisses.get(level) ?? { unread: 0, wrongType: 0 };
         readerMisses.set(level, misses);
         if (r.status !== 'read' || !r.portrait) misses.unread++;
-        else if (r.documentType !== type) misses.wrongType++;
+        else if (r.documentType !== shot.type) misses.wrongType++;
         cut.push(r.status === 'read' ? r.portrait?.image : undefined);
       }
       cards.set(level, cut);
@@ -282,7 +280,7 @@ export const bench = defineDeepfaceBench({
         { title: 'Detection and quality pass rate per pipeline', rows: detRows },
       ],
       notes: [
-        `${files.length} deepface photos (couple.jpg left out), ${halves.filter((h) => h === 'report').length} in the report half; card types cycle ${CARD_TYPES.join(', ')}`,
+        `${files.length} deepface photos (couple.jpg left out), ${halves.filter((h) => h === 'report').length} in the report half; card types cycle ${FACE_BENCH_CARD_TYPES.join(', ')}`,
         ...[...readerMisses].map(
           ([level, m]) =>
             `level ${level}: IdCardReader cut no portrait of ${m.unread} of ${photos.length} cards (counted as rejections); ${m.wrongType} read as another card type (portrait still cut)`,

@@ -5,6 +5,8 @@ import { cardLayout } from '../layout/layouts.js';
 import { IdCardReader } from '../IdCardReader.js';
 import {
   cutCardBox,
+  FACE_BENCH_CARD_TYPES,
+  faceBenchCard,
   headAndShouldersCrop,
   loadGeneratorData,
   photographedCardPortrait,
@@ -102,4 +104,16 @@ describe('card portraits for face benchmarks', () => {
       await reader.close();
     }
   }, 120_000);
+
+  it('faceBenchCard gives each photo its type in turn, a seed per level and index, and one cache file', async () => {
+    const data = await loadGeneratorData(undefined);
+    const base = { photo: ramp(10, 10), faceBox: { x: 0, y: 0, width: 5, height: 5 }, data, cacheRoot: '/r' };
+    const a = faceBenchCard({ ...base, index: 5, file: 'img 5.jpg', level: 2 });
+    expect(a.type).toBe(FACE_BENCH_CARD_TYPES[1]);
+    expect(a.seed).toBe(16_000 + 2 * 1009 + 5 * 31);
+    expect(a.cacheFile).toBe('/r/node_modules/.cache/smart-citizen/face-card-v2/2-img_5.jpg-cancuoc-2024.json');
+    const b = faceBenchCard({ ...base, index: 8, file: 'img8.jpg', level: 3 });
+    expect([b.type, b.level]).toEqual(['cccd-2021', 3]);
+    expect(b.seed).not.toBe(a.seed);
+  });
 });

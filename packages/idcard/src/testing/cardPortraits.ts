@@ -142,3 +142,35 @@ export async function cachedCardShot(
   }
   return { jpeg: photo.jpeg, quad: photo.quad };
 }
+
+/** The card types the face benches print their photos on, in turn. */
+export const FACE_BENCH_CARD_TYPES: readonly CardType[] = ['cccd-2021', 'cancuoc-2024', 'cccd-2016', 'cmnd-12'];
+
+/**
+ * The face benches' card of photo number `index` (file name `file`) at `level`: the type in turn
+ * from {@link FACE_BENCH_CARD_TYPES}, a seed of the level and index, and a cache file under
+ * `cacheRoot`'s `node_modules/.cache` that the face package's `face-card` bench and the kiosk's
+ * browser bench share.
+ */
+export function faceBenchCard(o: {
+  photo: RasterImage;
+  faceBox: FaceBox;
+  index: number;
+  file: string;
+  level: number;
+  data: GeneratorData;
+  cacheRoot: string;
+}): PhotographedPortraitOptions {
+  const type = FACE_BENCH_CARD_TYPES[o.index % FACE_BENCH_CARD_TYPES.length] as CardType;
+  // v2: CCCD 2021 fronts print their QR since session 13 (the cards before had none).
+  const cache = join(o.cacheRoot, 'node_modules/.cache/smart-citizen/face-card-v2');
+  return {
+    photo: o.photo,
+    faceBox: o.faceBox,
+    type,
+    level: o.level,
+    seed: 16_000 + o.level * 1009 + o.index * 31,
+    data: o.data,
+    cacheFile: join(cache, `${o.level}-${o.file.replace(/[^\w.-]/g, '_')}-${type}.json`),
+  };
+}

@@ -21,6 +21,8 @@ export { cachedCardPairSet, cachedCardSet } from './cachedCardSet.js';
 export type { CachedCardPair, CachedCardPhoto, CardPairSetOptions } from './cachedCardSet.js';
 export {
   cutCardBox,
+  FACE_BENCH_CARD_TYPES,
+  faceBenchCard,
   headAndShouldersCrop,
   photographedCardPortrait,
   photographedPortraitCard,
