@@ -110,6 +110,49 @@ describe('IdCardReader fields (post-processing wired in)', () => {
     expect(alone.issues.map((i) => i.code)).not.toContain('idcard/mrz-repaired-from-print');
   });
 
+  it("repairs the MRZ of a back read alone from the recogniser's second choices, at confidence 0.8, and says so", async () => {
+    const c = await cardPair('cccd-2021', 41);
+    const mrz = c.identity.mrz as [string, string, string];
+    const bump = (d: string) => String((Number(d) + 1) % 10);
+    // a digit of the number shared by the document and personal numbers misread alike in both places, the
+    // right digit each time the recogniser's second choice; a back carries nothing else to repair it from
+    const withAlternatives = (second: (right: string) => string) => {
+      const base = printedTextRecognizer(c.back.card.fieldLines, mrz);
+      let mrzCalls = 0;
+      return {
+        async recognize(image: Parameters<typeof base.recognize>[0], o: { field: CardFieldName | 'mrz' }) {
+          if (o.field !== 'mrz') return base.recognize(image, o);
+          const text = mrz[mrzCalls++ % 3] as string;
+          const chars = [...text].map((char) => ({ char, confidence: 0.99 }));
+          if (text === mrz[0])
+            for (const col of [9, 22]) {
+              const right = text[col] as string;
+              chars[col] = {
+                char: bump(right),
+                confidence: 0.6,
+                alternatives: [{ char: second(right), confidence: 0.35 }],
+              } as never;
+            }
+          return { text: chars.map((x) => x.char).join(''), confidence: 0.6, chars };
+        },
+      };
+    };
+    await using reader = await IdCardReader.create({ recognizer: withAlternatives((d) => d), today });
+    const r = await reader.readSide(c.back.photo.jpeg);
+    if (r.status !== 'read') throw new Error(r.status);
+    expect(r.mrz?.valid).toBe(true);
+    expect(r.mrz?.lines).toEqual(mrz);
+    expect(r.mrzConfidence).toBe(0.8);
+    expect(r.issues.map((i) => i.code)).toContain('idcard/mrz-repaired-from-alternatives');
+    // the right digit nowhere among the second choices: the zone stays invalid, at low confidence
+    await using wrong = await IdCardReader.create({ recognizer: withAlternatives((d) => bump(bump(d))), today });
+    const w = await wrong.readSide(c.back.photo.jpeg);
+    if (w.status !== 'read') throw new Error(w.status);
+    expect(w.mrz?.valid ?? false).toBe(false);
+    expect(w.mrzConfidence ?? 0).toBeLessThan(0.6);
+    expect(w.issues.map((i) => i.code)).not.toContain('idcard/mrz-repaired-from-alternatives');
+  });
+
   it('gives a cut-off front the fields the MRZ of its back vouches for, said to come from there', async () => {
     const c = await cardPair('cccd-2021', 41);
     const cut = await photographCard(c.front.card.image, 0, createRng(44), { cutOff: true });

@@ -35,6 +35,7 @@ import { type PrintedFields, readPrintedFields } from './fields/readPrintedField
 import type { RecognizedChar, RecognizedLine } from './ocr/ctcDecode.js';
 import { createLineRecognizer, type LineRecognizerOptions } from './ocr/createLineRecognizer.js';
 import { findMrzLines } from './ocr/findMrzLines.js';
+import { repairMrzFromAlternatives } from './ocr/mrzAlternatives.js';
 import { type MrzReading, mrzFromLines } from './ocr/readMrz.js';
 import type { ReadCardQrOptions, ReadCardQrResult } from '@smart-citizen/qr';
 
@@ -268,6 +269,12 @@ function fillFromOtherSources(
   r.fields = fields;
 }
 
+/**
+ * The MRZ's confidence after a repair from the recogniser's second choices: every check digit holds,
+ * but the characters changed were the recogniser's second guesses, not another source's reading.
+ */
+const ALTERNATIVES_REPAIR_CONFIDENCE = 0.8;
+
 /** The MRZ's confidence when its name line disagrees with the card's other sources and nothing settled it. */
 const MRZ_NAME_UNCERTAIN_CONFIDENCE = 0.5;
 
@@ -400,6 +407,7 @@ export class IdCardReader {
     let mrz = reading?.mrz;
     let mrzConfidence = reading?.confidence;
     let mrzRepaired = false;
+    let fromAlternatives = false;
     const issues: Issue[] = [];
     const printedPass = new Map<RawSide, PrintedFields>();
     // a QR code read from a photo whose card was cut off counts too
@@ -455,6 +463,23 @@ export class IdCardReader {
               'mrz',
             ),
           );
+      } else {
+        // no source repairs it (a back read alone): the recogniser's second choices, where exactly one zone passes
+        const alt = repairMrzFromAlternatives(reading.ocr, opts);
+        if (alt.status === 'repaired') {
+          mrz = alt.mrz;
+          mrzRepaired = true;
+          fromAlternatives = true;
+          mrzConfidence = ALTERNATIVES_REPAIR_CONFIDENCE;
+          issues.push(
+            issue(
+              'idcard/mrz-repaired-from-alternatives',
+              'warning',
+              `${alt.changes.length} MRZ character(s) were replaced by the recogniser's second choices: the only zone within three changes whose check digits and number rules all hold`,
+              'mrz',
+            ),
+          );
+        }
       }
     }
     let mrzNameUncertain = false;
@@ -481,6 +506,8 @@ export class IdCardReader {
         mrzConfidence = Math.max(mrzConfidence ?? 0, 0.9);
       }
       mrzNameUncertain = settled.uncertain;
+      // a name line settled there raises the MRZ's confidence, never above that of a second-choice repair
+      if (fromAlternatives) mrzConfidence = Math.min(mrzConfidence ?? 0, ALTERNATIVES_REPAIR_CONFIDENCE);
     }
     const merged = mergeConfirmed(mrz ? confirmedByMrz(mrz) : undefined, qr ? confirmedByQr(qr) : undefined);
     issues.push(...merged.issues);

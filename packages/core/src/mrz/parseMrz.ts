@@ -112,7 +112,8 @@ const FILLER_LOOKALIKES: Readonly<Record<string, string>> = {
   '[': '<',
   '{': '<',
 };
-const TO_DIGIT: Readonly<Record<string, string>> = {
+/** OCR-B letters an OCR engine returns for a digit, and the digit (`O` → `0`, `B` → `8`, …): the repair's digit look-alikes. */
+export const MRZ_DIGIT_LOOKALIKES: Readonly<Record<string, string>> = {
   O: '0',
   Q: '0',
   D: '0',
@@ -123,6 +124,7 @@ const TO_DIGIT: Readonly<Record<string, string>> = {
   G: '6',
   B: '8',
 };
+const TO_DIGIT = MRZ_DIGIT_LOOKALIKES;
 const TO_ALPHA: Readonly<Record<string, string>> = { '0': 'O', '1': 'I', '2': 'Z', '5': 'S', '6': 'G', '8': 'B' };
 
 function malformed(message: string, details: Record<string, unknown>): SmartCitizenError {

@@ -50,6 +50,18 @@ describe('readIdNumber', () => {
     expect(codes(low)).toContain('idcard/low-confidence');
   });
 
+  it("sets aside a number of the other length than the card type prints (a 12-digit card's crop that lost digits)", () => {
+    // '023824388' passes the CMND rules alone; on a 12-digit card it is a misread, not a CMND number
+    expect(readIdNumber(lineOf('023824388', 0.9), { today }).value).toBe('023824388');
+    const short = readIdNumber(lineOf('023824388', 0.9), { today, digits: 12 });
+    expect(short.value).toBeUndefined();
+    expect(short.confidence).toBe(0);
+    expect(codes(short)).toContain('id/malformed');
+    expect(readIdNumber(lineOf('001099012345', 0.9), { today, digits: 9 }).value).toBeUndefined();
+    expect(readIdNumber(lineOf('001099012345', 0.9), { today, digits: 12 }).value).toBe('001099012345');
+    expect(readIdNumber(lineOf('023824388', 0.9), { today, digits: 9 }).value).toBe('023824388');
+  });
+
   it('sets aside a number the rules reject or the MRZ contradicts', () => {
     expect(readIdNumber(lineOf('00109901234'), { today }).value).toBeUndefined();
     expect(readIdNumber(lineOf('0010990123A5'), { today }).value).toBeUndefined();

@@ -18,6 +18,12 @@ export interface ReadIdNumberOptions {
   mrzNumber?: string | undefined;
   /** @default new Date() */
   today?: Date;
+  /**
+   * How many digits the card type prints (9 on a CMND 9, 12 on every later card): a reading of the
+   * other length is malformed, not a number of the other kind (a 12-digit card whose crop lost its
+   * first digits can read as 9 digits that pass the CMND rules). @default either
+   */
+  digits?: 9 | 12 | undefined;
 }
 
 const PATH = 'idNumber';
@@ -36,6 +42,11 @@ export function readIdNumber(line: RecognizedLine, options: ReadIdNumberOptions 
   let value: string | undefined = text;
   if (!/^\d+$/.test(text)) {
     issues.push(issue('id/malformed', 'error', 'the number holds characters other than digits', PATH));
+    value = undefined;
+  } else if (options.digits !== undefined && text.length !== options.digits) {
+    issues.push(
+      issue('id/malformed', 'error', `this card type prints ${options.digits} digits, read ${text.length}`, PATH),
+    );
     value = undefined;
   } else if (text.length === 12) {
     const v = validateIdNumber(text, {

@@ -117,6 +117,7 @@ export function readPrintedFields(raw: readonly FieldLines[], options: ReadCardF
             dateOfBirth: dob ?? (typeof otherDob === 'object' ? otherDob : undefined),
             sex: sex ?? (otherSex === 'M' || otherSex === 'F' ? otherSex : undefined),
             mrzNumber: mrz?.personalNumber ?? mrz?.documentNumber,
+            digits: options.cardType === undefined ? undefined : options.cardType === 'cmnd-9' ? 9 : 12,
             today,
           }),
           f.field,

@@ -1,0 +1,218 @@
+import { formatVietnamTd1Mrz, parseMrz } from '@smart-citizen/core';
+import { describe, expect, it } from 'vitest';
+import type { RecognizedChar, RecognizedLine } from './ctcDecode.js';
+import { repairMrzFromAlternatives } from './mrzAlternatives.js';
+
+const today = new Date(Date.UTC(2026, 11, 6));
+// the issue's example zone: personal number 001093047064, born 05/01/1993, male, expires 05/01/2033
+const truth = ['IDVNM0930470641001093047064<<2', '9301054M3301052VNM<<<<<<<<<<<8', 'UNG<<HOANG<HIEP<<<<<<<<<<<<<<<'];
+
+type Misread = Record<string, Pick<RecognizedChar, 'char' | 'confidence' | 'alternatives'>>;
+
+/** The zone as read: every character at 0.99 except `misread` ("line:column" → what the recogniser gave). */
+function read(lines: readonly string[], misread: Misread = {}): RecognizedLine[] {
+  return lines.map((text, l) => {
+    const chars: RecognizedChar[] = [...text].map((char, c) => misread[`${l}:${c}`] ?? { char, confidence: 0.99 });
+    return { text: chars.map((c) => c.char).join(''), confidence: Math.min(...chars.map((c) => c.confidence)), chars };
+  });
+}
+
+/** The repair of a zone whose check digits fail as read; the test fails unless it is repaired. */
+function repairInvalid(bad: RecognizedLine[]) {
+  expect(
+    parseMrz(
+      bad.map((l) => l.text),
+      { today },
+    ).valid,
+  ).toBe(false);
+  const r = repairMrzFromAlternatives(bad, { today });
+  if (r.status !== 'repaired') throw new Error(`not repaired: ${JSON.stringify(r)}`);
+  return r;
+}
+
+describe('repairMrzFromAlternatives', () => {
+  it('the zone read right stays as it is (nothing to change)', () => {
+    expect(parseMrz(truth, { today }).valid).toBe(true);
+    const r = repairMrzFromAlternatives(read(truth), { today });
+    expect(r.status).toBe('repaired');
+    if (r.status === 'repaired') expect(r.changes).toEqual([]);
+  });
+
+  it('two personal-number digits misread, the document number read right: the linked reading settles them', () => {
+    // 001093047064 read 001095847064: two digits wrong, both its check digits and the composite fail
+    const bad = read(truth, {
+      '0:20': { char: '5', confidence: 0.7, alternatives: [{ char: '3', confidence: 0.2 }] },
+      '0:21': { char: '8', confidence: 0.8 },
+    });
+    const r = repairInvalid(bad);
+    expect(r.mrz.lines).toEqual(truth);
+    expect(r.mrz.personalNumber).toBe('001093047064');
+    expect(r.changes.map((c) => `${c.line}:${c.column} ${c.from}→${c.to}`)).toEqual(['0:20 5→3', '0:21 8→0']);
+  });
+
+  it('the same digit misread in both numbers: taken from the alternatives when every check and rule then hold', () => {
+    // the 4th digit of the shared tail (0 of 093047064) read 6 in both places, 0 the second choice
+    const bad = read(truth, {
+      '0:8': { char: '6', confidence: 0.6, alternatives: [{ char: '0', confidence: 0.35 }] },
+      '0:21': { char: '6', confidence: 0.55, alternatives: [{ char: '0', confidence: 0.4 }] },
+    });
+    const r = repairMrzFromAlternatives(bad, { today });
+    expect(r.status).toBe('repaired');
+    if (r.status === 'repaired') expect(r.mrz.lines).toEqual(truth);
+  });
+
+  it('a misread check digit whose right value the recogniser weighed a little', () => {
+    const bad = read(truth, {
+      '1:29': { char: '3', confidence: 0.93, alternatives: [{ char: '8', confidence: 0.04 }] },
+    });
+    expect(repairInvalid(bad).mrz.lines[1]).toBe(truth[1]);
+  });
+
+  it("the birth year's digits are read three times: a misread one on line 2 follows the personal number", () => {
+    // 93 read 98 on line 2 (date of birth), the number's digits 5-6 say 93: the year's check digit fails
+    const bad = read(truth, { '1:1': { char: '8', confidence: 0.7, alternatives: [{ char: '3', confidence: 0.25 }] } });
+    expect(repairInvalid(bad).mrz.dateOfBirthRaw).toBe('930105');
+  });
+
+  it("line 2's Vietnamese tail (VNM, 11 fillers) read wrong and a character short: put back where the composite check confirms it", () => {
+    // '9301054M3301052VNM<<<<<<<<<<<8' read '9301054M330105200<<<<<<<<<<<8' (29 characters): VNM lost
+    const short = '9301054M330105200<<<<<<<<<<<8';
+    const bad = read([truth[0] as string, short, truth[2] as string]);
+    const r = repairInvalid(bad);
+    expect(r.mrz.lines).toEqual(truth);
+    expect(r.changes).toEqual([{ line: 1, column: 15, from: '00<<<<<<<<<<<', to: 'VNM<<<<<<<<<<<' }]);
+    // the composite check digit read wrong as well, with no second choice: nothing confirms the tail
+    const worse = read([truth[0] as string, '9301054M330105200<<<<<<<<<<<3', truth[2] as string]);
+    expect(repairMrzFromAlternatives(worse, { today }).status).not.toBe('repaired');
+    // a zone of another state keeps its tail as read
+    const other = read(['IDFRA0930470641001093047064<<2', short, truth[2] as string]);
+    expect(repairMrzFromAlternatives(other, { today }).status).not.toBe('repaired');
+  });
+
+  it('two zones pass (two changes of the expiry that hold both its check and the composite): nothing is repaired', () => {
+    // expiry 330105 read 330205 (month digit doubtful, 1 its second choice); its day digit 5 doubtful with 8 second:
+    // 330105 and 330208 both make the expiry and composite check digits hold (weights 7+3 and 1+9 cancel)
+    const bad = read(truth, {
+      '1:11': { char: '2', confidence: 0.6, alternatives: [{ char: '1', confidence: 0.35 }] },
+      '1:13': { char: '5', confidence: 0.6, alternatives: [{ char: '8', confidence: 0.35 }] },
+    });
+    expect(parseMrz([truth[0] as string, '9301054M3302082VNM<<<<<<<<<<<8', truth[2] as string], { today }).valid).toBe(
+      true,
+    );
+    const r = repairMrzFromAlternatives(bad, { today });
+    expect(r.status).toBe('ambiguous');
+  });
+
+  it('the right digit among no reading of its position: no repair (the zone stays invalid)', () => {
+    const bad = read(truth, { '1:3': { char: '7', confidence: 0.6, alternatives: [{ char: '9', confidence: 0.3 }] } });
+    const r = repairMrzFromAlternatives(bad, { today });
+    expect(r.status).not.toBe('repaired');
+  });
+
+  it('a doubtful digit the only passing change leaves as read is not trusted (it may be a compensated misread)', () => {
+    // the expiry's day digit doubtful but read right, the composite check digit misread with the right value second
+    const bad = read(truth, {
+      '1:13': { char: '5', confidence: 0.6 },
+      '1:29': { char: '3', confidence: 0.7, alternatives: [{ char: '8', confidence: 0.25 }] },
+    });
+    const r = repairMrzFromAlternatives(bad, { today });
+    expect(r).toEqual({ status: 'failed', reason: 'a doubtful character stays as read' });
+  });
+
+  it('the century/sex digit must agree with the sex: a change that breaks it is not a repair', () => {
+    // sex read F (second choice M), the number's century digit 1 would say female 1900s but reads 0 (male)
+    const bad = read(truth, { '1:7': { char: 'F', confidence: 0.6, alternatives: [{ char: 'M', confidence: 0.39 }] } });
+    expect(repairInvalid(bad).mrz.sex).toBe('M');
+  });
+
+  it('repairs generated zones with one or two misread digits whose right value is a second choice, and never returns a wrong zone', () => {
+    let seed = 5;
+    const rnd = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const positions: [number, number][] = [];
+    for (let c = 5; c < 30; c++) if (c !== 27 && c !== 28) positions.push([0, c]);
+    for (let c = 0; c < 15; c++) if (c !== 7) positions.push([1, c]);
+    let right = 0;
+    for (let t = 0; t < 150; t++) {
+      const year = 1950 + Math.floor(rnd() * 60);
+      const sex = rnd() < 0.5 ? 'M' : 'F';
+      const century = (year >= 2000 ? 2 : 0) + (sex === 'F' ? 1 : 0);
+      const serial = String(Math.floor(rnd() * 1e6)).padStart(6, '0');
+      const personalNumber = `0${String(1 + Math.floor(rnd() * 90)).padStart(2, '0')}${century}${String(year % 100).padStart(2, '0')}${serial}`;
+      const zone = formatVietnamTd1Mrz({
+        personalNumber,
+        fullName: 'Nguyễn Văn An',
+        dateOfBirth: { year, month: 1 + Math.floor(rnd() * 12), day: 1 + Math.floor(rnd() * 28) },
+        sex,
+        expiryDate: { year: year + 40 + Math.floor(rnd() * 20), month: 6, day: 9 },
+      });
+      const misread: Misread = {};
+      const n = 1 + (t % 2);
+      while (Object.keys(misread).length < n) {
+        const [l, c] = positions[Math.floor(rnd() * positions.length)] as [number, number];
+        const was = (zone[l] as string)[c] as string;
+        const wrong = String((Number(was) + 1 + Math.floor(rnd() * 9)) % 10);
+        misread[`${l}:${c}`] = {
+          char: wrong,
+          confidence: 0.5 + 0.4 * rnd(),
+          alternatives: [{ char: was, confidence: 0.05 + 0.3 * rnd() }],
+        };
+      }
+      const bad = read(zone, misread);
+      const asRead = parseMrz(
+        bad.map((l) => l.text),
+        { today },
+      );
+      if (asRead.valid) continue;
+      const r = repairMrzFromAlternatives(bad, { today });
+      if (r.status === 'repaired') {
+        expect(r.mrz.lines).toEqual(zone);
+        right++;
+      }
+    }
+    expect(right).toBeGreaterThan(120);
+  });
+
+  it('hostile or garbage input gives a reason, never a throw or a repaired zone', () => {
+    const garbage: unknown[] = [
+      [],
+      [truth[0]],
+      read(['IDVNM093047064', truth[1] as string, truth[2] as string]),
+      read([truth[0] as string, truth[1] as string, 'X'.repeat(200)]),
+      read(['💥'.repeat(30), truth[1] as string, truth[2] as string]),
+      [{ text: 'x', confidence: Number.NaN, chars: 'not an array' }, null, undefined],
+      read(['<'.repeat(30), '<'.repeat(30), '<'.repeat(30)]),
+      read(['Z'.repeat(30), 'Z'.repeat(30), 'Z'.repeat(30)]),
+    ];
+    for (const g of garbage) {
+      const r = repairMrzFromAlternatives(g as RecognizedLine[], { today });
+      expect(r.status).not.toBe('repaired');
+    }
+    // NaN and out-of-range weights, odd alternatives
+    const odd = read(truth, {
+      '0:20': {
+        char: '5',
+        confidence: Number.NaN,
+        alternatives: [
+          { char: '3', confidence: Number.POSITIVE_INFINITY },
+          { char: 'ab', confidence: 0.5 },
+          null as unknown as RecognizedChar,
+        ],
+      },
+    });
+    expect(() => repairMrzFromAlternatives(odd, { today })).not.toThrow();
+  });
+
+  it('every digit doubtful with several second choices: gives up within its search budget', () => {
+    const alts = ['1', '2', '3'].map((char) => ({ char, confidence: 0.2 }));
+    const misread: Misread = {};
+    for (let c = 5; c < 27; c++) misread[`0:${c}`] = { char: '7', confidence: 0.3, alternatives: alts };
+    for (let c = 0; c < 15; c++) if (c !== 7) misread[`1:${c}`] = { char: '7', confidence: 0.3, alternatives: alts };
+    const t0 = performance.now();
+    const r = repairMrzFromAlternatives(read(truth, misread), { today });
+    expect(r.status).not.toBe('repaired');
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+});

@@ -1,0 +1,335 @@
+import {
+  MRZ_DIGIT_LOOKALIKES,
+  type MrzCharClass,
+  mrzCheckDigit,
+  type ParsedMrz,
+  type ParseMrzOptions,
+  safeParseMrz,
+  TD1_LINE_LENGTH,
+  td1Checks,
+  td1Fields,
+  td1VietnamClasses,
+} from '@smart-citizen/core';
+import type { RecognizedChar, RecognizedLine } from './ctcDecode.js';
+
+/** One MRZ character changed by {@link repairMrzFromAlternatives}. */
+export interface MrzAlternativeChange {
+  line: number;
+  column: number;
+  from: string;
+  to: string;
+}
+
+/** Outcome of {@link repairMrzFromAlternatives}. */
+export type MrzAlternativesResult =
+  | { status: 'repaired'; mrz: ParsedMrz; changes: MrzAlternativeChange[] }
+  /** Two or more zones of the fewest changes pass every rule: nothing is changed. */
+  | { status: 'ambiguous'; candidates: number }
+  /** No zone within the search passes, or the lines cannot be searched (length, characters, size). */
+  | { status: 'failed'; reason: string };
+
+/** Options of {@link repairMrzFromAlternatives}. */
+export interface MrzAlternativesOptions extends Pick<ParseMrzOptions, 'today'> {
+  /** Most characters changed from the likeliest reading of each position. @default 3 */
+  maxChanges?: number;
+  /** Zones checked at most before giving up (a line read to noise has too many doubts to confirm). @default 20000 */
+  maxCandidates?: number;
+}
+
+/** Weight of a character the recogniser gave no weight to (it can still win where a linked position reads it). */
+const UNSEEN = 1e-3;
+/** Line 2 from column 16 to 29 on a Vietnamese card: nationality and 11 fillers (before the composite check digit). */
+const VN_LINE2_TAIL = `VNM${'<'.repeat(11)}`;
+/** A character read below this confidence, that no linked reading confirms, is doubtful. */
+const DOUBTFUL = 0.9;
+/**
+ * The repaired zone's likelihood under the recogniser's weights (the product over changed
+ * characters of new weight / old weight) must be at least this share of the reading's.
+ */
+const MIN_RATIO = 0.01;
+/** OCR-B look-alikes a digit position takes as that digit (as core's parser does). */
+const TO_DIGIT = MRZ_DIGIT_LOOKALIKES;
+
+/**
+ * Positions a valid Vietnamese TD1 zone holds the same character at, beyond what the check digits
+ * cover: the document number is the personal number's last 9 digits (line 1 columns 5–13 =
+ * columns 18–26), and the personal number's 5th and 6th digits are the birth year's last two,
+ * which line 2 starts with (line 1 columns 19–20 = line 2 columns 0–1). The century/sex digit
+ * (personal number digit 4) is checked against the sex and the birth date by core's ID-number
+ * rules when a candidate is parsed.
+ */
+function linkedPositions(): [number, number][][] {
+  const groups: [number, number][][] = [];
+  for (let j = 0; j < 9; j++) {
+    const g: [number, number][] = [
+      [0, 5 + j],
+      [0, 18 + j],
+    ];
+    if (j === 1 || j === 2) g.push([1, j - 1]);
+    groups.push(g);
+  }
+  return groups;
+}
+
+/**
+ * Digit positions a check digit covers, and the sex (which the personal number's century digit
+ * covers). Letters are not searched: a filler read where a letter could stand (optional data 2)
+ * changes no check digit when the letter is A, K or U (values 10, 20, 30), so no check confirms it.
+ */
+function searchable(line: number, col: number): boolean {
+  if (line === 1 && col === 7) return true;
+  if (classAt(line, col) !== 'digit') return false;
+  return td1Checks.some(
+    (spec) =>
+      (spec.at[0] === line && spec.at[1] === col) || spec.ranges.some(([l, s, e]) => l === line && s <= col && col < e),
+  );
+}
+
+function classAt(line: number, col: number): MrzCharClass {
+  const vn = td1VietnamClasses[`${line}:${col}`];
+  if (vn) return vn;
+  const f = td1Fields.find((x) => x.line === line && col >= x.start && col < x.start + x.length);
+  return f?.charClass ?? 'alnum';
+}
+
+/** Characters a position of a Vietnamese zone may take: digits where digits are printed, `<` only where a filler can stand. */
+function allowed(ch: string, cls: MrzCharClass, line: number, col: number): boolean {
+  const digit = ch >= '0' && ch <= '9';
+  const alpha = ch >= 'A' && ch <= 'Z';
+  // an expiry of six fillers is a card that does not expire
+  if (ch === '<') return cls !== 'digit' || (line === 1 && col >= 8 && col < 14);
+  if (cls === 'digit') return digit;
+  if (cls === 'alpha') return alpha;
+  if (cls === 'alnum') return digit || alpha;
+  return false;
+}
+
+/** The recogniser's weight for each character a position could hold (the read one, its alternatives, a digit look-alike). */
+function positionWeights(c: RecognizedChar, line: number, col: number): Map<string, number> {
+  const cls = classAt(line, col);
+  const w = new Map<string, number>();
+  const add = (ch: string, p: number) => {
+    const to = cls === 'digit' ? (TO_DIGIT[ch] ?? ch) : ch;
+    if (!allowed(to, cls, line, col)) return;
+    const q = Number.isFinite(p) ? Math.min(1, Math.max(0, p)) : 0;
+    w.set(to, Math.max(w.get(to) ?? 0, q));
+  };
+  add(c.char, c.confidence);
+  for (const a of c.alternatives ?? []) if (typeof a?.char === 'string') add(a.char, a.confidence);
+  return w;
+}
+
+interface Variable {
+  positions: [number, number][];
+  /** The best weight any reading of the variable's positions gives each candidate character. */
+  weight: (ch: string) => number;
+  /** A digit a check digit covers, or the sex. */
+  searched: boolean;
+  /** The product of every reading's weight for the character: how likely the readings make it. */
+  score: (ch: string) => number;
+  /** Candidate characters, likeliest first. */
+  values: string[];
+}
+
+/**
+ * Repair the MRZ of a Vietnamese card (TD1) from the recogniser's own second choices: where the
+ * check digits fail, doubtful characters (those read with alternatives) may take one of their
+ * alternatives, and a candidate zone is accepted only when every check digit holds, the document
+ * number is the personal number's last 9 digits, the personal number's century/sex digit and
+ * birth-year digits agree with the date of birth and the sex (core's `parseMrz` rules), and it is
+ * the **only** zone that does with as few changes. Positions the Vietnamese zone repeats (the 9
+ * digits shared by the document and personal numbers, the birth year's two digits read a third
+ * time on line 2) are decided together: each takes the character the readings of all its
+ * positions make likeliest, so one clear reading settles a doubtful one.
+ *
+ * Lines 1 and 2 must have been read at exactly 30 characters (a character's alternatives only
+ * line up with its column then). Nothing here uses a printed field or a QR: those repairs are
+ * `repairMrzFromSources`'s.
+ *
+ * @param lines - The three MRZ lines as read (spaces removed), with per-character alternatives.
+ * @param options - {@link MrzAlternativesOptions}.
+ * @returns The repaired zone and its changes, or why nothing was changed.
+ */
+export function repairMrzFromAlternatives(
+  lines: readonly RecognizedLine[],
+  options: MrzAlternativesOptions = {},
+): MrzAlternativesResult {
+  const maxChanges = Math.max(0, Math.min(4, Math.floor(options.maxChanges ?? 3)));
+  const maxCandidates = Math.max(1, options.maxCandidates ?? 20_000);
+  if (!Array.isArray(lines) || lines.length !== 3) return { status: 'failed', reason: 'not three lines' };
+  const rows: RecognizedChar[][] = [];
+  for (const l of lines) {
+    const raw: unknown = l?.chars;
+    const chars = Array.isArray(raw) ? (raw as RecognizedChar[]) : [];
+    rows.push(chars.filter((c) => typeof c?.char === 'string' && c.char.length === 1 && c.char !== ' '));
+  }
+  if (rows[0]?.length !== TD1_LINE_LENGTH) return { status: 'failed', reason: 'line 1 is not 30 characters' };
+  // a Vietnamese card's line 2 ends alike on every card: nationality VNM, optional data 2 empty (11
+  // fillers), the composite check digit. A tail misread or read a character short or long is put
+  // back from its first 15 characters and its last one; the composite check digit then confirms it
+  let tailRebuilt: MrzAlternativeChange | undefined;
+  const second = rows[1] ?? [];
+  const vietnam =
+    (rows[0] as RecognizedChar[])
+      .slice(2, 5)
+      .map((c) => c.char)
+      .join('') === 'VNM';
+  if (vietnam && second.length >= 20 && second.length <= 40) {
+    const tail = second
+      .slice(15, -1)
+      .map((c) => c.char)
+      .join('');
+    if (tail !== VN_LINE2_TAIL || second.length !== TD1_LINE_LENGTH) {
+      rows[1] = [
+        ...second.slice(0, 15),
+        ...[...VN_LINE2_TAIL].map((char) => ({ char, confidence: 1 })),
+        second[second.length - 1] as RecognizedChar,
+      ];
+      tailRebuilt = { line: 1, column: 15, from: tail, to: VN_LINE2_TAIL };
+    }
+  }
+  if (rows[1]?.length !== TD1_LINE_LENGTH) return { status: 'failed', reason: 'line 2 is not 30 characters' };
+  // the name line (no check digit covers it) as the parser's line-length repair takes it: fillers added or dropped at its end
+  let third = (rows[2] ?? []).map((c) => c.char).join('');
+  if (third.length > TD1_LINE_LENGTH && /^<+$/.test(third.slice(TD1_LINE_LENGTH)))
+    third = third.slice(0, TD1_LINE_LENGTH);
+  if (third.length > TD1_LINE_LENGTH || third.length < TD1_LINE_LENGTH - 2)
+    return { status: 'failed', reason: 'line 3 is not about 30 characters' };
+  third = third.padEnd(TD1_LINE_LENGTH, '<');
+  // every position of lines 1–2 is a variable; linked positions are one variable
+  const owner = new Map<string, number>();
+  const groups: [number, number][][] = linkedPositions();
+  groups.forEach((g, i) => {
+    for (const [l, c] of g) owner.set(`${l}:${c}`, i);
+  });
+  for (let l = 0; l < 2; l++)
+    for (let c = 0; c < TD1_LINE_LENGTH; c++)
+      if (!owner.has(`${l}:${c}`)) {
+        owner.set(`${l}:${c}`, groups.length);
+        groups.push([[l, c]]);
+      }
+  const vars: Variable[] = [];
+  for (const positions of groups) {
+    const [l0, c0] = positions[0] as [number, number];
+    if (classAt(l0, c0) === 'filler') {
+      vars.push({ positions, values: ['<'], searched: false, weight: () => 1, score: () => 1 });
+      continue;
+    }
+    const weights = positions.map(([l, c]) => positionWeights(rows[l]?.[c] as RecognizedChar, l, c));
+    const chars = new Set(weights.flatMap((w) => [...w.keys()]));
+    // a character no reading of the position allows there (a letter in a digit field with no digit alternative)
+    if (chars.size === 0) return { status: 'failed', reason: 'a position has no allowed reading' };
+    const score = (ch: string) => weights.reduce((p, w) => p * (w.get(ch) ?? UNSEEN), 1);
+    const values = [...chars].sort((a, b) => score(b) - score(a));
+    // positions no check digit covers (document code, issuing state, nationality) keep their likeliest reading
+    vars.push({
+      positions,
+      values: searchable(l0, c0) ? values : values.slice(0, 1),
+      searched: searchable(l0, c0),
+      weight: (ch) => Math.max(...weights.map((w) => w.get(ch) ?? 0)),
+      score,
+    });
+  }
+  const grid = [0, 1].map((l) => Array.from({ length: TD1_LINE_LENGTH }, (_, c) => rows[l]?.[c]?.char ?? '<'));
+  const setVar = (v: Variable, ch: string) => {
+    for (const [l, c] of v.positions) (grid[l] as string[])[c] = ch;
+  };
+  for (const v of vars) setVar(v, v.values[0] as string);
+  const doubtful = vars.filter((v) => v.values.length > 1);
+  const checksHold = () =>
+    td1Checks.every((spec) => {
+      const data = spec.ranges.map(([l, s, e]) => (grid[l] as string[]).slice(s, e).join('')).join('');
+      return String(mrzCheckDigit(data)) === (grid[spec.at[0]] as string[])[spec.at[1]];
+    });
+  const parse = () =>
+    safeParseMrz([(grid[0] as string[]).join(''), (grid[1] as string[]).join(''), third], {
+      repair: false,
+      ...(options.today ? { today: options.today } : {}),
+    });
+  // every zone within maxChanges of the likeliest reading is tried: a repair is taken only when it is
+  // the one zone that passes (two passing zones, even of different sizes, leave the zone unrepaired)
+  let tried = 0;
+  let winner: { mrz: ParsedMrz; choice: [Variable, string][] } | undefined;
+  let passing = 0;
+  for (let k = 0; k <= maxChanges && k <= doubtful.length; k++) {
+    for (const subset of subsets(doubtful, k)) {
+      for (const choice of choices(subset)) {
+        if (++tried > maxCandidates) return { status: 'failed', reason: 'too many doubtful characters' };
+        for (const [v, ch] of choice) setVar(v, ch);
+        if (checksHold()) {
+          const p = parse();
+          if (p.ok && p.value.valid) {
+            passing++;
+            winner = { mrz: p.value, choice };
+          }
+        }
+        for (const [v] of choice) setVar(v, v.values[0] as string);
+      }
+    }
+  }
+  if (passing > 1) return { status: 'ambiguous', candidates: passing };
+  if (!winner) return { status: 'failed', reason: 'no zone within the search passes every rule' };
+  // a doubtful digit the repair leaves as it was read may be a second misread that the change
+  // compensates (two changes of one field can hold both its check digit and the composite one)
+  // the recogniser's own weights must not make the repaired zone far less likely than the reading
+  const ratio = winner.choice.reduce((r, [v, ch]) => r * (v.score(ch) / v.score(v.values[0] as string)), 1);
+  if (!(ratio >= MIN_RATIO))
+    return { status: 'failed', reason: 'the only passing zone is far less likely than the reading' };
+  // a doubtful digit left as read that shares a check digit with a changed one may be a second
+  // misread that the change compensates (two changes of one field can hold both its check digit
+  // and the composite one): such a repair is not confirmed
+  const chosen = new Map(winner.choice);
+  const final = (v: Variable) => chosen.get(v) ?? (v.values[0] as string);
+  const asRead = (v: Variable) => v.positions.every(([l, c]) => rows[l]?.[c]?.char === final(v));
+  const checksOver = (v: Variable) =>
+    new Set(
+      td1Checks
+        .filter((spec) =>
+          v.positions.some(
+            ([l, c]) =>
+              (spec.at[0] === l && spec.at[1] === c) || spec.ranges.some(([rl, a, b]) => rl === l && a <= c && c < b),
+          ),
+        )
+        .map((spec) => spec.name),
+    );
+  const changedChecks = new Set(vars.filter((v) => v.searched && !asRead(v)).flatMap((v) => [...checksOver(v)]));
+  if (
+    vars.some(
+      (v) =>
+        v.searched &&
+        asRead(v) &&
+        v.weight(final(v)) < DOUBTFUL &&
+        [...checksOver(v)].some((k) => changedChecks.has(k)),
+    )
+  )
+    return { status: 'failed', reason: 'a doubtful character stays as read' };
+  for (const [v, ch] of winner.choice) setVar(v, ch);
+  const changes: MrzAlternativeChange[] = [];
+  for (let l = 0; l < 2; l++)
+    for (let c = 0; c < TD1_LINE_LENGTH; c++) {
+      const from = rows[l]?.[c]?.char ?? '';
+      const to = (grid[l] as string[])[c] as string;
+      if (from !== to) changes.push({ line: l, column: c, from, to });
+    }
+  if (tailRebuilt) changes.push(tailRebuilt);
+  return { status: 'repaired', mrz: winner.mrz, changes };
+}
+
+function* subsets<T>(items: readonly T[], size: number, from = 0): Generator<T[]> {
+  if (size === 0) {
+    yield [];
+    return;
+  }
+  for (let i = from; i <= items.length - size; i++)
+    for (const rest of subsets(items, size - 1, i + 1)) yield [items[i] as T, ...rest];
+}
+
+/** Every way to give each variable of `vars` one of its values other than its likeliest. */
+function* choices(vars: readonly Variable[], i = 0): Generator<[Variable, string][]> {
+  if (i === vars.length) {
+    yield [];
+    return;
+  }
+  const v = vars[i] as Variable;
+  for (const ch of v.values.slice(1)) for (const rest of choices(vars, i + 1)) yield [[v, ch], ...rest];
+}
