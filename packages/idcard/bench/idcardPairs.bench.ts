@@ -37,6 +37,8 @@ export const bench = defineBench({
     const loads: number[] = [];
     const kinds = new Map<string, number>();
     const qr = new Map<string, { n: number; read: number }>();
+    /** CCCD 2016 backs: PDF417 decoded (side alone), and the card read's check of its number against the front's. */
+    const barcode = new Map<string, { n: number; decoded: number; agrees: number; disagrees: number }>();
     let pairs = 0;
     const tally = (key: string, truth: string, got: string | undefined, conf = 0) =>
       tallyField(fields, key, truth, got, conf);
@@ -91,6 +93,16 @@ export const bench = defineBench({
         score('card', half, p.level, p.back.truth, r.back);
         for (const s of [r.front, r.back])
           if (s?.status === 'read') for (const i of s.issues) if (i.code.startsWith('idcard/fused')) count1(i.code);
+        if (p.back.truth.type === 'cccd-2016')
+          for (const lv of [String(p.level), 'all']) {
+            const b = barcode.get(`${half}|${lv}`) ?? { n: 0, decoded: 0, agrees: 0, disagrees: 0 };
+            barcode.set(`${half}|${lv}`, b);
+            b.n++;
+            const codes = r.back?.status === 'read' ? r.back.issues.map((i) => i.code) : [];
+            if (r.back?.status === 'read' && r.back.barcode) b.decoded++;
+            if (codes.includes('idcard/barcode-agrees')) b.agrees++;
+            if (codes.includes('idcard/barcode-disagrees')) b.disagrees++;
+          }
         ctx.progress(`${p.name}: ${r.front?.status} / ${r.back?.status}`);
       }
     } finally {
@@ -179,6 +191,23 @@ export const bench = defineBench({
         }),
       ),
     };
+    const barcodeTable: BenchTable = {
+      title:
+        "CCCD 2016 backs, card read front + back: PDF417 decoded from its zone, and its 12-digit number against the front's (agrees / disagrees; neither = no number read on one of them)",
+      rows: levelKeys.flatMap((level) =>
+        (['tune', 'report'] as const).map((half) => {
+          const b = barcode.get(`${half}|${level}`);
+          return {
+            level,
+            half,
+            cards: b?.n ?? 0,
+            'decoded %': b ? pct(b.decoded, b.n) : null,
+            'agrees %': b ? pct(b.agrees, b.n) : null,
+            'disagrees %': b ? pct(b.disagrees, b.n) : null,
+          };
+        }),
+      ),
+    };
     const cpuTable: BenchTable = {
       title: 'CPU ms (process CPU, all threads): per side read alone and per card (front + back together)',
       rows: levels.flatMap((level) =>
@@ -196,7 +225,7 @@ export const bench = defineBench({
     };
     const load = loads.length ? `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}` : '—';
     return {
-      tables: [fieldTable, typeTable, mrzTable, qrTable, cpuTable],
+      tables: [fieldTable, typeTable, mrzTable, qrTable, barcodeTable, cpuTable],
       data: {
         loadAverage: loads.length ? { min: Math.min(...loads), max: Math.max(...loads) } : null,
         pairs,

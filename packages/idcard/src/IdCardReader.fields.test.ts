@@ -226,4 +226,31 @@ describe('IdCardReader fields (post-processing wired in)', () => {
       }
     },
   );
+
+  it("reads a CCCD 2016 back's PDF417 and checks its number against the front's, and flags the back of another card", async () => {
+    const c = await cardPair('cccd-2016', 43);
+    const other = await cardPair('cccd-2016', 44);
+    const lines = { ...c.front.card.fieldLines, ...c.back.card.fieldLines };
+    await using reader = await IdCardReader.create({ recognizer: printedTextRecognizer(lines, undefined), today });
+    const r = await reader.read({ front: c.front.photo.jpeg, back: c.back.photo.jpeg });
+    if (r.front?.status !== 'read' || r.back?.status !== 'read') throw new Error('both sides should read');
+    expect(r.front.fields.idNumber?.value).toBe(c.identity.idNumber);
+    expect(r.back.barcode?.format).toBe('PDF417');
+    expect(r.back.barcode?.text).toContain(c.identity.idNumber);
+    expect(r.back.issues.map((i) => i.code)).toContain('idcard/barcode-agrees');
+    const mixedLines = { ...c.front.card.fieldLines, ...other.back.card.fieldLines };
+    await using mixedReader = await IdCardReader.create({
+      recognizer: printedTextRecognizer(mixedLines, undefined),
+      today,
+    });
+    const mixed = await mixedReader.read({ front: c.front.photo.jpeg, back: other.back.photo.jpeg });
+    if (mixed.back?.status !== 'read') throw new Error('the other back should read');
+    expect(mixed.back.issues.find((i) => i.code === 'idcard/barcode-disagrees')?.severity).toBe('warning');
+    // a back read alone has no number to compare: the text is there, no verdict
+    await using aloneReader = await IdCardReader.create({ recognizer: printedTextRecognizer(lines, undefined), today });
+    const alone = await aloneReader.readSide(c.back.photo.jpeg);
+    if (alone.status !== 'read') throw new Error('the back should read alone');
+    expect(alone.barcode?.text).toContain(c.identity.idNumber);
+    expect(alone.issues.map((i) => i.code)).not.toContain('idcard/barcode-disagrees');
+  });
 });

@@ -13,6 +13,7 @@ import { cardLayout } from './layout/layouts.js';
 import { fallbackNameLexicon, type NameLexicon } from './fields/nameLexicon.js';
 import { settleMrzName } from './fields/mrzName.js';
 import { readName } from './fields/readName.js';
+import { type CardBarcode, crossCheckBarcode } from './fields/barcodeCrossCheck.js';
 import { joinLines } from './fields/FieldReading.js';
 import { PlaceMatcher } from './fields/PlaceMatcher.js';
 import {
@@ -138,6 +139,11 @@ export type SideResult =
       mrzConfidence?: number;
       portrait?: CardCrop;
       fingerprints?: { leftIndex: CardCrop; rightIndex: CardCrop };
+      /**
+       * The PDF417 barcode of a CCCD 2016 back, decoded (raw text: its layout is not published).
+       * Its 12-digit number is checked against the card's (`idcard/barcode-agrees` / `-disagrees`).
+       */
+      barcode?: CardBarcode;
       /** The rectified card (RGB, canonical size). */
       card: RasterImage;
       issues: Issue[];
@@ -186,6 +192,8 @@ interface RawSide {
   mrz?: MrzReading;
   /** The identity of the side's QR payload, when it has a QR zone and the code was read. */
   qr?: CitizenIdentity;
+  /** The side's PDF417 barcode (CCCD 2016 back), when it has one and it was read. */
+  barcode?: CardBarcode;
 }
 
 type RawRead = { result: SideResult; raw?: RawSide | undefined };
@@ -569,12 +577,17 @@ export class IdCardReader {
       r.mrzConfidence = Math.min(r.mrzConfidence, MRZ_NAME_UNCERTAIN_CONFIDENCE);
     r.fields = fields;
     r.issues.push(...issues);
+    if (raw.barcode) {
+      r.barcode = raw.barcode;
+      // the CCCD 2016 back prints no number: the front's, when read with it
+      r.issues.push(...crossCheckBarcode(raw.barcode, fields.idNumber?.value ?? otherSide?.idNumber?.value));
+    }
     r.ms += performance.now() - started;
     return r;
   }
 
   /** The side's QR code, read from its zone of the rectified card (`undefined` when it does not read). */
-  async #readQr(image: RasterImage): Promise<ReadCardQrResult | undefined> {
+  async #readQr(image: RasterImage, formats?: ReadCardQrOptions['formats']): Promise<ReadCardQrResult | undefined> {
     const o = this.#options.qr;
     if (o === false) return undefined;
     try {
@@ -583,6 +596,7 @@ export class IdCardReader {
       return await readCardQr(image, {
         timeBudgetMs: 300,
         ...o,
+        ...(formats ? { formats } : {}),
         ...(this.#options.today ? { today: this.#options.today } : {}),
       });
     } catch {
@@ -711,6 +725,14 @@ export class IdCardReader {
           issues.push(
             issue('idcard/qr-unreadable', 'info', 'the QR code was not read: the printed fields are read alone', 'qr'),
           );
+      }
+      if (layout.pdf417 && o.qr !== false) {
+        const code = await this.#readQr(crop(card, mmBoxToPx(layout.pdf417, QR_PAD_MM)), ['PDF417']);
+        if (code?.ok && code.text && code.format === 'PDF417') {
+          raw.barcode = { format: 'PDF417', text: code.text };
+          // a payload in the QR's layout is a source like the QR (the qr package parses it when it is one)
+          if (code.identity) raw.qr ??= code.identity;
+        } else issues.push(issue('idcard/barcode-unreadable', 'info', 'the PDF417 barcode was not read', 'pdf417'));
       }
     } else {
       issues.push(issue('idcard/ocr-not-configured', 'info', 'no line recogniser is configured: fields were not read'));

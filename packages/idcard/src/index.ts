@@ -23,6 +23,7 @@ export * from './fields/nameLexicon.js';
 export * from './fields/PlaceMatcher.js';
 export * from './fields/readCardFields.js';
 export * from './fields/fuseSources.js';
+export * from './fields/barcodeCrossCheck.js';
 export * from './IdCardReader.js';
 export * from './geometry/findCardQuad.js';
 export { rectifyCard } from './geometry/rectify.js';
