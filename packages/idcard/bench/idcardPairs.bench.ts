@@ -181,32 +181,31 @@ export const bench = defineBench({
         }),
       ),
     };
+    /** One row per level and half. */
+    const halfRows = (row: (level: string, half: Half) => BenchTable['rows'][number]) =>
+      levelKeys.flatMap((level) => (['tune', 'report'] as const).map((half) => row(level, half)));
     const qrTable: BenchTable = {
       title:
         'QR code read from its zone of the rectified card (CCCD 2021 fronts, Căn cước 2024 backs), sides read alone',
-      rows: levelKeys.flatMap((level) =>
-        (['tune', 'report'] as const).map((half) => {
-          const q = qr.get(`${half}|${level}`);
-          return { level, half, sides: q?.n ?? 0, 'read %': q ? pct(q.read, q.n) : null };
-        }),
-      ),
+      rows: halfRows((level, half) => {
+        const q = qr.get(`${half}|${level}`);
+        return { level, half, sides: q?.n ?? 0, 'read %': q ? pct(q.read, q.n) : null };
+      }),
     };
     const barcodeTable: BenchTable = {
       title:
         "CCCD 2016 backs, card read front + back: PDF417 decoded from its zone, and its 12-digit number against the front's (agrees / disagrees; neither = no number read on one of them)",
-      rows: levelKeys.flatMap((level) =>
-        (['tune', 'report'] as const).map((half) => {
-          const b = barcode.get(`${half}|${level}`);
-          return {
-            level,
-            half,
-            cards: b?.n ?? 0,
-            'decoded %': b ? pct(b.decoded, b.n) : null,
-            'agrees %': b ? pct(b.agrees, b.n) : null,
-            'disagrees %': b ? pct(b.disagrees, b.n) : null,
-          };
-        }),
-      ),
+      rows: halfRows((level, half) => {
+        const b = barcode.get(`${half}|${level}`);
+        return {
+          level,
+          half,
+          cards: b?.n ?? 0,
+          'decoded %': b ? pct(b.decoded, b.n) : null,
+          'agrees %': b ? pct(b.agrees, b.n) : null,
+          'disagrees %': b ? pct(b.disagrees, b.n) : null,
+        };
+      }),
     };
     const cpuTable: BenchTable = {
       title: 'CPU ms (process CPU, all threads): per side read alone and per card (front + back together)',
