@@ -26,3 +26,18 @@ export async function* benchCardPairSet(count: number, levels: readonly number[]
     cardSetCache,
   );
 }
+
+/**
+ * What the bench sets are drawn from, as a line for the bench's notes. Without `../shared/data`
+ * the generator draws stand-in portraits and prints and built-in names: figures then do not
+ * compare with the README's, and the note says so; under CI (where nothing may skip) that is an
+ * error.
+ */
+export async function benchDataSources(): Promise<string> {
+  data ??= loadGeneratorData(sharedDataRoot);
+  const s = (await data).sources;
+  const standIns = s.names !== 'shared' || s.faces !== 'shared' || s.prints !== 'shared';
+  if (standIns && process.env.CI === 'true')
+    throw new Error(`the card generator found no ../shared/data (looked in ${sharedDataRoot}): no stand-ins under CI`);
+  return `generator sources: names ${s.names}, portraits ${s.faces}, prints ${s.prints}${standIns ? ' — STAND-INS (no ../shared/data): not comparable with the README figures' : ''}`;
+}

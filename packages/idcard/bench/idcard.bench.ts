@@ -9,7 +9,7 @@ import { cardTypes } from '../src/cardTypes.js';
 import { loadNameLexicon } from '../src/fields/nameLexicon.js';
 import { IdCardReader } from '../src/IdCardReader.js';
 import type { LineEngine } from '../src/ocr/createLineRecognizer.js';
-import { benchCardSet } from './cardSets.js';
+import { benchCardSet, benchDataSources } from './cardSets.js';
 import { cpuMs, type FieldTally, pct, tallyField as tally } from './fieldTally.js';
 
 interface Tally {
@@ -64,6 +64,7 @@ export const bench = defineBench({
       ? await loadNameLexicon(namesArg === 'shared' ? join(sharedDataRoot, 'names') : namesArg)
       : undefined;
     if (namesArg && !names) throw new Error(`names=${namesArg}: no family.tsv / middle.tsv / given.tsv there`);
+    const sources = await benchDataSources();
     const reader = await IdCardReader.create({
       ...(names ? { names } : {}),
       recognizer: 'builtin',
@@ -246,6 +247,7 @@ export const bench = defineBench({
         `line model: ${model ?? 'the shipped models/idcard-line.onnx'}; engines: ${engine ? `${engine} for every field` : 'DEFAULT_LINE_ENGINES'}`,
         `${photos} photos (${half === 'all' ? 'both halves' : `${half} half`}) of seed ${seed}; load average (1 min) during the run: ${load} on 2 cores — CPU time, not wall time`,
         'each photo is one side of its own random holder, read alone (readSide): the front is not cross-checked with a back MRZ here',
+        sources,
         `baseline CPU per photo (median): ${baseCpu.length ? Math.round(percentile(baseCpu, 50)) : '—'} ms`,
       ],
     };

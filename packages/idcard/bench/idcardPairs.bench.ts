@@ -4,7 +4,7 @@ import { evaluationHalf } from '@smart-citizen/qr/testing';
 import type { CardFieldName, CardType } from '../src/cardTypes.js';
 import { IdCardReader, type SideResult } from '../src/IdCardReader.js';
 import type { CardPhotoTruth } from '../src/testing/index.js';
-import { benchCardPairSet } from './cardSets.js';
+import { benchCardPairSet, benchDataSources } from './cardSets.js';
 import { cpuMs, type FieldTally, pct, tallyField } from './fieldTally.js';
 
 type Mode = 'side' | 'card';
@@ -27,6 +27,7 @@ export const bench = defineBench({
     // `types=cccd-2021,cancuoc-2024`: only the cards with an MRZ or a QR
     const types = arg('types')?.split(',') as CardType[] | undefined;
     const model = process.env.IDCARD_CTC_MODEL;
+    const sources = await benchDataSources();
     const reader = await IdCardReader.create({
       recognizer: 'builtin',
       lineRecognizer: model ? { ctc: { model } } : {},
@@ -234,6 +235,7 @@ export const bench = defineBench({
       notes: [
         `${pairs} pairs (seed 3, ${count} per card type and level${types ? `, types ${types.join(', ')}` : ''}), split into halves by a seeded hash of the pair's name; load average (1 min) during the run: ${load} on 2 cores — CPU time, not wall time`,
         `fusion issues raised on card reads: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
+        sources,
       ],
     };
   },
