@@ -3,7 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { printedTextRecognizer } from '../test/fixtures/printedTextRecognizer.js';
 import type { CardFieldName, CardType } from './cardTypes.js';
 import { IdCardReader } from './IdCardReader.js';
-import { generateCardSide, type GeneratorData, loadGeneratorData, photographCard } from './testing/index.js';
+import type { RasterImage } from '@smart-citizen/image';
+import {
+  generateCardSide,
+  type GeneratorData,
+  loadGeneratorData,
+  photographCard,
+  randomIdentity,
+} from './testing/index.js';
 
 // The reader's field post-processing on generated cards: photographed at level 0, read by a
 // recogniser that answers each line crop with the printed text (as a perfect OCR would), with
@@ -253,4 +260,46 @@ describe('IdCardReader fields (post-processing wired in)', () => {
     expect(alone.barcode?.text).toContain(c.identity.idNumber);
     expect(alone.issues.map((i) => i.code)).not.toContain('idcard/barcode-disagrees');
   });
+
+  it.each(['cccd-2016', 'cmnd-12', 'cancuoc-2024'] as const)(
+    'cuts a %s name line under its label with the tone stacked on the circumflex whole (CẨN, not CÂN)',
+    async (type) => {
+      // the same card printed with CÂN and with CẨN: the crops differ only by the hook above the Â,
+      // which must lie inside the crop, clear of its top edge (it was clipped before session 13)
+      const nameCrop = async (fullName: string): Promise<RasterImage> => {
+        const rng = createRng(47);
+        const identity = { ...randomIdentity(rng, type, data.names, data.units), fullName };
+        const side = await generateCardSide(type, 'front', data, rng, { identity });
+        const photo = await photographCard(side.card.image, 0, createRng(48));
+        let crop: RasterImage | undefined;
+        await using reader = await IdCardReader.create({
+          places: false,
+          recognizer: {
+            async recognize(image, { field }) {
+              if (field === 'fullName') crop = image;
+              return { text: '', confidence: 0 };
+            },
+          },
+        });
+        await reader.readSide(photo.jpeg);
+        if (!crop) throw new Error('no name crop');
+        return crop;
+      };
+      const plain = await nameCrop('TRẦN DUY CÂN');
+      const hook = await nameCrop('TRẦN DUY CẨN');
+      expect([hook.width, hook.height]).toEqual([plain.width, plain.height]);
+      const rowsWithHook: number[] = [];
+      for (let y = 0; y < hook.height; y++) {
+        let d = 0;
+        for (let x = 0; x < hook.width; x++) {
+          const i = (y * hook.width + x) * hook.channels;
+          d = Math.max(d, Math.abs((hook.data[i] as number) - (plain.data[i] as number)));
+        }
+        if (d > 60) rowsWithHook.push(y);
+      }
+      expect(rowsWithHook.length).toBeGreaterThan(0);
+      // the hook starts at least 2 px (0.17 mm on the 12 px/mm card) below the crop's top edge
+      expect(Math.min(...rowsWithHook)).toBeGreaterThanOrEqual(2);
+    },
+  );
 });

@@ -176,6 +176,13 @@ export interface IdCardReadResult {
 }
 
 const LINE_PAD_MM = 0.7;
+/**
+ * Top margin of an upper-case value line under a label (names): a tone stacked on a circumflex,
+ * breve or horn capital (Ẩ, Ế, Ổ: 1.11 em in Arimo bold, 0.82 × 3 mm type, baseline at 0.8 of the
+ * box) rises 0.33 mm above the value's box, and the 0.2 mm gap to the label clipped it (`CẨN` read
+ * `CÂN`). Session 13: 0.33 mm plus registration slack, measured on the tuning halves.
+ */
+const STACKED_MARKS_TOP_MM = 0.55;
 
 /** A recogniser's answer as a line with per-character confidences. */
 function asLine(r: RecognizedText): RecognizedLine {
@@ -704,7 +711,9 @@ export class IdCardReader {
       const lineBox = (f: (typeof layout.fields)[number], l: MmBox): MmBox => {
         const lb = f.label?.box;
         const above = lb && lb.y + lb.h <= l.y + 0.2 && lb.x < l.x + l.w && l.x < lb.x + lb.w;
-        const top = above ? Math.max(0, Math.min(LINE_PAD_MM, l.y - (lb.y + lb.h))) : LINE_PAD_MM;
+        const gap = above ? Math.max(0, Math.min(LINE_PAD_MM, l.y - (lb.y + lb.h))) : LINE_PAD_MM;
+        // but not the stacked marks of an upper-case value, which rise above the value's box
+        const top = above && f.upperCase ? Math.max(gap, STACKED_MARKS_TOP_MM) : gap;
         return { x: l.x - LINE_PAD_MM, y: l.y - top, w: l.w + 2 * LINE_PAD_MM, h: l.h + top + LINE_PAD_MM };
       };
       const reads = layout.fields.map((f) =>
