@@ -29,12 +29,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from charset import charset
-from lines import HEIGHT, Texts, check_text, font_paths, render
+from lines import HEIGHT, STACKED_SET, Texts, check_text, font_paths, render
 
 CHARS = charset()
 INDEX = {c: i + 1 for i, c in enumerate(CHARS)}
-FIELD_MIX = [("id", 0.10), ("date", 0.10), ("name", 0.25), ("address", 0.27), ("mrz", 0.14), ("misc", 0.06), ("random", 0.08)]
-EVAL_FIELDS = ("id", "date", "name", "address", "mrz")
+FIELD_MIX = [("id", 0.10), ("date", 0.10), ("name", 0.25), ("address", 0.27), ("mrz", 0.14), ("misc", 0.06), ("random", 0.08), ("stack", 0.0)]
+EVAL_FIELDS = ["id", "date", "name", "address", "mrz"]
 
 
 class LineNet(nn.Module):
@@ -109,15 +109,19 @@ class Pool:
         np.random.seed(seed)
         self.texts = Texts(self.rng)
         self.fonts = font_paths()
+        # the card generator's faces (Arimo, Tinos: fontsource chains), for the stacked-tone lines
+        self.card_fonts = ([p for p in self.fonts[0] if isinstance(p, tuple)] or self.fonts[0], self.fonts[1])
         self.short_p = short_p
         self.items = [self.make() for _ in range(size)]
 
     def make(self):
         r = self.rng
-        s = check_text(shorten(self.texts.sample(pick_field(r)), r))
+        field = pick_field(r)
+        s = check_text(shorten(self.texts.sample(field), r))
         if r.random() < self.short_p:
             s = piece(s, r)
-        return render(s, r, self.fonts, level=r.uniform(0.2, 1.3), max_width=640), s
+        fonts = self.card_fonts if field == "stack" and r.random() < 0.8 else self.fonts
+        return render(s, r, fonts, level=r.uniform(0.2, 1.3), max_width=640), s
 
     def refresh(self, k):
         for _ in range(k):
@@ -287,13 +291,25 @@ def main():
     ap.add_argument("--crops", default="", help="folders of reader line crops (dump_card_lines.ts), comma-separated")
     ap.add_argument("--crop-share", type=float, default=0.5, help="share of each batch taken from the crops")
     ap.add_argument("--heldout-crops", default="", help="reader crops of another seed: scored, and the checkpoint chosen on them")
+    ap.add_argument("--stack-crop-weight", type=float, default=1.0,
+                    help="card crops with an upper-case letter whose tone is stacked on a circumflex/breve/horn are drawn this many times as often")
+    ap.add_argument("--keep-checkpoints", action="store_true", help="keep every evaluation's weights (ckpt-STEP.pt) to choose from later")
     ap.add_argument("--short-start", type=float, default=0.6, help="share of short pieces at the start (curriculum)")
+    ap.add_argument("--export", default="", help="only export these weights (a kept checkpoint) to <out>/idcard-line.onnx")
     args = ap.parse_args()
+    if args.export:
+        model = LineNet(len(CHARS) + 1)
+        model.load_state_dict(torch.load(args.export))
+        os.makedirs(args.out, exist_ok=True)
+        export(model, args.out)
+        return
     if args.mix:
         given = dict((k, float(v)) for k, v in (kv.split("=") for kv in args.mix.split(",")))
         FIELD_MIX[:] = [(k, given.get(k, w)) for k, w in FIELD_MIX]
         total = sum(w for _, w in FIELD_MIX)
         FIELD_MIX[:] = [(k, w / total) for k, w in FIELD_MIX]
+        if dict(FIELD_MIX)["stack"] > 0:
+            EVAL_FIELDS.append("stack")  # held-out stacked-tone lines in the curve too
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
@@ -328,7 +344,13 @@ def main():
         if not crops:
             return out
         k = round(args.batch * args.crop_share)
-        picked = sorted(crng.sample(range(len(crops)), k * len(out)), key=lambda i: crops[i][0].shape[1])
+        if args.stack_crop_weight == 1.0:
+            picked = crng.sample(range(len(crops)), k * len(out))
+        else:
+            # upper-case stacked letters (names, "CA TỈNH …"): lower-case ones are common in every address line
+            weights = [args.stack_crop_weight if any(ch in STACKED_SET and ch.isupper() for ch in t) else 1.0 for _, t, _ in crops]
+            picked = crng.choices(range(len(crops)), weights=weights, k=k * len(out))
+        picked.sort(key=lambda i: crops[i][0].shape[1])
         groups = [[crops[i][:2] for i in picked[g * k:(g + 1) * k]] for g in range(len(out))]
         out.sort(key=lambda b: max(a.shape[1] for a, _ in b))
         return [b + c for b, c in zip(out, groups)]
@@ -373,6 +395,8 @@ def main():
             curve.flush()
             print(f"EVAL step {step} val loss {vl:.3f} CER {cer:.4f} exact {ex:.3f} " + " ".join(f"{f}:{e:.2f}/{c:.3f}" for f, (e, c) in per.items()), flush=True)
             torch.save(model.state_dict(), os.path.join(args.out, "idcard-line.last.pt"))
+            if args.keep_checkpoints:
+                torch.save(model.state_dict(), os.path.join(args.out, f"ckpt-{step}.pt"))
             if args.crops:
                 # the crop folders may still be growing (dump_card_lines.ts running beside the training)
                 crops = load_crops(args.crops)
