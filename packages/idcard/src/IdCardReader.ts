@@ -2,10 +2,10 @@ import { type CitizenIdentity, type Issue, issue, isSmartCitizenError, type Pars
 import { applyHomography, crop, decodeImage, type Point, type RasterImage, resize } from '@smart-citizen/image';
 import type { CardFieldName, CardSide, CardType } from './cardTypes.js';
 import { IdCardError } from './errors.js';
-import { classifyCard } from './geometry/classifyCard.js';
+import { chooseOutlineByLayout } from './geometry/chooseOutline.js';
 import { findCardQuad, type Quad } from './geometry/findCardQuad.js';
 import { cardSharpness, fieldsUnderGlare } from './geometry/quality.js';
-import { cardToPhoto, rectifyCard, rotate180 } from './geometry/rectify.js';
+import { cardToPhoto } from './geometry/rectify.js';
 import { registerToLayout } from './geometry/registerToLayout.js';
 import type { CardLayout, MmBox } from './layout/CardLayout.js';
 import { mmBoxToPx, type PxBox } from './layout/canonical.js';
@@ -649,16 +649,15 @@ export class IdCardReader {
       result.ms = performance.now() - started;
       return qr?.ok && qr.identity ? { result, raw: { lines: [], glare: new Set(), qr: qr.identity } } : { result };
     }
-    const quad = found.quad;
+    const edgeQuad = found.quad;
     const longSide = Math.max(
-      Math.hypot(quad[1].x - quad[0].x, quad[1].y - quad[0].y),
-      Math.hypot(quad[2].x - quad[3].x, quad[2].y - quad[3].y),
+      Math.hypot(edgeQuad[1].x - edgeQuad[0].x, edgeQuad[1].y - edgeQuad[0].y),
+      Math.hypot(edgeQuad[2].x - edgeQuad[3].x, edgeQuad[2].y - edgeQuad[3].y),
     );
     if (longSide < (o.minCardPixels ?? 400))
-      return { result: problem('too-small', 'the card is too small in the photo: move closer', started, quad) };
-    const rect = rectifyCard(img, quad);
-    const turnedImage = rotate180(rect.image);
-    const cls = classifyCard(rect.image, turnedImage);
+      return { result: problem('too-small', 'the card is too small in the photo: move closer', started, edgeQuad) };
+    // the edges' outline, a runner-up or the outline with one side moved: whichever looks most like a card
+    const { quad, rect, turnedImage, cls } = chooseOutlineByLayout(img, edgeQuad, found.alternatives);
     if (cls.score < (o.minLayoutScore ?? 0.2)) {
       const q: Quad = cls.turned ? [quad[2], quad[3], quad[0], quad[1]] : quad;
       return { result: problem('unknown-card', 'the card does not look like a Vietnamese ID card', started, q) };

@@ -25,7 +25,7 @@ export * from './fields/readCardFields.js';
 export * from './fields/fuseSources.js';
 export * from './fields/barcodeCrossCheck.js';
 export * from './IdCardReader.js';
-export * from './geometry/findCardQuad.js';
+export { type FindCardResult, findCardQuad, orderQuad, type Quad } from './geometry/findCardQuad.js';
 export { rectifyCard } from './geometry/rectify.js';
 export type { RectifiedCard } from './geometry/rectify.js';
 export { classifyCard } from './geometry/classifyCard.js';

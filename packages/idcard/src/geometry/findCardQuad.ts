@@ -13,6 +13,12 @@ export type FindCardResult =
       support: number;
       /** Card area as a share of the image. */
       areaShare: number;
+      /**
+       * The next best whole outlines (at most {@link MAX_ALTERNATIVES}, refined like `quad`) that
+       * score at least {@link ALTERNATIVE_MIN_SCORE} of it: for a caller that can tell the card by
+       * its print (`chooseOutlineByLayout`).
+       */
+      alternatives: Quad[];
     }
   | { status: 'cut-off'; quad: Quad; support: number; areaShare: number }
   | { status: 'not-found' };
@@ -220,6 +226,17 @@ const FOREIGN_CORNER_FACTOR = 0.6;
 /** An outline further out that replaces one with a side inside the card scores at least this share of it. */
 const OUTER_MIN_SCORE = 0.5;
 
+/** How many runner-up outlines a found card carries, and the share of the winner's score they need. */
+const MAX_ALTERNATIVES = 2;
+const ALTERNATIVE_MIN_SCORE = 0.7;
+/** How far a side is moved (share of the adjacent sides, in and out), and the edge support its new place needs. */
+const SHIFT_REACH = 0.25;
+const SHIFT_MIN_SUPPORT = 0.5;
+/** Shifted outlines handed on (each costs the caller a warp and a classification). */
+const MAX_SHIFTED = 3;
+/** The edge threshold of a shifted side, as a share of the Hough threshold: the edges it looks for are faint. */
+const SHIFT_THRESHOLD = 0.3;
+
 /** The 3×3 mean colour around a pixel (against JPEG and sensor noise). */
 function colourAt(chroma: Chroma, w: number, x: number, y: number): { rg: number; yb: number; lum: number } {
   let rg = 0;
@@ -338,6 +355,62 @@ function isConvex(q: readonly Point[]): boolean {
 
 const dist = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
 
+/** The worst corner distance between two outlines, under the pairing of corners that makes it least. */
+function quadDistance(a: Quad, b: Quad): number {
+  let least = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < 4; r++) least = Math.min(least, Math.max(...a.map((p, i) => dist(p, b[(i + r) % 4] as Point))));
+  return least;
+}
+
+/**
+ * For each side, the segment with the most edge support (edge strength above a low threshold)
+ * whose ends slide along the two adjacent sides, up to {@link SHIFT_REACH} of their length in or
+ * out, at least 4 px from where the side is: an edge the Hough votes missed (a card's edge over
+ * paper of nearly its colour) or one they ranked too low.
+ */
+function shiftedSides(q: Quad, mag: Float32Array, ang: Float32Array, w: number, h: number, threshold: number): Quad[] {
+  const out: { quad: Quad; support: number }[] = [];
+  for (let s = 0; s < 4; s++) {
+    const a = q[s] as Point;
+    const b = q[(s + 1) % 4] as Point;
+    const d = q[(s + 3) % 4] as Point;
+    const c = q[(s + 2) % 4] as Point;
+    const la = dist(a, d);
+    const lb = dist(b, c);
+    const at = (p: Point, r: Point, len: number, px: number) => ({
+      x: p.x + ((r.x - p.x) * px) / len,
+      y: p.y + ((r.y - p.y) * px) / len,
+    });
+    let best: { quad: Quad; support: number; i: number; j: number } | undefined;
+    const consider = (i: number, j: number) => {
+      if (Math.abs(i) < 4 && Math.abs(j) < 4) return;
+      const a2 = at(a, d, la, i);
+      const b2 = at(b, c, lb, j);
+      const support = segmentSupport(a2, b2, mag, ang, w, h, threshold);
+      if (!best || support > best.support) {
+        const quad = [...q] as Quad;
+        quad[s] = a2;
+        quad[(s + 1) % 4] = b2;
+        best = { quad, support, i, j };
+      }
+    };
+    // every 4 px (the support looks 2 px either side of a line), then every pixel around the best
+    const ra = Math.round(SHIFT_REACH * la);
+    const rb = Math.round(SHIFT_REACH * lb);
+    for (let i = -ra; i <= ra; i += 4) for (let j = -rb; j <= rb; j += 4) consider(i, j);
+    const coarse = best as { i: number; j: number } | undefined;
+    if (coarse)
+      for (let i = coarse.i - 3; i <= coarse.i + 3; i++)
+        for (let j = coarse.j - 3; j <= coarse.j + 3; j++) consider(i, j);
+    const found = best as { quad: Quad; support: number } | undefined;
+    if (found && found.support >= SHIFT_MIN_SUPPORT && isConvex(found.quad)) out.push(found);
+  }
+  return out
+    .sort((u, v) => v.support - u.support)
+    .slice(0, MAX_SHIFTED)
+    .map((o) => o.quad);
+}
+
 /** Order corners clockwise from the top-left, long side first (so the card maps to landscape). */
 export function orderQuad(q: readonly Point[]): Quad {
   const cx = q.reduce((s, p) => s + p.x, 0) / 4;
@@ -360,8 +433,7 @@ export function orderQuad(q: readonly Point[]): Quad {
 }
 
 /** Move each side onto the strongest edge near it at full resolution (least-squares line through the edge points). */
-function refine(img: RasterImage, quad: Quad): Quad {
-  const grey = toGrey(img);
+function refine(grey: RasterImage, quad: Quad): Quad {
   const W = grey.width;
   const H = grey.height;
   const at = (x: number, y: number) => {
@@ -434,6 +506,33 @@ function refine(img: RasterImage, quad: Quad): Quad {
   return out as Quad;
 }
 
+/** The work image's edges and the edge threshold (90th percentile of the gradient, at least 18). */
+function edges(img: RasterImage) {
+  const { g, chroma, w, h, scale } = workImage(img);
+  const { mag, ang } = sobel(g, w, h);
+  const sortedMag = Float32Array.from(mag).sort();
+  const threshold = Math.max(18, sortedMag[Math.floor(sortedMag.length * 0.9)] as number);
+  return { chroma, w, h, scale, mag, ang, threshold };
+}
+
+/**
+ * A found outline with one side moved onto another edge across the card, at most one per side,
+ * each refined like `findCardQuad`'s: the card's own edge where a printed box's border or a
+ * sheet's edge was taken for it, or an edge the Hough votes ranked too low. For a caller that can
+ * tell the card by its print (`chooseOutlineByLayout`, which asks only when the outline does not
+ * look like a card: this costs a second edge map).
+ *
+ * @internal
+ */
+export function shiftedOutlines(img: RasterImage, quad: Quad): Quad[] {
+  const { w, h, scale, mag, ang, threshold } = edges(img);
+  const grey = toGrey(img);
+  const work = quad.map((p) => ({ x: p.x * scale, y: p.y * scale })) as Quad;
+  return shiftedSides(work, mag, ang, w, h, threshold * SHIFT_THRESHOLD).map((q) =>
+    refine(grey, q.map((p) => ({ x: p.x / scale, y: p.y / scale })) as Quad),
+  );
+}
+
 /**
  * Find the card outline in a photo: gradient-oriented Hough lines on a ≤480 px copy, the
  * pair of near-parallel pairs that forms a convex quadrilateral of card-like aspect with the
@@ -444,10 +543,7 @@ function refine(img: RasterImage, quad: Quad): Quad {
  * @returns The outline, `cut-off`, or `not-found`.
  */
 export function findCardQuad(img: RasterImage): FindCardResult {
-  const { g, chroma, w, h, scale } = workImage(img);
-  const { mag, ang } = sobel(g, w, h);
-  const sortedMag = Float32Array.from(mag).sort();
-  const threshold = Math.max(18, sortedMag[Math.floor(sortedMag.length * 0.9)] as number);
+  const { chroma, w, h, scale, mag, ang, threshold } = edges(img);
   const lines = houghLines(mag, ang, w, h, threshold);
   const borders: Line[] = [
     { theta: 0, rho: 1, votes: 0, border: true },
@@ -532,7 +628,21 @@ export function findCardQuad(img: RasterImage): FindCardResult {
       });
     if (outer) best = { ...outer, score: outer.edgeScore };
   }
-  const full = best.quad.map((p) => ({ x: p.x / scale, y: p.y / scale })) as Quad;
+  const grey = toGrey(img);
+  const toFull = (q: Quad) => q.map((p) => ({ x: p.x / scale, y: p.y / scale })) as Quad;
+  const full = toFull(best.quad);
   if (best.border) return { status: 'cut-off', quad: full, support: best.support, areaShare: best.area };
-  return { status: 'found', quad: refine(img, full), support: best.support, areaShare: best.area };
+  // runners-up: whole outlines that score nearly as well and differ from the winner by more than
+  // a refit could move a corner (their corner colours looked at only now)
+  const chosen = best;
+  const apart = 0.04 * Math.min(dist(chosen.quad[1], chosen.quad[2]), dist(chosen.quad[3], chosen.quad[0]));
+  const alternatives: Quad[] = [];
+  for (const o of [...outlines].sort((a, b) => b.edgeScore - a.edgeScore)) {
+    if (alternatives.length >= MAX_ALTERNATIVES || o.edgeScore < ALTERNATIVE_MIN_SCORE * chosen.score) break;
+    if (o.border || o.quad === chosen.quad) continue;
+    if (quadDistance(o.quad, chosen.quad) < apart) continue;
+    const score = o.edgeScore * FOREIGN_CORNER_FACTOR ** (chroma ? outlineFaults(o.quad, chroma, w, h).foreign : 0);
+    if (score >= ALTERNATIVE_MIN_SCORE * chosen.score) alternatives.push(refine(grey, toFull(o.quad)));
+  }
+  return { status: 'found', quad: refine(grey, full), support: best.support, areaShare: best.area, alternatives };
 }

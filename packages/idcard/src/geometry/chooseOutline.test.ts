@@ -1,0 +1,68 @@
+import { createRng } from '@smart-citizen/core';
+import type { Point, RasterImage } from '@smart-citizen/image';
+import { describe, expect, it } from 'vitest';
+import { generateCardSide, loadGeneratorData } from '../testing/index.js';
+import { chooseOutlineByLayout } from './chooseOutline.js';
+import type { Quad } from './findCardQuad.js';
+
+/** A generated CCCD 2021 front pasted square-on at (120, 150) on a 1280×960 dark red table, and its outline. */
+async function cardOnTable(): Promise<{ img: RasterImage; card: Quad }> {
+  const data = await loadGeneratorData(undefined);
+  const { card } = await generateCardSide('cccd-2021', 'front', data, createRng(11));
+  const width = 1280;
+  const height = 960;
+  const out = new Uint8Array(width * height * 3);
+  for (let i = 0; i < width * height; i++) out.set([120, 30, 40], i * 3);
+  const src = card.image;
+  for (let y = 0; y < src.height; y++)
+    for (let x = 0; x < src.width; x++) {
+      const k = (y * src.width + x) * src.channels;
+      out.set(
+        [src.data[k] as number, src.data[k + 1] as number, src.data[k + 2] as number],
+        ((y + 150) * width + x + 120) * 3,
+      );
+    }
+  const r = 120 + src.width;
+  const b = 150 + src.height;
+  return {
+    img: { width, height, channels: 3, data: out },
+    card: [
+      { x: 120, y: 150 },
+      { x: r, y: 150 },
+      { x: r, y: b },
+      { x: 120, y: b },
+    ],
+  };
+}
+
+/** The outline with its bottom side on a line 9 mm (108 px) inside the card: the lower text lines and the portrait's foot cut off. */
+const cutShort = (q: Quad): Quad => [q[0], q[1], { x: q[2].x, y: q[2].y - 108 }, { x: q[3].x, y: q[3].y - 108 }];
+
+const worstCorner = (a: Quad, b: Quad) =>
+  Math.max(...a.map((p, i) => Math.hypot(p.x - (b[i] as Point).x, p.y - (b[i] as Point).y)));
+
+describe('chooseOutlineByLayout', () => {
+  it('takes the runner-up outline when the edges chose one with a side through the card', async () => {
+    const { img, card } = await cardOnTable();
+    const chosen = chooseOutlineByLayout(img, cutShort(card), [card]);
+    expect(chosen.rank).toBe(1);
+    expect(chosen.quad).toEqual(card);
+    expect(chosen.cls).toMatchObject({ type: 'cccd-2021', side: 'front', turned: false });
+  });
+
+  it('moves a side through the card out to the card edge when no runner-up has it', async () => {
+    const { img, card } = await cardOnTable();
+    const chosen = chooseOutlineByLayout(img, cutShort(card), []);
+    expect(chosen.rank).toBeGreaterThan(0);
+    expect(worstCorner(chosen.quad, card)).toBeLessThan(6);
+    expect(chosen.cls.type).toBe('cccd-2021');
+  });
+
+  it('keeps the right outline, and warps nothing more when it has no runner-up', async () => {
+    const { img, card } = await cardOnTable();
+    const kept = chooseOutlineByLayout(img, card, [cutShort(card)]);
+    expect(kept.rank).toBe(0);
+    expect(kept.quad).toEqual(card);
+    expect(chooseOutlineByLayout(img, card, []).rank).toBe(0);
+  });
+});

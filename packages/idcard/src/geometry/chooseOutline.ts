@@ -1,0 +1,64 @@
+import type { RasterImage } from '@smart-citizen/image';
+import { type CardClassification, classifyCard } from './classifyCard.js';
+import { type Quad, shiftedOutlines } from './findCardQuad.js';
+import { type RectifiedCard, rectifyCard, rotate180 } from './rectify.js';
+
+/**
+ * How much better a runner-up outline's card must match its layout to replace the winner of the
+ * edges (tuning halves of seeds 2 and 3, seeds 8 and 9, level 2; session 13).
+ */
+export const LAYOUT_GAIN = 0.05;
+/** Below this layout score of the edges' outline, its runners-up are tried (at or above it none won on the tuning data). */
+export const ALTERNATIVES_BELOW = 0.6;
+/** Below this layout score, outlines with one side moved (`findCardQuad`'s `shifted`) are tried too. */
+export const SHIFT_BELOW = 0.5;
+
+/** An outline with its card warped and classified. */
+export interface ClassifiedOutline {
+  quad: Quad;
+  rect: RectifiedCard;
+  /** `rect.image` turned by 180°. */
+  turnedImage: RasterImage;
+  cls: CardClassification;
+  /** 0 for the outline the edges chose, i for its i-th runner-up. */
+  rank: number;
+}
+
+function classified(img: RasterImage, quad: Quad, rank: number): ClassifiedOutline {
+  const rect = rectifyCard(img, quad);
+  const turnedImage = rotate180(rect.image);
+  return { quad, rect, turnedImage, cls: classifyCard(rect.image, turnedImage), rank };
+}
+
+/**
+ * Of the outline the edges chose and its runners-up, the one whose card looks most like a card:
+ * an outline with a side through the card (a portrait's or a text line's border) cuts off a strip
+ * of the print, and one that took a sheet of paper's edge for a side adds a blank strip, so either
+ * moves every printed box away from where the layout puts it. Runners-up are looked at when the
+ * first outline scores below {@link ALTERNATIVES_BELOW}, outlines with one side moved when the
+ * best so far scores below {@link SHIFT_BELOW}; one replaces the first outline only when its
+ * layout score is higher by at least {@link LAYOUT_GAIN}. Most photos pay for nothing more; each
+ * outline looked at costs a warp and a classification (about 50 ms of CPU).
+ *
+ * @param img - The photo.
+ * @param quad - The outline the edges chose.
+ * @param alternatives - Its runners-up (`findCardQuad`'s `alternatives`).
+ */
+export function chooseOutlineByLayout(
+  img: RasterImage,
+  quad: Quad,
+  alternatives: readonly Quad[],
+  { shift = true }: { shift?: boolean } = {},
+): ClassifiedOutline {
+  let best = classified(img, quad, 0);
+  const first = best.cls.score;
+  const tryAll = (qs: readonly Quad[], rank0: number) => {
+    for (const [i, q] of qs.entries()) {
+      const c = classified(img, q, rank0 + i);
+      if (c.cls.score >= first + LAYOUT_GAIN && c.cls.score > best.cls.score) best = c;
+    }
+  };
+  if (first < ALTERNATIVES_BELOW) tryAll(alternatives, 1);
+  if (shift && best.cls.score < SHIFT_BELOW) tryAll(shiftedOutlines(img, best.quad), 1 + alternatives.length);
+  return best;
+}
