@@ -1,6 +1,6 @@
 import type { Point, RasterImage } from '@smart-citizen/image';
 import { describe, expect, it } from 'vitest';
-import { findCardQuad } from './findCardQuad.js';
+import { findCardQuad, type Quad, shiftedOutlines } from './findCardQuad.js';
 
 const insidePolygon = (q: readonly Point[], x: number, y: number) => {
   let c = false;
@@ -74,6 +74,31 @@ function cardWithBoxNearEdge(): { img: RasterImage; card: Point[] } {
   return { img, card };
 }
 
+/**
+ * A pale card on a green table, the right 43 % of its bottom edge over a sheet of paper of its
+ * colour, with three dark text lines printed along it 2.5, 5 and 7.5 mm inside (a CCCD 2016
+ * front's lower lines): the lines' borders are edges along 84 % of the side, the card's own
+ * bottom edge along 57 % of it.
+ */
+function cardWithLinesOverPaper(): { img: RasterImage; card: Quad } {
+  const card = points([
+    [200, 200],
+    [1080, 200],
+    [1080, 760],
+    [200, 760],
+  ]) as Quad;
+  const lines = [30, 60, 90].map((up) => [760 - up - 12, 760 - up] as const);
+  const img = paint((x, y) => {
+    if (x >= 200 && x < 1080 && y >= 200 && y < 760) {
+      if (x >= 260 && x < 1000 && lines.some(([t, b]) => y >= t && y < b)) return [40, 40, 50];
+      return [222, 226, 232];
+    }
+    if (x >= 700 && x < 1130 && y >= 600 && y < 900) return [223, 227, 233];
+    return [62, 118, 52];
+  });
+  return { img, card };
+}
+
 const worstCorner = (quad: readonly Point[], card: readonly Point[]) =>
   Math.max(...quad.map((p, i) => Math.hypot(p.x - (card[i]?.x ?? 0), p.y - (card[i]?.y ?? 0))));
 
@@ -94,5 +119,12 @@ describe('findCardQuad', () => {
     if (r.status !== 'found') return;
     // the outline through the box's border was 46 px (4 mm) inside
     expect(worstCorner(r.quad, card)).toBeLessThan(5);
+  });
+  it("offers the outermost faint edge beyond the printed lines as a moved side (the card's own over a pale sheet)", () => {
+    const { img, card } = cardWithLinesOverPaper();
+    // the outline's bottom along the top of the middle text line, 72 px (6 mm) inside the card
+    const cut: Quad = [card[0], card[1], { x: 1080, y: 688 }, { x: 200, y: 688 }];
+    const moved = shiftedOutlines(img, cut);
+    expect(Math.min(...moved.map((q) => worstCorner(q, card)))).toBeLessThan(5);
   });
 });

@@ -234,6 +234,12 @@ const SHIFT_REACH = 0.25;
 const SHIFT_MIN_SUPPORT = 0.5;
 /** Shifted outlines handed on (each costs the caller a warp and a classification). */
 const MAX_SHIFTED = 3;
+/** Outermost-edge outlines handed on besides them (session 13, CCCD 2016 fronts: a side along a text line). */
+const MAX_OUTERMOST = 1;
+/** How far the two ends of an outermost side may move apart (share of the adjacent sides: level-2 perspective is ≤ 3 %). */
+const OUTERMOST_TILT = 0.05;
+/** An outermost side moves both ends out at least this far (work pixels; nearer is the refit's and `registerToLayout`'s). */
+const OUTERMOST_MIN_PX = 8;
 /** The edge threshold of a shifted side, as a share of the Hough threshold: the edges it looks for are faint. */
 const SHIFT_THRESHOLD = 0.3;
 
@@ -366,10 +372,15 @@ function quadDistance(a: Quad, b: Quad): number {
  * For each side, the segment with the most edge support (edge strength above a low threshold)
  * whose ends slide along the two adjacent sides, up to {@link SHIFT_REACH} of their length in or
  * out, at least 4 px from where the side is: an edge the Hough votes missed (a card's edge over
- * paper of nearly its colour) or one they ranked too low.
+ * paper of nearly its colour) or one they ranked too low. And, where it is another segment, the
+ * **outermost** one with enough support: a card's own edge lies beyond every line printed on it,
+ * so where a side was taken along a text line and the card's edge over a pale sheet is faint, the
+ * strongest segment nearby is the next text line while the card's edge is the last one out.
  */
 function shiftedSides(q: Quad, mag: Float32Array, ang: Float32Array, w: number, h: number, threshold: number): Quad[] {
-  const out: { quad: Quad; support: number }[] = [];
+  type Slid = { quad: Quad; support: number; i: number; j: number };
+  const strongest: Slid[] = [];
+  const outermost: Slid[] = [];
   for (let s = 0; s < 4; s++) {
     const a = q[s] as Point;
     const b = q[(s + 1) % 4] as Point;
@@ -381,34 +392,73 @@ function shiftedSides(q: Quad, mag: Float32Array, ang: Float32Array, w: number, 
       x: p.x + ((r.x - p.x) * px) / len,
       y: p.y + ((r.y - p.y) * px) / len,
     });
-    let best: { quad: Quad; support: number; i: number; j: number } | undefined;
-    const consider = (i: number, j: number) => {
-      if (Math.abs(i) < 4 && Math.abs(j) < 4) return;
+    // i, j: how far the side's two ends move towards the opposite side (negative: out)
+    const slid = (i: number, j: number): Slid => {
       const a2 = at(a, d, la, i);
       const b2 = at(b, c, lb, j);
-      const support = segmentSupport(a2, b2, mag, ang, w, h, threshold);
-      if (!best || support > best.support) {
-        const quad = [...q] as Quad;
-        quad[s] = a2;
-        quad[(s + 1) % 4] = b2;
-        best = { quad, support, i, j };
-      }
+      const quad = [...q] as Quad;
+      quad[s] = a2;
+      quad[(s + 1) % 4] = b2;
+      return { quad, support: segmentSupport(a2, b2, mag, ang, w, h, threshold), i, j };
     };
-    // every 4 px (the support looks 2 px either side of a line), then every pixel around the best
+    const far = (i: number, j: number) => Math.abs(i) >= 4 || Math.abs(j) >= 4;
+    // the photo's own border is no card edge (and its gradient is the border's, not the scene's)
+    const clearOfBorder = (t: Slid) =>
+      [t.quad[s] as Point, t.quad[(s + 1) % 4] as Point].every(
+        (p) => p.x >= 4 && p.y >= 4 && p.x < w - 4 && p.y < h - 4,
+      );
     const ra = Math.round(SHIFT_REACH * la);
     const rb = Math.round(SHIFT_REACH * lb);
-    for (let i = -ra; i <= ra; i += 4) for (let j = -rb; j <= rb; j += 4) consider(i, j);
-    const coarse = best as { i: number; j: number } | undefined;
-    if (coarse)
+    const tilt = Math.max(8, OUTERMOST_TILT * Math.min(la, lb));
+    // every 4 px (the support looks 2 px either side of a line), then every pixel around the best
+    let best: Slid | undefined;
+    let out: Slid | undefined;
+    for (let i = -ra; i <= ra; i += 4)
+      for (let j = -rb; j <= rb; j += 4) {
+        if (!far(i, j)) continue;
+        const t = slid(i, j);
+        if (!best || t.support > best.support) best = t;
+        // outermost, and about parallel: a printed line runs along the card's edge (a segment tilted
+        // across the edge catches the strong part of it and is not it)
+        if (
+          i <= -OUTERMOST_MIN_PX &&
+          j <= -OUTERMOST_MIN_PX &&
+          Math.abs(i - j) <= tilt &&
+          t.support >= SHIFT_MIN_SUPPORT &&
+          clearOfBorder(t) &&
+          (!out || i + j < out.i + out.j || (i + j === out.i + out.j && t.support > out.support))
+        )
+          out = t;
+      }
+    if (best) {
+      const coarse = best;
       for (let i = coarse.i - 3; i <= coarse.i + 3; i++)
-        for (let j = coarse.j - 3; j <= coarse.j + 3; j++) consider(i, j);
-    const found = best as { quad: Quad; support: number } | undefined;
-    if (found && found.support >= SHIFT_MIN_SUPPORT && isConvex(found.quad)) out.push(found);
+        for (let j = coarse.j - 3; j <= coarse.j + 3; j++) {
+          if (!far(i, j)) continue;
+          const t = slid(i, j);
+          if (t.support > (best as Slid).support) best = t;
+        }
+      if (best.support >= SHIFT_MIN_SUPPORT && isConvex(best.quad)) strongest.push(best);
+    }
+    if (out && best && Math.abs(out.i - best.i) + Math.abs(out.j - best.j) > 8) {
+      // the outermost step still within 2 px of the edge: the middle of the best supported spots just inside it
+      const around: Slid[] = [];
+      for (let i = out.i - 3; i <= Math.min(0, out.i + 8); i++)
+        for (let j = out.j - 3; j <= Math.min(0, out.j + 8); j++) if (far(i, j)) around.push(slid(i, j));
+      const top = Math.max(...around.map((t) => t.support));
+      const peak = around.filter((t) => t.support === top);
+      const mid = slid(
+        Math.round(peak.reduce((sum, t) => sum + t.i, 0) / peak.length),
+        Math.round(peak.reduce((sum, t) => sum + t.j, 0) / peak.length),
+      );
+      const chosen = mid.support >= SHIFT_MIN_SUPPORT && far(mid.i, mid.j) ? mid : out;
+      if (isConvex(chosen.quad)) outermost.push(chosen);
+    }
   }
-  return out
-    .sort((u, v) => v.support - u.support)
-    .slice(0, MAX_SHIFTED)
-    .map((o) => o.quad);
+  const bySupport = (u: Slid, v: Slid) => v.support - u.support;
+  return [...strongest.sort(bySupport).slice(0, MAX_SHIFTED), ...outermost.sort(bySupport).slice(0, MAX_OUTERMOST)].map(
+    (o) => o.quad,
+  );
 }
 
 /** Order corners clockwise from the top-left, long side first (so the card maps to landscape). */
