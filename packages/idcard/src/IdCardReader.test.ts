@@ -40,6 +40,23 @@ describe('IdCardReader geometry (generated photos)', () => {
     expect(b.fields).toEqual({});
   });
 
+  it("decodes the QR code without a line recogniser: its values are the side's fields", async () => {
+    await using reader = await IdCardReader.create();
+    const rng = createRng(31);
+    const { card, identity } = await generateCardSide('cccd-2021', 'front', data, rng);
+    const p = await photographCard(card.image, 1, rng);
+    const r = await reader.readSide(p.jpeg);
+    expect(r.status).toBe('read');
+    if (r.status !== 'read') return;
+    const codes = r.issues.map((i) => i.code);
+    expect(codes).toContain('idcard/ocr-not-configured');
+    expect(codes).not.toContain('idcard/qr-unreadable');
+    expect(r.fields.idNumber?.value).toBe(identity.idNumber);
+    expect(r.fields.fullName?.value).toBe(identity.fullName.toLocaleUpperCase('vi'));
+    // a field the QR does not carry stays unread
+    expect(r.fields.placeOfOrigin).toBeUndefined();
+  });
+
   it('tells a CCCD 2016 front from the CMND 12 and Căn cước 2024 fronts that print the same grid', async () => {
     await using reader = await IdCardReader.create();
     // seeds 13 and 27 were read as CMND 12 while field labels weighed as much as titles in the ink model

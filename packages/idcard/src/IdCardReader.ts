@@ -62,7 +62,8 @@ export interface FieldLineRecognizer {
 export interface IdCardReaderOptions {
   /**
    * Reads each field's line crop. Without one the reader still finds, rectifies, classifies
-   * and crops the card, and says so with an `idcard/ocr-not-configured` info issue.
+   * and crops the card and decodes its QR code / PDF417 barcode (the QR's values become the
+   * side's fields), and says so with an `idcard/ocr-not-configured` info issue.
    * `'builtin'` is the package's own recogniser, {@link createLineRecognizer} with
    * {@link IdCardReaderOptions.lineRecognizer} as its options: by {@link DEFAULT_LINE_ENGINES}
    * the shipped CTC model for every field, tesseract.js only for the fields given to it.
@@ -246,18 +247,16 @@ function fuseReading(
 const FROM_OTHER_SIDE_CONFIDENCE = 0.9;
 
 /**
- * A side that could not be read, of a card whose other side was: the fields its layout prints
- * that the card's MRZ or QR vouch for, each said to come from there.
+ * The fields a layout prints that the card's MRZ or QR vouch for, each said to come from there: a
+ * side that could not be read, or one read without a line recogniser.
  */
-function fillFromOtherSources(
-  r: Extract<SideResult, { status: SideProblem }>,
-  slot: CardSide,
-  other: Extract<SideResult, { status: 'read' }>,
+function fieldsFromSources(
+  layout: CardLayout,
   sources: CardSources,
-): void {
-  const side: CardSide = other.side === 'front' ? 'back' : 'front';
-  const layout = cardLayout(other.documentType, side);
+  why: string,
+): { fields: Partial<Record<CardFieldName, FieldValue>>; issues: Issue[] } {
   const fields: Partial<Record<CardFieldName, FieldValue>> = {};
+  const issues: Issue[] = [];
   for (const { field } of layout.fields) {
     const c = sources.confirmed[field];
     if (!c || fields[field]) continue;
@@ -267,18 +266,38 @@ function fillFromOtherSources(
       text: '',
       ...(c.parsed !== undefined ? { parsed: c.parsed } : {}),
     };
-    r.issues.push(
+    issues.push(
       issue(
         'idcard/field-from-other-side',
         'info',
         c.source === 'qr'
-          ? `the ${slot} was not read: the field is the card's QR code's value`
-          : `the ${slot} was not read: the field is the MRZ's value, whose check digit holds`,
+          ? `${why}: the field is the card's QR code's value`
+          : `${why}: the field is the MRZ's value, whose check digit holds`,
         field,
       ),
     );
   }
+  return { fields, issues };
+}
+
+/**
+ * A side that could not be read, of a card whose other side was: the fields its layout prints
+ * that the card's MRZ or QR vouch for.
+ */
+function fillFromOtherSources(
+  r: Extract<SideResult, { status: SideProblem }>,
+  slot: CardSide,
+  other: Extract<SideResult, { status: 'read' }>,
+  sources: CardSources,
+): void {
+  const side: CardSide = other.side === 'front' ? 'back' : 'front';
+  const { fields, issues } = fieldsFromSources(
+    cardLayout(other.documentType, side),
+    sources,
+    `the ${slot} was not read`,
+  );
   if (Object.keys(fields).length === 0) return;
+  r.issues.push(...issues);
   r.documentType = other.documentType;
   r.side = side;
   r.fields = fields;
@@ -584,6 +603,12 @@ export class IdCardReader {
       r.mrzConfidence = Math.min(r.mrzConfidence, MRZ_NAME_UNCERTAIN_CONFIDENCE);
     r.fields = fields;
     r.issues.push(...issues);
+    if (!this.#recognizer) {
+      // no print was read: the fields the card's codes vouch for
+      const fromCodes = fieldsFromSources(cardLayout(r.documentType, r.side), sources, 'no line recogniser');
+      r.fields = fromCodes.fields;
+      r.issues.push(...fromCodes.issues);
+    }
     if (raw.barcode) {
       r.barcode = raw.barcode;
       // the CCCD 2016 back prints no number: the front's, when read with it
@@ -645,7 +670,7 @@ export class IdCardReader {
     if (found.status === 'cut-off') {
       const result = problem('card-cut-off', 'the card runs off the edge of the photo', started, found.quad);
       // the card's QR code may still lie whole in the photo: its values can stand in for the unread print
-      const qr = this.#recognizer ? await this.#readQr(img) : undefined;
+      const qr = await this.#readQr(img);
       result.ms = performance.now() - started;
       return qr?.ok && qr.identity ? { result, raw: { lines: [], glare: new Set(), qr: qr.identity } } : { result };
     }
@@ -701,9 +726,8 @@ export class IdCardReader {
       return { image: crop(card, box), box, quad: corners };
     };
     const rec = this.#recognizer;
-    let raw: RawSide | undefined;
+    const raw: RawSide = { lines: [], glare };
     if (rec) {
-      raw = { lines: [], glare };
       // every line is sent at once: a pooled recogniser (two tesseract workers) reads them in parallel
       // a label printed just above the value (Căn cước 2024) must stay out of the crop: tesseract
       // reads nothing from a single line with another line's descenders along its top
@@ -726,24 +750,31 @@ export class IdCardReader {
       for (const [i, f] of layout.fields.entries())
         raw.lines.push({ field: f.field, format: f.format, lines: await (reads[i] as Promise<RecognizedLine[]>) });
       if (mrzReads) raw.mrz = await this.#mrzFromZone(card, layout, await mrzReads, o.today);
-      if (layout.qr && o.qr !== false) {
-        const qr = await this.#readQr(crop(card, mmBoxToPx(layout.qr, QR_PAD_MM)));
-        if (qr?.ok && qr.identity) raw.qr = qr.identity;
-        else
-          issues.push(
-            issue('idcard/qr-unreadable', 'info', 'the QR code was not read: the printed fields are read alone', 'qr'),
-          );
-      }
-      if (layout.pdf417 && o.qr !== false) {
-        const code = await this.#readQr(crop(card, mmBoxToPx(layout.pdf417, QR_PAD_MM)), ['PDF417']);
-        if (code?.ok && code.text && code.format === 'PDF417') {
-          raw.barcode = { format: 'PDF417', text: code.text };
-          // a payload in the QR's layout is a source like the QR (the qr package parses it when it is one)
-          if (code.identity) raw.qr ??= code.identity;
-        } else issues.push(issue('idcard/barcode-unreadable', 'info', 'the PDF417 barcode was not read', 'pdf417'));
-      }
     } else {
-      issues.push(issue('idcard/ocr-not-configured', 'info', 'no line recogniser is configured: fields were not read'));
+      issues.push(
+        issue(
+          'idcard/ocr-not-configured',
+          'info',
+          'no line recogniser is configured: the printed fields were not read',
+        ),
+      );
+    }
+    // the codes need no recogniser: without one their values are still the side's fields
+    if (layout.qr && o.qr !== false) {
+      const qr = await this.#readQr(crop(card, mmBoxToPx(layout.qr, QR_PAD_MM)));
+      if (qr?.ok && qr.identity) raw.qr = qr.identity;
+      else
+        issues.push(
+          issue('idcard/qr-unreadable', 'info', 'the QR code was not read: the printed fields are read alone', 'qr'),
+        );
+    }
+    if (layout.pdf417 && o.qr !== false) {
+      const code = await this.#readQr(crop(card, mmBoxToPx(layout.pdf417, QR_PAD_MM)), ['PDF417']);
+      if (code?.ok && code.text && code.format === 'PDF417') {
+        raw.barcode = { format: 'PDF417', text: code.text };
+        // a payload in the QR's layout is a source like the QR (the qr package parses it when it is one)
+        if (code.identity) raw.qr ??= code.identity;
+      } else issues.push(issue('idcard/barcode-unreadable', 'info', 'the PDF417 barcode was not read', 'pdf417'));
     }
     const result: SideResult = {
       status: 'read',
@@ -766,7 +797,7 @@ export class IdCardReader {
       issues,
       ms: performance.now() - started,
     };
-    return raw ? { result, raw } : { result };
+    return { result, raw };
   }
 
   /**
