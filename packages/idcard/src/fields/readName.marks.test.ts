@@ -105,3 +105,82 @@ describe('readName: doubtful marks against the name list', () => {
     expect(codes(noWeight)).not.toContain('idcard/name-marks-ambiguous');
   });
 });
+
+describe('readName: spellings weighed by the name list and the syllables Vietnamese writes', () => {
+  // the shipped list's shape: every word once, no frequencies
+  const plain = createNameLexicon({
+    family: ['Võ', 'Dương', 'Trần'],
+    middle: ['Đăng', 'Minh'],
+    given: ['Đạt', 'Duyên', 'Kiên', 'Hưng'],
+  });
+  // syllables of administrative units' names with how many units use them (made up for the tests)
+  const syllables = new Map([
+    ['KỲ', 200],
+    ['KÝ', 1],
+    ['KIẾN', 160],
+    ['HUNG', 3],
+    ['ĐĂNG', 30],
+  ]);
+
+  it('takes the listed spelling over a sure reading that no list knows (Ă read as Ã)', () => {
+    const line = lineWith('VÕ ĐÃNG ĐẠT', { 4: [0.9, [['Ă', 0.1]]] });
+    const r = readName(line, { lexicon: plain, syllables });
+    expect(r.value).toBe('VÕ ĐĂNG ĐẠT');
+    expect(codes(r)).toContain('idcard/name-marks-from-list');
+    expect(r.confidence).toBeLessThanOrEqual(0.75);
+    // without the syllables an unlisted reading may be a rare real name: flagged, not changed
+    const blind = readName(line, { lexicon: plain });
+    expect(blind.value).toBe('VÕ ĐÃNG ĐẠT');
+    expect(codes(blind)).toContain('idcard/name-marks-ambiguous');
+  });
+
+  it('restores a horn lost under glare when the plain letters spell a syllable units hardly use', () => {
+    const r = readName(lineWith('TRẦN HUNG ĐẠT', { 6: [0.92, [['Ư', 0.08]]] }), { lexicon: plain, syllables });
+    expect(r.value).toBe('TRẦN HƯNG ĐẠT');
+  });
+
+  it('takes the common syllable when neither spelling is a listed name', () => {
+    const r = readName(
+      lineWith('DƯƠNG KÝ DUYÊN', {
+        7: [
+          0.72,
+          [
+            ['Ỳ', 0.26],
+            ['Ỷ', 0.03],
+          ],
+        ],
+      }),
+      {
+        lexicon: plain,
+        syllables,
+      },
+    );
+    expect(r.value).toBe('DƯƠNG KỲ DUYÊN');
+    expect(codes(r)).toContain('idcard/name-marks-from-syllables');
+  });
+
+  it('keeps a real syllable that is no listed name against a listed one the recogniser saw less', () => {
+    // KIẾN is in no list but units use it: 0.85 × 0.3 against Kiên's 0.12 × 1
+    const r = readName(lineWith('TRẦN MINH KIẾN', { 12: [0.85, [['Ê', 0.12]]] }), { lexicon: plain, syllables });
+    expect(r.value).toBe('TRẦN MINH KIẾN');
+  });
+
+  it('weighs spellings with a lexicon whose role list is empty', () => {
+    const noGiven = createNameLexicon({ family: ['Trần'], middle: ['Minh'], given: [] });
+    const r = readName(lineWith('TRẦN MINH KÝ', { 11: [0.72, [['Ỳ', 0.26]]] }), { lexicon: noGiven, syllables });
+    expect(r.value).toBe('TRẦN MINH KỲ');
+    expect(r.confidence).toBeGreaterThan(0);
+  });
+
+  it('reads a vowel the decoder emitted twice with two tones once, keeping the surer', () => {
+    const r = readName(lineWith('TRẦN MINH CẢẤNH', { 11: [0.96, []], 12: [0.62, [['Ả', 0.1]]] }), {
+      lexicon: plain,
+      syllables,
+    });
+    expect(r.value).toBe('TRẦN MINH CẢNH');
+    expect(codes(r)).toContain('idcard/name-vowel-doubled');
+    // two vowels of different letters, or one toned vowel beside a plain one, are spellings (HOÀI, NGUYỄN)
+    expect(readName(lineWith('NGUYỄN THỊ HOÀI', {}), { lexicon: plain }).value).toBe('NGUYỄN THỊ HOÀI');
+    expect(readName(lineWith('LƯU VĂN XOÒNG', {}), { lexicon: plain }).value).toBe('LƯU VĂN XOÒNG');
+  });
+});

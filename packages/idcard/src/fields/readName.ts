@@ -13,11 +13,41 @@ export interface ReadNameOptions {
   mrzName?: string | undefined;
   /** Characters read below this confidence may be replaced by a lexicon word. @default 0.8 */
   repairBelow?: number;
+  /**
+   * Real Vietnamese syllables, upper case, with how many administrative units' names use each
+   * (`PlaceMatcher.syllables`): a word on no name list but in these is a plausible rare
+   * name, one in neither is more likely a misread mark. @default none (unlisted words count as seen)
+   */
+  syllables?: ReadonlyMap<string, number> | undefined;
 }
 
 const PATH = 'fullName';
 /** Upper-case fold of one character: `Ấ` → `A`, `Đ` → `D`. */
 const foldChar = (c: string): string => foldDiacritics(c).toUpperCase();
+
+/** The five tone marks in NFD: grave, hook above, tilde, acute, dot below. */
+const TONE_MARK = /[\u0300\u0309\u0303\u0301\u0323]/u;
+const hasTone = (c: string): boolean => TONE_MARK.test(c.normalize('NFD'));
+
+/**
+ * A Vietnamese syllable carries one tone, so two toned vowels of one letter side by side
+ * (`CẢẤNH`: Ả 0.96, Ấ 0.62) are one printed vowel the CTC decoder emitted twice: the less sure
+ * of the two is dropped. `undefined` when there is no such pair.
+ */
+function dropDoubledVowel(chars: readonly RecognizedChar[]): RecognizedChar[] | undefined {
+  for (let i = 0; i + 1 < chars.length; i++) {
+    const a = chars[i] as RecognizedChar;
+    const b = chars[i + 1] as RecognizedChar;
+    if (
+      /[AEIOUY]/.test(foldChar(a.char)) &&
+      foldChar(a.char) === foldChar(b.char) &&
+      hasTone(a.char) &&
+      hasTone(b.char)
+    )
+      return chars.filter((_, k) => k !== (a.confidence >= b.confidence ? i + 1 : i));
+  }
+  return undefined;
+}
 
 interface Word {
   text: string;
@@ -100,55 +130,82 @@ const foldWord = (w: string) => foldDiacritics(w).toUpperCase();
 
 /** An alternative letter counts as the recogniser's evidence from this probability on. */
 const MIN_SUPPORT = 0.05;
-/** The best-fitting list word must fit this many times better than the next to be taken. */
+/** The best-fitting spelling must fit this many times better than the next to be taken. */
 const CLEAR_MARGIN = 3;
+/**
+ * How likely a spelling is before the recogniser's evidence, against a name on the list (1 × the
+ * list's rarest count): a real syllable that no listed name uses — one the administrative units'
+ * names use at least {@link SEEN_SYLLABLE} times, like `KIẾN` or `KỲ` — is a plausible rare name;
+ * a spelling neither list knows (`ĐÃNG`, `HUNG`) is most often a mark misread on a listed name.
+ */
+const PRIOR_SEEN = 0.3;
+const PRIOR_UNSEEN = 0.02;
+/** Unit names a syllable must appear in to count as seen (fewer are mostly minority-language names). */
+const SEEN_SYLLABLE = 5;
+/** At most this many spellings of a word are weighed (the likeliest by the recogniser). */
+const MAX_SPELLINGS = 64;
 
 /**
- * The marks of a word the recogniser doubted, settled by the name list: among the list's words
- * that spell the same letters without marks (`TUÂN`, `TUẤN`, `TUẦN` …), each scored by how
- * likely the recogniser made each of its letters (the letter read, or one of its alternatives
- * at that place, at their probabilities; a letter it gave no weight rules the word out) times
- * how common the word is. A list word replaces the reading only when it fits at least
- * {@link CLEAR_MARGIN} times better than any other; two words that fit about equally leave the
- * reading and say so (`ambiguous`). `undefined` when no character is doubtful or no list word
- * has the word's letters.
+ * The spellings the recogniser's evidence allows for a word: at each letter the letter read or an
+ * alternative of the same letter with other marks (`Ã` / `Ă`, `U` / `Ư`, `Ấ` / `Ẩ`) it gave at
+ * least {@link MIN_SUPPORT}, each with the product of those probabilities; the likeliest first.
+ */
+function spellings(word: Word): { w: string; fit: number }[] {
+  let out = [{ w: '', fit: 1 }];
+  for (const c of word.chars) {
+    const base = foldChar(c.char);
+    const options = [
+      { char: c.char, confidence: c.confidence },
+      ...(c.alternatives ?? []).filter(
+        (a) => a.char !== c.char && a.confidence >= MIN_SUPPORT && foldChar(a.char) === base,
+      ),
+    ];
+    out = out
+      .flatMap((s) => options.map((o) => ({ w: s.w + o.char, fit: s.fit * o.confidence })))
+      .sort((a, b) => b.fit - a.fit)
+      .slice(0, MAX_SPELLINGS);
+  }
+  return out;
+}
+
+/**
+ * The marks of a name word settled by what the recogniser saw and what Vietnamese names are:
+ * each spelling its alternatives allow (same letters, other marks: `TUÂN`, `TUẤN`, `TUẦN` …) is
+ * scored by how likely the recogniser made it ({@link spellings}) times how likely it is as a name
+ * — its count on the name list (a word listed in another role counts as the list's rarest), or,
+ * for a word on no list, {@link PRIOR_SEEN} or {@link PRIOR_UNSEEN} of the rarest count as the
+ * administrative units' names use the syllable or not (`syllables`; without them every unlisted
+ * word counts as seen). A spelling replaces the reading only when it scores at least
+ * {@link CLEAR_MARGIN} times better than any other; two that score about equally leave the reading
+ * and say so (`ambiguous`). `undefined` when the recogniser offered no other spelling.
  */
 function marksFromAlternatives(
   word: Word,
   role: NameRole,
   lexicon: NameLexicon,
-  below: number,
-): { word: string; ambiguous: boolean } | undefined {
-  if (!word.chars.some((c) => c.confidence < below)) return undefined;
-  const folded = foldWord(word.text);
+  syllables: ReadonlyMap<string, number> | undefined,
+): { word: string; listed: boolean; ambiguous: boolean } | undefined {
+  const options = spellings(word);
+  if (options.length < 2) return undefined;
   const lists = role === 'middle' ? [lexicon.middle, lexicon.given, lexicon.family] : [lexicon[role]];
-  const counts = new Map<string, number>();
-  for (const list of lists)
-    for (const [w, n] of list)
-      if ([...w].length === word.chars.length && foldWord(w) === folded) counts.set(w, Math.max(counts.get(w) ?? 0, n));
-  if (counts.size === 0) return undefined;
-  // a reading no list word spells competes as a name as rare as the rarest on the list: names are an open set
-  if (!counts.has(word.text)) counts.set(word.text, Math.min(...lists.flatMap((l) => [...l.values()])));
-  const fit = (w: string): number => {
-    let p = 1;
-    [...w].forEach((ch, i) => {
-      const c = word.chars[i] as RecognizedChar;
-      if (ch === c.char) p *= c.confidence;
-      else {
-        const alt = c.confidence < below ? c.alternatives?.find((a) => a.char === ch)?.confidence : undefined;
-        p *= alt !== undefined && alt >= MIN_SUPPORT ? alt : 0;
-      }
-    });
-    return p;
+  // an empty list (a custom lexicon) weighs an unlisted word against a count of 1
+  const counts = lists.flatMap((l) => [...l.values()]);
+  const rarest = counts.length ? Math.min(...counts) : 1;
+  const listed = (w: string): number | undefined => {
+    let n: number | undefined;
+    for (const l of lists) {
+      const c = l.get(w);
+      if (c !== undefined) n = Math.max(n ?? 0, c);
+    }
+    return n ?? (lexicon.family.has(w) || lexicon.middle.has(w) || lexicon.given.has(w) ? rarest : undefined);
   };
-  const ranked = [...counts]
-    .map(([w, n]) => ({ w, score: fit(w) * n }))
-    .filter((c) => c.score > 0)
-    .sort((a, b) => b.score - a.score);
+  const prior = (w: string): number =>
+    listed(w) ?? rarest * (!syllables || (syllables.get(w) ?? 0) >= SEEN_SYLLABLE ? PRIOR_SEEN : PRIOR_UNSEEN);
+  const ranked = options.map(({ w, fit }) => ({ w, score: fit * prior(w) })).sort((a, b) => b.score - a.score);
   const [best, second] = ranked;
   if (!best) return undefined;
-  if (second && best.score < CLEAR_MARGIN * second.score) return { word: word.text, ambiguous: true };
-  return { word: best.w, ambiguous: false };
+  if (second && best.score < CLEAR_MARGIN * second.score) return { word: word.text, listed: false, ambiguous: true };
+  return { word: best.w, listed: listed(best.w) !== undefined, ambiguous: false };
 }
 
 /** Characters with their marks split off (NFD), so an edit distance counts a lost mark as one edit, not a letter. */
@@ -225,6 +282,10 @@ export function readName(line: RecognizedLine, options: ReadNameOptions = {}): F
     .join('')
     .trim()
     .replace(/\s+/g, ' ');
+  for (let once = dropDoubledVowel(chars); once; once = dropDoubledVowel(chars)) {
+    chars = once;
+    issues.push(issue('idcard/name-vowel-doubled', 'warning', 'a vowel read twice with two tones was read once', PATH));
+  }
   const mrzName = options.mrzName?.normalize('NFC').toUpperCase().replace(/</g, ' ').trim().replace(/\s+/g, ' ');
   if (mrzName) {
     const resplit = wordsFromMrz(chars, mrzName);
@@ -257,8 +318,8 @@ export function readName(line: RecognizedLine, options: ReadNameOptions = {}): F
         return;
       }
     }
-    // the recogniser doubted a mark: the list word of the same letters its alternatives fit best
-    const byMarks = marksFromAlternatives(w, role, lexicon, below);
+    // the recogniser saw other marks too: the spelling its alternatives and the name list (or the syllables) favour
+    const byMarks = marksFromAlternatives(w, role, lexicon, options.syllables);
     if (byMarks?.ambiguous) {
       issues.push(
         issue(
@@ -272,12 +333,19 @@ export function readName(line: RecognizedLine, options: ReadNameOptions = {}): F
     } else if (byMarks && byMarks.word !== w.text) {
       out.push(byMarks.word);
       issues.push(
-        issue(
-          'idcard/name-marks-from-list',
-          'warning',
-          `the doubtful marks of a ${role} name word were taken from the name list`,
-          PATH,
-        ),
+        byMarks.listed
+          ? issue(
+              'idcard/name-marks-from-list',
+              'warning',
+              `the doubtful marks of a ${role} name word were taken from the name list`,
+              PATH,
+            )
+          : issue(
+              'idcard/name-marks-from-syllables',
+              'warning',
+              `the doubtful marks of a ${role} name word were taken from the syllable the units' names use`,
+              PATH,
+            ),
       );
       confidence = Math.min(confidence, 0.75);
       return;

@@ -124,7 +124,10 @@ export function readPrintedFields(raw: readonly FieldLines[], options: ReadCardF
         );
         break;
       case 'name':
-        take(readName(l, { lexicon: options.lexicon, mrzName: mrz?.fullName }), f.field);
+        take(
+          readName(l, { lexicon: options.lexicon, mrzName: mrz?.fullName, syllables: options.places?.syllables }),
+          f.field,
+        );
         break;
       case 'place':
         if (options.places && f.field === 'issuePlace') take(options.places.readIssuePlace(l, f.field), f.field);
