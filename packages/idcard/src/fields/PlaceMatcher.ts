@@ -38,23 +38,63 @@ interface Match {
   similarity: number;
 }
 
-/** Best candidate; `undefined` unless it is close enough and no different candidate is as close. */
-function best(read: string, candidates: Iterable<string>): Match | undefined {
+/** Letters OCR reads for digits and digits it reads for letters, folded to the digit. */
+const LOOKALIKE_DIGITS: Readonly<Record<string, string>> = {
+  O: '0',
+  o: '0',
+  I: '1',
+  l: '1',
+  B: '8',
+  S: '5',
+  Z: '2',
+  G: '6',
+};
+const lookalikeFold = (s: string): string => nfcLower(s.replace(/[OoIlBSZG]/g, (c) => LOOKALIKE_DIGITS[c] ?? c));
+
+/**
+ * How close a read unit name is to a candidate ({@link similarity}), with half an edit back when
+ * the two differ only by digit look-alikes ("Phường B" for "Phường 8"): among the numbered wards
+ * the look-alike is the likelier one, where plain edits tie them all.
+ */
+function unitSimilarity(read: string, candidate: string): number {
+  const s = similarity(read, candidate);
+  if (s === 1 || lookalikeFold(read) !== lookalikeFold(candidate)) return s;
+  return Math.min(1, s + 0.5 / Math.max([...read].length, [...candidate].length));
+}
+
+/** Best candidate; `undefined` unless it is at least `min` close and no different candidate is as close. */
+function best(read: string, candidates: Iterable<string>, min = PLACE_MATCH_MIN): Match | undefined {
   let top: Match | undefined;
   let second = 0;
+  const n = [...read].length;
   for (const c of candidates) {
-    const s = similarity(read, c);
+    // no closer than its length allows: most candidates are passed over without an edit distance
+    const m = c.length;
+    if (1 - Math.abs(n - m) / Math.max(n, m, 1) < min) continue;
+    const s = unitSimilarity(read, c);
     if (!top || s > top.similarity) {
       if (top) second = Math.max(second, top.similarity);
       top = { name: c, similarity: s };
     } else if (s > second && c !== top.name) second = s;
   }
-  if (!top || top.similarity < PLACE_MATCH_MIN || (top.similarity < 1 && second >= top.similarity)) return undefined;
+  if (!top || top.similarity < min || (top.similarity < 1 && second >= top.similarity)) return undefined;
   return top;
 }
 
 /** A district named by its ward must still look like the part read there (half its letters). */
 const DISTRICT_FROM_WARD_MIN = 0.5;
+
+/**
+ * How close a ward read under a matched district must be: a district has a few dozen wards, not
+ * the province's hundreds, so a ward with a third of its letters misread is still the only close one.
+ */
+export const WARD_IN_DISTRICT_MIN = 0.7;
+
+/**
+ * A province inferred from its district (the province itself unread: glare, a cut line) is at most
+ * this sure, times the district's similarity: nothing of the province's own print confirmed it.
+ */
+const INFERRED_PROVINCE_SIMILARITY = 0.7;
 
 /** The letters OCR puts for digits (O for 0; I, l and | for 1) where only digits belong. */
 const DIGIT_LOOKALIKES: Readonly<Record<string, string>> = { O: '0', o: '0', I: '1', l: '1', '|': '1' };
@@ -76,6 +116,20 @@ export function repairHouseNumbers(text: string): string {
 const UNIT_KEYWORDS = ['Phường', 'Xã', 'Thị trấn', 'Thị xã', 'Quận', 'Huyện', 'Tỉnh', 'Thành phố'];
 const fold = (s: string): string => foldDiacritics(s.normalize('NFC')).toLowerCase();
 const FOLDED_KEYWORDS = UNIT_KEYWORDS.map((k) => fold(k).split(' '));
+
+/** A keyword read with a letter wrong, lost or added ("Ttnh", "HuIyện", "Thànhphố") still opens a unit. */
+const KEYWORD_MIN = 0.7;
+
+/** Whether the words open with a unit keyword, read fuzzily (marks ignored; the two words of one maybe run together). */
+function opensWithKeyword(words: readonly string[]): boolean {
+  const one = fold(words[0] ?? '');
+  const two = words.length > 1 ? `${one} ${fold(words[1] as string)}` : one;
+  return FOLDED_KEYWORDS.some((k) =>
+    k.length === 1
+      ? similarity(one, k[0] as string) >= KEYWORD_MIN
+      : similarity(two, k.join(' ')) >= KEYWORD_MIN || similarity(one, k.join('')) >= KEYWORD_MIN,
+  );
+}
 
 /**
  * The place with a comma put back before every unit keyword (folded: "Quân" for "Quận") that
@@ -123,6 +177,8 @@ export class PlaceMatcher {
   readonly #oldWardsByProvince = new Map<string, Set<string>>();
   readonly #newWards = new Map<string, Set<string>>();
   readonly #canonicalProvince = new Map<string, string>();
+  /** A province's short name → its name as the old cards print it ("Tỉnh Nghệ An"). */
+  readonly #printedProvince = new Map<string, string>();
   /** `province|ward` → the old districts that have a ward of that name. */
   readonly #districtsOfWard = new Map<string, Set<string>>();
   readonly #commonFamilies: readonly string[];
@@ -156,6 +212,7 @@ export class PlaceMatcher {
     for (const m of tables.mappings) {
       if (!m.old_province_name || !m.old_ward_name) continue;
       const p = provinceName(m.old_province_name);
+      this.#printedProvince.set(p, m.old_province_name.normalize('NFC'));
       add(this.#oldWardsByProvince, p, m.old_ward_name);
       this.#unitNames.add(`${p}|${m.old_district_name ?? ''}|${m.old_ward_name.normalize('NFC')}`);
       if (m.old_district_name) {
@@ -196,31 +253,35 @@ export class PlaceMatcher {
 
   /** Match the comma-separated parts of a place, right to left. */
   matchParts(text: string): PlacePart[] {
-    const parts: PlacePart[] = text
-      .normalize('NFC')
-      .split(',')
-      .map((p) => p.trim().replace(/\s+/g, ' '))
-      .filter((p) => p !== '')
-      .map((read) => ({ read }));
+    return this.#matchList(
+      text
+        .normalize('NFC')
+        .split(',')
+        .map((p) => p.trim().replace(/\s+/g, ' '))
+        .filter((p) => p !== ''),
+    );
+  }
+
+  #matchList(read: readonly string[]): PlacePart[] {
+    const parts: PlacePart[] = read.map((r) => ({ read: r }));
     let i = parts.length - 1;
     const province = i >= 0 ? best((parts[i] as PlacePart).read, this.#provinces) : undefined;
-    if (!province) return parts;
+    if (!province) {
+      this.#inferProvince(parts);
+      return parts;
+    }
     Object.assign(parts[i] as PlacePart, { unit: province.name, level: 'province', similarity: province.similarity });
     const p = this.#canonicalProvince.get(province.name) as string;
     i--;
     if (i < 0) return parts;
     const districts = this.#oldDistricts.get(p) ?? new Set<string>();
     const wards = [...(this.#newWards.get(p) ?? []), ...(this.#oldWardsByProvince.get(p) ?? [])];
-    const read = (parts[i] as PlacePart).read;
-    const district = best(read, districts);
-    const ward = best(read, wards);
+    const here = (parts[i] as PlacePart).read;
+    const district = best(here, districts);
+    const ward = best(here, wards);
     if (district && (!ward || district.similarity >= ward.similarity)) {
       Object.assign(parts[i] as PlacePart, { unit: district.name, level: 'district', similarity: district.similarity });
-      i--;
-      if (i >= 0) {
-        const w = best((parts[i] as PlacePart).read, this.#oldWardsByDistrict.get(`${p}|${district.name}`) ?? []);
-        if (w) Object.assign(parts[i] as PlacePart, { unit: w.name, level: 'ward', similarity: w.similarity });
-      }
+      this.#wardOfDistrict(parts, i - 1, p, district.name);
     } else if (ward) {
       Object.assign(parts[i] as PlacePart, { unit: ward.name, level: 'ward', similarity: ward.similarity });
     } else if (i > 0) {
@@ -228,12 +289,105 @@ export class PlaceMatcher {
       const w = best((parts[i - 1] as PlacePart).read, this.#oldWardsByProvince.get(p) ?? []);
       const ds = w ? [...(this.#districtsOfWard.get(`${p}|${w.name}`) ?? [])] : [];
       const d = ds[0];
-      if (w && ds.length === 1 && d !== undefined && similarity(read, d) >= DISTRICT_FROM_WARD_MIN) {
-        Object.assign(parts[i] as PlacePart, { unit: d, level: 'district', similarity: similarity(read, d) });
+      if (w && ds.length === 1 && d !== undefined && similarity(here, d) >= DISTRICT_FROM_WARD_MIN) {
+        Object.assign(parts[i] as PlacePart, { unit: d, level: 'district', similarity: similarity(here, d) });
         Object.assign(parts[i - 1] as PlacePart, { unit: w.name, level: 'ward', similarity: w.similarity });
       }
     }
     return parts;
+  }
+
+  /** The ward at `i` among the wards of the matched old district (fewer candidates, so a looser match). */
+  #wardOfDistrict(parts: PlacePart[], i: number, province: string, district: string): boolean {
+    if (i < 0) return false;
+    const w = best(
+      (parts[i] as PlacePart).read,
+      this.#oldWardsByDistrict.get(`${province}|${district}`) ?? [],
+      WARD_IN_DISTRICT_MIN,
+    );
+    if (w) Object.assign(parts[i] as PlacePart, { unit: w.name, level: 'ward', similarity: w.similarity });
+    return w !== undefined;
+  }
+
+  /**
+   * The last part names no province (washed out by glare, cut, misread past matching): the part
+   * before it read as an old district that only one province has — or that several have, of which
+   * only one also has the ward read before it — names the province. Changes the parts in place.
+   */
+  #inferProvince(parts: PlacePart[]): void {
+    const n = parts.length;
+    if (n < 2) return;
+    const here = (parts[n - 2] as PlacePart).read;
+    let top = 0;
+    let found: { province: string; district: Match }[] = [];
+    for (const [province, districts] of this.#oldDistricts) {
+      const d = best(here, districts);
+      if (!d || d.similarity < top) continue;
+      if (d.similarity > top) found = [];
+      top = d.similarity;
+      found.push({ province, district: d });
+    }
+    if (found.length > 1 && n >= 3) {
+      // a district name several provinces share: the ward before it decides, when only one of them has it
+      found = found.filter((f) =>
+        best(
+          (parts[n - 3] as PlacePart).read,
+          this.#oldWardsByDistrict.get(`${f.province}|${f.district.name}`) ?? [],
+          WARD_IN_DISTRICT_MIN,
+        ),
+      );
+    }
+    const f = found.length === 1 ? found[0] : undefined;
+    if (!f) return;
+    Object.assign(parts[n - 1] as PlacePart, {
+      unit: this.#printedProvince.get(f.province) ?? f.province,
+      level: 'province',
+      similarity: INFERRED_PROVINCE_SIMILARITY * f.district.similarity,
+    });
+    Object.assign(parts[n - 2] as PlacePart, {
+      unit: f.district.name,
+      level: 'district',
+      similarity: f.district.similarity,
+    });
+    this.#wardOfDistrict(parts, n - 3, f.province, f.district.name);
+  }
+
+  /**
+   * The place's parts re-cut where OCR lost or invented a comma: a part that names no unit split in
+   * two at a word where the second half opens with a unit keyword (fuzzily: "Ttnh", "Thànhphố"), or
+   * joined with its neighbour ("Xã Mỹ An Hung, B"); the cut that names the most units, most closely,
+   * if it names more than the parts as read. Two rounds (a part may need a split and a join).
+   */
+  #recut(read: readonly string[]): { read: string[]; parts: PlacePart[] } | undefined {
+    let cur = [...read];
+    let curParts = this.#matchList(cur);
+    let improved = false;
+    for (let round = 0; round < 2; round++) {
+      let bestCut: { read: string[]; parts: PlacePart[]; q: number } | undefined;
+      const consider = (cand: string[]) => {
+        const parts = this.#matchList(cand);
+        const q = matchQuality(parts);
+        if (q > (bestCut?.q ?? matchQuality(curParts))) bestCut = { read: cand, parts, q };
+      };
+      // street and hamlet parts left of the units are no units: only a part right of the first unit
+      // found, or just left of it, is re-cut (any part when none was found)
+      const first = curParts.findIndex((p) => p.unit);
+      curParts.forEach((part, i) => {
+        if (part.unit || (first >= 0 && i < first - 1)) return;
+        const words = part.read.split(' ');
+        for (let k = 1; k < words.length; k++) {
+          if (!opensWithKeyword(words.slice(k))) continue;
+          consider([...cur.slice(0, i), words.slice(0, k).join(' '), words.slice(k).join(' '), ...cur.slice(i + 1)]);
+        }
+        if (i + 1 < cur.length) consider([...cur.slice(0, i), `${cur[i]} ${cur[i + 1]}`, ...cur.slice(i + 2)]);
+        if (i > 0) consider([...cur.slice(0, i - 1), `${cur[i - 1]} ${cur[i]}`, ...cur.slice(i + 1)]);
+      });
+      if (!bestCut) break;
+      cur = bestCut.read;
+      curParts = bestCut.parts;
+      improved = true;
+    }
+    return improved ? { read: cur, parts: curParts } : undefined;
   }
 
   /**
@@ -318,6 +472,15 @@ export class PlaceMatcher {
         issues.push(issue('idcard/place-commas-restored', 'info', 'commas lost before unit names were put back', path));
       }
     }
+    if (parts.some((p) => !p.unit)) {
+      const recut = this.#recut(parts.map((p) => p.read));
+      if (recut && matchQuality(recut.parts) > matchQuality(parts)) {
+        parts = recut.parts;
+        issues.push(
+          issue('idcard/place-commas-restored', 'info', 'commas lost or misread between units were put right', path),
+        );
+      }
+    }
     const street = this.#streetFamily(parts);
     if (street) issues.push(issue('idcard/street-name-repaired', 'info', street, path));
     const kept = line.chars.length === [...text].length ? line.chars.slice(0, line.chars.length - tail) : line.chars;
@@ -327,7 +490,11 @@ export class PlaceMatcher {
       issues.push(issue('idcard/place-unknown', 'warning', 'no administrative unit was recognised in the place', path));
       confidence *= 0.5;
     } else if (units.every((u) => u.similarity === 1)) {
-      confidence = 1 - (1 - confidence) * 0.5;
+      // a district with an unmatched part before it: the ward printed there was misread, so the
+      // units matched vouch for the rest of the place only
+      const first = parts.findIndex((p) => p.unit);
+      const wardMissed = parts[first]?.level === 'district' && first > 0 && !parts[first - 1]?.unit;
+      if (!wardMissed) confidence = 1 - (1 - confidence) * 0.5;
     } else {
       issues.push(
         issue('idcard/place-repaired', 'info', 'unit names were matched to the administrative-unit list', path),
