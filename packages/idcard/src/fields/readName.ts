@@ -32,9 +32,12 @@ const hasTone = (c: string): boolean => TONE_MARK.test(c.normalize('NFD'));
 /**
  * A Vietnamese syllable carries one tone, so two toned vowels of one letter side by side
  * (`CẢẤNH`: Ả 0.96, Ấ 0.62) are one printed vowel the CTC decoder emitted twice: the less sure
- * of the two is dropped. `undefined` when there is no such pair.
+ * of the two is dropped, and how sure it was bounds the name's confidence (the decoder saw another
+ * tone there). `undefined` when there is no such pair.
  */
-function dropDoubledVowel(chars: readonly RecognizedChar[]): RecognizedChar[] | undefined {
+function dropDoubledVowel(
+  chars: readonly RecognizedChar[],
+): { chars: RecognizedChar[]; dropped: RecognizedChar } | undefined {
   for (let i = 0; i + 1 < chars.length; i++) {
     const a = chars[i] as RecognizedChar;
     const b = chars[i + 1] as RecognizedChar;
@@ -43,8 +46,10 @@ function dropDoubledVowel(chars: readonly RecognizedChar[]): RecognizedChar[] | 
       foldChar(a.char) === foldChar(b.char) &&
       hasTone(a.char) &&
       hasTone(b.char)
-    )
-      return chars.filter((_, k) => k !== (a.confidence >= b.confidence ? i + 1 : i));
+    ) {
+      const drop = a.confidence >= b.confidence ? i + 1 : i;
+      return { chars: chars.filter((_, k) => k !== drop), dropped: chars[drop] as RecognizedChar };
+    }
   }
   return undefined;
 }
@@ -282,8 +287,10 @@ export function readName(line: RecognizedLine, options: ReadNameOptions = {}): F
     .join('')
     .trim()
     .replace(/\s+/g, ' ');
+  let doubledBound = 1;
   for (let once = dropDoubledVowel(chars); once; once = dropDoubledVowel(chars)) {
-    chars = once;
+    chars = once.chars;
+    doubledBound = Math.min(doubledBound, once.dropped.confidence);
     issues.push(issue('idcard/name-vowel-doubled', 'warning', 'a vowel read twice with two tones was read once', PATH));
   }
   const mrzName = options.mrzName?.normalize('NFC').toUpperCase().replace(/</g, ' ').trim().replace(/\s+/g, ' ');
@@ -299,7 +306,7 @@ export function readName(line: RecognizedLine, options: ReadNameOptions = {}): F
     issues.push(issue('idcard/name-unreadable', 'error', 'no letters were read in the name', PATH));
     return { value: undefined, text, confidence: 0, issues };
   }
-  let confidence = spanConfidence(chars);
+  let confidence = Math.min(spanConfidence(chars), doubledBound);
   const mrzWords = mrzName?.split(' ');
   const out: string[] = [];
   let fromMrz = false;
