@@ -8,6 +8,12 @@ import { type RectifiedCard, rectifyCard, rotate180 } from './rectify.js';
  * edges (tuning halves of seeds 2 and 3, seeds 8 and 9, level 2; session 13).
  */
 export const LAYOUT_GAIN = 0.05;
+/**
+ * A candidate replaces the edges' outline only when its card looks clearly like a card: right
+ * outlines score 0.38–0.75 on the tuning data (seeds 2, 8–12, level 2), and an unknown card's
+ * outline moved onto a line of its print scored 0.29 as another card type (session 14).
+ */
+export const REPLACE_MIN = 0.35;
 /** Below this layout score of the edges' outline, its runners-up are tried (at or above it none won on the tuning data). */
 export const ALTERNATIVES_BELOW = 0.6;
 /**
@@ -28,6 +34,15 @@ export interface ClassifiedOutline {
   rank: number;
 }
 
+/** Moved-side outlines classified in full after the half-size look at each (`shiftedOutlines` offers up to 9: two per side and the outermost). */
+export const SHIFTED_IN_FULL = 2;
+
+/** The layout score of an outline's card warped at half size (a quarter of the pixels). */
+function glance(img: RasterImage, quad: Quad): number {
+  const small = rectifyCard(img, quad, false, 0.5).image;
+  return classifyCard(small, rotate180(small)).score;
+}
+
 function classified(img: RasterImage, quad: Quad, rank: number): ClassifiedOutline {
   const rect = rectifyCard(img, quad);
   const turnedImage = rotate180(rect.image);
@@ -40,9 +55,11 @@ function classified(img: RasterImage, quad: Quad, rank: number): ClassifiedOutli
  * of the print, and one that took a sheet of paper's edge for a side adds a blank strip, so either
  * moves every printed box away from where the layout puts it. Runners-up are looked at when the
  * first outline scores below {@link ALTERNATIVES_BELOW}, outlines with one side moved when the
- * best so far scores below {@link SHIFT_BELOW}; one replaces the first outline only when its
- * layout score is higher by at least {@link LAYOUT_GAIN}. Most photos pay for nothing more; each
- * outline looked at costs a warp and a classification (about 50 ms of CPU).
+ * best so far scores below {@link SHIFT_BELOW} (up to two per side and the outermost: each looked
+ * at on a half-size warp, the {@link SHIFTED_IN_FULL} best classified in full); one replaces the
+ * first outline only when its layout score is higher by at least {@link LAYOUT_GAIN} and at least
+ * {@link REPLACE_MIN}. Most photos pay for nothing more; each outline classified in full costs a
+ * warp and a classification (about 50 ms of CPU), a half-size look about a quarter of that.
  *
  * @param img - The photo.
  * @param quad - The outline the edges chose.
@@ -59,10 +76,17 @@ export function chooseOutlineByLayout(
   const tryAll = (qs: readonly Quad[], rank0: number) => {
     for (const [i, q] of qs.entries()) {
       const c = classified(img, q, rank0 + i);
-      if (c.cls.score >= first + LAYOUT_GAIN && c.cls.score > best.cls.score) best = c;
+      if (c.cls.score >= Math.max(first + LAYOUT_GAIN, REPLACE_MIN) && c.cls.score > best.cls.score) best = c;
     }
   };
   if (first < ALTERNATIVES_BELOW) tryAll(alternatives, 1);
-  if (shift && best.cls.score < SHIFT_BELOW) tryAll(shiftedOutlines(img, best.quad), 1 + alternatives.length);
+  if (shift && best.cls.score < SHIFT_BELOW) {
+    // many moved sides: a look at each on a half-size warp, the most card-like few warped in full
+    const moved = shiftedOutlines(img, best.quad)
+      .map((q, i) => ({ q, i, score: glance(img, q) }))
+      .sort((u, v) => v.score - u.score)
+      .slice(0, SHIFTED_IN_FULL);
+    for (const m of moved) tryAll([m.q], 1 + alternatives.length + m.i);
+  }
   return best;
 }

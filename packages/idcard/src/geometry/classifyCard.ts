@@ -1,7 +1,7 @@
 import type { RasterImage } from '@smart-citizen/image';
 import type { CardSide, CardType } from '../cardTypes.js';
 import type { CardLayout, MmBox } from '../layout/CardLayout.js';
-import { CANONICAL_PX_PER_MM } from '../layout/canonical.js';
+import { CANONICAL_PX_PER_MM, CANONICAL_WIDTH } from '../layout/canonical.js';
 import { allCardLayouts } from '../layout/layouts.js';
 
 const CELL_MM = 2;
@@ -81,13 +81,17 @@ export function inkMap(card: RasterImage): Float32Array {
         ? 0.299 * (data[i * ch] as number) + 0.587 * (data[i * ch + 1] as number) + 0.114 * (data[i * ch + 2] as number)
         : (data[i] as number);
   // Local background: the 80th percentile of each cell's 3×3 neighbourhood of cells.
-  const cellPx = CELL_MM * CANONICAL_PX_PER_MM;
+  // a card warped at another scale than the canonical one (a cheaper look at a candidate outline:
+  // `chooseOutlineByLayout`) keeps its 2 mm cells and about the same samples per cell
+  const cellPx = Math.round((CELL_MM * CANONICAL_PX_PER_MM * W) / CANONICAL_WIDTH);
+  const brightStep = Math.max(1, Math.round(cellPx / 8));
+  const inkStep = Math.max(1, Math.round(cellPx / 12));
   const bright = new Float32Array(GX * GY);
   for (let gy = 0; gy < GY; gy++) {
     for (let gx = 0; gx < GX; gx++) {
       const vals: number[] = [];
-      for (let y = gy * cellPx; y < (gy + 1) * cellPx && y < H; y += 3)
-        for (let x = gx * cellPx; x < (gx + 1) * cellPx && x < W; x += 3) vals.push(grey[y * W + x] as number);
+      for (let y = gy * cellPx; y < (gy + 1) * cellPx && y < H; y += brightStep)
+        for (let x = gx * cellPx; x < (gx + 1) * cellPx && x < W; x += brightStep) vals.push(grey[y * W + x] as number);
       vals.sort((a, b) => a - b);
       bright[gy * GX + gx] = vals[Math.floor(vals.length * 0.9)] ?? 255;
     }
@@ -104,8 +108,8 @@ export function inkMap(card: RasterImage): Float32Array {
           );
       let ink = 0;
       let n = 0;
-      for (let y = gy * cellPx; y < (gy + 1) * cellPx && y < H; y += 2) {
-        for (let x = gx * cellPx; x < (gx + 1) * cellPx && x < W; x += 2) {
+      for (let y = gy * cellPx; y < (gy + 1) * cellPx && y < H; y += inkStep) {
+        for (let x = gx * cellPx; x < (gx + 1) * cellPx && x < W; x += inkStep) {
           n++;
           if ((grey[y * W + x] as number) < bg * 0.72) ink++;
         }
@@ -173,7 +177,7 @@ function paperChroma(card: RasterImage): [number, number] {
  * (2 mm cells) is correlated with where each layout prints text, pictures and codes, for the
  * card as warped and turned by 180°; the paper's colour separates layouts that print alike.
  *
- * @param card - Rectified card (canonical size).
+ * @param card - Rectified card (canonical size, or the same frame at another scale: the 2 mm cells follow its width).
  * @param turnedCard - The same turned by 180°.
  */
 export function classifyCard(card: RasterImage, turnedCard: RasterImage): CardClassification {

@@ -128,3 +128,39 @@ describe('findCardQuad', () => {
     expect(Math.min(...moved.map((q) => worstCorner(q, card)))).toBeLessThan(5);
   });
 });
+
+/**
+ * A pale card on a green table with a dark box printed 4 mm inside its left edge, the upper 30 %
+ * of that edge over a sheet of paper of the card's colour, and a grey band on the table further
+ * out along the lower 55 % of the side: moving the outline's left side (taken along the box's
+ * inner border) meets the box's outer border (supported all along), the card's own edge (70 %) and
+ * the band (55 %, the outermost). Session 13's moves offered the strongest and the outermost.
+ */
+function cardWithBoxAndBand(): { img: RasterImage; card: Quad } {
+  const card = points([
+    [300, 200],
+    [1180, 200],
+    [1180, 760],
+    [300, 760],
+  ]) as Quad;
+  const img = paint((x, y) => {
+    if (x >= 300 && x < 1180 && y >= 200 && y < 760) {
+      if (x >= 342 && x < 420 && y >= 250 && y < 710) return [50, 50, 60];
+      return [222, 226, 232];
+    }
+    if (x >= 100 && x < 300 && y >= 150 && y < 368) return [221, 225, 231];
+    if (x >= 230 && x < 250 && y >= 450 && y < 800) return [140, 140, 140];
+    return [62, 118, 52];
+  });
+  return { img, card };
+}
+
+describe('shiftedOutlines', () => {
+  it("offers the card's own edge when a printed box's border is stronger and a table edge lies further out", () => {
+    const { img, card } = cardWithBoxAndBand();
+    // the outline's left side along the box's inner border, 120 px (11.7 mm) inside the card
+    const cut: Quad = [{ x: 420, y: 200 }, card[1], card[2], { x: 420, y: 760 }];
+    const moved = shiftedOutlines(img, cut);
+    expect(Math.min(...moved.map((q) => worstCorner(q, card)))).toBeLessThan(5);
+  });
+});

@@ -232,8 +232,13 @@ const ALTERNATIVE_MIN_SCORE = 0.7;
 /** How far a side is moved (share of the adjacent sides, in and out), and the edge support its new place needs. */
 const SHIFT_REACH = 0.25;
 const SHIFT_MIN_SUPPORT = 0.5;
-/** Shifted outlines handed on (each costs the caller a warp and a classification). */
-const MAX_SHIFTED = 3;
+/**
+ * Moved sides handed on per side: the best supported distinct edges across the card (session 14;
+ * each costs the caller a half-size look, the best few a full warp and classification).
+ */
+const PEAKS_PER_SIDE = 2;
+/** The moves are looked at every this many work pixels, then every pixel around each edge found. */
+const SHIFT_STEP = 4;
 /** Outermost-edge outlines handed on besides them (session 13, CCCD 2016 fronts: a side along a text line). */
 const MAX_OUTERMOST = 1;
 /** How far the two ends of an outermost side may move apart (share of the adjacent sides: level-2 perspective is ≤ 3 %). */
@@ -369,19 +374,23 @@ function quadDistance(a: Quad, b: Quad): number {
 }
 
 /**
- * For each side, the segment with the most edge support (edge strength above a low threshold)
- * whose ends slide along the two adjacent sides, up to {@link SHIFT_REACH} of their length in or
- * out, at least 4 px from where the side is: an edge the Hough votes missed (a card's edge over
- * paper of nearly its colour) or one they ranked too low. And, where it is another segment, the
- * **outermost** one with enough support: a card's own edge lies beyond every line printed on it,
- * so where a side was taken along a text line and the card's edge over a pale sheet is faint, the
- * strongest segment nearby is the next text line while the card's edge is the last one out.
+ * For each side, the segments whose ends slide along the two adjacent sides, up to
+ * {@link SHIFT_REACH} of their length in or out, that are distinct edges: local maxima of edge
+ * support (edge strength above a low threshold) over the two ends' moves, other than the side's
+ * own edge — the {@link PEAKS_PER_SIDE} best supported of them (session 14; session 13 offered only
+ * the strongest, and the strongest edge near a side through the card is often a printed box's
+ * other border or the next text line, while the card's own edge, over a sheet of nearly its colour
+ * for part of its length, comes second). These are edges the Hough votes missed or ranked too low.
+ * And, where it is another segment, the **outermost** one with enough support: a card's own edge
+ * lies beyond every line printed on it, so where a side was taken along a text line and the card's
+ * edge over a pale sheet is faint, the card's edge is the last one out.
  */
 function shiftedSides(q: Quad, mag: Float32Array, ang: Float32Array, w: number, h: number, threshold: number): Quad[] {
   type Slid = { quad: Quad; support: number; i: number; j: number };
-  const strongest: Slid[] = [];
+  const peaks: Slid[] = [];
   const outermost: Slid[] = [];
   for (let s = 0; s < 4; s++) {
+    const sidePeaks: Slid[] = [];
     const a = q[s] as Point;
     const b = q[(s + 1) % 4] as Point;
     const d = q[(s + 3) % 4] as Point;
@@ -407,40 +416,54 @@ function shiftedSides(q: Quad, mag: Float32Array, ang: Float32Array, w: number, 
       [t.quad[s] as Point, t.quad[(s + 1) % 4] as Point].every(
         (p) => p.x >= 4 && p.y >= 4 && p.x < w - 4 && p.y < h - 4,
       );
-    const ra = Math.round(SHIFT_REACH * la);
-    const rb = Math.round(SHIFT_REACH * lb);
+    const ka = Math.round((SHIFT_REACH * la) / SHIFT_STEP);
+    const kb = Math.round((SHIFT_REACH * lb) / SHIFT_STEP);
     const tilt = Math.max(8, OUTERMOST_TILT * Math.min(la, lb));
-    // every 4 px (the support looks 2 px either side of a line), then every pixel around the best
-    let best: Slid | undefined;
+    // every SHIFT_STEP px (the support looks 2 px either side of a line), the side where it is included
+    const nb = 2 * kb + 1;
+    const grid: Slid[] = [];
+    for (let u = -ka; u <= ka; u++) for (let v = -kb; v <= kb; v++) grid.push(slid(u * SHIFT_STEP, v * SHIFT_STEP));
+    const cell = (u: number, v: number) =>
+      u < -ka || u > ka || v < -kb || v > kb ? undefined : grid[(u + ka) * nb + v + kb];
     let out: Slid | undefined;
-    for (let i = -ra; i <= ra; i += 4)
-      for (let j = -rb; j <= rb; j += 4) {
-        if (!far(i, j)) continue;
-        const t = slid(i, j);
-        if (!best || t.support > best.support) best = t;
+    for (let u = -ka; u <= ka; u++)
+      for (let v = -kb; v <= kb; v++) {
+        const t = cell(u, v) as Slid;
+        if (u === 0 && v === 0) continue;
         // outermost, and about parallel: a printed line runs along the card's edge (a segment tilted
         // across the edge catches the strong part of it and is not it)
         if (
-          i <= -OUTERMOST_MIN_PX &&
-          j <= -OUTERMOST_MIN_PX &&
-          Math.abs(i - j) <= tilt &&
+          t.i <= -OUTERMOST_MIN_PX &&
+          t.j <= -OUTERMOST_MIN_PX &&
+          Math.abs(t.i - t.j) <= tilt &&
           t.support >= SHIFT_MIN_SUPPORT &&
           clearOfBorder(t) &&
-          (!out || i + j < out.i + out.j || (i + j === out.i + out.j && t.support > out.support))
+          (!out || t.i + t.j < out.i + out.j || (t.i + t.j === out.i + out.j && t.support > out.support))
         )
           out = t;
+        // a distinct edge: a local maximum of support over the moves, not the side's own edge (at 0, 0)
+        if (t.support < SHIFT_MIN_SUPPORT || (Math.abs(u) <= 1 && Math.abs(v) <= 1)) continue;
+        let isPeak = true;
+        for (let du = -1; du <= 1 && isPeak; du++)
+          for (let dv = -1; dv <= 1 && isPeak; dv++) {
+            const o = (du || dv) && cell(u + du, v + dv);
+            if (o && (o.support > t.support || (o.support === t.support && (du < 0 || (du === 0 && dv < 0)))))
+              isPeak = false;
+          }
+        if (!isPeak) continue;
+        // then every pixel around it
+        let best = t;
+        for (let i = t.i - 3; i <= t.i + 3; i++)
+          for (let j = t.j - 3; j <= t.j + 3; j++) {
+            if (!far(i, j)) continue;
+            const f = slid(i, j);
+            if (f.support > best.support) best = f;
+          }
+        if (far(best.i, best.j) && isConvex(best.quad)) sidePeaks.push(best);
       }
-    if (best) {
-      const coarse = best;
-      for (let i = coarse.i - 3; i <= coarse.i + 3; i++)
-        for (let j = coarse.j - 3; j <= coarse.j + 3; j++) {
-          if (!far(i, j)) continue;
-          const t = slid(i, j);
-          if (t.support > (best as Slid).support) best = t;
-        }
-      if (best.support >= SHIFT_MIN_SUPPORT && isConvex(best.quad)) strongest.push(best);
-    }
-    if (out && best && Math.abs(out.i - best.i) + Math.abs(out.j - best.j) > 8) {
+    const kept = sidePeaks.sort((u, v) => v.support - u.support).slice(0, PEAKS_PER_SIDE);
+    peaks.push(...kept);
+    if (out && !kept.some((p) => Math.abs(out.i - p.i) + Math.abs(out.j - p.j) <= 8)) {
       // the outermost step still within 2 px of the edge: the middle of the best supported spots just inside it
       const around: Slid[] = [];
       for (let i = out.i - 3; i <= Math.min(0, out.i + 8); i++)
@@ -456,9 +479,7 @@ function shiftedSides(q: Quad, mag: Float32Array, ang: Float32Array, w: number, 
     }
   }
   const bySupport = (u: Slid, v: Slid) => v.support - u.support;
-  return [...strongest.sort(bySupport).slice(0, MAX_SHIFTED), ...outermost.sort(bySupport).slice(0, MAX_OUTERMOST)].map(
-    (o) => o.quad,
-  );
+  return [...peaks.sort(bySupport), ...outermost.sort(bySupport).slice(0, MAX_OUTERMOST)].map((o) => o.quad);
 }
 
 /** Order corners clockwise from the top-left, long side first (so the card maps to landscape). */

@@ -36,7 +36,56 @@ async function photographed(type: 'cccd-2021' | 'cmnd-9', seed: number) {
 const worstCornerMm = (a: Quad, b: Quad, mmPerPx: number) =>
   Math.max(...a.map((p, i) => Math.hypot(p.x - (b[i]?.x ?? 0), p.y - (b[i]?.y ?? 0)) * mmPerPx));
 
+/**
+ * A CMND 9 back pasted square-on on a dark table, the 8 mm between its top edge and its print
+ * boxes in shade (not plain card by colour, its captions still ink), and a sheet of the card's own colour on the table along the
+ * top edge: moving the top side out 8 mm onto the box's place in the layout finds "plain card"
+ * there by chance (the sheet), so the margin tests alone would move a right outline.
+ */
+async function backUnderSheet(): Promise<{ img: RasterImage; card: Quad }> {
+  const { card } = await generateCardSide('cmnd-9', 'back', data, createRng(4));
+  const src = card.image;
+  const [x0, y0] = [140, 260];
+  const width = 1280;
+  const height = 960;
+  const out = new Uint8Array(width * height * 3);
+  const margin = Math.round(7.6 * CANONICAL_PX_PER_MM);
+  const sheet = cardLayout('cmnd-9', 'back').background;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const onSheet = y >= y0 - 200 && y < y0 && x >= x0 - 40 && x < x0 + src.width + 40;
+      out.set(onSheet ? sheet : [40, 44, 48], (y * width + x) * 3);
+    }
+  for (let y = 0; y < src.height; y++)
+    for (let x = 0; x < src.width; x++) {
+      const k = (y * src.width + x) * src.channels;
+      const shade = y < margin ? 0.75 : 1;
+      out.set(
+        [0, 1, 2].map((c) => Math.round((src.data[k + c] as number) * shade)),
+        ((y + y0) * width + x + x0) * 3,
+      );
+    }
+  const [r, b] = [x0 + src.width, y0 + src.height];
+  return {
+    img: { width, height, channels: 3, data: out },
+    card: [
+      { x: x0, y: y0 },
+      { x: r, y: y0 },
+      { x: r, y: b },
+      { x: x0, y: b },
+    ],
+  };
+}
+
 describe('registerToLayout', () => {
+  it('does not move a right side out when the moved card would look less like its layout', async () => {
+    const { img, card } = await backUnderSheet();
+    const r = rectifyCard(img, card);
+    const reg = registerToLayout(img, card, r.image, r.toPhoto, cardLayout('cmnd-9', 'back'));
+    expect(reg.moved).toBeUndefined();
+    expect(reg.quad).toBe(card);
+  });
+
   it("moves a left side that lies on the portrait's border back out to the card's edge", async () => {
     for (const seed of [3, 5, 7]) {
       const { img, quad, mmPerPx } = await photographed('cccd-2021', seed);
