@@ -22,4 +22,17 @@ describe('classifyCard', () => {
       expect(Math.abs(a.score - b.score)).toBeLessThan(0.08);
     }
   });
+
+  it('names the runner-up layout, another type or side, with its whole-card score', async () => {
+    const data = await loadGeneratorData(undefined);
+    const { card } = await generateCardSide('cccd-2016', 'front', data, createRng(13));
+    const full: RasterImage = card.image.channels === 3 ? card.image : toRgb(card.image);
+    const cls = classifyCard(full, rotate180(full));
+    expect([cls.type, cls.side]).toEqual(['cccd-2016', 'front']);
+    const ru = cls.runnerUp;
+    expect(ru).toBeDefined();
+    expect(ru && `${ru.type}/${ru.side}`).not.toBe('cccd-2016/front');
+    expect(ru?.score).toBeGreaterThan(-1);
+    expect(ru?.score).toBeLessThan(cls.score + 0.12);
+  });
 });

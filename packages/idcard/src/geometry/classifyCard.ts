@@ -33,6 +33,8 @@ export interface CardClassification {
   score: number;
   /** Best score minus the best score of another type/side. */
   margin: number;
+  /** The best layout of another type/side (its whole-card score), when there is one. */
+  runnerUp?: { type: CardType; side: CardSide; turned: boolean; score: number };
 }
 
 /** Where a layout expects ink (text, pictures, codes) on a {@link GX}×{@link GY} grid of 2 mm cells. */
@@ -172,6 +174,13 @@ function paperChroma(card: RasterImage): [number, number] {
   return [r / s, b / s];
 }
 
+const runnerUp = (c: CardClassification): NonNullable<CardClassification['runnerUp']> => ({
+  type: c.type,
+  side: c.side,
+  turned: c.turned,
+  score: c.score,
+});
+
 /**
  * Which card type and side a rectified card is, and whether it is upside down: the ink map
  * (2 mm cells) is correlated with where each layout prints text, pictures and codes, for the
@@ -211,8 +220,8 @@ export function classifyCard(card: RasterImage, turnedCard: RasterImage): CardCl
     const cb = correlation(best.ink, eb, mask);
     if (cb > ca) [best, other] = [other, best];
     const { layout: _l, ink: _i, ...b } = best;
-    return { ...b, margin: Math.abs(ca - cb) * DISCRIMINATE_MARGIN_SCALE };
+    return { ...b, margin: Math.abs(ca - cb) * DISCRIMINATE_MARGIN_SCALE, runnerUp: runnerUp(other) };
   }
   const { layout: _l, ink: _i, ...b } = best;
-  return { ...b, margin: best.score - (other?.score ?? -1) };
+  return { ...b, margin: best.score - (other?.score ?? -1), ...(other ? { runnerUp: runnerUp(other) } : {}) };
 }
