@@ -38,7 +38,7 @@ import type { RecognizedChar, RecognizedLine } from './ocr/ctcDecode.js';
 import { createLineRecognizer, type LineRecognizerOptions } from './ocr/createLineRecognizer.js';
 import { findMrzLines } from './ocr/findMrzLines.js';
 import { repairMrzFromAlternatives } from './ocr/mrzAlternatives.js';
-import { type MrzReading, mrzFromLines } from './ocr/readMrz.js';
+import { betterMrzReading, type MrzReading, mrzFromLines } from './ocr/readMrz.js';
 import type { ReadCardQrOptions, ReadCardQrResult } from '@smart-citizen/qr';
 
 /** A card photo: encoded bytes (JPEG, PNG, WebP, BMP) or decoded pixels. */
@@ -220,9 +220,6 @@ interface CardSources {
   /** The print of each side as read for an MRZ repair (no MRZ, no fusion yet), for #finish to reuse. */
   printedPass: ReadonlyMap<RawSide, PrintedFields>;
 }
-
-/** How many of a reading's MRZ check digits hold (−1: not parsed as TD1). */
-const validChecks = (r: MrzReading): number => (r.mrz ? r.mrz.checks.filter((c) => c.valid).length : -1);
 
 /** The values of a QR payload for the fields the MRZ repeats. */
 function qrMrzFields(qr: CitizenIdentity): PrintedMrzFields {
@@ -867,7 +864,7 @@ export class IdCardReader {
    * The MRZ from the layout's three line boxes; when a check digit fails there (a card outline a
    * few millimetres off skews the rectified card, so each box cuts across two printed lines), the
    * lines are looked for in the MRZ zone ({@link findMrzLines}) and read again. The second reading
-   * is kept only when more of its check digits hold.
+   * is kept when it is valid and the first is not, or when more of its check digits hold.
    */
   async #mrzFromZone(
     card: RasterImage,
@@ -885,7 +882,7 @@ export class IdCardReader {
       await Promise.all(found.lines.map(async (l) => asLine(await rec.recognize(l, { field: 'mrz' })))),
       opts,
     );
-    return validChecks(again) > validChecks(first) ? again : first;
+    return betterMrzReading(first, again);
   }
 
   /** Close the recogniser (the one given, or the one the reader created for `'builtin'`); idempotent. */

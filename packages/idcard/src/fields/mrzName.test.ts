@@ -69,6 +69,27 @@ describe('settleMrzName', () => {
     expect(settleMrzName(bad, { qrName: 'Tôn Nữ Bích Hạnh' }, lexicon, { today }).mrz.lines[2]).toBe(zone.lines[2]);
   });
 
+  it("gives a word the letter the OCR dropped or takes the one it inserted, from the QR's name", () => {
+    const zone = parseMrz([right[0], right[1], 'NGUYEN<<BICH<TY'.padEnd(30, '<')], { today });
+    const dropped = parseMrz([right[0], right[1], 'NGUYEN<<BICH<T'.padEnd(30, '<')], { today });
+    const s = settleMrzName(dropped, { qrName: 'Nguyễn Bích Tỵ' }, lexicon, { today });
+    expect(s.from).toBe('qr');
+    expect(s.mrz.lines[2]).toBe(zone.lines[2]);
+    expect(s.uncertain).toBe(false);
+    const inserted = parseMrz([right[0], right[1], 'NGUYEN<<CHI<NIAM'.padEnd(30, '<')], { today });
+    expect(settleMrzName(inserted, { qrName: 'Nguyễn Chí Nam' }, lexicon, { today }).mrz.lines[2]).toBe(
+      'NGUYEN<<CHI<NAM'.padEnd(30, '<'),
+    );
+    // the line's own split is kept: a two-word family name before the << stays so
+    const split = parseMrz([right[0], right[1], 'TON<NU<<BICH<HAH'.padEnd(30, '<')], { today });
+    expect(settleMrzName(split, { qrName: 'Tôn Nữ Bích Hạnh' }, lexicon, { today }).mrz.lines[2]).toBe(
+      'TON<NU<<BICH<HANH'.padEnd(30, '<'),
+    );
+    // but not three edits, nor a word more or less
+    expect(settleMrzName(dropped, { qrName: 'Nguyễn Bích Tường' }, lexicon, { today }).uncertain).toBe(true);
+    expect(settleMrzName(dropped, { qrName: 'Nguyễn Bích' }, lexicon, { today }).uncertain).toBe(true);
+  });
+
   it('does not rewrite a name line into another name: a QR name far from it leaves it uncertain', () => {
     const s = settleMrzName(misread, { qrName: 'Nguyễn Văn Hùng' }, lexicon, { today });
     expect(s.from).toBeUndefined();

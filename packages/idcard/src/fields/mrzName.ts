@@ -2,6 +2,7 @@ import {
   foldDiacritics,
   type Issue,
   issue,
+  levenshtein,
   type ParsedMrz,
   type ParseMrzOptions,
   safeParseMrz,
@@ -57,7 +58,9 @@ function lineWords(line: string): { word: string; at: number }[] {
  * primary and secondary identifier (a two-word family name sits before the `<<`); a line whose
  * words spell a source's name is settled. A rewrite only replaces letters in place — the same
  * words of the same lengths, at most {@link MAX_NAME_LETTER_REPAIRS} letters in all — and keeps
- * the line's fillers. The QR's name rewrites the line so. The print's only where each MRZ word
+ * the line's fillers. The QR's name rewrites the line so, and may also give a word a letter the
+ * OCR dropped or take one it inserted (the same words, at most that many edits, the fillers read
+ * between words kept). The print's only where each MRZ word
  * it changes spells no known name while the print's does, and the OCR doubted each MRZ letter
  * changed (below {@link DOUBTFUL_CHAR}): the evidence that the MRZ, not the print, was misread
  * (the name list is an open set: an unknown word alone is no proof). A QR name the line cannot
@@ -109,6 +112,31 @@ export function settleMrzName(
       ? { line: out.join(''), changed }
       : undefined;
   };
+  /**
+   * The line with the source's words put in place of its words', each keeping where it starts
+   * after the words before it and the fillers read between them, when a word gained or lost a
+   * letter (a letter dropped or inserted by the OCR); at most {@link MAX_NAME_LETTER_REPAIRS}
+   * letter edits in all, and the name must still fit the line.
+   */
+  const shifted = (name: string[]): string | undefined => {
+    if (name.length !== words.length || words.length === 0) return undefined;
+    const edits = words.reduce(
+      (n, w, i) =>
+        n +
+        levenshtein(
+          [...w.word].map((c) => c.charCodeAt(0)),
+          [...(name[i] ?? '')].map((c) => c.charCodeAt(0)),
+        ),
+      0,
+    );
+    if (edits === 0 || edits > MAX_NAME_LETTER_REPAIRS) return undefined;
+    let out = read.slice(0, words[0]?.at ?? 0);
+    words.forEach((w, i) => {
+      const next = words[i + 1];
+      out += `${name[i]}${next ? read.slice(w.at + w.word.length, next.at) : ''}`;
+    });
+    return out.length <= 30 ? out.padEnd(30, '<') : undefined;
+  };
   const rewrite = (line: string, from: 'qr' | 'print'): SettledMrzName | undefined => {
     const p = safeParseMrz([mrz.lines[0], mrz.lines[1], line], options);
     if (!p.ok || p.value.valid !== mrz.valid) return undefined;
@@ -136,8 +164,8 @@ export function settleMrzName(
   const qr = evidence.qrName ? mrzNameLetters(evidence.qrName).split(' ').filter(Boolean) : [];
   if (qr.length) {
     if (spells(qr)) return settled;
-    const put = inPlace(qr);
-    const done = put && rewrite(put.line, 'qr');
+    const put = inPlace(qr)?.line ?? shifted(qr);
+    const done = put && rewrite(put, 'qr');
     return done || uncertain("the MRZ name line and the QR code's name differ");
   }
   const printed = evidence.printedName ? mrzNameLetters(evidence.printedName).split(' ').filter(Boolean) : [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lineOf } from '../../test/fixtures/recognizedLine.js';
-import { mrzFromLines } from './readMrz.js';
+import { betterMrzReading, mrzFromLines } from './readMrz.js';
 
 const today = new Date(Date.UTC(2026, 11, 6));
 const issue1 = ['IDVNM0930470641001093047064<<2', '9301054M3301052VNM<<<<<<<<<<<8', 'UNG<<HOANG<HIEP<<<<<<<<<<<<<<<'];
@@ -56,5 +56,35 @@ describe('mrzFromLines', () => {
     expect(r.confidence).toBeLessThanOrEqual(0.3);
     expect(r.issues.map((i) => i.code)).toContain('idcard/mrz-invalid');
     expect(mrzFromLines([lineOf('hello')], { today }).mrz).toBeUndefined();
+  });
+});
+
+describe('betterMrzReading', () => {
+  const read = (lines: readonly string[]) =>
+    mrzFromLines(
+      lines.map((l) => lineOf(l, 0.95)),
+      { today },
+    );
+
+  it('keeps a valid second reading over a first whose checks all hold but whose line has a stray character', () => {
+    // a mark past the card's edge read as a 31st character: the line is cut back, every check holds, yet it is invalid
+    const first = read([`${issue1[0]}P`, issue1[1] as string, issue1[2] as string]);
+    const again = read(issue1);
+    expect(first.mrz?.valid).toBe(false);
+    expect(first.mrz?.checks.every((c) => c.valid)).toBe(true);
+    expect(again.mrz?.valid).toBe(true);
+    expect(betterMrzReading(first, again)).toBe(again);
+    expect(betterMrzReading(again, first)).toBe(again);
+  });
+
+  it('otherwise keeps the reading with more check digits holding, the first on a tie', () => {
+    const oneWrong = read([issue1[0] as string, '9301054M3301053VNM<<<<<<<<<<<8', issue1[2] as string]);
+    const twoWrong = read(['IDVNM0930470641001093047064<<3', '9301054M3301053VNM<<<<<<<<<<<8', issue1[2] as string]);
+    expect(oneWrong.mrz?.valid).toBe(false);
+    expect(betterMrzReading(twoWrong, oneWrong)).toBe(oneWrong);
+    expect(betterMrzReading(oneWrong, twoWrong)).toBe(oneWrong);
+    expect(
+      betterMrzReading(oneWrong, read([issue1[0] as string, '9301054M3301053VNM<<<<<<<<<<<8', issue1[2] as string])),
+    ).toBe(oneWrong);
   });
 });

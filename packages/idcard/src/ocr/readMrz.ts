@@ -115,6 +115,21 @@ export function mrzFromLines(lines: readonly RecognizedLine[], options: ParseMrz
   return { ocr, mrz, fieldConfidence, confidence, issues };
 }
 
+/** How many of a reading's MRZ check digits hold (−1: not parsed as TD1). */
+const validChecks = (r: MrzReading): number => (r.mrz ? r.mrz.checks.filter((c) => c.valid).length : -1);
+
+/**
+ * Of two readings of one zone (the layout's line boxes first, then the lines found again in the
+ * zone), the second is kept when it is fully valid and the first is not — every check digit can
+ * hold in a zone a line-length error still spoils (a stray mark read after a line's 30 characters)
+ * — or when more of its check digits hold; otherwise the first.
+ */
+export function betterMrzReading(first: MrzReading, again: MrzReading): MrzReading {
+  const valid = (r: MrzReading) => r.mrz?.valid === true;
+  if (valid(again) !== valid(first)) return valid(again) ? again : first;
+  return validChecks(again) > validChecks(first) ? again : first;
+}
+
 /** OCR the three MRZ line crops (top to bottom) with the OCR-B alphabet, then {@link mrzFromLines}. */
 export async function readMrz(
   recognizer: LineRecognizer,
