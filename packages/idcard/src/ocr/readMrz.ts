@@ -123,6 +123,8 @@ const validChecks = (r: MrzReading): number => (r.mrz ? r.mrz.checks.filter((c) 
  * zone), the second is kept when it is fully valid and the first is not — every check digit can
  * hold in a zone a line-length error still spoils (a stray mark read after a line's 30 characters)
  * — or when more of its check digits hold; otherwise the first.
+ *
+ * @internal
  */
 export function betterMrzReading(first: MrzReading, again: MrzReading): MrzReading {
   const valid = (r: MrzReading) => r.mrz?.valid === true;
