@@ -609,18 +609,23 @@ export class IdCardReader {
     // the reading done for the MRZ repair is this one when the MRZ stays unrepaired (an invalid MRZ
     // is not cross-checked) and no other side's fields could change it (they help an ID number only)
     const reuse = pass && !sources.mrzRepaired && (!otherSide || !raw.lines.some((l) => l.format === 'id-number'));
-    const { fields, issues } = reuse
-      ? fuseReading(pass, sources.confirmed)
-      : readCardFields(raw.lines, {
-          ...(await this.#fieldOptions(raw, r.documentType)),
-          mrz: sources.mrz,
-          otherSide,
-          confirmed: sources.confirmed,
-        });
-    for (const f of raw.glare) {
-      const v = fields[f];
-      if (v) v.underGlare = true;
-    }
+    const { fields, issues } = !this.#recognizer
+      ? // no print was read: the fields the card's codes vouch for
+        fieldsFromSources(cardLayout(r.documentType, r.side), sources, 'no line recogniser')
+      : reuse
+        ? fuseReading(pass, sources.confirmed)
+        : readCardFields(raw.lines, {
+            ...(await this.#fieldOptions(raw, r.documentType)),
+            mrz: sources.mrz,
+            otherSide,
+            confirmed: sources.confirmed,
+          });
+    // glare marks what was read from the print
+    if (this.#recognizer)
+      for (const f of raw.glare) {
+        const v = fields[f];
+        if (v) v.underGlare = true;
+      }
     if (raw.mrz) {
       if (sources.mrzRepaired && sources.mrz) {
         // the issues of the MRZ as read describe check digits that hold now (all its issues stand when
@@ -641,12 +646,6 @@ export class IdCardReader {
       r.mrzConfidence = Math.min(r.mrzConfidence, MRZ_NAME_UNCERTAIN_CONFIDENCE);
     r.fields = fields;
     r.issues.push(...issues);
-    if (!this.#recognizer) {
-      // no print was read: the fields the card's codes vouch for
-      const fromCodes = fieldsFromSources(cardLayout(r.documentType, r.side), sources, 'no line recogniser');
-      r.fields = fromCodes.fields;
-      r.issues.push(...fromCodes.issues);
-    }
     if (raw.barcode) {
       r.barcode = raw.barcode;
       // the CCCD 2016 back prints no number: the front's, when read with it
