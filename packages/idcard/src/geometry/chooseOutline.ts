@@ -1,5 +1,5 @@
 import type { RasterImage } from '@smart-citizen/image';
-import { type CardClassification, classifyCard } from './classifyCard.js';
+import { type CardClassification, classifyCard, layoutScore } from './classifyCard.js';
 import { type Quad, shiftedOutlines } from './findCardQuad.js';
 import { type RectifiedCard, rectifyCard, rotate180 } from './rectify.js';
 
@@ -39,8 +39,7 @@ export const SHIFTED_IN_FULL = 2;
 
 /** The layout score of an outline's card warped at half size (a quarter of the pixels). */
 function glance(img: RasterImage, quad: Quad): number {
-  const small = rectifyCard(img, quad, false, 0.5).image;
-  return classifyCard(small, rotate180(small)).score;
+  return layoutScore(rectifyCard(img, quad, false, 0.5).image);
 }
 
 function classified(img: RasterImage, quad: Quad, rank: number): ClassifiedOutline {

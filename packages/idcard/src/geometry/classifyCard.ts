@@ -3,6 +3,7 @@ import type { CardSide, CardType } from '../cardTypes.js';
 import type { CardLayout, MmBox } from '../layout/CardLayout.js';
 import { CANONICAL_PX_PER_MM, CANONICAL_WIDTH } from '../layout/canonical.js';
 import { allCardLayouts } from '../layout/layouts.js';
+import { rotate180 } from './rectify.js';
 
 const CELL_MM = 2;
 /** Width of a printed character as a share of its line box height (measured on the generator's fonts). */
@@ -224,4 +225,12 @@ export function classifyCard(card: RasterImage, turnedCard: RasterImage): CardCl
   }
   const { layout: _l, ink: _i, ...b } = best;
   return { ...b, margin: best.score - (other?.score ?? -1), ...(other ? { runnerUp: runnerUp(other) } : {}) };
+}
+
+/**
+ * How much a warped card (at any scale) looks like its best layout, either way up: the score of
+ * {@link classifyCard} with the card turned by 180° as the other candidate.
+ */
+export function layoutScore(card: RasterImage): number {
+  return classifyCard(card, rotate180(card)).score;
 }

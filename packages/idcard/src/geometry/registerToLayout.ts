@@ -3,8 +3,8 @@ import { ID1_HEIGHT_MM, ID1_WIDTH_MM } from '../cardTypes.js';
 import type { CardLayout, MmBox } from '../layout/CardLayout.js';
 import { CANONICAL_HEIGHT, CANONICAL_PX_PER_MM, CANONICAL_WIDTH } from '../layout/canonical.js';
 import type { Quad } from './findCardQuad.js';
-import { rectifyCard, rotate180 } from './rectify.js';
-import { classifyCard } from './classifyCard.js';
+import { rectifyCard } from './rectify.js';
+import { layoutScore } from './classifyCard.js';
 
 /** Boxes nearer a card edge than this are taken as possible false edges. */
 const NEAR_EDGE_MM = 8;
@@ -175,8 +175,7 @@ export function registerToLayout(
   if (!best.h || !best.moved) return { quad, image: card, toPhoto };
   // the margin can be plain "card" by chance (a pale sheet just where the moved side puts it): a move
   // that makes the card look less like a card (its layout score lower) is no correction (session 14)
-  const looks = (c: RasterImage) => classifyCard(c, rotate180(c)).score;
-  if (looks(best.moved) < looks(now)) return { quad, image: card, toPhoto };
+  if (layoutScore(best.moved) < layoutScore(now)) return { quad, image: card, toPhoto };
   const r = rectifyCard(img, best.h.quad);
   return { quad: best.h.quad, image: r.image, toPhoto: r.toPhoto, moved: { edge: best.h.edge, mm: best.h.mm } };
 }
