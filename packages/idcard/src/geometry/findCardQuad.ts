@@ -577,8 +577,15 @@ function refine(grey: RasterImage, quad: Quad): Quad {
   return out as Quad;
 }
 
+type Edges = ReturnType<typeof computeEdges>;
+/**
+ * Each photo's edge map, kept while the photo is: `shiftedOutlines` looks again at the photo
+ * `findCardQuad` just looked at (read-only arrays; about 75 ms of CPU a map).
+ */
+const edgesOf = new WeakMap<RasterImage, Edges>();
+
 /** The work image's edges and the edge threshold (90th percentile of the gradient, at least 18). */
-function edges(img: RasterImage) {
+function computeEdges(img: RasterImage) {
   const { g, chroma, w, h, scale } = workImage(img);
   const { mag, ang } = sobel(g, w, h);
   const sortedMag = Float32Array.from(mag).sort();
@@ -586,12 +593,21 @@ function edges(img: RasterImage) {
   return { chroma, w, h, scale, mag, ang, threshold };
 }
 
+function edges(img: RasterImage): Edges {
+  let e = edgesOf.get(img);
+  if (!e) {
+    e = computeEdges(img);
+    edgesOf.set(img, e);
+  }
+  return e;
+}
+
 /**
  * A found outline with one side moved onto another edge across the card, at most one per side,
  * each refined like `findCardQuad`'s: the card's own edge where a printed box's border or a
  * sheet's edge was taken for it, or an edge the Hough votes ranked too low. For a caller that can
  * tell the card by its print (`chooseOutlineByLayout`, which asks only when the outline does not
- * look like a card: this costs a second edge map).
+ * look like a card; the photo's edge map is `findCardQuad`'s, kept for it).
  *
  * @internal
  */
