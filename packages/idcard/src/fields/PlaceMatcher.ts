@@ -289,8 +289,9 @@ export class PlaceMatcher {
       const w = best((parts[i - 1] as PlacePart).read, this.#oldWardsByProvince.get(p) ?? []);
       const ds = w ? [...(this.#districtsOfWard.get(`${p}|${w.name}`) ?? [])] : [];
       const d = ds[0];
-      if (w && ds.length === 1 && d !== undefined && similarity(here, d) >= DISTRICT_FROM_WARD_MIN) {
-        Object.assign(parts[i] as PlacePart, { unit: d, level: 'district', similarity: similarity(here, d) });
+      const sim = w && ds.length === 1 && d !== undefined ? similarity(here, d) : 0;
+      if (w && d !== undefined && sim >= DISTRICT_FROM_WARD_MIN) {
+        Object.assign(parts[i] as PlacePart, { unit: d, level: 'district', similarity: sim });
         Object.assign(parts[i - 1] as PlacePart, { unit: w.name, level: 'ward', similarity: w.similarity });
       }
     }
