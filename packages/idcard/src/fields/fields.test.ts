@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lineOf } from '../../test/fixtures/recognizedLine.js';
 import { LOW_CONFIDENCE, joinLines } from './FieldReading.js';
-import { createNameLexicon, fallbackNameLexicon, parseNameTsv } from './nameLexicon.js';
+import { createNameLexicon, fallbackNameLexicon, isVietnameseWord, parseNameTsv } from './nameLexicon.js';
 import { readDate } from './readDate.js';
 import { readIdNumber } from './readIdNumber.js';
 import { readName } from './readName.js';
@@ -130,6 +130,24 @@ describe('readName', () => {
     const lex = createNameLexicon({ family: parseNameTsv('name\tcount\nĐàm\t3\n'), middle: [], given: ['Hiệp'] });
     expect(lex.family.get('ĐÀM')).toBe(3);
     expect(fallbackNameLexicon().family.has('NGUYỄN')).toBe(true);
+  });
+
+  it('skips list words in the old VNI encoding or in UTF-8 read as Windows-1252', () => {
+    for (const w of ['Nguyễn', 'Huỳnh', 'Dương', 'Bùi', 'Đỗ', 'Khánh', 'Ngọc', 'Thuỷ', 'Quý', 'Hoà', 'Uyên']) {
+      expect(isVietnameseWord(w), w).toBe(true);
+    }
+    for (const w of ['Huøynh', 'Döông', 'Vieät', 'Ñoã', 'Chuùc', 'Khaùnh', 'Aùnh', 'BĂši', 'TáşĄ', 'Smith-Jones']) {
+      expect(isVietnameseWord(w), w).toBe(false);
+    }
+    const lex = createNameLexicon({
+      family: parseNameTsv('name\tcount\nHuỳnh\t9\nHuøynh\t3\n'),
+      middle: [],
+      given: [],
+    });
+    expect([...lex.family.keys()]).toEqual(['HUỲNH']);
+    for (const role of ['family', 'middle', 'given'] as const) {
+      for (const w of fallbackNameLexicon()[role].keys()) expect(isVietnameseWord(w), w).toBe(true);
+    }
   });
 
   it('joins wrapped lines with their confidences', () => {

@@ -8,7 +8,22 @@ export type NameLexicon = Readonly<Record<NameRole, ReadonlyMap<string, number>>
 
 const roles: readonly NameRole[] = ['family', 'middle', 'given'];
 
-/** Build a lexicon from lists of words, or of `[word, count]` pairs. */
+/** The letters of Vietnamese words without a tone (a-z, â ă đ ê ô ơ ư) and with one (à…ỹ). */
+const VIETNAMESE_LETTERS = /^[a-zàáâãèéêìíòóôõùúýăđĩũơư\u1ea0-\u1ef9]+$/u;
+/** A vowel followed by ù, ú or õ: how the old VNI encoding writes a tone (`Chuùc` for Chúc); no Vietnamese word does. */
+const VNI_TONE_AFTER_VOWEL = /[aăâeêioôơuưy][ùúõ]/u;
+
+/**
+ * Whether `word` (one word, NFC) is written in Vietnamese letters. Name lists gathered from the
+ * web hold a few words in the old VNI font encoding (`Huøynh`, `Döông`, `Vieät`) or in UTF-8
+ * read as Windows-1252 (`BĂši`); such a word is printed on no card, so lists skip it.
+ */
+export function isVietnameseWord(word: string): boolean {
+  const w = word.normalize('NFC').toLowerCase();
+  return VIETNAMESE_LETTERS.test(w) && !VNI_TONE_AFTER_VOWEL.test(w);
+}
+
+/** Build a lexicon from lists of words, or of `[word, count]` pairs (words not in Vietnamese letters are skipped: {@link isVietnameseWord}). */
 export function createNameLexicon(lists: Record<NameRole, Iterable<string | readonly [string, number]>>): NameLexicon {
   const out = {} as Record<NameRole, Map<string, number>>;
   for (const role of roles) {
@@ -16,7 +31,7 @@ export function createNameLexicon(lists: Record<NameRole, Iterable<string | read
     for (const item of lists[role]) {
       const [word, count] = typeof item === 'string' ? [item, 1] : item;
       const key = word.normalize('NFC').trim().toUpperCase();
-      if (key && !key.includes(' ')) map.set(key, (map.get(key) ?? 0) + count);
+      if (key && isVietnameseWord(key)) map.set(key, (map.get(key) ?? 0) + count);
     }
     out[role] = map;
   }

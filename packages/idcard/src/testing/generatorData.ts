@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Rng } from '@smart-citizen/core';
 import { decodeImage, type RasterImage, resize, toGrey } from '@smart-citizen/image';
+import { isVietnameseWord } from '../fields/nameLexicon.js';
 import { CANONICAL_PX_PER_MM } from '../layout/canonical.js';
 import { canvasToRaster, loadCanvas } from './canvasRuntime.js';
 import { type AdminUnit, builtinNameLists, type NameLists } from './randomIdentity.js';
@@ -29,14 +30,15 @@ function readTsv(file: string): [string, number][] {
     .slice(1)
     .map((l) => l.split('\t'))
     .filter((p) => p.length === 2 && p[0])
-    .map(([n, c]) => [fixEth((n as string).normalize('NFC')), Number(c)]);
+    .map(([n, c]): [string, number] => [fixEth((n as string).normalize('NFC')), Number(c)])
+    .filter(([n]) => n.split(' ').every(isVietnameseWord));
 }
 
 function readLines(file: string): string[] {
   return readFileSync(file, 'utf8')
     .split('\n')
     .map((l) => fixEth(l.trim().normalize('NFC')))
-    .filter(Boolean);
+    .filter((l) => l.split(' ').every(isVietnameseWord)); // an empty line fails too
 }
 
 function listImages(dir: string): string[] {
