@@ -15,9 +15,10 @@ import {
 
 /**
  * Bumped whenever the generator draws differently for the same seed, so that a cached set is
- * never a mix of old and new renders (2: prints at life size as ink, session 9).
+ * never a mix of old and new renders (2: prints at life size as ink, session 9; 3: name lists without
+ * VNI-encoded words, session 15).
  */
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 3;
 
 /** The cache folder name of a set: generator version, seed, photo options and data sources. */
 async function setKey(options: GenerateCardSetOptions, kind?: string): Promise<string> {
