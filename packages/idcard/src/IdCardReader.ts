@@ -310,6 +310,18 @@ const ALTERNATIVES_REPAIR_CONFIDENCE = 0.8;
 /** The MRZ's confidence when its name line disagrees with the card's other sources and nothing settled it. */
 const MRZ_NAME_UNCERTAIN_CONFIDENCE = 0.5;
 
+/**
+ * The confidence of each of the MRZ name line's 30 characters as the OCR read them, where they line
+ * up with the parsed line: read at 30 characters, or longer by fillers alone past the 30th (a
+ * letter inserted pushes one filler past the end, which the parser drops).
+ */
+function nameLineConfidences(ocr: RecognizedLine | undefined, line: string | undefined): number[] | undefined {
+  if (!ocr || line === undefined || ocr.chars.length < 30) return undefined;
+  const text = ocr.chars.map((c) => c.char).join('');
+  if (text.slice(0, 30) !== line || !/^<*$/.test(text.slice(30))) return undefined;
+  return ocr.chars.slice(0, 30).map((c) => c.confidence);
+}
+
 /** A QR zone is cut with this margin: the code's quiet zone and a millimetre of registration error. */
 const QR_PAD_MM = 2;
 
@@ -563,7 +575,8 @@ export class IdCardReader {
           printedName: nameLine
             ? readName(joinLines(nameLine.lines), { lexicon: this.#options.names }).value
             : undefined,
-          nameLineConfidences: ocrName?.chars.length === 30 ? ocrName.chars.map((c) => c.confidence) : undefined,
+          nameLineConfidences: nameLineConfidences(ocrName, mrz.lines[2]),
+          nameLineReadLength: ocrName?.chars.length,
         },
         this.#options.names ?? fallbackNameLexicon(),
         this.#options.today ? { today: this.#options.today } : {},
@@ -572,7 +585,11 @@ export class IdCardReader {
       if (settled.from) {
         mrz = settled.mrz;
         mrzRepaired = true;
-        mrzConfidence = Math.max(mrzConfidence ?? 0, 0.9);
+        // a letter dropped by the name list alone is as sure as a second-choice repair, no surer
+        mrzConfidence =
+          settled.from === 'names'
+            ? Math.min(mrzConfidence ?? 0, ALTERNATIVES_REPAIR_CONFIDENCE)
+            : Math.max(mrzConfidence ?? 0, 0.9);
       }
       mrzNameUncertain = settled.uncertain;
       // a name line settled there raises the MRZ's confidence, never above that of a second-choice repair

@@ -90,6 +90,48 @@ describe('settleMrzName', () => {
     expect(settleMrzName(dropped, { qrName: 'Nguyễn Bích' }, lexicon, { today }).uncertain).toBe(true);
   });
 
+  it('drops a letter the OCR doubted from a word that is then a known name, with nothing else to ask', () => {
+    // the back read alone: `NAM` read `NIAM`, its I doubted (a filler pushed past the 30th column)
+    const names = createNameLexicon({ family: ['NGUYỄN'], middle: ['CHÍ'], given: ['NAM'] });
+    const inserted = parseMrz([right[0], right[1], 'NGUYEN<<CHI<NIAM'.padEnd(30, '<')], { today });
+    const doubtedAt = (k: number, c: number) => Array.from({ length: 30 }, (_, i) => (i === k ? c : 0.99));
+    const s = settleMrzName(inserted, { nameLineConfidences: doubtedAt(13, 0.55), nameLineReadLength: 31 }, names, {
+      today,
+    });
+    expect(s.from).toBe('names');
+    expect(s.mrz.lines[2]).toBe('NGUYEN<<CHI<NAM'.padEnd(30, '<'));
+    expect(s.mrz.valid).toBe(true);
+    expect(s.issues.map((i) => i.code)).toEqual(['idcard/mrz-name-from-names']);
+    // a sure letter, a doubted letter whose removal spells no known name, or no confidences: left as read
+    for (const c of [doubtedAt(13, 0.99), doubtedAt(15, 0.55), undefined]) {
+      const kept = settleMrzName(inserted, { nameLineConfidences: c, nameLineReadLength: 31 }, names, { today });
+      expect(kept.mrz).toBe(inserted);
+      expect(kept.issues).toEqual([]);
+    }
+    // nor a line read at its 30 characters: nothing says a letter was inserted there
+    {
+      const kept = settleMrzName(
+        inserted,
+        { nameLineConfidences: doubtedAt(13, 0.55), nameLineReadLength: 30 },
+        names,
+        {
+          today,
+        },
+      );
+      expect(kept.mrz).toBe(inserted);
+      expect(kept.issues).toEqual([]);
+    }
+    // the front's print read with it settles the same insertion from the print
+    const p = settleMrzName(
+      inserted,
+      { printedName: 'NGUYỄN CHÍ NAM', nameLineConfidences: doubtedAt(13, 0.55) },
+      names,
+      { today },
+    );
+    expect(p.from).toBe('print');
+    expect(p.mrz.lines[2]).toBe('NGUYEN<<CHI<NAM'.padEnd(30, '<'));
+  });
+
   it('does not rewrite a name line into another name: a QR name far from it leaves it uncertain', () => {
     const s = settleMrzName(misread, { qrName: 'Nguyễn Văn Hùng' }, lexicon, { today });
     expect(s.from).toBeUndefined();

@@ -39,8 +39,11 @@ function foldedLexicon(lexicon: NameLexicon): Set<string> {
 export interface SettledMrzName {
   /** The MRZ, its name line rewritten when a source settled a misread letter. */
   mrz: ParsedMrz;
-  /** `qr` / `print`: the name line took that source's letters. */
-  from?: 'qr' | 'print';
+  /**
+   * `qr` / `print`: the name line took that source's letters; `names`: a letter the OCR doubted
+   * was dropped from a word that then spells a known name (no QR or print to ask).
+   */
+  from?: 'qr' | 'print' | 'names';
   /** The name line disagrees with the card's other sources and nothing settled it: not a confident value. */
   uncertain: boolean;
   issues: Issue[];
@@ -65,7 +68,12 @@ function lineWords(line: string): { word: string; at: number }[] {
  * changed (below {@link DOUBTFUL_CHAR}): the evidence that the MRZ, not the print, was misread
  * (the name list is an open set: an unknown word alone is no proof). A QR name the line cannot
  * be rewritten to, or a print that points at a misread MRZ word without that evidence, leaves
- * the line as read and `uncertain`, so the reader does not report it as sure. A print that
+ * the line as read and `uncertain`, so the reader does not report it as sure. The print also
+ * settles a letter the OCR inserted and doubted (`NIAM` where the print, a known name, reads
+ * `NAM`). With neither QR nor print (a back read alone), the name list alone takes such a letter
+ * out of a line read one character too long: a word that is no known name but is exactly one
+ * without a letter read below {@link DOUBTFUL_CHAR}, when one word of the line is so (`names`).
+ * A print that
  * differs otherwise (an unknown printed word, a known MRZ word) is the print's misreading:
  * `readName` takes the MRZ's letters for it, as before.
  *
@@ -81,6 +89,8 @@ export function settleMrzName(
     qrName?: string | undefined;
     printedName?: string | undefined;
     nameLineConfidences?: readonly number[] | undefined;
+    /** How many characters the OCR read on the name line (fillers included, before the parser fitted it to 30). */
+    nameLineReadLength?: number | undefined;
   },
   lexicon: NameLexicon,
   options: ParseMrzOptions = {},
@@ -137,7 +147,19 @@ export function settleMrzName(
     });
     return out.length <= 30 ? out.padEnd(30, '<') : undefined;
   };
-  const rewrite = (line: string, from: 'qr' | 'print'): SettledMrzName | undefined => {
+  /**
+   * The words with one letter dropped where the OCR doubted it (below {@link DOUBTFUL_CHAR}): for each
+   * word, the known name words it becomes so (a CTC decoder emits a stray letter in a narrow gap).
+   */
+  const conf = evidence.nameLineConfidences;
+  const withoutDoubted = (w: { word: string; at: number }): Set<string> => {
+    const out = new Set<string>();
+    if (conf?.length !== 30) return out;
+    for (let k = 0; k < w.word.length; k++)
+      if ((conf[w.at + k] ?? 1) < DOUBTFUL_CHAR) out.add(w.word.slice(0, k) + w.word.slice(k + 1));
+    return out;
+  };
+  const rewrite = (line: string, from: 'qr' | 'print' | 'names'): SettledMrzName | undefined => {
     const p = safeParseMrz([mrz.lines[0], mrz.lines[1], line], options);
     if (!p.ok || p.value.valid !== mrz.valid) return undefined;
     return {
@@ -146,11 +168,17 @@ export function settleMrzName(
       uncertain: false,
       issues: [
         issue(
-          from === 'qr' ? 'idcard/mrz-name-from-qr' : 'idcard/mrz-name-from-print',
+          from === 'qr'
+            ? 'idcard/mrz-name-from-qr'
+            : from === 'print'
+              ? 'idcard/mrz-name-from-print'
+              : 'idcard/mrz-name-from-names',
           'warning',
           from === 'qr'
             ? "letters of the MRZ name line were taken from the QR code's name"
-            : 'letters of the MRZ name line were taken from the printed name, a known name where the MRZ read none',
+            : from === 'print'
+              ? 'letters of the MRZ name line were taken from the printed name, a known name where the MRZ read none'
+              : 'a letter the OCR doubted was dropped from an MRZ name word that then spells a known name',
           'mrz',
         ),
       ],
@@ -169,8 +197,18 @@ export function settleMrzName(
     return done || uncertain("the MRZ name line and the QR code's name differ");
   }
   const printed = evidence.printedName ? mrzNameLetters(evidence.printedName).split(' ').filter(Boolean) : [];
-  if (!printed.length || spells(printed)) return settled;
+  if (printed.length && spells(printed)) return settled;
   const known = foldedLexicon(lexicon);
+  if (!printed.length) {
+    // nothing else to ask: a line read one character too long (a letter inserted pushes a filler
+    // past the 30th column), one word of it no known name but one without a letter the OCR doubted
+    // (`NIAM` read for `NAM`): that name
+    if (evidence.nameLineReadLength !== 31) return settled;
+    const fixes = words.map((w) => (known.has(w.word) ? [] : [...withoutDoubted(w)].filter((x) => known.has(x))));
+    if (fixes.filter((f) => f.length > 0).length !== 1 || fixes.some((f) => f.length > 1)) return settled;
+    const put = shifted(words.map((w, i) => fixes[i]?.[0] ?? w.word));
+    return (put && rewrite(put, 'names')) || settled;
+  }
   // the MRZ looks misread where it spells no known name and the print, at the same place, does
   const suspect = (m: string, p: string | undefined) => p !== undefined && p !== m && known.has(p) && !known.has(m);
   const sameWords = printed.length === words.length;
@@ -179,8 +217,15 @@ export function settleMrzName(
   const put = words.every((w, i) => w.word === printed[i] || suspect(w.word, printed[i]))
     ? inPlace(printed)
     : undefined;
-  const conf = evidence.nameLineConfidences;
   const doubted = conf?.length === 30 && !!put && put.changed.every((k) => (conf[k] ?? 1) < DOUBTFUL_CHAR);
-  const done = doubted && put ? rewrite(put.line, 'print') : undefined;
+  // or the MRZ word is the printed one with a letter inserted that the OCR doubted (`NIAM`, print `NAM`)
+  const inserted =
+    !put &&
+    words.every(
+      (w, i) => w.word === printed[i] || (suspect(w.word, printed[i]) && withoutDoubted(w).has(printed[i] as string)),
+    )
+      ? shifted(printed)
+      : undefined;
+  const done = doubted && put ? rewrite(put.line, 'print') : inserted ? rewrite(inserted, 'print') : undefined;
   return done ?? uncertain('the MRZ name line and the printed name differ in their letters');
 }
