@@ -62,6 +62,33 @@ describe('readIdNumber', () => {
     expect(readIdNumber(lineOf('023824388', 0.9), { today, digits: 9 }).value).toBe('023824388');
   });
 
+  it('drops the one doubtful digit of a reading a digit too long, when the rules then accept it', () => {
+    const sure = (text: string, doubtfulAt: number) => ({
+      text,
+      confidence: 0.5,
+      chars: [...text].map((char, i) => ({ char, confidence: i === doubtfulAt ? 0.5 : 0.99 })),
+    });
+    const r = readIdNumber(sure('0010990123450', 12), { today, digits: 12 });
+    expect(r.value).toBe('001099012345');
+    expect(r.text).toBe('0010990123450');
+    expect(r.confidence).toBeLessThanOrEqual(0.5);
+    expect(codes(r)).toContain('idcard/id-digit-dropped');
+    // two doubtful digits, none, or no card type to say the length: set aside as before
+    expect(
+      readIdNumber(
+        {
+          ...sure('0010990123450', 12),
+          chars: sure('0010990123450', 12).chars.map((c, i) => (i === 3 ? { ...c, confidence: 0.5 } : c)),
+        },
+        { today, digits: 12 },
+      ).value,
+    ).toBeUndefined();
+    expect(readIdNumber(sure('0010990123450', 99), { today, digits: 12 }).value).toBeUndefined();
+    expect(readIdNumber(sure('0010990123450', 12), { today }).value).toBeUndefined();
+    // nor when the number left fails the rules (a female century digit against a male sex)
+    expect(readIdNumber(sure('0010990123450', 12), { today, digits: 12, sex: 'F' }).value).toBeUndefined();
+  });
+
   it('sets aside a number the rules reject or the MRZ contradicts', () => {
     expect(readIdNumber(lineOf('00109901234'), { today }).value).toBeUndefined();
     expect(readIdNumber(lineOf('0010990123A5'), { today }).value).toBeUndefined();

@@ -28,15 +28,65 @@ export interface ReadIdNumberOptions {
 
 const PATH = 'idNumber';
 
+/** Below this a digit is doubtful (as `DOUBTFUL_CHAR` in the fusion). */
+const DOUBTFUL_DIGIT = 0.9;
+
+/**
+ * A reading one digit longer than the card type prints, whose every digit but one was read sure:
+ * that doubtful one is the digit the recogniser added (a glare speck read as `0` after the
+ * number). `undefined` unless exactly one digit is doubtful.
+ */
+function withoutDoubtfulDigit(
+  line: RecognizedLine,
+  text: string,
+  digits: 9 | 12 | undefined,
+): { text: string; chars: RecognizedLine['chars']; dropped: number } | undefined {
+  if (digits === undefined || text.length !== digits + 1 || !/^\d+$/.test(text)) return undefined;
+  const chars = line.chars.filter((c) => !/\s/.test(c.char));
+  if (chars.map((c) => c.char).join('') !== text) return undefined;
+  const doubtful = chars.flatMap((c, i) => (c.confidence < DOUBTFUL_DIGIT ? [i] : []));
+  if (doubtful.length !== 1) return undefined;
+  const at = doubtful[0] as number;
+  return {
+    text: text.slice(0, at) + text.slice(at + 1),
+    chars: chars.filter((_, i) => i !== at),
+    dropped: chars[at]?.confidence ?? 0,
+  };
+}
+
 /**
  * The card number from its OCR line: digits only (spaces dropped), 12 digits checked with the
  * core ID-number rules (province, century digit against the date of birth, sex), 9 digits
  * with the CMND rules. Agreement with the MRZ raises confidence; a disagreement is an error.
  * Issues from the rules that are errors set the value aside (`undefined`): never a confident
- * wrong number.
+ * wrong number. A reading one digit longer than `digits` with exactly one doubtful digit is
+ * read without it (`idcard/id-digit-dropped`, confidence at most 1 − that digit's).
  */
 export function readIdNumber(line: RecognizedLine, options: ReadIdNumberOptions = {}): FieldReading {
   const text = line.text.replace(/\s+/g, '');
+  // a digit too many, and only one doubtful: the number without it when the rules accept it, as sure
+  // as that digit was unsure
+  const shorter = withoutDoubtfulDigit(line, text, options.digits);
+  if (shorter) {
+    const r = readIdNumber(
+      { text: shorter.text, confidence: Math.min(line.confidence, 1 - shorter.dropped), chars: shorter.chars },
+      options,
+    );
+    if (r.value !== undefined)
+      return {
+        ...r,
+        text,
+        issues: [
+          issue(
+            'idcard/id-digit-dropped',
+            'warning',
+            'one digit too many was read: the only doubtful one was dropped',
+            PATH,
+          ),
+          ...r.issues,
+        ],
+      };
+  }
   const issues: Issue[] = [];
   let confidence = line.confidence;
   let value: string | undefined = text;
