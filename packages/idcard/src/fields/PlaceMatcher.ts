@@ -2,6 +2,7 @@ import { foldDiacritics, type Issue, issue } from '@smart-citizen/core';
 import { type AddressTables, loadAddressTables } from '@smart-citizen/forms';
 import type { RecognizedLine } from '../ocr/ctcDecode.js';
 import { editDistance } from '../ocr/evaluateLines.js';
+import { dropDoubledVowel } from './doubledVowels.js';
 import { type FieldReading, LOW_CONFIDENCE, spanConfidence } from './FieldReading.js';
 import { fallbackNameLexicon, type NameLexicon } from './nameLexicon.js';
 
@@ -62,8 +63,11 @@ function unitSimilarity(read: string, candidate: string): number {
   return Math.min(1, s + 0.5 / Math.max([...read].length, [...candidate].length));
 }
 
-/** Best candidate; `undefined` unless it is at least `min` close and no different candidate is as close. */
-function best(read: string, candidates: Iterable<string>, min = PLACE_MATCH_MIN): Match | undefined {
+/**
+ * Best candidate; `undefined` unless it is at least `min` close and no different candidate is as
+ * close (or, with `margin`, within `margin` of it).
+ */
+function best(read: string, candidates: Iterable<string>, min = PLACE_MATCH_MIN, margin = 0): Match | undefined {
   let top: Match | undefined;
   let second = 0;
   const n = [...read].length;
@@ -77,7 +81,7 @@ function best(read: string, candidates: Iterable<string>, min = PLACE_MATCH_MIN)
       top = { name: c, similarity: s };
     } else if (s > second && c !== top.name) second = s;
   }
-  if (!top || top.similarity < min || (top.similarity < 1 && second >= top.similarity)) return undefined;
+  if (!top || top.similarity < min || (top.similarity < 1 && second >= top.similarity - margin)) return undefined;
   return top;
 }
 
@@ -89,6 +93,16 @@ const DISTRICT_FROM_WARD_MIN = 0.5;
  * the province's hundreds, so a ward with a third of its letters misread is still the only close one.
  */
 export const WARD_IN_DISTRICT_MIN = 0.7;
+
+/**
+ * Below {@link WARD_IN_DISTRICT_MIN}, a ward of the matched district is still taken when at least
+ * this close and ahead of every other ward of the district by {@link WARD_IN_DISTRICT_MARGIN}:
+ * with a few dozen candidates, half the letters read right (`X/0< ờ/09t Tiến` for `Xã Việt
+ * Tiến`, 0.53 against the next ward's 0.31) name one ward. Its confidence is at most 0.9 × the
+ * similarity, so such a place is reported as unsure.
+ */
+const WARD_IN_DISTRICT_LOOSE = 0.5;
+const WARD_IN_DISTRICT_MARGIN = 0.15;
 
 /**
  * A province inferred from its district (the province itself unread: glare, a cut line) is at most
@@ -153,6 +167,25 @@ export function withUnitCommas(text: string): string {
     out.push(w);
   }
   return out.join(' ');
+}
+
+/**
+ * The line with every vowel the decoder emitted twice read once ({@link dropDoubledVowel}: `Phạam`,
+ * `Mỹỷ`), or `undefined` when there is none. Characters keep their confidences where they line
+ * up with the text.
+ */
+function withoutDoubledVowels(line: RecognizedLine): RecognizedLine | undefined {
+  const text = line.text.normalize('NFC');
+  let chars =
+    line.chars.length === [...text].length
+      ? line.chars.map((c) => ({ ...c, char: c.char.normalize('NFC') }))
+      : [...text].map((char) => ({ char, confidence: line.confidence }));
+  let changed = false;
+  for (let once = dropDoubledVowel(chars); once; once = dropDoubledVowel(chars)) {
+    chars = once.chars;
+    changed = true;
+  }
+  return changed ? { text: chars.map((c) => c.char).join(''), confidence: line.confidence, chars } : undefined;
 }
 
 /** How many parts named a unit, and how closely: the better of two readings of one place. */
@@ -301,11 +334,10 @@ export class PlaceMatcher {
   /** The ward at `i` among the wards of the matched old district (fewer candidates, so a looser match). */
   #wardOfDistrict(parts: PlacePart[], i: number, province: string, district: string): boolean {
     if (i < 0) return false;
-    const w = best(
-      (parts[i] as PlacePart).read,
-      this.#oldWardsByDistrict.get(`${province}|${district}`) ?? [],
-      WARD_IN_DISTRICT_MIN,
-    );
+    const read = (parts[i] as PlacePart).read;
+    const wards = this.#oldWardsByDistrict.get(`${province}|${district}`) ?? [];
+    const w =
+      best(read, wards, WARD_IN_DISTRICT_MIN) ?? best(read, wards, WARD_IN_DISTRICT_LOOSE, WARD_IN_DISTRICT_MARGIN);
     if (w) Object.assign(parts[i] as PlacePart, { unit: w.name, level: 'ward', similarity: w.similarity });
     return w !== undefined;
   }
@@ -446,6 +478,12 @@ export class PlaceMatcher {
   read(line: RecognizedLine, path: string): FieldReading {
     const text = line.text.normalize('NFC').trim().replace(/\s+/g, ' ');
     const issues: Issue[] = [];
+    const once = withoutDoubledVowels(line);
+    if (once) {
+      issues.push(issue('idcard/place-vowel-doubled', 'info', 'a vowel read twice with a tone was read once', path));
+      const again = this.read(once, path);
+      return { ...again, text, issues: [...issues, ...again.issues] };
+    }
     if (text === '') {
       issues.push(issue('idcard/place-unreadable', 'error', 'nothing was read in the place', path));
       return { value: undefined, text, confidence: 0, issues };
