@@ -190,3 +190,22 @@ describe('readName: spellings weighed by the name list and the syllables Vietnam
     expect(readName(lineWith('LƯU VĂN XOÒNG', {}), { lexicon: plain }).value).toBe('LƯU VĂN XOÒNG');
   });
 });
+
+describe('readName: spellings the decoder or the orthography doubled', () => {
+  it('reads once a vowel emitted twice, toned once (LÊỆ) or twice (CHUẦẤN: the surer tone stays)', () => {
+    const names = createNameLexicon({ family: ['Phùng', 'Dương'], middle: ['Lệ', 'Chuẩn'], given: ['Quyên', 'Khoa'] });
+    const r = readName(lineWith('PHÙNG LÊỆ QUYÊN', {}), { lexicon: names });
+    expect(r.value).toBe('PHÙNG LỆ QUYÊN');
+    expect(codes(r)).toContain('idcard/name-vowel-doubled');
+    expect(readName(lineWith('DƯƠNG CHUẦẤN KHOA', { 9: [0.4, []] }), { lexicon: names }).value).toBe(
+      'DƯƠNG CHUẤN KHOA',
+    );
+  });
+
+  it('keeps a family name whose tone sits on the other vowel of its final oa than the list writes (HOÀ, HÒA)', () => {
+    const names = createNameLexicon({ family: ['Hoa', 'Nguyễn'], middle: ['Xuân'], given: ['Hòa', 'Cao'] });
+    expect(readName(lineWith('HOÀ XUÂN CAO', {}), { lexicon: names }).value).toBe('HOÀ XUÂN CAO');
+    // a word the list knows in neither placement is still folded to the one family name it spells
+    expect(readName(lineWith('NGUYÊN XUÂN CAO', {}), { lexicon: names }).value).toBe('NGUYỄN XUÂN CAO');
+  });
+});

@@ -1,6 +1,7 @@
 import { type Issue, foldDiacritics, issue } from '@smart-citizen/core';
 import type { RecognizedChar, RecognizedLine } from '../ocr/ctcDecode.js';
 import { editDistance } from '../ocr/evaluateLines.js';
+import { dropDoubledVowel } from './doubledVowels.js';
 import { type FieldReading, LOW_CONFIDENCE, spanConfidence } from './FieldReading.js';
 import { DOUBTFUL_CHAR } from './fuseSources.js';
 import { type NameLexicon, type NameRole, fallbackNameLexicon } from './nameLexicon.js';
@@ -24,35 +25,6 @@ export interface ReadNameOptions {
 const PATH = 'fullName';
 /** Upper-case fold of one character: `Ấ` → `A`, `Đ` → `D`. */
 const foldChar = (c: string): string => foldDiacritics(c).toUpperCase();
-
-/** The five tone marks in NFD: grave, hook above, tilde, acute, dot below. */
-const TONE_MARK = /[\u0300\u0309\u0303\u0301\u0323]/u;
-const hasTone = (c: string): boolean => TONE_MARK.test(c.normalize('NFD'));
-
-/**
- * A Vietnamese syllable carries one tone, so two toned vowels of one letter side by side
- * (`CẢẤNH`: Ả 0.96, Ấ 0.62) are one printed vowel the CTC decoder emitted twice: the less sure
- * of the two is dropped, and how sure it was bounds the name's confidence (the decoder saw another
- * tone there). `undefined` when there is no such pair.
- */
-function dropDoubledVowel(
-  chars: readonly RecognizedChar[],
-): { chars: RecognizedChar[]; dropped: RecognizedChar } | undefined {
-  for (let i = 0; i + 1 < chars.length; i++) {
-    const a = chars[i] as RecognizedChar;
-    const b = chars[i + 1] as RecognizedChar;
-    if (
-      /[AEIOUY]/.test(foldChar(a.char)) &&
-      foldChar(a.char) === foldChar(b.char) &&
-      hasTone(a.char) &&
-      hasTone(b.char)
-    ) {
-      const drop = a.confidence >= b.confidence ? i + 1 : i;
-      return { chars: chars.filter((_, k) => k !== drop), dropped: chars[drop] as RecognizedChar };
-    }
-  }
-  return undefined;
-}
 
 interface Word {
   text: string;
@@ -92,8 +64,30 @@ function roleOf(index: number, count: number): NameRole {
   return index === count - 1 ? 'given' : 'middle';
 }
 
+/** Tone on the first vowel of a word-final `oa`, `oe`, `uy` (`HÒA`, `KHỎE`, `THỦY`) → on the second, and back. */
+const NEW_STYLE = /([OU])([\u0300\u0309\u0303\u0301\u0323])([AEY])$/u;
+const OLD_STYLE = /([OU])([AEY])([\u0300\u0309\u0303\u0301\u0323])$/u;
+
+/**
+ * The word with its tone on the other vowel of a final `oa`, `oe` or `uy`: Vietnamese writes
+ * `HOÀ` and `HÒA`, `THUỶ` and `THỦY` alike (the old and the new placement), and name lists hold
+ * either. `undefined` when the word does not end so.
+ */
+function otherTonePlacement(word: string): string | undefined {
+  const d = word.normalize('NFD');
+  const moved = NEW_STYLE.test(d)
+    ? d.replace(NEW_STYLE, '$1$3$2')
+    : OLD_STYLE.test(d)
+      ? d.replace(OLD_STYLE, '$1$3$2')
+      : undefined;
+  return moved?.normalize('NFC');
+}
+
 function known(lexicon: NameLexicon, role: NameRole, word: string): boolean {
-  return lexicon[role].has(word) || (role === 'middle' && (lexicon.given.has(word) || lexicon.family.has(word)));
+  const has = (w: string) =>
+    lexicon[role].has(w) || (role === 'middle' && (lexicon.given.has(w) || lexicon.family.has(w)));
+  const other = otherTonePlacement(word);
+  return has(word) || (other !== undefined && has(other));
 }
 
 /**
@@ -255,6 +249,10 @@ function wordForMrz(
  * on these cards (stacked marks on circumflex letters).
  */
 function familyByFold(word: string, lexicon: NameLexicon): string | undefined {
+  // a name word of any role with its tone placed the other way (`HOÀ` for the list's `HÒA`) is a spelling, not a misread
+  const other = otherTonePlacement(word);
+  if (other !== undefined && (['family', 'middle', 'given'] as const).some((r) => lexicon[r].has(other)))
+    return undefined;
   const folded = foldDiacritics(word).toUpperCase();
   const found = [...lexicon.family.keys()].filter((w) => foldDiacritics(w).toUpperCase() === folded);
   return found.length === 1 ? found[0] : undefined;
