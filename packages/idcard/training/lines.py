@@ -25,7 +25,7 @@ from charset import charset
 HERE = os.path.dirname(os.path.abspath(__file__))
 PKG = os.path.dirname(HERE)
 ROOT = os.path.dirname(os.path.dirname(PKG))
-HEIGHT = 32
+HEIGHT = 32  # model input height; train_ctc.py --height sets it (48 tried in session 15)
 CHARS = charset()
 CHARSET = set(CHARS)
 # tone marks stacked on a circumflex, breve or horn letter (Ấ Ầ Ẩ Ẫ Ậ, Ắ …, Ế …, Ố …, Ớ …, Ứ …):
@@ -357,7 +357,9 @@ def _font(path, size):
 
 
 def render(text, rng, fonts, level=1.0, max_width=1024):
-    """Render one line; `level` 0 = clean, 1 = the training mix of light degradations."""
+    """Render one line; `level` 0 = clean, 1 = the training mix of light degradations.
+    `max_width` is given for a 32-px-high line and scaled with `HEIGHT`."""
+    max_width = max_width * HEIGHT // 32
     sans, mono = fonts
     is_mrz = len(text) == 30 and set(text) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<")
     pool = mono if (is_mrz and rng.random() < 0.8) else [p for p in sans if covers(p, text)]

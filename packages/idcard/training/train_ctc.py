@@ -14,8 +14,9 @@ Built to leave the CTC blank plateau quickly on one shared CPU thread (Debian's 
   `--eval-every` steps: loss, character error rate and exact-line rate per field type, written
   to `<out>/curve.tsv`; the best checkpoint by CER is exported to ONNX (opset 13).
 
-Input `[B,1,32,W]` grey scaled to 0–1 with ink high (1 − v/255), output `[W/4,B,207]`
-log-probabilities over the CTC blank (0) and the 206 symbols of charset.py."""
+Input `[B,1,H,W]` grey scaled to 0–1 with ink high (1 − v/255), H = 32 (`--height`; 48 tried in
+session 15), output `[W/4,B,207]` log-probabilities over the CTC blank (0) and the 206 symbols of
+charset.py."""
 import argparse
 import json
 import math
@@ -29,7 +30,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from charset import charset
-from lines import HEIGHT, STACKED_SET, Texts, check_text, font_paths, render
+import lines
+from lines import STACKED_SET, Texts, check_text, font_paths, render
 
 CHARS = charset()
 INDEX = {c: i + 1 for i, c in enumerate(CHARS)}
@@ -41,20 +43,31 @@ class LineNet(nn.Module):
     """Convolutions only (Debian's torch runs convolutions through oneDNN but small matrix
     products slowly, so a BiLSTM head trains ~3× slower here): two stride-2 convolutions bring
     32×W to 8×W/4, three 3×3 blocks collapse the height, two residual 1-D convolutions over time
-    give each step a context of about ±4 characters, and a 1×1 convolution scores the classes."""
+    give each step a context of about ±4 characters, and a 1×1 convolution scores the classes.
+    A taller input keeps the time axis at W/4 in one of two ways: `stem="plain"` (height 48: 12×W/4
+    after the strides, only the last block's kernel grows to height/16 rows, ~3× the CPU of a
+    training step) or `stem="s3"` (height 48 only: the first convolution is 5×5 striding 3, 48×W
+    to 16×W/3, and the rest is the 32-px net: output W/6, one step per 4 columns of the line
+    scaled to 32 px as before, and about the 32-px model's CPU)."""
 
-    def __init__(self, classes, width=128):
+    def __init__(self, classes, width=128, height=32, stem="plain"):
         super().__init__()
+        assert height % 16 == 0 and (stem == "plain" or height == 48), (height, stem)
+        self.height = height
 
         def block(i, o, k=(3, 3), s=(1, 1), p=(1, 1)):
             return nn.Sequential(nn.Conv2d(i, o, k, stride=s, padding=p, bias=False), nn.BatchNorm2d(o), nn.ReLU(inplace=True))
 
+        first = block(1, 16, k=(5, 5), s=(3, 3), p=(2, 2)) if stem == "s3" else block(1, 16, s=(2, 2))
+        self.stride = 6 if stem == "s3" else 4
+        last = 2 if stem == "s3" else height // 16
+
         self.body = nn.Sequential(
-            block(1, 16, s=(2, 2)),  # 16 x W/2
-            block(16, 48, s=(2, 2)),  # 8 x W/4
+            first,  # 16 x W/2 (24 at height 48, plain stem)
+            block(16, 48, s=(2, 2)),  # 8 x W/4 (12 at height 48)
             block(48, 64), nn.MaxPool2d((2, 1), (2, 1)),  # 4 x W/4
             block(64, 96), nn.MaxPool2d((2, 1), (2, 1)),  # 2 x W/4
-            block(96, width, k=(2, 3), p=(0, 1)),  # 1 x W/4
+            block(96, width, k=(last, 3), p=(0, 1)),  # 1 x W/4
         )
         self.ctx1 = block(width, width, k=(1, 5), p=(0, 2))
         self.ctx2 = block(width, width, k=(1, 5), p=(0, 2))
@@ -142,10 +155,11 @@ FIELD_TYPE = {"idNumber": "id", "dateOfBirth": "date", "issueDate": "date", "exp
 
 
 def load_crops(dirs, drop_levels=()):
-    """Line crops cut from generated card photos by the reader (`dump_card_lines.ts`): 32-px-high
+    """Line crops cut from generated card photos by the reader (`dump_card_lines.ts`): `lines.HEIGHT`-px-high
     ink bytes in `lines.u8`, one JSON record per crop in `lines.jsonl`. Returned as (grey, text,
     field) with grey = 255 - ink, the form `render` gives."""
     out = []
+    HEIGHT = lines.HEIGHT
     for d in [d for d in dirs.split(",") if d and os.path.exists(os.path.join(d, "lines.jsonl"))]:
         raw = np.fromfile(os.path.join(d, "lines.u8"), dtype=np.uint8)
         with open(os.path.join(d, "lines.jsonl"), encoding="utf-8") as f:
@@ -153,7 +167,9 @@ def load_crops(dirs, drop_levels=()):
                 if not line.endswith("\n"):
                     break  # a record still being written
                 r = json.loads(line)
-                if r["level"] in drop_levels or r["w"] > 1200:
+                if r.get("h", 32) != HEIGHT:
+                    raise ValueError(f"{d}: crops {r.get('h', 32)} px high, model {HEIGHT}")
+                if r["level"] in drop_levels or r["w"] > 1200 * HEIGHT // 32:
                     continue
                 text = "".join(c for c in r["text"] if c in INDEX).strip()
                 if not text:
@@ -175,7 +191,11 @@ def freeze_bn(model):
 
 def load_onnx(model, path):
     """Load the weights of an exported model (BN folded into each conv: conv weight and bias)
-    into a fresh LineNet: each conv takes the folded weight, its BN becomes y = x + bias."""
+    into a fresh LineNet: each conv takes the folded weight, its BN becomes y = x + bias. A
+    model of another height (a 32-px export into a 48-px net) gets the last block's kernel
+    stretched over its rows (linear interpolation, scaled to keep the sum). Into the `s3` stem the
+    32-px first kernel (3×3, stride 2) goes composed with the area filter 48 → 32 px, a 5×5
+    kernel striding 3: the 48-px net then starts as the 32-px model reading an area-scaled line."""
     import onnx
     from onnx import numpy_helper
     g = onnx.load(path).graph
@@ -186,7 +206,17 @@ def load_onnx(model, path):
     with torch.no_grad():
         for node, blk in zip(convs[:-1], blocks):
             conv, bn = blk[0], blk[1]
-            conv.weight.copy_(torch.from_numpy(inits[node.input[1]].copy()))
+            w = torch.from_numpy(inits[node.input[1]].copy())
+            if conv.stride[0] == 3 and w.shape[2] == 3:
+                # pixels -2..2 around 3r of the 48-px line (each axis); area 48 → 32 puts (3r-2)/2 +
+                # (3r-1) into 32-px pixel 2r-1, 3r + (3r+1)/2 into 2r, (3r+1)/2 + (3r+2) into 2r+1 (over 1.5)
+                m = torch.tensor([[1, 0, 0], [2, 0, 0], [0, 2, 0], [0, 1, 1], [0, 0, 2]], dtype=w.dtype) / 3
+                w = m @ w @ m.T  # per output channel: 5×3 · 3×3 · 3×5
+            elif w.shape[2] != conv.weight.shape[2]:
+                kh = conv.weight.shape[2]
+                w = F.interpolate(w.permute(0, 1, 3, 2), size=(w.shape[3], kh), mode="bilinear", align_corners=True).permute(0, 1, 3, 2)
+                w = w * (inits[node.input[1]].shape[2] / kh)
+            conv.weight.copy_(w)
             bn.weight.fill_(1.0)
             bn.bias.copy_(torch.from_numpy(inits[node.input[2]].copy()))
             bn.running_mean.zero_()
@@ -195,17 +225,20 @@ def load_onnx(model, path):
         model.head.bias.copy_(torch.from_numpy(inits[convs[-1].input[2]].copy()))
 
 
+STRIDE = 4  # the model's time stride (6 for the s3 stem)
+
+
 def collate(items):
     W = max(a.shape[1] for a, _ in items)
-    W = max(8, int(math.ceil(W / 4) * 4))
-    x = np.zeros((len(items), 1, HEIGHT, W), dtype=np.float32)
+    W = max(2 * STRIDE, int(math.ceil(W / STRIDE) * STRIDE))
+    x = np.zeros((len(items), 1, lines.HEIGHT, W), dtype=np.float32)
     targets, lengths, in_lens = [], [], []
     for i, (a, s) in enumerate(items):
         # ink dark: 1 - v/255, so padding (0) reads as background
         x[i, 0, :, : a.shape[1]] = 1.0 - a.astype(np.float32) / 255.0
         targets.extend(INDEX[c] for c in s)
         lengths.append(len(s))
-        in_lens.append(W // 4)
+        in_lens.append(W // STRIDE)
     return torch.from_numpy(x), torch.tensor(targets), torch.tensor(lengths), torch.tensor(in_lens)
 
 
@@ -275,6 +308,8 @@ def evaluate(model, ctc, val, frozen_bn=False):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, default=80)
+    ap.add_argument("--height", type=int, default=32, help="input height in px (a multiple of 16; the crops must be dumped at it)")
+    ap.add_argument("--stem", default="plain", choices=["plain", "s3"], help="how a taller input is brought down (LineNet)")
     ap.add_argument("--out", default="/tmp/idcard-ctc")
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--pool", type=int, default=6000)
@@ -297,8 +332,11 @@ def main():
     ap.add_argument("--short-start", type=float, default=0.6, help="share of short pieces at the start (curriculum)")
     ap.add_argument("--export", default="", help="only export these weights (a kept checkpoint) to <out>/idcard-line.onnx")
     args = ap.parse_args()
+    global STRIDE
+    lines.HEIGHT = args.height
+    STRIDE = 6 if args.stem == "s3" else 4
     if args.export:
-        model = LineNet(len(CHARS) + 1)
+        model = LineNet(len(CHARS) + 1, height=args.height, stem=args.stem)
         model.load_state_dict(torch.load(args.export))
         os.makedirs(args.out, exist_ok=True)
         export(model, args.out)
@@ -314,7 +352,7 @@ def main():
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
     t0 = time.time()
-    model = LineNet(len(CHARS) + 1)
+    model = LineNet(len(CHARS) + 1, height=args.height, stem=args.stem)
     frozen = bool(args.resume_onnx)
     if args.resume:
         model.load_state_dict(torch.load(args.resume))
@@ -421,13 +459,13 @@ def main():
 
 def export(model, out):
     model.eval()
-    dummy = torch.zeros(1, 1, HEIGHT, 128)
+    dummy = torch.zeros(1, 1, lines.HEIGHT, 32 * model.stride)
     path = os.path.join(out, "idcard-line.onnx")
     torch.onnx.export(model, dummy, path, input_names=["image"], output_names=["logprobs"],
                       dynamic_axes={"image": {0: "batch", 3: "width"}, "logprobs": {0: "steps", 1: "batch"}},
                       opset_version=13)
     with open(os.path.join(out, "idcard-line.json"), "w", encoding="utf-8") as f:
-        json.dump({"height": HEIGHT, "stride": 4, "blank": 0, "charset": "".join(CHARS)}, f, ensure_ascii=False)
+        json.dump({"height": lines.HEIGHT, "stride": model.stride, "blank": 0, "charset": "".join(CHARS)}, f, ensure_ascii=False)
     print("exported", path, os.path.getsize(path), flush=True)
 
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lineFixtures, loadLine } from '../../test/fixtures/lines.js';
-import { CTC_CHARSET, CtcLineReader } from './ctcLineReader.js';
+import { CTC_CHARSET, CTC_MODEL, CtcLineReader } from './ctcLineReader.js';
 import { createLineRecognizer } from './createLineRecognizer.js';
 
 const modelsDir = join(import.meta.dirname, '../../models');
@@ -12,6 +12,14 @@ describe('CtcLineReader (shipped ONNX model on onnxruntime-node)', () => {
     const meta = JSON.parse(readFileSync(join(modelsDir, 'idcard-line.json'), 'utf8')) as { charset: string };
     expect([...meta.charset]).toEqual(CTC_CHARSET);
     expect(CTC_CHARSET).toHaveLength(206);
+  });
+
+  it('takes the input height from the model (the shipped one and its JSON agree)', async () => {
+    const meta = JSON.parse(readFileSync(join(modelsDir, 'idcard-line.json'), 'utf8')) as { height: number };
+    const reader = await CtcLineReader.create();
+    expect(reader.height).toBe(meta.height);
+    expect(reader.height).toBe(CTC_MODEL.height);
+    await reader.close();
   });
 
   it('reads a held-out line within the field alphabet with per-character confidences', async () => {

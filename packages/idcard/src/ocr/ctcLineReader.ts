@@ -24,7 +24,11 @@ const ORT_IMPORTERS: OnnxImporters = {
  */
 export const CTC_CHARSET: readonly string[] = [...VIETNAMESE_LETTERS, ...'0123456789', ...` /,-.<():'`];
 
-/** The shipped model: `models/idcard-line.onnx` of this package (trained by `training/train_ctc.py`). */
+/**
+ * The shipped model: `models/idcard-line.onnx` of this package (trained by `training/train_ctc.py`).
+ * `height` is its input height; a model passed in `ctc.model` is read at the height its input
+ * declares (`[batch, 1, height, width]`), so a checkpoint of another height is a drop-in.
+ */
 export const CTC_MODEL = {
   file: 'idcard-line.onnx',
   sha256: '4d03bc7a1bd1fa9ab10851b1503660dce2c616f649ef0a1789ca897eaf123f57',
@@ -71,8 +75,15 @@ async function modelBytes(source: string | Uint8Array | undefined): Promise<Uint
   }
 }
 
+/** The input height a line model declares (`[batch, 1, height, width]`), else the shipped model's. */
+function inputHeight(session: OrtWeb.InferenceSession): number {
+  const meta = session.inputMetadata?.find((m) => m.name === CTC_MODEL.input);
+  const h = meta?.isTensor ? meta.shape[2] : undefined;
+  return typeof h === 'number' && h >= 8 ? h : CTC_MODEL.height;
+}
+
 /**
- * The package's own CTC line recogniser on onnxruntime: a line scaled to 32 px high, greedy
+ * The package's own CTC line recogniser on onnxruntime: a line scaled to the model's height, greedy
  * CTC decoding restricted to the field's alphabet, per-character confidence from the softmax.
  */
 export class CtcLineReader {
@@ -82,6 +93,8 @@ export class CtcLineReader {
   private constructor(
     private readonly ort: Ort,
     private readonly session: OrtWeb.InferenceSession,
+    /** Input height in px, from the model's input shape. */
+    readonly height: number,
   ) {}
 
   /**
@@ -108,7 +121,7 @@ export class CtcLineReader {
       await session.release().catch(() => undefined);
       throw new IdCardError('idcard/model-missing', `${CTC_MODEL.file} does not have the line model's input/output`);
     }
-    return new CtcLineReader(ort, session);
+    return new CtcLineReader(ort, session, inputHeight(session));
   }
 
   /**
@@ -117,18 +130,19 @@ export class CtcLineReader {
    */
   recognize(image: RasterImage, field: LineField): Promise<RecognizedLine> {
     if (this.closed) return Promise.reject(new IdCardError('idcard/closed', 'line recogniser is closed'));
-    const line = prepareLine(image, CTC_MODEL.height);
+    const { height } = this;
+    const line = prepareLine(image, height);
     // width a multiple of the stride so every output step covers whole input columns
     const width = Math.ceil(line.width / CTC_MODEL.stride) * CTC_MODEL.stride;
     let data = line.data;
     if (width !== line.width) {
-      data = new Float32Array(CTC_MODEL.height * width);
-      for (let y = 0; y < CTC_MODEL.height; y++) {
+      data = new Float32Array(height * width);
+      for (let y = 0; y < height; y++) {
         data.set(line.data.subarray(y * line.width, (y + 1) * line.width), y * width);
       }
     }
     const run = this.queue.then(async () => {
-      const tensor = new this.ort.Tensor('float32', data, [1, 1, CTC_MODEL.height, width]);
+      const tensor = new this.ort.Tensor('float32', data, [1, 1, height, width]);
       const out = await this.session.run({ [CTC_MODEL.input]: tensor });
       const logits = out[CTC_MODEL.output];
       if (!logits) throw new IdCardError('idcard/engine-unavailable', 'line model gave no output');

@@ -1,7 +1,7 @@
 import { type RasterImage, resize, toGrey } from '@smart-citizen/image';
 import { IdCardError } from '../errors.js';
 
-/** Longest line the recogniser accepts after scaling to its height (a 40-character line is about 700). */
+/** Longest line the recogniser accepts after scaling to 32 px high (a 40-character line is about 700); scaled with the height. */
 export const MAX_LINE_WIDTH = 2048;
 
 /** A line image scaled for the recogniser: `[1, 1, height, width]`, ink high (1 − grey/255). */
@@ -27,7 +27,7 @@ export function prepareLine(image: RasterImage, height: number): LineTensor {
     throw new IdCardError('idcard/bad-image', 'line image is empty or its pixel data does not match its size');
   }
   const width = Math.max(16, Math.round((image.width * height) / image.height));
-  if (width > MAX_LINE_WIDTH) {
+  if (width > (MAX_LINE_WIDTH * height) / 32) {
     throw new IdCardError('idcard/bad-image', `line image is too wide for one line (${width} px at height ${height})`, {
       details: { width: image.width, height: image.height },
     });
