@@ -3,7 +3,7 @@ import type { Point, RasterImage } from '@smart-citizen/image';
 import { describe, expect, it } from 'vitest';
 import { generateCardSide, loadGeneratorData } from '../testing/index.js';
 import { chooseOutlineByLayout } from './chooseOutline.js';
-import type { Quad } from './findCardQuad.js';
+import { outlineDoubts, type Quad } from './findCardQuad.js';
 
 /** A generated CCCD 2021 front pasted square-on at (120, 150) on a 1280×960 dark red table, and its outline. */
 async function cardOnTable(): Promise<{ img: RasterImage; card: Quad }> {
@@ -41,7 +41,36 @@ const cutShort = (q: Quad): Quad => [q[0], q[1], { x: q[2].x, y: q[2].y - 108 },
 const worstCorner = (a: Quad, b: Quad) =>
   Math.max(...a.map((p, i) => Math.hypot(p.x - (b[i] as Point).x, p.y - (b[i] as Point).y)));
 
+/**
+ * The card on its table with a pale grey sheet under its right side: the sheet's left edge runs
+ * 3 mm (36 px) right of the card's edge, from 150 px below the card's top to beyond its bottom.
+ * Returns the outline that takes the sheet's edge for the card's right side: its top-right corner
+ * lies on the table, above the sheet.
+ */
+function sheetBeside(img: RasterImage, card: Quad): Quad {
+  const x0 = card[1].x + 36;
+  for (let y = card[1].y + 150; y < card[2].y + 120; y++)
+    for (let x = card[1].x; x < x0 + 300; x++) if (x >= x0) img.data.set([200, 200, 198], (y * img.width + x) * 3);
+  // the strip between the card and the sheet's edge is the sheet's too (the card lies on it)
+  for (let y = card[1].y + 150; y < card[2].y + 120; y++)
+    for (let x = card[1].x; x < x0; x++) img.data.set([200, 200, 198], (y * img.width + x) * 3);
+  return [card[0], { x: x0, y: card[1].y }, { x: x0, y: card[2].y }, card[3]];
+}
+
 describe('chooseOutlineByLayout', () => {
+  it("takes the card's own outline over one whose side is a sheet's edge beside the card and whose corner lies on the table", async () => {
+    const { img, card } = await cardOnTable();
+    const onSheet = sheetBeside(img, card);
+    expect(outlineDoubts(img, onSheet).offCard).toBe(1);
+    expect(outlineDoubts(img, card)).toEqual({ offCard: 0, inner: 0 });
+    const chosen = chooseOutlineByLayout(img, onSheet, [card]);
+    expect(chosen.rank).toBe(1);
+    expect(chosen.quad).toEqual(card);
+    expect(chosen.cls).toMatchObject({ type: 'cccd-2021', side: 'front' });
+    // and keeps the card's own outline against the sheet's
+    expect(chooseOutlineByLayout(img, card, [onSheet]).rank).toBe(0);
+  });
+
   it('takes the runner-up outline when the edges chose one with a side through the card', async () => {
     const { img, card } = await cardOnTable();
     const chosen = chooseOutlineByLayout(img, cutShort(card), [card]);

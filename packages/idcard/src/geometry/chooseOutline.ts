@@ -1,6 +1,6 @@
 import type { RasterImage } from '@smart-citizen/image';
 import { type CardClassification, classifyCard, layoutScore } from './classifyCard.js';
-import { type Quad, shiftedOutlines } from './findCardQuad.js';
+import { outlineDoubts, type Quad, shiftedOutlines } from './findCardQuad.js';
 import { type RectifiedCard, rectifyCard, rotate180 } from './rectify.js';
 
 /**
@@ -57,7 +57,11 @@ function classified(img: RasterImage, quad: Quad, rank: number): ClassifiedOutli
  * best so far scores below {@link SHIFT_BELOW} (up to two per side and the outermost: each looked
  * at on a half-size warp, the {@link SHIFTED_IN_FULL} best classified in full); one replaces the
  * first outline only when its layout score is higher by at least {@link LAYOUT_GAIN} and at least
- * {@link REPLACE_MIN}. Most photos pay for nothing more; each outline classified in full costs a
+ * {@link REPLACE_MIN}. Session 15 (`outlineDoubts`): when the first outline has a corner off the
+ * card (a sheet's edge a few millimetres beside the card taken for a side), its runners-up and moved
+ * sides are looked at whatever its score, and one with every corner on the card replaces it when it
+ * scores higher at all; moved sides are also looked at when a side may run through the print. Most
+ * photos pay for nothing more; each outline classified in full costs a
  * warp and a classification (about 50 ms of CPU), a half-size look about a quarter of that.
  *
  * @param img - The photo.
@@ -72,14 +76,25 @@ export function chooseOutlineByLayout(
 ): ClassifiedOutline {
   let best = classified(img, quad, 0);
   const first = best.cls.score;
+  // a corner off the card: the edges took the edge of a sheet lying beside the card for a side
+  const offCard = outlineDoubts(img, quad).offCard > 0;
+  let bestOffCard = offCard;
   const tryAll = (qs: readonly Quad[], rank0: number) => {
     for (const [i, q] of qs.entries()) {
       const c = classified(img, q, rank0 + i);
-      if (c.cls.score >= Math.max(first + LAYOUT_GAIN, REPLACE_MIN) && c.cls.score > best.cls.score) best = c;
+      if (c.cls.score <= best.cls.score) continue;
+      // against an outline with a corner off the card, one with every corner on it need not score
+      // clearly higher: its side lies a few millimetres from the sheet's, which 2 mm ink cells hardly tell
+      const onCard = offCard && outlineDoubts(img, q).offCard === 0;
+      if (c.cls.score >= Math.max(first + (onCard ? 0 : LAYOUT_GAIN), REPLACE_MIN)) {
+        best = c;
+        bestOffCard = offCard && !onCard;
+      }
     }
   };
-  if (first < ALTERNATIVES_BELOW) tryAll(alternatives, 1);
-  if (shift && best.cls.score < SHIFT_BELOW) {
+  if (first < ALTERNATIVES_BELOW || offCard) tryAll(alternatives, 1);
+  // a side that may run through the print is looked at again too, however card-like the card looks
+  if (shift && (best.cls.score < SHIFT_BELOW || bestOffCard || outlineDoubts(img, best.quad).inner > 0)) {
     // many moved sides: a look at each on a half-size warp, the most card-like few warped in full
     const moved = shiftedOutlines(img, best.quad)
       .map((q, i) => ({ q, i, score: glance(img, q) }))

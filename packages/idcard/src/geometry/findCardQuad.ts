@@ -215,12 +215,27 @@ function segmentSupport(
 /** Chroma distance, and luminance share, within which a sample just inside the outline counts as the card's stock. */
 const STOCK_CHROMA = 40;
 const STOCK_LUMINANCE = 0.35;
+/**
+ * A corner's inside point (one sample, so a wider luminance margin than the bands' majority) that
+ * differs from the stock by more than this share of its luminance, or by more than
+ * {@link STOCK_CHROMA} in chroma, lies off the card (session 15: the true corners of the tuning
+ * sides differ by at most 0.40 and 25, and none of 724 outlines is flagged; the corners put off the
+ * card by a sheet's edge taken for a side, by chroma 50–94 or luminance 0.57).
+ */
+const OFF_CARD_LUMINANCE = 0.5;
 /** Samples per side of the bands inside and outside the outline, and how many at each end belong to the corner. */
 const BAND_SAMPLES = 24;
 const CORNER_SAMPLES = 3;
 /** A side whose inside band holds less card stock than this, while its outside band holds at least {@link OUTSIDE_STOCK}, lies inside the card. */
 const INNER_STOCK = 0.4;
 const OUTSIDE_STOCK = 0.75;
+/**
+ * A side with card stock outside it and less than this share inside may run through the print: not
+ * enough to take another outline by the edges, but for the caller to try moved sides (session 15:
+ * a CCCD 2016 back's side along its fingerprint boxes and barcode; on the tuning data no right
+ * outline has such a side).
+ */
+const INNER_DOUBT_STOCK = 0.6;
 /** Score factor per foreign corner of an outline. */
 const FOREIGN_CORNER_FACTOR = 0.6;
 /** An outline further out that replaces one with a side inside the card scores at least this share of it. */
@@ -276,9 +291,17 @@ function colourAt(chroma: Chroma, w: number, x: number, y: number): { rg: number
  *   through the portrait or the emblem, with the strip of card between it and the card's edge
  *   outside it. Only a reason to take an outline that differs in that side alone and lies
  *   further out (see {@link findCardQuad}): where the card's own edge shows no line, the inner
- *   outline is still the nearest to the card (`registerToLayout` moves such a side out later).
+ *   outline is still the nearest to the card (`registerToLayout` moves such a side out later);
+ * - and for `chooseOutlineByLayout` ({@link outlineDoubts}): a corner whose own inside point is not
+ *   stock (off card), and a side with less than {@link INNER_DOUBT_STOCK} stock inside and stock
+ *   outside (an inner doubt).
  */
-function outlineFaults(q: Quad, chroma: Chroma, w: number, h: number): { foreign: number; inner: number } {
+function outlineFaults(
+  q: Quad,
+  chroma: Chroma,
+  w: number,
+  h: number,
+): { foreign: number; inner: number; innerDoubt: number; offCard: number } {
   const cx = q.reduce((s, p) => s + p.x, 0) / 4;
   const cy = q.reduce((s, p) => s + p.y, 0) / 4;
   const short = Math.min(dist(q[1], q[2]), dist(q[3], q[0]));
@@ -286,6 +309,7 @@ function outlineFaults(q: Quad, chroma: Chroma, w: number, h: number): { foreign
   type Sample = { rg: number; yb: number; lum: number } | undefined;
   const inside: Sample[][] = [];
   const outside: Sample[][] = [];
+  const normals: Point[] = [];
   for (let s = 0; s < 4; s++) {
     const a = q[s] as Point;
     const b = q[(s + 1) % 4] as Point;
@@ -297,6 +321,7 @@ function outlineFaults(q: Quad, chroma: Chroma, w: number, h: number): { foreign
       nx = -nx;
       ny = -ny;
     }
+    normals.push({ x: nx, y: ny });
     const band = (d: number): Sample[] => {
       const samples: Sample[] = [];
       for (let i = 1; i < BAND_SAMPLES; i++) {
@@ -310,7 +335,7 @@ function outlineFaults(q: Quad, chroma: Chroma, w: number, h: number): { foreign
     inside.push(band(inset));
     outside.push(band(-inset));
   }
-  const faults = { foreign: 0, inner: 0 };
+  const faults = { foreign: 0, inner: 0, innerDoubt: 0, offCard: 0 };
   const all = inside.flat().filter((c) => c !== undefined);
   if (all.length < 8) return faults;
   const median = (xs: number[]) => {
@@ -333,9 +358,24 @@ function outlineFaults(q: Quad, chroma: Chroma, w: number, h: number): { foreign
       ...(inside[s] as Sample[]).slice(0, CORNER_SAMPLES),
     ]);
     if (near !== undefined && near < 0.5) faults.foreign++;
+    // the corner's own inside, inset from both sides: on a card with rounded corners (radius
+    // 3.2 mm) a point 1.6 mm in from both sides is on the card (it needs 0.9 mm)
+    const p = q[s] as Point;
+    const n1 = normals[(s + 3) % 4] as Point;
+    const n2 = normals[s] as Point;
+    const x = Math.round(p.x + (n1.x + n2.x) * inset);
+    const y = Math.round(p.y + (n1.y + n2.y) * inset);
+    if (x >= 1 && y >= 1 && x < w - 1 && y < h - 1) {
+      const c = colourAt(chroma, w, x, y);
+      if (Math.hypot(c.rg - mrg, c.yb - myb) > STOCK_CHROMA || Math.abs(c.lum - mlum) > OFF_CARD_LUMINANCE * mlum)
+        faults.offCard++;
+    }
     const within = stockShare(inside[s] as Sample[]);
     const beyond = stockShare(outside[s] as Sample[]);
-    if (within !== undefined && beyond !== undefined && within < INNER_STOCK && beyond >= OUTSIDE_STOCK) faults.inner++;
+    if (within !== undefined && beyond !== undefined && beyond >= OUTSIDE_STOCK) {
+      if (within < INNER_STOCK) faults.inner++;
+      if (within < INNER_DOUBT_STOCK) faults.innerDoubt++;
+    }
   }
   return faults;
 }
@@ -732,4 +772,24 @@ export function findCardQuad(img: RasterImage): FindCardResult {
     if (score >= ALTERNATIVE_MIN_SCORE * chosen.score) alternatives.push(refine(grey, toFull(o.quad)));
   }
   return { status: 'found', quad: refine(grey, full), support: best.support, areaShare: best.area, alternatives };
+}
+
+/**
+ * What an outline that looks like a card may still have wrong, for a caller that compares
+ * outlines by the card's print (`chooseOutlineByLayout`; 0 and 0 for a grey photo):
+ * - `offCard`: corners that lie clearly off the card — the point just inside the corner (3 % of the
+ *   short side in from both sides) is not the colour of the card's stock (the median of the bands
+ *   just inside the sides). An outline that took the edge of a sheet lying a few millimetres beside
+ *   the card for a side puts a corner on the table, where the sheet's edge runs on past the card or
+ *   the card past the sheet; the card's own corners have card all round them (session 15);
+ * - `inner`: sides that may run through the card — their inside band mostly not stock (below
+ *   {@link INNER_DOUBT_STOCK}: print), their outside band stock.
+ *
+ * @internal
+ */
+export function outlineDoubts(img: RasterImage, quad: Quad): { offCard: number; inner: number } {
+  const { chroma, w, h, scale } = edges(img);
+  if (!chroma) return { offCard: 0, inner: 0 };
+  const f = outlineFaults(quad.map((p) => ({ x: p.x * scale, y: p.y * scale })) as Quad, chroma, w, h);
+  return { offCard: f.offCard, inner: f.innerDoubt };
 }
