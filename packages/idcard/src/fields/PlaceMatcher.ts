@@ -67,7 +67,8 @@ function unitSimilarity(read: string, candidate: string): number {
  * Best candidate; `undefined` unless it is at least `min` close and no different candidate is as
  * close (or, with `margin`, within `margin` of it).
  */
-function best(read: string, candidates: Iterable<string>, min = PLACE_MATCH_MIN, margin = 0): Match | undefined {
+/** The closest candidate and the similarity of the runner-up, among those whose length allows `min`. */
+function rank(read: string, candidates: Iterable<string>, min: number): { top?: Match; second: number } {
   let top: Match | undefined;
   let second = 0;
   const n = [...read].length;
@@ -81,8 +82,17 @@ function best(read: string, candidates: Iterable<string>, min = PLACE_MATCH_MIN,
       top = { name: c, similarity: s };
     } else if (s > second && c !== top.name) second = s;
   }
+  return top ? { top, second } : { second };
+}
+
+/** The ranked top when it is at least `min` close and, short of an exact match, ahead of the runner-up by more than `margin`. */
+function accept({ top, second }: { top?: Match; second: number }, min: number, margin: number): Match | undefined {
   if (!top || top.similarity < min || (top.similarity < 1 && second >= top.similarity - margin)) return undefined;
   return top;
+}
+
+function best(read: string, candidates: Iterable<string>, min = PLACE_MATCH_MIN, margin = 0): Match | undefined {
+  return accept(rank(read, candidates, min), min, margin);
 }
 
 /** A district named by its ward must still look like the part read there (half its letters). */
@@ -336,8 +346,10 @@ export class PlaceMatcher {
     if (i < 0) return false;
     const read = (parts[i] as PlacePart).read;
     const wards = this.#oldWardsByDistrict.get(`${province}|${district}`) ?? [];
+    // one ranking serves both rules: a candidate the looser length filter adds is below the strict minimum anyway
+    const ranked = rank(read, wards, Math.min(WARD_IN_DISTRICT_MIN, WARD_IN_DISTRICT_LOOSE));
     const w =
-      best(read, wards, WARD_IN_DISTRICT_MIN) ?? best(read, wards, WARD_IN_DISTRICT_LOOSE, WARD_IN_DISTRICT_MARGIN);
+      accept(ranked, WARD_IN_DISTRICT_MIN, 0) ?? accept(ranked, WARD_IN_DISTRICT_LOOSE, WARD_IN_DISTRICT_MARGIN);
     if (w) Object.assign(parts[i] as PlacePart, { unit: w.name, level: 'ward', similarity: w.similarity });
     return w !== undefined;
   }

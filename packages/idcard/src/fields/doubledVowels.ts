@@ -1,8 +1,14 @@
 import { foldDiacritics } from '@smart-citizen/core';
 import type { RecognizedChar } from '../ocr/ctcDecode.js';
 
-/** The five tone marks in NFD: grave, hook above, tilde, acute, dot below. */
-const TONE_MARK = /[\u0300\u0309\u0303\u0301\u0323]/gu;
+/**
+ * The five tone marks in NFD (grave, hook above, tilde, acute, dot below), as a regular-expression
+ * character class for the name reader.
+ *
+ * @internal
+ */
+export const TONE_MARK_CLASS = '[\u0300\u0309\u0303\u0301\u0323]';
+const TONE_MARK = new RegExp(TONE_MARK_CLASS, 'gu');
 const withoutTone = (c: string): string => c.normalize('NFD').replace(TONE_MARK, '').normalize('NFC').toLowerCase();
 const hasTone = (c: string): boolean => c.normalize('NFD').search(TONE_MARK) >= 0;
 /** The plain Latin letter under every mark (`Ấ` → `a`; `Đ` → `d`). */

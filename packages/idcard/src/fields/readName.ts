@@ -1,7 +1,7 @@
 import { type Issue, foldDiacritics, issue } from '@smart-citizen/core';
 import type { RecognizedChar, RecognizedLine } from '../ocr/ctcDecode.js';
 import { editDistance } from '../ocr/evaluateLines.js';
-import { dropDoubledVowel } from './doubledVowels.js';
+import { dropDoubledVowel, TONE_MARK_CLASS } from './doubledVowels.js';
 import { type FieldReading, LOW_CONFIDENCE, spanConfidence } from './FieldReading.js';
 import { DOUBTFUL_CHAR } from './fuseSources.js';
 import { type NameLexicon, type NameRole, fallbackNameLexicon } from './nameLexicon.js';
@@ -65,8 +65,8 @@ function roleOf(index: number, count: number): NameRole {
 }
 
 /** Tone on the first vowel of a word-final `oa`, `oe`, `uy` (`HÒA`, `KHỎE`, `THỦY`) → on the second, and back. */
-const NEW_STYLE = /([OU])([\u0300\u0309\u0303\u0301\u0323])([AEY])$/u;
-const OLD_STYLE = /([OU])([AEY])([\u0300\u0309\u0303\u0301\u0323])$/u;
+const NEW_STYLE = new RegExp(`([OU])(${TONE_MARK_CLASS})([AEY])$`, 'u');
+const OLD_STYLE = new RegExp(`([OU])([AEY])(${TONE_MARK_CLASS})$`, 'u');
 
 /**
  * The word with its tone on the other vowel of a final `oa`, `oe` or `uy`: Vietnamese writes
