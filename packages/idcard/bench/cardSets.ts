@@ -1,4 +1,6 @@
 import { fileURLToPath } from 'node:url';
+import type { BenchContext } from '@smart-citizen/bench';
+import { evaluationHalf } from '@smart-citizen/qr/testing';
 import type { CardType } from '../src/cardTypes.js';
 import { sharedDataRoot } from '@smart-citizen/test-kit';
 import { cachedCardPairSet, cachedCardSet, type GeneratorData, loadGeneratorData } from '../src/testing/index.js';
@@ -16,6 +18,12 @@ let data: Promise<GeneratorData> | undefined;
 export async function* benchCardSet(count: number, levels: readonly number[], seed = 2) {
   data ??= loadGeneratorData(sharedDataRoot);
   yield* cachedCardSet({ data: await data, count, levels, seed }, cardSetCache);
+}
+
+/** The photos of {@link benchCardSet} in the half asked for (the tune/report split hashes the photo's name). */
+export async function* benchCardSetHalf({ count, levels, seed, half }: Omit<CardSetArgs, 'arg'>) {
+  for await (const s of benchCardSet(count, levels, seed))
+    if (half === 'all' || evaluationHalf(s.name) === half) yield s;
 }
 
 /** The paired bench set: `count` cards per type and level, each photographed front and back on its own (seed 3). */
@@ -40,4 +48,28 @@ export async function benchDataSources(): Promise<string> {
   if (standIns && process.env.CI === 'true')
     throw new Error(`the card generator found no ../shared/data (looked in ${sharedDataRoot}): no stand-ins under CI`);
   return `generator sources: names ${s.names}, portraits ${s.faces}, prints ${s.prints}${standIns ? ' — STAND-INS (no ../shared/data): not comparable with the README figures' : ''}`;
+}
+
+/** The arguments the card-set benches share: `count=N levels=A,B seed=N half=report|tune|all`. */
+export interface CardSetArgs {
+  count: number;
+  levels: number[];
+  seed: number;
+  half: 'report' | 'tune' | 'all';
+  /** Another `key=value` argument of the bench's own. */
+  arg(key: string): string | undefined;
+}
+
+/** Read {@link CardSetArgs} from a bench's arguments; `half` defaults to `defaultHalf`. */
+export function cardSetArgs(ctx: BenchContext, defaultHalf: CardSetArgs['half']): CardSetArgs {
+  const arg = (k: string) => ctx.args.find((a) => a.startsWith(`${k}=`))?.slice(k.length + 1);
+  const levels = (arg('levels') ?? '0,1,2,3,4').split(',').map(Number);
+  const count = Number(arg('count') ?? (ctx.quick ? 1 : 2));
+  // seed=N: another generated set (default 2, the set the reader was tuned on); a seed never used is a fresh check
+  const seed = Number(arg('seed') ?? 2);
+  if (!Number.isInteger(seed) || seed < 0) throw new Error(`seed=${arg('seed')}: a non-negative integer`);
+  // half=report | tune | all: on a fresh seed no half was tuned on, so `all` scores every photo
+  const half = arg('half') ?? defaultHalf;
+  if (half !== 'report' && half !== 'tune' && half !== 'all') throw new Error(`half=${half}: report, tune or all`);
+  return { count, levels, seed, half, arg };
 }

@@ -2,15 +2,14 @@ import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type BenchTable, defineBench, percentile } from '@smart-citizen/bench';
-import { evaluationHalf } from '@smart-citizen/qr/testing';
 import Tesseract from 'tesseract.js';
 import { sharedDataRoot } from '@smart-citizen/test-kit';
 import { cardTypes } from '../src/cardTypes.js';
 import { loadNameLexicon } from '../src/fields/nameLexicon.js';
 import { IdCardReader } from '../src/IdCardReader.js';
 import type { LineEngine } from '../src/ocr/createLineRecognizer.js';
-import { benchCardSet, benchDataSources } from './cardSets.js';
-import { cpuMs, type FieldTally, pct, tallyField as tally } from './fieldTally.js';
+import { benchCardSetHalf, benchDataSources, cardSetArgs } from './cardSets.js';
+import { cpuMs, type FieldTally, mrzRight, pct, tallyField as tally, worstCornerMm } from './fieldTally.js';
 
 interface Tally {
   photos: number;
@@ -44,16 +43,9 @@ export const bench = defineBench({
     'ID-card reader on generated photos (report half): outline, type/side, per-field exact match and CER after post-processing, MRZ, CPU ms per side; whole-image tesseract + regex baseline',
   async run(ctx) {
     // `pnpm bench idcard count=6 levels=2 nobaseline`: more photos of fewer levels, without the baseline
-    const arg = (k: string) => ctx.args.find((a) => a.startsWith(`${k}=`))?.slice(k.length + 1);
-    const levels = (arg('levels') ?? '0,1,2,3,4').split(',').map(Number);
-    const count = Number(arg('count') ?? (ctx.quick ? 1 : 2));
+    const set = cardSetArgs(ctx, 'report');
+    const { arg, levels, count, seed, half } = set;
     const withBaseline = !ctx.args.includes('nobaseline');
-    // seed=N: another generated set (default 2, the set the reader was tuned on); a seed never used is a fresh check
-    const seed = Number(arg('seed') ?? 2);
-    if (!Number.isInteger(seed) || seed < 0) throw new Error(`seed=${arg('seed')}: a non-negative integer`);
-    // half=report (default) | tune | all: on a fresh seed no half was tuned on, so `all` scores every photo
-    const half = arg('half') ?? 'report';
-    if (!['report', 'tune', 'all'].includes(half)) throw new Error(`half=${half}: report, tune or all`);
     // IDCARD_CTC_MODEL: score another checkpoint of the line model on the cards
     const model = process.env.IDCARD_CTC_MODEL;
     // engine=ctc | engine=tesseract: one engine for every field instead of DEFAULT_LINE_ENGINES
@@ -82,9 +74,8 @@ export const bench = defineBench({
     const loads: number[] = [];
     let photos = 0;
     try {
-      for await (const s of benchCardSet(count, levels, seed)) {
-        // the reader's thresholds were chosen on the tuning half of seeds 2 and 3; the report half is scored
-        if (half !== 'all' && evaluationHalf(s.name) !== half) continue;
+      // the reader's thresholds were chosen on the tuning half of seeds 2 and 3; the report half is scored
+      for await (const s of benchCardSetHalf(set)) {
         photos++;
         const { truth } = s;
         const key = `${truth.type}|${truth.side}|${truth.level}`;
@@ -112,7 +103,7 @@ export const bench = defineBench({
           const m = mrz.get(truth.level) ?? { sides: 0, valid: 0 };
           mrz.set(truth.level, m);
           m.sides++;
-          if (r.status === 'read' && r.mrz?.valid && r.mrz.lines.join('\n') === truth.mrz.join('\n')) m.valid++;
+          if (mrzRight(r, truth)) m.valid++;
         }
         const right = r.status === 'read' && r.documentType === truth.type && r.side === truth.side;
         for (const [name, want] of Object.entries(truth.fields)) {
@@ -124,12 +115,7 @@ export const bench = defineBench({
         if (r.status !== 'read') continue;
         t.read++;
         if (right) t.classified++;
-        const mmPerPx = 85.6 / truth.parameters.cardWidthPx;
-        t.cornerMm.push(
-          Math.max(
-            ...r.quad.map((q, i) => Math.hypot(q.x - (truth.quad[i]?.x ?? 0), q.y - (truth.quad[i]?.y ?? 0)) * mmPerPx),
-          ),
-        );
+        t.cornerMm.push(worstCornerMm(r.quad, truth));
       }
     } finally {
       await reader.close();

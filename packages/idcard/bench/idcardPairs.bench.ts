@@ -5,14 +5,10 @@ import type { CardFieldName, CardType } from '../src/cardTypes.js';
 import { IdCardReader, type SideResult } from '../src/IdCardReader.js';
 import type { CardPhotoTruth } from '../src/testing/index.js';
 import { benchCardPairSet, benchDataSources } from './cardSets.js';
-import { cpuMs, type FieldTally, pct, tallyField } from './fieldTally.js';
+import { cpuMs, type FieldTally, mrzRight, pct, tallyField } from './fieldTally.js';
 
 type Mode = 'side' | 'card';
 type Half = 'tune' | 'report';
-
-/** The MRZ of a read back equals the printed one and every check digit holds. */
-const mrzRight = (r: SideResult | undefined, truth: CardPhotoTruth) =>
-  r?.status === 'read' && !!r.mrz?.valid && r.mrz.lines.join('\n') === truth.mrz?.join('\n');
 
 export const bench = defineBench({
   name: 'idcard-pairs',
