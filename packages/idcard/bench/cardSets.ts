@@ -73,3 +73,19 @@ export function cardSetArgs(ctx: BenchContext, defaultHalf: CardSetArgs['half'])
   if (half !== 'report' && half !== 'tune' && half !== 'all') throw new Error(`half=${half}: report, tune or all`);
   return { count, levels, seed, half, arg };
 }
+
+/**
+ * `qrclock=cpu`: the reader's QR step (a 300 ms budget, `IdCardReader` option `qr`) times itself
+ * on this process's CPU clock instead of the wall clock, so what the QR reads does not depend on
+ * the machine's load: on a 2-core machine at load 12 the wall-clock budget leaves the QR a sixth of
+ * its time. The QR runs alone on the main thread (the line OCR has finished), so on a quiet machine
+ * both clocks give the same budget. Returns the reader's `qr` option and a line for the notes.
+ */
+export function benchQrClock(ctx: BenchContext): { qr?: { now: () => number }; note: string } {
+  if (!ctx.args.includes('qrclock=cpu')) return { note: 'QR budget on the wall clock (load-dependent)' };
+  const now = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  return { qr: { now }, note: 'QR budget on the process CPU clock (qrclock=cpu: load-independent)' };
+}

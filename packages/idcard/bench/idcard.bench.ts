@@ -8,7 +8,7 @@ import { cardTypes } from '../src/cardTypes.js';
 import { loadNameLexicon } from '../src/fields/nameLexicon.js';
 import { IdCardReader } from '../src/IdCardReader.js';
 import type { LineEngine } from '../src/ocr/createLineRecognizer.js';
-import { benchCardSetHalf, benchDataSources, cardSetArgs } from './cardSets.js';
+import { benchCardSetHalf, benchDataSources, benchQrClock, cardSetArgs } from './cardSets.js';
 import { cpuMs, type FieldTally, mrzRight, pct, tallyField as tally, worstCornerMm } from './fieldTally.js';
 
 interface Tally {
@@ -57,8 +57,10 @@ export const bench = defineBench({
       : undefined;
     if (namesArg && !names) throw new Error(`names=${namesArg}: no family.tsv / middle.tsv / given.tsv there`);
     const sources = await benchDataSources();
+    const qrClock = benchQrClock(ctx);
     const reader = await IdCardReader.create({
       ...(names ? { names } : {}),
+      ...(qrClock.qr ? { qr: qrClock.qr } : {}),
       recognizer: 'builtin',
       lineRecognizer: { ...(model ? { ctc: { model } } : {}), ...(engine ? { engine } : {}) },
     });
@@ -234,6 +236,7 @@ export const bench = defineBench({
         `${photos} photos (${half === 'all' ? 'both halves' : `${half} half`}) of seed ${seed}; load average (1 min) during the run: ${load} on 2 cores — CPU time, not wall time`,
         'each photo is one side of its own random holder, read alone (readSide): the front is not cross-checked with a back MRZ here',
         sources,
+        qrClock.note,
         `baseline CPU per photo (median): ${baseCpu.length ? Math.round(percentile(baseCpu, 50)) : '—'} ms`,
       ],
     };

@@ -1,6 +1,6 @@
 import { type BenchTable, defineBench } from '@smart-citizen/bench';
 import { IdCardReader } from '../src/IdCardReader.js';
-import { benchCardSetHalf, benchDataSources, cardSetArgs } from './cardSets.js';
+import { benchCardSetHalf, benchDataSources, benchQrClock, cardSetArgs } from './cardSets.js';
 import { CENSUS_FIELDS, type CensusRow, censusRows, MISS_CAUSES, OUTLINE_OFF_MM } from './censusRows.js';
 
 export const bench = defineBench({
@@ -12,7 +12,8 @@ export const bench = defineBench({
     const set = cardSetArgs(ctx, 'tune');
     const { levels, count, seed, half } = set;
     const sources = await benchDataSources();
-    const reader = await IdCardReader.create({ recognizer: 'builtin' });
+    const qrClock = benchQrClock(ctx);
+    const reader = await IdCardReader.create({ recognizer: 'builtin', ...(qrClock.qr ? { qr: qrClock.qr } : {}) });
     const rows: CensusRow[] = [];
     let photos = 0;
     try {
@@ -39,7 +40,7 @@ export const bench = defineBench({
     return {
       tables: [{ title: `Census (${scope})`, rows }, summary],
       data: { photos, seed, half, count, levels },
-      notes: [`${photos} photos; ${new Set(rows.map((r) => r.photo)).size} with a census row`, sources],
+      notes: [`${photos} photos; ${new Set(rows.map((r) => r.photo)).size} with a census row`, sources, qrClock.note],
     };
   },
 });

@@ -4,7 +4,7 @@ import { evaluationHalf } from '@smart-citizen/qr/testing';
 import type { CardFieldName, CardType } from '../src/cardTypes.js';
 import { IdCardReader, type SideResult } from '../src/IdCardReader.js';
 import type { CardPhotoTruth } from '../src/testing/index.js';
-import { benchCardPairSet, benchDataSources } from './cardSets.js';
+import { benchCardPairSet, benchDataSources, benchQrClock } from './cardSets.js';
 import { cpuMs, type FieldTally, mrzRight, pct, tallyField } from './fieldTally.js';
 
 type Mode = 'side' | 'card';
@@ -24,8 +24,10 @@ export const bench = defineBench({
     const types = arg('types')?.split(',') as CardType[] | undefined;
     const model = process.env.IDCARD_CTC_MODEL;
     const sources = await benchDataSources();
+    const qrClock = benchQrClock(ctx);
     const reader = await IdCardReader.create({
       recognizer: 'builtin',
+      ...(qrClock.qr ? { qr: qrClock.qr } : {}),
       lineRecognizer: model ? { ctc: { model } } : {},
     });
     const fields = new Map<string, FieldTally>();
@@ -232,6 +234,7 @@ export const bench = defineBench({
         `${pairs} pairs (seed 3, ${count} per card type and level${types ? `, types ${types.join(', ')}` : ''}), split into halves by a seeded hash of the pair's name; load average (1 min) during the run: ${load} on 2 cores — CPU time, not wall time`,
         `fusion issues raised on card reads: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
         sources,
+        qrClock.note,
       ],
     };
   },
