@@ -87,6 +87,22 @@ describe('chooseOutlineByLayout', () => {
     expect(chosen.cls.type).toBe('cccd-2021');
   });
 
+  it("moves the sides of the edges' outline too when a runner-up that is off in two sides replaced it", async () => {
+    const { img, card } = await cardOnTable();
+    // the runner-up: left side 5 mm and top 3.3 mm inside the card (no one moved side mends it), scoring
+    // higher than the outline cut short at the bottom, whose bottom side moved out is the card's
+    const inTwoSides: Quad = [
+      { x: card[0].x + 60, y: card[0].y + 40 },
+      { x: card[1].x, y: card[1].y + 40 },
+      card[2],
+      { x: card[3].x + 60, y: card[3].y },
+    ];
+    const chosen = chooseOutlineByLayout(img, cutShort(card), [inTwoSides]);
+    expect(chosen.rank).toBeGreaterThan(1);
+    expect(worstCorner(chosen.quad, card)).toBeLessThan(6);
+    expect(chosen.cls.type).toBe('cccd-2021');
+  });
+
   it('keeps the right outline, and warps nothing more when it has no runner-up', async () => {
     const { img, card } = await cardOnTable();
     const kept = chooseOutlineByLayout(img, card, [cutShort(card)]);

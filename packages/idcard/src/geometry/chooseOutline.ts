@@ -95,8 +95,14 @@ export function chooseOutlineByLayout(
   if (first < ALTERNATIVES_BELOW || offCard) tryAll(alternatives, 1);
   // a side that may run through the print is looked at again too, however card-like the card looks
   if (shift && (best.cls.score < SHIFT_BELOW || bestOffCard || outlineDoubts(img, best.quad).inner > 0)) {
-    // many moved sides: a look at each on a half-size warp, the most card-like few warped in full
-    const moved = shiftedOutlines(img, best.quad)
+    // many moved sides: a look at each on a half-size warp, the most card-like few warped in full.
+    // When a runner-up replaced the edges' outline, the moved sides of both: a runner-up that
+    // scores higher than an outline with one side on the print can be another look-alike layout's
+    // fit (session 16: a CMND 9 front, its side along the emblem and portrait, 0.31; a runner-up
+    // 4 mm off, 0.44 as a Căn cước 2024 front; the first outline's moved side, 0.69, right)
+    const bases = best.rank === 0 ? [best.quad] : [best.quad, quad];
+    const moved = bases
+      .flatMap((b) => shiftedOutlines(img, b))
       .map((q, i) => ({ q, i, score: glance(img, q) }))
       .sort((u, v) => v.score - u.score)
       .slice(0, SHIFTED_IN_FULL);
