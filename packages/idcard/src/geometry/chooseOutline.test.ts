@@ -2,8 +2,8 @@ import { createRng } from '@smart-citizen/core';
 import type { Point, RasterImage } from '@smart-citizen/image';
 import { describe, expect, it } from 'vitest';
 import { generateCardSide, loadGeneratorData } from '../testing/index.js';
-import { chooseOutlineByLayout } from './chooseOutline.js';
-import { outlineDoubts, type Quad } from './findCardQuad.js';
+import { chooseOutlineByLayout, REPLACE_MIN } from './chooseOutline.js';
+import { outlineDoubts, peeledOutlines, type Quad } from './findCardQuad.js';
 
 /** A generated CCCD 2021 front pasted square-on at (120, 150) on a 1280×960 dark red table, and its outline. */
 async function cardOnTable(): Promise<{ img: RasterImage; card: Quad }> {
@@ -57,7 +57,51 @@ function sheetBeside(img: RasterImage, card: Quad): Quad {
   return [card[0], { x: x0, y: card[1].y }, { x: x0, y: card[2].y }, card[3]];
 }
 
+/**
+ * The card on its table with a pale grey sheet under its top-left: the sheet's edges run 3 mm
+ * (36 px) above the card's top and left of its left side, and end 500 px right of the card's left
+ * side and 300 px below its top. Returns the outline that takes both of the sheet's edges for the
+ * card's sides: its top-right and bottom-left corners lie on the table.
+ */
+function sheetUnderTwoSides(img: RasterImage, card: Quad): Quad {
+  const [l, t, r, b] = [card[0].x, card[0].y, card[2].x, card[2].y];
+  for (let y = t - 36; y < t + 300; y++)
+    for (let x = l - 36; x < l + 500; x++)
+      if (x < l || y < t || x >= r || y >= b) img.data.set([200, 200, 198], (y * img.width + x) * 3);
+  return [
+    { x: l - 36, y: t - 36 },
+    { x: r, y: t - 36 },
+    { x: r, y: b },
+    { x: l - 36, y: b },
+  ];
+}
+
 describe('chooseOutlineByLayout', () => {
+  it("finds the card's own edges inside an outline that took a sheet's two edges for its sides", async () => {
+    const { img, card } = await cardOnTable();
+    const onSheet = sheetUnderTwoSides(img, card);
+    expect(outlineDoubts(img, onSheet).offCard).toBeGreaterThan(0);
+    // the card's own outline has no corner off the card: nothing to peel
+    expect(peeledOutlines(img, card)).toEqual([]);
+    expect(Math.min(...peeledOutlines(img, onSheet).map((q) => worstCorner(q, card)))).toBeLessThan(12);
+    const chosen = chooseOutlineByLayout(img, onSheet, []);
+    expect(chosen.rank).toBeGreaterThan(0);
+    // 1 mm is 12 px
+    expect(worstCorner(chosen.quad, card)).toBeLessThan(12);
+    expect(outlineDoubts(img, chosen.quad).offCard).toBe(0);
+    expect(chosen.cls).toMatchObject({ type: 'cccd-2021', side: 'front' });
+  });
+
+  it('does not give up an outline with every corner on the card for one with a corner off it that scores higher', async () => {
+    const { img, card } = await cardOnTable();
+    const onSheet = sheetBeside(img, card);
+    // the bottom side 4 mm up: the card still looks like a card (0.43), the sheet's outline more so (0.49)
+    const cut: Quad = [card[0], card[1], { x: card[2].x, y: card[2].y - 48 }, { x: card[3].x, y: card[3].y - 48 }];
+    const kept = chooseOutlineByLayout(img, cut, [onSheet], { shift: false });
+    expect(kept.rank).toBe(0);
+    expect(kept.cls.score).toBeGreaterThanOrEqual(REPLACE_MIN);
+  });
+
   it("takes the card's own outline over one whose side is a sheet's edge beside the card and whose corner lies on the table", async () => {
     const { img, card } = await cardOnTable();
     const onSheet = sheetBeside(img, card);

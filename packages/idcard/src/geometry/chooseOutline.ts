@@ -1,6 +1,6 @@
 import type { RasterImage } from '@smart-citizen/image';
 import { type CardClassification, classifyCard, layoutScore } from './classifyCard.js';
-import { outlineDoubts, type Quad, shiftedOutlines } from './findCardQuad.js';
+import { outlineDoubts, peeledOutlines, type Quad, shiftedOutlines } from './findCardQuad.js';
 import { type RectifiedCard, rectifyCard, rotate180 } from './rectify.js';
 
 /**
@@ -22,6 +22,16 @@ export const ALTERNATIVES_BELOW = 0.6;
  * Căn cước 2024 front (the three layouts that share a grid score a cut card alike; seed 10).
  */
 export const SHIFT_BELOW = 0.55;
+
+/**
+ * A peeled outline (`peeledOutlines`: the card's own edge found inside the sides at a corner off
+ * the card) with every corner on the card replaces the off-card outline it came from when its
+ * layout score is at most this much lower: the two differ by a strip of a few millimetres, which
+ * 2 mm ink cells hardly tell, and the colours already say which is the card.
+ */
+export const PEEL_TOLERANCE = 0.02;
+/** `rank` of the first peeled outline (past every runner-up and moved side). */
+const PEELED_RANK = 100;
 
 /** An outline with its card warped and classified. */
 export interface ClassifiedOutline {
@@ -85,7 +95,10 @@ export function chooseOutlineByLayout(
       if (c.cls.score <= best.cls.score) continue;
       // against an outline with a corner off the card, one with every corner on it need not score
       // clearly higher: its side lies a few millimetres from the sheet's, which 2 mm ink cells hardly tell
-      const onCard = offCard && outlineDoubts(img, q).offCard === 0;
+      const qOffCard = outlineDoubts(img, q).offCard > 0;
+      // an outline with every corner on the card that looks like a card is not given up for one with a corner off it
+      if (!offCard && qOffCard && first >= REPLACE_MIN) continue;
+      const onCard = offCard && !qOffCard;
       if (c.cls.score >= Math.max(first + (onCard ? 0 : LAYOUT_GAIN), REPLACE_MIN)) {
         best = c;
         bestOffCard = offCard && !onCard;
@@ -107,6 +120,24 @@ export function chooseOutlineByLayout(
       .sort((u, v) => v.score - u.score)
       .slice(0, SHIFTED_IN_FULL);
     for (const m of moved) tryAll([m.q], 1 + alternatives.length + m.i);
+  }
+  // still a corner off the card: the card's own edge inside the sides at it, however faint
+  if (bestOffCard) {
+    const from = best;
+    const peeled = peeledOutlines(img, from.quad)
+      .map((q, i) => ({ q, i }))
+      .filter((p) => outlineDoubts(img, p.q).offCard === 0)
+      .map((p) => ({ ...p, score: glance(img, p.q) }))
+      .sort((u, v) => v.score - u.score)
+      .slice(0, SHIFTED_IN_FULL);
+    for (const p of peeled) {
+      const c = classified(img, p.q, PEELED_RANK + p.i);
+      if (
+        c.cls.score >= Math.max(from.cls.score - PEEL_TOLERANCE, REPLACE_MIN) &&
+        (best === from || c.cls.score > best.cls.score)
+      )
+        best = c;
+    }
   }
   return best;
 }

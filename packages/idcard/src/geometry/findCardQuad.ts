@@ -301,7 +301,7 @@ function outlineFaults(
   chroma: Chroma,
   w: number,
   h: number,
-): { foreign: number; inner: number; innerDoubt: number; offCard: number } {
+): { foreign: number; inner: number; innerDoubt: number; offCard: number; offCorners: number[] } {
   const cx = q.reduce((s, p) => s + p.x, 0) / 4;
   const cy = q.reduce((s, p) => s + p.y, 0) / 4;
   const short = Math.min(dist(q[1], q[2]), dist(q[3], q[0]));
@@ -335,7 +335,7 @@ function outlineFaults(
     inside.push(band(inset));
     outside.push(band(-inset));
   }
-  const faults = { foreign: 0, inner: 0, innerDoubt: 0, offCard: 0 };
+  const faults = { foreign: 0, inner: 0, innerDoubt: 0, offCard: 0, offCorners: [] as number[] };
   const all = inside.flat().filter((c) => c !== undefined);
   if (all.length < 8) return faults;
   const median = (xs: number[]) => {
@@ -367,8 +367,10 @@ function outlineFaults(
     const y = Math.round(p.y + (n1.y + n2.y) * inset);
     if (x >= 1 && y >= 1 && x < w - 1 && y < h - 1) {
       const c = colourAt(chroma, w, x, y);
-      if (Math.hypot(c.rg - mrg, c.yb - myb) > STOCK_CHROMA || Math.abs(c.lum - mlum) > OFF_CARD_LUMINANCE * mlum)
+      if (Math.hypot(c.rg - mrg, c.yb - myb) > STOCK_CHROMA || Math.abs(c.lum - mlum) > OFF_CARD_LUMINANCE * mlum) {
         faults.offCard++;
+        faults.offCorners.push(s);
+      }
     }
     const within = stockShare(inside[s] as Sample[]);
     const beyond = stockShare(outside[s] as Sample[]);
@@ -406,6 +408,38 @@ function isConvex(q: readonly Point[]): boolean {
 
 const dist = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
 
+/** The point `px` pixels from `p` towards `r`, `len` being their distance. */
+const towards = (p: Point, r: Point, len: number, px: number): Point => ({
+  x: p.x + ((r.x - p.x) * px) / len,
+  y: p.y + ((r.y - p.y) * px) / len,
+});
+
+/**
+ * Side `s` of an outline (from corner `s` to corner `s + 1`), the lengths of the two adjacent sides
+ * its ends slide along, and its ends moved `i` and `j` px along them towards the opposite side
+ * (negative: out).
+ */
+function sideMoves(q: Quad, s: number) {
+  const a = q[s] as Point;
+  const b = q[(s + 1) % 4] as Point;
+  const d = q[(s + 3) % 4] as Point;
+  const c = q[(s + 2) % 4] as Point;
+  const la = dist(a, d);
+  const lb = dist(b, c);
+  return { a, b, la, lb, ends: (i: number, j: number): [Point, Point] => [towards(a, d, la, i), towards(b, c, lb, j)] };
+}
+
+/** A line through `p` along `d`. */
+type PointLine = { p: Point; d: Point };
+
+/** Where two lines cross (undefined for parallel lines). */
+function crossing(l1: PointLine, l2: PointLine): Point | undefined {
+  const det = l1.d.x * l2.d.y - l1.d.y * l2.d.x;
+  if (Math.abs(det) < 1e-9) return undefined;
+  const t = ((l2.p.x - l1.p.x) * l2.d.y - (l2.p.y - l1.p.y) * l2.d.x) / det;
+  return { x: l1.p.x + l1.d.x * t, y: l1.p.y + l1.d.y * t };
+}
+
 /** The worst corner distance between two outlines, under the pairing of corners that makes it least. */
 function quadDistance(a: Quad, b: Quad): number {
   let least = Number.POSITIVE_INFINITY;
@@ -431,20 +465,10 @@ function shiftedSides(q: Quad, mag: Float32Array, ang: Float32Array, w: number, 
   const outermost: Slid[] = [];
   for (let s = 0; s < 4; s++) {
     const sidePeaks: Slid[] = [];
-    const a = q[s] as Point;
-    const b = q[(s + 1) % 4] as Point;
-    const d = q[(s + 3) % 4] as Point;
-    const c = q[(s + 2) % 4] as Point;
-    const la = dist(a, d);
-    const lb = dist(b, c);
-    const at = (p: Point, r: Point, len: number, px: number) => ({
-      x: p.x + ((r.x - p.x) * px) / len,
-      y: p.y + ((r.y - p.y) * px) / len,
-    });
+    const { la, lb, ends } = sideMoves(q, s);
     // i, j: how far the side's two ends move towards the opposite side (negative: out)
     const slid = (i: number, j: number): Slid => {
-      const a2 = at(a, d, la, i);
-      const b2 = at(b, c, lb, j);
+      const [a2, b2] = ends(i, j);
       const quad = [...q] as Quad;
       quad[s] = a2;
       quad[(s + 1) % 4] = b2;
@@ -602,15 +626,9 @@ function refine(grey: RasterImage, quad: Quad): Quad {
     }
     lines.push(fit);
   }
-  const cross = (l1: { p: Point; d: Point }, l2: { p: Point; d: Point }): Point | undefined => {
-    const det = l1.d.x * l2.d.y - l1.d.y * l2.d.x;
-    if (Math.abs(det) < 1e-9) return undefined;
-    const t = ((l2.p.x - l1.p.x) * l2.d.y - (l2.p.y - l1.p.y) * l2.d.x) / det;
-    return { x: l1.p.x + l1.d.x * t, y: l1.p.y + l1.d.y * t };
-  };
   const out: Point[] = [];
   for (let s = 0; s < 4; s++) {
-    const c = cross(lines[(s + 3) % 4] as { p: Point; d: Point }, lines[s] as { p: Point; d: Point });
+    const c = crossing(lines[(s + 3) % 4] as PointLine, lines[s] as PointLine);
     if (!c || dist(c, quad[s] as Point) > reach * 4) return quad;
     out.push(c);
   }
@@ -792,4 +810,156 @@ export function outlineDoubts(img: RasterImage, quad: Quad): { offCard: number; 
   if (!chroma) return { offCard: 0, inner: 0 };
   const f = outlineFaults(quad.map((p) => ({ x: p.x * scale, y: p.y * scale })) as Quad, chroma, w, h);
   return { offCard: f.offCard, inner: f.innerDoubt };
+}
+
+/** How far in from a side on a sheet the card's own edge is looked for (mm along the adjacent sides; an end may also move this far out). */
+const PEEL_IN_MM = 16;
+const PEEL_OUT_MM = 1.5;
+/** One end of a peeled side moves in at least this far (mm): nearer is the refit's, and the blur of the sheet's own edge. */
+const PEEL_MIN_MM = 1.5;
+/** The card's stock colour is the median of (PEEL_GRID − 1)² points over the middle 60 % of the outline. */
+const PEEL_GRID = 12;
+/**
+ * A sample along a candidate edge counts when the colour just outside it is further from the stock
+ * than the colour just inside by this much (chroma and luminance, 0–255 units), with the inside within
+ * the stock's margins; the edge needs this share of its samples.
+ */
+const PEEL_STEP = 7;
+const PEEL_MIN_SHARE = 0.6;
+/**
+ * The strip between the side and the edge found must be further from the stock, on average, than
+ * the card this far inside the edge (mm), by this much: a sheet's strip, not the card's margin.
+ */
+const PEEL_INNER_MM = 1.5;
+const PEEL_STRIP = 4;
+
+/**
+ * An outline with a corner off the card (`outlineDoubts`) with the sides at those corners moved in
+ * onto the card's own edge: a pale sheet under the card, its edge a few millimetres beside one or
+ * two sides, was taken for them, and the card's edge over the sheet is too faint for the edge map
+ * (or for `shiftedOutlines`' support). Each side at an off-card corner is moved (its two ends
+ * sliding along the adjacent sides, up to {@link PEEL_IN_MM} in) to where most points along it have
+ * card stock just inside and a colour further from the stock just outside — the sheet's or the
+ * table's; the outline with every such side moved, then each alone. Empty for a grey photo or an
+ * outline with every corner on the card.
+ *
+ * @internal
+ */
+export function peeledOutlines(img: RasterImage, quad: Quad): Quad[] {
+  const { chroma, w, h, scale } = edges(img);
+  if (!chroma) return [];
+  const q = quad.map((p) => ({ x: p.x * scale, y: p.y * scale })) as Quad;
+  const off = outlineFaults(q, chroma, w, h).offCorners;
+  if (off.length === 0) return [];
+  const pxPerMm = (dist(q[0], q[1]) + dist(q[2], q[3])) / 2 / ID1_WIDTH_MM;
+  const cx = q.reduce((s, p) => s + p.x, 0) / 4;
+  const cy = q.reduce((s, p) => s + p.y, 0) / 4;
+  const inward = (a: Point, b: Point): Point => {
+    const len = dist(a, b) || 1;
+    const n = { x: -(b.y - a.y) / len, y: (b.x - a.x) / len };
+    return n.x * (cx - (a.x + b.x) / 2) + n.y * (cy - (a.y + b.y) / 2) < 0 ? { x: -n.x, y: -n.y } : n;
+  };
+  const inImage = (x: number, y: number) => x >= 1 && y >= 1 && x < w - 1 && y < h - 1;
+  // the stock: the median colour over the middle of the outline, which only the card covers (its print is sparser than its stock)
+  const deep: { rg: number; yb: number; lum: number }[] = [];
+  for (let u = 1; u < PEEL_GRID; u++)
+    for (let v = 1; v < PEEL_GRID; v++) {
+      const fu = 0.2 + (0.6 * u) / PEEL_GRID;
+      const fv = 0.2 + (0.6 * v) / PEEL_GRID;
+      const top = { x: q[0].x + (q[1].x - q[0].x) * fu, y: q[0].y + (q[1].y - q[0].y) * fu };
+      const bottom = { x: q[3].x + (q[2].x - q[3].x) * fu, y: q[3].y + (q[2].y - q[3].y) * fu };
+      const x = Math.round(top.x + (bottom.x - top.x) * fv);
+      const y = Math.round(top.y + (bottom.y - top.y) * fv);
+      if (inImage(x, y)) deep.push(colourAt(chroma, w, x, y));
+    }
+  if (deep.length < 8) return [];
+  const median = (xs: number[]) => [...xs].sort((u, v) => u - v)[xs.length >> 1] as number;
+  const stock = {
+    rg: median(deep.map((c) => c.rg)),
+    yb: median(deep.map((c) => c.yb)),
+    lum: median(deep.map((c) => c.lum)),
+  };
+  const fromStock = (x: number, y: number) => {
+    const c = colourAt(chroma, w, Math.round(x), Math.round(y));
+    return Math.hypot(c.rg - stock.rg, c.yb - stock.yb, c.lum - stock.lum);
+  };
+  const onStock = (x: number, y: number) => {
+    const c = colourAt(chroma, w, Math.round(x), Math.round(y));
+    return (
+      Math.hypot(c.rg - stock.rg, c.yb - stock.yb) <= STOCK_CHROMA &&
+      Math.abs(c.lum - stock.lum) <= STOCK_LUMINANCE * stock.lum
+    );
+  };
+  const lineOf = (a: Point, b: Point): PointLine => ({ p: a, d: { x: b.x - a.x, y: b.y - a.y } });
+  const sides: PointLine[] = [0, 1, 2, 3].map((s) => lineOf(q[s] as Point, q[(s + 1) % 4] as Point));
+  const moved = new Map<number, PointLine>();
+  const sidesToPeel = [...new Set(off.flatMap((c) => [(c + 3) % 4, c]))];
+  for (const s of sidesToPeel) {
+    const { a, b, ends } = sideMoves(q, s);
+    const lo = -Math.round(PEEL_OUT_MM * pxPerMm);
+    const hi = Math.round(PEEL_IN_MM * pxPerMm);
+    // the share of points along the side moved by (i, j) with card stock just inside and a colour further from it just outside
+    const share = (i: number, j: number) => {
+      const [a2, b2] = ends(i, j);
+      const n = inward(a2, b2);
+      let seen = 0;
+      let hits = 0;
+      for (let k = 1; k < BAND_SAMPLES; k++) {
+        const t = k / BAND_SAMPLES;
+        const x = a2.x + (b2.x - a2.x) * t;
+        const y = a2.y + (b2.y - a2.y) * t;
+        if (!inImage(x - 3 * n.x, y - 3 * n.y) || !inImage(x + 3 * n.x, y + 3 * n.y)) continue;
+        seen++;
+        if (!onStock(x + n.x * 2, y + n.y * 2)) continue;
+        if (fromStock(x - n.x * 2, y - n.y * 2) - fromStock(x + n.x * 2, y + n.y * 2) >= PEEL_STEP) hits++;
+      }
+      return seen >= BAND_SAMPLES / 2 ? hits / seen : 0;
+    };
+    // every other work pixel, then every pixel around the best
+    let best: { share: number; i: number; j: number } | undefined;
+    const look = (i: number, j: number) => {
+      if (i < lo || j < lo || i > hi || j > hi || Math.max(i, j) < PEEL_MIN_MM * pxPerMm) return;
+      const v = share(i, j);
+      if (!best || v > best.share) best = { share: v, i, j };
+    };
+    for (let i = lo; i <= hi; i += 2) for (let j = lo; j <= hi; j += 2) look(i, j);
+    const coarse = best;
+    if (coarse)
+      for (let i = coarse.i - 1; i <= coarse.i + 1; i++) for (let j = coarse.j - 1; j <= coarse.j + 1; j++) look(i, j);
+    // the strip between the side and the edge found is the sheet's, not card: further from the stock than the card inside the edge
+    const strip = (i: number, j: number) => {
+      const [a2, b2] = ends(i, j);
+      const n = inward(a2, b2);
+      const deepPx = PEEL_INNER_MM * pxPerMm;
+      let sum = 0;
+      let seen = 0;
+      for (let k = 1; k < BAND_SAMPLES; k++) {
+        const t = k / BAND_SAMPLES;
+        const x0 = a.x + (b.x - a.x) * t;
+        const y0 = a.y + (b.y - a.y) * t;
+        const x = a2.x + (b2.x - a2.x) * t;
+        const y = a2.y + (b2.y - a2.y) * t;
+        const mx = (x0 + x) / 2;
+        const my = (y0 + y) / 2;
+        if (!inImage(mx, my) || !inImage(x + n.x * deepPx, y + n.y * deepPx)) continue;
+        seen++;
+        sum += fromStock(mx, my) - fromStock(x + n.x * deepPx, y + n.y * deepPx);
+      }
+      return seen > 0 ? sum / seen : 0;
+    };
+    if (best && best.share >= PEEL_MIN_SHARE && strip(best.i, best.j) >= PEEL_STRIP)
+      moved.set(s, lineOf(...ends(best.i, best.j)));
+  }
+  const outline = (use: readonly number[]): Quad | undefined => {
+    const ls = sides.map((l, s) => (use.includes(s) ? (moved.get(s) as PointLine) : l));
+    const corners = [0, 1, 2, 3].map((s) => crossing(ls[(s + 3) % 4] as PointLine, ls[s] as PointLine));
+    if (corners.some((p) => !p)) return undefined;
+    const full = (corners as Point[]).map((p) => ({ x: p.x / scale, y: p.y / scale })) as Quad;
+    return isConvex(full) ? full : undefined;
+  };
+  // every combination of the moved sides: a side that was the card's own may have been moved onto its print
+  const keys = [...moved.keys()];
+  const sets: number[][] = [];
+  for (let m = 1; m < 1 << keys.length; m++) sets.push(keys.filter((_, k) => m & (1 << k)));
+  return sets.map(outline).filter((o): o is Quad => o !== undefined);
 }
