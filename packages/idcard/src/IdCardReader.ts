@@ -17,6 +17,7 @@ import { type CardBarcode, crossCheckBarcode } from './fields/barcodeCrossCheck.
 import { joinLines } from './fields/FieldReading.js';
 import { PlaceMatcher } from './fields/PlaceMatcher.js';
 import { readingPlausibility } from './fields/readingPlausibility.js';
+import { chooseGlareReadings, type GlareAlternatives } from './fields/glareReadings.js';
 import {
   confirmedByMrz,
   confirmedByQr,
@@ -36,6 +37,7 @@ import {
 import { type PrintedFields, readPrintedFields } from './fields/readPrintedFields.js';
 import type { RecognizedChar, RecognizedLine } from './ocr/ctcDecode.js';
 import { createLineRecognizer, type LineRecognizerOptions } from './ocr/createLineRecognizer.js';
+import { deglareLine } from './ocr/deglareLine.js';
 import { findMrzLines } from './ocr/findMrzLines.js';
 import { repairMrzFromAlternatives } from './ocr/mrzAlternatives.js';
 import { betterMrzReading, type MrzReading, mrzFromLines } from './ocr/readMrz.js';
@@ -187,6 +189,33 @@ const LINE_PAD_MM = 0.7;
  */
 const STACKED_MARKS_TOP_MM = 0.55;
 
+/**
+ * The most a field is trusted when read from a crop with the highlight taken out, or when glare
+ * clipped part of its print (`deglareLine`): below the fields' low-confidence mark (0.6), so the
+ * field says it is unsure unless the card's MRZ or QR vouches for it. Session 16,
+ * seed 15: an issue date whose first digit lost its top to glare read `23/05` for `29/05` at 0.85
+ * from the cleared crop.
+ */
+const GLARE_CONFIDENCE = 0.5;
+
+/**
+ * The formats a deglared crop is read for: those whose rules tell a right reading from a wrong one
+ * (a valid date, an ID number by its rules). A place or a name always gives some value, and the
+ * recogniser's higher confidence on the stretched crop chose worse places on the tuning sets
+ * (session 16: seed 8 `Xã Việt Tiến` and seed 12 `Mộc Châu`, which the matcher repairs from the
+ * glared crop's reading, were lost to the deglared one's).
+ */
+const CLEARED_FORMATS: ReadonlySet<string> = new Set(['date', 'id-number', 'sex']);
+
+/** A line with every character's confidence held at or below `max`. */
+function doubted(line: RecognizedLine, max: number): RecognizedLine {
+  return {
+    ...line,
+    confidence: Math.min(line.confidence, max),
+    chars: line.chars.map((c) => (c.confidence > max ? { ...c, confidence: max } : c)),
+  };
+}
+
 /** A recogniser's answer as a line with per-character confidences. */
 function asLine(r: RecognizedText): RecognizedLine {
   const text = (r.text ?? '').normalize('NFC');
@@ -199,6 +228,8 @@ function asLine(r: RecognizedText): RecognizedLine {
 interface RawSide {
   lines: FieldLines[];
   glare: Set<CardFieldName>;
+  /** Fields read from a crop with the highlight taken out, or with print lost to glare: held at {@link GLARE_CONFIDENCE}. */
+  glared?: readonly CardFieldName[];
   mrz?: MrzReading;
   /** The identity of the side's QR payload, when it has a QR zone and the code was read. */
   qr?: CitizenIdentity;
@@ -349,6 +380,8 @@ type Registered = ReturnType<typeof registerToLayout>;
 interface SideLines {
   lines: FieldLines[];
   mrz?: MrzReading;
+  /** Fields read from a crop with the highlight taken out, or a line of which lost print to glare (`deglareLine`). */
+  glared: CardFieldName[];
 }
 
 /** A box of the rectified card, cut out with its corners in the photo. */
@@ -602,13 +635,15 @@ export class IdCardReader {
   }
 
   /** The options of a side's field reading that do not depend on the card's other sources. */
-  async #fieldOptions(raw: RawSide, cardType: CardType): Promise<ReadCardFieldsOptions> {
+  #fieldOptions(raw: RawSide, cardType: CardType): Promise<ReadCardFieldsOptions> {
+    return this.#lineFieldOptions(raw.lines, cardType);
+  }
+
+  async #lineFieldOptions(lines: readonly FieldLines[], cardType: CardType): Promise<ReadCardFieldsOptions> {
     return {
       lexicon: this.#options.names,
       // names too: a name word's spellings are weighed by the syllables the units' names use
-      places: raw.lines.some((l) => l.format === 'place' || l.format === 'name')
-        ? await this.#placeMatcher()
-        : undefined,
+      places: lines.some((l) => l.format === 'place' || l.format === 'name') ? await this.#placeMatcher() : undefined,
       cardType,
       ...(this.#options.today ? { today: this.#options.today } : {}),
     };
@@ -644,6 +679,12 @@ export class IdCardReader {
         const v = fields[f];
         if (v) v.underGlare = true;
       }
+    // a place or a name the unit and name lists accept was still read from a glared line: the rules
+    // raise its confidence (a province matched whole), the print under the highlight does not
+    for (const f of raw.glared ?? []) {
+      const v = fields[f];
+      if (v && !sources.confirmed[f] && v.confidence > GLARE_CONFIDENCE) v.confidence = GLARE_CONFIDENCE;
+    }
     if (raw.mrz) {
       if (sources.mrzRepaired && sources.mrz) {
         // the issues of the MRZ as read describe check digits that hold now (all its issues stand when
@@ -796,10 +837,15 @@ export class IdCardReader {
       issues.push(
         issue('idcard/type-uncertain', 'warning', 'the card type is uncertain: another layout scores almost as well'),
       );
-    const glare = new Set(fieldsUnderGlare(card, layout));
+    const glare = new Set([...fieldsUnderGlare(card, layout), ...(read?.glared ?? [])]);
     for (const f of glare) issues.push(issue('idcard/glare', 'warning', 'glare over the field: tilt the card', f));
     const cut = (b: MmBox, pad = 0): CardCrop => cardCrop(card, toPhoto, b, pad);
-    const raw: RawSide = { lines: read?.lines ?? [], glare, ...(read?.mrz ? { mrz: read.mrz } : {}) };
+    const raw: RawSide = {
+      lines: read?.lines ?? [],
+      glare,
+      ...(read?.glared.length ? { glared: read.glared } : {}),
+      ...(read?.mrz ? { mrz: read.mrz } : {}),
+    };
     if (!rec)
       issues.push(
         issue(
@@ -864,17 +910,39 @@ export class IdCardReader {
       return { x: l.x - LINE_PAD_MM, y: l.y - top, w: l.w + 2 * LINE_PAD_MM, h: l.h + top + LINE_PAD_MM };
     };
     const cut = (b: MmBox, pad = 0) => cardCrop(card, toPhoto, b, pad).image;
-    const reads = layout.fields.map((f) =>
-      Promise.all(f.lines.map(async (l) => asLine(await rec.recognize(cut(lineBox(f, l)), { field: f.field })))),
-    );
+    // a crop under glare is read a second time with the highlight taken out (deglareLine)
+    const readLine = async (
+      image: RasterImage,
+      f: (typeof layout.fields)[number],
+    ): Promise<{ plain: RecognizedLine; clear: RecognizedLine | undefined; lost: boolean }> => {
+      const plain = asLine(await rec.recognize(image, { field: f.field }));
+      const clear = deglareLine(image);
+      if (!clear) return { plain, clear: undefined, lost: false };
+      if (!CLEARED_FORMATS.has(f.format)) return { plain, clear: undefined, lost: clear.printLost };
+      // the recogniser is sure of stretched print it would doubt on a clean crop (a digit whose top
+      // the highlight clipped read as another)
+      const cleared = doubted(asLine(await rec.recognize(clear.image, { field: f.field })), GLARE_CONFIDENCE);
+      return { plain, clear: cleared, lost: clear.printLost };
+    };
+    const reads = layout.fields.map((f) => Promise.all(f.lines.map((l) => readLine(cut(lineBox(f, l)), f))));
     const mrzReads = layout.mrz
       ? Promise.all(layout.mrz.map(async (l) => asLine(await rec.recognize(cut(l, 0.5), { field: 'mrz' }))))
       : undefined;
-    const lines: FieldLines[] = [];
-    for (const [i, f] of layout.fields.entries())
-      lines.push({ field: f.field, format: f.format, lines: await (reads[i] as Promise<RecognizedLine[]>) });
+    const plain: FieldLines[] = [];
+    const alternatives: GlareAlternatives[] = [];
+    const printLost: CardFieldName[] = [];
+    for (const [i, f] of layout.fields.entries()) {
+      const read = await (reads[i] as (typeof reads)[number]);
+      plain.push({ field: f.field, format: f.format, lines: read.map((r) => r.plain) });
+      if (read.some((r) => r.clear)) alternatives.push({ field: f.field, clear: read.map((r) => r.clear) });
+      if (read.some((r) => r.lost)) printLost.push(f.field);
+    }
+    const { lines, cleared } = alternatives.length
+      ? chooseGlareReadings(plain, alternatives, await this.#lineFieldOptions(plain, layout.type))
+      : { lines: plain, cleared: [] };
     const mrz = mrzReads ? await this.#mrzFromZone(card, layout, await mrzReads, this.#options.today) : undefined;
-    return mrz ? { lines, mrz } : { lines };
+    const glared = [...new Set([...printLost, ...cleared])];
+    return mrz ? { lines, mrz, glared } : { lines, glared };
   }
 
   /**
