@@ -260,11 +260,27 @@ const MAX_OUTERMOST = 1;
 const OUTERMOST_TILT = 0.05;
 /** An outermost side moves both ends out at least this far (work pixels; nearer is the refit's and `registerToLayout`'s). */
 const OUTERMOST_MIN_PX = 8;
+/** The median of each axis of the colours (the card's stock colour, its print being sparser than its stock). */
+function medianColour(cs: readonly Colour[]): Colour {
+  const median = (xs: number[]) => [...xs].sort((u, v) => u - v)[xs.length >> 1] as number;
+  return { rg: median(cs.map((c) => c.rg)), yb: median(cs.map((c) => c.yb)), lum: median(cs.map((c) => c.lum)) };
+}
+
+/** Whether a colour is the card's stock: within {@link STOCK_CHROMA} in chroma and `lumShare` of its luminance. */
+function isStock(c: Colour, stock: Colour, lumShare = STOCK_LUMINANCE): boolean {
+  return (
+    Math.hypot(c.rg - stock.rg, c.yb - stock.yb) <= STOCK_CHROMA && Math.abs(c.lum - stock.lum) <= lumShare * stock.lum
+  );
+}
+
 /** The edge threshold of a shifted side, as a share of the Hough threshold: the edges it looks for are faint. */
 const SHIFT_THRESHOLD = 0.3;
 
+/** A pixel's colour: two chroma axes and luminance (0–255 units). */
+type Colour = { rg: number; yb: number; lum: number };
+
 /** The 3×3 mean colour around a pixel (against JPEG and sensor noise). */
-function colourAt(chroma: Chroma, w: number, x: number, y: number): { rg: number; yb: number; lum: number } {
+function colourAt(chroma: Chroma, w: number, x: number, y: number): Colour {
   let rg = 0;
   let yb = 0;
   let lum = 0;
@@ -306,7 +322,7 @@ function outlineFaults(
   const cy = q.reduce((s, p) => s + p.y, 0) / 4;
   const short = Math.min(dist(q[1], q[2]), dist(q[3], q[0]));
   const inset = Math.max(1.5, short * 0.03);
-  type Sample = { rg: number; yb: number; lum: number } | undefined;
+  type Sample = Colour | undefined;
   const inside: Sample[][] = [];
   const outside: Sample[][] = [];
   const normals: Point[] = [];
@@ -338,18 +354,10 @@ function outlineFaults(
   const faults = { foreign: 0, inner: 0, innerDoubt: 0, offCard: 0, offCorners: [] as number[] };
   const all = inside.flat().filter((c) => c !== undefined);
   if (all.length < 8) return faults;
-  const median = (xs: number[]) => {
-    const v = [...xs].sort((u, z) => u - z);
-    return v[v.length >> 1] as number;
-  };
-  const mrg = median(all.map((c) => c.rg));
-  const myb = median(all.map((c) => c.yb));
-  const mlum = median(all.map((c) => c.lum));
-  const stock = (c: NonNullable<Sample>) =>
-    Math.hypot(c.rg - mrg, c.yb - myb) <= STOCK_CHROMA && Math.abs(c.lum - mlum) <= STOCK_LUMINANCE * mlum;
+  const ref = medianColour(all);
   const stockShare = (xs: Sample[]) => {
     const seen = xs.filter((c) => c !== undefined);
-    return seen.length >= CORNER_SAMPLES ? seen.filter(stock).length / seen.length : undefined;
+    return seen.length >= CORNER_SAMPLES ? seen.filter((c) => isStock(c, ref)).length / seen.length : undefined;
   };
   for (let s = 0; s < 4; s++) {
     // corner s joins the end of side s − 1 and the start of side s
@@ -366,8 +374,7 @@ function outlineFaults(
     const x = Math.round(p.x + (n1.x + n2.x) * inset);
     const y = Math.round(p.y + (n1.y + n2.y) * inset);
     if (x >= 1 && y >= 1 && x < w - 1 && y < h - 1) {
-      const c = colourAt(chroma, w, x, y);
-      if (Math.hypot(c.rg - mrg, c.yb - myb) > STOCK_CHROMA || Math.abs(c.lum - mlum) > OFF_CARD_LUMINANCE * mlum) {
+      if (!isStock(colourAt(chroma, w, x, y), ref, OFF_CARD_LUMINANCE)) {
         faults.offCard++;
         faults.offCorners.push(s);
       }
@@ -861,7 +868,7 @@ export function peeledOutlines(img: RasterImage, quad: Quad): Quad[] {
   };
   const inImage = (x: number, y: number) => x >= 1 && y >= 1 && x < w - 1 && y < h - 1;
   // the stock: the median colour over the middle of the outline, which only the card covers (its print is sparser than its stock)
-  const deep: { rg: number; yb: number; lum: number }[] = [];
+  const deep: Colour[] = [];
   for (let u = 1; u < PEEL_GRID; u++)
     for (let v = 1; v < PEEL_GRID; v++) {
       const fu = 0.2 + (0.6 * u) / PEEL_GRID;
@@ -873,23 +880,12 @@ export function peeledOutlines(img: RasterImage, quad: Quad): Quad[] {
       if (inImage(x, y)) deep.push(colourAt(chroma, w, x, y));
     }
   if (deep.length < 8) return [];
-  const median = (xs: number[]) => [...xs].sort((u, v) => u - v)[xs.length >> 1] as number;
-  const stock = {
-    rg: median(deep.map((c) => c.rg)),
-    yb: median(deep.map((c) => c.yb)),
-    lum: median(deep.map((c) => c.lum)),
-  };
+  const stock = medianColour(deep);
   const fromStock = (x: number, y: number) => {
     const c = colourAt(chroma, w, Math.round(x), Math.round(y));
     return Math.hypot(c.rg - stock.rg, c.yb - stock.yb, c.lum - stock.lum);
   };
-  const onStock = (x: number, y: number) => {
-    const c = colourAt(chroma, w, Math.round(x), Math.round(y));
-    return (
-      Math.hypot(c.rg - stock.rg, c.yb - stock.yb) <= STOCK_CHROMA &&
-      Math.abs(c.lum - stock.lum) <= STOCK_LUMINANCE * stock.lum
-    );
-  };
+  const onStock = (x: number, y: number) => isStock(colourAt(chroma, w, Math.round(x), Math.round(y)), stock);
   const lineOf = (a: Point, b: Point): PointLine => ({ p: a, d: { x: b.x - a.x, y: b.y - a.y } });
   const sides: PointLine[] = [0, 1, 2, 3].map((s) => lineOf(q[s] as Point, q[(s + 1) % 4] as Point));
   const moved = new Map<number, PointLine>();
