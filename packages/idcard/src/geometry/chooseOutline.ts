@@ -87,7 +87,8 @@ export function chooseOutlineByLayout(
   let best = classified(img, quad, 0);
   const first = best.cls.score;
   // a corner off the card: the edges took the edge of a sheet lying beside the card for a side
-  const offCard = outlineDoubts(img, quad).offCard > 0;
+  const doubts = outlineDoubts(img, quad);
+  const offCard = doubts.offCard > 0;
   let bestOffCard = offCard;
   const tryAll = (qs: readonly Quad[], rank0: number) => {
     for (const [i, q] of qs.entries()) {
@@ -107,7 +108,12 @@ export function chooseOutlineByLayout(
   };
   if (first < ALTERNATIVES_BELOW || offCard) tryAll(alternatives, 1);
   // a side that may run through the print is looked at again too, however card-like the card looks
-  if (shift && (best.cls.score < SHIFT_BELOW || bestOffCard || outlineDoubts(img, best.quad).inner > 0)) {
+  if (
+    shift &&
+    (best.cls.score < SHIFT_BELOW ||
+      bestOffCard ||
+      (best.rank === 0 ? doubts : outlineDoubts(img, best.quad)).inner > 0)
+  ) {
     // many moved sides: a look at each on a half-size warp, the most card-like few warped in full.
     // When a runner-up replaced the edges' outline, the moved sides of both: a runner-up that
     // scores higher than an outline with one side on the print can be another look-alike layout's
