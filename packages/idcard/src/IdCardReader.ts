@@ -39,7 +39,7 @@ import type { RecognizedChar, RecognizedLine } from './ocr/ctcDecode.js';
 import { createLineRecognizer, type LineRecognizerOptions } from './ocr/createLineRecognizer.js';
 import { deglareLine } from './ocr/deglareLine.js';
 import { findMrzLines } from './ocr/findMrzLines.js';
-import { repairMrzFromAlternatives } from './ocr/mrzAlternatives.js';
+import { repairMrzFromReadings } from './ocr/mrzAlternatives.js';
 import { betterMrzReading, type MrzReading, mrzFromLines } from './ocr/readMrz.js';
 import type { ReadCardQrOptions, ReadCardQrResult } from '@smart-citizen/qr';
 
@@ -580,7 +580,8 @@ export class IdCardReader {
           );
       } else {
         // no source repairs it (a back read alone): the recogniser's second choices, where exactly one zone passes
-        const alt = repairMrzFromAlternatives(reading.ocr, opts);
+        // every MRZ this reader reads is a Vietnamese card's (CCCD 2021, Căn cước 2024 backs)
+        const alt = repairMrzFromReadings(reading.readings ?? [reading.ocr], { ...opts, vietnam: true });
         if (alt.status === 'repaired') {
           mrz = alt.mrz;
           mrzRepaired = true;
@@ -590,7 +591,7 @@ export class IdCardReader {
             issue(
               'idcard/mrz-repaired-from-alternatives',
               'warning',
-              `${alt.changes.length} MRZ character(s) were replaced by the recogniser's second choices: the only zone within three changes whose check digits and number rules all hold`,
+              `${alt.changes.length} MRZ character(s) were replaced by the recogniser's second choices: the only zone within three changes whose check digits and number rules all hold (of every reading of the zone, a line read a character or two long or short aligned)`,
               'mrz',
             ),
           );
@@ -967,7 +968,8 @@ export class IdCardReader {
       await Promise.all(found.lines.map(async (l) => asLine(await rec.recognize(l, { field: 'mrz' })))),
       opts,
     );
-    return betterMrzReading(first, again);
+    const kept = betterMrzReading(first, again);
+    return { ...kept, readings: [kept.ocr, (kept === first ? again : first).ocr] };
   }
 
   /** Close the recogniser (the one given, or the one the reader created for `'builtin'`); idempotent. */

@@ -1,7 +1,7 @@
 import { formatVietnamTd1Mrz, parseMrz } from '@smart-citizen/core';
 import { describe, expect, it } from 'vitest';
 import type { RecognizedChar, RecognizedLine } from './ctcDecode.js';
-import { repairMrzFromAlternatives } from './mrzAlternatives.js';
+import { repairMrzFromAlternatives, repairMrzFromReadings } from './mrzAlternatives.js';
 
 const today = new Date(Date.UTC(2026, 11, 6));
 // the issue's example zone: personal number 001093047064, born 05/01/1993, male, expires 05/01/2033
@@ -28,6 +28,31 @@ function repairInvalid(bad: RecognizedLine[]) {
   const r = repairMrzFromAlternatives(bad, { today });
   if (r.status !== 'repaired') throw new Error(`not repaired: ${JSON.stringify(r)}`);
   return r;
+}
+
+/** A seeded linear congruential generator, 0–1. */
+function lcg(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return x / 2 ** 32;
+  };
+}
+
+/** A valid Vietnamese zone of a random holder (number, sex, dates by the card's rules). */
+function randomZone(rnd: () => number) {
+  const year = 1950 + Math.floor(rnd() * 60);
+  const sex = rnd() < 0.5 ? 'M' : 'F';
+  const century = (year >= 2000 ? 2 : 0) + (sex === 'F' ? 1 : 0);
+  const serial = String(Math.floor(rnd() * 1e6)).padStart(6, '0');
+  const personalNumber = `0${String(1 + Math.floor(rnd() * 90)).padStart(2, '0')}${century}${String(year % 100).padStart(2, '0')}${serial}`;
+  return formatVietnamTd1Mrz({
+    personalNumber,
+    fullName: 'Nguyễn Văn An',
+    dateOfBirth: { year, month: 1 + Math.floor(rnd() * 12), day: 1 + Math.floor(rnd() * 28) },
+    sex,
+    expiryDate: { year: year + 40 + Math.floor(rnd() * 20), month: 6, day: 9 },
+  });
 }
 
 describe('repairMrzFromAlternatives', () => {
@@ -126,28 +151,13 @@ describe('repairMrzFromAlternatives', () => {
   });
 
   it('repairs generated zones with one or two misread digits whose right value is a second choice, and never returns a wrong zone', () => {
-    let seed = 5;
-    const rnd = () => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed / 2 ** 32;
-    };
+    const rnd = lcg(5);
     const positions: [number, number][] = [];
     for (let c = 5; c < 30; c++) if (c !== 27 && c !== 28) positions.push([0, c]);
     for (let c = 0; c < 15; c++) if (c !== 7) positions.push([1, c]);
     let right = 0;
     for (let t = 0; t < 150; t++) {
-      const year = 1950 + Math.floor(rnd() * 60);
-      const sex = rnd() < 0.5 ? 'M' : 'F';
-      const century = (year >= 2000 ? 2 : 0) + (sex === 'F' ? 1 : 0);
-      const serial = String(Math.floor(rnd() * 1e6)).padStart(6, '0');
-      const personalNumber = `0${String(1 + Math.floor(rnd() * 90)).padStart(2, '0')}${century}${String(year % 100).padStart(2, '0')}${serial}`;
-      const zone = formatVietnamTd1Mrz({
-        personalNumber,
-        fullName: 'Nguyễn Văn An',
-        dateOfBirth: { year, month: 1 + Math.floor(rnd() * 12), day: 1 + Math.floor(rnd() * 28) },
-        sex,
-        expiryDate: { year: year + 40 + Math.floor(rnd() * 20), month: 6, day: 9 },
-      });
+      const zone = randomZone(rnd);
       const misread: Misread = {};
       const n = 1 + (t % 2);
       while (Object.keys(misread).length < n) {
@@ -214,5 +224,122 @@ describe('repairMrzFromAlternatives', () => {
     const r = repairMrzFromAlternatives(read(truth, misread), { today });
     expect(r.status).not.toBe('repaired');
     expect(performance.now() - t0).toBeLessThan(5000);
+  });
+});
+
+/** A line of `text` at 0.99 with `extra` characters ("index" → char, confidence) inserted before the index. */
+function withStray(text: string, extra: Record<number, Pick<RecognizedChar, 'char' | 'confidence' | 'alternatives'>>) {
+  const chars: RecognizedChar[] = [];
+  [...text].forEach((char, i) => {
+    const e = extra[i];
+    if (e) chars.push(e);
+    chars.push({ char, confidence: 0.99 });
+  });
+  return { text: chars.map((c) => c.char).join(''), confidence: Math.min(...chars.map((c) => c.confidence)), chars };
+}
+
+describe('repairMrzFromAlternatives: a Vietnamese card', () => {
+  it('a document code read 1D is ID (its letter look-alike), not a second choice of another letter', () => {
+    const bad = read(truth, {
+      '0:0': { char: '1', confidence: 0.65, alternatives: [{ char: 'J', confidence: 0.03 }] },
+      '0:14': { char: '9', confidence: 0.6, alternatives: [{ char: '1', confidence: 0.3 }] },
+    });
+    expect(repairInvalid(bad).mrz.lines).toEqual(truth);
+  });
+
+  it('vietnam: line 1 whose start glare read as stray characters is IDVNM and its last 25 characters', () => {
+    // `IDVNM` read `2O2TNM` (31 characters), the document number's check digit misread too
+    const line1 = withStray(`2O2TNM${(truth[0] as string).slice(5, 14)}7${(truth[0] as string).slice(15)}`, {});
+    const bad = [line1, ...read(truth.slice(1))];
+    expect(repairMrzFromAlternatives(bad, { today }).status).toBe('failed');
+    line1.chars[15] = { char: '7', confidence: 0.6, alternatives: [{ char: '1', confidence: 0.3 }] };
+    const r = repairMrzFromAlternatives(bad, { today, vietnam: true });
+    if (r.status !== 'repaired') throw new Error(JSON.stringify(r));
+    expect(r.mrz.lines).toEqual(truth);
+    expect(r.changes[0]).toEqual({ line: 0, column: 0, from: '2O2TNM', to: 'IDVNM' });
+  });
+});
+
+describe('repairMrzFromReadings', () => {
+  it('a line 1 read a character long: the doubtful stray character is dropped, the linked numbers confirm it', () => {
+    const line1 = withStray(truth[0] as string, {
+      20: { char: '4', confidence: 0.3, alternatives: [{ char: '1', confidence: 0.2 }] },
+    });
+    const r = repairMrzFromReadings([[line1, ...read(truth.slice(1))]], { today, vietnam: true });
+    if (r.status !== 'repaired') throw new Error(JSON.stringify(r));
+    expect(r.mrz.lines).toEqual(truth);
+    expect(r.changes).toEqual([{ line: 0, column: 20, from: '4', to: '' }]);
+    // the stray character read sure of itself is not dropped
+    const sure = withStray(truth[0] as string, { 20: { char: '4', confidence: 0.99 } });
+    expect(repairMrzFromReadings([[sure, ...read(truth.slice(1))]], { today, vietnam: true }).status).not.toBe(
+      'repaired',
+    );
+  });
+
+  it("a line 2 read a character short: the unread character put back where the date's check digit and the linked birth year confirm it", () => {
+    // 9301054M… read 931054M… (the 0 of the month lost)
+    const line2 = read([(truth[1] as string).slice(0, 2) + (truth[1] as string).slice(3)])[0] as RecognizedLine;
+    const r = repairMrzFromReadings([[...read(truth.slice(0, 1)), line2, ...read(truth.slice(2))]], {
+      today,
+      vietnam: true,
+    });
+    if (r.status !== 'repaired') throw new Error(JSON.stringify(r));
+    expect(r.mrz.lines).toEqual(truth);
+  });
+
+  it('a reading that settles one zone is taken when the other reading passes it too, refused when the other settles another', () => {
+    // reading A: the expiry's month and day doubtful (two zones pass: see above); reading B: the month read right
+    const a = read(truth, {
+      '1:11': { char: '2', confidence: 0.6, alternatives: [{ char: '1', confidence: 0.35 }] },
+      '1:13': { char: '5', confidence: 0.6, alternatives: [{ char: '8', confidence: 0.35 }] },
+    });
+    expect(repairMrzFromReadings([a], { today }).status).toBe('ambiguous');
+    const b = read(truth, { '1:13': { char: '3', confidence: 0.6, alternatives: [{ char: '5', confidence: 0.35 }] } });
+    const r = repairMrzFromReadings([a, b], { today });
+    if (r.status !== 'repaired') throw new Error(JSON.stringify(r));
+    expect(r.mrz.lines).toEqual(truth);
+    // a reading that settles a zone the other does not pass: refused
+    const other = read(['IDVNM0930470641001093047064<<2', '9301054M3302082VNM<<<<<<<<<<<8', truth[2] as string], {
+      '1:13': { char: '3', confidence: 0.6, alternatives: [{ char: '8', confidence: 0.35 }] },
+    });
+    expect(repairMrzFromReadings([other, b], { today }).status).toBe('ambiguous');
+  });
+
+  it('simulated readings (misread digits, a stray or lost character, two readings): never a wrong zone', () => {
+    const rnd = lcg(11);
+    let right = 0;
+    let wrong = 0;
+    let tried = 0;
+    for (let t = 0; t < 120; t++) {
+      const zone = randomZone(rnd);
+      const readings = [0, 1].map(() => {
+        const lines = read(zone).map((l) => ({ ...l, chars: [...l.chars] }));
+        for (let k = 0; k < 1 + Math.floor(rnd() * 3); k++) {
+          const l = Math.floor(rnd() * 2);
+          const chars = (lines[l] as RecognizedLine).chars;
+          const c = Math.floor(rnd() * chars.length);
+          const was = (chars[c] as RecognizedChar).char;
+          const digit = String(Math.floor(rnd() * 10));
+          const kind = rnd();
+          if (kind < 0.6)
+            chars[c] = {
+              char: digit,
+              confidence: 0.3 + 0.6 * rnd(),
+              alternatives: rnd() < 0.7 ? [{ char: was, confidence: 0.05 + 0.3 * rnd() }] : [],
+            };
+          else if (kind < 0.85) chars.splice(c, 0, { char: digit, confidence: 0.2 + 0.75 * rnd() });
+          else chars.splice(c, 1);
+        }
+        return lines.map((l) => ({ ...l, text: l.chars.map((c) => c.char).join('') }));
+      });
+      if (readings.some((r) => parseMrz(r.map((l) => l.text).join('\n'), { today, repair: false }).valid)) continue;
+      tried++;
+      const r = repairMrzFromReadings(readings, { today, vietnam: true });
+      if (r.status !== 'repaired') continue;
+      if (r.mrz.lines.join('\n') === zone.join('\n')) right++;
+      else wrong++;
+    }
+    expect(wrong).toBe(0);
+    expect(right).toBeGreaterThan(tried / 3);
   });
 });

@@ -11,6 +11,7 @@ import {
   td1VietnamClasses,
 } from '@smart-citizen/core';
 import type { RecognizedChar, RecognizedLine } from './ctcDecode.js';
+import { LETTER_FOR_DIGIT } from './mrzLookalikes.js';
 
 /** One MRZ character changed by {@link repairMrzFromAlternatives}. */
 export interface MrzAlternativeChange {
@@ -24,12 +25,23 @@ export interface MrzAlternativeChange {
 export type MrzAlternativesResult =
   | { status: 'repaired'; mrz: ParsedMrz; changes: MrzAlternativeChange[] }
   /** Two or more zones of the fewest changes pass every rule: nothing is changed. */
-  | { status: 'ambiguous'; candidates: number }
+  | {
+      status: 'ambiguous';
+      candidates: number /** The passing zones (lines joined by newlines), at most 8. */;
+      zones?: readonly string[];
+    }
   /** No zone within the search passes, or the lines cannot be searched (length, characters, size). */
   | { status: 'failed'; reason: string };
 
 /** Options of {@link repairMrzFromAlternatives}. */
 export interface MrzAlternativesOptions extends Pick<ParseMrzOptions, 'today'> {
+  /**
+   * The zone is a Vietnamese card's (the card's type says so: CCCD 2021, Căn cước 2024): line 1
+   * starts `IDVNM` whatever was read there, and a line 1 read too long or short is taken as `IDVNM`
+   * and its last 25 characters (glare or a smudge over the start of the line reads as stray
+   * characters). @default false: only a zone read with `VNM` in line 1 is taken as Vietnamese
+   */
+  vietnam?: boolean;
   /** Most characters changed from the likeliest reading of each position. @default 3 */
   maxChanges?: number;
   /** Zones checked at most before giving up (a line read to noise has too many doubts to confirm). @default 20000 */
@@ -38,6 +50,12 @@ export interface MrzAlternativesOptions extends Pick<ParseMrzOptions, 'today'> {
 
 /** Weight of a character the recogniser gave no weight to (it can still win where a linked position reads it). */
 const UNSEEN = 1e-3;
+/** Stands for a character the recogniser dropped, put back by {@link lengthVariants}. */
+const UNREAD = '\u0000';
+/** Every character an MRZ holds. */
+const MRZ_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<';
+/** Line 1's first 5 characters on a Vietnamese card: document code and issuing state. */
+const VN_LINE1_HEAD = 'IDVNM';
 /** Line 2 from column 16 to 29 on a Vietnamese card: nationality and 11 fillers (before the composite check digit). */
 const VN_LINE2_TAIL = `VNM${'<'.repeat(11)}`;
 /** A character read below this confidence, that no linked reading confirms, is doubtful. */
@@ -47,8 +65,12 @@ const DOUBTFUL = 0.9;
  * characters of new weight / old weight) must be at least this share of the reading's.
  */
 const MIN_RATIO = 0.01;
+/** Why a search gave up: more zones to try than `maxCandidates`. */
+const TOO_MANY = 'too many doubtful characters';
 /** OCR-B look-alikes a digit position takes as that digit (as core's parser does). */
 const TO_DIGIT = MRZ_DIGIT_LOOKALIKES;
+/** OCR-B look-alikes a letter position takes as that letter (`1DVNM` is `IDVNM`, not a second choice `JD`). */
+const TO_LETTER = LETTER_FOR_DIGIT;
 
 /**
  * Positions a valid Vietnamese TD1 zone holds the same character at, beyond what the check digits
@@ -109,11 +131,16 @@ function positionWeights(c: RecognizedChar, line: number, col: number): Map<stri
   const cls = classAt(line, col);
   const w = new Map<string, number>();
   const add = (ch: string, p: number) => {
-    const to = cls === 'digit' ? (TO_DIGIT[ch] ?? ch) : ch;
+    const to = cls === 'digit' ? (TO_DIGIT[ch] ?? ch) : cls === 'alpha' ? (TO_LETTER[ch] ?? ch) : ch;
     if (!allowed(to, cls, line, col)) return;
     const q = Number.isFinite(p) ? Math.min(1, Math.max(0, p)) : 0;
     w.set(to, Math.max(w.get(to) ?? 0, q));
   };
+  if (c.char === UNREAD) {
+    // a character the recogniser dropped (a line read one short): any character allowed there, none likelier
+    for (const ch of MRZ_CHARS) add(ch, UNSEEN);
+    return w;
+  }
   add(c.char, c.confidence);
   for (const a of c.alternatives ?? []) if (typeof a?.char === 'string') add(a.char, a.confidence);
   return w;
@@ -143,8 +170,9 @@ interface Variable {
  * positions make likeliest, so one clear reading settles a doubtful one.
  *
  * Lines 1 and 2 must have been read at exactly 30 characters (a character's alternatives only
- * line up with its column then). Nothing here uses a printed field or a QR: those repairs are
- * `repairMrzFromSources`'s.
+ * line up with its column then), but for a Vietnamese zone's line 1 head and line 2 tail, which
+ * are put back; {@link repairMrzFromReadings} tries the ways to align other lengths. Nothing here
+ * uses a printed field or a QR: those repairs are `repairMrzFromSources`'s.
  *
  * @param lines - The three MRZ lines as read (spaces removed), with per-character alternatives.
  * @param options - {@link MrzAlternativesOptions}.
@@ -154,22 +182,57 @@ export function repairMrzFromAlternatives(
   lines: readonly RecognizedLine[],
   options: MrzAlternativesOptions = {},
 ): MrzAlternativesResult {
+  return searchZones(lines, options).result;
+}
+
+/** A search's outcome and every zone it found passing, with its log-likelihood under the readings' weights. */
+interface ZoneSearch {
+  result: MrzAlternativesResult;
+  /** Zone (lines joined by newlines) → natural log of the product of its characters' weights; at most 8. */
+  passing: Map<string, number>;
+  /** More zones passed than `passing` lists, or the search gave up before trying every zone. */
+  incomplete: boolean;
+}
+
+function searchZones(lines: readonly RecognizedLine[], options: MrzAlternativesOptions): ZoneSearch {
+  const passingZones = new Map<string, number>();
+  const done = (result: MrzAlternativesResult, incomplete = false): ZoneSearch => ({
+    result,
+    passing: passingZones,
+    incomplete,
+  });
   const maxChanges = Math.max(0, Math.min(4, Math.floor(options.maxChanges ?? 3)));
   const maxCandidates = Math.max(1, options.maxCandidates ?? 20_000);
-  if (!Array.isArray(lines) || lines.length !== 3) return { status: 'failed', reason: 'not three lines' };
+  if (!Array.isArray(lines) || lines.length !== 3) return done({ status: 'failed', reason: 'not three lines' });
   const rows: RecognizedChar[][] = [];
   for (const l of lines) {
     const raw: unknown = l?.chars;
     const chars = Array.isArray(raw) ? (raw as RecognizedChar[]) : [];
     rows.push(chars.filter((c) => typeof c?.char === 'string' && c.char.length === 1 && c.char !== ' '));
   }
-  if (rows[0]?.length !== TD1_LINE_LENGTH) return { status: 'failed', reason: 'line 1 is not 30 characters' };
+  // a Vietnamese card's line 1 starts IDVNM and holds 25 characters after it (numbers, fillers,
+  // the check digit): a start read wrong, or a line 1 read a character or two short or long there,
+  // is put back from its last 25; the check digits over the numbers then confirm it
+  let headRebuilt: MrzAlternativeChange | undefined;
+  const first = rows[0] as RecognizedChar[];
+  if (options.vietnam === true && first.length >= 26 && first.length <= 40) {
+    const head = first
+      .slice(0, -25)
+      .map((c) => c.char)
+      .join('');
+    if (head !== VN_LINE1_HEAD) {
+      rows[0] = [...[...VN_LINE1_HEAD].map((char) => ({ char, confidence: 1 })), ...first.slice(-25)];
+      headRebuilt = { line: 0, column: 0, from: head, to: VN_LINE1_HEAD };
+    }
+  }
+  if (rows[0]?.length !== TD1_LINE_LENGTH) return done({ status: 'failed', reason: 'line 1 is not 30 characters' });
   // a Vietnamese card's line 2 ends alike on every card: nationality VNM, optional data 2 empty (11
   // fillers), the composite check digit. A tail misread or read a character short or long is put
   // back from its first 15 characters and its last one; the composite check digit then confirms it
   let tailRebuilt: MrzAlternativeChange | undefined;
   const second = rows[1] ?? [];
   const vietnam =
+    options.vietnam === true ||
     (rows[0] as RecognizedChar[])
       .slice(2, 5)
       .map((c) => c.char)
@@ -188,13 +251,13 @@ export function repairMrzFromAlternatives(
       tailRebuilt = { line: 1, column: 15, from: tail, to: VN_LINE2_TAIL };
     }
   }
-  if (rows[1]?.length !== TD1_LINE_LENGTH) return { status: 'failed', reason: 'line 2 is not 30 characters' };
+  if (rows[1]?.length !== TD1_LINE_LENGTH) return done({ status: 'failed', reason: 'line 2 is not 30 characters' });
   // the name line (no check digit covers it) as the parser's line-length repair takes it: fillers added or dropped at its end
   let third = (rows[2] ?? []).map((c) => c.char).join('');
   if (third.length > TD1_LINE_LENGTH && /^<+$/.test(third.slice(TD1_LINE_LENGTH)))
     third = third.slice(0, TD1_LINE_LENGTH);
   if (third.length > TD1_LINE_LENGTH || third.length < TD1_LINE_LENGTH - 2)
-    return { status: 'failed', reason: 'line 3 is not about 30 characters' };
+    return done({ status: 'failed', reason: 'line 3 is not about 30 characters' });
   third = third.padEnd(TD1_LINE_LENGTH, '<');
   // every position of lines 1–2 is a variable; linked positions are one variable
   const owner = new Map<string, number>();
@@ -218,7 +281,7 @@ export function repairMrzFromAlternatives(
     const weights = positions.map(([l, c]) => positionWeights(rows[l]?.[c] as RecognizedChar, l, c));
     const chars = new Set(weights.flatMap((w) => [...w.keys()]));
     // a character no reading of the position allows there (a letter in a digit field with no digit alternative)
-    if (chars.size === 0) return { status: 'failed', reason: 'a position has no allowed reading' };
+    if (chars.size === 0) return done({ status: 'failed', reason: 'a position has no allowed reading' });
     const score = (ch: string) => weights.reduce((p, w) => p * (w.get(ch) ?? UNSEEN), 1);
     const values = [...chars].sort((a, b) => score(b) - score(a));
     // positions no check digit covers (document code, issuing state, nationality) keep their likeliest reading
@@ -251,15 +314,20 @@ export function repairMrzFromAlternatives(
   let tried = 0;
   let winner: { mrz: ParsedMrz; choice: [Variable, string][] } | undefined;
   let passing = 0;
+  // the log-likelihood of the likeliest reading of every variable; a choice changes it by its ratio
+  const baseLog = vars.reduce((a, v) => a + Math.log(v.score(v.values[0] as string)), 0);
+  const logRatio = (choice: [Variable, string][]) =>
+    choice.reduce((a, [v, ch]) => a + Math.log(v.score(ch) / v.score(v.values[0] as string)), 0);
   for (let k = 0; k <= maxChanges && k <= doubtful.length; k++) {
     for (const subset of subsets(doubtful, k)) {
       for (const choice of choices(subset)) {
-        if (++tried > maxCandidates) return { status: 'failed', reason: 'too many doubtful characters' };
+        if (++tried > maxCandidates) return done({ status: 'failed', reason: TOO_MANY }, true);
         for (const [v, ch] of choice) setVar(v, ch);
         if (checksHold()) {
           const p = parse();
           if (p.ok && p.value.valid) {
             passing++;
+            if (passingZones.size < 8) passingZones.set(p.value.lines.join('\n'), baseLog + logRatio(choice));
             winner = { mrz: p.value, choice };
           }
         }
@@ -267,14 +335,14 @@ export function repairMrzFromAlternatives(
       }
     }
   }
-  if (passing > 1) return { status: 'ambiguous', candidates: passing };
-  if (!winner) return { status: 'failed', reason: 'no zone within the search passes every rule' };
+  if (passing > 1) return done({ status: 'ambiguous', candidates: passing }, passing > passingZones.size);
+  if (!winner) return done({ status: 'failed', reason: 'no zone within the search passes every rule' });
   // a doubtful digit the repair leaves as it was read may be a second misread that the change
   // compensates (two changes of one field can hold both its check digit and the composite one)
   // the recogniser's own weights must not make the repaired zone far less likely than the reading
   const ratio = winner.choice.reduce((r, [v, ch]) => r * (v.score(ch) / v.score(v.values[0] as string)), 1);
   if (!(ratio >= MIN_RATIO))
-    return { status: 'failed', reason: 'the only passing zone is far less likely than the reading' };
+    return done({ status: 'failed', reason: 'the only passing zone is far less likely than the reading' });
   // a doubtful digit left as read that shares a check digit with a changed one may be a second
   // misread that the change compensates (two changes of one field can hold both its check digit
   // and the composite one): such a repair is not confirmed
@@ -302,17 +370,19 @@ export function repairMrzFromAlternatives(
         [...checksOver(v)].some((k) => changedChecks.has(k)),
     )
   )
-    return { status: 'failed', reason: 'a doubtful character stays as read' };
+    return done({ status: 'failed', reason: 'a doubtful character stays as read' });
   for (const [v, ch] of winner.choice) setVar(v, ch);
   const changes: MrzAlternativeChange[] = [];
   for (let l = 0; l < 2; l++)
     for (let c = 0; c < TD1_LINE_LENGTH; c++) {
-      const from = rows[l]?.[c]?.char ?? '';
+      const read = rows[l]?.[c]?.char ?? '';
+      const from = read === UNREAD ? '' : read;
       const to = (grid[l] as string[])[c] as string;
       if (from !== to) changes.push({ line: l, column: c, from, to });
     }
+  if (headRebuilt) changes.unshift(headRebuilt);
   if (tailRebuilt) changes.push(tailRebuilt);
-  return { status: 'repaired', mrz: winner.mrz, changes };
+  return done({ status: 'repaired', mrz: winner.mrz, changes });
 }
 
 function* subsets<T>(items: readonly T[], size: number, from = 0): Generator<T[]> {
@@ -332,4 +402,165 @@ function* choices(vars: readonly Variable[], i = 0): Generator<[Variable, string
   }
   const v = vars[i] as Variable;
   for (const ch of v.values.slice(1)) for (const rest of choices(vars, i + 1)) yield [[v, ch], ...rest];
+}
+
+/** Lines 1–2 read this many characters long at most are searched for the characters to drop (two at most). */
+const MAX_DROPPED = 2;
+/** Length variants of one reading searched at most (a line read to noise has too many doubts to confirm). */
+const MAX_VARIANTS = 256;
+
+/** A line's characters with `drop` (indices, ascending) left out. */
+const without = (chars: readonly RecognizedChar[], drop: readonly number[]) =>
+  chars.filter((_, i) => !drop.includes(i));
+
+/** One way to read a line: as read, with characters dropped, or with an unread one put back. */
+interface LengthVariant {
+  chars: RecognizedChar[];
+  /** The characters dropped: column as read, character and the recogniser's confidence in it. */
+  dropped: { column: number; char: string; confidence: number }[];
+}
+
+/**
+ * The ways to read a line of lines 1–2 read at other than 30 characters: the line as read (which a
+ * Vietnamese zone's head and tail rebuilding may still align); read one or two too long, each
+ * doubtful character (below {@link DOUBTFUL}) or character read twice in a row dropped — the
+ * recogniser emits a stray character where glare or a smudge breaks a glyph, and a character twice
+ * where it splits one; read one short, an unread character ({@link UNREAD}: any character, none
+ * likelier) put back at each column. Distinct texts only.
+ */
+function lengthVariants(line: RecognizedLine): LengthVariant[] {
+  const chars = (Array.isArray(line?.chars) ? line.chars : []).filter(
+    (c) => typeof c?.char === 'string' && c.char.length === 1 && c.char !== ' ',
+  );
+  const extra = chars.length - TD1_LINE_LENGTH;
+  const out: LengthVariant[] = [{ chars, dropped: [] }];
+  if (extra === -1) {
+    for (let i = 0; i <= chars.length; i++)
+      // before a character equal to the one after it reads as the same line: put back once per run
+      if (i === 0 || chars[i - 1]?.char !== chars[i]?.char || i === chars.length)
+        out.push({
+          chars: [...chars.slice(0, i), { char: UNREAD, confidence: 0 }, ...chars.slice(i)],
+          dropped: [],
+        });
+    return out;
+  }
+  if (extra < 1 || extra > MAX_DROPPED) return out;
+  const droppable = chars.flatMap((c, i) =>
+    !(c.confidence >= DOUBTFUL) || chars[i - 1]?.char === c.char || chars[i + 1]?.char === c.char ? [i] : [],
+  );
+  const seen = new Set<string>();
+  for (const drop of subsets(droppable, extra)) {
+    const kept = without(chars, drop);
+    const text = kept.map((c) => c.char).join('');
+    if (seen.has(text)) continue;
+    seen.add(text);
+    out.push({
+      chars: kept,
+      dropped: drop.map((column) => {
+        const c = chars[column] as RecognizedChar;
+        return { column, char: c.char, confidence: Number.isFinite(c.confidence) ? c.confidence : 0 };
+      }),
+    });
+  }
+  return out;
+}
+
+/**
+ * {@link repairMrzFromAlternatives} over several readings of one zone (the layout's line boxes, the
+ * lines found again in the zone, …), and over each way to read a line of lines 1–2 read at other than
+ * 30 characters ({@link lengthVariants}: a doubtful character or one emitted twice dropped, an unread
+ * one put back). Each search weighs its passing zones by the recogniser's weights (a zone from a
+ * misaligned line pairs the linked numbers' digits wrongly, each pair a character no reading gave).
+ * A reading **settles** a zone when no other zone it passes, in any of its ways, is within
+ * {@link MIN_RATIO} of it as likely, and the search that found it took it (the only zone of that
+ * search, not refused as too unlikely or beside a doubtful character left as read). The zone is taken
+ * when one zone is settled and every other reading that passes any zone passes it within
+ * {@link MIN_RATIO} of its own likeliest; two settled zones, or a reading that passes only others,
+ * leave the zone unrepaired. A reading with too many doubts to search (more zones than
+ * `maxCandidates`, or more than {@link MAX_VARIANTS} ways to read its lengths) abstains. A dropped character is listed
+ * as a change to `''`, an unread one put back as a change from `''`.
+ *
+ * @param readings - Each reading's three lines (spaces removed), with per-character alternatives.
+ * @param options - {@link MrzAlternativesOptions}.
+ */
+export function repairMrzFromReadings(
+  readings: readonly (readonly RecognizedLine[])[],
+  options: MrzAlternativesOptions = {},
+): MrzAlternativesResult {
+  const minLog = Math.log(MIN_RATIO);
+  const taken = new Map<string, { mrz: ParsedMrz; changes: MrzAlternativeChange[] }>();
+  /** Per reading, every zone its searches passed and its best log-likelihood. */
+  const byReading: Map<string, number>[] = [];
+  /** Per reading, the zones a search of it took. */
+  const takenBy: Set<string>[] = [];
+  let failed = 'no reading';
+  for (const lines of readings) {
+    if (!Array.isArray(lines) || lines.length !== 3) continue;
+    const first = lengthVariants(lines[0] as RecognizedLine);
+    const second = lengthVariants(lines[1] as RecognizedLine);
+    // a reading with too many ways to read, or too many doubts to search, abstains: it cannot say
+    // which zones it passes (main read one reading alone, the other never weighed)
+    if (first.length * second.length > MAX_VARIANTS) {
+      failed = 'too many ways to read the line lengths';
+      continue;
+    }
+    const zones = new Map<string, number>();
+    const took = new Set<string>();
+    let gaveUp = false;
+    for (const a of first)
+      for (const b of second) {
+        if (gaveUp) break;
+        const variant = [a, b].map((v) => ({
+          text: v.chars.map((c) => c.char).join(''),
+          confidence: Math.min(1, ...v.chars.map((c) => c.confidence)),
+          chars: v.chars,
+        }));
+        const found = searchZones([...variant, lines[2] as RecognizedLine], options);
+        // a search that gave up, or passed more zones than it lists, cannot say which zones pass
+        if (found.incomplete) {
+          gaveUp = true;
+          failed = TOO_MANY;
+          break;
+        }
+        // a dropped character was read as something: it costs the chance the recogniser gave it nothing
+        const dropLog = [a, b].reduce(
+          (acc, v) => acc + v.dropped.reduce((x, d) => x + Math.log(Math.max(UNSEEN, 1 - d.confidence)), 0),
+          0,
+        );
+        for (const [z, l] of found.passing) zones.set(z, Math.max(zones.get(z) ?? -Infinity, l + dropLog));
+        const r = found.result;
+        if (r.status === 'failed') failed = r.reason;
+        if (r.status !== 'repaired') continue;
+        const key = r.mrz.lines.join('\n');
+        took.add(key);
+        const dropped: MrzAlternativeChange[] = [a, b].flatMap((v, line) =>
+          v.dropped.map(({ column, char }) => ({ line, column, from: char, to: '' })),
+        );
+        const changes = [...dropped, ...r.changes];
+        const had = taken.get(key);
+        if (!had || changes.length < had.changes.length) taken.set(key, { mrz: r.mrz, changes });
+      }
+    if (gaveUp) continue;
+    byReading.push(zones);
+    takenBy.push(took);
+  }
+  /** The zones a reading finds about as likely as its likeliest. */
+  const plausible = (zones: Map<string, number>) => {
+    const best = Math.max(...zones.values());
+    return [...zones].filter(([, l]) => l >= best + minLog).map(([z]) => z);
+  };
+  const settled = new Set<string>();
+  byReading.forEach((zones, i) => {
+    const p = plausible(zones);
+    if (p.length === 1 && takenBy[i]?.has(p[0] as string)) settled.add(p[0] as string);
+  });
+  const all = new Set(byReading.flatMap((z) => [...z.keys()]));
+  if (settled.size !== 1) {
+    if (all.size > 1) return { status: 'ambiguous', candidates: all.size };
+    return { status: 'failed', reason: failed };
+  }
+  const [zone] = settled as Set<string>;
+  if (byReading.some((zones) => zones.size > 0 && !plausible(zones).includes(zone as string)))
+    return { status: 'ambiguous', candidates: all.size };
+  return { status: 'repaired', ...(taken.get(zone as string) as { mrz: ParsedMrz; changes: MrzAlternativeChange[] }) };
 }

@@ -10,11 +10,17 @@ import {
 import type { RasterImage } from '@smart-citizen/image';
 import type { LineRecognizer } from './LineRecognizer.js';
 import type { RecognizedChar, RecognizedLine } from './ctcDecode.js';
+import { LETTER_FOR_DIGIT } from './mrzLookalikes.js';
 
 /** The MRZ of a card back as read and parsed. */
 export interface MrzReading {
   /** The three lines as the OCR read them, spaces removed, with character confidences. */
   ocr: RecognizedLine[];
+  /**
+   * Every reading of the zone's lines (`ocr` first), when it was read more than once (the layout's
+   * line boxes, then the lines found again in the zone): a repair weighs them all.
+   */
+  readings?: RecognizedLine[][];
   /** The parsed MRZ (after repairs confirmed by check digits); `undefined` when the text is not a TD1 MRZ. */
   mrz: ParsedMrz | undefined;
   /**
@@ -34,18 +40,9 @@ function stripSpaces(line: RecognizedLine): RecognizedLine {
 
 /**
  * TD1's third line is the name alone: letters and `<`, never a digit. A digit read there is its
- * OCR-B look-alike letter (`B0I` → `BOI`); no check digit covers the name, the line's alphabet
- * is what confirms the repair (and the printed name is still checked against it).
+ * OCR-B look-alike letter ({@link LETTER_FOR_DIGIT}); no check digit covers the name, the line's
+ * alphabet is what confirms the repair (and the printed name is still checked against it).
  */
-const LETTER_FOR_DIGIT: Readonly<Record<string, string>> = {
-  '0': 'O',
-  '1': 'I',
-  '2': 'Z',
-  '5': 'S',
-  '6': 'G',
-  '8': 'B',
-};
-
 function nameLineLetters(line: RecognizedLine): { line: RecognizedLine; repaired: boolean } {
   let repaired = false;
   const chars = line.chars.map((c) => {
