@@ -2,7 +2,7 @@ import { type CitizenIdentity, type Issue, issue, isSmartCitizenError, type Pars
 import { applyHomography, crop, decodeImage, type Point, type RasterImage, resize } from '@smart-citizen/image';
 import type { CardFieldName, CardSide, CardType } from './cardTypes.js';
 import { IdCardError } from './errors.js';
-import { chooseOutlineByLayout } from './geometry/chooseOutline.js';
+import { chooseOutlineByLayout, REPLACE_MIN, secondOutlineLook } from './geometry/chooseOutline.js';
 import { findCardQuad, type Quad } from './geometry/findCardQuad.js';
 import { cardSharpness, fieldsUnderGlare } from './geometry/quality.js';
 import { cardToPhoto } from './geometry/rectify.js';
@@ -761,7 +761,10 @@ export class IdCardReader {
       const s = maxDim / Math.max(img.width, img.height);
       img = resize(img, { width: Math.round(img.width * s), height: Math.round(img.height * s) });
     }
-    const found = findCardQuad(img);
+    let found = findCardQuad(img);
+    // an outline that needs a side of the photo: the lines a stronger edge hid may close the card inside it
+    const second = found.status === 'cut-off' ? secondOutlineLook(img) : undefined;
+    if (second) found = second.found;
     if (found.status === 'not-found')
       return { result: problem('no-card', 'no card outline was found in the photo', started) };
     if (found.status === 'cut-off') {
@@ -772,14 +775,20 @@ export class IdCardReader {
       return qr?.ok && qr.identity ? { result, raw: { lines: [], glare: new Set(), qr: qr.identity } } : { result };
     }
     const edgeQuad = found.quad;
-    const longSide = Math.max(
-      Math.hypot(edgeQuad[1].x - edgeQuad[0].x, edgeQuad[1].y - edgeQuad[0].y),
-      Math.hypot(edgeQuad[2].x - edgeQuad[3].x, edgeQuad[2].y - edgeQuad[3].y),
-    );
-    if (longSide < (o.minCardPixels ?? 400))
+    const longSide = (q: Quad) =>
+      Math.max(Math.hypot(q[1].x - q[0].x, q[1].y - q[0].y), Math.hypot(q[2].x - q[3].x, q[2].y - q[3].y));
+    const minCard = o.minCardPixels ?? 400;
+    if (longSide(edgeQuad) < minCard)
       return { result: problem('too-small', 'the card is too small in the photo: move closer', started, edgeQuad) };
     // the edges' outline, a runner-up or the outline with one side moved: whichever looks most like a card
-    const { quad, rect, turnedImage, cls } = chooseOutlineByLayout(img, edgeQuad, found.alternatives);
+    let choice = second?.chosen ?? chooseOutlineByLayout(img, edgeQuad, found.alternatives);
+    if (!second && choice.cls.score < REPLACE_MIN) {
+      // not like a card: the card's own edge may be a line a stronger edge beside it hid
+      const again = secondOutlineLook(img);
+      if (again && again.chosen.cls.score > choice.cls.score && longSide(again.found.quad) >= minCard)
+        choice = again.chosen;
+    }
+    const { quad, rect, turnedImage, cls } = choice;
     if (cls.score < (o.minLayoutScore ?? 0.2)) {
       const q: Quad = cls.turned ? [quad[2], quad[3], quad[0], quad[1]] : quad;
       return { result: problem('unknown-card', 'the card does not look like a Vietnamese ID card', started, q) };

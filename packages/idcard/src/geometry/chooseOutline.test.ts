@@ -5,12 +5,10 @@ import { generateCardSide, loadGeneratorData } from '../testing/index.js';
 import { chooseOutlineByLayout, REPLACE_MIN } from './chooseOutline.js';
 import { outlineDoubts, peeledOutlines, type Quad } from './findCardQuad.js';
 
-/** A generated CCCD 2021 front pasted square-on at (120, 150) on a 1280×960 dark red table, and its outline. */
-async function cardOnTable(): Promise<{ img: RasterImage; card: Quad }> {
+/** A generated CCCD 2021 front pasted square-on at (120, 150) on a dark red table (1280×960 unless said), and its outline. */
+async function cardOnTable(width = 1280, height = 960): Promise<{ img: RasterImage; card: Quad }> {
   const data = await loadGeneratorData(undefined);
   const { card } = await generateCardSide('cccd-2021', 'front', data, createRng(11));
-  const width = 1280;
-  const height = 960;
   const out = new Uint8Array(width * height * 3);
   for (let i = 0; i < width * height; i++) out.set([120, 30, 40], i * 3);
   const src = card.image;
@@ -76,7 +74,45 @@ function sheetUnderTwoSides(img: RasterImage, card: Quad): Quad {
   ];
 }
 
+/**
+ * The card on its table with a pale grey sheet under its right side whose left edge runs `gap` px
+ * right of the card's edge, from the card's top to beyond its bottom, and a strip of the sheet
+ * along the card's edge (the card lies on it). Returns the outline that takes the sheet's edge for
+ * the card's right side: its bottom-right corner lies on the table, below the sheet.
+ */
+function wideSheetBeside(img: RasterImage, card: Quad, gap: number): Quad {
+  for (let y = card[1].y - 40; y < card[2].y - 100; y++)
+    for (let x = card[1].x; x < card[1].x + gap + 200; x++) img.data.set([196, 198, 200], (y * img.width + x) * 3);
+  return [card[0], { x: card[1].x + gap, y: card[1].y }, { x: card[2].x + gap, y: card[2].y }, card[3]];
+}
+
 describe('chooseOutlineByLayout', () => {
+  it("finds the card's own edge 23 mm inside a side on a grey sheet's edge", async () => {
+    const { img, card } = await cardOnTable(1600);
+    const onSheet = wideSheetBeside(img, card, 276);
+    expect(outlineDoubts(img, onSheet).offCard).toBeGreaterThan(0);
+    // 1 mm is 12 px
+    expect(Math.min(...peeledOutlines(img, onSheet).map((q) => worstCorner(q, card)))).toBeLessThan(12);
+  });
+
+  it('peels a runner-up with a corner off the card that replaced a first outline not like a card', async () => {
+    const { img, card } = await cardOnTable(1600);
+    // 5 mm of grey sheet beside the card's right side
+    const onSheet = wideSheetBeside(img, card, 60);
+    // the first outline: the left half of the card (every corner on it, not like a card)
+    const half: Quad = [
+      card[0],
+      { x: (card[0].x + card[1].x) / 2, y: card[1].y },
+      { x: (card[3].x + card[2].x) / 2, y: card[2].y },
+      card[3],
+    ];
+    // moved sides off: only the peel of the runner-up that replaced it finds the card
+    const chosen = chooseOutlineByLayout(img, half, [onSheet], { shift: false });
+    expect(chosen.rank).toBeGreaterThanOrEqual(100);
+    expect(worstCorner(chosen.quad, card)).toBeLessThan(12);
+    expect(chosen.cls).toMatchObject({ type: 'cccd-2021', side: 'front' });
+  });
+
   it("finds the card's own edges inside an outline that took a sheet's two edges for its sides", async () => {
     const { img, card } = await cardOnTable();
     const onSheet = sheetUnderTwoSides(img, card);

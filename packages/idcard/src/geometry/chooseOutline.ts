@@ -1,6 +1,13 @@
 import type { RasterImage } from '@smart-citizen/image';
 import { type CardClassification, classifyCard, layoutScore } from './classifyCard.js';
-import { outlineDoubts, peeledOutlines, type Quad, shiftedOutlines } from './findCardQuad.js';
+import {
+  type FindCardResult,
+  findCardQuadWithHiddenLines,
+  outlineDoubts,
+  peeledOutlines,
+  type Quad,
+  shiftedOutlines,
+} from './findCardQuad.js';
 import { type RectifiedCard, rectifyCard, rotate180 } from './rectify.js';
 
 /**
@@ -102,7 +109,9 @@ export function chooseOutlineByLayout(
       const onCard = offCard && !qOffCard;
       if (c.cls.score >= Math.max(first + (onCard ? 0 : LAYOUT_GAIN), REPLACE_MIN)) {
         best = c;
-        bestOffCard = offCard && !onCard;
+        // the outline taken may itself have a corner off the card (a runner-up that replaced a first
+        // outline not like a card at all): its sides are then moved and peeled too (session 17)
+        bestOffCard = qOffCard;
       }
     }
   };
@@ -146,4 +155,22 @@ export function chooseOutlineByLayout(
     }
   }
   return best;
+}
+
+/**
+ * A second look for a photo whose outline came to nothing — `findCardQuad` cut off, or
+ * `chooseOutlineByLayout`'s card below {@link REPLACE_MIN}: the outline again with the Hough lines
+ * that stronger lines hid (`findCardQuadWithHiddenLines`: a card's edge a few pixels beside a
+ * sheet's edge that drew more votes), chosen by layout the same way. `undefined` when no line was
+ * hidden, no card outline is found with them, or its card scores below {@link REPLACE_MIN}.
+ *
+ * @param img - The photo.
+ */
+export function secondOutlineLook(
+  img: RasterImage,
+): { found: Extract<FindCardResult, { status: 'found' }>; chosen: ClassifiedOutline } | undefined {
+  const found = findCardQuadWithHiddenLines(img);
+  if (found?.status !== 'found') return undefined;
+  const chosen = chooseOutlineByLayout(img, found.quad, found.alternatives);
+  return chosen.cls.score >= REPLACE_MIN ? { found, chosen } : undefined;
 }

@@ -1,6 +1,6 @@
 import type { Point, RasterImage } from '@smart-citizen/image';
 import { describe, expect, it } from 'vitest';
-import { findCardQuad, type Quad, shiftedOutlines } from './findCardQuad.js';
+import { findCardQuad, findCardQuadWithHiddenLines, type Quad, shiftedOutlines } from './findCardQuad.js';
 
 const insidePolygon = (q: readonly Point[], x: number, y: number) => {
   let c = false;
@@ -99,6 +99,28 @@ function cardWithLinesOverPaper(): { img: RasterImage; card: Quad } {
   return { img, card };
 }
 
+/**
+ * A pale card on a grey table whose bottom edge lies over a sheet of the card's colour in its middle
+ * (no edge there), and a white sheet below its left half whose top edge runs 8 work px (21 px) below
+ * the card's bottom edge and on past its corner (session 17, seed 11's CMND 9 front): the sheet's
+ * edge draws more votes, and the card's edge peaks inside its suppression window.
+ */
+function cardEdgeBesideSheet(): { img: RasterImage; card: Point[] } {
+  const card = points([
+    [150, 190],
+    [1130, 215],
+    [1100, 740],
+    [135, 760],
+  ]);
+  const img = paint((x, y) => {
+    if (insidePolygon(card, x, y)) return [222, 232, 216];
+    if (x >= 560 && x < 1000 && y >= 600 && y < 930) return [222, 232, 216];
+    if (x >= 20 && x < 560 && y >= 782 && y < 900) return [252, 252, 252];
+    return [185, 185, 185];
+  });
+  return { img, card };
+}
+
 const worstCorner = (quad: readonly Point[], card: readonly Point[]) =>
   Math.max(...quad.map((p, i) => Math.hypot(p.x - (card[i]?.x ?? 0), p.y - (card[i]?.y ?? 0))));
 
@@ -154,6 +176,30 @@ function cardWithBoxAndBand(): { img: RasterImage; card: Quad } {
   });
   return { img, card };
 }
+
+describe('findCardQuadWithHiddenLines', () => {
+  it("finds the card's edge whose Hough peak a stronger sheet edge beside it hides", () => {
+    const { img, card } = cardEdgeBesideSheet();
+    // the strongest lines alone close the outline on the sheet's edge, 42 px below the card's
+    const first = findCardQuad(img);
+    expect(first.status === 'found' && worstCorner(first.quad, card)).toBeGreaterThan(20);
+    const again = findCardQuadWithHiddenLines(img);
+    expect(again?.status).toBe('found');
+    if (again?.status !== 'found') return;
+    expect(worstCorner(again.quad, card)).toBeLessThan(5);
+  });
+
+  it('has nothing to add when no peak hides another', () => {
+    const card = points([
+      [300, 200],
+      [1100, 220],
+      [1090, 720],
+      [290, 700],
+    ]);
+    const img = paint((x, y) => (insidePolygon(card, x, y) ? [222, 226, 232] : [62, 118, 52]));
+    expect(findCardQuadWithHiddenLines(img)).toBeUndefined();
+  });
+});
 
 describe('shiftedOutlines', () => {
   it("offers the card's own edge when a printed box's border is stronger and a table edge lies further out", () => {

@@ -115,28 +115,19 @@ function workImage(img: RasterImage): { g: Float32Array; chroma?: Chroma; w: num
   return { g: s, ...(rg && yb && lum ? { chroma: { rg, yb, lum } } : {}), w, h, scale: small.width / img.width };
 }
 
-function houghLines(mag: Float32Array, ang: Float32Array, w: number, h: number, threshold: number): Line[] {
-  const diag = Math.ceil(Math.hypot(w, h));
-  const acc = new Float32Array(THETA_BINS * (2 * diag + 1));
-  for (let y = 2; y < h - 2; y++) {
-    for (let x = 2; x < w - 2; x++) {
-      const m = mag[y * w + x] as number;
-      if (m < threshold) continue;
-      let t = ang[y * w + x] as number;
-      if (t < 0) t += Math.PI;
-      if (t >= Math.PI) t -= Math.PI;
-      const tb = Math.round((t / Math.PI) * THETA_BINS);
-      for (let d = -3; d <= 3; d++) {
-        const b = (((tb + d) % THETA_BINS) + THETA_BINS) % THETA_BINS;
-        const th = (b / THETA_BINS) * Math.PI;
-        const rho = Math.round(x * Math.cos(th) + y * Math.sin(th)) + diag;
-        acc[b * (2 * diag + 1) + rho] = (acc[b * (2 * diag + 1) + rho] as number) + 1;
-      }
-    }
-  }
+/** The strongest Hough lines kept for the outline search. */
+const MAX_LINES = 28;
+/** Lines found again after the strongest ones' own edge pixels are taken out (`hiddenLines`). */
+const MAX_HIDDEN = 6;
+/** An edge pixel this close to a line (work px), its gradient within the vote spread of the line's angle, is that line's (3 left the ends of a slanted edge as a line of their own). */
+const EXPLAIN_PX = 4;
+
+/**
+ * The cells of an accumulator (`THETA_BINS` rows of `width` ρ cells) with at least `minVotes`
+ * that are the maximum of their ±4° / ±8 px window, as lines.
+ */
+function accumulatorPeaks(acc: Float32Array, width: number, diag: number, minVotes: number): Line[] {
   const lines: Line[] = [];
-  const width = 2 * diag + 1;
-  const minVotes = Math.min(w, h) * 0.12;
   for (let b = 0; b < THETA_BINS; b++) {
     for (let r = 0; r < width; r++) {
       const v = acc[b * width + r] as number;
@@ -159,7 +150,78 @@ function houghLines(mag: Float32Array, ang: Float32Array, w: number, h: number, 
       if (isMax) lines.push({ theta: (b / THETA_BINS) * Math.PI, rho: r - diag, votes: v });
     }
   }
-  return lines.sort((a, b) => b.votes - a.votes).slice(0, 28);
+  return lines.sort((a, b) => b.votes - a.votes);
+}
+
+/** Two peaks within 2° and 4 px of each other are one line. */
+function sameLine(a: Line, b: Line): boolean {
+  const d = Math.abs(Math.round(((a.theta - b.theta) / Math.PI) * THETA_BINS));
+  if (d <= 2) return Math.abs(a.rho - b.rho) <= 4;
+  // across θ = 0/π
+  return THETA_BINS - d <= 2 && Math.abs(a.rho + b.rho) <= 4;
+}
+
+/**
+ * Gradient-oriented Hough lines of the work image's edges: the {@link MAX_LINES} strongest peaks
+ * (`top`, each the maximum of its ±4° / ±8 px window). With `withHidden`, also the lines found once
+ * those peaks' own edge pixels are taken out of the votes (`hidden`: at most {@link MAX_HIDDEN},
+ * none the same line as a peak): an edge whose peak lies inside a stronger edge's window, such as a
+ * card's edge a few pixels beside a sheet's (session 17, seed 15: 66 votes 8 px from a sheet's 81),
+ * which the window hides.
+ */
+function houghLines(
+  mag: Float32Array,
+  ang: Float32Array,
+  w: number,
+  h: number,
+  threshold: number,
+  withHidden = false,
+): { top: Line[]; hidden: Line[] } {
+  const diag = Math.ceil(Math.hypot(w, h));
+  const width = 2 * diag + 1;
+  const acc = new Float32Array(THETA_BINS * width);
+  // the edge pixels and their gradients' θ bins, to take a line's votes out again
+  const edgePx: { x: number; y: number; tb: number }[] = [];
+  const vote = (x: number, y: number, tb: number, by: number, into: Float32Array) => {
+    for (let d = -3; d <= 3; d++) {
+      const b = (((tb + d) % THETA_BINS) + THETA_BINS) % THETA_BINS;
+      const th = (b / THETA_BINS) * Math.PI;
+      const rho = Math.round(x * Math.cos(th) + y * Math.sin(th)) + diag;
+      into[b * width + rho] = (into[b * width + rho] as number) + by;
+    }
+  };
+  for (let y = 2; y < h - 2; y++) {
+    for (let x = 2; x < w - 2; x++) {
+      const m = mag[y * w + x] as number;
+      if (m < threshold) continue;
+      let t = ang[y * w + x] as number;
+      if (t < 0) t += Math.PI;
+      if (t >= Math.PI) t -= Math.PI;
+      const tb = Math.round((t / Math.PI) * THETA_BINS) % THETA_BINS;
+      vote(x, y, tb, 1, acc);
+      if (withHidden) edgePx.push({ x, y, tb });
+    }
+  }
+  const minVotes = Math.min(w, h) * 0.12;
+  const top = accumulatorPeaks(acc, width, diag, minVotes).slice(0, MAX_LINES);
+  if (!withHidden) return { top, hidden: [] };
+  const gone = new Uint8Array(edgePx.length);
+  for (const l of top) {
+    const b = Math.round((l.theta / Math.PI) * THETA_BINS);
+    const c = Math.cos(l.theta);
+    const s = Math.sin(l.theta);
+    for (const [k, p] of edgePx.entries()) {
+      if (gone[k]) continue;
+      const db = Math.abs(p.tb - b);
+      if (Math.min(db, THETA_BINS - db) > 3 || Math.abs(p.x * c + p.y * s - l.rho) > EXPLAIN_PX) continue;
+      gone[k] = 1;
+      vote(p.x, p.y, p.tb, -1, acc);
+    }
+  }
+  const hidden = accumulatorPeaks(acc, width, diag, minVotes)
+    .filter((l) => !top.some((o) => sameLine(o, l)))
+    .slice(0, MAX_HIDDEN);
+  return { top, hidden };
 }
 
 function intersect(a: Line, b: Line): Point | undefined {
@@ -695,8 +757,28 @@ export function shiftedOutlines(img: RasterImage, quad: Quad): Quad[] {
  * @returns The outline, `cut-off`, or `not-found`.
  */
 export function findCardQuad(img: RasterImage): FindCardResult {
+  const { w, h, mag, ang, threshold } = edges(img);
+  return outlineOfLines(img, houghLines(mag, ang, w, h, threshold).top);
+}
+
+/**
+ * {@link findCardQuad} again with the Hough lines that stronger lines' windows hid added to the
+ * strongest (`houghLines` with `hidden`: a card's edge a few pixels beside a sheet's edge, or a
+ * table's, that drew more votes). For a caller whose first outline came to nothing (cut off, or
+ * not like a card at all): with more lines the edges can also prefer a line inside the card, so
+ * it is a second look, not the first (session 17). `undefined` when no line was hidden.
+ *
+ * @internal
+ */
+export function findCardQuadWithHiddenLines(img: RasterImage): FindCardResult | undefined {
+  const { w, h, mag, ang, threshold } = edges(img);
+  const { top, hidden } = houghLines(mag, ang, w, h, threshold, true);
+  return hidden.length > 0 ? outlineOfLines(img, [...top, ...hidden]) : undefined;
+}
+
+/** The outline of {@link findCardQuad} from these Hough lines of the photo's work image. */
+function outlineOfLines(img: RasterImage, lines: readonly Line[]): FindCardResult {
   const { chroma, w, h, scale, mag, ang, threshold } = edges(img);
-  const lines = houghLines(mag, ang, w, h, threshold);
   const borders: Line[] = [
     { theta: 0, rho: 1, votes: 0, border: true },
     { theta: 0, rho: w - 2, votes: 0, border: true },
@@ -819,8 +901,12 @@ export function outlineDoubts(img: RasterImage, quad: Quad): { offCard: number; 
   return { offCard: f.offCard, inner: f.innerDoubt };
 }
 
-/** How far in from a side on a sheet the card's own edge is looked for (mm along the adjacent sides; an end may also move this far out). */
-const PEEL_IN_MM = 16;
+/**
+ * How far in from a side on a sheet the card's own edge is looked for (mm along the adjacent sides;
+ * an end may also move this far out). 16 in session 16; 30 since a grey sheet 23 mm wide beside a
+ * CCCD 2016 back's right side (session 17, seed 12).
+ */
+const PEEL_IN_MM = 30;
 const PEEL_OUT_MM = 1.5;
 /** One end of a peeled side moves in at least this far (mm): nearer is the refit's, and the blur of the sheet's own edge. */
 const PEEL_MIN_MM = 1.5;
