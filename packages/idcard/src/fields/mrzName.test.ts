@@ -1,6 +1,6 @@
 import { parseMrz } from '@smart-citizen/core';
 import { describe, expect, it } from 'vitest';
-import { settleMrzName } from './mrzName.js';
+import { malformedNameLine, settleMrzName } from './mrzName.js';
 import { createNameLexicon } from './nameLexicon.js';
 
 const today = new Date(Date.UTC(2026, 11, 6));
@@ -130,6 +130,28 @@ describe('settleMrzName', () => {
     );
     expect(p.from).toBe('print');
     expect(p.mrz.lines[2]).toBe('NGUYEN<<CHI<NAM'.padEnd(30, '<'));
+  });
+
+  it('a back read alone whose name line has fillers where a letter stands: uncertain, left as read', () => {
+    // `VO<<SON<DUONG` read with the S as a filler, the OCR sure of it
+    const lost = parseMrz([right[0], right[1], 'VO<<<ON<DUONG'.padEnd(30, '<')], { today });
+    const s = settleMrzName(lost, { nameLineConfidences: confidences(0.99), nameLineReadLength: 30 }, lexicon, {
+      today,
+    });
+    expect(s.mrz).toBe(lost);
+    expect(s.uncertain).toBe(true);
+    expect(s.issues.map((i) => i.code)).toEqual(['idcard/mrz-name-uncertain']);
+    // a well-formed line stays settled
+    expect(settleMrzName(misread, { nameLineConfidences: confidences(0.99) }, lexicon, { today }).uncertain).toBe(
+      false,
+    );
+  });
+
+  it('malformedNameLine: the shapes a name line cannot have', () => {
+    for (const ok of ['LE<<VIET<QUYET', 'NGUYEN<<AN', 'TON<NU<<MAI<ANH', 'NGUYEN'])
+      expect(malformedNameLine(ok.padEnd(30, '<'))).toBe(false);
+    for (const bad of ['VO<<<ON<DUONG', '<LE<<VIET', 'LE<<VIET<<QUYET', 'LE<<<<VIET'])
+      expect(malformedNameLine(bad.padEnd(30, '<'))).toBe(true);
   });
 
   it('does not rewrite a name line into another name: a QR name far from it leaves it uncertain', () => {

@@ -49,6 +49,17 @@ export interface SettledMrzName {
   issues: Issue[];
 }
 
+/**
+ * A name line no holder's name is written as: a filler first, three fillers or more before a letter,
+ * or a second `<<` between words (ICAO 9303: the primary identifier, `<<`, the secondary
+ * identifier's components each after one `<`, then fillers to the end).
+ *
+ * @internal
+ */
+export function malformedNameLine(line: string): boolean {
+  return /^<|<<<+[A-Z]|[A-Z]<<[A-Z].*[A-Z]<<[A-Z]/.test(line);
+}
+
 /** The words of a name line (runs of letters between fillers) with where each starts. */
 function lineWords(line: string): { word: string; at: number }[] {
   return [...line.matchAll(/[A-Z]+/g)].map((m) => ({ word: m[0], at: m.index ?? 0 }));
@@ -203,6 +214,9 @@ export function settleMrzName(
     // nothing else to ask: a line read one character too long (a letter inserted pushes a filler
     // past the 30th column), one word of it no known name but one without a letter the OCR doubted
     // (`NIAM` read for `NAM`): that name
+    // fillers where a letter stands (`VO<<<ON` for `VO<<SON`): the line is no name as written, and
+    // nothing here says which letter it lost
+    if (malformedNameLine(read)) return uncertain('the MRZ name line holds fillers where a name has a letter');
     if (evidence.nameLineReadLength !== 31) return settled;
     const fixes = words.map((w) => (known.has(w.word) ? [] : [...withoutDoubted(w)].filter((x) => known.has(x))));
     if (fixes.filter((f) => f.length > 0).length !== 1 || fixes.some((f) => f.length > 1)) return settled;
