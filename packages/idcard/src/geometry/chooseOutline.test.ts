@@ -91,8 +91,8 @@ describe('chooseOutlineByLayout', () => {
     const { img, card } = await cardOnTable(1600);
     const onSheet = wideSheetBeside(img, card, 276);
     expect(outlineDoubts(img, onSheet).offCard).toBeGreaterThan(0);
-    // 1 mm is 12 px
-    expect(Math.min(...peeledOutlines(img, onSheet).map((q) => worstCorner(q, card)))).toBeLessThan(12);
+    // 1 mm is 12 px; refitted on the photo (the search alone is 6 px off)
+    expect(Math.min(...peeledOutlines(img, onSheet).map((q) => worstCorner(q, card)))).toBeLessThan(3);
   });
 
   it('peels a runner-up with a corner off the card that replaced a first outline not like a card', async () => {
@@ -119,7 +119,8 @@ describe('chooseOutlineByLayout', () => {
     expect(outlineDoubts(img, onSheet).offCard).toBeGreaterThan(0);
     // the card's own outline has no corner off the card: nothing to peel
     expect(peeledOutlines(img, card)).toEqual([]);
-    expect(Math.min(...peeledOutlines(img, onSheet).map((q) => worstCorner(q, card)))).toBeLessThan(12);
+    // refitted on the photo: 1 px (the search alone, 9 px)
+    expect(Math.min(...peeledOutlines(img, onSheet).map((q) => worstCorner(q, card)))).toBeLessThan(3);
     const chosen = chooseOutlineByLayout(img, onSheet, []);
     expect(chosen.rank).toBeGreaterThan(0);
     // 1 mm is 12 px

@@ -933,8 +933,8 @@ const PEEL_STRIP = 4;
  * (or for `shiftedOutlines`' support). Each side at an off-card corner is moved (its two ends
  * sliding along the adjacent sides, up to {@link PEEL_IN_MM} in) to where most points along it have
  * card stock just inside and a colour further from the stock just outside — the sheet's or the
- * table's; the outline with every such side moved, then each alone. Empty for a grey photo or an
- * outline with every corner on the card.
+ * table's; the outline with every such side moved, then each alone, each refitted on the photo like
+ * `findCardQuad`'s (session 17). Empty for a grey photo or an outline with every corner on the card.
  *
  * @internal
  */
@@ -1032,12 +1032,17 @@ export function peeledOutlines(img: RasterImage, quad: Quad): Quad[] {
     if (best && best.share >= PEEL_MIN_SHARE && strip(best.i, best.j) >= PEEL_STRIP)
       moved.set(s, lineOf(...ends(best.i, best.j)));
   }
+  let grey: RasterImage | undefined;
   const outline = (use: readonly number[]): Quad | undefined => {
     const ls = sides.map((l, s) => (use.includes(s) ? (moved.get(s) as PointLine) : l));
     const corners = [0, 1, 2, 3].map((s) => crossing(ls[(s + 3) % 4] as PointLine, ls[s] as PointLine));
     if (corners.some((p) => !p)) return undefined;
     const full = (corners as Point[]).map((p) => ({ x: p.x / scale, y: p.y / scale })) as Quad;
-    return isConvex(full) ? full : undefined;
+    if (!isConvex(full)) return undefined;
+    // each side onto the strongest edge near it, as the edges' outlines are: the search steps are
+    // work pixels, 2–3 photo pixels (session 17: a peeled side 1.5 mm off → 0.2 mm)
+    grey ??= toGrey(img);
+    return refine(grey, full);
   };
   // every combination of the moved sides: a side that was the card's own may have been moved onto its print
   const keys = [...moved.keys()];
