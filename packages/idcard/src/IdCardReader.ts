@@ -39,7 +39,7 @@ import type { RecognizedChar, RecognizedLine } from './ocr/ctcDecode.js';
 import { createLineRecognizer, type LineRecognizerOptions } from './ocr/createLineRecognizer.js';
 import { deglareLine } from './ocr/deglareLine.js';
 import { findMrzLines } from './ocr/findMrzLines.js';
-import { repairMrzFromReadings } from './ocr/mrzAlternatives.js';
+import { nameLineConfidence, repairMrzFromReadings } from './ocr/mrzAlternatives.js';
 import { betterMrzReading, type MrzReading, mrzFromLines } from './ocr/readMrz.js';
 import type { ReadCardQrOptions, ReadCardQrResult } from '@smart-citizen/qr';
 
@@ -581,12 +581,15 @@ export class IdCardReader {
       } else {
         // no source repairs it (a back read alone): the recogniser's second choices, where exactly one zone passes
         // every MRZ this reader reads is a Vietnamese card's (CCCD 2021, Căn cước 2024 backs)
-        const alt = repairMrzFromReadings(reading.readings ?? [reading.ocr], { ...opts, vietnam: true });
+        const readings = reading.readings ?? [reading.ocr];
+        const alt = repairMrzFromReadings(readings, { ...opts, vietnam: true });
         if (alt.status === 'repaired') {
           mrz = alt.mrz;
           mrzRepaired = true;
           fromAlternatives = true;
-          mrzConfidence = ALTERNATIVES_REPAIR_CONFIDENCE;
+          // the check digits confirm lines 1-2; the name line is as sure as it was read (a QR or a print
+          // that settles it below raises it again)
+          mrzConfidence = Math.min(ALTERNATIVES_REPAIR_CONFIDENCE, nameLineConfidence(readings, alt.mrz.lines[2]));
           issues.push(
             issue(
               'idcard/mrz-repaired-from-alternatives',

@@ -1,7 +1,7 @@
 import { formatVietnamTd1Mrz, parseMrz } from '@smart-citizen/core';
 import { describe, expect, it } from 'vitest';
 import type { RecognizedChar, RecognizedLine } from './ctcDecode.js';
-import { repairMrzFromAlternatives, repairMrzFromReadings } from './mrzAlternatives.js';
+import { nameLineConfidence, repairMrzFromAlternatives, repairMrzFromReadings } from './mrzAlternatives.js';
 
 const today = new Date(Date.UTC(2026, 11, 6));
 // the example zone: personal number 001093047064, born 05/01/1993, male, expires 05/01/2033
@@ -305,6 +305,40 @@ describe('repairMrzFromReadings', () => {
     expect(repairMrzFromReadings([other, b], { today }).status).toBe('ambiguous');
   });
 
+  it("two readings of a line 1 read 31 characters under glare (a generated tuning back): the one alignment's likeliest zone, others of it far less likely", () => {
+    type Over = Record<number, Pick<RecognizedChar, 'char' | 'confidence' | 'alternatives'>>;
+    const line = (text: string, over: Over = {}): RecognizedLine => {
+      const chars = [...text].map((char, i) => over[i] ?? { char, confidence: 0.99 });
+      return { text, confidence: Math.min(...chars.map((c) => c.confidence)), chars };
+    };
+    const zone = ['IDVNM0912545408019091254540<<0', '9105067M3105065VNM<<<<<<<<<<<6', 'HOANG<<HONG<LINH<<<<<<<<<<<<<<'];
+    const alts = (...a: [string, number][]) => a.map(([char, confidence]) => ({ char, confidence }));
+    const first = line('IDVNM0912545408019091252424O<<0', {
+      23: { char: '2', confidence: 0.42, alternatives: alts(['4', 0.29], ['3', 0.11], ['1', 0.09]) },
+      24: { char: '4', confidence: 0.17, alternatives: alts(['2', 0.06], ['5', 0.06], ['8', 0.04]) },
+      25: { char: '2', confidence: 0.43, alternatives: alts(['1', 0.02], ['<', 0.02], ['0', 0.02]) },
+      26: { char: '4', confidence: 0.62, alternatives: alts(['1', 0.14], ['3', 0.1], ['2', 0.03]) },
+      27: { char: 'O', confidence: 0.81, alternatives: alts(['0', 0.18]) },
+    });
+    const again = line('IDVNM09125454080190912542240<<0', {
+      23: { char: '4', confidence: 0.27, alternatives: alts(['3', 0.2], ['0', 0.16], ['2', 0.14]) },
+      24: { char: '2', confidence: 0.68, alternatives: alts(['3', 0.03]) },
+      25: { char: '2', confidence: 0.32, alternatives: alts(['5', 0.08], ['C', 0.03], ['0', 0.02]) },
+      26: { char: '4', confidence: 0.29, alternatives: alts(['3', 0.15], ['1', 0.07], ['2', 0.02]) },
+      27: { char: '0', confidence: 0.59, alternatives: alts(['O', 0.39]) },
+    });
+    const rest = [line(zone[1] as string), line(zone[2] as string)];
+    const r = repairMrzFromReadings(
+      [
+        [first, ...rest],
+        [again, ...rest],
+      ],
+      { today, vietnam: true },
+    );
+    if (r.status !== 'repaired') throw new Error(JSON.stringify(r));
+    expect(r.mrz.lines).toEqual(zone);
+  });
+
   it('simulated readings (misread digits, a stray or lost character, two readings): never a wrong zone', () => {
     const rnd = lcg(11);
     let right = 0;
@@ -341,5 +375,19 @@ describe('repairMrzFromReadings', () => {
     }
     expect(wrong).toBe(0);
     expect(right).toBeGreaterThan(tried / 3);
+  });
+});
+
+describe('nameLineConfidence', () => {
+  it("the best reading's lowest character up to the name's last letter, of the readings that read the zone's name", () => {
+    const sure = read(truth);
+    const doubted = read(truth, { '2:1': { char: 'N', confidence: 0.24 }, '2:25': { char: '<', confidence: 0.3 } });
+    // a doubted letter counts, a doubted filler after the name does not
+    expect(nameLineConfidence([doubted], truth[2] as string)).toBe(0.24);
+    expect(nameLineConfidence([doubted, sure], truth[2] as string)).toBe(0.99);
+    // no reading reads this name: nothing vouches for it
+    expect(nameLineConfidence([sure], 'UNG<<HOANG<HIEN'.padEnd(30, '<'))).toBe(0);
+    const filler = read(truth, { '2:25': { char: '<', confidence: 0.3 } });
+    expect(nameLineConfidence([filler], truth[2] as string)).toBe(0.99);
   });
 });

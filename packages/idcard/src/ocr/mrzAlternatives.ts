@@ -25,11 +25,7 @@ export interface MrzAlternativeChange {
 export type MrzAlternativesResult =
   | { status: 'repaired'; mrz: ParsedMrz; changes: MrzAlternativeChange[] }
   /** Two or more zones of the fewest changes pass every rule: nothing is changed. */
-  | {
-      status: 'ambiguous';
-      candidates: number /** The passing zones (lines joined by newlines), at most 8. */;
-      zones?: readonly string[];
-    }
+  | { status: 'ambiguous'; candidates: number }
   /** No zone within the search passes, or the lines cannot be searched (length, characters, size). */
   | { status: 'failed'; reason: string };
 
@@ -65,6 +61,14 @@ const DOUBTFUL = 0.9;
  * characters of new weight / old weight) must be at least this share of the reading's.
  */
 const MIN_RATIO = 0.01;
+/**
+ * Over several readings, another zone of the same alignment counts against the likeliest only when at
+ * least this share as likely (far stricter than {@link MIN_RATIO} across alignments: two misreads
+ * of one line can compensate in its check digits).
+ */
+const RIVAL_RATIO = 1e-4;
+/** Why a search stopped before trying a zone: its likeliest reading is below the floor it was given. */
+const BELOW_FLOOR = 'less likely than a zone found already';
 /** Why a search gave up: more zones to try than `maxCandidates`. */
 const TOO_MANY = 'too many doubtful characters';
 /** OCR-B look-alikes a digit position takes as that digit (as core's parser does). */
@@ -192,14 +196,27 @@ interface ZoneSearch {
   passing: Map<string, number>;
   /** More zones passed than `passing` lists, or the search gave up before trying every zone. */
   incomplete: boolean;
+  /** The log-likelihood of the likeliest reading: no zone of the search is likelier (−∞: not searchable). */
+  bound: number;
 }
 
-function searchZones(lines: readonly RecognizedLine[], options: MrzAlternativesOptions): ZoneSearch {
+/**
+ * The search of {@link repairMrzFromAlternatives}, with every zone it passes; a search whose likeliest
+ * reading is less likely than `floor` (log) stops before trying any zone (it cannot pass one as likely).
+ */
+function searchZones(
+  lines: readonly RecognizedLine[],
+  options: MrzAlternativesOptions,
+  floor = -Infinity,
+  separation?: number,
+): ZoneSearch {
   const passingZones = new Map<string, number>();
+  let bound = -Infinity;
   const done = (result: MrzAlternativesResult, incomplete = false): ZoneSearch => ({
     result,
     passing: passingZones,
     incomplete,
+    bound,
   });
   const maxChanges = Math.max(0, Math.min(4, Math.floor(options.maxChanges ?? 3)));
   const maxCandidates = Math.max(1, options.maxCandidates ?? 20_000);
@@ -312,10 +329,12 @@ function searchZones(lines: readonly RecognizedLine[], options: MrzAlternativesO
   // every zone within maxChanges of the likeliest reading is tried: a repair is taken only when it is
   // the one zone that passes (two passing zones, even of different sizes, leave the zone unrepaired)
   let tried = 0;
-  let winner: { mrz: ParsedMrz; choice: [Variable, string][] } | undefined;
+  let winner: { mrz: ParsedMrz; choice: [Variable, string][]; log: number } | undefined;
   let passing = 0;
   // the log-likelihood of the likeliest reading of every variable; a choice changes it by its ratio
   const baseLog = vars.reduce((a, v) => a + Math.log(v.score(v.values[0] as string)), 0);
+  bound = baseLog;
+  if (baseLog < floor) return done({ status: 'failed', reason: BELOW_FLOOR });
   const logRatio = (choice: [Variable, string][]) =>
     choice.reduce((a, [v, ch]) => a + Math.log(v.score(ch) / v.score(v.values[0] as string)), 0);
   for (let k = 0; k <= maxChanges && k <= doubtful.length; k++) {
@@ -327,15 +346,24 @@ function searchZones(lines: readonly RecognizedLine[], options: MrzAlternativesO
           const p = parse();
           if (p.ok && p.value.valid) {
             passing++;
-            if (passingZones.size < 8) passingZones.set(p.value.lines.join('\n'), baseLog + logRatio(choice));
-            winner = { mrz: p.value, choice };
+            const log = baseLog + logRatio(choice);
+            if (passingZones.size < 8) passingZones.set(p.value.lines.join('\n'), log);
+            // the likeliest passing zone (with `separation`; otherwise the only one)
+            if (!winner || log > winner.log) winner = { mrz: p.value, choice: [...choice], log };
           }
         }
         for (const [v] of choice) setVar(v, v.values[0] as string);
       }
     }
   }
-  if (passing > 1) return done({ status: 'ambiguous', candidates: passing }, passing > passingZones.size);
+  if (passing > 1) {
+    if (separation === undefined || passing > passingZones.size)
+      return done({ status: 'ambiguous', candidates: passing }, passing > passingZones.size);
+    // other zones of this alignment count only when about as likely as the likeliest
+    const best = winner?.log ?? -Infinity;
+    const rivals = [...passingZones.values()].filter((l) => l >= best + separation).length - 1;
+    if (rivals > 0) return done({ status: 'ambiguous', candidates: rivals + 1 });
+  }
   if (!winner) return done({ status: 'failed', reason: 'no zone within the search passes every rule' });
   // a doubtful digit the repair leaves as it was read may be a second misread that the change
   // compensates (two changes of one field can hold both its check digit and the composite one)
@@ -472,8 +500,10 @@ function lengthVariants(line: RecognizedLine): LengthVariant[] {
  * one put back). Each search weighs its passing zones by the recogniser's weights (a zone from a
  * misaligned line pairs the linked numbers' digits wrongly, each pair a character no reading gave).
  * A reading **settles** a zone when no other zone it passes, in any of its ways, is within
- * {@link MIN_RATIO} of it as likely, and the search that found it took it (the only zone of that
- * search, not refused as too unlikely or beside a doubtful character left as read). The zone is taken
+ * {@link MIN_RATIO} of it as likely, and the search that found it took it (no other zone of that
+ * alignment within {@link RIVAL_RATIO} of it as likely, not refused as too unlikely or beside a
+ * doubtful character left as read). Ways to read the lengths whose likeliest reading is below the
+ * plausible zones found so far are not searched (they cannot pass a plausible zone). The zone is taken
  * when one zone is settled and every other reading that passes any zone passes it within
  * {@link MIN_RATIO} of its own likeliest; two settled zones, or a reading that passes only others,
  * leave the zone unrepaired. A reading with too many doubts to search (more zones than
@@ -507,39 +537,54 @@ export function repairMrzFromReadings(
     const zones = new Map<string, number>();
     const took = new Set<string>();
     let gaveUp = false;
-    for (const a of first)
-      for (const b of second) {
-        if (gaveUp) break;
-        const variant = [a, b].map((v) => ({
-          text: v.chars.map((c) => c.char).join(''),
-          confidence: Math.min(1, ...v.chars.map((c) => c.confidence)),
-          chars: v.chars,
-        }));
-        const found = searchZones([...variant, lines[2] as RecognizedLine], options);
-        // a search that gave up, or passed more zones than it lists, cannot say which zones pass
-        if (found.incomplete) {
-          gaveUp = true;
-          failed = TOO_MANY;
-          break;
-        }
+    // each way to read the lengths, the likeliest first: one whose likeliest reading is less likely
+    // than the plausible zones found so far cannot pass a plausible zone, and is not searched (a
+    // misaligned line has many doubts, often too many to search)
+    const ways = first
+      .flatMap((a) => second.map((b) => [a, b] as const))
+      .map(([a, b]) => {
+        const lines3 = [
+          ...[a, b].map((v) => ({
+            text: v.chars.map((c) => c.char).join(''),
+            confidence: Math.min(1, ...v.chars.map((c) => c.confidence)),
+            chars: v.chars,
+          })),
+          lines[2] as RecognizedLine,
+        ];
         // a dropped character was read as something: it costs the chance the recogniser gave it nothing
         const dropLog = [a, b].reduce(
           (acc, v) => acc + v.dropped.reduce((x, d) => x + Math.log(Math.max(UNSEEN, 1 - d.confidence)), 0),
           0,
         );
-        for (const [z, l] of found.passing) zones.set(z, Math.max(zones.get(z) ?? -Infinity, l + dropLog));
-        const r = found.result;
-        if (r.status === 'failed') failed = r.reason;
-        if (r.status !== 'repaired') continue;
-        const key = r.mrz.lines.join('\n');
-        took.add(key);
-        const dropped: MrzAlternativeChange[] = [a, b].flatMap((v, line) =>
-          v.dropped.map(({ column, char }) => ({ line, column, from: char, to: '' })),
-        );
-        const changes = [...dropped, ...r.changes];
-        const had = taken.get(key);
-        if (!had || changes.length < had.changes.length) taken.set(key, { mrz: r.mrz, changes });
+        return { a, b, lines3, dropLog, bound: searchZones(lines3, options, Infinity).bound + dropLog };
+      })
+      .sort((x, y) => y.bound - x.bound);
+    let best = -Infinity;
+    for (const { a, b, lines3, dropLog, bound } of ways) {
+      if (bound === -Infinity || bound < best + minLog) continue;
+      const found = searchZones(lines3, options, best + minLog - dropLog, Math.log(RIVAL_RATIO));
+      // a search that gave up, or passed more zones than it lists, cannot say which zones pass
+      if (found.incomplete) {
+        gaveUp = true;
+        failed = TOO_MANY;
+        break;
       }
+      for (const [z, l] of found.passing) {
+        zones.set(z, Math.max(zones.get(z) ?? -Infinity, l + dropLog));
+        best = Math.max(best, l + dropLog);
+      }
+      const r = found.result;
+      if (r.status === 'failed' && r.reason !== BELOW_FLOOR) failed = r.reason;
+      if (r.status !== 'repaired') continue;
+      const key = r.mrz.lines.join('\n');
+      took.add(key);
+      const dropped: MrzAlternativeChange[] = [a, b].flatMap((v, line) =>
+        v.dropped.map(({ column, char }) => ({ line, column, from: char, to: '' })),
+      );
+      const changes = [...dropped, ...r.changes];
+      const had = taken.get(key);
+      if (!had || changes.length < had.changes.length) taken.set(key, { mrz: r.mrz, changes });
+    }
     if (gaveUp) continue;
     byReading.push(zones);
     takenBy.push(took);
@@ -563,4 +608,33 @@ export function repairMrzFromReadings(
   if (byReading.some((zones) => zones.size > 0 && !plausible(zones).includes(zone as string)))
     return { status: 'ambiguous', candidates: all.size };
   return { status: 'repaired', ...(taken.get(zone as string) as { mrz: ParsedMrz; changes: MrzAlternativeChange[] }) };
+}
+
+/**
+ * How sure the readings are of a zone's name line, which no check digit covers: of the readings whose
+ * name line reads the zone's (trailing fillers aside), the best lowest confidence of a character up to
+ * the name's last letter; 0 when none reads it. A repair from second choices confirms lines 1–2 only:
+ * a name line read in doubt (`VOU` for `LUU`, its `O` at 0.24) stays in doubt.
+ */
+export function nameLineConfidence(readings: readonly (readonly RecognizedLine[])[], line: string): number {
+  const name = line.replace(/<+$/, '');
+  let best = 0;
+  for (const r of readings) {
+    const chars = (Array.isArray(r?.[2]?.chars) ? (r[2] as RecognizedLine).chars : []).filter(
+      (c) => typeof c?.char === 'string' && c.char !== ' ',
+    );
+    if (
+      chars
+        .map((c) => c.char)
+        .join('')
+        .replace(/<+$/, '') !== name
+    )
+      continue;
+    const sure = Math.min(
+      1,
+      ...chars.slice(0, name.length).map((c) => (Number.isFinite(c.confidence) ? c.confidence : 0)),
+    );
+    best = Math.max(best, sure);
+  }
+  return best;
 }
