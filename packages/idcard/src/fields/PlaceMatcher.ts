@@ -5,6 +5,7 @@ import { editDistance } from '../ocr/evaluateLines.js';
 import { dropDoubledVowel } from './doubledVowels.js';
 import { type FieldReading, LOW_CONFIDENCE, spanConfidence } from './FieldReading.js';
 import { fallbackNameLexicon, type NameLexicon } from './nameLexicon.js';
+import { isVietnameseSyllable } from './syllables.js';
 
 /** How close (1 − edits / length, diacritics count) a read unit name must be to a known one to be repaired to it. */
 export const PLACE_MATCH_MIN = 0.8;
@@ -139,6 +140,38 @@ export function repairHouseNumbers(text: string): string {
 /** The words that open an administrative unit's name, as printed (a part starts with one). */
 const UNIT_KEYWORDS = ['Phường', 'Xã', 'Thị trấn', 'Thị xã', 'Quận', 'Huyện', 'Tỉnh', 'Thành phố'];
 const fold = (s: string): string => foldDiacritics(s.normalize('NFC')).toLowerCase();
+
+/**
+ * A house number: digits, a letter after them, `/` between them (`12`, `5A`, `12/3`); not a letter
+ * that looks like a digit (`8B` may be `88`).
+ */
+const HOUSE_NUMBER = /^\d+(?![BDGIOQSZlo])\p{L}?(\/\d+(?![BDGIOQSZlo])\p{L}?)*$/u;
+
+/**
+ * The words of the parts that matched no unit (street, hamlet) spelled neither as a Vietnamese
+ * syllable nor as a house number: what OCR invents there (`Vĩăn`, `0cng`, `2831<`, `8B`). Minority
+ * names written outside the syllable rules (`Ea`, `Krông`) are among them too, so a word here is
+ * only one that nothing vouches for, not one known wrong.
+ */
+function malformedWords(parts: readonly PlacePart[]): string[] {
+  return parts
+    .filter((p) => !p.unit)
+    .flatMap((p) => p.read.split(' '))
+    .filter((w) => w !== '' && !HOUSE_NUMBER.test(w) && !isVietnameseSyllable(w));
+}
+
+/** The lowest confidence of the characters of `words` where the line's text holds them (1 for none). */
+function wordsDoubt(text: string, chars: RecognizedLine['chars'], words: readonly string[]): number {
+  let doubt = 1;
+  for (const w of words) {
+    const at = text.indexOf(w);
+    // a word a repair changed is not in the text as read: the whole line's doubt stands for it
+    if (at < 0) return spanConfidence(chars);
+    const start = [...text.slice(0, at)].length;
+    doubt = Math.min(doubt, spanConfidence(chars, start, start + [...w].length));
+  }
+  return doubt;
+}
 const FOLDED_KEYWORDS = UNIT_KEYWORDS.map((k) => fold(k).split(' '));
 
 /** A keyword read with a letter wrong, lost or added ("Ttnh", "HuIyện", "Thànhphố") still opens a unit. */
@@ -545,7 +578,22 @@ export class PlaceMatcher {
       // units matched vouch for the rest of the place only
       const first = parts.findIndex((p) => p.unit);
       const wardMissed = parts[first]?.level === 'district' && first > 0 && !parts[first - 1]?.unit;
-      if (!wardMissed) confidence = 1 - (1 - confidence) * 0.5;
+      if (!wardMissed) {
+        // nor for a word outside them that no syllable spells (`Phạm Vĩăn Đồng`): it keeps its own doubt
+        const odd = malformedWords(parts);
+        const aligned = line.chars.length === [...text].length;
+        const oddDoubt = odd.length === 0 ? 1 : aligned ? wordsDoubt(text, line.chars, odd) : confidence;
+        confidence = Math.min(1 - (1 - confidence) * 0.5, oddDoubt);
+        if (odd.length > 0)
+          issues.push(
+            issue(
+              'idcard/place-word-malformed',
+              'info',
+              'a word outside the units is spelled as no syllable nor house number',
+              path,
+            ),
+          );
+      }
     } else {
       issues.push(
         issue('idcard/place-repaired', 'info', 'unit names were matched to the administrative-unit list', path),
