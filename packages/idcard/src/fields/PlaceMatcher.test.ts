@@ -237,5 +237,14 @@ describe('PlaceMatcher: words outside the units', () => {
     // a house number is no word to spell, but a letter in it that looks like a digit keeps its doubt
     expect(at('Số 8B Lê Lợi, Xã Tân Đức, Huyện Đầm Dơi, Tỉnh Cà Mau', '8B', 0.4).confidence).toBeCloseTo(0.4, 5);
     expect(at('Số 12/3A Lê Lợi, Xã Tân Đức, Huyện Đầm Dơi, Tỉnh Cà Mau', '12/3A', 0.4).confidence).toBeCloseTo(0.7, 5);
+    // a word read twice keeps its doubtfuller reading, wherever that is; one only inside a longer word is not it
+    const twice = 'Xóm 0cng, Thôn 0cng, Xã Tân Đức, Huyện Đầm Dơi, Tỉnh Cà Mau';
+    const second = twice.lastIndexOf('0cng');
+    const c1 = [...twice].map((char, i) => ({ char, confidence: i >= second && i < second + 4 ? 0.35 : 0.97 }));
+    expect(places.read({ text: twice, confidence: 0.35, chars: c1 }, 'x').confidence).toBeCloseTo(0.35, 5);
+    const inside = 'Số 18B Lê Lợi 8B, Xã Tân Đức, Huyện Đầm Dơi, Tỉnh Cà Mau';
+    const last = inside.lastIndexOf('8B');
+    const c2 = [...inside].map((char, i) => ({ char, confidence: i >= last && i < last + 2 ? 0.4 : 0.97 }));
+    expect(places.read({ text: inside, confidence: 0.4, chars: c2 }, 'x').confidence).toBeCloseTo(0.4, 5);
   });
 });

@@ -160,18 +160,32 @@ function malformedWords(parts: readonly PlacePart[]): string[] {
     .filter((w) => w !== '' && !HOUSE_NUMBER.test(w) && !isVietnameseSyllable(w));
 }
 
-/** The lowest confidence of the characters of `words` where the line's text holds them (1 for none). */
+/**
+ * The lowest confidence of the characters of `words` where the line's text holds them as whole
+ * words (1 for none). A word read twice takes its doubtfuller reading; one found only inside a
+ * longer word (`8B` in `18B`) or not at all — a repair changed it — takes the whole line's doubt.
+ */
 function wordsDoubt(text: string, chars: RecognizedLine['chars'], words: readonly string[]): number {
+  const cps = [...text];
+  const spans: { word: string; start: number }[] = [];
+  for (let i = 0; i < cps.length; ) {
+    if (WORD_BREAK.test(cps[i] as string)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < cps.length && !WORD_BREAK.test(cps[i] as string)) i++;
+    spans.push({ word: cps.slice(start, i).join(''), start });
+  }
   let doubt = 1;
   for (const w of words) {
-    const at = text.indexOf(w);
-    // a word a repair changed is not in the text as read: the whole line's doubt stands for it
-    if (at < 0) return spanConfidence(chars);
-    const start = [...text.slice(0, at)].length;
-    doubt = Math.min(doubt, spanConfidence(chars, start, start + [...w].length));
+    const at = spans.filter((s) => s.word === w);
+    if (at.length === 0) return spanConfidence(chars);
+    for (const s of at) doubt = Math.min(doubt, spanConfidence(chars, s.start, s.start + [...w].length));
   }
   return doubt;
 }
+const WORD_BREAK = /[\s,]/u;
 const FOLDED_KEYWORDS = UNIT_KEYWORDS.map((k) => fold(k).split(' '));
 
 /** A keyword read with a letter wrong, lost or added ("Ttnh", "HuIyện", "Thànhphố") still opens a unit. */
