@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { BenchContext } from '@smart-citizen/bench';
 import { evaluationHalf } from '@smart-citizen/qr/testing';
-import type { CardType } from '../src/cardTypes.js';
+import { type CardSide, type CardType, cardTypes } from '../src/cardTypes.js';
 import { sharedDataRoot } from '@smart-citizen/test-kit';
 import { cachedCardPairSet, cachedCardSet, type GeneratorData, loadGeneratorData } from '../src/testing/index.js';
 
@@ -15,14 +15,29 @@ let data: Promise<GeneratorData> | undefined;
  * has them. Seed 2 is the set the reader was tuned and reported on; another seed is a fresh set that
  * no threshold has seen (`pnpm bench idcard seed=7`).
  */
-export async function* benchCardSet(count: number, levels: readonly number[], seed = 2) {
+export async function* benchCardSet(
+  count: number,
+  levels: readonly number[],
+  seed = 2,
+  only: { types?: readonly CardType[]; sides?: readonly CardSide[] } = {},
+) {
   data ??= loadGeneratorData(sharedDataRoot);
-  yield* cachedCardSet({ data: await data, count, levels, seed }, cardSetCache);
+  yield* cachedCardSet(
+    {
+      data: await data,
+      count,
+      levels,
+      seed,
+      ...(only.types ? { types: only.types } : {}),
+      ...(only.sides ? { sides: only.sides } : {}),
+    },
+    cardSetCache,
+  );
 }
 
 /** The photos of {@link benchCardSet} in the half asked for (the tune/report split hashes the photo's name). */
-export async function* benchCardSetHalf({ count, levels, seed, half }: Omit<CardSetArgs, 'arg'>) {
-  for await (const s of benchCardSet(count, levels, seed))
+export async function* benchCardSetHalf({ count, levels, seed, half, types, sides }: Omit<CardSetArgs, 'arg'>) {
+  for await (const s of benchCardSet(count, levels, seed, { ...(types ? { types } : {}), ...(sides ? { sides } : {}) }))
     if (half === 'all' || evaluationHalf(s.name) === half) yield s;
 }
 
@@ -50,12 +65,16 @@ export async function benchDataSources(): Promise<string> {
   return `generator sources: names ${s.names}, portraits ${s.faces}, prints ${s.prints}${standIns ? ' — STAND-INS (no ../shared/data): not comparable with the README figures' : ''}`;
 }
 
-/** The arguments the card-set benches share: `count=N levels=A,B seed=N half=report|tune|all`. */
+/** The arguments the card-set benches share: `count=N levels=A,B seed=N half=report|tune|all types=A,B sides=front|back`. */
 export interface CardSetArgs {
   count: number;
   levels: number[];
   seed: number;
   half: 'report' | 'tune' | 'all';
+  /** `types=cccd-2021,cancuoc-2024`: only these card types (a cell's photos are the same as in the whole set). */
+  types?: CardType[];
+  /** `sides=back`: only these sides. */
+  sides?: CardSide[];
   /** Another `key=value` argument of the bench's own. */
   arg(key: string): string | undefined;
 }
@@ -71,7 +90,17 @@ export function cardSetArgs(ctx: BenchContext, defaultHalf: CardSetArgs['half'])
   // half=report | tune | all: on a fresh seed no half was tuned on, so `all` scores every photo
   const half = arg('half') ?? defaultHalf;
   if (half !== 'report' && half !== 'tune' && half !== 'all') throw new Error(`half=${half}: report, tune or all`);
-  return { count, levels, seed, half, arg };
+  const list = <T extends string>(key: string, allowed: readonly T[]): T[] | undefined => {
+    const v = arg(key);
+    if (v === undefined) return undefined;
+    const items = v.split(',');
+    const bad = items.find((t) => !(allowed as readonly string[]).includes(t));
+    if (bad !== undefined || items.length === 0) throw new Error(`${key}=${v}: a list of ${allowed.join(', ')}`);
+    return items as T[];
+  };
+  const types = list('types', cardTypes);
+  const sides = list('sides', ['front', 'back'] as const);
+  return { count, levels, seed, half, arg, ...(types ? { types } : {}), ...(sides ? { sides } : {}) };
 }
 
 /**
