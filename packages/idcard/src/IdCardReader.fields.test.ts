@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { printedTextRecognizer } from '../test/fixtures/printedTextRecognizer.js';
 import type { CardFieldName, CardType } from './cardTypes.js';
 import { IdCardReader } from './IdCardReader.js';
-import type { RasterImage } from '@smart-citizen/image';
+import { crop, decodeImage, type RasterImage } from '@smart-citizen/image';
 import {
   generateCardSide,
   type GeneratorData,
@@ -182,6 +182,33 @@ describe('IdCardReader fields (post-processing wired in)', () => {
     const alone = await reader.readSide(cut.jpeg);
     expect(alone.status).toBe('card-cut-off');
     if (alone.status !== 'read') expect(alone.fields).toBeUndefined();
+  });
+
+  it('reads a back whose outline the photo cuts off by placing the card from its MRZ, and says so', async () => {
+    const c = await cardPair('cccd-2021', 41);
+    const whole = await decodeImage(c.back.photo.jpeg);
+    // the photo from the card's middle down: its top edge is out of the picture, the MRZ is in it
+    const top = Math.round((c.back.photo.quad[0].y + c.back.photo.quad[3].y) / 2);
+    const cut = crop(whole, { x: 0, y: top, width: whole.width, height: whole.height - top });
+    const lines = { ...c.front.card.fieldLines, ...c.back.card.fieldLines };
+    await using reader = await IdCardReader.create({ recognizer: printedTextRecognizer(lines, c.identity.mrz), today });
+    const r = await reader.readSide(cut);
+    expect(r.status).toBe('read');
+    if (r.status !== 'read') return;
+    expect(r).toMatchObject({ documentType: 'cccd-2021', side: 'back' });
+    expect(r.mrz?.valid).toBe(true);
+    expect(r.mrz?.lines).toEqual(c.identity.mrz);
+    expect(r.issues.map((i) => i.code)).toContain('idcard/outline-from-mrz');
+    // the whole photo's outline is right: it is read as before, not from the MRZ
+    await using again = await IdCardReader.create({ recognizer: printedTextRecognizer(lines, c.identity.mrz), today });
+    const w = await again.readSide(whole);
+    expect(w.status).toBe('read');
+    expect(w.issues.map((i) => i.code)).not.toContain('idcard/outline-from-mrz');
+    // without an MRZ that reads, the cut-off photo is not read (its outline was not found)
+    await using blind = await IdCardReader.create({ recognizer: printedTextRecognizer(lines, undefined), today });
+    const b = await blind.readSide(cut);
+    expect(b.status).toBe('no-card');
+    expect(b.issues.map((i) => i.code)).not.toContain('idcard/outline-from-mrz');
   });
 
   it("weighs a name word's marks by the units' syllables on a front that prints no place (Căn cước 2024)", async () => {

@@ -2,7 +2,13 @@ import { type CitizenIdentity, type Issue, issue, isSmartCitizenError, type Pars
 import { applyHomography, crop, decodeImage, type Point, type RasterImage, resize } from '@smart-citizen/image';
 import type { CardFieldName, CardSide, CardType } from './cardTypes.js';
 import { IdCardError } from './errors.js';
-import { chooseOutlineByLayout, REPLACE_MIN, secondOutlineLook } from './geometry/chooseOutline.js';
+import {
+  type ClassifiedOutline,
+  chooseOutlineByLayout,
+  outlinesFromMrz,
+  REPLACE_MIN,
+  secondOutlineLook,
+} from './geometry/chooseOutline.js';
 import { findCardQuad, type Quad } from './geometry/findCardQuad.js';
 import { cardSharpness, fieldsUnderGlare } from './geometry/quality.js';
 import { cardToPhoto } from './geometry/rectify.js';
@@ -396,6 +402,30 @@ function cardCrop(card: RasterImage, toPhoto: Registered['toPhoto'], b: MmBox, p
   return { image: crop(card, box), box, quad: corners };
 }
 
+/**
+ * A first reading whose outline came to nothing or may be wrong: none found (cut off, no card, not
+ * like a card) or one whose card scores below {@link REPLACE_MIN}. The card is then looked for by
+ * its MRZ (`outlinesFromMrz`). A side read within an outline that looks like a card is not looked
+ * at again, even when its MRZ does not hold (session 18: a Căn cước back whose MRZ the QR repairs,
+ * outline 0.1 mm off, was moved 0.4 mm).
+ */
+function mrzOutlineWorthTrying(first: RawRead): boolean {
+  const r = first.result;
+  if (r.status === 'card-cut-off' || r.status === 'no-card' || r.status === 'unknown-card') return true;
+  return r.status === 'read' && r.classification.score < REPLACE_MIN;
+}
+
+/**
+ * An MRZ reading whose check digits all hold as read, or after the repair a back read alone gets
+ * from the recogniser's readings (`repairMrzFromReadings`, the only likely zone that passes).
+ */
+function mrzHolds(reading: MrzReading | undefined, today: Date | undefined): boolean {
+  if (!reading) return false;
+  if (reading.mrz?.valid) return true;
+  const readings = reading.readings ?? [reading.ocr];
+  return repairMrzFromReadings(readings, { vietnam: true, ...(today ? { today } : {}) }).status === 'repaired';
+}
+
 function problem(status: SideProblem, message: string, started: number, quad?: Quad): SideResult {
   return {
     status,
@@ -764,6 +794,35 @@ export class IdCardReader {
       const s = maxDim / Math.max(img.width, img.height);
       img = resize(img, { width: Math.round(img.width * s), height: Math.round(img.height * s) });
     }
+    const first = await this.#readOutlined(img, started);
+    // the outline failed or is doubtful: the card placed from its MRZ, kept only when its MRZ then reads
+    if (!this.#recognizer || !mrzOutlineWorthTrying(first)) return first;
+    try {
+      for (const choice of outlinesFromMrz(img)) {
+        if (!cardLayout(choice.cls.type, choice.cls.side).mrz) continue;
+        if (first.result.status === 'read' && choice.cls.score < first.result.classification.score) continue;
+        const again = await this.#readChosen(img, choice, started);
+        if (again.result.status !== 'read' || !mrzHolds(again.raw?.mrz, this.#options.today)) continue;
+        again.result.issues.push(
+          issue(
+            'idcard/outline-from-mrz',
+            'info',
+            "the card's outline was not found in the photo: the card was placed from its machine-readable zone",
+          ),
+        );
+        return again;
+      }
+    } catch (err) {
+      // the reader's own errors (closed, no OCR engine) stand; a fault of this second look leaves the first reading standing
+      if (isSmartCitizenError(err) && err.code.startsWith('idcard/')) throw err;
+    }
+    first.result.ms = performance.now() - started;
+    return first;
+  }
+
+  /** The side read within the outline of its edges ({@link findCardQuad} and the looks after it). */
+  async #readOutlined(img: RasterImage, started: number): Promise<RawRead> {
+    const o = this.#options;
     let found = findCardQuad(img);
     // an outline that needs a side of the photo: the lines a stronger edge hid may close the card inside it
     const second = found.status === 'cut-off' ? secondOutlineLook(img) : undefined;
@@ -791,11 +850,18 @@ export class IdCardReader {
       if (again && again.chosen.cls.score > choice.cls.score && longSide(again.found.quad) >= minCard)
         choice = again.chosen;
     }
-    const { quad, rect, turnedImage, cls } = choice;
-    if (cls.score < (o.minLayoutScore ?? 0.2)) {
+    if (choice.cls.score < (o.minLayoutScore ?? 0.2)) {
+      const { quad, cls } = choice;
       const q: Quad = cls.turned ? [quad[2], quad[3], quad[0], quad[1]] : quad;
       return { result: problem('unknown-card', 'the card does not look like a Vietnamese ID card', started, q) };
     }
+    return this.#readChosen(img, choice, started);
+  }
+
+  /** The side read within an outline chosen and classified: registered to its layout, its lines and codes read. */
+  async #readChosen(img: RasterImage, choice: ClassifiedOutline, started: number): Promise<RawRead> {
+    const o = this.#options;
+    const { quad, rect, turnedImage, cls } = choice;
     // a portrait's or print box's border taken for a faint card edge: move that side out to the layout's edge
     const register = (type: CardType, side: CardSide, turned: boolean) =>
       registerToLayout(

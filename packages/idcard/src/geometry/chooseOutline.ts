@@ -7,7 +7,9 @@ import {
   peeledOutlines,
   type Quad,
   shiftedOutlines,
+  sidesNear,
 } from './findCardQuad.js';
+import { findMrzBlock } from './findMrzBlock.js';
 import { type RectifiedCard, rectifyCard, rotate180 } from './rectify.js';
 
 /**
@@ -173,4 +175,55 @@ export function secondOutlineLook(
   if (found?.status !== 'found') return undefined;
   const chosen = chooseOutlineByLayout(img, found.quad, found.alternatives);
   return chosen.cls.score >= REPLACE_MIN ? { found, chosen } : undefined;
+}
+
+/** How far the card's top and right sides may lie from where the MRZ puts them (mm): the MRZ's 9 mm of height fix the scale to a few per cent, and the photo's perspective moves a corner several millimetres more. */
+const FROM_MRZ_FAR_MM = 20;
+/** How far its bottom and left sides may (mm): they lie 1.4 and 3 mm from the MRZ's lines. */
+const FROM_MRZ_NEAR_MM = 3;
+/** `rank` of an outline derived from the MRZ. */
+const FROM_MRZ_RANK = 200;
+
+/**
+ * Card outlines derived from the card's machine-readable zone, found in the photo without any
+ * outline (`findMrzBlock`): for a photo whose outline came to nothing (cut off, no card, a sheet
+ * taken for the card, or an outline not like a card). The MRZ places the card to a millimetre or
+ * two at its bottom-left and to 5–20 mm at its top-right (its lines' spacing gives the scale, and
+ * the photo's perspective is not in 9 mm of height); each side is then taken either where the MRZ
+ * puts it or on a nearby line of the photo's edges (`sidesNear`) — the top and right sides
+ * together, then each side once more — keeping the choice whose card looks more like a card
+ * (half-size warps). One outline for each way up of the block, the likelier first (`findMrzBlock`'s
+ * order), each searched only when asked for; none when the photo has no MRZ-like block. The caller
+ * decides whether to take one (the reader: only when its MRZ then holds).
+ *
+ * @param img - The photo.
+ */
+export function* outlinesFromMrz(img: RasterImage): Generator<ClassifiedOutline> {
+  const block = findMrzBlock(img);
+  if (!block) return;
+  const far = FROM_MRZ_FAR_MM * block.pxPerMm;
+  const near = FROM_MRZ_NEAR_MM * block.pxPerMm;
+  for (const [k, placed] of block.quads.entries()) {
+    // sides: top, right, bottom, left (the card's own order)
+    const sides = sidesNear(img, placed, [far, far, near, 3 * near], [8, 14, 4, 14], [4, 4, 2, 2]);
+    let pick = [0, 0, 0, 0];
+    let best = { q: placed, score: glance(img, placed) };
+    const tryPick = (trial: number[]) => {
+      const q = sides.quad(trial);
+      if (!q) return;
+      const score = glance(img, q);
+      if (score > best.score) {
+        best = { q, score };
+        pick = trial;
+      }
+    };
+    // the far sides together (under perspective the top need not run along the MRZ: a right side
+    // moved alone onto the card's edge may score lower while the top is still off), then each side once more
+    for (let t = 0; t < (sides.options[0] as number); t++)
+      for (let r = 0; r < (sides.options[1] as number); r++) if (t + r > 0) tryPick([t, r, 0, 0]);
+    for (const s of [2, 3, 0, 1])
+      for (let o = 0; o < (sides.options[s] as number); o++)
+        if (o !== pick[s]) tryPick(pick.map((p, i) => (i === s ? o : p)));
+    yield classified(img, best.q, FROM_MRZ_RANK + k);
+  }
 }

@@ -1050,3 +1050,57 @@ export function peeledOutlines(img: RasterImage, quad: Quad): Quad[] {
   for (let m = 1; m < 1 << keys.length; m++) sets.push(keys.filter((_, k) => m & (1 << k)));
   return sets.map(outline).filter((o): o is Quad => o !== undefined);
 }
+
+/**
+ * The sides an outline placed by other means (from the card's MRZ, `outlinesFromMrz`) may take: for
+ * each side, the side given and the photo's Hough lines (the strongest and those they hid) within
+ * `maxDeg[s]` of it and `reach[s]` photo pixels of its middle, the nearest `perSide[s]`. `quad(pick)`
+ * closes the outline of one choice per side (corners in the given order: corner `s` joins side
+ * `s − 1` and side `s`), refined like `findCardQuad`'s; `undefined` when it is not convex.
+ *
+ * @param img - The photo.
+ * @param quad - The outline placed, photo pixels.
+ * @param reach - How far each side may move, photo pixels (per side: top, right, bottom, left).
+ * @param maxDeg - How far each side may turn, degrees.
+ * @param perSide - How many of the photo's lines each side may take.
+ * @internal
+ */
+export function sidesNear(
+  img: RasterImage,
+  quad: Quad,
+  reach: readonly number[],
+  maxDeg: readonly number[],
+  perSide: readonly number[],
+): { options: number[]; quad(pick: readonly number[]): Quad | undefined } {
+  const { w, h, scale, mag, ang, threshold } = edges(img);
+  const hough = houghLines(mag, ang, w, h, threshold, true);
+  const lines = [...hough.top, ...hough.hidden];
+  const work = quad.map((p) => ({ x: p.x * scale, y: p.y * scale })) as Quad;
+  const sides = [0, 1, 2, 3].map((s) => {
+    const a = work[s] as Point;
+    const b = work[(s + 1) % 4] as Point;
+    const len = dist(a, b) || 1;
+    const theta = Math.atan2((b.x - a.x) / len, -(b.y - a.y) / len);
+    const given: Line = { theta, rho: a.x * Math.cos(theta) + a.y * Math.sin(theta), votes: 0 };
+    const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+    const near = lines
+      .filter((l) => angleBetween(l, given) <= ((maxDeg[s] ?? 0) * Math.PI) / 180)
+      .map((l) => ({ l, d: Math.abs(mid.x * Math.cos(l.theta) + mid.y * Math.sin(l.theta) - l.rho) }))
+      .filter((c) => c.d <= (reach[s] ?? 0) * scale)
+      .sort((u, v) => u.d - v.d)
+      .slice(0, perSide[s] ?? 0)
+      .map((c) => c.l);
+    return [given, ...near];
+  });
+  let grey: RasterImage | undefined;
+  return {
+    options: sides.map((o) => o.length),
+    quad(pick) {
+      const ls = pick.map((k, i) => (sides[i] as Line[])[k] as Line);
+      const corners = [0, 1, 2, 3].map((i) => intersect(ls[(i + 3) % 4] as Line, ls[i] as Line));
+      if (corners.some((c) => !c) || !isConvex(corners as Point[])) return undefined;
+      grey ??= toGrey(img);
+      return refine(grey, (corners as Point[]).map((p) => ({ x: p.x / scale, y: p.y / scale })) as Quad);
+    },
+  };
+}
