@@ -209,3 +209,64 @@ describe('readName: spellings the decoder or the orthography doubled', () => {
     expect(readName(lineWith('NGUYÊN XUÂN CAO', {}), { lexicon: names }).value).toBe('NGUYỄN XUÂN CAO');
   });
 });
+
+describe('readName: marks the line model loses on capitals', () => {
+  it('restores the breve lost on a capital A where the word with it is a listed name of its role (HÀNG, THÂNG)', () => {
+    // read with all the weight and no alternative: the shipped list has Hằng and Thắng as given names, not Hàng / Thâng
+    const hang = readName(lineWith('NGUYỄN THU HÀNG', {}));
+    expect(hang.value).toBe('NGUYỄN THU HẰNG');
+    expect(codes(hang)).toContain('idcard/name-marks-from-list');
+    expect(hang.confidence).toBeLessThanOrEqual(0.75);
+    expect(readName(lineWith('NGUYỄN NGỌC HÀNG', { 12: [0.92, [['Ằ', 0.07]]] })).value).toBe('NGUYỄN NGỌC HẰNG');
+    expect(readName(lineWith('NGUYỄN ĐÌNH THÂNG', {})).value).toBe('NGUYỄN ĐÌNH THẮNG');
+  });
+
+  it('keeps a reading its role lists, one whose breve spelling only another role lists, and one with two breve spellings listed', () => {
+    const lists = createNameLexicon({
+      family: ['Lăng', 'Trần'],
+      middle: ['Văn'],
+      given: ['Hàng', 'Hằng', 'Thắng', 'Thẳng'],
+    });
+    expect(readName(lineWith('TRẦN VĂN HÀNG', {}), { lexicon: lists }).value).toBe('TRẦN VĂN HÀNG');
+    // Lăng is a family name: a given name read LÃNG is left as read
+    expect(readName(lineWith('TRẦN VĂN LÃNG', {}), { lexicon: lists }).value).toBe('TRẦN VĂN LÃNG');
+    expect(readName(lineWith('LÃNG VĂN HẰNG', {}), { lexicon: lists }).value).toBe('LĂNG VĂN HẰNG');
+    // Thắng and Thẳng both listed: nothing tells which breve was lost
+    const two = readName(lineWith('TRẦN VĂN THÂNG', {}), { lexicon: lists });
+    expect(two.value).toBe('TRẦN VĂN THÂNG');
+    expect(codes(two)).toContain('idcard/name-word-unknown');
+    // the shipped list's Toàn is not taken for a breve spelling, nor is a grave read on another vowel
+    expect(readName(lineWith('TRẦN ĐỨC TOÀN', {})).value).toBe('TRẦN ĐỨC TOÀN');
+    expect(readName(lineWith('TRẦN THỊ HÈNG', {})).value).toBe('TRẦN THỊ HÈNG');
+  });
+
+  it('weighs a hook alternative double: the model drops hooks on capitals and does not invent them', () => {
+    // KỶ read KÝ (Ỷ 0.23): neither a listed family name nor a syllable units use ≥ 5 times
+    const syllables = new Map([
+      ['KỲ', 89],
+      ['KỶ', 3],
+      ['KÝ', 1],
+    ]);
+    const ky = readName(lineWith('KÝ VIỆT YẾN', { 1: [0.76, [['Ỷ', 0.23]]] }), { syllables });
+    expect(ky.value).toBe('KÝ VIỆT YẾN');
+    expect(codes(ky)).toContain('idcard/name-marks-ambiguous');
+    expect(ky.confidence).toBeLessThan(0.6);
+    // as weighed before (the hook at what the model gave it), KÝ fits more than 3 times better: kept, not flagged
+    const plainHook = readName(lineWith('KÝ VIỆT YẾN', { 1: [0.76, [['Ỳ', 0.23]]] }), { syllables });
+    expect(codes(plainHook)).not.toContain('idcard/name-marks-ambiguous');
+    // a listed name still wins against a doubled hook the model weighed at less than a sixth (DIỀM: Ể 0.37, Ễ 0.06)
+    const diem = readName(
+      lineWith('LÊ DIỀM MY', {
+        5: [
+          0.56,
+          [
+            ['Ể', 0.37],
+            ['Ễ', 0.06],
+          ],
+        ],
+      }),
+      { lexicon: createNameLexicon({ family: ['Lê'], middle: ['Diễm'], given: ['My'] }), syllables },
+    );
+    expect(diem.value).toBe('LÊ DIỄM MY');
+  });
+});
