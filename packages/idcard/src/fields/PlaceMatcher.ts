@@ -53,14 +53,20 @@ const LOOKALIKE_DIGITS: Readonly<Record<string, string>> = {
 };
 const lookalikeFold = (s: string): string => nfcLower(s.replace(/[OoIlBSZG]/g, (c) => LOOKALIKE_DIGITS[c] ?? c));
 
+/** A name with its tone and vowel marks taken off (and đ as d), lower case. */
+const markFold = (s: string): string => foldDiacritics(s.normalize('NFC')).toLowerCase();
+
 /**
  * How close a read unit name is to a candidate ({@link similarity}), with half an edit back when
- * the two differ only by digit look-alikes ("Phường B" for "Phường 8"): among the numbered wards
- * the look-alike is the likelier one, where plain edits tie them all.
+ * the two differ only by digit look-alikes ("Phường B" for "Phường 8") or only by marks ("Triệu
+ * Lãng" for "Triệu Lăng": the line model loses a breve far oftener than it misreads a letter): among
+ * the numbered wards the look-alike is the likelier one, and among a district's wards the one with
+ * the same letters, where plain edits tie them ("Triệu Long" is one edit from "Triệu Lãng" too).
  */
 function unitSimilarity(read: string, candidate: string): number {
   const s = similarity(read, candidate);
-  if (s === 1 || lookalikeFold(read) !== lookalikeFold(candidate)) return s;
+  if (s === 1) return s;
+  if (lookalikeFold(read) !== lookalikeFold(candidate) && markFold(read) !== markFold(candidate)) return s;
   return Math.min(1, s + 0.5 / Math.max([...read].length, [...candidate].length));
 }
 
