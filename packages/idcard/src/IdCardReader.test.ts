@@ -1,5 +1,5 @@
 import { createRng } from '@smart-citizen/core';
-import { decodeImage, encodePng } from '@smart-citizen/image';
+import { crop, decodeImage, encodePng } from '@smart-citizen/image';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IdCardReader } from './IdCardReader.js';
 import { generateCardSide, type GeneratorData, loadGeneratorData, photographCard } from './testing/index.js';
@@ -100,6 +100,27 @@ describe('IdCardReader geometry (generated photos)', () => {
     if (r.status !== 'read') return;
     expect([r.documentType, r.side]).toEqual(['cmnd-9', 'front']);
     expect(r.portrait?.image.height).toBeGreaterThan(r.portrait?.image.width ?? 0);
+  });
+
+  it('still says card cut off when the card really leaves the photo (no outline inside it is taken)', async () => {
+    await using reader = await IdCardReader.create();
+    for (const [type, side, seed] of [
+      ['cmnd-9', 'front', 21],
+      ['cccd-2021', 'back', 22],
+    ] as const) {
+      const whole = await photo(type, side, 0, seed);
+      const img = await decodeImage(whole.jpeg);
+      expect((await reader.readSide(img)).status).toBe('read');
+      // a fifth of the card's width cut away at its right, then at its bottom
+      const xs = whole.quad.map((p) => p.x);
+      const ys = whole.quad.map((p) => p.y);
+      const right = Math.round(Math.max(...xs) - 0.2 * (Math.max(...xs) - Math.min(...xs)));
+      const bottom = Math.round(Math.max(...ys) - 0.2 * (Math.max(...ys) - Math.min(...ys)));
+      const byRight = crop(img, { x: 0, y: 0, width: right, height: img.height });
+      const byBottom = crop(img, { x: 0, y: 0, width: img.width, height: bottom });
+      expect((await reader.readSide(byRight)).status).toBe('card-cut-off');
+      expect((await reader.readSide(byBottom)).status).toBe('card-cut-off');
+    }
   });
 
   it('says no card, card cut off, too small and bad image instead of guessing', async () => {

@@ -7,6 +7,7 @@ import {
   chooseOutlineByLayout,
   outlinesFromMrz,
   REPLACE_MIN,
+  insideOutlineLook,
   secondOutlineLook,
 } from './geometry/chooseOutline.js';
 import { findCardQuad, type Quad } from './geometry/findCardQuad.js';
@@ -829,22 +830,28 @@ export class IdCardReader {
     if (second) found = second.found;
     if (found.status === 'not-found')
       return { result: problem('no-card', 'no card outline was found in the photo', started) };
-    if (found.status === 'cut-off') {
+    const longSide = (q: Quad) =>
+      Math.max(Math.hypot(q[1].x - q[0].x, q[1].y - q[0].y), Math.hypot(q[2].x - q[3].x, q[2].y - q[3].y));
+    const minCard = o.minCardPixels ?? 400;
+    // still cut off: a whole card a sheet touches or overlaps has an outline that needs no side of the photo
+    let inside = found.status === 'cut-off' ? insideOutlineLook(img, found.quad) : undefined;
+    if (inside && longSide(inside.quad) < minCard) inside = undefined;
+    if (found.status === 'cut-off' && !inside) {
       const result = problem('card-cut-off', 'the card runs off the edge of the photo', started, found.quad);
       // the card's QR code may still lie whole in the photo: its values can stand in for the unread print
       const qr = await this.#readQr(img);
       result.ms = performance.now() - started;
       return qr?.ok && qr.identity ? { result, raw: { lines: [], glare: new Set(), qr: qr.identity } } : { result };
     }
-    const edgeQuad = found.quad;
-    const longSide = (q: Quad) =>
-      Math.max(Math.hypot(q[1].x - q[0].x, q[1].y - q[0].y), Math.hypot(q[2].x - q[3].x, q[2].y - q[3].y));
-    const minCard = o.minCardPixels ?? 400;
+    const edgeQuad = inside?.quad ?? found.quad;
     if (longSide(edgeQuad) < minCard)
       return { result: problem('too-small', 'the card is too small in the photo: move closer', started, edgeQuad) };
     // the edges' outline, a runner-up or the outline with one side moved: whichever looks most like a card
-    let choice = second?.chosen ?? chooseOutlineByLayout(img, edgeQuad, found.alternatives);
-    if (!second && choice.cls.score < REPLACE_MIN) {
+    let choice =
+      inside ??
+      second?.chosen ??
+      chooseOutlineByLayout(img, edgeQuad, found.status === 'found' ? found.alternatives : []);
+    if (!second && !inside && choice.cls.score < REPLACE_MIN) {
       // not like a card: the card's own edge may be a line a stronger edge beside it hid
       const again = secondOutlineLook(img);
       if (again && again.chosen.cls.score > choice.cls.score && longSide(again.found.quad) >= minCard)

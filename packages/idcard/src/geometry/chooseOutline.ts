@@ -1,13 +1,17 @@
 import type { RasterImage } from '@smart-citizen/image';
 import { type CardClassification, classifyCard, layoutScore } from './classifyCard.js';
 import {
+  edgesRunOn,
   type FindCardResult,
+  insideOutlines,
   findCardQuadWithHiddenLines,
   outlineDoubts,
   peeledOutlines,
+  polygonArea,
   type Quad,
   shiftedOutlines,
   sidesNear,
+  wellInsidePhoto,
 } from './findCardQuad.js';
 import { findMrzBlock } from './findMrzBlock.js';
 import { type RectifiedCard, rectifyCard, rotate180 } from './rectify.js';
@@ -175,6 +179,53 @@ export function secondOutlineLook(
   if (found?.status !== 'found') return undefined;
   const chosen = chooseOutlineByLayout(img, found.quad, found.alternatives);
   return chosen.cls.score >= REPLACE_MIN ? { found, chosen } : undefined;
+}
+
+/**
+ * An outline from {@link insideOutlineLook} whose adjacent sides' edges run on past a side by this
+ * much support (`edgesRunOn`) is a line of the print of a card that runs off the photo: the whole
+ * cards a sheet touched on the tuning data have 0.00, outlines inside generated cards cut by the
+ * photo 0.32–0.77 (session 18).
+ */
+const RUN_ON_MAX = 0.25;
+/**
+ * An outline from {@link insideOutlineLook} covers at least this share of the cut-off outline's
+ * area: the cards a sheet touched cover 0.65–1.3 of theirs on the tuning data, a box printed on a
+ * card that runs off the photo (a back's fingerprint box, 0.25) much less (session 18).
+ */
+const INSIDE_MIN_AREA = 0.5;
+
+/**
+ * The last look before a photo is reported cut off (`findCardQuad` and {@link secondOutlineLook}
+ * both closed the outline on a side of the photo): outlines that need no side of the photo
+ * (`insideOutlines`: of four Hough lines, or of three and the card's faint fourth edge), each looked
+ * at on a half-size warp, the best chosen by layout as the edges' outline is. A grey sheet
+ * overlapping or touching a whole card joins the card's edges to its own edge or the photo's, and
+ * that outline out-scores the card's (session 18). Taken only when its card scores at least
+ * {@link REPLACE_MIN}, every corner lies well inside the photo (`wellInsidePhoto`), the card's
+ * edges do not run on past any side (`edgesRunOn` below {@link RUN_ON_MAX}) and it covers at least
+ * {@link INSIDE_MIN_AREA} of the cut-off outline: a card that really runs off the photo leaves
+ * outlines of its print, which some layouts fit at 0.4–0.6. `undefined` otherwise.
+ *
+ * @param img - The photo.
+ * @param cutOff - The outline that needed a side of the photo.
+ */
+export function insideOutlineLook(img: RasterImage, cutOff: Quad): ClassifiedOutline | undefined {
+  const looked = insideOutlines(img)
+    .map((q) => ({ q, score: glance(img, q) }))
+    .sort((u, v) => v.score - u.score);
+  const first = looked[0];
+  if (!first) return undefined;
+  const chosen = chooseOutlineByLayout(
+    img,
+    first.q,
+    looked.slice(1, 1 + SHIFTED_IN_FULL).map((l) => l.q),
+  );
+  const whole =
+    wellInsidePhoto(img, chosen.quad) &&
+    edgesRunOn(img, chosen.quad) < RUN_ON_MAX &&
+    polygonArea(chosen.quad) >= INSIDE_MIN_AREA * polygonArea(cutOff);
+  return whole && chosen.cls.score >= REPLACE_MIN ? chosen : undefined;
 }
 
 /** How far the card's top and right sides may lie from where the MRZ puts them (mm): the MRZ's 9 mm of height fix the scale to a few per cent, and the photo's perspective moves a corner several millimetres more. */

@@ -1,6 +1,14 @@
 import type { Point, RasterImage } from '@smart-citizen/image';
 import { describe, expect, it } from 'vitest';
-import { findCardQuad, findCardQuadWithHiddenLines, type Quad, shiftedOutlines } from './findCardQuad.js';
+import {
+  edgesRunOn,
+  findCardQuad,
+  findCardQuadWithHiddenLines,
+  insideOutlines,
+  type Quad,
+  shiftedOutlines,
+  wellInsidePhoto,
+} from './findCardQuad.js';
 
 const insidePolygon = (q: readonly Point[], x: number, y: number) => {
   let c = false;
@@ -208,5 +216,69 @@ describe('shiftedOutlines', () => {
     const cut: Quad = [{ x: 420, y: 200 }, card[1], card[2], { x: 420, y: 760 }];
     const moved = shiftedOutlines(img, cut);
     expect(Math.min(...moved.map((q) => worstCorner(q, card)))).toBeLessThan(5);
+  });
+});
+
+/**
+ * A pale card on a green table whose right part lies on a grey sheet of nearly its colour (8 units
+ * apart) that runs off the photo's right and bottom sides: the card's right edge draws no Hough
+ * line, and the strongest lines close the outline on the sheet's edge or the photo's (session 18).
+ */
+function cardOnGreySheet(): { img: RasterImage; card: Quad } {
+  const card = points([
+    [250, 220],
+    [1000, 200],
+    [1010, 690],
+    [240, 700],
+  ]) as Quad;
+  const img = paint((x, y) => {
+    if (insidePolygon(card, x, y)) return [222, 226, 232];
+    if (x >= 700 && y >= 100) return [214, 218, 224];
+    return [62, 118, 52];
+  });
+  return { img, card };
+}
+
+describe('insideOutlines and edgesRunOn', () => {
+  it('offers the whole card whose fourth edge over a sheet drew no line, and finds no edge running on past it', () => {
+    const { img, card } = cardOnGreySheet();
+    const offered = insideOutlines(img);
+    const best = offered.reduce((a, b) => (worstCorner(a, card) <= worstCorner(b, card) ? a : b));
+    expect(worstCorner(best, card)).toBeLessThan(5);
+    expect(wellInsidePhoto(img, best)).toBe(true);
+    expect(edgesRunOn(img, best)).toBeLessThan(0.25);
+  });
+
+  it("finds the card's edges running on past an outline closed on a line of its print", () => {
+    // the card runs off the photo's right side; a dark line is printed across it at x = 900
+    const card = points([
+      [300, 200],
+      [1400, 200],
+      [1400, 760],
+      [300, 760],
+    ]);
+    const img = paint((x, y) => {
+      if (!insidePolygon(card, x, y)) return [62, 118, 52];
+      return x >= 896 && x < 904 ? [40, 40, 50] : [222, 226, 232];
+    });
+    const onPrint = points([
+      [300, 200],
+      [900, 200],
+      [900, 760],
+      [300, 760],
+    ]) as Quad;
+    expect(edgesRunOn(img, onPrint)).toBeGreaterThan(0.5);
+    // a side closed near the photo's own side: too near it to tell
+    expect(
+      wellInsidePhoto(
+        img,
+        points([
+          [300, 200],
+          [1275, 200],
+          [1275, 760],
+          [300, 760],
+        ]) as Quad,
+      ),
+    ).toBe(false);
   });
 });

@@ -238,7 +238,11 @@ function angleBetween(a: Line, b: Line): number {
   return Math.min(d, Math.PI - d);
 }
 
-/** Share of points along a segment with a strong edge across it. */
+/**
+ * Share of points along a segment with a strong edge across it; `signed`: of one polarity only, the
+ * likelier (a card's edge is darker or brighter outside all along; a line along the card's edge at
+ * one end and its print's at the other changes polarity).
+ */
 function segmentSupport(
   p: Point,
   q: Point,
@@ -247,12 +251,14 @@ function segmentSupport(
   w: number,
   h: number,
   threshold: number,
+  signed = false,
 ): number {
   const n = 48;
   const nx = -(q.y - p.y);
   const ny = q.x - p.x;
   const len = Math.hypot(nx, ny) || 1;
   let hits = 0;
+  let negative = 0;
   let inside = 0;
   for (let i = 1; i < n; i++) {
     const t = i / n;
@@ -261,17 +267,21 @@ function segmentSupport(
     if (x < 2 || y < 2 || x >= w - 2 || y >= h - 2) continue;
     inside++;
     let ok = false;
-    for (let d = -2; d <= 2 && !ok; d++) {
+    let neg = false;
+    for (let d = -2; d <= 2 && !(ok && (neg || !signed)); d++) {
       const xi = Math.round(x + (nx / len) * d);
       const yi = Math.round(y + (ny / len) * d);
       const i2 = yi * w + xi;
       if ((mag[i2] as number) < threshold) continue;
       const a = ang[i2] as number;
-      if (Math.abs(Math.cos(a) * (nx / len) + Math.sin(a) * (ny / len)) > 0.85) ok = true;
+      const across = Math.cos(a) * (nx / len) + Math.sin(a) * (ny / len);
+      if (across > 0.85 || (!signed && across < -0.85)) ok = true;
+      if (signed && across < -0.85) neg = true;
     }
     if (ok) hits++;
+    if (neg) negative++;
   }
-  return inside < n / 3 ? 0 : hits / inside;
+  return inside < n / 3 ? 0 : Math.max(hits, negative) / inside;
 }
 
 /** Chroma distance, and luminance share, within which a sample just inside the outline counts as the card's stock. */
@@ -451,7 +461,8 @@ function outlineFaults(
   return faults;
 }
 
-function polygonArea(q: readonly Point[]): number {
+/** A polygon's area (shoelace). @internal */
+export function polygonArea(q: readonly Point[]): number {
   let a = 0;
   for (let i = 0; i < q.length; i++) {
     const p = q[i] as Point;
@@ -776,15 +787,164 @@ export function findCardQuadWithHiddenLines(img: RasterImage): FindCardResult | 
   return hidden.length > 0 ? outlineOfLines(img, [...top, ...hidden]) : undefined;
 }
 
-/** The outline of {@link findCardQuad} from these Hough lines of the photo's work image. */
-function outlineOfLines(img: RasterImage, lines: readonly Line[]): FindCardResult {
+/**
+ * For a photo whose outline needs a side of the photo even after the second look (`cut-off`):
+ * outlines that need no side of the photo and lie whole inside it, best first — a whole card that a
+ * sheet overlapping or touching it joined to the sheet's edge or the photo's (session 18). First
+ * `findCardQuad`'s best outline of the Hough lines, the hidden ones too, without the photo's sides;
+ * then outlines of **three** lines — two about parallel and one across them — whose fourth side is
+ * the card's edge the votes missed (over a grey sheet of nearly the card's colour it drew a dozen
+ * votes): placed where the card's aspect puts it and slid to the best supported edge at a low
+ * threshold. At most {@link INSIDE_OUTLINES}, each refined on the photo. A card that really runs off
+ * the photo leaves outlines of its print here, which the caller must tell by the card's layout
+ * (`insideOutlineLook`).
+ *
+ * @internal
+ */
+export function insideOutlines(img: RasterImage): Quad[] {
+  const { w, h, mag, ang, threshold, scale } = edges(img);
+  const { top, hidden } = houghLines(mag, ang, w, h, threshold, true);
+  const lines = [...top, ...hidden];
+  const found = outlineOfLines(img, lines, true);
+  const grey = toGrey(img);
+  const toFull = (q: Quad) => q.map((p) => ({ x: p.x / scale, y: p.y / scale })) as Quad;
+  const out: Quad[] = found.status === 'found' ? [found.quad] : [];
+  const m = INSIDE_MARGIN_PX;
+  const inPhoto = (p: Point) => p.x >= m && p.y >= m && p.x <= w - 1 - m && p.y <= h - 1 - m;
+  const three: { quad: Quad; score: number }[] = [];
+  for (const [i, a1] of lines.entries())
+    for (const a2 of lines.slice(i + 1)) {
+      if (angleBetween(a1, a2) > (THREE_PARALLEL_DEG * Math.PI) / 180) continue;
+      for (const b of lines) {
+        if (b === a1 || b === a2 || angleBetween(a1, b) < (70 * Math.PI) / 180) continue;
+        const c1 = intersect(a1, b);
+        const c2 = intersect(a2, b);
+        if (!c1 || !c2 || !inPhoto(c1) || !inPhoto(c2)) continue;
+        const across = dist(c1, c2);
+        if (across < Math.min(w, h) * 0.12) continue;
+        if (segmentSupport(c1, c2, mag, ang, w, h, threshold * 0.6) < THREE_MIN_SUPPORT) continue;
+        // along each parallel line, away from b on either side; the pair the card's long or short sides
+        const along = (l: Line, sign: number) => ({ x: -Math.sin(l.theta) * sign, y: Math.cos(l.theta) * sign });
+        for (const sign of [1, -1])
+          for (const len of [across * CARD_ASPECT, across / CARD_ASPECT]) {
+            const u1 = along(a1, sign);
+            // a2's direction pointing the same way as a1's
+            const u2r = along(a2, sign);
+            const u2 = u2r.x * u1.x + u2r.y * u1.y < 0 ? { x: -u2r.x, y: -u2r.y } : u2r;
+            const at = (k1: number, k2: number): Quad => [
+              c1,
+              { x: c1.x + u1.x * len * k1, y: c1.y + u1.y * len * k1 },
+              { x: c2.x + u2.x * len * k2, y: c2.y + u2.y * len * k2 },
+              c2,
+            ];
+            // the fourth side's two ends slid along the pair's lines apart (the photo's perspective
+            // makes the two sides' lengths differ by up to a fifth): every 2 %, then every 0.5 % around the best
+            let best: { quad: Quad; support: number; k1: number; k2: number } | undefined;
+            const tryAt = (k1: number, k2: number) => {
+              const q = at(k1, k2);
+              if (!q.every(inPhoto)) return;
+              const support = segmentSupport(q[1], q[2], mag, ang, w, h, threshold * SHIFT_THRESHOLD, true);
+              if (!best || support > best.support) best = { quad: q, support, k1, k2 };
+            };
+            for (let k1 = 1 - THREE_SLIDE; k1 <= 1 + THREE_SLIDE + 1e-9; k1 += 0.02)
+              for (let k2 = 1 - THREE_SLIDE; k2 <= 1 + THREE_SLIDE + 1e-9; k2 += 0.02) tryAt(k1, k2);
+            const coarse = best as { k1: number; k2: number } | undefined;
+            if (coarse)
+              for (let d1 = -0.02; d1 <= 0.02 + 1e-9; d1 += 0.005)
+                for (let d2 = -0.02; d2 <= 0.02 + 1e-9; d2 += 0.005) tryAt(coarse.k1 + d1, coarse.k2 + d2);
+            if (!best || best.support < THREE_MIN_SUPPORT) continue;
+            const q = best.quad;
+            const s1 = segmentSupport(q[0], q[1], mag, ang, w, h, threshold * 0.6);
+            const s2 = segmentSupport(q[3], q[2], mag, ang, w, h, threshold * 0.6);
+            if (Math.min(s1, s2) < THREE_MIN_SUPPORT) continue;
+            const ordered = orderQuad(q);
+            if (!isConvex(ordered)) continue;
+            three.push({ quad: ordered, score: (s1 + s2 + best.support) * Math.sqrt(polygonArea(ordered)) });
+          }
+      }
+    }
+  three.sort((u, v) => v.score - u.score);
+  for (const t of three) {
+    if (out.length >= INSIDE_OUTLINES) break;
+    const full = toFull(t.quad);
+    if (out.some((o) => quadDistance(o, full) < 0.04 * dist(full[1], full[2]))) continue;
+    out.push(full);
+  }
+  return out.map((q, k) => (k === 0 && found.status === 'found' ? q : refine(grey, q)));
+}
+
+/**
+ * How much a card's edges run on past an outline's side: for each side, the lesser edge support of
+ * its two adjacent sides carried on past it by {@link RUN_ON_SHARE} of their length, the most of the
+ * four. A whole card's edges end at its corners (table or sheet beyond them); an outline of a card
+ * that runs off the photo, closed on a line of its print, has the card's edges going on past that
+ * line (session 18).
+ *
+ * @internal
+ */
+export function edgesRunOn(img: RasterImage, quad: Quad): number {
+  const { w, h, scale, mag, ang, threshold } = edges(img);
+  const q = quad.map((p) => ({ x: p.x * scale, y: p.y * scale })) as Quad;
+  let most = 0;
+  for (let s = 0; s < 4; s++) {
+    // side s runs from corner s to corner s + 1; the adjacent sides come from corners s + 3 and s + 2
+    const a = q[s] as Point;
+    const b = q[(s + 1) % 4] as Point;
+    const past = (from: Point, to: Point) => {
+      const ext = { x: to.x + (to.x - from.x) * RUN_ON_SHARE, y: to.y + (to.y - from.y) * RUN_ON_SHARE };
+      return segmentSupport(to, ext, mag, ang, w, h, threshold * 0.6);
+    };
+    most = Math.max(most, Math.min(past(q[(s + 3) % 4] as Point, a), past(q[(s + 2) % 4] as Point, b)));
+  }
+  return most;
+}
+/** How far past a side {@link edgesRunOn} looks (share of the adjacent side's length). */
+const RUN_ON_SHARE = 0.15;
+
+/** Outlines {@link insideOutlines} hands on. */
+const INSIDE_OUTLINES = 4;
+/** Its three-line outlines: how far apart in angle the two parallel lines may be (degrees). */
+const THREE_PARALLEL_DEG = 8;
+/** How far the fourth side slides from where the card's aspect puts it (share of the side's length). */
+const THREE_SLIDE = 0.2;
+/** The edge support each of the three lines' sides and the fourth side need. */
+const THREE_MIN_SUPPORT = 0.5;
+
+/**
+ * How far inside the work image's edge every corner of an outline from {@link insideOutlines} lies
+ * (work px; 8 is 1.7 % of the photo's long side): a card nearer the photo's side cannot be told from
+ * one running off it (a crop's edge draws its own gradient). The tuning cards a sheet touched lay
+ * 2.3–3.5 % from it.
+ */
+const INSIDE_MARGIN_PX = 8;
+
+/**
+ * Whether every corner of an outline lies at least {@link INSIDE_MARGIN_PX} work pixels inside the photo.
+ *
+ * @internal
+ */
+export function wellInsidePhoto(img: RasterImage, quad: Quad): boolean {
+  const { w, h, scale } = edges(img);
+  const m = INSIDE_MARGIN_PX;
+  return quad.every(
+    (p) => p.x * scale >= m && p.y * scale >= m && p.x * scale <= w - 1 - m && p.y * scale <= h - 1 - m,
+  );
+}
+
+/**
+ * The outline of {@link findCardQuad} from these Hough lines of the photo's work image; `inside`:
+ * from these lines alone (no side of the photo), every corner inside the photo.
+ */
+function outlineOfLines(img: RasterImage, lines: readonly Line[], inside = false): FindCardResult {
   const { chroma, w, h, scale, mag, ang, threshold } = edges(img);
-  const borders: Line[] = [
-    { theta: 0, rho: 1, votes: 0, border: true },
-    { theta: 0, rho: w - 2, votes: 0, border: true },
-    { theta: Math.PI / 2, rho: 1, votes: 0, border: true },
-    { theta: Math.PI / 2, rho: h - 2, votes: 0, border: true },
-  ];
+  const borders: Line[] = inside
+    ? []
+    : [
+        { theta: 0, rho: 1, votes: 0, border: true },
+        { theta: 0, rho: w - 2, votes: 0, border: true },
+        { theta: Math.PI / 2, rho: 1, votes: 0, border: true },
+        { theta: Math.PI / 2, rho: h - 2, votes: 0, border: true },
+      ];
   const all = [...lines, ...borders];
   const pairs: [Line, Line][] = [];
   for (let i = 0; i < all.length; i++) {
@@ -814,6 +974,8 @@ function outlineOfLines(img: RasterImage, lines: readonly Line[]): FindCardResul
       const q = orderQuad(corners as Point[]);
       if (!isConvex(q)) continue;
       if (q.some((p) => p.x < -w * 0.02 || p.y < -h * 0.02 || p.x > w * 1.02 || p.y > h * 1.02)) continue;
+      const m = INSIDE_MARGIN_PX;
+      if (inside && q.some((p) => p.x < m || p.y < m || p.x > w - 1 - m || p.y > h - 1 - m)) continue;
       const area = polygonArea(q) / (w * h);
       if (area < 0.03 || area > 0.98) continue;
       const long = (dist(q[0], q[1]) + dist(q[2], q[3])) / 2;
