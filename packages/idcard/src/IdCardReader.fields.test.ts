@@ -2,7 +2,7 @@ import { createRng } from '@smart-citizen/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { printedTextRecognizer } from '../test/fixtures/printedTextRecognizer.js';
 import type { CardFieldName, CardType } from './cardTypes.js';
-import { IdCardReader } from './IdCardReader.js';
+import { type FieldLineRecognizer, IdCardReader } from './IdCardReader.js';
 import { crop, decodeImage, type RasterImage } from '@smart-citizen/image';
 import {
   generateCardSide,
@@ -331,7 +331,8 @@ describe('IdCardReader fields (post-processing wired in)', () => {
           places: false,
           recognizer: {
             async recognize(image, { field }) {
-              if (field === 'fullName') crop = image;
+              // the first outline's crop: a reading of nothing is read again within other outlines
+              if (field === 'fullName') crop ??= image;
               return { text: '', confidence: 0 };
             },
           },
@@ -357,4 +358,41 @@ describe('IdCardReader fields (post-processing wired in)', () => {
       expect(Math.min(...rowsWithHook)).toBeGreaterThanOrEqual(2);
     },
   );
+  it("reads a side whose first reading is implausible again within the photo's other outlines, and keeps a plausible one", async () => {
+    const c = await cardPair('cccd-2021', 41);
+    const lines = c.front.card.fieldLines;
+    // the lines as read within the first outline are noise no field rule accepts (as within an
+    // outline millimetres off), the lines as read within the next one are the print
+    const misreadFirst = (): FieldLineRecognizer => {
+      const good = printedTextRecognizer(lines, undefined);
+      const seen = new Map<string, number>();
+      return {
+        async recognize(image, o) {
+          const n = seen.get(o.field) ?? 0;
+          seen.set(o.field, n + 1);
+          if (n < (lines[o.field as CardFieldName]?.length ?? 1)) return { text: '', confidence: 0.1 };
+          return good.recognize(image, o);
+        },
+      };
+    };
+    await using reader = await IdCardReader.create({ recognizer: misreadFirst(), today });
+    const r = await reader.readSide(c.front.photo.jpeg);
+    if (r.status !== 'read') throw new Error(r.status);
+    expect(r.issues.map((i) => i.code)).toContain('idcard/outline-from-reading');
+    expect(r.fields.idNumber?.value).toBe(c.front.card.fields.idNumber);
+    expect(r.fields.dateOfBirth?.value).toBe(c.front.card.fields.dateOfBirth);
+    // a plausible first reading is kept as it is: each line read once, no other outline looked at
+    const once = printedTextRecognizer(lines, undefined);
+    await using plain = await IdCardReader.create({ recognizer: once, today });
+    const p = await plain.readSide(c.front.photo.jpeg);
+    if (p.status !== 'read') throw new Error(p.status);
+    expect(p.issues.map((i) => i.code)).not.toContain('idcard/outline-from-reading');
+    expect(once.calls).toBe(Object.values(lines).flat().length);
+    // every outline reads as noise: the first reading stands, unmarked
+    const noise: FieldLineRecognizer = { recognize: async () => ({ text: '', confidence: 0.1 }) };
+    await using deaf = await IdCardReader.create({ recognizer: noise, today });
+    const d = await deaf.readSide(c.front.photo.jpeg);
+    if (d.status !== 'read') throw new Error(d.status);
+    expect(d.issues.map((i) => i.code)).not.toContain('idcard/outline-from-reading');
+  });
 });

@@ -1,4 +1,4 @@
-import type { RasterImage } from '@smart-citizen/image';
+import type { Point, RasterImage } from '@smart-citizen/image';
 import { type CardClassification, classifyCard, layoutScore } from './classifyCard.js';
 import {
   edgesRunOn,
@@ -278,3 +278,52 @@ export function* outlinesFromMrz(img: RasterImage): Generator<ClassifiedOutline>
     yield classified(img, best.q, FROM_MRZ_RANK + k);
   }
 }
+
+/** How many outlines besides the chosen one {@link otherOutlines} offers (each is read in full by the caller). */
+export const OTHER_OUTLINES = 3;
+
+/** Outlines whose corners all lie within this share of the card's long side count as one. */
+const SAME_OUTLINE = 0.01;
+
+/**
+ * Outlines other than the one chosen by layout, for a side whose reading under it is implausible
+ * (an outline a few millimetres off scores like a right one): the edges' outline and its
+ * runners-up, the chosen outline with one side moved or peeled, and the outline of the second look
+ * (`secondOutlineLook`); each looked at on a half-size warp, the {@link OTHER_OUTLINES} best that
+ * differ from the chosen one classified in full, best layout score first, none below
+ * {@link REPLACE_MIN}.
+ *
+ * @param img - The photo.
+ * @param quad - The outline the edges chose.
+ * @param alternatives - Its runners-up (`findCardQuad`'s `alternatives`).
+ * @param chosen - The outline the side was read within.
+ */
+export function otherOutlines(
+  img: RasterImage,
+  quad: Quad,
+  alternatives: readonly Quad[],
+  chosen: ClassifiedOutline,
+): ClassifiedOutline[] {
+  const c = chosen.quad;
+  const tol =
+    SAME_OUTLINE * Math.max(Math.hypot(c[1].x - c[0].x, c[1].y - c[0].y), Math.hypot(c[2].x - c[1].x, c[2].y - c[1].y));
+  const same = (a: Quad, b: Quad) =>
+    a.every((p, i) => Math.hypot(p.x - (b[i] as Point).x, p.y - (b[i] as Point).y) <= tol);
+  const pool: Quad[] = [];
+  const second = findCardQuadWithHiddenLines(img);
+  const offer = (qs: readonly Quad[]) => {
+    for (const q of qs) if (!same(q, c) && !pool.some((p) => same(p, q))) pool.push(q);
+  };
+  offer([quad, ...alternatives, ...shiftedOutlines(img, c), ...peeledOutlines(img, c)]);
+  if (second?.status === 'found') offer([second.quad, ...second.alternatives]);
+  return pool
+    .map((q, i) => ({ q, i, score: glance(img, q) }))
+    .sort((u, v) => v.score - u.score)
+    .slice(0, OTHER_OUTLINES)
+    .map((p) => classified(img, p.q, OTHER_RANK + p.i))
+    .filter((o) => o.cls.score >= REPLACE_MIN)
+    .sort((u, v) => v.cls.score - u.cls.score);
+}
+
+/** `rank` of the first of {@link otherOutlines}. */
+const OTHER_RANK = 300;
