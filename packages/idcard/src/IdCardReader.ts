@@ -857,11 +857,9 @@ export class IdCardReader {
     const edgeQuad = inside?.quad ?? found.quad;
     if (longSide(edgeQuad) < minCard)
       return { result: problem('too-small', 'the card is too small in the photo: move closer', started, edgeQuad) };
+    const alternatives = found.status === 'found' ? found.alternatives : [];
     // the edges' outline, a runner-up or the outline with one side moved: whichever looks most like a card
-    let choice =
-      inside ??
-      second?.chosen ??
-      chooseOutlineByLayout(img, edgeQuad, found.status === 'found' ? found.alternatives : []);
+    let choice = inside ?? second?.chosen ?? chooseOutlineByLayout(img, edgeQuad, alternatives);
     if (!second && !inside && choice.cls.score < REPLACE_MIN) {
       // not like a card: the card's own edge may be a line a stronger edge beside it hid
       const again = secondOutlineLook(img);
@@ -874,7 +872,7 @@ export class IdCardReader {
       return { result: problem('unknown-card', 'the card does not look like a Vietnamese ID card', started, q) };
     }
     const first = await this.#readChosen(img, choice, started);
-    return this.#readOtherOutlines(img, first, choice, edgeQuad, found.alternatives, started);
+    return this.#readOtherOutlines(img, first, choice, edgeQuad, alternatives, started);
   }
 
   /** How plausible a side's reading is under the type it was read as (`readingPlausibility`); `undefined` when it has no lines. */
