@@ -59,15 +59,18 @@ const markFold = (s: string): string => foldDiacritics(s.normalize('NFC')).toLow
 /**
  * How close a read unit name is to a candidate ({@link similarity}), with half an edit back when
  * the two differ only by digit look-alikes ("Phường B" for "Phường 8") or only by marks ("Triệu
- * Lãng" for "Triệu Lăng": the line model loses a breve far oftener than it misreads a letter): among
+ * Lãng" for "Triệu Lăng", one letter's marks: the line model loses a breve far oftener than it misreads a letter): among
  * the numbered wards the look-alike is the likelier one, and among a district's wards the one with
  * the same letters, where plain edits tie them ("Triệu Long" is one edit from "Triệu Lãng" too).
  */
 function unitSimilarity(read: string, candidate: string): number {
   const s = similarity(read, candidate);
   if (s === 1) return s;
-  if (lookalikeFold(read) !== lookalikeFold(candidate) && markFold(read) !== markFold(candidate)) return s;
-  return Math.min(1, s + 0.5 / Math.max([...read].length, [...candidate].length));
+  const n = Math.max([...read].length, [...candidate].length);
+  // one letter's marks (a lost breve), not a tone placed the other way (`Hoà` for the printed `Hòa`: two edits)
+  const oneMark = markFold(read) === markFold(candidate) && Math.round((1 - s) * n) === 1;
+  if (lookalikeFold(read) !== lookalikeFold(candidate) && !oneMark) return s;
+  return Math.min(1, s + 0.5 / n);
 }
 
 /**
