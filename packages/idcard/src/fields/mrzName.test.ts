@@ -148,9 +148,9 @@ describe('settleMrzName', () => {
   });
 
   it('malformedNameLine: the shapes a name line cannot have', () => {
-    for (const ok of ['LE<<VIET<QUYET', 'NGUYEN<<AN', 'TON<NU<<MAI<ANH', 'NGUYEN'])
+    for (const ok of ['LE<<VIET<QUYET', 'NGUYEN<<AN', 'TON<NU<<MAI<ANH', 'NGUYEN', 'LY<<MY', 'KSOR<<Y<MOAN'])
       expect(malformedNameLine(ok.padEnd(30, '<'))).toBe(false);
-    for (const bad of ['VO<<<ON<DUONG', '<LE<<VIET', 'LE<<VIET<<QUYET', 'LE<<<<VIET'])
+    for (const bad of ['VO<<<ON<DUONG', '<LE<<VIET', 'LE<<VIET<<QUYET', 'LE<<<<VIET', 'LAI<<NGC<THI', 'NG<<VAN<AN'])
       expect(malformedNameLine(bad.padEnd(30, '<'))).toBe(true);
   });
 

@@ -51,13 +51,15 @@ export interface SettledMrzName {
 
 /**
  * A name line no holder's name is written as: a filler first, three fillers or more before a letter,
- * or a second `<<` between words (ICAO 9303: the primary identifier, `<<`, the secondary
- * identifier's components each after one `<`, then fillers to the end).
+ * a second `<<` between words (ICAO 9303: the primary identifier, `<<`, the secondary identifier's
+ * components each after one `<`, then fillers to the end), or a word without a vowel (every
+ * Vietnamese syllable has one, `Y` included: `NGC` is `NGOC` with a letter lost, the filler that
+ * pads the line's end hiding it from the length).
  *
  * @internal
  */
 export function malformedNameLine(line: string): boolean {
-  return /^<|<<<+[A-Z]|[A-Z]<<[A-Z].*[A-Z]<<[A-Z]/.test(line);
+  return /^<|<<<+[A-Z]|[A-Z]<<[A-Z].*[A-Z]<<[A-Z]|(?:^|<)[B-DF-HJ-NP-TV-XZ]+(?=<|$)/.test(line);
 }
 
 /** The words of a name line (runs of letters between fillers) with where each starts. */
