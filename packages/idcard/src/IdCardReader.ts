@@ -875,15 +875,20 @@ export class IdCardReader {
     return this.#readOtherOutlines(img, first, choice, edgeQuad, alternatives, started);
   }
 
-  /** How plausible a side's reading is under the type it was read as (`readingPlausibility`); `undefined` when it has no lines. */
-  #plausibility(read: RawRead): ReadingPlausibility | undefined {
-    const { result, raw } = read;
-    if (result.status !== 'read' || !raw?.lines.length) return undefined;
-    return readingPlausibility(raw.lines, raw.mrz, {
-      cardType: result.documentType,
+  /** How plausible lines read under a card type are (`readingPlausibility` with the reader's name list and date). */
+  #plausible(r: Pick<SideLines, 'lines' | 'mrz'>, type: CardType): ReadingPlausibility {
+    return readingPlausibility(r.lines, r.mrz, {
+      cardType: type,
       lexicon: this.#options.names,
       ...(this.#options.today ? { today: this.#options.today } : {}),
     });
+  }
+
+  /** How plausible a side's reading is under the type it was read as; `undefined` when it has no lines. */
+  #plausibility(read: RawRead): ReadingPlausibility | undefined {
+    const { result, raw } = read;
+    if (result.status !== 'read' || !raw?.lines.length) return undefined;
+    return this.#plausible(raw, result.documentType);
   }
 
   /**
@@ -949,14 +954,8 @@ export class IdCardReader {
       if (cls.margin < READ_TYPE_BELOW && ru) {
         const other = { type: ru.type, side: ru.side, score: ru.score, reg: register(ru.type, ru.side, ru.turned) };
         const otherRead = await this.#readLines(rec, other.reg, cardLayout(ru.type, ru.side));
-        const plausible = (r: SideLines, type: CardType) =>
-          readingPlausibility(r.lines, r.mrz, {
-            cardType: type,
-            lexicon: this.#options.names,
-            ...(o.today ? { today: o.today } : {}),
-          });
-        const p = plausible(otherRead, other.type);
-        if (p.score >= PLAUSIBLE_READING && p.evidence > plausible(read, chosen.type).evidence) {
+        const p = this.#plausible(otherRead, other.type);
+        if (p.score >= PLAUSIBLE_READING && p.evidence > this.#plausible(read, chosen.type).evidence) {
           chosen = other;
           read = otherRead;
         }
